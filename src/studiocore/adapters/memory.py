@@ -1,0 +1,591 @@
+"""The in-memory adapter: the embedded default for notebooks and fast tests.
+
+It honours the same contract as the SQL adapter (``tests/contract`` runs against
+both): reads return copies, writes are visible to others only after commit, an
+exception rolls back, soft-deleted rows are hidden unless asked for.
+
+Concurrency model: a unit of work holds the database's lock from ``__enter__``
+to ``__exit__`` (like SQLite's ``BEGIN IMMEDIATE``), so units of work are
+serialized and a conflict check followed by a write cannot race. Writes go
+straight to the tables with an undo log; rollback replays it backwards.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar, cast
+
+import attrs
+
+from studiocore.entities import (
+    LOOKUP_ENTRY_TYPES,
+    MC,
+    Audit,
+    ChangeCategoryEntry,
+    ChangeRequest,
+    ChangeTypeEntry,
+    Client,
+    Comment,
+    Entity,
+    Material,
+    MaterialTypeEntry,
+    Membership,
+    Platform,
+    Schedule,
+    ScheduleStatusEntry,
+    ScheduleVersion,
+    Show,
+    ShowMaterial,
+    ShowMC,
+    ShowPlatform,
+    ShowStandardEntry,
+    ShowStatusEntry,
+    ShowTypeEntry,
+    Studio,
+    StudioRoom,
+    Tag,
+    Taggable,
+    Task,
+    TaskInputTypeEntry,
+    TaskStatusEntry,
+    TaskTemplate,
+    TaskTemplateItem,
+    TaskTypeEntry,
+    User,
+)
+from studiocore.errors import ConflictError, NotFoundError, ValidationError
+from studiocore.ids import new_uid
+from studiocore.lookups import LOOKUP_SEEDS, RESERVING_STATUSES, ShowStatus
+from studiocore.ports import (
+    REPOSITORY_NAMES,
+    Booking,
+    Deleted,
+    Repository,
+    ShowQuery,
+    ShowRepository,
+    UnitOfWork,
+    Where,
+)
+from studiocore.timeslot import TimeSlot, utc_now
+
+__all__ = ["InMemoryDatabase", "InMemoryUnitOfWork"]
+
+E = TypeVar("E", bound=Entity)
+
+_COLLECTIONS = (frozenset, set, list, tuple)
+
+
+def _dict_fields(cls: type[Entity]) -> tuple[str, ...]:
+    return tuple(
+        a.name for a in attrs.fields(cls) if a.type in ("dict[str, Any]", "dict[str, Any] | None")
+    )
+
+
+_DICT_FIELDS: dict[type[Entity], tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type[Entity], frozenset[str]] = {}
+
+
+def _copy(entity: E) -> E:
+    """A copy whose JSON fields are independent of the stored object."""
+    cls = type(entity)
+    names = _DICT_FIELDS.get(cls)
+    if names is None:
+        names = _DICT_FIELDS[cls] = _dict_fields(cls)
+    if not any(getattr(entity, n) for n in names):
+        return entity  # frozen and nothing mutable inside: sharing is safe
+    clone = copy.copy(entity)
+    for name in names:
+        value = getattr(entity, name)
+        if value:
+            object.__setattr__(clone, name, copy.deepcopy(value))
+    return clone
+
+
+def _field_names(cls: type[Entity]) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(a.name for a in attrs.fields(cls))
+    return names
+
+
+def _matcher(cls: type[Entity], where: Where | None) -> Callable[[Entity], bool]:
+    if not where:
+        return lambda _: True
+    known = _field_names(cls)
+    tests: list[Callable[[Entity], bool]] = []
+    for name, expected in where.items():
+        if name not in known:
+            raise ValidationError(f"where.{name}", f"{cls.__name__} has no field {name!r}")
+        if isinstance(expected, _COLLECTIONS):
+            allowed = frozenset(cast(Iterable[object], expected))
+            tests.append(lambda e, n=name, a=allowed: getattr(e, n) in a)  # type: ignore[misc]
+        else:
+            tests.append(lambda e, n=name, x=expected: getattr(e, n) == x)  # type: ignore[misc]
+    return lambda e: all(t(e) for t in tests)
+
+
+def _deleted_ok(entity: Entity, deleted: Deleted) -> bool:
+    if deleted is Deleted.EXCLUDE:
+        return entity.deleted_at is None
+    if deleted is Deleted.ONLY:
+        return entity.deleted_at is not None
+    return True
+
+
+class InMemoryDatabase:
+    """All tables in dictionaries, shared by the units of work it makes.
+
+    >>> db = InMemoryDatabase()
+    >>> with db.unit_of_work() as uow:
+    ...     uow.show_types.count()
+    3
+    """
+
+    def __init__(self, *, seed_lookups: bool = True) -> None:
+        self.lock = threading.RLock()
+        self.tables: dict[str, dict[str, Entity]] = {name: {} for name in REPOSITORY_NAMES.values()}
+        self.shows_by_room: defaultdict[str, set[str]] = defaultdict(set)
+        self.show_mcs_by_show: defaultdict[str, set[str]] = defaultdict(set)
+        self.show_mcs_by_mc: defaultdict[str, set[str]] = defaultdict(set)
+        if seed_lookups:
+            self._seed()
+
+    def _seed(self) -> None:
+        now = utc_now()
+        for table, names in LOOKUP_SEEDS.items():
+            cls = LOOKUP_ENTRY_TYPES[table]
+            rows = self.tables[REPOSITORY_NAMES[cls]]
+            for name in names:
+                entry = cls(uid=new_uid(cls.PREFIX), name=name, created_at=now, updated_at=now)
+                rows[entry.uid] = entry
+
+    def unit_of_work(self) -> InMemoryUnitOfWork:
+        """A new unit of work over this database."""
+        return InMemoryUnitOfWork(self)
+
+    __call__ = unit_of_work
+
+    def put(self, table: str, uid: str, entity: Entity | None) -> Entity | None:
+        """Store (or remove, with ``None``) a row, keeping the indexes in step.
+        Returns the previous row. Internal: units of work call it."""
+        rows = self.tables[table]
+        old = rows.get(uid)
+        if entity is None:
+            rows.pop(uid, None)
+        else:
+            rows[uid] = entity
+        if table == "shows":
+            if isinstance(old, Show) and old.studio_room_uid:
+                self.shows_by_room[old.studio_room_uid].discard(uid)
+            if isinstance(entity, Show) and entity.studio_room_uid:
+                self.shows_by_room[entity.studio_room_uid].add(uid)
+        elif table == "show_mcs":
+            if isinstance(old, ShowMC):
+                self.show_mcs_by_show[old.show_uid].discard(uid)
+                self.show_mcs_by_mc[old.mc_uid].discard(uid)
+            if isinstance(entity, ShowMC):
+                self.show_mcs_by_show[entity.show_uid].add(uid)
+                self.show_mcs_by_mc[entity.mc_uid].add(uid)
+        return old
+
+
+class _MemoryRepository(Generic[E]):
+    def __init__(self, uow: InMemoryUnitOfWork, cls: type[E]) -> None:
+        self._uow = uow
+        self._cls = cls
+        self._table = REPOSITORY_NAMES[cls]
+
+    @property
+    def _rows(self) -> dict[str, E]:
+        self._uow.require_active()
+        return cast(dict[str, E], self._uow.db.tables[self._table])
+
+    def _check_type(self, entity: E) -> None:
+        if type(entity) is not self._cls:
+            raise TypeError(f"expected {self._cls.__name__}, got {type(entity).__name__}")
+
+    def add(self, entity: E) -> None:
+        self._check_type(entity)
+        if entity.uid in self._rows:
+            raise ConflictError(f"{self._cls.__name__} {entity.uid!r} already exists")
+        self._uow.write(self._table, entity.uid, _copy_stored(entity))
+
+    def update(self, entity: E) -> None:
+        self._check_type(entity)
+        if entity.uid not in self._rows:
+            raise NotFoundError(self._cls.__name__, entity.uid)
+        self._uow.write(self._table, entity.uid, _copy_stored(entity))
+
+    def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
+        entity = self._rows.get(uid)
+        if entity is None or (entity.deleted_at is not None and not include_deleted):
+            return None
+        return _copy(entity)
+
+    def get(self, uid: str, *, include_deleted: bool = False) -> E:
+        entity = self.find(uid, include_deleted=include_deleted)
+        if entity is None:
+            raise NotFoundError(self._cls.__name__, uid)
+        return entity
+
+    def get_many(self, uids: Collection[str]) -> dict[str, E]:
+        rows = self._rows
+        found: dict[str, E] = {}
+        for uid in uids:
+            entity = rows.get(uid)
+            if entity is not None and entity.deleted_at is None:
+                found[uid] = _copy(entity)
+        return found
+
+    def _select(self, where: Where | None, deleted: Deleted) -> list[E]:
+        match = _matcher(self._cls, where)
+        return [e for e in self._rows.values() if _deleted_ok(e, deleted) and match(e)]
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[E]:
+        rows = sorted(self._select(where, deleted), key=lambda e: e.uid)
+        end = None if limit is None else offset + limit
+        return [_copy(e) for e in rows[offset:end]]
+
+    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+        return len(self._select(where, deleted))
+
+
+def _copy_stored(entity: E) -> E:
+    return _copy(entity)
+
+
+class _MemoryShowRepository(_MemoryRepository[Show]):
+    def _room_studio(self) -> dict[str, str]:
+        rooms = self._uow.db.tables["studio_rooms"]
+        return {uid: cast(StudioRoom, r).studio_uid for uid, r in rooms.items()}
+
+    def _matches(self, show: Show, q: ShowQuery, room_studio: dict[str, str]) -> bool:
+        if show.deleted_at is not None:
+            return False
+        if q.studio_room_uid is not None and show.studio_room_uid != q.studio_room_uid:
+            return False
+        if q.studio_uid is not None and (
+            show.studio_room_uid is None or room_studio.get(show.studio_room_uid) != q.studio_uid
+        ):
+            return False
+        if q.client_uid is not None and show.client_uid != q.client_uid:
+            return False
+        if q.schedule_uid is not None and show.schedule_uid != q.schedule_uid:
+            return False
+        if q.status is not None and show.show_status != q.status:
+            return False
+        if q.start_from is not None and show.show_start < q.start_from:
+            return False
+        return not (q.start_to is not None and show.show_start >= q.start_to)
+
+    def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
+        room_studio = self._room_studio()
+        shows = [s for s in self._rows.values() if self._matches(s, query, room_studio)]
+        shows.sort(key=lambda s: (s.show_start, s.uid))
+        end = None if limit is None else offset + limit
+        return [_copy(s) for s in shows[offset:end]]
+
+    def search_count(self, query: ShowQuery) -> int:
+        room_studio = self._room_studio()
+        return sum(1 for s in self._rows.values() if self._matches(s, query, room_studio))
+
+    def _mc_uids(self, show_uid: str) -> frozenset[str]:
+        db = self._uow.db
+        links = db.tables["show_mcs"]
+        return frozenset(
+            cast(ShowMC, links[link]).mc_uid
+            for link in db.show_mcs_by_show.get(show_uid, ())
+            if links[link].deleted_at is None
+        )
+
+    def _booking(self, show: Show, room_studio: dict[str, str]) -> Booking:
+        room = show.studio_room_uid
+        return Booking(
+            show_uid=show.uid,
+            studio_uid=room_studio.get(room) if room else None,
+            room_uid=room,
+            mc_uids=self._mc_uids(show.uid),
+            slot=show.slot,
+            status=show.show_status,
+        )
+
+    def bookings(
+        self,
+        *,
+        studio_uid: str | None = None,
+        window: TimeSlot | None = None,
+        show_uids: Collection[str] | None = None,
+        reserving_only: bool = True,
+    ) -> list[Booking]:
+        room_studio = self._room_studio()
+        rows = self._rows
+        source: Iterable[Entity] = (
+            rows.values() if show_uids is None else (rows[u] for u in show_uids if u in rows)
+        )
+        found: list[Booking] = []
+        for entity in source:
+            show = cast(Show, entity)
+            if show.deleted_at is not None:
+                continue
+            if reserving_only and show.show_status not in RESERVING_STATUSES:
+                continue
+            if studio_uid is not None and (
+                show.studio_room_uid is None or room_studio.get(show.studio_room_uid) != studio_uid
+            ):
+                continue
+            if window is not None and not (
+                show.show_start < window.end and window.start < show.show_end
+            ):
+                continue
+            found.append(self._booking(show, room_studio))
+        found.sort(key=lambda b: (b.slot.start, b.show_uid))
+        return found
+
+    def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
+        db = self._uow.db
+        rows = self._rows
+        links = db.tables["show_mcs"]
+        exclude = {c.show_uid for c in candidates}
+        hits: set[str] = set()
+        for cand in candidates:
+            lo, hi = cand.slot.start - margin, cand.slot.end + margin
+            near: set[str] = set()
+            if cand.room_uid is not None:
+                near |= db.shows_by_room.get(cand.room_uid, set())
+            for mc in cand.mc_uids:
+                for link_uid in db.show_mcs_by_mc.get(mc, ()):
+                    link = cast(ShowMC, links[link_uid])
+                    if link.deleted_at is None:
+                        near.add(link.show_uid)
+            for uid in near - exclude - hits:
+                show = rows[uid]
+                if (
+                    show.deleted_at is None
+                    and show.show_status in RESERVING_STATUSES
+                    and show.show_start < hi
+                    and lo < show.show_end
+                ):
+                    hits.add(uid)
+        return self.bookings(show_uids=sorted(hits))
+
+    def set_status(
+        self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
+    ) -> int:
+        rows = self._rows
+        changed = 0
+        for uid in uids:
+            show = rows.get(uid)
+            if show is None or show.deleted_at is not None or show.show_status != expected:
+                continue
+            self._uow.write("shows", uid, attrs.evolve(show, show_status=status, updated_at=at))
+            changed += 1
+        return changed
+
+
+class InMemoryUnitOfWork:
+    """A unit of work over an :class:`InMemoryDatabase`; see the module docstring."""
+
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self.db = db
+        self._active = False
+        self._undo: list[tuple[str, str, Entity | None]] = []
+        self._repos: dict[str, Any] = {}
+        for cls, name in REPOSITORY_NAMES.items():
+            repo: _MemoryRepository[Any] = (
+                _MemoryShowRepository(self, Show) if cls is Show else _MemoryRepository(self, cls)
+            )
+            self._repos[name] = repo
+
+    # -- transaction -----------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        if self._active:
+            raise RuntimeError("this unit of work is already in use")
+        self.db.lock.acquire()
+        self._active = True
+        self._undo.clear()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self._active = False
+            self.db.lock.release()
+
+    def require_active(self) -> None:
+        """Internal: raise unless inside ``with uow:``."""
+        if not self._active:
+            raise RuntimeError("use the unit of work inside a 'with' block")
+
+    def write(self, table: str, uid: str, entity: Entity | None) -> None:
+        """Internal: store a row and remember how to undo it."""
+        self.require_active()
+        old = self.db.put(table, uid, entity)
+        self._undo.append((table, uid, old))
+
+    def commit(self) -> None:
+        self.require_active()
+        self._undo.clear()
+
+    def rollback(self) -> None:
+        self.require_active()
+        while self._undo:
+            table, uid, old = self._undo.pop()
+            self.db.put(table, uid, old)
+
+    def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
+        self.require_active()  # the database lock is already held for the whole unit of work
+
+    # -- repositories ---------------------------------------------------------------
+
+    @property
+    def studios(self) -> Repository[Studio]:
+        return cast(Repository[Studio], self._repos["studios"])
+
+    @property
+    def studio_rooms(self) -> Repository[StudioRoom]:
+        return cast(Repository[StudioRoom], self._repos["studio_rooms"])
+
+    @property
+    def clients(self) -> Repository[Client]:
+        return cast(Repository[Client], self._repos["clients"])
+
+    @property
+    def users(self) -> Repository[User]:
+        return cast(Repository[User], self._repos["users"])
+
+    @property
+    def memberships(self) -> Repository[Membership]:
+        return cast(Repository[Membership], self._repos["memberships"])
+
+    @property
+    def mcs(self) -> Repository[MC]:
+        return cast(Repository[MC], self._repos["mcs"])
+
+    @property
+    def platforms(self) -> Repository[Platform]:
+        return cast(Repository[Platform], self._repos["platforms"])
+
+    @property
+    def materials(self) -> Repository[Material]:
+        return cast(Repository[Material], self._repos["materials"])
+
+    @property
+    def shows(self) -> ShowRepository:
+        return cast(ShowRepository, self._repos["shows"])
+
+    @property
+    def show_mcs(self) -> Repository[ShowMC]:
+        return cast(Repository[ShowMC], self._repos["show_mcs"])
+
+    @property
+    def show_platforms(self) -> Repository[ShowPlatform]:
+        return cast(Repository[ShowPlatform], self._repos["show_platforms"])
+
+    @property
+    def show_materials(self) -> Repository[ShowMaterial]:
+        return cast(Repository[ShowMaterial], self._repos["show_materials"])
+
+    @property
+    def schedules(self) -> Repository[Schedule]:
+        return cast(Repository[Schedule], self._repos["schedules"])
+
+    @property
+    def schedule_versions(self) -> Repository[ScheduleVersion]:
+        return cast(Repository[ScheduleVersion], self._repos["schedule_versions"])
+
+    @property
+    def change_requests(self) -> Repository[ChangeRequest]:
+        return cast(Repository[ChangeRequest], self._repos["change_requests"])
+
+    @property
+    def tags(self) -> Repository[Tag]:
+        return cast(Repository[Tag], self._repos["tags"])
+
+    @property
+    def taggables(self) -> Repository[Taggable]:
+        return cast(Repository[Taggable], self._repos["taggables"])
+
+    @property
+    def comments(self) -> Repository[Comment]:
+        return cast(Repository[Comment], self._repos["comments"])
+
+    @property
+    def audits(self) -> Repository[Audit]:
+        return cast(Repository[Audit], self._repos["audits"])
+
+    @property
+    def task_templates(self) -> Repository[TaskTemplate]:
+        return cast(Repository[TaskTemplate], self._repos["task_templates"])
+
+    @property
+    def task_template_items(self) -> Repository[TaskTemplateItem]:
+        return cast(Repository[TaskTemplateItem], self._repos["task_template_items"])
+
+    @property
+    def tasks(self) -> Repository[Task]:
+        return cast(Repository[Task], self._repos["tasks"])
+
+    @property
+    def show_statuses(self) -> Repository[ShowStatusEntry]:
+        return cast(Repository[ShowStatusEntry], self._repos["show_statuses"])
+
+    @property
+    def show_types(self) -> Repository[ShowTypeEntry]:
+        return cast(Repository[ShowTypeEntry], self._repos["show_types"])
+
+    @property
+    def show_standards(self) -> Repository[ShowStandardEntry]:
+        return cast(Repository[ShowStandardEntry], self._repos["show_standards"])
+
+    @property
+    def schedule_statuses(self) -> Repository[ScheduleStatusEntry]:
+        return cast(Repository[ScheduleStatusEntry], self._repos["schedule_statuses"])
+
+    @property
+    def material_types(self) -> Repository[MaterialTypeEntry]:
+        return cast(Repository[MaterialTypeEntry], self._repos["material_types"])
+
+    @property
+    def task_statuses(self) -> Repository[TaskStatusEntry]:
+        return cast(Repository[TaskStatusEntry], self._repos["task_statuses"])
+
+    @property
+    def task_types(self) -> Repository[TaskTypeEntry]:
+        return cast(Repository[TaskTypeEntry], self._repos["task_types"])
+
+    @property
+    def task_input_types(self) -> Repository[TaskInputTypeEntry]:
+        return cast(Repository[TaskInputTypeEntry], self._repos["task_input_types"])
+
+    @property
+    def change_categories(self) -> Repository[ChangeCategoryEntry]:
+        return cast(Repository[ChangeCategoryEntry], self._repos["change_categories"])
+
+    @property
+    def change_types(self) -> Repository[ChangeTypeEntry]:
+        return cast(Repository[ChangeTypeEntry], self._repos["change_types"])
+
+
+_CHECK: type[UnitOfWork] = InMemoryUnitOfWork  # mypy checks the Protocol here

@@ -1,0 +1,62 @@
+"""Public identifiers: ``<prefix>_<ULID>``.
+
+A ULID is 48 bits of millisecond time followed by 80 random bits, written in
+Crockford base32 (26 characters), so uids sort by creation time. Within one
+millisecond the generator increments the random part, so uids made by one
+process are strictly increasing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+
+__all__ = ["is_uid", "new_uid", "uid_prefix"]
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_UID_RE = re.compile(r"^([a-z][a-z0-9]*)_([0-9A-HJKMNP-TV-Z]{26})$")
+_lock = threading.Lock()
+_last_ms = 0
+_last_rand = 0
+
+
+def _encode(value: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        chars.append(_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def _next_ulid() -> str:
+    global _last_ms, _last_rand
+    with _lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            ms = _last_ms
+            rand = _last_rand + 1
+            if rand >= 1 << 80:  # pragma: no cover - 2**80 uids in one millisecond
+                ms += 1
+                rand = int.from_bytes(os.urandom(10), "big") >> 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
+        _last_ms, _last_rand = ms, rand
+    return _encode(ms, 10) + _encode(rand, 16)
+
+
+def new_uid(prefix: str) -> str:
+    """Return a new uid such as ``show_01JD8X3W6Q3M1V7T0N6ZC4K9RB``."""
+    return f"{prefix}_{_next_ulid()}"
+
+
+def is_uid(value: str, prefix: str | None = None) -> bool:
+    """Whether ``value`` is a well-formed uid (with this ``prefix`` if given)."""
+    match = _UID_RE.match(value)
+    return match is not None and (prefix is None or match.group(1) == prefix)
+
+
+def uid_prefix(value: str) -> str:
+    """The type prefix of a uid (``"show"`` for ``"show_01J..."``)."""
+    return value.partition("_")[0]

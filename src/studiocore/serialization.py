@@ -1,0 +1,34 @@
+"""A cattrs converter for the core's types: entities, conflict reports, bookings.
+
+``to_jsonable`` turns any of them into plain JSON types (datetimes as ISO 8601
+strings with offset, enums as their values), used for audit snapshots, schedule
+versions and by adapters that need JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import cattrs
+
+from studiocore.timeslot import require_aware
+
+__all__ = ["converter", "to_jsonable"]
+
+converter = cattrs.Converter()
+converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
+converter.register_structure_hook(
+    datetime,
+    lambda value, _: require_aware(
+        datetime.fromisoformat(value) if isinstance(value, str) else value, "datetime"
+    ),
+)
+converter.register_unstructure_hook(
+    frozenset, lambda s: sorted(converter.unstructure(v) for v in s)
+)
+
+
+def to_jsonable(value: object) -> Any:
+    """``value`` as JSON-compatible dicts, lists, strings and numbers."""
+    return converter.unstructure(value)

@@ -1,0 +1,109 @@
+"""Application services: the use cases, one object per resource.
+
+>>> from datetime import datetime, UTC
+>>> from studiocore import Services
+>>> svc = Services.in_memory()
+>>> studio = svc.studios.create("Berlin One", time_zone="Europe/Berlin")
+>>> room = svc.studio_rooms.create(studio.uid, "Room A")
+>>> show = svc.shows.create(
+...     "Morning live", datetime(2026, 3, 2, 9, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC),
+...     studio_room_uid=room.uid,
+... ).show
+>>> show.show_status.value
+'confirmed'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from studiocore.entities import LOOKUP_ENTRY_TYPES
+from studiocore.lookups import LookupTable, ScheduleStatus, ShowStatus
+from studiocore.permissions import AccessPolicy, AdminWritesPolicy
+from studiocore.ports import UnitOfWork
+from studiocore.timeslot import Clock, SystemClock
+
+from ._base import CrudService, LookupService, Page, ServiceContext
+from .resources import (
+    ClientService,
+    MaterialService,
+    McService,
+    PlatformService,
+    StudioRoomService,
+    StudioService,
+    TagService,
+    UserService,
+)
+from .shows import ShowOutcome, ShowService
+
+__all__ = [
+    "ClientService",
+    "CrudService",
+    "LookupService",
+    "MaterialService",
+    "McService",
+    "Page",
+    "PlatformService",
+    "ServiceContext",
+    "Services",
+    "ShowOutcome",
+    "ShowService",
+    "StudioRoomService",
+    "StudioService",
+    "TagService",
+    "UserService",
+]
+
+_PROTECTED: dict[LookupTable, frozenset[str]] = {
+    LookupTable.SHOW_STATUS: frozenset(s.value for s in ShowStatus),
+    LookupTable.SCHEDULE_STATUS: frozenset(s.value for s in ScheduleStatus),
+}
+
+
+class Services:
+    """Every use case of studiocore over one persistence adapter.
+
+    ``uow_factory`` makes units of work (an :class:`~studiocore.adapters.InMemoryDatabase`,
+    or ``studiocore_sql.SqlDatabase``); ``clock`` and ``policy`` are swappable.
+    """
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        *,
+        clock: Clock | None = None,
+        policy: AccessPolicy | None = None,
+    ) -> None:
+        self.context = ServiceContext(
+            uow_factory=uow_factory,
+            clock=clock or SystemClock(),
+            policy=policy or AdminWritesPolicy(),
+        )
+        ctx = self.context
+        self.studios = StudioService(ctx)
+        self.studio_rooms = StudioRoomService(ctx)
+        self.clients = ClientService(ctx)
+        self.users = UserService(ctx)
+        self.mcs = McService(ctx)
+        self.platforms = PlatformService(ctx)
+        self.materials = MaterialService(ctx)
+        self.tags = TagService(ctx)
+        self.shows = ShowService(ctx)
+        self.lookups: dict[LookupTable, LookupService] = {
+            table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))
+            for table, cls in LOOKUP_ENTRY_TYPES.items()
+        }
+
+    @classmethod
+    def in_memory(
+        cls, *, clock: Clock | None = None, policy: AccessPolicy | None = None
+    ) -> Services:
+        """Services over a fresh in-memory database (seeded lookup tables)."""
+        from studiocore.adapters.memory import InMemoryDatabase
+
+        return cls(InMemoryDatabase(), clock=clock, policy=policy)
+
+    @property
+    def material_types(self) -> LookupService:
+        """The ``material_types`` lookup table."""
+        return self.lookups[LookupTable.MATERIAL_TYPES]

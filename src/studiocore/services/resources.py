@@ -1,0 +1,470 @@
+"""Phase 1 resources: studios, rooms, clients, users, MCs, platforms, materials, tags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from studiocore.conflicts import Severity
+from studiocore.entities import (
+    MC,
+    Client,
+    Entity,
+    Material,
+    Platform,
+    Show,
+    Studio,
+    StudioRoom,
+    Tag,
+    Taggable,
+    User,
+)
+from studiocore.errors import ConflictError, NotFoundError, ValidationError
+from studiocore.ids import uid_prefix
+from studiocore.lookups import RESERVING_STATUSES, UserRole
+from studiocore.permissions import SYSTEM, Action, Actor
+from studiocore.ports import REPOSITORY_NAMES, ShowQuery, UnitOfWork, repository_for
+from studiocore.serialization import to_jsonable
+
+from ._base import CrudService, build
+
+__all__ = [
+    "ClientService",
+    "MaterialService",
+    "McService",
+    "PlatformService",
+    "StudioRoomService",
+    "StudioService",
+    "TagService",
+    "UserService",
+]
+
+ENTITY_BY_PREFIX: dict[str, type[Entity]] = {cls.PREFIX: cls for cls in REPOSITORY_NAMES}
+
+
+def find_any(uow: UnitOfWork, uid: str) -> Entity | None:
+    """The live entity of any type with this uid."""
+    cls = ENTITY_BY_PREFIX.get(uid_prefix(uid))
+    if cls is None:
+        return None
+    return repository_for(uow, cls).find(uid)
+
+
+class StudioService(CrudService[Studio]):
+    """Studios: physical facilities with rooms, a time zone and buffer severities."""
+
+    entity_type = Studio
+    resource = "studios"
+
+    def create(
+        self,
+        name: str,
+        *,
+        address: str | None = None,
+        time_zone: str = "UTC",
+        operational_day_start_hour: int = 6,
+        room_changeover_severity: Severity | str = Severity.WARN,
+        mc_rest_severity: Severity | str = Severity.WARN,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Studio:
+        """Create a studio."""
+        return self._create(
+            actor,
+            {
+                "name": name,
+                "address": address,
+                "time_zone": time_zone,
+                "operational_day_start_hour": operational_day_start_hour,
+                "room_changeover_severity": room_changeover_severity,
+                "mc_rest_severity": mc_rest_severity,
+                "metadata": metadata or {},
+            },
+        )
+
+    def _before_delete(self, uow: UnitOfWork, entity: Studio) -> None:
+        rooms = uow.studio_rooms.count(where={"studio_uid": entity.uid})
+        if rooms:
+            raise ConflictError(f"studio {entity.uid} still has {rooms} room(s); delete them first")
+
+
+class StudioRoomService(CrudService[StudioRoom]):
+    """Rooms of a studio; names are unique within a studio."""
+
+    entity_type = StudioRoom
+    resource = "studio_rooms"
+    read_only_fields = frozenset({"studio_uid"})
+
+    def create(
+        self,
+        studio_uid: str,
+        name: str,
+        *,
+        changeover_minutes: int = 0,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> StudioRoom:
+        """Add a room to a studio."""
+        return self._create(
+            actor,
+            {
+                "studio_uid": studio_uid,
+                "name": name,
+                "changeover_minutes": changeover_minutes,
+                "metadata": metadata or {},
+            },
+        )
+
+    def _validate(self, uow: UnitOfWork, new: StudioRoom, old: StudioRoom | None) -> None:
+        self._require(uow.studios, new.studio_uid, "studio_uid", "studio")
+        self._unique(
+            uow, new, "name", {"studio_uid": new.studio_uid, "name": new.name}, repr(new.name)
+        )
+
+    def _before_delete(self, uow: UnitOfWork, entity: StudioRoom) -> None:
+        now = self._now()
+        upcoming = [
+            s
+            for s in uow.shows.search(ShowQuery(studio_room_uid=entity.uid))
+            if s.show_end > now and s.show_status in RESERVING_STATUSES
+        ]
+        if upcoming:
+            raise ConflictError(
+                f"room {entity.uid} has {len(upcoming)} upcoming booked show(s), "
+                f"first {upcoming[0].uid}; move or cancel them first"
+            )
+
+
+class ClientService(CrudService[Client]):
+    """Client companies that book shows and own materials."""
+
+    entity_type = Client
+    resource = "clients"
+
+    def create(
+        self,
+        name: str,
+        *,
+        contact_person: str | None = None,
+        contact_email: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Client:
+        """Create a client."""
+        return self._create(
+            actor,
+            {
+                "name": name,
+                "contact_person": contact_person,
+                "contact_email": contact_email,
+                "metadata": metadata or {},
+            },
+        )
+
+
+class UserService(CrudService[User]):
+    """Users; e-mail addresses are unique (case-insensitively) among live users."""
+
+    entity_type = User
+    resource = "users"
+
+    def create(
+        self,
+        email: str,
+        name: str,
+        *,
+        role: UserRole | str = UserRole.USER,
+        ext_id: str | None = None,
+        is_banned: bool = False,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> User:
+        """Create a user."""
+        return self._create(
+            actor,
+            {
+                "email": _normalize_email(email),
+                "name": name,
+                "role": role,
+                "ext_id": ext_id,
+                "is_banned": is_banned,
+                "metadata": metadata or {},
+            },
+        )
+
+    def by_email(self, email: str) -> User:
+        """The live user with this e-mail address."""
+        with self._uow() as uow:
+            found = uow.users.list(where={"email": email.strip().lower()})
+        if not found:
+            raise NotFoundError("user", email)
+        return found[0]
+
+    def actor(self, uid: str) -> Actor:
+        """The :class:`Actor` for user ``uid`` (to pass to other services)."""
+        user = self.get(uid)
+        return Actor(user_uid=user.uid, role=user.role, is_banned=user.is_banned)
+
+    def _validate(self, uow: UnitOfWork, new: User, old: User | None) -> None:
+        if new.email != new.email.lower():
+            raise ValidationError("email", "must be lower case")
+        self._unique(uow, new, "email", {"email": new.email}, repr(new.email))
+
+
+class McService(CrudService[MC]):
+    """MCs (hosts), shared across studios; a user has at most one MC profile."""
+
+    entity_type = MC
+    resource = "mcs"
+
+    def create(
+        self,
+        name: str,
+        *,
+        alias_name: str | None = None,
+        user_uid: str | None = None,
+        is_banned: bool = False,
+        min_rest_minutes: int = 0,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> MC:
+        """Create an MC."""
+        return self._create(
+            actor,
+            {
+                "name": name,
+                "alias_name": alias_name,
+                "user_uid": user_uid,
+                "is_banned": is_banned,
+                "min_rest_minutes": min_rest_minutes,
+                "metadata": metadata or {},
+            },
+        )
+
+    def ban(self, uid: str, *, actor: Actor = SYSTEM) -> MC:
+        """Ban an MC from future bookings (existing ones are kept)."""
+        return self.update(uid, {"is_banned": True}, actor=actor)
+
+    def _validate(self, uow: UnitOfWork, new: MC, old: MC | None) -> None:
+        if new.user_uid is not None:
+            self._require(uow.users, new.user_uid, "user_uid", "user")
+            self._unique(uow, new, "user_uid", {"user_uid": new.user_uid}, repr(new.user_uid))
+
+
+class PlatformService(CrudService[Platform]):
+    """Streaming platforms."""
+
+    entity_type = Platform
+    resource = "platforms"
+
+    def create(
+        self,
+        name: str,
+        *,
+        api_config: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Platform:
+        """Create a platform."""
+        return self._create(
+            actor, {"name": name, "api_config": api_config or {}, "metadata": metadata or {}}
+        )
+
+
+class MaterialService(CrudService[Material]):
+    """Client-scoped materials with a version label; every revision is audited."""
+
+    entity_type = Material
+    resource = "materials"
+    read_only_fields = frozenset({"client_uid"})
+
+    def create(
+        self,
+        name: str,
+        material_type: str,
+        *,
+        client_uid: str | None = None,
+        platform_uid: str | None = None,
+        description: str | None = None,
+        resource_url: str | None = None,
+        is_active: bool = True,
+        expiring_at: datetime | None = None,
+        version: str = "1",
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Material:
+        """Create a material (``client_uid`` makes it private to that client)."""
+        return self._create(
+            actor,
+            {
+                "name": name,
+                "material_type": material_type,
+                "client_uid": client_uid,
+                "platform_uid": platform_uid,
+                "description": description,
+                "resource_url": resource_url,
+                "is_active": is_active,
+                "expiring_at": expiring_at,
+                "version": version,
+                "metadata": metadata or {},
+            },
+        )
+
+    def revise(
+        self,
+        uid: str,
+        *,
+        version: str,
+        resource_url: str | None = None,
+        description: str | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Material:
+        """Publish a new version of a material; the previous one stays in
+        :meth:`versions`."""
+        current = self.get(uid)
+        if version == current.version:
+            raise ValidationError("version", f"must differ from the current version {version!r}")
+        changes: dict[str, Any] = {"version": version}
+        if resource_url is not None:
+            changes["resource_url"] = resource_url
+        if description is not None:
+            changes["description"] = description
+        return self.update(uid, changes, actor=actor)
+
+    def versions(self, uid: str) -> list[dict[str, Any]]:
+        """Every version of the material, oldest first: ``version``,
+        ``resource_url`` and when it was published."""
+        with self._uow() as uow:
+            material = uow.materials.get(uid, include_deleted=True)
+            audits = uow.audits.list(where={"recordable_uid": uid})
+        history: list[dict[str, Any]] = []
+        for audit in audits:
+            values = audit.new_values or {}
+            if audit.action == "create" or "version" in values:
+                history.append(
+                    {
+                        "version": values.get("version"),
+                        "resource_url": values.get("resource_url"),
+                        "at": audit.created_at.isoformat(),
+                    }
+                )
+        if history and history[-1]["resource_url"] is None:
+            history[-1]["resource_url"] = material.resource_url
+        return history
+
+    def _validate(self, uow: UnitOfWork, new: Material, old: Material | None) -> None:
+        self._require_lookup(uow.material_types, new.material_type, "material_type")
+        if new.client_uid is not None:
+            self._require(uow.clients, new.client_uid, "client_uid", "client")
+        if new.platform_uid is not None:
+            self._require(uow.platforms, new.platform_uid, "platform_uid", "platform")
+
+
+class TagService(CrudService[Tag]):
+    """Tags, global or studio-scoped, attachable to any entity."""
+
+    entity_type = Tag
+    resource = "tags"
+    read_only_fields = frozenset({"studio_uid"})
+
+    def create(
+        self,
+        name: str,
+        *,
+        studio_uid: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Tag:
+        """Create a tag; names are unique within their scope (a studio or global)."""
+        return self._create(
+            actor, {"name": name, "studio_uid": studio_uid, "metadata": metadata or {}}
+        )
+
+    def _validate(self, uow: UnitOfWork, new: Tag, old: Tag | None) -> None:
+        if new.studio_uid is not None:
+            self._require(uow.studios, new.studio_uid, "studio_uid", "studio")
+        self._unique(
+            uow, new, "name", {"studio_uid": new.studio_uid, "name": new.name}, repr(new.name)
+        )
+
+    def _before_delete(self, uow: UnitOfWork, entity: Tag) -> None:
+        now = self._now()
+        for link in uow.taggables.list(where={"tag_uid": entity.uid}):
+            uow.taggables.update(attrs.evolve(link, deleted_at=now, updated_at=now))
+
+    # -- tagging --------------------------------------------------------------------
+
+    def _studio_of(self, uow: UnitOfWork, entity: Entity) -> str | None:
+        if isinstance(entity, Studio):
+            return entity.uid
+        if isinstance(entity, StudioRoom | Tag):
+            return entity.studio_uid
+        if isinstance(entity, Show) and entity.studio_room_uid:
+            room = uow.studio_rooms.find(entity.studio_room_uid, include_deleted=True)
+            return room.studio_uid if room else None
+        studio_uid = getattr(entity, "studio_uid", None)
+        return studio_uid if isinstance(studio_uid, str) else None
+
+    def tag(self, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> Taggable:
+        """Attach a tag to any entity. A studio-scoped tag only fits entities of that
+        studio; tagging twice returns the existing link."""
+        self._authorize(actor, Action.WRITE, "taggables")
+        with self._uow() as uow:
+            tag = self._require(uow.tags, tag_uid, "tag_uid", "tag")
+            entity = find_any(uow, entity_uid)
+            if entity is None:
+                raise NotFoundError("entity", entity_uid)
+            if isinstance(entity, Tag | Taggable):
+                raise ValidationError("taggable_uid", "tags cannot be tagged")
+            if tag.studio_uid is not None:
+                owner = self._studio_of(uow, entity)
+                if owner is not None and owner != tag.studio_uid:
+                    raise ValidationError(
+                        "tag_uid",
+                        f"tag {tag.uid} belongs to studio {tag.studio_uid}; "
+                        f"{entity_uid} belongs to studio {owner}",
+                    )
+            existing = uow.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
+            if existing:
+                return existing[0]
+            link = build(
+                Taggable,
+                {"tag_uid": tag_uid, "taggable_uid": entity_uid, "taggable_type": entity.TABLE},
+                self._now(),
+            )
+            uow.taggables.add(link)
+            self._audit(uow, actor, "tag", link, new_values=to_jsonable(link))
+            return link
+
+    def untag(self, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> None:
+        """Detach a tag (soft delete of the link); unknown links are a NotFoundError."""
+        self._authorize(actor, Action.WRITE, "taggables")
+        with self._uow() as uow:
+            links = uow.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
+            if not links:
+                raise NotFoundError("taggable", f"{entity_uid}/{tag_uid}")
+            now = self._now()
+            for link in links:
+                uow.taggables.update(attrs.evolve(link, deleted_at=now, updated_at=now))
+                self._audit(uow, actor, "untag", link, old_values=to_jsonable(link))
+
+    def tags_of(self, entity_uid: str, *, actor: Actor = SYSTEM) -> list[Tag]:
+        """The live tags attached to an entity."""
+        self._authorize(actor, Action.READ, "tags")
+        with self._uow() as uow:
+            links = uow.taggables.list(where={"taggable_uid": entity_uid})
+            tags = uow.tags.get_many([link.tag_uid for link in links])
+        return sorted(tags.values(), key=lambda t: t.uid)
+
+    def tagged(self, tag_uid: str, *, actor: Actor = SYSTEM) -> list[Taggable]:
+        """The live links of a tag."""
+        self._authorize(actor, Action.READ, "tags")
+        with self._uow() as uow:
+            uow.tags.get(tag_uid)
+            return uow.taggables.list(where={"tag_uid": tag_uid})
+
+
+def _normalize_email(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
