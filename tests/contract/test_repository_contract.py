@@ -1,0 +1,211 @@
+"""The repository and unit-of-work contract, run against every adapter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from studiocore import (
+    LOOKUP_SEEDS,
+    MC,
+    Client,
+    ConflictError,
+    Deleted,
+    LookupTable,
+    NotFoundError,
+    Studio,
+    StudioRoom,
+    ValidationError,
+)
+from studiocore.entities import LOOKUP_ENTRY_TYPES
+from studiocore.ports import repository_for
+from tests.conftest import FreshDatabase
+from tests.support.builders import T0, evolve, make, one_of_each
+
+
+def test_every_entity_type_round_trips_with_every_field(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    with db() as uow:
+        saved = one_of_each(uow)
+    with db() as uow:
+        for entity in saved:
+            loaded = repository_for(uow, type(entity)).get(entity.uid)
+            assert loaded == entity, type(entity).__name__
+
+
+def test_lookup_tables_hold_the_spec_seed_values(fresh_db: FreshDatabase) -> None:
+    with fresh_db()() as uow:
+        for table, names in LOOKUP_SEEDS.items():
+            repo = repository_for(uow, LOOKUP_ENTRY_TYPES[table])
+            assert sorted(e.name for e in repo.list()) == sorted(names), table
+        statuses = {e.name for e in uow.show_statuses.list()}
+    assert statuses == {"draft", "confirmed", "live", "completed", "cancelled"}
+    assert set(LOOKUP_SEEDS[LookupTable.CHANGE_CATEGORIES]) == {
+        "CLIENT_REQUESTED",
+        "OPERATIONAL",
+        "FORCE_MAJEURE",
+    }
+
+
+def test_adding_a_duplicate_uid_is_a_conflict(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    client = make(Client, name="Acme")
+    with db() as uow:
+        uow.clients.add(client)
+    with pytest.raises(ConflictError), db() as uow:
+        uow.clients.add(evolve(client, name="Other"))
+    with db() as uow:
+        assert uow.clients.get(client.uid).name == "Acme"
+
+
+def test_unknown_uids_are_not_found(fresh_db: FreshDatabase) -> None:
+    with fresh_db()() as uow:
+        assert uow.clients.find("client_01JD0000000000000000000000") is None
+        with pytest.raises(NotFoundError):
+            uow.clients.get("client_01JD0000000000000000000000")
+        with pytest.raises(NotFoundError):
+            uow.clients.update(make(Client, name="ghost"))
+
+
+def test_update_replaces_the_stored_entity(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    client = make(Client, name="Acme", metadata={"tier": 1})
+    with db() as uow:
+        uow.clients.add(client)
+    changed = evolve(client, name="Acme GmbH", metadata={"tier": 2}, updated_at=T0 + timedelta(1))
+    with db() as uow:
+        uow.clients.update(changed)
+    with db() as uow:
+        assert uow.clients.get(client.uid) == changed
+
+
+def test_soft_deleted_rows_are_hidden_but_kept(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    live = make(Client, name="live")
+    gone = make(Client, name="gone", deleted_at=T0)
+    with db() as uow:
+        uow.clients.add(live)
+        uow.clients.add(gone)
+    with db() as uow:
+        repo = uow.clients
+        assert repo.find(gone.uid) is None
+        with pytest.raises(NotFoundError):
+            repo.get(gone.uid)
+        assert repo.get(gone.uid, include_deleted=True) == gone
+        assert [c.uid for c in repo.list()] == [live.uid]
+        assert repo.count() == 1
+        assert [c.uid for c in repo.list(deleted=Deleted.ONLY)] == [gone.uid]
+        assert repo.count(deleted=Deleted.INCLUDE) == 2
+        assert set(repo.get_many([live.uid, gone.uid])) == {live.uid}
+
+
+def test_list_is_ordered_by_uid_and_pages(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    clients = [make(Client, name=f"c{i}") for i in range(7)]
+    with db() as uow:
+        for client in reversed(clients):
+            uow.clients.add(client)
+    with db() as uow:
+        everything = uow.clients.list()
+        assert [c.uid for c in everything] == sorted(c.uid for c in clients)
+        page = uow.clients.list(limit=3, offset=2)
+        assert page == everything[2:5]
+        assert uow.clients.list(offset=6) == everything[6:]
+
+
+def test_where_filters_by_equality_any_of_and_null(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    studio_a = make(Studio, name="A")
+    studio_b = make(Studio, name="B")
+    rooms = [
+        make(StudioRoom, studio_uid=studio_a.uid, name="1"),
+        make(StudioRoom, studio_uid=studio_a.uid, name="2"),
+        make(StudioRoom, studio_uid=studio_b.uid, name="1"),
+    ]
+    mc_plain = make(MC, name="plain")
+    mc_alias = make(MC, name="alias", alias_name="Al")
+    with db() as uow:
+        uow.studios.add(studio_a)
+        uow.studios.add(studio_b)
+        for room in rooms:
+            uow.studio_rooms.add(room)
+        uow.mcs.add(mc_plain)
+        uow.mcs.add(mc_alias)
+    with db() as uow:
+        in_a = uow.studio_rooms.list(where={"studio_uid": studio_a.uid})
+        assert {r.uid for r in in_a} == {rooms[0].uid, rooms[1].uid}
+        named_1 = uow.studio_rooms.list(where={"name": "1", "studio_uid": studio_b.uid})
+        assert [r.uid for r in named_1] == [rooms[2].uid]
+        either = uow.studio_rooms.count(
+            where={"studio_uid": frozenset({studio_a.uid, studio_b.uid})}
+        )
+        assert either == 3
+        assert uow.studio_rooms.count(where={"name": ["2", "3"]}) == 1
+        assert [m.uid for m in uow.mcs.list(where={"alias_name": None})] == [mc_plain.uid]
+        with pytest.raises(ValidationError) as err:
+            uow.mcs.list(where={"no_such_field": 1})
+        assert "no_such_field" in err.value.field
+
+
+def test_loaded_objects_are_copies(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    client = make(Client, name="Acme", metadata={"tags": ["a"]})
+    with db() as uow:
+        uow.clients.add(client)
+        client.metadata["tags"].append("changed-after-add")
+    with db() as uow:
+        loaded = uow.clients.get(client.uid)
+        assert loaded.metadata == {"tags": ["a"]}
+        loaded.metadata["tags"].append("changed-after-load")
+    with db() as uow:
+        assert uow.clients.get(client.uid).metadata == {"tags": ["a"]}
+
+
+def test_leaving_the_block_normally_commits(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    client = make(Client, name="Acme")
+    with db() as uow:
+        uow.clients.add(client)
+    with db() as uow:
+        assert uow.clients.get(client.uid) == client
+
+
+def test_an_exception_rolls_everything_back(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    kept = make(Client, name="kept")
+    with db() as uow:
+        uow.clients.add(kept)
+    new = make(Client, name="new")
+    with pytest.raises(RuntimeError, match="boom"), db() as uow:  # noqa: PT012
+        uow.clients.add(new)
+        uow.clients.update(evolve(kept, name="renamed"))
+        raise RuntimeError("boom")
+    with db() as uow:
+        assert uow.clients.find(new.uid) is None
+        assert uow.clients.get(kept.uid).name == "kept"
+
+
+def test_rollback_discards_writes_since_the_last_commit(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    first = make(Client, name="first")
+    second = make(Client, name="second")
+    with db() as uow:
+        uow.clients.add(first)
+        uow.commit()
+        uow.clients.add(second)
+        uow.rollback()
+    with db() as uow:
+        assert uow.clients.find(first.uid) == first
+        assert uow.clients.find(second.uid) is None
+
+
+def test_committed_writes_are_seen_by_the_next_unit_of_work(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    client = make(Client, name="Acme")
+    with db() as uow:
+        uow.clients.add(client)
+        uow.commit()
+        uow.clients.update(evolve(client, name="Acme 2"))
+    with db() as uow:
+        assert uow.clients.get(client.uid).name == "Acme 2"

@@ -1,0 +1,226 @@
+"""The scheduling queries of ShowRepository, run against every adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import attrs
+import pytest
+
+from studiocore import (
+    MC,
+    Booking,
+    Client,
+    Schedule,
+    Show,
+    ShowMC,
+    ShowQuery,
+    ShowStatus,
+    Studio,
+    StudioRoom,
+    TimeSlot,
+)
+from tests.conftest import FreshDatabase
+from tests.support.adapters import UowFactory
+from tests.support.builders import T0, make, show
+
+
+@dataclass
+class World:
+    db: UowFactory
+    studio_a: Studio
+    studio_b: Studio
+    room_a1: StudioRoom
+    room_a2: StudioRoom
+    room_b1: StudioRoom
+    client: Client
+    schedule: Schedule
+    mc1: MC
+    mc2: MC
+
+
+def slot(start_h: float, end_h: float) -> TimeSlot:
+    return TimeSlot(T0 + timedelta(hours=start_h), T0 + timedelta(hours=end_h))
+
+
+@pytest.fixture
+def world(fresh_db: FreshDatabase) -> World:
+    db = fresh_db()
+    studio_a = make(Studio, name="A")
+    studio_b = make(Studio, name="B")
+    client = make(Client, name="Acme")
+    w = World(
+        db=db,
+        studio_a=studio_a,
+        studio_b=studio_b,
+        room_a1=make(StudioRoom, studio_uid=studio_a.uid, name="a1"),
+        room_a2=make(StudioRoom, studio_uid=studio_a.uid, name="a2"),
+        room_b1=make(StudioRoom, studio_uid=studio_b.uid, name="b1"),
+        client=client,
+        schedule=make(
+            Schedule,
+            client_uid=client.uid,
+            studio_uid=studio_a.uid,
+            name="plan",
+            start_time=T0,
+            end_time=T0 + timedelta(days=2),
+        ),
+        mc1=make(MC, name="one"),
+        mc2=make(MC, name="two"),
+    )
+    with db() as uow:
+        uow.studios.add(w.studio_a)
+        uow.studios.add(w.studio_b)
+        for room in (w.room_a1, w.room_a2, w.room_b1):
+            uow.studio_rooms.add(room)
+        uow.clients.add(w.client)
+        uow.schedules.add(w.schedule)
+        uow.mcs.add(w.mc1)
+        uow.mcs.add(w.mc2)
+    return w
+
+
+def add(w: World, *shows: Show, mcs: dict[str, list[MC]] | None = None) -> None:
+    with w.db() as uow:
+        for s in shows:
+            uow.shows.add(s)
+        for show_uid, hosts in (mcs or {}).items():
+            for mc in hosts:
+                uow.show_mcs.add(make(ShowMC, show_uid=show_uid, mc_uid=mc.uid))
+
+
+def test_search_filters_and_orders_by_start(world: World) -> None:
+    w = world
+    late = show(w.room_a1, 5, 6, client=w.client)
+    early = show(w.room_a2, 1, 2)
+    other_studio = show(w.room_b1, 3, 4)
+    draft = show(w.room_a1, 2, 3, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
+    add(w, late, early, other_studio, draft)
+    with w.db() as uow:
+        gone = show(w.room_a1, 0, 1)
+        uow.shows.add(attrs.evolve(gone, deleted_at=T0))
+    with w.db() as uow:
+        repo = uow.shows
+
+        def uids(q: ShowQuery, **kw: int) -> list[str]:
+            return [s.uid for s in repo.search(q, **kw)]
+
+        assert uids(ShowQuery()) == [early.uid, draft.uid, other_studio.uid, late.uid]
+        assert uids(ShowQuery(studio_uid=w.studio_a.uid)) == [early.uid, draft.uid, late.uid]
+        assert uids(ShowQuery(studio_room_uid=w.room_a1.uid)) == [draft.uid, late.uid]
+        assert uids(ShowQuery(client_uid=w.client.uid)) == [draft.uid, late.uid]
+        assert uids(ShowQuery(schedule_uid=w.schedule.uid)) == [draft.uid]
+        assert uids(ShowQuery(status=ShowStatus.DRAFT)) == [draft.uid]
+        window = ShowQuery(start_from=T0 + timedelta(hours=2), start_to=T0 + timedelta(hours=5))
+        assert uids(window) == [draft.uid, other_studio.uid]
+        assert uids(ShowQuery(), limit=2, offset=1) == [draft.uid, other_studio.uid]
+        assert repo.search_count(ShowQuery(studio_uid=w.studio_a.uid)) == 3
+        assert repo.search_count(ShowQuery()) == 4
+
+
+def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
+    w = world
+    confirmed = show(w.room_a1, 1, 3)
+    live = show(w.room_a2, 2, 4, status=ShowStatus.LIVE)
+    completed = show(w.room_b1, 0, 1, status=ShowStatus.COMPLETED)
+    cancelled = show(w.room_a1, 1, 3, status=ShowStatus.CANCELLED)
+    draft = show(w.room_a1, 1, 3, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
+    add(
+        w,
+        confirmed,
+        live,
+        completed,
+        cancelled,
+        draft,
+        mcs={confirmed.uid: [w.mc1, w.mc2], live.uid: [w.mc2]},
+    )
+    with w.db() as uow:
+        uow.show_mcs.add(make(ShowMC, show_uid=live.uid, mc_uid=w.mc1.uid, deleted_at=T0))
+    with w.db() as uow:
+        found = uow.shows.bookings()
+        assert [b.show_uid for b in found] == [completed.uid, confirmed.uid, live.uid]
+        by_uid = {b.show_uid: b for b in found}
+        assert by_uid[confirmed.uid] == Booking(
+            show_uid=confirmed.uid,
+            studio_uid=w.studio_a.uid,
+            room_uid=w.room_a1.uid,
+            mc_uids=frozenset({w.mc1.uid, w.mc2.uid}),
+            slot=confirmed.slot,
+            status=ShowStatus.CONFIRMED,
+        )
+        assert by_uid[live.uid].mc_uids == frozenset({w.mc2.uid})
+        in_a = uow.shows.bookings(studio_uid=w.studio_a.uid)
+        assert {b.show_uid for b in in_a} == {confirmed.uid, live.uid}
+        touching = uow.shows.bookings(window=slot(3, 5))
+        assert [b.show_uid for b in touching] == [live.uid]
+        chosen = uow.shows.bookings(show_uids=[draft.uid, live.uid], reserving_only=False)
+        assert [b.show_uid for b in chosen] == [draft.uid, live.uid]
+
+
+def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: World) -> None:
+    w = world
+    same_room = show(w.room_a1, 1, 2)
+    same_room_far = show(w.room_a1, 6, 7)
+    same_room_just_before = show(w.room_a1, 2.5, 2.75)
+    mc_elsewhere = show(w.room_b1, 3, 4)
+    unrelated = show(w.room_a2, 3, 4)
+    draft = show(w.room_a1, 3, 4, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
+    add(
+        w,
+        same_room,
+        same_room_far,
+        same_room_just_before,
+        mc_elsewhere,
+        unrelated,
+        draft,
+        mcs={mc_elsewhere.uid: [w.mc1], unrelated.uid: [w.mc2]},
+    )
+    candidate = Booking(
+        show_uid=draft.uid,
+        studio_uid=w.studio_a.uid,
+        room_uid=w.room_a1.uid,
+        mc_uids=frozenset({w.mc1.uid}),
+        slot=slot(3, 4),
+        status=ShowStatus.CONFIRMED,
+    )
+    with w.db() as uow:
+        no_margin = uow.shows.bookings_near([candidate], timedelta(0))
+        assert [b.show_uid for b in no_margin] == [mc_elsewhere.uid]
+        margin = uow.shows.bookings_near([candidate], timedelta(minutes=30))
+        assert [b.show_uid for b in margin] == [same_room_just_before.uid, mc_elsewhere.uid]
+        wide = uow.shows.bookings_near([candidate], timedelta(hours=2))
+        assert [b.show_uid for b in wide] == [
+            same_room.uid,
+            same_room_just_before.uid,
+            mc_elsewhere.uid,
+        ]
+        # a candidate is never its own neighbour, even when it is stored as reserving
+        as_candidate = Booking(
+            show_uid=mc_elsewhere.uid,
+            studio_uid=w.studio_b.uid,
+            room_uid=w.room_b1.uid,
+            mc_uids=frozenset({w.mc1.uid}),
+            slot=slot(3, 4),
+            status=ShowStatus.CONFIRMED,
+        )
+        assert uow.shows.bookings_near([as_candidate], timedelta(0)) == []
+
+
+def test_set_status_changes_only_rows_in_the_expected_status(world: World) -> None:
+    w = world
+    d1 = show(w.room_a1, 1, 2, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
+    d2 = show(w.room_a1, 2, 3, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
+    other = show(w.room_a2, 1, 2, status=ShowStatus.CONFIRMED)
+    add(w, d1, d2, other)
+    later = T0 + timedelta(days=1)
+    with w.db() as uow:
+        changed = uow.shows.set_status(
+            [d1.uid, d2.uid, other.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=later
+        )
+        assert changed == 2
+    with w.db() as uow:
+        assert uow.shows.get(d1.uid).show_status is ShowStatus.CONFIRMED
+        assert uow.shows.get(d1.uid).updated_at == later
+        assert uow.shows.get(d2.uid).show_status is ShowStatus.CONFIRMED
+        assert uow.shows.get(other.uid).updated_at == T0

@@ -1,0 +1,210 @@
+"""Valid entities of every type, with their references created first.
+
+Used by the contract suite so that a foreign-key-enforcing adapter accepts them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from studiocore import (
+    MC,
+    Audit,
+    ChangeRequest,
+    Client,
+    Comment,
+    Entity,
+    Material,
+    Membership,
+    Platform,
+    Schedule,
+    ScheduleVersion,
+    Show,
+    ShowMaterial,
+    ShowMC,
+    ShowPlatform,
+    ShowStatus,
+    Studio,
+    StudioRoom,
+    Tag,
+    Taggable,
+    Task,
+    TaskTemplate,
+    TaskTemplateItem,
+    UnitOfWork,
+    User,
+    new_uid,
+)
+from studiocore.entities import ShowTypeEntry
+from studiocore.ports import repository_for
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def stamp() -> dict[str, Any]:
+    return {"created_at": T0, "updated_at": T0}
+
+
+def make(cls: type[Any], **fields: Any) -> Any:
+    return cls(uid=new_uid(cls.PREFIX), **stamp(), **fields)
+
+
+def show(
+    room: StudioRoom | None,
+    start_h: float,
+    end_h: float,
+    *,
+    status: ShowStatus = ShowStatus.CONFIRMED,
+    client: Client | None = None,
+    schedule: Schedule | None = None,
+    name: str = "show",
+) -> Show:
+    result: Show = make(
+        Show,
+        name=name,
+        studio_room_uid=room.uid if room else None,
+        client_uid=client.uid if client else None,
+        schedule_uid=schedule.uid if schedule else None,
+        show_status=status,
+        show_start=T0 + timedelta(hours=start_h),
+        show_end=T0 + timedelta(hours=end_h),
+    )
+    return result
+
+
+def one_of_each(uow: UnitOfWork) -> list[Entity]:
+    """Add one entity of every type (references first) and return them all."""
+    studio = make(Studio, name="Studio", time_zone="Europe/Berlin", metadata={"floor": 2})
+    room = make(StudioRoom, studio_uid=studio.uid, name="Room A", changeover_minutes=15)
+    client = make(Client, name="Acme", contact_person="Ann", contact_email="ann@acme.test")
+    user = make(User, email="u@example.com", name="U", ext_id="sso-1")
+    membership = make(
+        Membership, user_uid=user.uid, group_uid=studio.uid, group_type="studio", role="manager"
+    )
+    mc = make(MC, name="Jo", alias_name="JJ", user_uid=user.uid, min_rest_minutes=30)
+    platform = make(Platform, name="Twitch", api_config={"key": "x", "nested": {"a": [1, 2]}})
+    material = make(
+        Material,
+        client_uid=client.uid,
+        platform_uid=platform.uid,
+        material_type="script",
+        name="Script",
+        resource_url="https://cdn.example.com/s.pdf",
+        expiring_at=T0 + timedelta(days=30),
+        version="v2",
+    )
+    schedule = make(
+        Schedule,
+        client_uid=client.uid,
+        studio_uid=studio.uid,
+        name="Spring",
+        start_time=T0,
+        end_time=T0 + timedelta(days=7),
+    )
+    the_show = show(room, 1, 3, client=client, schedule=schedule, status=ShowStatus.DRAFT)
+    show_mc = make(ShowMC, show_uid=the_show.uid, mc_uid=mc.uid, rating=8, note="great")
+    show_platform = make(
+        ShowPlatform,
+        show_uid=the_show.uid,
+        platform_uid=platform.uid,
+        live_stream_link="https://twitch.tv/x",
+        platform_show_id="abc",
+        viewer_count=12,
+    )
+    show_material = make(ShowMaterial, show_uid=the_show.uid, material_uid=material.uid)
+    change_request = make(
+        ChangeRequest,
+        schedule_uid=schedule.uid,
+        change_category="CLIENT_REQUESTED",
+        change_type="TIME_CHANGE",
+        payload={"shift_minutes": 30},
+        requested_by_uid=user.uid,
+    )
+    version = make(
+        ScheduleVersion,
+        schedule_uid=schedule.uid,
+        version=1,
+        snapshot={"shows": [the_show.uid]},
+        created_by_uid=user.uid,
+    )
+    tag = make(Tag, studio_uid=studio.uid, name="vip")
+    taggable = make(Taggable, tag_uid=tag.uid, taggable_uid=the_show.uid, taggable_type="shows")
+    comment = make(
+        Comment,
+        commentable_uid=the_show.uid,
+        commentable_type="shows",
+        owner_uid=user.uid,
+        content="hello",
+    )
+    reply = make(
+        Comment,
+        commentable_uid=the_show.uid,
+        commentable_type="shows",
+        owner_uid=user.uid,
+        parent_uid=comment.uid,
+        content="reply",
+    )
+    audit = make(
+        Audit,
+        user_uid=user.uid,
+        action="update",
+        recordable_uid=the_show.uid,
+        recordable_type="shows",
+        old_values={"name": "a"},
+        new_values={"name": "b"},
+    )
+    template = make(TaskTemplate, studio_uid=studio.uid, name="Checklist")
+    item = make(
+        TaskTemplateItem,
+        task_template_uid=template.uid,
+        task_type="pre_production",
+        input_type="text",
+        is_required=True,
+        name="Mic check",
+    )
+    task = make(
+        Task,
+        assignee_uid=user.uid,
+        taskable_uid=the_show.uid,
+        taskable_type="shows",
+        task_template_item_uid=item.uid,
+        name="Mic check",
+        due_date=T0,
+    )
+    lookup = make(ShowTypeEntry, name="custom_value")
+    entities: list[Entity] = [
+        studio,
+        room,
+        client,
+        user,
+        membership,
+        mc,
+        platform,
+        material,
+        schedule,
+        the_show,
+        show_mc,
+        show_platform,
+        show_material,
+        change_request,
+        version,
+        tag,
+        taggable,
+        comment,
+        reply,
+        audit,
+        template,
+        item,
+        task,
+        lookup,
+    ]
+    for entity in entities:
+        repository_for(uow, type(entity)).add(entity)
+    return entities
+
+
+def evolve(entity: Any, **changes: Any) -> Any:
+    return attrs.evolve(entity, **changes)
