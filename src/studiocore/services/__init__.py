@@ -24,6 +24,7 @@ from studiocore.ports import UnitOfWork
 from studiocore.timeslot import Clock, SystemClock
 
 from ._base import CrudService, LookupService, Page, ServiceContext
+from .collaboration import AuditService, CommentService, MembershipService
 from .resources import (
     ClientService,
     MaterialService,
@@ -37,11 +38,14 @@ from .resources import (
 from .shows import ShowOutcome, ShowService
 
 __all__ = [
+    "AuditService",
     "ClientService",
+    "CommentService",
     "CrudService",
     "LookupService",
     "MaterialService",
     "McService",
+    "MembershipService",
     "Page",
     "PlatformService",
     "ServiceContext",
@@ -89,6 +93,9 @@ class Services:
         self.materials = MaterialService(ctx)
         self.tags = TagService(ctx)
         self.shows = ShowService(ctx)
+        self.memberships = MembershipService(ctx)
+        self.comments = CommentService(ctx)
+        self.audits = AuditService(ctx)
         self.lookups: dict[LookupTable, LookupService] = {
             table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))
             for table, cls in LOOKUP_ENTRY_TYPES.items()

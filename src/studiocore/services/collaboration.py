@@ -1,0 +1,174 @@
+"""Memberships, comments and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studiocore.entities import Audit, Comment, Membership
+from studiocore.errors import NotFoundError, ValidationError
+from studiocore.lookups import GroupType, MembershipRole
+from studiocore.permissions import SYSTEM, Action, Actor
+from studiocore.ports import UnitOfWork
+
+from ._base import CrudService, Page, Service, check_paging
+from .resources import find_any
+
+__all__ = ["AuditService", "CommentService", "MembershipService"]
+
+_GROUP_REPOS = {
+    GroupType.STUDIO: "studios",
+    GroupType.CLIENT: "clients",
+    GroupType.PLATFORM: "platforms",
+}
+
+
+def _prefix(value: object) -> str:
+    return value.partition("_")[0] if isinstance(value, str) else ""
+
+
+class MembershipService(CrudService[Membership]):
+    """A user's role (admin > manager > member) within a studio, client or platform;
+    at most one live membership per user and group."""
+
+    entity_type = Membership
+    resource = "memberships"
+    read_only_fields = frozenset({"user_uid", "group_uid", "group_type"})
+
+    def create(
+        self,
+        user_uid: str,
+        group_uid: str,
+        role: MembershipRole | str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Membership:
+        """Grant ``role`` in the group ``group_uid`` (its type follows from the uid)."""
+        group_type = _prefix(group_uid)
+        if group_type not in {g.value for g in GroupType}:
+            raise ValidationError("group_uid", "must be a studio, client or platform uid")
+        return self._create(
+            actor,
+            {
+                "user_uid": user_uid,
+                "group_uid": group_uid,
+                "group_type": group_type,
+                "role": role,
+                "metadata": metadata or {},
+            },
+        )
+
+    def role_in(self, user_uid: str, group_uid: str) -> MembershipRole | None:
+        """The user's live role in a group, if any."""
+        with self._uow() as uow:
+            found = uow.memberships.list(where={"user_uid": user_uid, "group_uid": group_uid})
+        return found[0].role if found else None
+
+    def _validate(self, uow: UnitOfWork, new: Membership, old: Membership | None) -> None:
+        self._require(uow.users, new.user_uid, "user_uid", "user")
+        self._require(
+            getattr(uow, _GROUP_REPOS[new.group_type]),
+            new.group_uid,
+            "group_uid",
+            new.group_type.value,
+        )
+        self._unique(
+            uow,
+            new,
+            "group_uid",
+            {"user_uid": new.user_uid, "group_uid": new.group_uid},
+            f"a membership of {new.user_uid} in {new.group_uid}",
+        )
+
+
+class CommentService(CrudService[Comment]):
+    """Threaded comments on any entity (a reply names its ``parent_uid``)."""
+
+    entity_type = Comment
+    resource = "comments"
+    read_only_fields = frozenset({"commentable_uid", "commentable_type", "owner_uid", "parent_uid"})
+
+    def create(
+        self,
+        commentable_uid: str,
+        owner_uid: str,
+        content: str,
+        *,
+        parent_uid: str | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Comment:
+        """Comment on an entity, or reply to a comment on it."""
+        with self._uow() as uow:
+            target = find_any(uow, commentable_uid) if _prefix(commentable_uid) else None
+        if target is None:
+            raise ValidationError("commentable_uid", f"{commentable_uid!r} does not exist")
+        return self._create(
+            actor,
+            {
+                "commentable_uid": commentable_uid,
+                "commentable_type": target.TABLE,
+                "owner_uid": owner_uid,
+                "parent_uid": parent_uid,
+                "content": content,
+            },
+        )
+
+    def thread(self, commentable_uid: str, *, actor: Actor = SYSTEM) -> list[Comment]:
+        """The live comments on an entity, oldest first (replies carry ``parent_uid``)."""
+        return self.list(where={"commentable_uid": commentable_uid}, actor=actor)
+
+    def _validate(self, uow: UnitOfWork, new: Comment, old: Comment | None) -> None:
+        self._require(uow.users, new.owner_uid, "owner_uid", "user")
+        if new.parent_uid is not None:
+            parent: Comment = self._require(uow.comments, new.parent_uid, "parent_uid", "comment")
+            if parent.commentable_uid != new.commentable_uid:
+                raise ValidationError("parent_uid", "a reply must be on the same record")
+
+
+class AuditService(Service):
+    """Read access to the audit trail (written by every other service)."""
+
+    def history(self, record_uid: str, *, actor: Actor = SYSTEM) -> list[Audit]:
+        """Every audited change of one record, oldest first."""
+        self._authorize(actor, Action.READ, "audits", record_uid)
+        with self._uow() as uow:
+            return uow.audits.list(where={"recordable_uid": record_uid})
+
+    def page(
+        self,
+        *,
+        user_uid: str | None = None,
+        recordable_type: str | None = None,
+        action: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        actor: Actor = SYSTEM,
+    ) -> Page[Audit]:
+        """Audit entries filtered by who, what kind of record, and which action."""
+        check_paging(limit, offset)
+        self._authorize(actor, Action.READ, "audits")
+        where = {
+            k: v
+            for k, v in {
+                "user_uid": user_uid,
+                "recordable_type": recordable_type,
+                "action": action,
+            }.items()
+            if v is not None
+        }
+        with self._uow() as uow:
+            return Page(
+                items=uow.audits.list(where=where, limit=limit, offset=offset),
+                total=uow.audits.count(where=where),
+                limit=limit,
+                offset=offset,
+            )
+
+    def get(self, uid: str, *, actor: Actor = SYSTEM) -> Audit:
+        """One audit entry."""
+        self._authorize(actor, Action.READ, "audits", uid)
+        with self._uow() as uow:
+            found = uow.audits.find(uid)
+        if found is None:
+            raise NotFoundError("audit", uid)
+        return found

@@ -1,0 +1,70 @@
+"""Memberships, comments and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from studiocore import ConflictError, MembershipRole, Services, ValidationError
+
+
+def test_memberships_grant_one_role_per_group(svc: Services) -> None:
+    user = svc.users.create("m@example.com", "M")
+    studio = svc.studios.create("One")
+    client = svc.clients.create("Acme")
+    svc.memberships.create(user.uid, studio.uid, "manager")
+    svc.memberships.create(user.uid, client.uid, MembershipRole.MEMBER)
+    assert svc.memberships.role_in(user.uid, studio.uid) is MembershipRole.MANAGER
+    assert svc.memberships.role_in(user.uid, client.uid) is MembershipRole.MEMBER
+    with pytest.raises(ConflictError):
+        svc.memberships.create(user.uid, studio.uid, "admin")
+    with pytest.raises(ValidationError) as err:
+        svc.memberships.create(user.uid, user.uid, "admin")
+    assert err.value.field == "group_uid"
+    with pytest.raises(ValidationError) as err:
+        svc.memberships.create(user.uid, studio.uid.replace("studio_", "client_"), "admin")
+    assert err.value.field == "group_uid"
+    with pytest.raises(ValidationError) as err:
+        svc.memberships.create(user.uid, svc.platforms.create("P").uid, "owner")
+    assert err.value.field == "role"
+
+
+def test_role_hierarchy_is_admin_manager_member() -> None:
+    assert MembershipRole.ADMIN.at_least(MembershipRole.MANAGER)
+    assert MembershipRole.MANAGER.at_least(MembershipRole.MEMBER)
+    assert not MembershipRole.MEMBER.at_least(MembershipRole.MANAGER)
+
+
+def test_comments_thread_on_any_record(svc: Services) -> None:
+    user = svc.users.create("c@example.com", "C")
+    client = svc.clients.create("Acme")
+    other = svc.clients.create("Other")
+    first = svc.comments.create(client.uid, user.uid, "Kick-off on Monday?")
+    reply = svc.comments.create(client.uid, user.uid, "Yes", parent_uid=first.uid)
+    assert first.commentable_type == "clients"
+    assert [c.uid for c in svc.comments.thread(client.uid)] == [first.uid, reply.uid]
+    with pytest.raises(ValidationError) as err:
+        svc.comments.create(other.uid, user.uid, "wrong thread", parent_uid=first.uid)
+    assert err.value.field == "parent_uid"
+    with pytest.raises(ValidationError) as err:
+        svc.comments.create("client_01JD0000000000000000000000", user.uid, "x")
+    assert err.value.field == "commentable_uid"
+    with pytest.raises(ValidationError) as err:
+        svc.comments.create(client.uid, user.uid, "   ")
+    assert err.value.field == "content"
+
+
+def test_the_audit_trail_lists_every_write(svc: Services) -> None:
+    admin = svc.users.create("a@example.com", "A", role="admin")
+    actor = svc.users.actor(admin.uid)
+    client = svc.clients.create("Acme", actor=actor)
+    svc.clients.update(client.uid, {"contact_person": "Ann"}, actor=actor)
+    history = svc.audits.history(client.uid)
+    assert [(a.action, a.user_uid) for a in history] == [
+        ("create", admin.uid),
+        ("update", admin.uid),
+    ]
+    assert history[1].new_values == {"contact_person": "Ann"}
+    mine = svc.audits.page(user_uid=admin.uid)
+    assert mine.total == 2
+    assert svc.audits.page(recordable_type="users").total == 1
+    assert svc.audits.get(history[0].uid) == history[0]
