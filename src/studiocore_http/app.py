@@ -1,0 +1,152 @@
+"""The application factory: the composition root of the HTTP adapter."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import ResponseHeader, State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.middleware.logging import LoggingMiddlewareConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Server
+
+from studiocore import Actor, Services
+
+from .auth import access_guard, build_jwt_auth, provide_actor
+from .controllers import API_CONTROLLERS
+from .controllers.system import HealthController
+from .errors import exception_handlers
+from .settings import Settings
+from .version import VERSION
+
+__all__ = ["API_PREFIX", "create_app"]
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("studiocore_http")
+
+
+def _provide_services(state: State) -> Services:
+    services: Services = state.services
+    return services
+
+
+def _probe(services: Services) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            services.users.page(limit=1)
+        except Exception:
+            log.exception("health check: the database did not answer")
+            return False
+        return True
+
+    return check
+
+
+def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Callable[[], None]]:
+    from studiocore_sql import SqlDatabase, database_url_from_env
+
+    database = SqlDatabase(settings.database_url or database_url_from_env())
+    if settings.migrate_on_start:
+        database.upgrade()
+
+    def check() -> bool:
+        try:
+            result: Any = database.health()
+        except Exception:
+            log.exception("health check: the database did not answer")
+            return False
+        return result is not False and not (isinstance(result, dict) and result.get("ok") is False)
+
+    return Services(database), check, database.dispose
+
+
+def _security_headers(settings: Settings) -> list[ResponseHeader]:
+    if not settings.security_headers:
+        return []
+    headers = [
+        ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+        ResponseHeader(name="X-Frame-Options", value="DENY"),
+        ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+        ResponseHeader(name="Cross-Origin-Opener-Policy", value="same-origin"),
+    ]
+    if settings.hsts_seconds > 0:
+        headers.append(
+            ResponseHeader(
+                name="Strict-Transport-Security",
+                value=f"max-age={settings.hsts_seconds}; includeSubDomains",
+            )
+        )
+    return headers
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
+    """The studiocore REST API.
+
+    ``settings`` default to :meth:`Settings.from_env`. Without ``services`` the app
+    opens the SQL database of ``settings.database_url`` (migrating it first unless
+    ``migrate_on_start`` is off); tests inject ``Services.in_memory()``. Raises
+    :class:`~studiocore_http.settings.ConfigError` when no usable JWT secret is
+    configured outside demo mode.
+    """
+    settings = settings or Settings.from_env()
+    settings.signing_secret()  # refuse to build an app that cannot verify tokens
+    on_shutdown: list[Callable[[], None]] = []
+    if services is None:
+        services, health_check, dispose = _sql_backend(settings)
+        on_shutdown.append(dispose)
+    else:
+        health_check = _probe(services)
+
+    jwt_auth = build_jwt_auth(settings, services)
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=API_CONTROLLERS,
+        guards=[access_guard],
+        dependencies={
+            "services": Provide(_provide_services, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
+        signature_namespace={"Services": Services, "Actor": Actor},
+    )
+    middleware_logging = (
+        [LoggingMiddlewareConfig(logger_name="studiocore_http.requests").middleware]
+        if settings.log_requests
+        else []
+    )
+    return Litestar(
+        route_handlers=[HealthController, api],
+        exception_handlers=exception_handlers,
+        on_app_init=[jwt_auth.on_app_init],
+        on_shutdown=on_shutdown,
+        state=State({"services": services, "health_check": health_check, "settings": settings}),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
+        if settings.cors_origins
+        else None,
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts))
+        if settings.allowed_hosts
+        else None,
+        response_headers=_security_headers(settings),
+        middleware=middleware_logging,
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            loggers={"studiocore_http": {"level": "INFO", "propagate": True}},
+            log_exceptions="never",
+        ),
+        openapi_config=OpenAPIConfig(
+            title="studiocore",
+            version=VERSION,
+            description="Livestream studio scheduling: studios, rooms, shows, MCs, "
+            "conflict-free booking. Authenticate with `Authorization: Bearer <token>`.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path=["/", "/swagger"])],
+            servers=[Server(url="/")],
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,110 @@
+"""Authentication (bearer JWT) and access control.
+
+* Litestar's :class:`~litestar.security.jwt.JWTAuth` verifies the token (signature,
+  expiry, issuer, audience). Its ``sub`` is a user uid; the user is loaded from the
+  database on every request: unknown or deleted users get 401.
+* The request's :class:`studiocore.Actor` is built from that user and passed as
+  ``actor=`` to every service call, so the core's :class:`studiocore.AccessPolicy`
+  decides what is allowed (Phase 2: admins write, others read, banned users
+  nothing).
+* :func:`access_guard` asks the *same* policy before the handler runs (read for
+  GET/HEAD, write otherwise, on the controller's ``opt["resource"]``), so a refused
+  request never reaches the service. Swapping the policy (Phase 3 membership rules)
+  is one argument to :class:`studiocore.Services`; no controller changes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import anyio.to_thread
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.security.jwt import JWTAuth, Token
+
+from studiocore import Action, Actor, NotFoundError, Services, User
+
+from .settings import Settings
+
+__all__ = [
+    "PUBLIC_PATHS",
+    "access_guard",
+    "actor_of",
+    "build_jwt_auth",
+    "issue_token",
+    "provide_actor",
+]
+
+PUBLIC_PATHS = ["^/health$", "^/schema"]
+"""Paths served without a token (regular expressions)."""
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def actor_of(user: User) -> Actor:
+    """The core's view of an authenticated user."""
+    return Actor(user_uid=user.uid, role=user.role, is_banned=user.is_banned)
+
+
+def build_jwt_auth(settings: Settings, services: Services) -> JWTAuth[User, Token]:
+    """The JWT configuration of the app: HS256 with the configured secret, issuer
+    (and audience if set) required."""
+
+    def load_user(uid: str) -> User | None:
+        try:
+            return services.users.get(uid)
+        except NotFoundError:
+            return None
+
+    async def retrieve_user(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+        # The lookup is blocking I/O: run it off the event loop like the handlers.
+        return await anyio.to_thread.run_sync(load_user, token.sub)
+
+    audiences = [settings.jwt_audience] if settings.jwt_audience else None
+    return JWTAuth[User, Token](
+        retrieve_user_handler=retrieve_user,
+        token_secret=settings.signing_secret(),
+        accepted_issuers=[settings.jwt_issuer],
+        accepted_audiences=audiences,
+        require_claims=["sub", "exp", "iss"],
+        default_token_expiration=timedelta(minutes=settings.token_ttl_minutes),
+        exclude=PUBLIC_PATHS,
+        description="A bearer JWT whose `sub` is a user uid (`studiocore token --email E`).",
+    )
+
+
+def issue_token(settings: Settings, user_uid: str, *, ttl: timedelta | None = None) -> str:
+    """A signed bearer token for ``user_uid`` (no database access: the user is
+    checked when the token is used)."""
+    from datetime import UTC, datetime
+
+    expires = datetime.now(UTC) + (ttl or timedelta(minutes=settings.token_ttl_minutes))
+    token = Token(
+        sub=user_uid,
+        exp=expires,
+        iss=settings.jwt_issuer,
+        aud=settings.jwt_audience,
+    )
+    return token.encode(secret=settings.signing_secret(), algorithm="HS256")
+
+
+def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
+    """Dependency: the :class:`Actor` of the authenticated user."""
+    return actor_of(request.user)
+
+
+def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Ask the app's access policy whether the user may read (GET) or write
+    (anything else) the handler's ``opt["resource"]``; it raises
+    :class:`studiocore.PermissionDeniedError` (403) if not."""
+    resource = handler.opt.get("resource")
+    if resource is None:
+        return
+    services: Services = connection.app.state.services
+    method = connection.scope.get("method", "GET")
+    action = Action.READ if method in _READ_METHODS else Action.WRITE
+    uid = connection.path_params.get("uid")
+    services.context.policy.authorize(
+        actor_of(connection.user), action, str(resource), uid if isinstance(uid, str) else None
+    )

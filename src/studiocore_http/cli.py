@@ -1,0 +1,205 @@
+"""The ``studiocore`` command line.
+
+Every command honours ``STUDIOCORE_DATABASE_URL`` and ``STUDIOCORE_JWT_SECRET``
+(see :mod:`studiocore_http.settings`); ``--database-url`` overrides the former.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import click
+
+from studiocore import NotFoundError, Services, StudioError
+
+from .settings import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from studiocore_sql import SqlDatabase
+
+__all__ = ["main"]
+
+_database_url = click.option(
+    "--database-url",
+    default=None,
+    help="SQLAlchemy URL (default: $STUDIOCORE_DATABASE_URL, else a local SQLite file).",
+)
+_demo = click.option(
+    "--demo",
+    is_flag=True,
+    default=None,
+    help="Demo mode: allow a derived development secret when none is configured.",
+)
+
+
+def _settings(database_url: str | None, demo: bool | None = None) -> Settings:
+    try:
+        return Settings.from_env(database_url=database_url, demo=demo)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[SqlDatabase]:
+    from studiocore_sql import SqlDatabase, database_url_from_env
+
+    database = SqlDatabase(settings.database_url or database_url_from_env())
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def _url_of(settings: Settings) -> str:
+    from studiocore_sql import database_url_from_env
+
+    return settings.database_url or database_url_from_env()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """studiocore: livestream studio scheduling (REST API and admin tools)."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@_database_url
+@_demo
+def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> None:
+    """Run the API server (migrates the database first).
+
+    With --demo: seeds demo data on first run and prints an admin token.
+    """
+    import uvicorn
+
+    from .app import create_app
+    from .auth import issue_token
+    from .demo import DEMO_ADMIN_EMAIL, ensure_admin, seed_demo
+
+    settings = _settings(database_url, demo)
+    try:
+        settings.signing_secret()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    base = f"http://{'localhost' if host in {'0.0.0.0', '::'} else host}:{port}"
+    if settings.demo:
+        with _database(settings) as database:
+            database.upgrade()
+            services = Services(database)
+            summary = seed_demo(services)
+            admin, _ = ensure_admin(services, DEMO_ADMIN_EMAIL, "Demo Admin")
+        if summary.created:
+            click.echo(
+                f"Seeded demo data: {summary.studios} studios, {summary.rooms} rooms, "
+                f"{summary.shows} confirmed shows, {summary.draft_shows} draft shows."
+            )
+        else:
+            click.echo("Demo data already present; not seeding again.")
+        if settings.uses_derived_secret:
+            click.echo(
+                "No STUDIOCORE_JWT_SECRET set: signing tokens with a development secret "
+                "derived from the database URL (demo only, not secure)."
+            )
+        click.echo(f"Admin token ({DEMO_ADMIN_EMAIL}):\n\n  {issue_token(settings, admin.uid)}\n")
+        click.echo(f'Try: curl -H "Authorization: Bearer <token>" {base}/api/v1/studios')
+    click.echo(f"Database: {_redact(_url_of(settings))}")
+    click.echo(f"API docs: {base}/schema   (OpenAPI: {base}/schema/openapi.json)")
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", workers=1)
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@_database_url
+def db_upgrade(database_url: str | None) -> None:
+    """Migrate the database to the latest revision."""
+    settings = _settings(database_url)
+    with _database(settings) as database:
+        database.upgrade()
+    click.echo(f"Database {_redact(_url_of(settings))} is at the latest revision.")
+
+
+@main.command()
+@_database_url
+def demo(database_url: str | None) -> None:
+    """Seed the demo data set (once; a database with studios is left alone)."""
+    from .demo import seed_demo
+
+    settings = _settings(database_url)
+    with _database(settings) as database:
+        database.upgrade()
+        summary = seed_demo(Services(database))
+    if summary.created:
+        click.echo(
+            f"Seeded demo data: {summary.studios} studios, {summary.rooms} rooms, "
+            f"{summary.shows} confirmed shows, {summary.draft_shows} draft shows."
+        )
+    else:
+        click.echo("The database already has studios; demo data not seeded.")
+
+
+@main.group()
+def users() -> None:
+    """User administration."""
+
+
+@users.command("create-admin")
+@click.option("--email", required=True, help="E-mail address of the admin.")
+@click.option("--name", required=True, help="Display name.")
+@_database_url
+def create_admin(email: str, name: str, database_url: str | None) -> None:
+    """Create the admin user EMAIL, or make an existing user admin (idempotent).
+    Prints the user's uid."""
+    from .demo import ensure_admin
+
+    settings = _settings(database_url)
+    with _database(settings) as database:
+        database.upgrade()
+        try:
+            user, changed = ensure_admin(Services(database), email, name)
+        except StudioError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{'created/updated' if changed else 'already admin'}: {user.uid}", err=True)
+    click.echo(user.uid)
+
+
+@main.command()
+@click.option("--email", required=True, help="E-mail address of an existing user.")
+@click.option(
+    "--ttl-minutes",
+    type=int,
+    default=None,
+    help="Lifetime (default: STUDIOCORE_TOKEN_TTL_MINUTES).",
+)
+@_database_url
+@_demo
+def token(email: str, ttl_minutes: int | None, database_url: str | None, demo: bool | None) -> None:
+    """Print a bearer token for the user EMAIL (nothing else on stdout)."""
+    from .auth import issue_token
+
+    settings = _settings(database_url, demo)
+    try:
+        settings.signing_secret()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with _database(settings) as database:
+        try:
+            user = Services(database).users.by_email(email)
+        except NotFoundError:
+            raise click.ClickException(f"no user with e-mail {email!r}") from None
+    ttl = timedelta(minutes=ttl_minutes) if ttl_minutes else None
+    sys.stdout.write(issue_token(settings, user.uid, ttl=ttl) + "\n")

@@ -1,0 +1,28 @@
+"""Shared parameter types and helpers of the controllers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.params import Parameter
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Limit", "Offset", "where"]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+"""The largest page; the core refuses larger ones too."""
+
+Limit = Annotated[
+    int,
+    Parameter(
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+    ),
+]
+Offset = Annotated[int, Parameter(ge=0, description="Rows to skip (default 0).")]
+
+
+def where(**filters: str | None) -> dict[str, object]:
+    """Equality filters from optional query parameters (``None``: not filtered)."""
+    return {name: value for name, value in filters.items() if value is not None}

@@ -1,0 +1,72 @@
+"""Tagging endpoints, the same three on every taggable resource:
+``GET|POST /<resource>/{uid}/tags`` and ``DELETE /<resource>/{uid}/tags/{tag_uid}``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from studiocore import Actor, Services
+from studiocore.services import CrudService
+from studiocore_http import schemas as s
+from studiocore_http.convert import many, one
+from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+
+__all__ = ["TAGGING_CONTROLLERS", "tagging_controller"]
+
+ServiceOf = Callable[[Services], CrudService[Any]]
+
+
+def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[Controller]:
+    """Tag endpoints under ``path`` (``/studios``); ``service_of`` picks the service
+    that owns the resource, so a uid of another resource type is a 404."""
+
+    class TaggingController(Controller):
+        tags = [path.strip("/")]
+        opt = {"resource": "taggables"}
+
+        @get(operation_id=f"List{singular}Tags", sync_to_thread=True, raises=READ_ERRORS)
+        def list_tags(self, services: Services, actor: Actor, uid: FromPath[str]) -> list[s.Tag]:
+            service_of(services).get(uid, actor=actor)
+            return many(s.Tag, services.tags.tags_of(uid, actor=actor))
+
+        @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
+        def add_tag(
+            self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.TagLink]
+        ) -> s.Tagging:
+            service_of(services).get(uid, actor=actor)
+            return one(s.Tagging, services.tags.tag(uid, data.tag_uid, actor=actor))
+
+        @delete(
+            "/{tag_uid:str}",
+            operation_id=f"Untag{singular}",
+            status_code=HTTP_204_NO_CONTENT,
+            sync_to_thread=True,
+            raises=WRITE_ERRORS,
+        )
+        def remove_tag(
+            self, services: Services, actor: Actor, uid: FromPath[str], tag_uid: FromPath[str]
+        ) -> None:
+            service_of(services).get(uid, actor=actor)
+            services.tags.untag(uid, tag_uid, actor=actor)
+
+    TaggingController.path = f"{path}/{{uid:str}}/tags"
+    TaggingController.__name__ = TaggingController.__qualname__ = f"{singular}TagsController"
+    return TaggingController
+
+
+TAGGING_CONTROLLERS: list[type[Controller]] = [
+    tagging_controller("/studios", "Studio", lambda sv: sv.studios),
+    tagging_controller("/studio-rooms", "StudioRoom", lambda sv: sv.studio_rooms),
+    tagging_controller("/clients", "Client", lambda sv: sv.clients),
+    tagging_controller("/users", "User", lambda sv: sv.users),
+    tagging_controller("/mcs", "MC", lambda sv: sv.mcs),
+    tagging_controller("/platforms", "Platform", lambda sv: sv.platforms),
+    tagging_controller("/materials", "Material", lambda sv: sv.materials),
+    tagging_controller("/shows", "Show", lambda sv: sv.shows),
+]
+"""Every taggable resource (tags themselves and lookup values are not taggable)."""

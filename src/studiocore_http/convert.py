@@ -1,0 +1,108 @@
+"""Small explicit conversions between HTTP bodies and service calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import msgspec
+from litestar.pagination import OffsetPagination
+
+from studiocore import Page, ShowOutcome, ValidationError
+
+from .schemas import Input, Output, ShowWritten
+
+__all__ = ["changes", "many", "one", "page", "parse_timestamp", "payload", "written"]
+
+OutputT = TypeVar("OutputT", bound=Output)
+
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+
+def parse_timestamp(value: object, field: str) -> datetime:
+    """An ISO 8601 timestamp with an offset, as an aware UTC datetime.
+
+    Numbers, naive timestamps and years outside 1900..2999 are a
+    :class:`ValidationError` naming ``field`` (so a 422)."""
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be an ISO 8601 timestamp string with an offset")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            field, f"{value!r} is not an ISO 8601 timestamp such as 2026-03-02T09:00:00+00:00"
+        ) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValidationError(
+            field, "must include a UTC offset such as +00:00 or Z (naive timestamps are ambiguous)"
+        )
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
+        raise ValidationError(field, f"must lie between the years {MIN_YEAR} and {MAX_YEAR}")
+    return utc
+
+
+def parse_optional_timestamp(value: str | None, field: str) -> datetime | None:
+    """:func:`parse_timestamp` for an optional query parameter."""
+    return None if value is None else parse_timestamp(value, field)
+
+
+def _convert_field(data: Input, name: str, value: Any) -> Any:
+    if name in data.timestamp_fields and value is not None:
+        return parse_timestamp(value, name)
+    return value
+
+
+def payload(data: Input) -> dict[str, Any]:
+    """The fields of a POST body as keyword arguments for a service ``create``."""
+    return {
+        name: _convert_field(data, name, value)
+        for name, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET
+    }
+
+
+def changes(data: Input) -> dict[str, Any]:
+    """The fields present in a PATCH body (absent ones are left out)."""
+    return payload(data)
+
+
+def one(cls: type[OutputT], entity: object) -> OutputT:
+    """A response struct from a core entity (fields copied by name)."""
+    return msgspec.convert(entity, cls, from_attributes=True)
+
+
+def many(cls: type[OutputT], entities: Iterable[object]) -> list[OutputT]:
+    """Response structs from core entities."""
+    return [one(cls, e) for e in entities]
+
+
+def page(cls: type[OutputT], result: Page[Any]) -> OffsetPagination[OutputT]:
+    """A service :class:`~studiocore.Page` as Litestar's pagination envelope."""
+    return OffsetPagination(
+        items=many(cls, result.items),
+        limit=result.limit,
+        offset=result.offset,
+        total=result.total,
+    )
+
+
+def written(outcome: ShowOutcome) -> ShowWritten:
+    """A show after a write, with its WARN conflicts."""
+    return one(ShowWritten, _ShowWithWarnings(outcome))
+
+
+class _ShowWithWarnings:
+    """Attribute view of a :class:`ShowOutcome` for :func:`one`."""
+
+    def __init__(self, outcome: ShowOutcome) -> None:
+        self._show = outcome.show
+        self.warnings = list(outcome.warnings)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._show, name)

@@ -1,0 +1,203 @@
+"""A realistic demo data set, created through the public services only.
+
+Two studios (Seoul, 3 rooms; Berlin, 2 rooms), three clients with materials,
+five MCs, three platforms, tags, a week of confirmed shows starting today (every
+room four times a day, each with an MC and a platform, never double-booked) and,
+when the schedules service is available, a draft schedule for next week.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from studiocore import Services, User, UserRole
+
+__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_VIEWER_EMAIL", "DemoSummary", "ensure_admin", "seed_demo"]
+
+DEMO_ADMIN_EMAIL = "admin@demo.studiocore.dev"
+DEMO_VIEWER_EMAIL = "viewer@demo.studiocore.dev"
+
+_SLOTS = ((10, 12), (13, 15), (16, 18), (19, 21))
+"""Daily show slots in each studio's local time (hours)."""
+
+
+@attrs.frozen(kw_only=True)
+class DemoSummary:
+    """What :func:`seed_demo` created (``created`` False: the data was already there)."""
+
+    created: bool
+    studios: int = 0
+    rooms: int = 0
+    shows: int = 0
+    draft_shows: int = 0
+    schedule_uid: str | None = None
+
+
+def ensure_admin(services: Services, email: str, name: str) -> tuple[User, bool]:
+    """The admin user with this e-mail, created (or promoted) if needed; the flag
+    says whether anything changed. Idempotent."""
+    from studiocore import NotFoundError
+
+    try:
+        user = services.users.by_email(email)
+    except NotFoundError:
+        return services.users.create(email, name, role=UserRole.ADMIN), True
+    if user.role is UserRole.ADMIN and not user.is_banned:
+        return user, False
+    return services.users.update(user.uid, {"role": UserRole.ADMIN, "is_banned": False}), True
+
+
+def _local(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
+
+
+def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
+    """Create the demo data unless the database already has studios."""
+    if services.studios.page(limit=1).total > 0:
+        return DemoSummary(created=False)
+    today = today or datetime.now(UTC).date()
+    ensure_admin(services, DEMO_ADMIN_EMAIL, "Demo Admin")
+    try:
+        services.users.by_email(DEMO_VIEWER_EMAIL)
+    except Exception:
+        services.users.create(DEMO_VIEWER_EMAIL, "Demo Viewer")
+
+    seoul = services.studios.create(
+        "Seoul Main",
+        address="123 Teheran-ro, Gangnam-gu, Seoul",
+        time_zone="Asia/Seoul",
+        room_changeover_severity="BLOCK",
+    )
+    berlin = services.studios.create(
+        "Berlin Loft", address="Torstrasse 1, 10119 Berlin", time_zone="Europe/Berlin"
+    )
+    rooms = {
+        seoul.uid: [
+            services.studio_rooms.create(seoul.uid, name, changeover_minutes=30)
+            for name in ("Studio A", "Studio B", "Studio C")
+        ],
+        berlin.uid: [
+            services.studio_rooms.create(berlin.uid, name, changeover_minutes=15)
+            for name in ("Loft 1", "Loft 2")
+        ],
+    }
+    clients = [
+        services.clients.create(
+            "Glow Cosmetics", contact_person="Ji-woo Park", contact_email="jiwoo@glow.example"
+        ),
+        services.clients.create(
+            "Nordic Outdoor", contact_person="Lena Berg", contact_email="lena@nordic.example"
+        ),
+        services.clients.create(
+            "Kimchi Kitchen", contact_person="Min-jun Lee", contact_email="minjun@kimchi.example"
+        ),
+    ]
+    mc_names = [
+        ("Hana Kim", "Hana"),
+        ("Seo-yeon Choi", "Sunny"),
+        ("Daniel Oh", "Dan"),
+        ("Mia Schneider", "Mia"),
+        ("Jonas Weber", "Jo"),
+    ]
+    mcs = [
+        services.mcs.create(name, alias_name=alias, min_rest_minutes=30) for name, alias in mc_names
+    ]
+    mcs_of = {seoul.uid: mcs[:3], berlin.uid: mcs[3:]}
+    platforms = [
+        services.platforms.create(name, api_config={"region": region})
+        for name, region in (
+            ("YouTube Live", "global"),
+            ("Twitch", "global"),
+            ("Naver Shopping Live", "kr"),
+        )
+    ]
+    for client in clients:
+        services.materials.create(
+            f"{client.name} product brief",
+            "brief",
+            client_uid=client.uid,
+            resource_url=f"https://files.example/{client.uid}/brief.pdf",
+        )
+        services.materials.create(
+            f"{client.name} host script",
+            "script",
+            client_uid=client.uid,
+            platform_uid=platforms[0].uid,
+            version="v2",
+        )
+    prime = services.tags.create("prime-time")
+    services.tags.create("launch", studio_uid=seoul.uid)
+
+    shows = 0
+    for studio in (seoul, berlin):
+        zone = ZoneInfo(studio.time_zone)
+        studio_rooms = rooms[studio.uid]
+        studio_mcs = mcs_of[studio.uid]
+        for day_index in range(7):
+            day = today + timedelta(days=day_index)
+            for slot_index, (start_hour, end_hour) in enumerate(_SLOTS):
+                for room_index, room in enumerate(studio_rooms):
+                    mc = studio_mcs[(room_index + slot_index + day_index) % len(studio_mcs)]
+                    client = clients[(room_index + slot_index) % len(clients)]
+                    outcome = services.shows.create(
+                        f"{client.name} live #{day_index * 10 + slot_index + 1}",
+                        _local(day, start_hour, zone),
+                        _local(day, end_hour, zone),
+                        studio_room_uid=room.uid,
+                        client_uid=client.uid,
+                        show_type="campaign" if slot_index == 3 else "bau",
+                        show_standard="premium" if room_index == 0 else "standard",
+                        mc_uids=[mc.uid],
+                        platform_uids=[platforms[slot_index % len(platforms)].uid],
+                    )
+                    if slot_index == 3:
+                        services.tags.tag(outcome.show.uid, prime.uid)
+                    shows += 1
+
+    schedule_uid, drafts = _draft_schedule(
+        services, seoul.uid, rooms[seoul.uid], clients[0].uid, today
+    )
+    return DemoSummary(
+        created=True,
+        studios=2,
+        rooms=sum(len(r) for r in rooms.values()),
+        shows=shows,
+        draft_shows=drafts,
+        schedule_uid=schedule_uid,
+    )
+
+
+def _draft_schedule(
+    services: Services, studio_uid: str, rooms: list[Any], client_uid: str, today: date
+) -> tuple[str | None, int]:
+    """A draft schedule for next week with a few draft shows (needs the
+    schedules service; skipped when this build of the core has none)."""
+    schedules = getattr(services, "schedules", None)
+    if schedules is None:
+        return None, 0
+    zone = ZoneInfo("Asia/Seoul")
+    start_day = today + timedelta(days=7)
+    schedule = schedules.create(
+        client_uid,
+        studio_uid,
+        "Glow Cosmetics - next week (draft)",
+        _local(start_day, 0, zone),
+        _local(start_day + timedelta(days=7), 0, zone),
+    )
+    drafts = 0
+    for day_index in range(5):
+        day = start_day + timedelta(days=day_index)
+        services.shows.create(
+            f"Glow Cosmetics weekday live #{day_index + 1}",
+            _local(day, 11, zone),
+            _local(day, 13, zone),
+            studio_room_uid=rooms[day_index % len(rooms)].uid,
+            client_uid=client_uid,
+            schedule_uid=schedule.uid,
+        )
+        drafts += 1
+    return str(schedule.uid), drafts

@@ -1,0 +1,201 @@
+"""Domain errors -> HTTP responses, in one table.
+
+Every error body is JSON of the shape Litestar documents for errors::
+
+    {"status_code": 409, "detail": "...", "extra": {...}}
+
+* ``ValidationError`` -> 422, ``extra.field`` names the first offending field and
+  ``extra.problems`` lists ``{"field", "reason"}`` for each one. Litestar's own
+  request validation (wrong JSON type, unknown enum value, bad query parameter) is
+  reshaped the same way, so every validation failure is a 422 naming its field.
+* ``NotFoundError`` -> 404, ``extra.entity`` / ``extra.uid``.
+* ``ConflictError`` -> 409, ``extra.conflicts``: the conflict report (list of
+  :class:`studiocore.Conflict` as JSON; empty for uniqueness violations).
+* ``InvalidTransitionError`` -> 409 (the request is well formed; the resource's
+  current state forbids it), ``extra.from_state`` / ``extra.to_state``.
+* ``ConcurrencyError`` -> 409 (retry).
+* ``PermissionDeniedError`` -> 403.
+
+The ``*Response`` exception classes below are only used to *document* these
+responses in OpenAPI (``raises=``); the handlers never raise them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.exceptions import ValidationException as LitestarValidationException
+from litestar.status_codes import (
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from studiocore import (
+    ConcurrencyError,
+    ConflictError,
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    StudioError,
+    ValidationError,
+    to_jsonable,
+)
+
+__all__ = [
+    "READ_ERRORS",
+    "WRITE_ERRORS",
+    "ConflictResponse",
+    "UnprocessableResponse",
+    "exception_handlers",
+]
+
+log = logging.getLogger("studiocore_http")
+
+
+class ConflictResponse(HTTPException):
+    """The request conflicts with existing data (double booking, duplicate name,
+    forbidden status change); ``extra.conflicts`` lists conflicting shows."""
+
+    status_code = HTTP_409_CONFLICT
+    detail = "Conflict"
+
+
+class UnprocessableResponse(HTTPException):
+    """Invalid input; ``extra.field`` names the offending field."""
+
+    status_code = HTTP_422_UNPROCESSABLE_ENTITY
+    detail = "Validation failed"
+
+
+READ_ERRORS: list[type[HTTPException]] = [
+    NotAuthorizedException,
+    PermissionDeniedException,
+    NotFoundException,
+    UnprocessableResponse,
+]
+"""Responses every authenticated read may give (documented in OpenAPI)."""
+
+WRITE_ERRORS: list[type[HTTPException]] = [*READ_ERRORS, ConflictResponse]
+"""Responses every authenticated write may give."""
+
+
+def _body(status: int, detail: str, extra: Mapping[str, Any] | None = None) -> Response[Any]:
+    return Response(
+        content={"status_code": status, "detail": detail, "extra": dict(extra or {})},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationError) -> Response[Any]:
+    problems = [{"field": p.field, "reason": p.reason} for p in exc.problems]
+    return _body(
+        HTTP_422_UNPROCESSABLE_ENTITY, exc.message, {"field": exc.field, "problems": problems}
+    )
+
+
+def _not_found(_: Request[Any, Any, Any], exc: NotFoundError) -> Response[Any]:
+    return _body(HTTP_404_NOT_FOUND, exc.message, {"entity": exc.entity, "uid": exc.uid})
+
+
+def _conflict(_: Request[Any, Any, Any], exc: ConflictError) -> Response[Any]:
+    return _body(HTTP_409_CONFLICT, exc.message, {"conflicts": to_jsonable(list(exc.conflicts))})
+
+
+def _transition(_: Request[Any, Any, Any], exc: InvalidTransitionError) -> Response[Any]:
+    return _body(
+        HTTP_409_CONFLICT,
+        exc.message,
+        {
+            "entity": exc.entity,
+            "uid": exc.uid,
+            "from_state": exc.from_state,
+            "to_state": exc.to_state,
+            "conflicts": [],
+        },
+    )
+
+
+def _concurrency(_: Request[Any, Any, Any], exc: ConcurrencyError) -> Response[Any]:
+    return _body(HTTP_409_CONFLICT, exc.message, {"retry": True, "conflicts": []})
+
+
+def _permission(_: Request[Any, Any, Any], exc: PermissionDeniedError) -> Response[Any]:
+    return _body(HTTP_403_FORBIDDEN, exc.message, {"action": exc.action, "resource": exc.resource})
+
+
+def _other_domain_error(_: Request[Any, Any, Any], exc: StudioError) -> Response[Any]:
+    # A StudioError subclass without a row in the table: a bug in this table, but
+    # still the client's request that the domain refused, not a server crash.
+    log.warning("unmapped domain error %s: %s", type(exc).__name__, exc)
+    return _body(HTTP_422_UNPROCESSABLE_ENTITY, exc.message, {"field": None, "problems": []})
+
+
+_NAMED_FIELD = re.compile(r"field `([^`]+)`")
+
+
+def _field_of(item: Mapping[str, Any]) -> str:
+    """The offending field of one Litestar validation message: the message names
+    it for missing or unknown fields, the key otherwise."""
+    key = str(item.get("key") or "")
+    named = _NAMED_FIELD.search(str(item.get("message", "")))
+    if named and key in {"", "data"}:
+        return named.group(1)
+    return key or "body"
+
+
+def _server_error(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("unhandled error", exc_info=exc)
+    return _body(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
+
+
+def _request_validation(
+    _: Request[Any, Any, Any], exc: LitestarValidationException
+) -> Response[Any]:
+    """Litestar's own decoding errors (wrong types, bad enum values, missing or
+    malformed parameters) as 422 naming the field, like the domain's."""
+    raw = exc.extra if isinstance(exc.extra, list) else []
+    problems = [
+        {
+            "field": _field_of(item),
+            "reason": str(item.get("message", exc.detail)),
+            "source": str(getattr(item.get("source"), "value", item.get("source") or "body")),
+        }
+        for item in raw
+        if isinstance(item, dict)
+    ]
+    if not problems:
+        problems = [{"field": "body", "reason": exc.detail, "source": "body"}]
+    detail = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
+    return _body(
+        HTTP_422_UNPROCESSABLE_ENTITY, detail, {"field": problems[0]["field"], "problems": problems}
+    )
+
+
+ExceptionHandler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+
+exception_handlers: dict[type[Exception] | int, ExceptionHandler] = {
+    ValidationError: _validation,
+    NotFoundError: _not_found,
+    ConflictError: _conflict,
+    InvalidTransitionError: _transition,
+    ConcurrencyError: _concurrency,
+    PermissionDeniedError: _permission,
+    StudioError: _other_domain_error,
+    LitestarValidationException: _request_validation,
+    HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
+}
+"""The one table mapping errors to responses, registered on the app."""
