@@ -1,0 +1,29 @@
+"""studiocore_sql: persistence of studiocore on PostgreSQL and SQLite.
+
+SQLAlchemy 2 Core tables (:mod:`studiocore_sql.tables`) with explicit row <->
+entity mapping, repositories and a unit of work implementing
+:mod:`studiocore.ports`, alembic migrations, and on PostgreSQL a database-enforced
+guarantee against double booking. See docs/persistence.md.
+
+>>> from studiocore import Services
+>>> db = SqlDatabase("sqlite://")
+>>> db.upgrade()
+>>> Services(db).studios.create("Seoul Main").name
+'Seoul Main'
+"""
+
+from studiocore_sql.database import (
+    DEFAULT_DATABASE_URL,
+    ENV_VAR,
+    SqlDatabase,
+    SqlUnitOfWork,
+    database_url_from_env,
+)
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ENV_VAR",
+    "SqlDatabase",
+    "SqlUnitOfWork",
+    "database_url_from_env",
+]

@@ -1,0 +1,634 @@
+"""The SQL database and its unit of work.
+
+>>> db = SqlDatabase("sqlite://")
+>>> db.create_all()
+>>> with db.unit_of_work() as uow:
+...     uow.show_types.count()
+3
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, NoReturn, Self, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import make_url
+
+from studiocore.conflicts import Conflict
+from studiocore.entities import (
+    MC,
+    Audit,
+    ChangeCategoryEntry,
+    ChangeRequest,
+    ChangeTypeEntry,
+    Client,
+    Comment,
+    Material,
+    MaterialTypeEntry,
+    Membership,
+    Platform,
+    Schedule,
+    ScheduleStatusEntry,
+    ScheduleVersion,
+    Show,
+    ShowMaterial,
+    ShowMC,
+    ShowPlatform,
+    ShowStandardEntry,
+    ShowStatusEntry,
+    ShowTypeEntry,
+    Studio,
+    StudioRoom,
+    Tag,
+    Taggable,
+    Task,
+    TaskInputTypeEntry,
+    TaskStatusEntry,
+    TaskTemplate,
+    TaskTemplateItem,
+    TaskTypeEntry,
+    User,
+)
+from studiocore.errors import ConcurrencyError, ConflictError, ValidationError
+from studiocore.ports import REPOSITORY_NAMES, Repository, ShowRepository, UnitOfWork
+from studiocore_sql import tables as t
+from studiocore_sql.mapping import MAPS
+from studiocore_sql.repositories import CHUNK, SqlRepository, SqlShowRepository, chunks
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ENV_VAR",
+    "SqlDatabase",
+    "SqlUnitOfWork",
+    "database_url_from_env",
+]
+
+ENV_VAR = "STUDIOCORE_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///./studiocore.db"
+
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+_LOOKUP_TABLES = frozenset(t.LOOKUP_TABLES.values())
+
+
+def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """The database URL from ``STUDIOCORE_DATABASE_URL``, else a SQLite file
+    ``./studiocore.db`` (nothing to install). A bare ``postgresql://`` URL is
+    rewritten to use psycopg 3 (``postgresql+psycopg://``)."""
+    env = os.environ if environ is None else environ
+    url = env.get(ENV_VAR, "").strip() or DEFAULT_DATABASE_URL
+    return normalize_url(url)
+
+
+def normalize_url(url: str) -> str:
+    """Make ``postgres://`` / ``postgresql://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class _ExclusionViolationError(ConflictError):
+    """The room exclusion constraint refused a write (internal; see ``guarded``)."""
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    state = getattr(exc, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _constraint(exc: BaseException) -> str:
+    diag = getattr(exc, "diag", None)
+    name = getattr(diag, "constraint_name", None) if diag is not None else None
+    return name if isinstance(name, str) else ""
+
+
+def translate(exc: sa.exc.DBAPIError) -> Exception:
+    """The domain error for a driver error, or the original error when it is a bug."""
+    orig = exc.orig
+    state = _sqlstate(orig) if orig is not None else None
+    if state in _RETRYABLE_SQLSTATES:
+        return ConcurrencyError(
+            f"a concurrent transaction got in the way ({state}); retry the operation"
+        )
+    if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
+        return ConcurrencyError("the database is locked by another writer; retry the operation")
+    if state == "23P01" or (orig is not None and _constraint(orig) == t.ROOM_EXCLUSION):
+        return _ExclusionViolationError(
+            "the room is already booked by another show over this time "
+            "(refused by the database's exclusion constraint)"
+        )
+    if state == "23505" or (
+        isinstance(orig, sqlite3.IntegrityError) and "UNIQUE" in str(orig).upper()
+    ):
+        detail = _constraint(orig) if orig is not None else ""
+        match = re.search(r"failed: (.*)$", str(orig))
+        what = detail or (match.group(1) if match else "a unique value")
+        return ConflictError(f"{what}: the value is already used by another record")
+    if state == "23514" or (isinstance(orig, sqlite3.IntegrityError) and "CHECK" in str(orig)):
+        return ValidationError("record", f"refused by a database check: {orig}")
+    return exc
+
+
+class SqlUnitOfWork:
+    """One database transaction exposing every repository (see
+    :class:`studiocore.ports.UnitOfWork`).
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: writers are
+    serialized for the whole unit of work. On PostgreSQL it runs at READ
+    COMMITTED; :meth:`lock_resources` takes row locks on the rooms and MCs being
+    booked, and the exclusion constraint on ``shows`` refuses room overlaps.
+    """
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
+        self.is_postgresql = db.is_postgresql
+        self._conn: sa.Connection | None = None
+        self._failed = False
+        self._savepoints = 0
+        self._ids: dict[tuple[str, str], int] = {}
+        self._lookup_ids: dict[tuple[str, str], int] = {}
+        self._repos: dict[str, Any] = {}
+        for cls, name in REPOSITORY_NAMES.items():
+            emap = MAPS[cls]
+            repo: SqlRepository[Any] = (
+                SqlShowRepository(self, emap) if cls is Show else SqlRepository(self, emap)
+            )
+            self._repos[name] = repo
+
+    # -- transaction --------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        if self._conn is not None:
+            raise RuntimeError("this unit of work is already in use")
+        conn = self.db.engine.connect()
+        try:
+            self._conn = conn
+            self._reset()
+            self._begin()
+        except BaseException:
+            self._conn = None
+            conn.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn = self.connection
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self._conn = None
+            conn.close()
+
+    def _reset(self) -> None:
+        self._failed = False
+        self._savepoints = 0
+        self._ids.clear()
+        self._lookup_ids.clear()
+
+    def _begin(self) -> None:
+        try:
+            self.connection.begin()
+        except sa.exc.DBAPIError as exc:
+            _reraise(exc)
+
+    @property
+    def connection(self) -> sa.Connection:
+        """The connection of the current transaction (inside ``with`` only)."""
+        if self._conn is None:
+            raise RuntimeError("use the unit of work inside a 'with' block")
+        return self._conn
+
+    def commit(self) -> None:
+        conn = self.connection
+        if self._failed:
+            self.rollback()
+            raise ConcurrencyError(
+                "a database error aborted this unit of work; nothing was written"
+            )
+        try:
+            conn.commit()
+        except sa.exc.DBAPIError as exc:
+            self._safe_rollback()
+            _reraise(exc)
+        self._reset()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+        self._reset()
+
+    def _safe_rollback(self) -> None:
+        try:
+            self.connection.rollback()
+        finally:
+            self._reset()
+
+    def execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
+        """Run a statement, translating driver errors into domain errors."""
+        conn = self.connection
+        if not conn.in_transaction():
+            self._begin()  # after commit() inside the block
+        try:
+            return conn.execute(statement, params)
+        except sa.exc.DBAPIError as exc:
+            if self.is_postgresql and self._savepoints == 0:
+                self._failed = True  # PostgreSQL aborted the whole transaction
+            _reraise(exc)
+
+    @contextmanager
+    def guarded(self, conflicts: Callable[[], list[Conflict]]) -> Iterator[None]:
+        """Run a write that the room exclusion constraint may refuse. On
+        PostgreSQL it runs in a savepoint so that after a refusal the transaction
+        is still usable to look up the conflicting shows, reported through a
+        :class:`ConflictError` carrying ``conflicts()``."""
+        if not self.is_postgresql:
+            yield
+            return
+        nested = self.connection.begin_nested()
+        self._savepoints += 1
+        try:
+            yield
+        except BaseException as exc:
+            self._savepoints -= 1
+            nested.rollback()
+            if isinstance(exc, _ExclusionViolationError):
+                found = conflicts()
+                shows = sorted({u for c in found for u in c.show_uids})
+                message = exc.message
+                if shows:
+                    message = (
+                        f"{len(found)} room conflict(s) involving shows {', '.join(shows)}: "
+                        + found[0].reason
+                    )
+                raise ConflictError(message, found) from exc
+            raise
+        else:
+            self._savepoints -= 1
+            nested.commit()
+
+    def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
+        conn = self.connection
+        if not self.is_postgresql:
+            return  # SQLite: BEGIN IMMEDIATE already serializes writers
+        del conn
+        # Rooms first, then MCs, each in uid order: every writer locks in the same
+        # global order, so two writers never wait for each other in a cycle.
+        # FOR NO KEY UPDATE does not block the key-share locks taken by foreign
+        # key checks (inserting a draft show into a room is not held up).
+        for table, uids in ((t.studio_rooms, room_uids), (t.mcs, mc_uids)):
+            wanted = sorted(set(uids))
+            if not wanted:
+                continue
+            stmt = (
+                sa.select(table.c.id)
+                .where(self.in_uids(table.c.uid, wanted))
+                .order_by(table.c.uid)
+                .with_for_update(key_share=True)
+            )
+            self.execute(stmt).all()
+
+    # -- helpers for the repositories ---------------------------------------------------
+
+    def id_of(self, table: sa.Table, uid: str, field: str) -> int:
+        """The integer id of ``uid`` in ``table`` (deleted rows included), or a
+        :class:`ValidationError` naming ``field``."""
+        key = (table.name, uid)
+        found = self._ids.get(key)
+        if found is None:
+            found = self.execute(sa.select(table.c.id).where(table.c.uid == uid)).scalar()
+            if found is None:
+                raise ValidationError(field, f"{table.name} {uid!r} does not exist")
+            self._ids[key] = found
+        return found
+
+    def lookup_id(self, table: sa.Table, name: str, field: str) -> int:
+        """The id of the live lookup row called ``name`` (a deleted one if no live
+        one exists), or a :class:`ValidationError` naming ``field``."""
+        key = (table.name, name)
+        found = self._lookup_ids.get(key)
+        if found is None:
+            stmt = (
+                sa.select(table.c.id)
+                .where(table.c.name == name)
+                .order_by(table.c.deleted_at.is_not(None), table.c.id)
+                .limit(1)
+            )
+            found = self.execute(stmt).scalar()
+            if found is None:
+                raise ValidationError(field, f"unknown {table.name} value {name!r}")
+            self._lookup_ids[key] = found
+        return found
+
+    def wrote(self, table: sa.Table) -> None:
+        """A repository wrote to ``table``: forget cached lookup ids if it is a lookup."""
+        if table in _LOOKUP_TABLES:
+            self._lookup_ids.clear()
+
+    def in_uids(self, column: sa.ColumnElement[Any], uids: Sequence[str]) -> sa.ColumnElement[bool]:
+        """``column IN uids``; one array parameter on PostgreSQL."""
+        if self.is_postgresql:
+            return column == sa.any_(
+                sa.bindparam(None, list(uids), type_=postgresql.ARRAY(sa.String()))
+            )
+        return column.in_(list(uids))
+
+    def in_ids(self, column: sa.ColumnElement[Any], ids: Sequence[int]) -> sa.ColumnElement[bool]:
+        """``column IN ids``; one array parameter on PostgreSQL."""
+        if self.is_postgresql:
+            return column == sa.any_(
+                sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer()))
+            )
+        return column.in_(list(ids))
+
+    def uid_chunks(self, uids: Sequence[str]) -> Iterator[Sequence[str]]:
+        """Batches for :meth:`in_uids` (one batch on PostgreSQL)."""
+        if self.is_postgresql:
+            yield uids
+        else:
+            yield from chunks(uids, CHUNK)
+
+    def id_chunks(self, ids: Sequence[int]) -> Iterator[Sequence[int]]:
+        """Batches for :meth:`in_ids` (one batch on PostgreSQL)."""
+        if self.is_postgresql:
+            yield ids
+        else:
+            yield from chunks(ids, CHUNK)
+
+    # -- repositories -------------------------------------------------------------------
+
+    @property
+    def studios(self) -> Repository[Studio]:
+        return cast(Repository[Studio], self._repos["studios"])
+
+    @property
+    def studio_rooms(self) -> Repository[StudioRoom]:
+        return cast(Repository[StudioRoom], self._repos["studio_rooms"])
+
+    @property
+    def clients(self) -> Repository[Client]:
+        return cast(Repository[Client], self._repos["clients"])
+
+    @property
+    def users(self) -> Repository[User]:
+        return cast(Repository[User], self._repos["users"])
+
+    @property
+    def memberships(self) -> Repository[Membership]:
+        return cast(Repository[Membership], self._repos["memberships"])
+
+    @property
+    def mcs(self) -> Repository[MC]:
+        return cast(Repository[MC], self._repos["mcs"])
+
+    @property
+    def platforms(self) -> Repository[Platform]:
+        return cast(Repository[Platform], self._repos["platforms"])
+
+    @property
+    def materials(self) -> Repository[Material]:
+        return cast(Repository[Material], self._repos["materials"])
+
+    @property
+    def shows(self) -> ShowRepository:
+        return cast(ShowRepository, self._repos["shows"])
+
+    @property
+    def show_mcs(self) -> Repository[ShowMC]:
+        return cast(Repository[ShowMC], self._repos["show_mcs"])
+
+    @property
+    def show_platforms(self) -> Repository[ShowPlatform]:
+        return cast(Repository[ShowPlatform], self._repos["show_platforms"])
+
+    @property
+    def show_materials(self) -> Repository[ShowMaterial]:
+        return cast(Repository[ShowMaterial], self._repos["show_materials"])
+
+    @property
+    def schedules(self) -> Repository[Schedule]:
+        return cast(Repository[Schedule], self._repos["schedules"])
+
+    @property
+    def schedule_versions(self) -> Repository[ScheduleVersion]:
+        return cast(Repository[ScheduleVersion], self._repos["schedule_versions"])
+
+    @property
+    def change_requests(self) -> Repository[ChangeRequest]:
+        return cast(Repository[ChangeRequest], self._repos["change_requests"])
+
+    @property
+    def tags(self) -> Repository[Tag]:
+        return cast(Repository[Tag], self._repos["tags"])
+
+    @property
+    def taggables(self) -> Repository[Taggable]:
+        return cast(Repository[Taggable], self._repos["taggables"])
+
+    @property
+    def comments(self) -> Repository[Comment]:
+        return cast(Repository[Comment], self._repos["comments"])
+
+    @property
+    def audits(self) -> Repository[Audit]:
+        return cast(Repository[Audit], self._repos["audits"])
+
+    @property
+    def task_templates(self) -> Repository[TaskTemplate]:
+        return cast(Repository[TaskTemplate], self._repos["task_templates"])
+
+    @property
+    def task_template_items(self) -> Repository[TaskTemplateItem]:
+        return cast(Repository[TaskTemplateItem], self._repos["task_template_items"])
+
+    @property
+    def tasks(self) -> Repository[Task]:
+        return cast(Repository[Task], self._repos["tasks"])
+
+    @property
+    def show_statuses(self) -> Repository[ShowStatusEntry]:
+        return cast(Repository[ShowStatusEntry], self._repos["show_statuses"])
+
+    @property
+    def show_types(self) -> Repository[ShowTypeEntry]:
+        return cast(Repository[ShowTypeEntry], self._repos["show_types"])
+
+    @property
+    def show_standards(self) -> Repository[ShowStandardEntry]:
+        return cast(Repository[ShowStandardEntry], self._repos["show_standards"])
+
+    @property
+    def schedule_statuses(self) -> Repository[ScheduleStatusEntry]:
+        return cast(Repository[ScheduleStatusEntry], self._repos["schedule_statuses"])
+
+    @property
+    def material_types(self) -> Repository[MaterialTypeEntry]:
+        return cast(Repository[MaterialTypeEntry], self._repos["material_types"])
+
+    @property
+    def task_statuses(self) -> Repository[TaskStatusEntry]:
+        return cast(Repository[TaskStatusEntry], self._repos["task_statuses"])
+
+    @property
+    def task_types(self) -> Repository[TaskTypeEntry]:
+        return cast(Repository[TaskTypeEntry], self._repos["task_types"])
+
+    @property
+    def task_input_types(self) -> Repository[TaskInputTypeEntry]:
+        return cast(Repository[TaskInputTypeEntry], self._repos["task_input_types"])
+
+    @property
+    def change_categories(self) -> Repository[ChangeCategoryEntry]:
+        return cast(Repository[ChangeCategoryEntry], self._repos["change_categories"])
+
+    @property
+    def change_types(self) -> Repository[ChangeTypeEntry]:
+        return cast(Repository[ChangeTypeEntry], self._repos["change_types"])
+
+
+def _reraise(exc: sa.exc.DBAPIError) -> NoReturn:
+    """Raise the domain error for ``exc`` (chained), or ``exc`` itself when it is
+    not a domain condition (a bug to see as is)."""
+    err = translate(exc)
+    if err is exc:
+        raise exc
+    raise err from exc
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of the driver's
+    # lazy deferred BEGIN; enforce foreign keys.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class SqlDatabase:
+    """A SQL database for studiocore: PostgreSQL (``postgresql+psycopg://...``)
+    or SQLite (``sqlite:///path.db``). Call it (or :meth:`unit_of_work`) for a
+    unit of work; pass it to :class:`studiocore.Services`.
+
+    ``url`` defaults to :func:`database_url_from_env`. ``pool_size``,
+    ``max_overflow``, ``pool_timeout`` (seconds to wait for a connection) and
+    ``pool_recycle`` configure the connection pool; ``connect_timeout`` (seconds)
+    bounds connecting to PostgreSQL and, on SQLite, how long a writer waits for
+    the lock; ``connect_args`` go to the driver as is.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        pool_size: int = 5,
+        max_overflow: int = 10,
+        pool_timeout: float = 30.0,
+        pool_recycle: int = 3600,
+        connect_timeout: float = 10.0,
+        echo: bool = False,
+        connect_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.url = normalize_url(url) if url else database_url_from_env()
+        parsed = make_url(self.url)
+        self.is_postgresql = parsed.get_backend_name() == "postgresql"
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        args: dict[str, Any] = {}
+        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.is_postgresql}
+        if self.is_postgresql:
+            args["connect_timeout"] = max(1, round(connect_timeout))
+        elif self.is_sqlite:
+            args["timeout"] = connect_timeout
+            args["check_same_thread"] = False
+        in_memory = self.is_sqlite and parsed.database in (None, "", ":memory:")
+        if in_memory:
+            options["poolclass"] = sa.pool.StaticPool  # one shared in-memory database
+        else:
+            options.update(
+                pool_size=pool_size,
+                max_overflow=max_overflow,
+                pool_timeout=pool_timeout,
+                pool_recycle=pool_recycle,
+            )
+        args.update(connect_args or {})
+        self.engine: sa.Engine = sa.create_engine(self.url, connect_args=args, **options)
+        if self.is_sqlite:
+            sa.event.listen(self.engine, "connect", _on_sqlite_connect)
+            sa.event.listen(self.engine, "begin", _on_sqlite_begin)
+
+    def __repr__(self) -> str:
+        return f"SqlDatabase({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work (one transaction) over this database."""
+        return SqlUnitOfWork(self)
+
+    __call__ = unit_of_work
+
+    # -- schema -------------------------------------------------------------------------
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate the schema (alembic) to ``revision``; seeds the lookup tables."""
+        from studiocore_sql.migrate import upgrade
+
+        upgrade(self.engine, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Migrate the schema down to ``revision`` (``"base"``: drop everything)."""
+        from studiocore_sql.migrate import downgrade
+
+        downgrade(self.engine, revision)
+
+    def current_revision(self) -> str | None:
+        """The alembic revision the database is at (``None`` if never migrated)."""
+        from studiocore_sql.migrate import current_revision
+
+        return current_revision(self.engine)
+
+    def create_all(self) -> None:
+        """Create the schema straight from the table definitions and seed the
+        lookup tables, without alembic (for throwaway databases; use
+        :meth:`upgrade` for real ones)."""
+        from studiocore_sql.seeds import insert_seed_rows
+
+        with self.engine.begin() as conn:
+            if self.is_postgresql:
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
+            t.metadata.create_all(conn)
+            insert_seed_rows(conn)
+
+    # -- operations ---------------------------------------------------------------------
+
+    def health(self) -> bool:
+        """Whether the database answers a trivial query."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1")).scalar_one()
+        except (sa.exc.SQLAlchemyError, OSError):
+            return False
+        return True
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+_CHECK: type[UnitOfWork] = SqlUnitOfWork  # mypy checks the Protocol here

@@ -1,0 +1,624 @@
+"""Repositories over SQLAlchemy Core: the same contract as the in-memory adapter.
+
+Reads select every field through the entity's :class:`~studiocore_sql.mapping.EntityMap`
+and build a fresh entity per row (so a returned object is always a copy). Writes
+resolve uids and lookup names to integer ids first: a reference to a record that
+does not exist is a :class:`ValidationError` naming the field, before anything
+is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from studiocore.conflicts import Conflict, ConflictKind, ResourceType, Severity
+from studiocore.entities import Entity, Show
+from studiocore.errors import ConflictError, NotFoundError, ValidationError
+from studiocore.lookups import RESERVING_STATUSES, ShowStatus
+from studiocore.ports import Booking, Deleted, ShowQuery, Where
+from studiocore.timeslot import TimeSlot
+from studiocore_sql import tables as t
+from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
+
+if TYPE_CHECKING:
+    from studiocore_sql.database import SqlUnitOfWork
+
+__all__ = ["SqlRepository", "SqlShowRepository"]
+
+E = TypeVar("E", bound=Entity)
+
+_COLLECTIONS = (frozenset, set, list, tuple)
+CHUNK = 5000
+"""Largest number of values bound into one ``IN (...)`` on SQLite."""
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _status_id(value: object) -> int | None:
+    try:
+        return t.SHOW_STATUS_IDS[ShowStatus(cast(str, value))]
+    except (ValueError, KeyError):
+        return None
+
+
+class SqlRepository(Generic[E]):
+    """Storage of one entity type in one table."""
+
+    def __init__(self, uow: SqlUnitOfWork, emap: EntityMap) -> None:
+        self._uow = uow
+        self._map = emap
+        self._cls = cast(type[E], emap.cls)
+        self._table = emap.table
+
+    @property
+    def _conn(self) -> sa.Connection:
+        return self._uow.connection
+
+    def _execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
+        return self._uow.execute(statement, params)
+
+    # -- writes -----------------------------------------------------------------------
+
+    def _check_type(self, entity: E) -> None:
+        if type(entity) is not self._cls:
+            raise TypeError(f"expected {self._cls.__name__}, got {type(entity).__name__}")
+
+    def _values(self, entity: E) -> dict[str, Any]:
+        """Every column of the row for ``entity`` except ``id``."""
+        values = self._map.plain_values(entity)
+        for name, ref in self._map.refs.items():
+            uid = getattr(entity, name)
+            values[ref.column] = None if uid is None else self._uow.id_of(ref.target, uid, name)
+        for name, lookup in self._map.lookups.items():
+            values[lookup.column] = self._uow.lookup_id(lookup.target, getattr(entity, name), name)
+        if self._cls is Show:
+            values["show_status_id"] = t.SHOW_STATUS_IDS[getattr(entity, STATUS_FIELD)]
+        return values
+
+    def _insert(self, values: dict[str, Any]) -> bool:
+        """Insert a row unless its uid exists; whether it was inserted."""
+        dialect = self._conn.dialect.name
+        if dialect == "postgresql":
+            stmt: sa.Insert = (
+                postgresql.insert(self._table)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["uid"])
+            )
+        elif dialect == "sqlite":
+            stmt = (
+                sqlite.insert(self._table)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["uid"])
+            )
+        else:  # pragma: no cover - only PostgreSQL and SQLite are supported
+            if self._find_id(values["uid"]) is not None:
+                return False
+            stmt = sa.insert(self._table).values(values)
+        return self._execute(stmt.returning(self._table.c.id)).first() is not None
+
+    def add(self, entity: E) -> None:
+        self._check_type(entity)
+        if not self._insert(self._values(entity)):
+            raise ConflictError(f"{self._cls.__name__} {entity.uid!r} already exists")
+        self._uow.wrote(self._table)
+
+    def update(self, entity: E) -> None:
+        self._check_type(entity)
+        values = self._values(entity)
+        uid = values.pop("uid")
+        result = self._execute(
+            sa.update(self._table).where(self._table.c.uid == uid).values(values)
+        )
+        if not result.rowcount:
+            raise NotFoundError(self._cls.__name__, entity.uid)
+        self._uow.wrote(self._table)
+
+    def _find_id(self, uid: str) -> int | None:
+        return cast(
+            int | None,
+            self._execute(sa.select(self._table.c.id).where(self._table.c.uid == uid)).scalar(),
+        )
+
+    # -- reads ------------------------------------------------------------------------
+
+    def _entities(self, stmt: sa.Select[Any]) -> list[E]:
+        to_entity = self._map.to_entity
+        return [cast(E, to_entity(dict(row))) for row in self._execute(stmt).mappings()]
+
+    def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
+        stmt = self._map.select.where(self._table.c.uid == uid)
+        if not include_deleted:
+            stmt = stmt.where(self._table.c.deleted_at.is_(None))
+        found = self._entities(stmt)
+        return found[0] if found else None
+
+    def get(self, uid: str, *, include_deleted: bool = False) -> E:
+        entity = self.find(uid, include_deleted=include_deleted)
+        if entity is None:
+            raise NotFoundError(self._cls.__name__, uid)
+        return entity
+
+    def get_many(self, uids: Collection[str]) -> dict[str, E]:
+        wanted = sorted(set(uids))
+        found: dict[str, E] = {}
+        for part in chunks(wanted):
+            stmt = self._map.select.where(
+                self._table.c.uid.in_(part), self._table.c.deleted_at.is_(None)
+            )
+            for entity in self._entities(stmt):
+                found[entity.uid] = entity
+        return found
+
+    def _deleted(self, deleted: Deleted) -> sa.ColumnElement[bool]:
+        if deleted is Deleted.EXCLUDE:
+            return self._table.c.deleted_at.is_(None)
+        if deleted is Deleted.ONLY:
+            return self._table.c.deleted_at.is_not(None)
+        return sa.true()
+
+    def _condition(self, name: str, expected: object) -> sa.ColumnElement[bool]:
+        m = self._map
+        if name not in m.field_names:
+            raise ValidationError(f"where.{name}", f"{self._cls.__name__} has no field {name!r}")
+        values: list[object] = (
+            list(cast(Iterable[object], expected))
+            if isinstance(expected, _COLLECTIONS)
+            else [expected]
+        )
+        present = [v for v in values if v is not None]
+        parts: list[sa.ColumnElement[bool]] = []
+        column: sa.ColumnElement[Any]
+        if name in m.refs:
+            ref = m.refs[name]
+            column = self._table.c[ref.column]
+            if present:
+                ids = sa.select(ref.target.c.id).where(ref.target.c.uid.in_(present))
+                parts.append(column.in_(ids))
+        elif name in m.lookups:
+            lookup = m.lookups[name]
+            column = self._table.c[lookup.column]
+            if present:
+                ids = sa.select(lookup.target.c.id).where(lookup.target.c.name.in_(present))
+                parts.append(column.in_(ids))
+        elif name == STATUS_FIELD and self._cls is Show:
+            column = self._table.c.show_status_id
+            status_ids = [i for i in map(_status_id, present) if i is not None]
+            if status_ids:
+                parts.append(column.in_(status_ids))
+        else:
+            column = self._table.c[name]
+            if len(present) == 1:
+                parts.append(column == db_value(present[0]))
+            elif present:
+                parts.append(column.in_([db_value(v) for v in present]))
+        if len(present) < len(values):
+            parts.append(column.is_(None))
+        if not parts:
+            return sa.false()
+        return parts[0] if len(parts) == 1 else sa.or_(*parts)
+
+    def _filters(self, where: Where | None, deleted: Deleted) -> list[sa.ColumnElement[bool]]:
+        conditions = [self._deleted(deleted)]
+        for name, expected in (where or {}).items():
+            conditions.append(self._condition(name, expected))
+        return conditions
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[E]:
+        stmt = (
+            self._map.select.where(*self._filters(where, deleted))
+            .order_by(self._table.c.uid)
+            .limit(limit)
+            .offset(offset or None)
+        )
+        return self._entities(stmt)
+
+    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(self._table)
+            .where(*self._filters(where, deleted))
+        )
+        return int(self._execute(stmt).scalar_one())
+
+
+def _room_conflict(
+    room_uid: str, a: tuple[str, datetime, datetime], b: tuple[str, datetime, datetime]
+) -> Conflict:
+    first, second = sorted((a, b), key=lambda x: (x[1], x[0]))
+    start, end = max(a[1], b[1]), min(a[2], b[2])
+    return Conflict(
+        kind=ConflictKind.ROOM_OVERLAP,
+        severity=Severity.BLOCK,
+        resource_type=ResourceType.STUDIO_ROOM,
+        resource_uid=room_uid,
+        show_uids=(first[0], second[0]),
+        start=start,
+        end=end,
+        reason=(
+            f"room {room_uid} is booked by {first[0]} and {second[0]} "
+            f"from {start.isoformat()} to {end.isoformat()}"
+        ),
+    )
+
+
+class SqlShowRepository(SqlRepository[Show]):
+    """Shows, with set-based booking queries and status updates."""
+
+    # -- writes guarded by the exclusion constraint ------------------------------------
+
+    def add(self, entity: Show) -> None:
+        if entity.show_status in RESERVING_STATUSES and entity.deleted_at is None:
+            with self._uow.guarded(lambda: self._room_overlaps_with(entity)):
+                super().add(entity)
+        else:
+            super().add(entity)
+
+    def update(self, entity: Show) -> None:
+        if entity.show_status in RESERVING_STATUSES and entity.deleted_at is None:
+            with self._uow.guarded(lambda: self._room_overlaps_with(entity)):
+                super().update(entity)
+        else:
+            super().update(entity)
+
+    def _room_overlaps_with(self, show: Show) -> list[Conflict]:
+        """The reserving, live shows overlapping ``show`` in its room."""
+        if show.studio_room_uid is None:
+            return []
+        s, r = t.shows, t.studio_rooms
+        stmt = (
+            sa.select(s.c.uid, s.c.show_start, s.c.show_end)
+            .join(r, r.c.id == s.c.studio_room_id)
+            .where(
+                r.c.uid == show.studio_room_uid,
+                t.reserving(s),
+                s.c.uid != show.uid,
+                s.c.show_start < show.show_end,
+                s.c.show_end > show.show_start,
+            )
+            .order_by(s.c.show_start, s.c.uid)
+        )
+        mine = (show.uid, show.show_start, show.show_end)
+        return [
+            _room_conflict(show.studio_room_uid, mine, (row.uid, row.show_start, row.show_end))
+            for row in self._execute(stmt)
+        ]
+
+    # -- search -------------------------------------------------------------------------
+
+    def _query_filters(self, q: ShowQuery) -> list[sa.ColumnElement[bool]]:
+        s = t.shows
+        conditions: list[sa.ColumnElement[bool]] = [s.c.deleted_at.is_(None)]
+        if q.studio_room_uid is not None:
+            conditions.append(
+                s.c.studio_room_id
+                == sa.select(t.studio_rooms.c.id)
+                .where(t.studio_rooms.c.uid == q.studio_room_uid)
+                .scalar_subquery()
+            )
+        if q.studio_uid is not None:
+            rooms = (
+                sa.select(t.studio_rooms.c.id)
+                .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
+                .where(t.studios.c.uid == q.studio_uid)
+            )
+            conditions.append(s.c.studio_room_id.in_(rooms))
+        if q.client_uid is not None:
+            conditions.append(
+                s.c.client_id
+                == sa.select(t.clients.c.id)
+                .where(t.clients.c.uid == q.client_uid)
+                .scalar_subquery()
+            )
+        if q.schedule_uid is not None:
+            conditions.append(
+                s.c.schedule_id
+                == sa.select(t.schedules.c.id)
+                .where(t.schedules.c.uid == q.schedule_uid)
+                .scalar_subquery()
+            )
+        if q.status is not None:
+            conditions.append(s.c.show_status_id == t.SHOW_STATUS_IDS[q.status])
+        if q.start_from is not None:
+            conditions.append(s.c.show_start >= q.start_from)
+        if q.start_to is not None:
+            conditions.append(s.c.show_start < q.start_to)
+        return conditions
+
+    def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
+        stmt = (
+            self._map.select.where(*self._query_filters(query))
+            .order_by(t.shows.c.show_start, t.shows.c.uid)
+            .limit(limit)
+            .offset(offset or None)
+        )
+        return self._entities(stmt)
+
+    def search_count(self, query: ShowQuery) -> int:
+        stmt = sa.select(sa.func.count()).select_from(t.shows).where(*self._query_filters(query))
+        return int(self._execute(stmt).scalar_one())
+
+    # -- bookings -----------------------------------------------------------------------
+
+    def _booking_rows(self, conditions: Sequence[sa.ColumnElement[bool]]) -> list[Booking]:
+        s, r, st = t.shows, t.studio_rooms, t.studios
+        stmt = (
+            sa.select(
+                s.c.id,
+                s.c.uid,
+                r.c.uid.label("room_uid"),
+                st.c.uid.label("studio_uid"),
+                s.c.show_start,
+                s.c.show_end,
+                s.c.show_status_id,
+            )
+            .select_from(
+                s.outerjoin(r, r.c.id == s.c.studio_room_id).outerjoin(st, st.c.id == r.c.studio_id)
+            )
+            .where(*conditions)
+        )
+        rows = self._execute(stmt).all()
+        mcs = self._mc_uids([row.id for row in rows])
+        bookings = [
+            Booking(
+                show_uid=row.uid,
+                studio_uid=row.studio_uid,
+                room_uid=row.room_uid,
+                mc_uids=frozenset(mcs.get(row.id, ())),
+                slot=TimeSlot(row.show_start, row.show_end),
+                status=t.SHOW_STATUS_NAMES[row.show_status_id],
+            )
+            for row in rows
+        ]
+        bookings.sort(key=lambda b: (b.slot.start, b.show_uid))
+        return bookings
+
+    def _mc_uids(self, show_ids: Sequence[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        if not show_ids:
+            return found
+        sm, m = t.show_mcs, t.mcs
+        for part in self._uow.id_chunks(show_ids):
+            stmt = (
+                sa.select(sm.c.show_id, m.c.uid)
+                .join(m, m.c.id == sm.c.mc_id)
+                .where(sm.c.deleted_at.is_(None), self._uow.in_ids(sm.c.show_id, part))
+            )
+            for row in self._execute(stmt):
+                found.setdefault(row.show_id, []).append(row.uid)
+        return found
+
+    def bookings(
+        self,
+        *,
+        studio_uid: str | None = None,
+        window: TimeSlot | None = None,
+        show_uids: Collection[str] | None = None,
+        reserving_only: bool = True,
+    ) -> list[Booking]:
+        s = t.shows
+        conditions: list[sa.ColumnElement[bool]] = [s.c.deleted_at.is_(None)]
+        if reserving_only:
+            conditions.append(t.reserving(s))
+        if studio_uid is not None:
+            rooms = (
+                sa.select(t.studio_rooms.c.id)
+                .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
+                .where(t.studios.c.uid == studio_uid)
+            )
+            conditions.append(s.c.studio_room_id.in_(rooms))
+        if window is not None:
+            conditions.append(self._overlaps(s, window.start, window.end, reserving_only))
+        if show_uids is None:
+            return self._booking_rows(conditions)
+        found: list[Booking] = []
+        for part in chunks(sorted(set(show_uids))):
+            found.extend(self._booking_rows([*conditions, s.c.uid.in_(part)]))
+        found.sort(key=lambda b: (b.slot.start, b.show_uid))
+        return found
+
+    def _overlaps(
+        self, s: sa.FromClause, start: datetime, end: datetime, indexed: bool
+    ) -> sa.ColumnElement[bool]:
+        """``[show_start, show_end)`` overlaps ``[start, end)``; on PostgreSQL, for
+        reserving shows, in the form the exclusion constraint's GiST index serves."""
+        plain = sa.and_(s.c.show_start < end, s.c.show_end > start)
+        if indexed and self._uow.is_postgresql:
+            rng = sa.func.tstzrange(s.c.show_start, s.c.show_end, sa.literal_column("'[)'"))
+            window = sa.func.tstzrange(
+                sa.cast(sa.literal(start), postgresql.TIMESTAMP(timezone=True)),
+                sa.cast(sa.literal(end), postgresql.TIMESTAMP(timezone=True)),
+                sa.literal_column("'[)'"),
+            )
+            return rng.op("&&")(window)
+        return plain
+
+    def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
+        if not candidates:
+            return []
+        exclude = {c.show_uid for c in candidates}
+        if self._uow.is_postgresql:
+            ids = self._near_ids_postgresql(candidates, margin)
+        else:
+            ids = self._near_ids_generic(candidates, margin)
+        found: list[Booking] = []
+        for part in self._uow.id_chunks(sorted(ids)):
+            found.extend(self._booking_rows([self._uow.in_ids(t.shows.c.id, part)]))
+        found = [b for b in found if b.show_uid not in exclude]
+        found.sort(key=lambda b: (b.slot.start, b.show_uid))
+        return found
+
+    _NEAR_SQL = sa.text(
+        """
+        WITH cr AS (
+            SELECT * FROM unnest(CAST(:room_uids AS text[]), CAST(:room_lo AS timestamptz[]),
+                                 CAST(:room_hi AS timestamptz[])) AS cr(uid, lo, hi)
+        ), cm AS (
+            SELECT * FROM unnest(CAST(:mc_uids AS text[]), CAST(:mc_lo AS timestamptz[]),
+                                 CAST(:mc_hi AS timestamptz[])) AS cm(uid, lo, hi)
+        )
+        SELECT s.id FROM cr
+          JOIN studio_rooms r ON r.uid = cr.uid
+          JOIN shows s ON s.studio_room_id = r.id
+           AND tstzrange(s.show_start, s.show_end, '[)') && tstzrange(cr.lo, cr.hi, '[)')
+           AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+        UNION ALL
+        SELECT s.id FROM cm
+          JOIN mcs m ON m.uid = cm.uid
+          JOIN show_mcs sm ON sm.mc_id = m.id AND sm.deleted_at IS NULL
+          JOIN shows s ON s.id = sm.show_id
+           AND s.show_start < cm.hi AND s.show_end > cm.lo
+           AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+        """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
+    )
+
+    def _near_ids_postgresql(self, candidates: Sequence[Booking], margin: timedelta) -> set[int]:
+        """One statement: a UNION ALL of a room branch (served by the GiST index)
+        and an MC branch (served by ``show_mcs.mc_id``), candidates passed as arrays."""
+        room_uids: list[str] = []
+        room_lo: list[datetime] = []
+        room_hi: list[datetime] = []
+        mc_uids: list[str] = []
+        mc_lo: list[datetime] = []
+        mc_hi: list[datetime] = []
+        for c in candidates:
+            lo, hi = c.slot.start - margin, c.slot.end + margin
+            if c.room_uid is not None:
+                room_uids.append(c.room_uid)
+                room_lo.append(lo)
+                room_hi.append(hi)
+            for mc in c.mc_uids:
+                mc_uids.append(mc)
+                mc_lo.append(lo)
+                mc_hi.append(hi)
+        result = self._execute(
+            self._NEAR_SQL,
+            {
+                "room_uids": room_uids,
+                "room_lo": room_lo,
+                "room_hi": room_hi,
+                "mc_uids": mc_uids,
+                "mc_lo": mc_lo,
+                "mc_hi": mc_hi,
+            },
+        )
+        return {row[0] for row in result}
+
+    def _near_ids_generic(self, candidates: Sequence[Booking], margin: timedelta) -> set[int]:
+        """SQLite: two small indexed queries per candidate (in-process, so cheap)."""
+        s, r, sm, m = t.shows, t.studio_rooms, t.show_mcs, t.mcs
+        ids: set[int] = set()
+        for c in candidates:
+            lo, hi = c.slot.start - margin, c.slot.end + margin
+            window = [t.reserving(s), s.c.show_start < hi, s.c.show_end > lo]
+            if c.room_uid is not None:
+                stmt = (
+                    sa.select(s.c.id)
+                    .join(r, r.c.id == s.c.studio_room_id)
+                    .where(r.c.uid == c.room_uid, *window)
+                )
+                ids.update(self._execute(stmt).scalars())
+            if c.mc_uids:
+                stmt = (
+                    sa.select(s.c.id)
+                    .join(sm, sm.c.show_id == s.c.id)
+                    .join(m, m.c.id == sm.c.mc_id)
+                    .where(m.c.uid.in_(sorted(c.mc_uids)), sm.c.deleted_at.is_(None), *window)
+                )
+                ids.update(self._execute(stmt).scalars())
+        return ids
+
+    # -- status -------------------------------------------------------------------------
+
+    def set_status(
+        self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
+    ) -> int:
+        wanted = sorted(set(uids))
+        if not wanted:
+            return 0
+        s = t.shows
+        changed = 0
+
+        def run() -> None:
+            nonlocal changed
+            for part in self._uow.uid_chunks(wanted):
+                stmt = (
+                    sa.update(s)
+                    .where(
+                        self._uow.in_uids(s.c.uid, part),
+                        s.c.deleted_at.is_(None),
+                        s.c.show_status_id == t.SHOW_STATUS_IDS[expected],
+                    )
+                    .values(show_status_id=t.SHOW_STATUS_IDS[status], updated_at=at)
+                )
+                changed += self._execute(stmt).rowcount
+
+        if status in RESERVING_STATUSES:
+            with self._uow.guarded(lambda: self._room_overlaps_among(wanted, expected)):
+                run()
+        else:
+            run()
+        return changed
+
+    def _room_overlaps_among(self, uids: Sequence[str], expected: ShowStatus) -> list[Conflict]:
+        """Room overlaps of the shows ``uids`` (in ``expected`` status) with
+        reserving shows and with each other: why a set-based promotion failed."""
+        a = t.shows.alias("a")
+        b = t.shows.alias("b")
+        r = t.studio_rooms
+        in_set_a = sa.and_(
+            a.c.show_status_id == t.SHOW_STATUS_IDS[expected], a.c.deleted_at.is_(None)
+        )
+        b_in_set = sa.and_(
+            b.c.uid.in_(list(uids)),
+            b.c.show_status_id == t.SHOW_STATUS_IDS[expected],
+            b.c.deleted_at.is_(None),
+            b.c.uid > a.c.uid,
+        )
+        stmt = (
+            sa.select(
+                r.c.uid.label("room_uid"),
+                a.c.uid.label("a_uid"),
+                a.c.show_start.label("a_start"),
+                a.c.show_end.label("a_end"),
+                b.c.uid.label("b_uid"),
+                b.c.show_start.label("b_start"),
+                b.c.show_end.label("b_end"),
+            )
+            .select_from(
+                a.join(b, b.c.studio_room_id == a.c.studio_room_id).join(
+                    r, r.c.id == a.c.studio_room_id
+                )
+            )
+            .where(
+                a.c.uid.in_(list(uids)),
+                in_set_a,
+                a.c.show_start < b.c.show_end,
+                b.c.show_start < a.c.show_end,
+                sa.or_(t.reserving(b), b_in_set),
+            )
+        )
+        conflicts = [
+            _room_conflict(
+                row.room_uid,
+                (row.a_uid, row.a_start, row.a_end),
+                (row.b_uid, row.b_start, row.b_end),
+            )
+            for row in self._execute(stmt)
+        ]
+        conflicts.sort(key=lambda c: (c.start, c.resource_uid, c.show_uids))
+        return conflicts

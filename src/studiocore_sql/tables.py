@@ -1,0 +1,400 @@
+"""The schema: SQLAlchemy Core tables for every entity of the data model.
+
+Table and column names follow the specification. Every table has an integer
+primary key ``id`` (never shown outside this package), a unique public ``uid``,
+``created_at`` / ``updated_at`` / ``deleted_at``. A foreign key ``<x>_id`` is an
+integer; the core sees it as ``<x>_uid``. Lookup foreign keys
+(``show_type_id``...) point at the lookup tables; the core sees the lookup's
+name. Polymorphic references (taggables, comments, audits, tasks, memberships)
+store the referenced record's ``uid`` in a ``<x>_uid`` column next to
+``<x>_type``: one column can then point into any table, and the core's value is
+stored as is. See docs/persistence.md.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.schema import SchemaItem
+
+from studiocore.lookups import LOOKUP_SEEDS, RESERVING_STATUSES, LookupTable, ShowStatus
+from studiocore_sql.types import JSONType, UIDType, UTCDateTime
+
+__all__ = [
+    "LOOKUP_TABLES",
+    "RESERVING_STATUS_IDS",
+    "SHOW_STATUS_IDS",
+    "SHOW_STATUS_NAMES",
+    "metadata",
+    "reserving",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+SHOW_STATUS_IDS: dict[ShowStatus, int] = {
+    ShowStatus(name): i for i, name in enumerate(LOOKUP_SEEDS[LookupTable.SHOW_STATUS], start=1)
+}
+"""The ``show_status`` rows have fixed ids (seeded by migration, protected from
+renaming and deletion by the services), so the exclusion constraint can name
+the reserving statuses as constants."""
+
+SHOW_STATUS_NAMES: dict[int, ShowStatus] = {v: k for k, v in SHOW_STATUS_IDS.items()}
+
+RESERVING_STATUS_IDS: tuple[int, ...] = tuple(
+    sorted(SHOW_STATUS_IDS[s] for s in RESERVING_STATUSES)
+)
+
+MAX_SHOW_LENGTH = timedelta(days=7)
+"""Not enforced; documents what the GiST index is tuned for."""
+
+
+def _base(name: str, *items: SchemaItem) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("uid", UIDType, nullable=False),
+        *items,
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", UTCDateTime(), nullable=True),
+        sa.UniqueConstraint("uid"),
+    )
+
+
+def _fk(column: str, target: str, *, nullable: bool, index: bool = True) -> sa.Column[int]:
+    return sa.Column(
+        column,
+        sa.Integer,
+        sa.ForeignKey(f"{target}.id"),
+        nullable=nullable,
+        index=index,
+    )
+
+
+def _meta() -> sa.Column[object]:
+    return sa.Column("metadata", JSONType, nullable=False)
+
+
+def _live_unique(table: str, *columns: str, where: str = "deleted_at IS NULL") -> sa.Index:
+    """A unique index over live rows only (soft-deleted rows may repeat a value)."""
+    return sa.Index(
+        f"uq_{table}_{'_'.join(columns)}_live" if where == "deleted_at IS NULL" else None,
+        *columns,
+        unique=True,
+        postgresql_where=sa.text(where),
+        sqlite_where=sa.text(where),
+    )
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def _lookup(name: str) -> sa.Table:
+    return _base(
+        name,
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("description", sa.Text, nullable=True),
+        _meta(),
+        _live_unique(name, "name"),
+    )
+
+
+LOOKUP_TABLES: dict[LookupTable, sa.Table] = {t: _lookup(t.value) for t in LookupTable}
+show_status = LOOKUP_TABLES[LookupTable.SHOW_STATUS]
+show_types = LOOKUP_TABLES[LookupTable.SHOW_TYPES]
+show_standards = LOOKUP_TABLES[LookupTable.SHOW_STANDARDS]
+schedule_status = LOOKUP_TABLES[LookupTable.SCHEDULE_STATUS]
+material_types = LOOKUP_TABLES[LookupTable.MATERIAL_TYPES]
+task_status = LOOKUP_TABLES[LookupTable.TASK_STATUS]
+task_type = LOOKUP_TABLES[LookupTable.TASK_TYPE]
+task_input_type = LOOKUP_TABLES[LookupTable.TASK_INPUT_TYPE]
+change_categories = LOOKUP_TABLES[LookupTable.CHANGE_CATEGORIES]
+change_types = LOOKUP_TABLES[LookupTable.CHANGE_TYPES]
+
+# --------------------------------------------------------------------------- studios, parties
+
+studios = _base(
+    "studios",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("address", sa.String(1000), nullable=True),
+    _meta(),
+    sa.Column("time_zone", sa.String(64), nullable=False, server_default="UTC"),
+    sa.Column("operational_day_start_hour", sa.Integer, nullable=False, server_default="6"),
+    sa.Column("room_changeover_severity", sa.String(16), nullable=False, server_default="WARN"),
+    sa.Column("mc_rest_severity", sa.String(16), nullable=False, server_default="WARN"),
+)
+
+studio_rooms = _base(
+    "studio_rooms",
+    _fk("studio_id", "studios", nullable=False, index=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    _meta(),
+    sa.Column("changeover_minutes", sa.Integer, nullable=False, server_default="0"),
+    _live_unique("studio_rooms", "studio_id", "name"),
+)
+
+clients = _base(
+    "clients",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("contact_person", sa.String(255), nullable=True),
+    sa.Column("contact_email", sa.String(320), nullable=True),
+    _meta(),
+)
+
+users = _base(
+    "users",
+    sa.Column("ext_id", sa.String(255), nullable=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("is_banned", sa.Boolean, nullable=False),
+    _meta(),
+    _live_unique("users", "email"),
+)
+
+memberships = _base(
+    "memberships",
+    _fk("user_id", "users", nullable=False),
+    sa.Column("group_uid", UIDType, nullable=False, index=True),
+    sa.Column("group_type", sa.String(16), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    _meta(),
+)
+
+mcs = _base(
+    "mcs",
+    _fk("user_id", "users", nullable=True, index=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("alias_name", sa.String(255), nullable=True),
+    sa.Column("is_banned", sa.Boolean, nullable=False),
+    _meta(),
+    sa.Column("min_rest_minutes", sa.Integer, nullable=False, server_default="0"),
+    _live_unique("mcs", "user_id"),
+)
+
+platforms = _base(
+    "platforms",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("api_config", JSONType, nullable=False),
+    _meta(),
+)
+
+materials = _base(
+    "materials",
+    _fk("client_id", "clients", nullable=True),
+    _fk("platform_id", "platforms", nullable=True),
+    _fk("material_type_id", "material_types", nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.String(4000), nullable=True),
+    sa.Column("resource_url", sa.String(2048), nullable=True),
+    sa.Column("is_active", sa.Boolean, nullable=False),
+    sa.Column("expiring_at", UTCDateTime(), nullable=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    _meta(),
+)
+
+# --------------------------------------------------------------------------- schedules
+
+schedules = _base(
+    "schedules",
+    _fk("client_id", "clients", nullable=False),
+    _fk("studio_id", "studios", nullable=False),
+    _fk("schedule_status_id", "schedule_status", nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.String(4000), nullable=True),
+    sa.Column("start_time", UTCDateTime(), nullable=False),
+    sa.Column("end_time", UTCDateTime(), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    _meta(),
+    sa.CheckConstraint("end_time > start_time", name="time_order"),
+)
+
+# --------------------------------------------------------------------------- shows
+
+shows = _base(
+    "shows",
+    _fk("client_id", "clients", nullable=True),
+    _fk("schedule_id", "schedules", nullable=True),
+    _fk("studio_room_id", "studio_rooms", nullable=True, index=False),
+    _fk("show_type_id", "show_types", nullable=False, index=False),
+    _fk("show_status_id", "show_status", nullable=False),
+    _fk("show_standard_id", "show_standards", nullable=False, index=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("show_start", UTCDateTime(), nullable=False),
+    sa.Column("show_end", UTCDateTime(), nullable=False),
+    sa.Column("external_id", sa.String(255), nullable=True),
+    sa.CheckConstraint("show_end > show_start", name="time_order"),
+    sa.Index("ix_shows_studio_room_id_show_start", "studio_room_id", "show_start"),
+    sa.Index("ix_shows_show_start", "show_start"),
+    sa.Index("ix_shows_external_id", "external_id"),
+)
+
+_RESERVING_SQL = (
+    f"show_status_id IN ({', '.join(str(i) for i in RESERVING_STATUS_IDS)}) AND deleted_at IS NULL"
+)
+
+ROOM_EXCLUSION = "ex_shows_room_overlap"
+"""The exclusion constraint refusing two reserving, live shows overlapping in one room."""
+
+shows.append_constraint(
+    postgresql.ExcludeConstraint(
+        (shows.c.studio_room_id, "="),
+        (sa.text("tstzrange(show_start, show_end, '[)')"), "&&"),
+        name=ROOM_EXCLUSION,
+        using="gist",
+        where=sa.text(_RESERVING_SQL),
+    ).ddl_if(dialect="postgresql")
+)
+
+
+def reserving(table: sa.FromClause) -> sa.ColumnElement[bool]:
+    """The predicate "reserving and live" exactly as the exclusion constraint and
+    its GiST index state it (constants, so the planner can use the partial index)."""
+    return sa.and_(
+        table.c.show_status_id.in_([sa.literal_column(str(i)) for i in RESERVING_STATUS_IDS]),
+        table.c.deleted_at.is_(None),
+    )
+
+
+show_mcs = _base(
+    "show_mcs",
+    _fk("show_id", "shows", nullable=False),
+    _fk("mc_id", "mcs", nullable=False),
+    sa.Column("rating", sa.Integer, nullable=True),
+    sa.Column("note", sa.String(4000), nullable=True),
+    _meta(),
+    _live_unique("show_mcs", "show_id", "mc_id"),
+)
+
+show_platforms = _base(
+    "show_platforms",
+    _fk("show_id", "shows", nullable=False),
+    _fk("platform_id", "platforms", nullable=False),
+    sa.Column("live_stream_link", sa.String(2048), nullable=True),
+    sa.Column("platform_show_id", sa.String(255), nullable=True),
+    sa.Column("viewer_count", sa.Integer, nullable=True),
+    _meta(),
+    _live_unique("show_platforms", "show_id", "platform_id"),
+)
+
+show_materials = _base(
+    "show_materials",
+    _fk("show_id", "shows", nullable=False),
+    _fk("material_id", "materials", nullable=False),
+    _live_unique("show_materials", "show_id", "material_id"),
+)
+
+# --------------------------------------------------------------------------- change management
+
+change_requests = _base(
+    "change_requests",
+    _fk("schedule_id", "schedules", nullable=False),
+    _fk("change_category_id", "change_categories", nullable=False, index=False),
+    _fk("change_type_id", "change_types", nullable=False, index=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(4000), nullable=True),
+    sa.Column("payload", JSONType, nullable=False),
+    _fk("requested_by_id", "users", nullable=True, index=False),
+    _fk("reviewed_by_id", "users", nullable=True, index=False),
+    sa.Column("decided_at", UTCDateTime(), nullable=True),
+    _meta(),
+)
+
+schedule_versions = _base(
+    "schedule_versions",
+    _fk("schedule_id", "schedules", nullable=False, index=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("snapshot", JSONType, nullable=False),
+    _fk("change_request_id", "change_requests", nullable=True, index=False),
+    _fk("created_by_id", "users", nullable=True, index=False),
+    sa.Column("note", sa.String(4000), nullable=True),
+    _live_unique("schedule_versions", "schedule_id", "version"),
+)
+
+# --------------------------------------------------------------------------- tags, comments, audits
+
+tags = _base(
+    "tags",
+    _fk("studio_id", "studios", nullable=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    _meta(),
+    _live_unique("tags", "studio_id", "name", where="studio_id IS NOT NULL AND deleted_at IS NULL"),
+    _live_unique("tags", "name", where="studio_id IS NULL AND deleted_at IS NULL"),
+)
+
+taggables = _base(
+    "taggables",
+    _fk("tag_id", "tags", nullable=False),
+    sa.Column("taggable_uid", UIDType, nullable=False),
+    sa.Column("taggable_type", sa.String(64), nullable=False),
+    sa.Index("ix_taggables_taggable_type_taggable_uid", "taggable_type", "taggable_uid"),
+)
+
+comments = _base(
+    "comments",
+    sa.Column("commentable_uid", UIDType, nullable=False),
+    sa.Column("commentable_type", sa.String(64), nullable=False),
+    _fk("owner_id", "users", nullable=False),
+    _fk("parent_id", "comments", nullable=True),
+    sa.Column("content", sa.String(10_000), nullable=False),
+    sa.Index("ix_comments_commentable_type_commentable_uid", "commentable_type", "commentable_uid"),
+)
+
+audits = _base(
+    "audits",
+    _fk("user_id", "users", nullable=True),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("recordable_uid", UIDType, nullable=False),
+    sa.Column("recordable_type", sa.String(64), nullable=False),
+    sa.Column("old_values", JSONType, nullable=True),
+    sa.Column("new_values", JSONType, nullable=True),
+    _meta(),
+    sa.Index("ix_audits_recordable_uid", "recordable_uid"),
+)
+
+# --------------------------------------------------------------------------- tasks
+
+task_templates = _base(
+    "task_templates",
+    _fk("studio_id", "studios", nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.String(4000), nullable=True),
+    sa.Column("is_active", sa.Boolean, nullable=False),
+    _meta(),
+)
+
+task_template_items = _base(
+    "task_template_items",
+    _fk("task_template_id", "task_templates", nullable=False),
+    _fk("task_type_id", "task_type", nullable=False, index=False),
+    _fk("input_type_id", "task_input_type", nullable=False, index=False),
+    sa.Column("is_required", sa.Boolean, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.String(4000), nullable=True),
+)
+
+tasks = _base(
+    "tasks",
+    _fk("assignee_id", "users", nullable=True),
+    sa.Column("taskable_uid", UIDType, nullable=False),
+    sa.Column("taskable_type", sa.String(64), nullable=False),
+    _fk("task_template_item_id", "task_template_items", nullable=True, index=False),
+    _fk("task_status_id", "task_status", nullable=False, index=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.String(4000), nullable=True),
+    sa.Column("due_date", UTCDateTime(), nullable=True),
+    sa.Column("completed_at", UTCDateTime(), nullable=True),
+    _meta(),
+    sa.Index("ix_tasks_taskable_uid", "taskable_uid"),
+)
