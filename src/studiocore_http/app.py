@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
@@ -56,15 +55,7 @@ def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Call
     if settings.migrate_on_start:
         database.upgrade()
 
-    def check() -> bool:
-        try:
-            result: Any = database.health()
-        except Exception:
-            log.exception("health check: the database did not answer")
-            return False
-        return result is not False and not (isinstance(result, dict) and result.get("ok") is False)
-
-    return Services(database), check, database.dispose
+    return Services(database), database.health, database.dispose
 
 
 def _security_headers(settings: Settings) -> list[ResponseHeader]:
@@ -116,7 +107,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         signature_namespace={"Services": Services, "Actor": Actor},
     )
     middleware_logging = (
-        [LoggingMiddlewareConfig(logger_name="studiocore_http.requests").middleware]
+        [
+            LoggingMiddlewareConfig(
+                logger_name="studiocore_http.requests",
+                request_log_fields=["method", "path", "query"],
+                response_log_fields=["status_code"],
+            ).middleware
+        ]
         if settings.log_requests
         else []
     )

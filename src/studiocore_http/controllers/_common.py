@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Limit", "Offset", "where"]
 
@@ -14,13 +14,13 @@ MAX_LIMIT = 500
 
 Limit = Annotated[
     int,
-    Parameter(
+    QueryParameter(
         ge=1,
         le=MAX_LIMIT,
         description=f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
     ),
 ]
-Offset = Annotated[int, Parameter(ge=0, description="Rows to skip (default 0).")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip (default 0).")]
 
 
 def where(**filters: str | None) -> dict[str, object]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from studiocore import Actor, LookupTable, Services
@@ -18,7 +19,7 @@ from ._common import DEFAULT_LIMIT, Limit, Offset, where
 
 __all__ = ["LOOKUP_CONTROLLERS", "lookup_controller"]
 
-NameFilter = Annotated[str | None, Parameter(description="Only the value with this name.")]
+NameFilter = Annotated[str | None, QueryParameter(description="Only the value with this name.")]
 
 
 def lookup_controller(
@@ -33,8 +34,8 @@ def lookup_controller(
         @get(operation_id=f"List{plural}", sync_to_thread=True, raises=READ_ERRORS)
         def list_entries(
             self,
-            services: Services,
-            actor: Actor,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
             name: NameFilter = None,
             limit: Limit = DEFAULT_LIMIT,
             offset: Offset = 0,
@@ -46,12 +47,20 @@ def lookup_controller(
 
         @post(operation_id=f"Create{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
         def create_entry(
-            self, services: Services, actor: Actor, data: JSONBody[s.LookupCreate]
+            self,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
+            data: JSONBody[s.LookupCreate],
         ) -> s.Lookup:
             return one(s.Lookup, services.lookups[table].create(**payload(data), actor=actor))
 
         @get("/{uid:str}", operation_id=f"Get{singular}", sync_to_thread=True, raises=READ_ERRORS)
-        def get_entry(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Lookup:
+        def get_entry(
+            self,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
+            uid: FromPath[str],
+        ) -> s.Lookup:
             return one(s.Lookup, services.lookups[table].get(uid, actor=actor))
 
         @patch(
@@ -59,8 +68,8 @@ def lookup_controller(
         )
         def update_entry(
             self,
-            services: Services,
-            actor: Actor,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
             uid: FromPath[str],
             data: JSONBody[s.LookupUpdate],
         ) -> s.Lookup:
@@ -73,7 +82,12 @@ def lookup_controller(
             sync_to_thread=True,
             raises=WRITE_ERRORS,
         )
-        def delete_entry(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+        def delete_entry(
+            self,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
+            uid: FromPath[str],
+        ) -> None:
             services.lookups[table].delete(uid, actor=actor)
 
     LookupController.path = path

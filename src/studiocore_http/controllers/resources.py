@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from studiocore import Actor, Services
@@ -27,7 +28,7 @@ __all__ = [
     "UserController",
 ]
 
-Filter = Annotated[str | None, Parameter(description="Only rows with this value.")]
+Filter = Annotated[str | None, QueryParameter(description="Only rows with this value.")]
 
 
 class StudioController(Controller):
@@ -38,8 +39,8 @@ class StudioController(Controller):
     @get(operation_id="ListStudios", sync_to_thread=True, raises=READ_ERRORS)
     def list_studios(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Studio]:
@@ -48,17 +49,26 @@ class StudioController(Controller):
 
     @post(operation_id="CreateStudio", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_studios(
-        self, services: Services, actor: Actor, data: JSONBody[s.StudioCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.StudioCreate],
     ) -> s.Studio:
         return one(s.Studio, services.studios.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetStudio", sync_to_thread=True, raises=READ_ERRORS)
-    def get_studios(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Studio:
+    def get_studios(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.Studio:
         return one(s.Studio, services.studios.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateStudio", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_studios(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.StudioUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.StudioUpdate],
     ) -> s.Studio:
         return one(s.Studio, services.studios.update(uid, changes(data), actor=actor))
 
@@ -69,7 +79,9 @@ class StudioController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_studios(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_studios(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.studios.delete(uid, actor=actor)
 
 
@@ -81,8 +93,8 @@ class StudioRoomController(Controller):
     @get(operation_id="ListStudioRooms", sync_to_thread=True, raises=READ_ERRORS)
     def list_studio_rooms(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         studio_uid: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -94,21 +106,24 @@ class StudioRoomController(Controller):
 
     @post(operation_id="CreateStudioRoom", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_studio_rooms(
-        self, services: Services, actor: Actor, data: JSONBody[s.StudioRoomCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.StudioRoomCreate],
     ) -> s.StudioRoom:
         return one(s.StudioRoom, services.studio_rooms.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetStudioRoom", sync_to_thread=True, raises=READ_ERRORS)
     def get_studio_rooms(
-        self, services: Services, actor: Actor, uid: FromPath[str]
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.StudioRoom:
         return one(s.StudioRoom, services.studio_rooms.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateStudioRoom", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_studio_rooms(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         data: JSONBody[s.StudioRoomUpdate],
     ) -> s.StudioRoom:
@@ -121,7 +136,9 @@ class StudioRoomController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_studio_rooms(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_studio_rooms(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.studio_rooms.delete(uid, actor=actor)
 
 
@@ -133,8 +150,8 @@ class ClientController(Controller):
     @get(operation_id="ListClients", sync_to_thread=True, raises=READ_ERRORS)
     def list_clients(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Client]:
@@ -143,17 +160,26 @@ class ClientController(Controller):
 
     @post(operation_id="CreateClient", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_clients(
-        self, services: Services, actor: Actor, data: JSONBody[s.ClientCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.ClientCreate],
     ) -> s.Client:
         return one(s.Client, services.clients.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetClient", sync_to_thread=True, raises=READ_ERRORS)
-    def get_clients(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Client:
+    def get_clients(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.Client:
         return one(s.Client, services.clients.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateClient", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_clients(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.ClientUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.ClientUpdate],
     ) -> s.Client:
         return one(s.Client, services.clients.update(uid, changes(data), actor=actor))
 
@@ -164,7 +190,9 @@ class ClientController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_clients(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_clients(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.clients.delete(uid, actor=actor)
 
 
@@ -176,8 +204,8 @@ class UserController(Controller):
     @get(operation_id="ListUsers", sync_to_thread=True, raises=READ_ERRORS)
     def list_users(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         email: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -189,17 +217,26 @@ class UserController(Controller):
 
     @post(operation_id="CreateUser", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_users(
-        self, services: Services, actor: Actor, data: JSONBody[s.UserCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.UserCreate],
     ) -> s.User:
         return one(s.User, services.users.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetUser", sync_to_thread=True, raises=READ_ERRORS)
-    def get_users(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.User:
+    def get_users(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.User:
         return one(s.User, services.users.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateUser", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_users(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.UserUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.UserUpdate],
     ) -> s.User:
         return one(s.User, services.users.update(uid, changes(data), actor=actor))
 
@@ -210,7 +247,9 @@ class UserController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_users(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_users(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.users.delete(uid, actor=actor)
 
 
@@ -222,8 +261,8 @@ class MCController(Controller):
     @get(operation_id="ListMCs", sync_to_thread=True, raises=READ_ERRORS)
     def list_mcs(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.MC]:
@@ -231,16 +270,27 @@ class MCController(Controller):
         return page(s.MC, result)
 
     @post(operation_id="CreateMC", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_mcs(self, services: Services, actor: Actor, data: JSONBody[s.MCCreate]) -> s.MC:
+    def create_mcs(
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.MCCreate],
+    ) -> s.MC:
         return one(s.MC, services.mcs.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetMC", sync_to_thread=True, raises=READ_ERRORS)
-    def get_mcs(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.MC:
+    def get_mcs(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.MC:
         return one(s.MC, services.mcs.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateMC", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_mcs(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.MCUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.MCUpdate],
     ) -> s.MC:
         return one(s.MC, services.mcs.update(uid, changes(data), actor=actor))
 
@@ -251,7 +301,9 @@ class MCController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_mcs(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_mcs(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.mcs.delete(uid, actor=actor)
 
 
@@ -263,8 +315,8 @@ class PlatformController(Controller):
     @get(operation_id="ListPlatforms", sync_to_thread=True, raises=READ_ERRORS)
     def list_platforms(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Platform]:
@@ -273,17 +325,26 @@ class PlatformController(Controller):
 
     @post(operation_id="CreatePlatform", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_platforms(
-        self, services: Services, actor: Actor, data: JSONBody[s.PlatformCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.PlatformCreate],
     ) -> s.Platform:
         return one(s.Platform, services.platforms.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetPlatform", sync_to_thread=True, raises=READ_ERRORS)
-    def get_platforms(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Platform:
+    def get_platforms(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.Platform:
         return one(s.Platform, services.platforms.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdatePlatform", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_platforms(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.PlatformUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.PlatformUpdate],
     ) -> s.Platform:
         return one(s.Platform, services.platforms.update(uid, changes(data), actor=actor))
 
@@ -294,7 +355,9 @@ class PlatformController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_platforms(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_platforms(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.platforms.delete(uid, actor=actor)
 
 
@@ -307,8 +370,8 @@ class MaterialController(Controller):
     def list_materials(
         self,
         *,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         client_uid: Filter = None,
         platform_uid: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
@@ -324,17 +387,26 @@ class MaterialController(Controller):
 
     @post(operation_id="CreateMaterial", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_materials(
-        self, services: Services, actor: Actor, data: JSONBody[s.MaterialCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.MaterialCreate],
     ) -> s.Material:
         return one(s.Material, services.materials.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetMaterial", sync_to_thread=True, raises=READ_ERRORS)
-    def get_materials(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Material:
+    def get_materials(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.Material:
         return one(s.Material, services.materials.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateMaterial", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_materials(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.MaterialUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.MaterialUpdate],
     ) -> s.Material:
         return one(s.Material, services.materials.update(uid, changes(data), actor=actor))
 
@@ -345,7 +417,9 @@ class MaterialController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_materials(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_materials(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.materials.delete(uid, actor=actor)
 
 
@@ -357,8 +431,8 @@ class TagController(Controller):
     @get(operation_id="ListTags", sync_to_thread=True, raises=READ_ERRORS)
     def list_tags(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         studio_uid: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -369,16 +443,27 @@ class TagController(Controller):
         return page(s.Tag, result)
 
     @post(operation_id="CreateTag", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_tags(self, services: Services, actor: Actor, data: JSONBody[s.TagCreate]) -> s.Tag:
+    def create_tags(
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.TagCreate],
+    ) -> s.Tag:
         return one(s.Tag, services.tags.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetTag", sync_to_thread=True, raises=READ_ERRORS)
-    def get_tags(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Tag:
+    def get_tags(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.Tag:
         return one(s.Tag, services.tags.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateTag", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_tags(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.TagUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.TagUpdate],
     ) -> s.Tag:
         return one(s.Tag, services.tags.update(uid, changes(data), actor=actor))
 
@@ -389,5 +474,7 @@ class TagController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_tags(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_tags(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.tags.delete(uid, actor=actor)

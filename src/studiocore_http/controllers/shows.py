@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import Actor, Services, ShowQuery, ShowStatus
@@ -26,10 +27,10 @@ from ._common import DEFAULT_LIMIT, Limit, Offset
 
 __all__ = ["ShowController", "TimestampQuery", "UidQuery"]
 
-UidQuery = Annotated[str | None, Parameter(description="Only shows with this value.")]
+UidQuery = Annotated[str | None, QueryParameter(description="Only shows with this value.")]
 TimestampQuery = Annotated[
     str | None,
-    Parameter(
+    QueryParameter(
         description="ISO 8601 timestamp with an offset; bounds show_start "
         "(start_from <= show_start < start_to).",
         schema_extra={"format": "date-time"},
@@ -46,13 +47,13 @@ class ShowController(Controller):
     def list_shows(
         self,
         *,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         studio_uid: UidQuery = None,
         studio_room_uid: UidQuery = None,
         client_uid: UidQuery = None,
         schedule_uid: UidQuery = None,
-        status: s.ShowStatus | None = None,
+        status: FromQuery[s.ShowStatus | None] = None,
         start_from: TimestampQuery = None,
         start_to: TimestampQuery = None,
         limit: Limit = DEFAULT_LIMIT,
@@ -72,7 +73,10 @@ class ShowController(Controller):
 
     @post(operation_id="CreateShow", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_show(
-        self, services: Services, actor: Actor, data: JSONBody[s.ShowCreate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        data: JSONBody[s.ShowCreate],
     ) -> s.ShowWritten:
         """Book a show. Without ``schedule_uid`` it is confirmed at once (room and
         MCs checked: 409 with ``extra.conflicts`` on a clash); with one it is a
@@ -80,12 +84,18 @@ class ShowController(Controller):
         return written(services.shows.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetShow", sync_to_thread=True, raises=READ_ERRORS)
-    def get_show(self, services: Services, actor: Actor, uid: FromPath[str]) -> s.Show:
+    def get_show(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> s.Show:
         return one(s.Show, services.shows.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_show(
-        self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.ShowUpdate]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        data: JSONBody[s.ShowUpdate],
     ) -> s.ShowWritten:
         """Change a show; moving a booked show is checked like a new booking."""
         return written(services.shows.reschedule(uid, changes(data), actor=actor))
@@ -97,7 +107,9 @@ class ShowController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_show(self, services: Services, actor: Actor, uid: FromPath[str]) -> None:
+    def delete_show(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> None:
         services.shows.delete(uid, actor=actor)
 
     @post(
@@ -109,8 +121,8 @@ class ShowController(Controller):
     )
     def change_status(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         data: JSONBody[s.ShowStatusChange],
     ) -> s.ShowWritten:
@@ -120,14 +132,16 @@ class ShowController(Controller):
     # -- MCs ------------------------------------------------------------------------
 
     @get("/{uid:str}/mcs", operation_id="ListShowMCs", sync_to_thread=True, raises=READ_ERRORS)
-    def list_mcs(self, services: Services, actor: Actor, uid: FromPath[str]) -> list[s.ShowMC]:
+    def list_mcs(
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+    ) -> list[s.ShowMC]:
         return many(s.ShowMC, services.shows.mcs(uid, actor=actor))
 
     @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=WRITE_ERRORS)
     def add_mc(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         data: JSONBody[s.ShowMCCreate],
     ) -> s.ShowMC:
@@ -142,8 +156,8 @@ class ShowController(Controller):
     )
     def update_mc(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         mc_uid: FromPath[str],
         data: JSONBody[s.ShowMCUpdate],
@@ -158,7 +172,11 @@ class ShowController(Controller):
         raises=WRITE_ERRORS,
     )
     def remove_mc(
-        self, services: Services, actor: Actor, uid: FromPath[str], mc_uid: FromPath[str]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        mc_uid: FromPath[str],
     ) -> None:
         services.shows.remove_mc(uid, mc_uid, actor=actor)
 
@@ -171,7 +189,7 @@ class ShowController(Controller):
         raises=READ_ERRORS,
     )
     def list_platforms(
-        self, services: Services, actor: Actor, uid: FromPath[str]
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> list[s.ShowPlatform]:
         return many(s.ShowPlatform, services.shows.platforms(uid, actor=actor))
 
@@ -183,8 +201,8 @@ class ShowController(Controller):
     )
     def add_platform(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         data: JSONBody[s.ShowPlatformCreate],
     ) -> s.ShowPlatform:
@@ -198,8 +216,8 @@ class ShowController(Controller):
     )
     def update_platform(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         platform_uid: FromPath[str],
         data: JSONBody[s.ShowPlatformUpdate],
@@ -215,7 +233,11 @@ class ShowController(Controller):
         raises=WRITE_ERRORS,
     )
     def remove_platform(
-        self, services: Services, actor: Actor, uid: FromPath[str], platform_uid: FromPath[str]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        platform_uid: FromPath[str],
     ) -> None:
         services.shows.remove_platform(uid, platform_uid, actor=actor)
 
@@ -228,7 +250,7 @@ class ShowController(Controller):
         raises=READ_ERRORS,
     )
     def list_materials(
-        self, services: Services, actor: Actor, uid: FromPath[str]
+        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> list[s.ShowMaterial]:
         return many(s.ShowMaterial, services.shows.materials(uid, actor=actor))
 
@@ -240,8 +262,8 @@ class ShowController(Controller):
     )
     def add_material(
         self,
-        services: Services,
-        actor: Actor,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
         uid: FromPath[str],
         data: JSONBody[s.ShowMaterialCreate],
     ) -> s.ShowMaterial:
@@ -255,6 +277,10 @@ class ShowController(Controller):
         raises=WRITE_ERRORS,
     )
     def remove_material(
-        self, services: Services, actor: Actor, uid: FromPath[str], material_uid: FromPath[str]
+        self,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        material_uid: FromPath[str],
     ) -> None:
         services.shows.remove_material(uid, material_uid, actor=actor)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -30,13 +31,22 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
         opt = {"resource": "taggables"}
 
         @get(operation_id=f"List{singular}Tags", sync_to_thread=True, raises=READ_ERRORS)
-        def list_tags(self, services: Services, actor: Actor, uid: FromPath[str]) -> list[s.Tag]:
+        def list_tags(
+            self,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
+            uid: FromPath[str],
+        ) -> list[s.Tag]:
             service_of(services).get(uid, actor=actor)
             return many(s.Tag, services.tags.tags_of(uid, actor=actor))
 
         @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
         def add_tag(
-            self, services: Services, actor: Actor, uid: FromPath[str], data: JSONBody[s.TagLink]
+            self,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
+            uid: FromPath[str],
+            data: JSONBody[s.TagLink],
         ) -> s.Tagging:
             service_of(services).get(uid, actor=actor)
             return one(s.Tagging, services.tags.tag(uid, data.tag_uid, actor=actor))
@@ -49,7 +59,11 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
             raises=WRITE_ERRORS,
         )
         def remove_tag(
-            self, services: Services, actor: Actor, uid: FromPath[str], tag_uid: FromPath[str]
+            self,
+            services: NamedDependency[Services],
+            actor: NamedDependency[Actor],
+            uid: FromPath[str],
+            tag_uid: FromPath[str],
         ) -> None:
             service_of(services).get(uid, actor=actor)
             services.tags.untag(uid, tag_uid, actor=actor)

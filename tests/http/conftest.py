@@ -1,0 +1,59 @@
+"""Fixtures of the HTTP tests: an app over in-memory services and tokens per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from studiocore import Services, User, UserRole
+from studiocore_http import Settings, create_app, issue_token
+
+SECRET = "test-secret-that-is-long-enough-for-hs256!"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(jwt_secret=SECRET, log_requests=False)
+
+
+@pytest.fixture
+def services() -> Services:
+    return Services.in_memory()
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    return services.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return services.users.create("member@example.com", "Member")
+
+
+@pytest.fixture
+def app(settings: Settings, services: Services) -> Litestar:
+    return create_app(settings, services=services)
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def bearer(settings: Settings, user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(settings, user.uid)}"}
+
+
+@pytest.fixture
+def as_admin(settings: Settings, admin: User) -> dict[str, str]:
+    return bearer(settings, admin)
+
+
+@pytest.fixture
+def as_member(settings: Settings, member: User) -> dict[str, str]:
+    return bearer(settings, member)

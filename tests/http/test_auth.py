@@ -1,0 +1,181 @@
+"""Authentication and the Phase 2 access matrix: admins write, others read."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from studiocore import Services, User
+from studiocore_http import ConfigError, Settings, create_app, issue_token
+
+from .conftest import SECRET, bearer
+
+API = "/api/v1"
+
+READS = [
+    "studios",
+    "studio-rooms",
+    "clients",
+    "mcs",
+    "platforms",
+    "materials",
+    "tags",
+    "shows",
+    "users",
+    "material-types",
+    "schedule-statuses",
+    "change-categories",
+    "change-types",
+]
+
+
+@pytest.mark.parametrize("resource", READS)
+def test_every_resource_needs_a_token(resource: str, client: TestClient[Litestar]) -> None:
+    response = client.get(f"{API}/{resource}")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["status_code"] == 401
+
+
+def test_health_and_the_schema_need_no_token(client: TestClient[Litestar]) -> None:
+    assert client.get("/health").status_code == 200
+    assert client.get("/schema/openapi.json").status_code == 200
+    assert client.get("/schema").status_code == 200
+
+
+@pytest.mark.parametrize("resource", READS)
+def test_a_member_reads_every_resource(
+    resource: str, client: TestClient[Litestar], as_member: dict[str, str]
+) -> None:
+    assert client.get(f"{API}/{resource}", headers=as_member).status_code == 200
+
+
+def test_a_member_cannot_write_and_nothing_is_written(
+    client: TestClient[Litestar], services: Services, as_member: dict[str, str]
+) -> None:
+    studio = services.studios.create("Seoul")
+    attempts = [
+        client.post(f"{API}/studios", json={"name": "Mine"}, headers=as_member),
+        client.patch(f"{API}/studios/{studio.uid}", json={"name": "X"}, headers=as_member),
+        client.delete(f"{API}/studios/{studio.uid}", headers=as_member),
+        client.post(f"{API}/material-types", json={"name": "x"}, headers=as_member),
+    ]
+    for response in attempts:
+        assert response.status_code == 403, response.text
+        assert response.json()["status_code"] == 403
+    assert [s.name for s in services.studios.list()] == ["Seoul"]
+
+
+def test_an_admin_writes(client: TestClient[Litestar], as_admin: dict[str, str]) -> None:
+    response = client.post(f"{API}/studios", json={"name": "Mine"}, headers=as_admin)
+    assert response.status_code == 201
+
+
+def test_a_banned_user_gets_403_even_on_reads(
+    client: TestClient[Litestar], services: Services, settings: Settings
+) -> None:
+    banned = services.users.create("banned@example.com", "Banned", role="admin", is_banned=True)
+    headers = bearer(settings, banned)
+    assert client.get(f"{API}/studios", headers=headers).status_code == 403
+    assert client.post(f"{API}/studios", json={"name": "X"}, headers=headers).status_code == 403
+
+
+def test_a_token_of_an_unknown_or_deleted_user_is_a_401(
+    client: TestClient[Litestar], services: Services, settings: Settings, member: User
+) -> None:
+    headers = bearer(settings, member)
+    services.users.delete(member.uid)
+    assert client.get(f"{API}/studios", headers=headers).status_code == 401
+    ghost = {"Authorization": f"Bearer {issue_token(settings, 'user_01J0000000000000000000000')}"}
+    assert client.get(f"{API}/studios", headers=ghost).status_code == 401
+
+
+def test_banning_a_user_takes_effect_on_the_next_request(
+    client: TestClient[Litestar], services: Services, as_member: dict[str, str], member: User
+) -> None:
+    assert client.get(f"{API}/studios", headers=as_member).status_code == 200
+    services.users.update(member.uid, {"is_banned": True})
+    assert client.get(f"{API}/studios", headers=as_member).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-jwt",
+        jwt.encode({"sub": "x", "exp": 4102444800, "iss": "studiocore"}, "wrong-secret" * 4),
+    ],
+)
+def test_malformed_or_forged_tokens_are_a_401(token: str, client: TestClient[Litestar]) -> None:
+    response = client.get(f"{API}/studios", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_expired_tokens_and_foreign_issuers_are_a_401(
+    client: TestClient[Litestar], settings: Settings, admin: User
+) -> None:
+    expired = jwt.encode(
+        {"sub": admin.uid, "exp": 1_000_000_000, "iss": settings.jwt_issuer}, SECRET, "HS256"
+    )
+    response = client.get(f"{API}/studios", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    foreign = jwt.encode(
+        {"sub": admin.uid, "exp": 4102444800, "iss": "someone-else"}, SECRET, algorithm="HS256"
+    )
+    response = client.get(f"{API}/studios", headers={"Authorization": f"Bearer {foreign}"})
+    assert response.status_code == 401
+
+
+def test_the_app_refuses_to_start_without_a_secret_outside_demo_mode() -> None:
+    with pytest.raises(ConfigError, match="JWT_SECRET"):
+        create_app(Settings(), services=Services.in_memory())
+    with pytest.raises(ConfigError, match="32 bytes"):
+        create_app(Settings(jwt_secret="short"), services=Services.in_memory())
+
+
+def test_demo_mode_derives_a_stable_secret_from_the_database_url() -> None:
+    one = Settings(demo=True, database_url="sqlite:///a.db")
+    assert (
+        one.signing_secret() == Settings(demo=True, database_url="sqlite:///a.db").signing_secret()
+    )
+    assert (
+        one.signing_secret() != Settings(demo=True, database_url="sqlite:///b.db").signing_secret()
+    )
+    assert one.uses_derived_secret
+    create_app(one, services=Services.in_memory())
+
+
+def test_settings_come_from_studiocore_environment_variables() -> None:
+    settings = Settings.from_env(
+        {
+            "STUDIOCORE_DATABASE_URL": "sqlite:///x.db",
+            "STUDIOCORE_JWT_SECRET": SECRET,
+            "STUDIOCORE_JWT_ISSUER": "me",
+            "STUDIOCORE_CORS_ORIGINS": "https://a.example, https://b.example",
+            "STUDIOCORE_SECURITY_HEADERS": "false",
+            "STUDIOCORE_DEMO": "yes",
+        },
+        database_url="sqlite:///override.db",
+    )
+    assert settings.database_url == "sqlite:///override.db"
+    assert settings.jwt_issuer == "me"
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.security_headers is False
+    assert settings.demo is True
+    with pytest.raises(ConfigError, match="STUDIOCORE_DEMO"):
+        Settings.from_env({"STUDIOCORE_DEMO": "maybe"})
+
+
+def test_cors_and_security_headers_follow_the_settings(services: Services) -> None:
+    settings = Settings(jwt_secret=SECRET, cors_origins=("https://app.example",), hsts_seconds=60)
+    with TestClient(create_app(settings, services=services)) as client:
+        response = client.get("/health", headers={"Origin": "https://app.example"})
+        assert response.headers["access-control-allow-origin"] == "https://app.example"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["strict-transport-security"].startswith("max-age=60")
+    quiet = Settings(jwt_secret=SECRET, security_headers=False)
+    with TestClient(create_app(quiet, services=services)) as client:
+        response = client.get("/health", headers={"Origin": "https://app.example"})
+        assert "x-content-type-options" not in response.headers
+        assert "access-control-allow-origin" not in response.headers
