@@ -1,0 +1,132 @@
+"""Alembic: one linear history that builds exactly the schema of the models."""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from studiocore.lookups import LOOKUP_SEEDS, LookupTable
+from studiocore_sql import SqlDatabase
+from studiocore_sql.migrate import alembic_config, head_revision, script_location
+from studiocore_sql.tables import SHOW_STATUS_IDS, metadata
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions("base", "heads")))]
+
+
+def _diff(db: SqlDatabase) -> list[object]:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def _tables(db: SqlDatabase) -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_the_history_is_one_straight_line() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    assert len(script.get_bases()) == 1
+    assert _revisions()[0] == "0001"
+    assert head_revision() == _revisions()[-1]
+
+
+def test_upgrade_builds_exactly_the_models_and_downgrade_removes_everything(
+    empty_url: str,
+) -> None:
+    db = SqlDatabase(empty_url)
+    try:
+        assert db.current_revision() is None
+        db.upgrade()
+        assert db.current_revision() == head_revision()
+        assert _tables(db) == set(metadata.tables)
+        assert _diff(db) == []
+        db.downgrade("base")
+        assert _tables(db) == set()
+        db.upgrade()
+        assert _diff(db) == []
+    finally:
+        db.dispose()
+
+
+def test_every_step_upgrades_and_downgrades_on_its_own(empty_url: str) -> None:
+    """The stairway: up one, down one, up again, for every revision."""
+    db = SqlDatabase(empty_url)
+    try:
+        previous = "base"
+        for revision in _revisions():
+            db.upgrade(revision)
+            assert db.current_revision() == revision
+            db.downgrade(previous)
+            assert db.current_revision() == (None if previous == "base" else previous)
+            db.upgrade(revision)
+            previous = revision
+    finally:
+        db.dispose()
+
+
+def test_create_all_matches_the_migrated_schema(sqlite_url: str) -> None:
+    db = SqlDatabase(sqlite_url)
+    try:
+        db.create_all()
+        assert _tables(db) == set(metadata.tables)
+        assert _diff(db) == []
+        with db() as uow:
+            names = sorted(e.name for e in uow.show_types.list())
+        assert names == sorted(LOOKUP_SEEDS[LookupTable.SHOW_TYPES])
+    finally:
+        db.dispose()
+
+
+def _seed_migration() -> ModuleType:
+    path = script_location() / "versions" / "0002_seed_lookups.py"
+    spec = importlib.util.spec_from_file_location("seed_migration", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_seed_migration_inserts_exactly_the_core_lookup_seeds() -> None:
+    frozen = {name: values for name, (_, values) in _seed_migration().SEEDS.items()}
+    assert frozen == {table.value: tuple(names) for table, names in LOOKUP_SEEDS.items()}
+
+
+def test_show_statuses_get_the_ids_the_exclusion_constraint_names(sqlite_url: str) -> None:
+    db = SqlDatabase(sqlite_url)
+    try:
+        db.upgrade()
+        with db.engine.connect() as conn:
+            rows = {r.name: r.id for r in conn.execute(sa.text("SELECT name, id FROM show_status"))}
+        assert rows == {status.value: i for status, i in SHOW_STATUS_IDS.items()}
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_url: str) -> None:
+    db = SqlDatabase(postgres_empty_url)
+    try:
+        db.upgrade()
+        with db.engine.connect() as conn:
+            definition = conn.execute(
+                sa.text(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conname = 'ex_shows_room_overlap'"
+                )
+            ).scalar_one()
+        assert "EXCLUDE USING gist" in definition
+        assert "tstzrange(show_start, show_end, '[)'::text) WITH &&" in definition
+        assert "deleted_at IS NULL" in definition
+    finally:
+        db.dispose()

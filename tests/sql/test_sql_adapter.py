@@ -1,0 +1,180 @@
+"""Behaviour of the SQL adapter beyond the shared contract suite."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import attrs
+import pytest
+import sqlalchemy as sa
+
+import studiocore_sql
+import studiocore_sql.database
+from studiocore import (
+    Material,
+    Services,
+    Show,
+    ShowQuery,
+    ShowStatus,
+    Studio,
+    StudioRoom,
+    ValidationError,
+    new_uid,
+)
+from studiocore_sql import SqlDatabase, database_url_from_env
+from tests.sql.helpers import show
+from tests.support.adapters import ADAPTERS
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest) -> Iterator[SqlDatabase]:
+    with ADAPTERS[request.param]() as factory:
+        assert isinstance(factory, SqlDatabase)
+        yield factory
+
+
+@pytest.mark.parametrize(
+    "module", [studiocore_sql, studiocore_sql.database], ids=lambda m: m.__name__
+)
+def test_docstring_examples_run(module: object) -> None:
+    result = doctest.testmod(module, raise_on_error=False)  # type: ignore[arg-type]
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_the_database_url_comes_from_the_environment_or_defaults_to_a_sqlite_file() -> None:
+    assert database_url_from_env({}) == "sqlite:///./studiocore.db"
+    assert database_url_from_env({"STUDIOCORE_DATABASE_URL": "  "}) == "sqlite:///./studiocore.db"
+    assert (
+        database_url_from_env({"STUDIOCORE_DATABASE_URL": "postgresql://u@h:5432/db"})
+        == "postgresql+psycopg://u@h:5432/db"
+    )
+    assert (
+        database_url_from_env({"STUDIOCORE_DATABASE_URL": "sqlite:////tmp/x.db"})
+        == "sqlite:////tmp/x.db"
+    )
+
+
+def test_health_reports_a_reachable_database_and_an_unreachable_one() -> None:
+    good = SqlDatabase("sqlite://")
+    bad = SqlDatabase("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_timeout=1)
+    try:
+        assert good.health() is True
+        assert bad.health() is False
+    finally:
+        good.dispose()
+        bad.dispose()
+
+
+def test_datetimes_come_back_aware_in_utc_whatever_zone_went_in(db: SqlDatabase) -> None:
+    seoul = timezone(timedelta(hours=9))
+    now = datetime.now(UTC)
+    studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
+    room = StudioRoom(
+        uid=new_uid("room"), created_at=now, updated_at=now, studio_uid=studio.uid, name="R"
+    )
+    start = datetime(2026, 3, 2, 18, 30, 15, 123456, tzinfo=seoul)
+    entity = attrs.evolve(
+        show(room.uid, 0, 1), show_start=start, show_end=start + timedelta(hours=1)
+    )
+    with db() as uow:
+        uow.studios.add(studio)
+        uow.studio_rooms.add(room)
+        uow.shows.add(entity)
+    with db() as uow:
+        loaded = uow.shows.get(entity.uid)
+    assert loaded.show_start == start
+    assert loaded.show_start.tzinfo is UTC
+    assert loaded.show_start.hour == 9
+
+
+def test_a_reference_to_a_missing_record_is_refused_naming_the_field(db: SqlDatabase) -> None:
+    ghost_room = new_uid("room")
+    with pytest.raises(ValidationError) as caught, db() as uow:
+        uow.shows.add(show(ghost_room, 0, 1, ShowStatus.DRAFT))
+    assert caught.value.field == "studio_room_uid"
+    with db() as uow:
+        assert uow.shows.count() == 0
+
+
+def test_an_unknown_lookup_name_is_refused_naming_the_field(db: SqlDatabase) -> None:
+    now = datetime.now(UTC)
+    material = Material(
+        uid=new_uid("material"),
+        created_at=now,
+        updated_at=now,
+        material_type="hologram",
+        name="M",
+    )
+    with pytest.raises(ValidationError) as caught, db() as uow:
+        uow.materials.add(material)
+    assert caught.value.field == "material_type"
+
+
+def test_a_lookup_added_at_run_time_can_be_used_at_once(db: SqlDatabase) -> None:
+    svc = Services(db)
+    svc.lookups[next(t for t in svc.lookups if t.value == "show_types")].create("special")
+    studio = svc.studios.create("S")
+    room = svc.studio_rooms.create(studio.uid, "R")
+    created = svc.shows.create(
+        "x",
+        datetime(2026, 3, 2, 9, tzinfo=UTC),
+        datetime(2026, 3, 2, 10, tzinfo=UTC),
+        studio_room_uid=room.uid,
+        show_type="special",
+    ).show
+    assert svc.shows.get(created.uid).show_type == "special"
+
+
+def test_a_naive_datetime_never_reaches_the_database() -> None:
+    db = SqlDatabase("sqlite://")
+    db.create_all()
+    try:
+        with pytest.raises(sa.exc.StatementError, match="naive"), db() as uow:
+            uow.shows.search_count(ShowQuery(start_from=datetime(2026, 1, 1)))
+    finally:
+        db.dispose()
+
+
+def test_writers_on_sqlite_start_with_begin_immediate() -> None:
+    db = SqlDatabase("sqlite://")
+    db.create_all()
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db() as uow:
+            uow.studios.count()
+        assert seen[0] == "BEGIN IMMEDIATE"
+    finally:
+        db.dispose()
+
+
+def test_show_entities_survive_a_round_trip_through_set_status(db: SqlDatabase) -> None:
+    now = datetime.now(UTC)
+    studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
+    room = StudioRoom(
+        uid=new_uid("room"), created_at=now, updated_at=now, studio_uid=studio.uid, name="R"
+    )
+    drafts = [show(room.uid, i, i + 1, ShowStatus.DRAFT) for i in range(3)]
+    later = now + timedelta(minutes=5)
+    with db() as uow:
+        uow.studios.add(studio)
+        uow.studio_rooms.add(room)
+        for d in drafts:
+            uow.shows.add(d)
+        changed = uow.shows.set_status(
+            [d.uid for d in drafts], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=later
+        )
+    assert changed == 3
+    with db() as uow:
+        loaded = [uow.shows.get(d.uid) for d in drafts]
+    assert loaded == [
+        attrs.evolve(d, show_status=ShowStatus.CONFIRMED, updated_at=later) for d in drafts
+    ]
+    assert all(isinstance(s, Show) for s in loaded)
