@@ -1,6 +1,22 @@
-"""The scheduling engine: workflows, conflict detection, the booking guard."""
+"""The scheduling engine: workflows, conflict detection, the booking guard,
+operational days and availability."""
 
-from studiocore.scheduling.guard import BufferPolicy, ensure_bookable, find_conflicts
+from studiocore.scheduling.availability import (
+    RoomAvailability,
+    first_fitting_room,
+    free_intervals,
+    merge_intervals,
+    room_availability,
+)
+from studiocore.scheduling.detector import (
+    BookingIndex,
+    BufferPolicy,
+    detect_all,
+    find_conflicts,
+    sort_conflicts,
+)
+from studiocore.scheduling.guard import assess_bookings, ensure_bookable, load_policy
+from studiocore.scheduling.opday import operational_day_of, operational_day_window
 from studiocore.scheduling.workflow import (
     SCHEDULE_TRANSITIONS,
     SHOW_TRANSITIONS,
@@ -11,9 +27,21 @@ from studiocore.scheduling.workflow import (
 __all__ = [
     "SCHEDULE_TRANSITIONS",
     "SHOW_TRANSITIONS",
+    "BookingIndex",
     "BufferPolicy",
+    "RoomAvailability",
+    "assess_bookings",
     "check_schedule_transition",
     "check_show_transition",
+    "detect_all",
     "ensure_bookable",
     "find_conflicts",
+    "first_fitting_room",
+    "free_intervals",
+    "load_policy",
+    "merge_intervals",
+    "operational_day_of",
+    "operational_day_window",
+    "room_availability",
+    "sort_conflicts",
 ]

@@ -1,0 +1,130 @@
+"""Availability: the free time of each room of a studio inside a window.
+
+A room's free time is the window minus the slots of its reserving shows
+(confirmed, live, completed). With ``honour_changeover`` every reserving show
+is first widened by the room's changeover on both sides, so any show placed
+inside a free interval also respects the changeover buffer; without it (the
+default) free intervals are exactly the gaps between bookings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+import attrs
+
+from studiocore.entities import StudioRoom
+from studiocore.errors import ValidationError
+from studiocore.ports import Booking
+from studiocore.timeslot import TimeSlot
+
+__all__ = [
+    "RoomAvailability",
+    "first_fitting_room",
+    "free_intervals",
+    "merge_intervals",
+    "room_availability",
+]
+
+
+@attrs.frozen(kw_only=True)
+class RoomAvailability:
+    """One room's time inside a window: ``free`` and ``reserved`` intervals, both
+    sorted, disjoint and clipped to the window. Without a minimum length they tile
+    the window exactly."""
+
+    room_uid: str
+    room_name: str
+    window: TimeSlot
+    free: tuple[TimeSlot, ...]
+    reserved: tuple[TimeSlot, ...]
+
+    def fits(self, slot: TimeSlot) -> bool:
+        """Whether ``slot`` lies entirely inside one free interval."""
+        return any(f.contains(slot) for f in self.free)
+
+
+def merge_intervals(slots: Iterable[TimeSlot]) -> list[TimeSlot]:
+    """The union of ``slots`` as sorted, disjoint slots (touching slots merge)."""
+    merged: list[TimeSlot] = []
+    for slot in sorted(slots):
+        if merged and slot.start <= merged[-1].end:
+            if slot.end > merged[-1].end:
+                merged[-1] = TimeSlot(merged[-1].start, slot.end)
+        else:
+            merged.append(slot)
+    return merged
+
+
+def _check_min(min_length: object) -> None:
+    if min_length is not None and (
+        not isinstance(min_length, timedelta) or min_length <= timedelta(0)
+    ):
+        raise ValidationError("min_minutes", "must be a positive length")
+
+
+def free_intervals(
+    window: TimeSlot, busy: Iterable[TimeSlot], min_length: timedelta | None = None
+) -> list[TimeSlot]:
+    """``window`` minus ``busy``, as sorted slots at least ``min_length`` long."""
+    _check_min(min_length)
+    free: list[TimeSlot] = []
+    cursor = window.start
+    for slot in merge_intervals(busy):
+        if slot.end <= window.start or slot.start >= window.end:
+            continue
+        if slot.start > cursor:
+            free.append(TimeSlot(cursor, slot.start))
+        cursor = max(cursor, slot.end)
+    if cursor < window.end:
+        free.append(TimeSlot(cursor, window.end))
+    if min_length is not None:
+        free = [f for f in free if f.duration >= min_length]
+    return free
+
+
+def _clip(window: TimeSlot, slots: Iterable[TimeSlot]) -> list[TimeSlot]:
+    clipped = (window.intersection(s) for s in slots)
+    return merge_intervals(s for s in clipped if s is not None)
+
+
+def room_availability(
+    window: TimeSlot,
+    rooms: Sequence[StudioRoom],
+    bookings: Iterable[Booking],
+    *,
+    min_length: timedelta | None = None,
+    honour_changeover: bool = False,
+) -> list[RoomAvailability]:
+    """Free and reserved intervals of each room, in the order of ``rooms``.
+
+    ``bookings`` are the reserving bookings; those of other rooms are ignored.
+    """
+    _check_min(min_length)
+    busy: dict[str, list[TimeSlot]] = {room.uid: [] for room in rooms}
+    buffers = {room.uid: timedelta(minutes=room.changeover_minutes) for room in rooms}
+    for booking in bookings:
+        if booking.room_uid in busy:
+            slot = booking.slot
+            if honour_changeover and buffers[booking.room_uid]:
+                slot = slot.widened(buffers[booking.room_uid])
+            busy[booking.room_uid].append(slot)
+    return [
+        RoomAvailability(
+            room_uid=room.uid,
+            room_name=room.name,
+            window=window,
+            free=tuple(free_intervals(window, busy[room.uid], min_length)),
+            reserved=tuple(_clip(window, busy[room.uid])),
+        )
+        for room in rooms
+    ]
+
+
+def first_fitting_room(availability: Sequence[RoomAvailability], slot: TimeSlot) -> str | None:
+    """The uid of the first room in which ``slot`` fits, or ``None``."""
+    for room in availability:
+        if room.fits(slot):
+            return room.room_uid
+    return None
