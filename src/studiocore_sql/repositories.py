@@ -426,8 +426,8 @@ class SqlShowRepository(SqlRepository[Show]):
         if show_uids is None:
             return self._booking_rows(conditions)
         found: list[Booking] = []
-        for part in chunks(sorted(set(show_uids))):
-            found.extend(self._booking_rows([*conditions, s.c.uid.in_(part)]))
+        for part in self._uow.uid_chunks(sorted(set(show_uids))):
+            found.extend(self._booking_rows([*conditions, self._uow.in_uids(s.c.uid, part)]))
         found.sort(key=lambda b: (b.slot.start, b.show_uid))
         return found
 

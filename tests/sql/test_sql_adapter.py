@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 import studiocore_sql
+import studiocore_sql.audit
 import studiocore_sql.database
 from studiocore import (
     Material,
@@ -24,6 +25,7 @@ from studiocore import (
     new_uid,
 )
 from studiocore_sql import SqlDatabase, database_url_from_env
+from studiocore_sql.audit import room_overlap_audit
 from tests.sql.helpers import show
 from tests.support.adapters import ADAPTERS
 
@@ -36,7 +38,9 @@ def db(request: pytest.FixtureRequest) -> Iterator[SqlDatabase]:
 
 
 @pytest.mark.parametrize(
-    "module", [studiocore_sql, studiocore_sql.database], ids=lambda m: m.__name__
+    "module",
+    [studiocore_sql, studiocore_sql.database, studiocore_sql.audit],
+    ids=lambda m: m.__name__,
 )
 def test_docstring_examples_run(module: object) -> None:
     result = doctest.testmod(module, raise_on_error=False)  # type: ignore[arg-type]
@@ -178,3 +182,33 @@ def test_show_entities_survive_a_round_trip_through_set_status(db: SqlDatabase) 
         attrs.evolve(d, show_status=ShowStatus.CONFIRMED, updated_at=later) for d in drafts
     ]
     assert all(isinstance(s, Show) for s in loaded)
+
+
+def test_the_overlap_audit_flags_every_show_starting_before_an_earlier_one_ended(
+    db: SqlDatabase,
+) -> None:
+    now = datetime.now(UTC)
+    studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
+    rooms = [
+        StudioRoom(
+            uid=new_uid("room"), created_at=now, updated_at=now, studio_uid=studio.uid, name=n
+        )
+        for n in ("A", "B")
+    ]
+    long = show(rooms[0].uid, 0, 5)
+    inside = show(rooms[0].uid, 1, 2, ShowStatus.DRAFT)
+    after_inside = show(rooms[0].uid, 3, 4, ShowStatus.DRAFT)  # overlaps `long` only
+    touching = show(rooms[0].uid, 5, 6, ShowStatus.DRAFT)
+    elsewhere = show(rooms[1].uid, 1, 2, ShowStatus.DRAFT)
+    with db() as uow:
+        uow.studios.add(studio)
+        for room in rooms:
+            uow.studio_rooms.add(room)
+        for s in (long, inside, after_inside, touching, elsewhere):
+            uow.shows.add(s)
+    assert room_overlap_audit(db) == []
+    findings = room_overlap_audit(db, statuses={ShowStatus.DRAFT, ShowStatus.CONFIRMED})
+    assert [(f.show_uid, f.room_uid, f.earlier_end) for f in findings] == [
+        (inside.uid, rooms[0].uid, long.show_end),
+        (after_inside.uid, rooms[0].uid, long.show_end),
+    ]
