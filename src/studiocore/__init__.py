@@ -81,7 +81,7 @@ from studiocore.ports import (
     UnitOfWorkFactory,
 )
 from studiocore.serialization import to_jsonable
-from studiocore.services import Page, Services, ShowOutcome
+from studiocore.services import Page, PromotionReport, PromotionResult, Services, ShowOutcome
 from studiocore.timeslot import Clock, FixedClock, SystemClock, TimeSlot
 
 __all__ = [
@@ -124,6 +124,8 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "Platform",
+    "PromotionReport",
+    "PromotionResult",
     "Repository",
     "ResourceType",
     "Schedule",

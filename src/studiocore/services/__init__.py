@@ -35,6 +35,8 @@ from .resources import (
     TagService,
     UserService,
 )
+from .schedules import PromotionReport, PromotionResult, ScheduleService
+from .scheduling import SchedulingService
 from .shows import ShowOutcome, ShowService
 
 __all__ = [
@@ -48,6 +50,10 @@ __all__ = [
     "MembershipService",
     "Page",
     "PlatformService",
+    "PromotionReport",
+    "PromotionResult",
+    "ScheduleService",
+    "SchedulingService",
     "ServiceContext",
     "Services",
     "ShowOutcome",
@@ -96,6 +102,8 @@ class Services:
         self.memberships = MembershipService(ctx)
         self.comments = CommentService(ctx)
         self.audits = AuditService(ctx)
+        self.schedules = ScheduleService(ctx)
+        self.scheduling = SchedulingService(ctx)
         self.lookups: dict[LookupTable, LookupService] = {
             table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))
             for table, cls in LOOKUP_ENTRY_TYPES.items()

@@ -1,0 +1,226 @@
+"""Scheduling queries: availability, room suggestions, the conflict audit and
+operational days. Read-only; every adapter gets them through the ports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from studiocore.conflicts import Conflict, Severity
+from studiocore.entities import Show, Studio, StudioRoom
+from studiocore.errors import ValidationError
+from studiocore.permissions import SYSTEM, Action, Actor
+from studiocore.ports import ShowQuery, UnitOfWork
+from studiocore.scheduling.availability import RoomAvailability, room_availability
+from studiocore.scheduling.detector import find_conflicts
+from studiocore.scheduling.guard import load_policy
+from studiocore.scheduling.opday import operational_day_of, operational_day_window
+from studiocore.timeslot import TimeSlot
+
+from ._base import Service
+
+__all__ = ["SchedulingService"]
+
+
+def _window(value: object) -> TimeSlot:
+    if not isinstance(value, TimeSlot):
+        raise ValidationError("window", "must be a TimeSlot")
+    return value
+
+
+def _min_length(min_minutes: object) -> timedelta | None:
+    if min_minutes is None:
+        return None
+    if type(min_minutes) is not int or min_minutes <= 0:
+        raise ValidationError("min_minutes", "must be a positive integer")
+    return timedelta(minutes=min_minutes)
+
+
+class SchedulingService(Service):
+    """Questions about time: which rooms are free, which room fits a show, which
+    bookings conflict, which shows belong to an operational day."""
+
+    # -- availability ---------------------------------------------------------------
+
+    def _rooms(self, uow: UnitOfWork, studio_uid: str) -> tuple[Studio, list[StudioRoom]]:
+        studio = uow.studios.get(studio_uid)
+        rooms = uow.studio_rooms.list(where={"studio_uid": studio_uid})
+        rooms.sort(key=lambda r: (r.name, r.uid))
+        return studio, rooms
+
+    def _availability(
+        self,
+        uow: UnitOfWork,
+        studio_uid: str,
+        window: TimeSlot,
+        *,
+        min_minutes: int | None,
+        honour_changeover: bool,
+        exclude_show_uid: str | None = None,
+    ) -> list[RoomAvailability]:
+        window = _window(window)
+        min_length = _min_length(min_minutes)
+        studio, rooms = self._rooms(uow, studio_uid)
+        widest = max((r.changeover_minutes for r in rooms), default=0)
+        honour = honour_changeover and studio.room_changeover_severity is not Severity.IGNORE
+        margin = timedelta(minutes=widest) if honour else timedelta(0)
+        bookings = [
+            b
+            for b in uow.shows.bookings(studio_uid=studio_uid, window=window.widened(margin))
+            if b.show_uid != exclude_show_uid
+        ]
+        return room_availability(
+            window, rooms, bookings, min_length=min_length, honour_changeover=honour
+        )
+
+    def availability(
+        self,
+        studio_uid: str,
+        window: TimeSlot,
+        *,
+        min_minutes: int | None = None,
+        honour_changeover: bool = False,
+        actor: Actor = SYSTEM,
+    ) -> list[RoomAvailability]:
+        """Free and reserved intervals of every room of a studio inside ``window``,
+        rooms ordered by name then uid.
+
+        Free time is the window minus the reserving shows (confirmed, live,
+        completed). ``min_minutes`` drops shorter free intervals;
+        ``honour_changeover`` widens each show by its room's changeover first
+        (unless the studio ignores changeovers).
+        """
+        self._authorize(actor, Action.READ, "studio_rooms")
+        with self._uow() as uow:
+            return self._availability(
+                uow,
+                studio_uid,
+                window,
+                min_minutes=min_minutes,
+                honour_changeover=honour_changeover,
+            )
+
+    def suggest_room(
+        self,
+        studio_uid: str,
+        start: datetime,
+        end: datetime,
+        *,
+        honour_changeover: bool = True,
+        actor: Actor = SYSTEM,
+    ) -> StudioRoom | None:
+        """The first room of the studio (by name, then uid) free over
+        ``[start, end)``, including its changeover unless ``honour_changeover`` is
+        False; ``None`` when no room fits."""
+        self._authorize(actor, Action.READ, "studio_rooms")
+        slot = TimeSlot(start, end)
+        with self._uow() as uow:
+            return self._suggest(uow, studio_uid, slot, honour_changeover, None)
+
+    def suggest_room_for_show(
+        self, show_uid: str, *, honour_changeover: bool = True, actor: Actor = SYSTEM
+    ) -> StudioRoom | None:
+        """A room for an existing show (typically a draft): the first room of its
+        schedule's studio (or of its current room's studio) that is free over the
+        show's slot. The show's own booking does not count against it."""
+        self._authorize(actor, Action.READ, "studio_rooms")
+        with self._uow() as uow:
+            show = uow.shows.get(show_uid)
+            studio_uid = self._studio_of(uow, show)
+            return self._suggest(uow, studio_uid, show.slot, honour_changeover, show.uid)
+
+    def _studio_of(self, uow: UnitOfWork, show: Show) -> str:
+        if show.schedule_uid is not None:
+            return uow.schedules.get(show.schedule_uid, include_deleted=True).studio_uid
+        if show.studio_room_uid is not None:
+            return uow.studio_rooms.get(show.studio_room_uid, include_deleted=True).studio_uid
+        raise ValidationError(
+            "show_uid", f"show {show.uid} has neither a schedule nor a room to pick a studio"
+        )
+
+    def _suggest(
+        self,
+        uow: UnitOfWork,
+        studio_uid: str,
+        slot: TimeSlot,
+        honour_changeover: bool,
+        exclude: str | None,
+    ) -> StudioRoom | None:
+        availability = self._availability(
+            uow,
+            studio_uid,
+            slot,
+            min_minutes=None,
+            honour_changeover=honour_changeover,
+            exclude_show_uid=exclude,
+        )
+        _, rooms = self._rooms(uow, studio_uid)
+        by_uid = {r.uid: r for r in rooms}
+        for room in availability:
+            if room.fits(slot):
+                return by_uid[room.room_uid]
+        return None
+
+    # -- conflicts ------------------------------------------------------------------
+
+    def conflicts(
+        self,
+        *,
+        studio_uid: str | None = None,
+        window: TimeSlot | None = None,
+        actor: Actor = SYSTEM,
+    ) -> list[Conflict]:
+        """The audit: every conflict among reserving shows, BLOCK and WARN.
+
+        With ``studio_uid`` and/or ``window``, the conflicts of the reserving
+        shows of that studio overlapping that window, with each other and with
+        any reserving show elsewhere (MCs are shared across studios).
+        """
+        self._authorize(actor, Action.READ, "shows")
+        if window is not None:
+            window = _window(window)
+        with self._uow() as uow:
+            if studio_uid is not None:
+                uow.studios.get(studio_uid)
+            mine = uow.shows.bookings(studio_uid=studio_uid, window=window)
+            if not mine:
+                return []
+            policy = load_policy(uow, mine)
+            others = []
+            if studio_uid is not None or window is not None:
+                others = uow.shows.bookings_near(mine, policy.max_buffer)
+                if others:
+                    policy = load_policy(uow, [*mine, *others])
+            return find_conflicts(mine, others, policy)
+
+    # -- operational days -----------------------------------------------------------
+
+    def operational_day(self, studio_uid: str, day: date, *, actor: Actor = SYSTEM) -> TimeSlot:
+        """The UTC window of operational day ``day`` in the studio's time zone."""
+        self._authorize(actor, Action.READ, "studios", studio_uid)
+        with self._uow() as uow:
+            studio = uow.studios.get(studio_uid)
+        return operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
+
+    def operational_day_of(
+        self, studio_uid: str, instant: datetime, *, actor: Actor = SYSTEM
+    ) -> date:
+        """The studio's operational day that ``instant`` belongs to."""
+        self._authorize(actor, Action.READ, "studios", studio_uid)
+        with self._uow() as uow:
+            studio = uow.studios.get(studio_uid)
+        return operational_day_of(studio.time_zone, studio.operational_day_start_hour, instant)
+
+    def shows_of_operational_day(
+        self, studio_uid: str, day: date, *, actor: Actor = SYSTEM
+    ) -> list[Show]:
+        """The live shows (any status) in the studio's rooms that start during
+        operational day ``day``, ordered by start."""
+        self._authorize(actor, Action.READ, "shows")
+        with self._uow() as uow:
+            studio = uow.studios.get(studio_uid)
+            window = operational_day_window(
+                studio.time_zone, studio.operational_day_start_hour, day
+            )
+            return uow.shows.search(
+                ShowQuery(studio_uid=studio_uid, start_from=window.start, start_to=window.end)
+            )
