@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
@@ -16,7 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
-from studiocore import Actor, Services
+from studiocore import Actor, Services, ValidationError
 
 from .auth import access_guard, build_jwt_auth, provide_actor
 from .controllers import API_CONTROLLERS
@@ -34,6 +35,13 @@ log = logging.getLogger("studiocore_http")
 def _provide_services(state: State) -> Services:
     services: Services = state.services
     return services
+
+
+def _refuse_nul_parameters(request: Request[Any, Any, Any]) -> None:
+    """Path and query parameters must not hold NUL characters (422 naming them)."""
+    for name, value in [*request.path_params.items(), *request.query_params.items()]:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(name, "must not contain NUL characters")
 
 
 def _probe(services: Services) -> Callable[[], bool]:
@@ -100,6 +108,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         path=API_PREFIX,
         route_handlers=API_CONTROLLERS,
         guards=[access_guard],
+        before_request=_refuse_nul_parameters,
         dependencies={
             "services": Provide(_provide_services, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),

@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio.to_thread
 from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
@@ -99,12 +100,15 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     (anything else) the handler's ``opt["resource"]``; it raises
     :class:`studiocore.PermissionDeniedError` (403) if not."""
     resource = handler.opt.get("resource")
-    if resource is None:
-        return
-    services: Services = connection.app.state.services
     method = connection.scope.get("method", "GET")
+    if resource is None or method == "OPTIONS":  # CORS preflights carry no token
+        return
+    user = connection.scope.get("user")
+    if not isinstance(user, User):
+        raise NotAuthorizedException("authentication required")
+    services: Services = connection.app.state.services
     action = Action.READ if method in _READ_METHODS else Action.WRITE
     uid = connection.path_params.get("uid")
     services.context.policy.authorize(
-        actor_of(connection.user), action, str(resource), uid if isinstance(uid, str) else None
+        actor_of(user), action, str(resource), uid if isinstance(uid, str) else None
     )

@@ -63,6 +63,7 @@ __all__ = [
     "User",
     "UserCreate",
     "UserUpdate",
+    "has_nul",
 ]
 
 Timestamp = Annotated[
@@ -75,6 +76,7 @@ Timestamp = Annotated[
 """An input timestamp; naive values are refused with 422."""
 
 Json = dict[str, Any]
+TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=1440)]
 Count = Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
@@ -83,10 +85,28 @@ Role = Literal["admin", "manager", "user"]
 ShowStatus = Literal["draft", "confirmed", "live", "completed", "cancelled"]
 
 
+def has_nul(value: object) -> bool:
+    """Whether a decoded JSON value holds a NUL character anywhere (PostgreSQL text
+    cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
 class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Base of request bodies; ``timestamp_fields`` are parsed as timestamps."""
+    """Base of request bodies; ``timestamp_fields`` are parsed as timestamps.
+    Strings must not contain NUL characters."""
 
     timestamp_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            if has_nul(getattr(self, name)):
+                raise ValueError(f"field `{name}` must not contain NUL characters")
 
 
 class Output(msgspec.Struct, kw_only=True):
@@ -112,7 +132,7 @@ class Studio(Output):
 class StudioCreate(Input):
     name: Name
     address: str | None = None
-    time_zone: str = "UTC"
+    time_zone: TimeZone = "UTC"
     operational_day_start_hour: Annotated[int, msgspec.Meta(ge=0, le=23)] = 6
     room_changeover_severity: Severity = "WARN"
     mc_rest_severity: Severity = "WARN"
@@ -122,7 +142,7 @@ class StudioCreate(Input):
 class StudioUpdate(Input):
     name: Name | UnsetType = UNSET
     address: str | UnsetType | None = UNSET
-    time_zone: str | UnsetType = UNSET
+    time_zone: TimeZone | UnsetType = UNSET
     operational_day_start_hour: Annotated[int, msgspec.Meta(ge=0, le=23)] | UnsetType = UNSET
     room_changeover_severity: Severity | UnsetType = UNSET
     mc_rest_severity: Severity | UnsetType = UNSET

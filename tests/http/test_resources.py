@@ -168,3 +168,22 @@ def test_a_workflow_status_cannot_be_deleted(
     response = client.delete(f"{API}/schedule-statuses/{uid}", headers=as_admin)
     assert response.status_code == 422
     assert response.json()["extra"]["field"] == "name"
+
+
+def test_nul_characters_are_refused_in_bodies_paths_and_queries(
+    client: TestClient[Litestar], services: Services, as_admin: dict[str, str]
+) -> None:
+    response = client.post(f"{API}/studios", json={"name": "a\x00b"}, headers=as_admin)
+    assert response.status_code == 422
+    assert response.json()["extra"]["field"] == "name"
+    response = client.post(
+        f"{API}/clients", json={"name": "ok", "metadata": {"k": ["\x00"]}}, headers=as_admin
+    )
+    assert response.status_code == 422
+    assert response.json()["extra"]["field"] == "metadata"
+    response = client.get(f"{API}/studio-rooms?studio_uid=%00", headers=as_admin)
+    assert response.status_code == 422
+    assert response.json()["extra"]["field"] == "studio_uid"
+    assert client.get(f"{API}/studios/x%00y", headers=as_admin).status_code == 422
+    assert services.studios.list() == []
+    assert services.clients.list() == []

@@ -20,7 +20,9 @@ Limit = Annotated[
         description=f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
     ),
 ]
-Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip (default 0).")]
+Offset = Annotated[
+    int, QueryParameter(ge=0, le=2_147_483_647, description="Rows to skip (default 0).")
+]
 
 
 def where(**filters: str | None) -> dict[str, object]:
