@@ -1,0 +1,550 @@
+"""Benchmark of the SQL adapter on PostgreSQL (issue 4), each job next to the
+same job written as naive per-row ORM code, in one run.
+
+(a) promote a schedule of 10k drafts: lock, conflict check, one UPDATE, commit;
+(b) free/busy availability of a 20-room studio for one day (p50 over many days);
+(c) full-table room-conflict audit.
+
+Data: ``STUDIOCORE_BENCH_SHOWS`` shows (default 1,000,000) over
+``STUDIOCORE_BENCH_ROOMS`` rooms (default 200, 20 per studio), each with one MC,
+loaded with COPY into a fresh database that is dropped afterwards. The server is
+``STUDIOCORE_BENCH_POSTGRES_URL``, else ``STUDIOCORE_TEST_POSTGRES_URL``, else
+``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``. Run with
+``nox -s bench -- bench_sql`` or ``python benchmarks/bench_sql.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import random
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.engine import make_url
+
+from studiocore import ShowQuery, ShowStatus, TimeSlot, new_uid
+from studiocore.scheduling.availability import room_availability
+from studiocore.scheduling.guard import ensure_bookable
+from studiocore_sql import SqlDatabase
+from studiocore_sql import tables as t
+from studiocore_sql.audit import room_overlap_audit
+
+SHOWS = int(os.environ.get("STUDIOCORE_BENCH_SHOWS", "1000000"))
+ROOMS = int(os.environ.get("STUDIOCORE_BENCH_ROOMS", "200"))
+DRAFTS = int(os.environ.get("STUDIOCORE_BENCH_DRAFTS", "10000"))
+AVAILABILITY_RUNS = int(os.environ.get("STUDIOCORE_BENCH_AVAILABILITY_RUNS", "300"))
+ROOMS_PER_STUDIO = 20
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+SLOT = timedelta(hours=3)  # a 2 h show then a 1 h gap, per room
+LENGTH = timedelta(hours=2)
+CONFIRMED = t.SHOW_STATUS_IDS[ShowStatus.CONFIRMED]
+DRAFT = t.SHOW_STATUS_IDS[ShowStatus.DRAFT]
+RESERVING = list(t.RESERVING_STATUS_IDS)
+
+
+def server_url() -> str:
+    for name in ("STUDIOCORE_BENCH_POSTGRES_URL", "STUDIOCORE_TEST_POSTGRES_URL"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value.replace("postgresql://", "postgresql+psycopg://", 1)
+    return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def bench_database() -> Iterator[SqlDatabase]:
+    admin = sa.create_engine(server_url(), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"studiocore_bench_{secrets.token_hex(4)}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    db = SqlDatabase(make_url(server_url()).set(database=name).render_as_string(False))
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --------------------------------------------------------------------------- data
+
+
+class World:
+    """Uids and ids of what was loaded."""
+
+    def __init__(self) -> None:
+        self.studio_uids: list[str] = []
+        self.room_ids: list[int] = []
+        self.schedule_id = 0
+        self.schedule_uid = ""
+        self.span_days = 0
+
+
+def _copy(db: SqlDatabase, table: str, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        driver: Any = raw.driver_connection
+        with (
+            driver.cursor() as cur,
+            cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp,
+        ):
+            for row in rows:
+                cp.write_row(row)
+        driver.commit()
+    finally:
+        raw.close()
+
+
+def load(db: SqlDatabase) -> World:
+    world = World()
+    now = datetime.now(UTC)
+    studios = ROOMS // ROOMS_PER_STUDIO
+    world.studio_uids = [new_uid("studio") for _ in range(studios)]
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.insert(t.studios),
+            [
+                {
+                    "id": i + 1,
+                    "uid": uid,
+                    "name": f"Studio {i}",
+                    "metadata": {},
+                    "time_zone": "UTC",
+                    "operational_day_start_hour": 6,
+                    "room_changeover_severity": "WARN",
+                    "mc_rest_severity": "WARN",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i, uid in enumerate(world.studio_uids)
+            ],
+        )
+        conn.execute(
+            sa.insert(t.studio_rooms),
+            [
+                {
+                    "id": r + 1,
+                    "uid": new_uid("room"),
+                    "studio_id": r // ROOMS_PER_STUDIO + 1,
+                    "name": f"Room {r}",
+                    "metadata": {},
+                    "changeover_minutes": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for r in range(ROOMS)
+            ],
+        )
+        conn.execute(
+            sa.insert(t.mcs),
+            [
+                {
+                    "id": m + 1,
+                    "uid": new_uid("mc"),
+                    "name": f"MC {m}",
+                    "is_banned": False,
+                    "metadata": {},
+                    "min_rest_minutes": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for m in range(ROOMS * 2)
+            ],
+        )
+        client_uid = new_uid("client")
+        conn.execute(
+            sa.insert(t.clients),
+            [
+                {
+                    "id": 1,
+                    "uid": client_uid,
+                    "name": "Client",
+                    "metadata": {},
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+    world.room_ids = list(range(1, ROOMS + 1))
+    per_room = SHOWS // ROOMS
+    world.span_days = int(per_room * SLOT / timedelta(days=1))
+    stamp = now.isoformat()
+    rng = random.Random(4)
+
+    def shows() -> Iterator[tuple[Any, ...]]:
+        show_id = 0
+        for k in range(per_room):
+            start = EPOCH + k * SLOT
+            s, e = start.isoformat(), (start + LENGTH).isoformat()
+            for r in range(ROOMS):
+                show_id += 1
+                roll = rng.random()
+                status = 5 if roll < 0.05 else (4 if roll < 0.10 else CONFIRMED)
+                yield (
+                    show_id,
+                    new_uid("show"),
+                    1,
+                    r + 1,
+                    1,
+                    status,
+                    1,
+                    f"s{show_id}",
+                    s,
+                    e,
+                    stamp,
+                    stamp,
+                )
+
+    columns = [
+        "id", "uid", "client_id", "studio_room_id", "show_type_id", "show_status_id",
+        "show_standard_id", "name", "show_start", "show_end", "created_at", "updated_at",
+    ]  # fmt: skip
+    _copy(db, "shows", columns, shows())
+    total = per_room * ROOMS
+
+    def links() -> Iterator[tuple[Any, ...]]:
+        link = 0
+        for k in range(per_room):
+            for r in range(ROOMS):
+                link += 1
+                yield (
+                    link,
+                    new_uid("showmc"),
+                    k * ROOMS + r + 1,
+                    r * 2 + k % 2 + 1,
+                    "{}",
+                    stamp,
+                    stamp,
+                )
+
+    link_columns = ["id", "uid", "show_id", "mc_id", "metadata", "created_at", "updated_at"]
+    _copy(db, "show_mcs", link_columns, links())
+
+    # the schedule of drafts: after the last show of each room of studio 0
+    world.schedule_uid = new_uid("schedule")
+    first_draft = EPOCH + per_room * SLOT
+    per_draft_room = DRAFTS // ROOMS_PER_STUDIO
+    with db.engine.begin() as conn:
+        world.schedule_id = conn.execute(
+            sa.insert(t.schedules).returning(t.schedules.c.id),
+            {
+                "uid": world.schedule_uid,
+                "client_id": 1,
+                "studio_id": 1,
+                "schedule_status_id": 1,
+                "name": "Big schedule",
+                "start_time": first_draft,
+                "end_time": first_draft + (per_draft_room + 1) * SLOT,
+                "version": 0,
+                "metadata": {},
+                "created_at": now,
+                "updated_at": now,
+            },
+        ).scalar_one()
+
+    def drafts() -> Iterator[tuple[Any, ...]]:
+        draft_id = total
+        for k in range(per_draft_room):
+            start = first_draft + k * SLOT
+            s, e = start.isoformat(), (start + LENGTH).isoformat()
+            for r in range(ROOMS_PER_STUDIO):
+                draft_id += 1
+                yield (
+                    draft_id,
+                    new_uid("show"),
+                    1,
+                    world.schedule_id,
+                    r + 1,
+                    1,
+                    DRAFT,
+                    1,
+                    f"d{draft_id}",
+                    s,
+                    e,
+                    stamp,
+                    stamp,
+                )
+
+    _copy(db, "shows", [*columns[:2], "client_id", "schedule_id", *columns[3:]], drafts())
+
+    def draft_links() -> Iterator[tuple[Any, ...]]:
+        link = total
+        for k in range(per_draft_room):
+            for r in range(ROOMS_PER_STUDIO):
+                link += 1
+                yield (
+                    link,
+                    new_uid("showmc"),
+                    total + k * ROOMS_PER_STUDIO + r + 1,
+                    r * 2 + k % 2 + 1,
+                    "{}",
+                    stamp,
+                    stamp,
+                )
+
+    _copy(db, "show_mcs", link_columns, draft_links())
+    with db.engine.begin() as conn:
+        for table in ("shows", "show_mcs"):
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
+            )
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
+    return world
+
+
+def reset_drafts(db: SqlDatabase, world: World) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.shows)
+            .where(t.shows.c.schedule_id == world.schedule_id)
+            .values(show_status_id=DRAFT)
+        )
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE shows"))
+
+
+# --------------------------------------------------------------------------- naive ORM code
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+class ShowRow(Base):
+    __table__ = t.shows
+    id: orm.Mapped[int]
+    studio_room_id: orm.Mapped[int | None]
+    schedule_id: orm.Mapped[int | None]
+    show_status_id: orm.Mapped[int]
+    show_start: orm.Mapped[datetime]
+    show_end: orm.Mapped[datetime]
+    deleted_at: orm.Mapped[datetime | None]
+    updated_at: orm.Mapped[datetime]
+
+
+class ShowMCRow(Base):
+    __table__ = t.show_mcs
+    id: orm.Mapped[int]
+    show_id: orm.Mapped[int]
+    mc_id: orm.Mapped[int]
+    deleted_at: orm.Mapped[datetime | None]
+
+
+class RoomRow(Base):
+    __table__ = t.studio_rooms
+    id: orm.Mapped[int]
+    studio_id: orm.Mapped[int]
+
+
+def _reserving_live() -> list[sa.ColumnElement[bool]]:
+    return [ShowRow.show_status_id.in_(RESERVING), ShowRow.deleted_at.is_(None)]
+
+
+def promote_naive(db: SqlDatabase, world: World) -> int:
+    """Per draft: load it, query its room's and its MCs' overlapping shows,
+    flip its status on the object; the ORM flushes every row on commit."""
+    promoted = 0
+    with orm.Session(db.engine) as session:
+        drafts = session.scalars(
+            sa.select(ShowRow)
+            .where(ShowRow.schedule_id == world.schedule_id, ShowRow.show_status_id == DRAFT)
+            .order_by(ShowRow.id)
+        ).all()
+        for draft in drafts:
+            clash = list(
+                session.scalars(
+                    sa.select(ShowRow).where(
+                        ShowRow.studio_room_id == draft.studio_room_id,
+                        ShowRow.id != draft.id,
+                        ShowRow.show_start < draft.show_end,
+                        ShowRow.show_end > draft.show_start,
+                        *_reserving_live(),
+                    )
+                ).all()
+            )
+            links = session.scalars(sa.select(ShowMCRow).where(ShowMCRow.show_id == draft.id)).all()
+            for link in links:
+                clash += session.scalars(
+                    sa.select(ShowRow)
+                    .join(ShowMCRow, ShowMCRow.show_id == ShowRow.id)
+                    .where(
+                        ShowMCRow.mc_id == link.mc_id,
+                        ShowMCRow.deleted_at.is_(None),
+                        ShowRow.id != draft.id,
+                        ShowRow.show_start < draft.show_end,
+                        ShowRow.show_end > draft.show_start,
+                        *_reserving_live(),
+                    )
+                ).all()
+            if not clash:
+                draft.show_status_id = CONFIRMED
+                draft.updated_at = datetime.now(UTC)
+                promoted += 1
+        session.commit()
+    return promoted
+
+
+def availability_naive(
+    db: SqlDatabase, studio_id: int, window: TimeSlot
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    with orm.Session(db.engine) as session:
+        rooms = session.scalars(
+            sa.select(RoomRow).where(RoomRow.studio_id == studio_id).order_by(RoomRow.id)
+        ).all()
+        for room in rooms:
+            shows = session.scalars(
+                sa.select(ShowRow).where(
+                    ShowRow.studio_room_id == room.id,
+                    ShowRow.show_start < window.end,
+                    ShowRow.show_end > window.start,
+                    *_reserving_live(),
+                )
+            ).all()
+            busy[room.id] = sorted((s.show_start, s.show_end) for s in shows)
+    return busy
+
+
+def audit_naive(db: SqlDatabase, world: World) -> int:
+    """Load every room's live reserving shows as ORM objects and sweep in Python."""
+    flagged = 0
+    with orm.Session(db.engine) as session:
+        for room_id in world.room_ids:
+            shows = session.scalars(
+                sa.select(ShowRow)
+                .where(ShowRow.studio_room_id == room_id, *_reserving_live())
+                .order_by(ShowRow.show_start)
+            ).all()
+            latest: datetime | None = None
+            for s in shows:
+                if latest is not None and s.show_start < latest:
+                    flagged += 1
+                latest = s.show_end if latest is None else max(latest, s.show_end)
+            session.expunge_all()
+    return flagged
+
+
+# --------------------------------------------------------------------------- library code
+
+
+def promote_library(db: SqlDatabase, world: World) -> int:
+    """What a promotion does through the ports: candidates, ensure_bookable
+    (locks, bookings_near in one SQL statement, the sweep detector), one UPDATE."""
+    with db() as uow:
+        drafts = uow.shows.search(
+            ShowQuery(schedule_uid=world.schedule_uid, status=ShowStatus.DRAFT)
+        )
+        uids = [d.uid for d in drafts]
+        candidates = uow.shows.bookings(show_uids=uids, reserving_only=False)
+        ensure_bookable(uow, candidates)
+        changed = uow.shows.set_status(
+            uids, ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=datetime.now(UTC)
+        )
+    return changed
+
+
+def availability_library(db: SqlDatabase, studio_uid: str, window: TimeSlot) -> int:
+    with db() as uow:
+        rooms = uow.studio_rooms.list(where={"studio_uid": studio_uid})
+        bookings = uow.shows.bookings(studio_uid=studio_uid, window=window)
+    return len(room_availability(window, rooms, bookings))
+
+
+# --------------------------------------------------------------------------- runner
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def main() -> int:
+    print(
+        f"studiocore SQL benchmark: {SHOWS:,} shows, {ROOMS} rooms, {DRAFTS:,} drafts, PostgreSQL"
+    )
+    rows: list[tuple[str, str, str, str, str]] = []
+    with bench_database() as db:
+        load_s, world = timed(lambda: load(db))
+        assert isinstance(world, World)
+        print(f"loaded in {load_s:.1f} s (COPY)")
+
+        naive_a, naive_promoted = timed(lambda: promote_naive(db, world))
+        reset_drafts(db, world)
+        lib_a, lib_promoted = timed(lambda: promote_library(db, world))
+        assert lib_promoted == naive_promoted == DRAFTS // ROOMS_PER_STUDIO * ROOMS_PER_STUDIO, (
+            lib_promoted,
+            naive_promoted,
+        )
+        rows.append(
+            (
+                "(a) promote 10k drafts",
+                f"{lib_a * 1000:.0f} ms",
+                f"{naive_a * 1000:.0f} ms",
+                f"{naive_a / lib_a:.1f}x",
+                "< 1000 ms",
+            )
+        )
+
+        rng = random.Random(7)
+        days = [
+            EPOCH + timedelta(days=rng.randrange(max(1, world.span_days - 1)))
+            for _ in range(AVAILABILITY_RUNS)
+        ]
+        windows = [TimeSlot(d, d + timedelta(days=1)) for d in days]
+        studio_uid = world.studio_uids[1]
+        for w in windows[:20]:  # warm the statement caches and the pool
+            availability_library(db, studio_uid, w)
+            availability_naive(db, 2, w)
+        lib_b = [
+            timed(functools.partial(availability_library, db, studio_uid, w))[0] for w in windows
+        ]
+        naive_b = [timed(functools.partial(availability_naive, db, 2, w))[0] for w in windows]
+        p50_lib, p50_naive = statistics.median(lib_b), statistics.median(naive_b)
+        rows.append(
+            (
+                "(b) availability, 20 rooms, 1 day (p50)",
+                f"{p50_lib * 1000:.2f} ms",
+                f"{p50_naive * 1000:.2f} ms",
+                f"{p50_naive / p50_lib:.1f}x",
+                "< 2 ms",
+            )
+        )
+
+        lib_c, findings = timed(lambda: room_overlap_audit(db))
+        naive_c, flagged = timed(lambda: audit_naive(db, world))
+        assert findings == [], findings
+        assert flagged == 0, flagged
+        rows.append(
+            (
+                "(c) full-table room-conflict audit",
+                f"{lib_c * 1000:.0f} ms",
+                f"{naive_c * 1000:.0f} ms",
+                f"{naive_c / lib_c:.1f}x",
+                "< 2000 ms",
+            )
+        )
+
+    header = ("job", "studiocore_sql", "naive per-row ORM", "speed-up", "target")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    print()
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
