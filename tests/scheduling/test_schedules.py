@@ -1,0 +1,408 @@
+"""ScheduleService: CRUD, workflow, all-or-nothing promotion, versions (every adapter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from studiocore import (
+    MC,
+    Actor,
+    Client,
+    ConflictError,
+    ConflictKind,
+    InvalidTransitionError,
+    PermissionDeniedError,
+    Schedule,
+    ScheduleStatus,
+    Services,
+    Severity,
+    ShowStatus,
+    Studio,
+    StudioRoom,
+    UserRole,
+    ValidationError,
+)
+from tests.support.builders import T0
+
+
+def at(hour: float) -> datetime:
+    return T0 + timedelta(hours=hour)
+
+
+@dataclass
+class World:
+    svc: Services
+    studio: Studio
+    room: StudioRoom
+    room2: StudioRoom
+    client: Client
+    mc: MC
+    mc2: MC
+
+    def schedule(self, name: str = "Spring") -> Schedule:
+        return self.svc.schedules.create(
+            self.client.uid, self.studio.uid, name, T0, T0 + timedelta(days=7)
+        )
+
+    def draft(
+        self,
+        schedule: Schedule,
+        start: float,
+        end: float,
+        *,
+        room: StudioRoom | None = None,
+        roomless: bool = False,
+        mcs: tuple[MC, ...] = (),
+    ) -> str:
+        outcome = self.svc.shows.create(
+            f"draft {start}",
+            at(start),
+            at(end),
+            schedule_uid=schedule.uid,
+            studio_room_uid=None if roomless else (room or self.room).uid,
+            mc_uids=[m.uid for m in mcs],
+        )
+        assert outcome.show.show_status is ShowStatus.DRAFT
+        return outcome.show.uid
+
+    def direct(
+        self, start: float, end: float, *, room: StudioRoom | None = None, mcs: tuple[MC, ...] = ()
+    ) -> str:
+        return self.svc.shows.create(
+            f"direct {start}",
+            at(start),
+            at(end),
+            studio_room_uid=(room or self.room).uid,
+            mc_uids=[m.uid for m in mcs],
+        ).show.uid
+
+    def statuses(self) -> dict[str, Any]:
+        """Everything a rejected promotion must leave alone."""
+        with self.svc.context.uow_factory() as uow:
+            shows = {s.uid: (s.show_status, s.updated_at) for s in uow.shows.list()}
+            schedules = {s.uid: (s.schedule_status, s.version) for s in uow.schedules.list()}
+            return {
+                "shows": shows,
+                "schedules": schedules,
+                "versions": uow.schedule_versions.count(),
+                "audits": uow.audits.count(),
+            }
+
+
+@pytest.fixture
+def w(svc: Services) -> World:
+    studio = svc.studios.create("One", time_zone="Europe/Berlin")
+    return World(
+        svc=svc,
+        studio=studio,
+        room=svc.studio_rooms.create(studio.uid, "A"),
+        room2=svc.studio_rooms.create(studio.uid, "B"),
+        client=svc.clients.create("Acme"),
+        mc=svc.mcs.create("Jo"),
+        mc2=svc.mcs.create("Sam"),
+    )
+
+
+class TestCrud:
+    def test_a_new_schedule_is_a_draft_with_its_first_version(self, w: World) -> None:
+        schedule = w.schedule()
+        assert schedule.schedule_status is ScheduleStatus.DRAFT
+        assert schedule.version == 1
+        assert w.svc.schedules.get(schedule.uid) == schedule
+        (version,) = w.svc.schedules.versions(schedule.uid)
+        assert version.version == 1
+        assert version.snapshot["schedule"]["uid"] == schedule.uid
+        assert version.snapshot["shows"] == []
+        assert [a.action for a in w.svc.audits.history(schedule.uid)] == ["create"]
+
+    def test_references_and_window_are_validated(self, w: World) -> None:
+        with pytest.raises(ValidationError) as err:
+            w.svc.schedules.create(
+                "client_01J0000000000000000000000Z", w.studio.uid, "x", T0, at(1)
+            )
+        assert err.value.field == "client_uid"
+        with pytest.raises(ValidationError) as err:
+            w.svc.schedules.create(
+                w.client.uid, "studio_01J0000000000000000000000Z", "x", T0, at(1)
+            )
+        assert err.value.field == "studio_uid"
+        with pytest.raises(ValidationError) as err:
+            w.svc.schedules.create(w.client.uid, w.studio.uid, "x", at(1), T0)
+        assert err.value.field == "end_time"
+        assert w.svc.schedules.list() == []
+
+    def test_status_version_and_owner_are_not_updatable(self, w: World) -> None:
+        schedule = w.schedule()
+        for field, value in [
+            ("schedule_status", "confirmed"),
+            ("version", 5),
+            ("studio_uid", w.studio.uid),
+        ]:
+            with pytest.raises(ValidationError, match="cannot be changed with update") as err:
+                w.svc.schedules.update(schedule.uid, {field: value})
+            assert err.value.field == field
+
+    def test_the_window_cannot_shrink_past_its_shows(self, w: World) -> None:
+        schedule = w.schedule()
+        show = w.draft(schedule, 30, 31)
+        with pytest.raises(ValidationError, match=f"show {show} would fall outside") as err:
+            w.svc.schedules.update(schedule.uid, {"end_time": at(24)})
+        assert err.value.field == "end_time"
+        updated = w.svc.schedules.update(schedule.uid, {"end_time": at(40), "name": "Short"})
+        assert (updated.end_time, updated.name) == (at(40), "Short")
+
+    def test_deleting_cancels_its_drafts_but_refuses_confirmed_shows(self, w: World) -> None:
+        schedule = w.schedule()
+        draft = w.draft(schedule, 1, 2)
+        w.svc.schedules.delete(schedule.uid)
+        assert w.svc.shows.get(draft).show_status is ShowStatus.CANCELLED
+        assert w.svc.schedules.list() == []
+
+        other = w.schedule("Summer")
+        w.draft(other, 3, 4)
+        w.svc.schedules.promote(other.uid)
+        with pytest.raises(ConflictError, match="confirmed or live show"):
+            w.svc.schedules.delete(other.uid)
+        assert w.svc.schedules.get(other.uid).deleted_at is None
+
+    def test_a_cancelled_schedule_cannot_be_edited(self, w: World) -> None:
+        schedule = w.schedule()
+        w.svc.schedules.cancel(schedule.uid)
+        with pytest.raises(ValidationError, match="a cancelled schedule cannot be changed"):
+            w.svc.schedules.update(schedule.uid, {"name": "again"})
+
+
+class TestWorkflow:
+    def test_draft_proposed_confirmed_archived(self, w: World) -> None:
+        schedule = w.schedule()
+        assert w.svc.schedules.propose(schedule.uid).schedule_status is ScheduleStatus.PROPOSED
+        result = w.svc.schedules.confirm(schedule.uid)
+        assert result.schedule.schedule_status is ScheduleStatus.CONFIRMED
+        assert w.svc.schedules.archive(schedule.uid).schedule_status is ScheduleStatus.ARCHIVED
+
+    @pytest.mark.parametrize(
+        ("path", "target"),
+        [
+            ([], ScheduleStatus.ARCHIVED),
+            (["cancel"], ScheduleStatus.PROPOSED),
+            (["propose"], ScheduleStatus.DRAFT),
+            (["propose", "confirm", "archive"], ScheduleStatus.CANCELLED),
+        ],
+    )
+    def test_other_transitions_are_invalid_and_name_both_states(
+        self, w: World, path: list[str], target: ScheduleStatus
+    ) -> None:
+        schedule = w.schedule()
+        for step in path:
+            getattr(w.svc.schedules, step)(schedule.uid)
+        current = w.svc.schedules.get(schedule.uid).schedule_status
+        with pytest.raises(InvalidTransitionError) as err:
+            w.svc.schedules.transition(schedule.uid, target)
+        assert str(err.value) == (
+            f"schedule {schedule.uid!r} cannot go from {current.value!r} to {target.value!r}"
+        )
+        assert (err.value.from_state, err.value.to_state) == (current.value, target.value)
+
+    def test_promoting_a_finished_schedule_is_an_invalid_transition(self, w: World) -> None:
+        schedule = w.schedule()
+        w.svc.schedules.cancel(schedule.uid)
+        with pytest.raises(InvalidTransitionError, match="from 'cancelled' to 'confirmed'"):
+            w.svc.schedules.promote(schedule.uid)
+
+    def test_an_unknown_status_is_a_validation_error(self, w: World) -> None:
+        schedule = w.schedule()
+        with pytest.raises(ValidationError, match="unknown status 'done'") as err:
+            w.svc.schedules.transition(schedule.uid, "done")
+        assert err.value.field == "schedule_status"
+
+    def test_cancelling_a_schedule_cancels_its_drafts_only(self, w: World) -> None:
+        schedule = w.schedule()
+        draft = w.draft(schedule, 1, 2)
+        confirmed = w.draft(schedule, 3, 4)
+        w.svc.shows.confirm(confirmed)
+        w.svc.schedules.cancel(schedule.uid)
+        assert w.svc.shows.get(draft).show_status is ShowStatus.CANCELLED
+        assert w.svc.shows.get(confirmed).show_status is ShowStatus.CONFIRMED
+        audits = w.svc.audits.history(draft)
+        assert audits[-1].new_values == {"show_status": "cancelled"}
+
+    def test_transition_to_confirmed_promotes(self, w: World) -> None:
+        schedule = w.schedule()
+        show = w.draft(schedule, 1, 2)
+        assert (
+            w.svc.schedules.transition(schedule.uid, "confirmed").schedule_status
+            is ScheduleStatus.CONFIRMED
+        )
+        assert w.svc.shows.get(show).show_status is ShowStatus.CONFIRMED
+
+
+class TestPromotion:
+    def test_every_draft_is_confirmed_with_audits_and_a_new_version(self, w: World) -> None:
+        schedule = w.schedule()
+        a = w.draft(schedule, 1, 2, mcs=(w.mc,))
+        b = w.draft(schedule, 2, 3, mcs=(w.mc,))  # back to back on the same room and MC
+        c = w.draft(schedule, 1, 3, room=w.room2, mcs=(w.mc2,))
+        result = w.svc.schedules.promote(schedule.uid)
+        assert set(result.confirmed_show_uids) == {a, b, c}
+        assert result.warnings == ()
+        assert result.version == 2
+        assert result.schedule.schedule_status is ScheduleStatus.CONFIRMED
+        assert w.svc.schedules.get(schedule.uid) == result.schedule
+        for uid in (a, b, c):
+            assert w.svc.shows.get(uid).show_status is ShowStatus.CONFIRMED
+            (audit,) = [x for x in w.svc.audits.history(uid) if x.action == "status_change"]
+            assert (audit.old_values, audit.new_values) == (
+                {"show_status": "draft"},
+                {"show_status": "confirmed"},
+            )
+        steps = [
+            (x.old_values, x.new_values)
+            for x in w.svc.audits.history(schedule.uid)
+            if x.action == "status_change"
+        ]
+        assert steps == [
+            ({"schedule_status": "draft"}, {"schedule_status": "proposed"}),
+            ({"schedule_status": "proposed"}, {"schedule_status": "confirmed"}),
+        ]
+        latest = w.svc.schedules.versions(schedule.uid)[-1]
+        assert latest.version == 2
+        assert latest.note == "promoted: 3 show(s) confirmed"
+        shows = {s["uid"]: s for s in latest.snapshot["shows"]}
+        assert {s["show_status"] for s in shows.values()} == {"confirmed"}
+        assert [m["mc_uid"] for m in shows[a]["mcs"]] == [w.mc.uid]
+
+    def test_a_proposed_schedule_is_promoted_in_one_step(self, w: World) -> None:
+        schedule = w.schedule()
+        w.draft(schedule, 1, 2)
+        w.svc.schedules.propose(schedule.uid)
+        w.svc.schedules.promote(schedule.uid)
+        steps = [
+            x.new_values for x in w.svc.audits.history(schedule.uid) if x.action == "status_change"
+        ]
+        assert steps == [{"schedule_status": "proposed"}, {"schedule_status": "confirmed"}]
+
+    def test_a_conflict_with_a_booked_show_rejects_everything_with_the_full_report(
+        self, w: World
+    ) -> None:
+        booked = w.direct(1, 3, mcs=(w.mc,))
+        schedule = w.schedule()
+        fine = w.draft(schedule, 5, 6)
+        clash = w.draft(schedule, 2, 4, mcs=(w.mc,))  # same room and same MC as `booked`
+        before = w.statuses()
+        with pytest.raises(ConflictError) as err:
+            w.svc.schedules.promote(schedule.uid)
+        assert str(err.value) == (
+            f"promotion of schedule {schedule.uid} refused: 2 blocking conflict(s) involving "
+            f"shows {', '.join(sorted([booked, clash]))}"
+        )
+        assert [
+            (c.kind, c.resource_uid, c.show_uids, c.start, c.end) for c in err.value.conflicts
+        ] == [
+            (ConflictKind.ROOM_OVERLAP, w.room.uid, (booked, clash), at(2), at(3)),
+            (ConflictKind.MC_OVERLAP, w.mc.uid, (booked, clash), at(2), at(3)),
+        ]
+        assert w.statuses() == before
+        assert w.svc.shows.get(fine).show_status is ShowStatus.DRAFT
+
+    def test_drafts_of_one_schedule_are_checked_against_each_other(self, w: World) -> None:
+        schedule = w.schedule()
+        a = w.draft(schedule, 1, 3)
+        b = w.draft(schedule, 2, 4)
+        before = w.statuses()
+        with pytest.raises(ConflictError) as err:
+            w.svc.schedules.promote(schedule.uid)
+        assert [c.show_uids for c in err.value.conflicts] == [(a, b)]
+        assert w.statuses() == before
+
+    def test_mc_conflicts_are_checked_across_studios(self, w: World) -> None:
+        elsewhere = w.svc.studios.create("Two")
+        far_room = w.svc.studio_rooms.create(elsewhere.uid, "Far")
+        booked = w.direct(1, 2, room=far_room, mcs=(w.mc,))
+        schedule = w.schedule()
+        draft = w.draft(schedule, 1.5, 2.5, mcs=(w.mc,))
+        report = w.svc.schedules.check_promotion(schedule.uid)
+        assert [(c.kind, c.show_uids) for c in report.conflicts] == [
+            (ConflictKind.MC_OVERLAP, (booked, draft))
+        ]
+        assert not report.promotable
+
+    def test_a_roomless_draft_is_a_validation_error_naming_the_show(self, w: World) -> None:
+        schedule = w.schedule()
+        w.draft(schedule, 1, 2)
+        roomless = w.draft(schedule, 3, 4, roomless=True)
+        before = w.statuses()
+        with pytest.raises(ValidationError) as err:
+            w.svc.schedules.promote(schedule.uid)
+        assert err.value.field == "studio_room_uid"
+        assert (
+            str(err.value)
+            == f"studio_room_uid: show {roomless} needs a studio room to be confirmed"
+        )
+        assert w.statuses() == before
+
+    def test_a_banned_mc_is_refused(self, w: World) -> None:
+        schedule = w.schedule()
+        show = w.draft(schedule, 1, 2, mcs=(w.mc,))
+        w.svc.mcs.ban(w.mc.uid)
+        before = w.statuses()
+        with pytest.raises(ValidationError) as err:
+            w.svc.schedules.promote(schedule.uid)
+        assert err.value.field == "mc_uids"
+        assert err.value.reason == f"MC {w.mc.uid} is banned and cannot be booked (show {show})"
+        assert w.statuses() == before
+
+    def test_buffer_warnings_come_back_with_a_successful_promotion(self, w: World) -> None:
+        w.svc.studio_rooms.update(w.room.uid, {"changeover_minutes": 30})
+        booked = w.direct(1, 2)
+        schedule = w.schedule()
+        draft = w.draft(schedule, 2.25, 3)
+        result = w.svc.schedules.promote(schedule.uid)
+        assert [(c.kind, c.severity, c.show_uids) for c in result.warnings] == [
+            (ConflictKind.ROOM_CHANGEOVER, Severity.WARN, (booked, draft))
+        ]
+        assert result.warnings[0].reason == (
+            f"room {w.room.uid} has 15 min between {booked} and {draft}; it needs 30 min changeover"
+        )
+
+    def test_a_studio_can_make_buffer_conflicts_block(self, w: World) -> None:
+        w.svc.studios.update(w.studio.uid, {"mc_rest_severity": Severity.BLOCK})
+        w.svc.mcs.update(w.mc.uid, {"min_rest_minutes": 60})
+        w.direct(1, 2, mcs=(w.mc,))
+        schedule = w.schedule()
+        w.draft(schedule, 2.5, 3, room=w.room2, mcs=(w.mc,))
+        with pytest.raises(ConflictError) as err:
+            w.svc.schedules.promote(schedule.uid)
+        assert [(c.kind, c.severity) for c in err.value.conflicts] == [
+            (ConflictKind.MC_REST, Severity.BLOCK)
+        ]
+
+    def test_check_promotion_reports_without_writing(self, w: World) -> None:
+        w.direct(1, 2)
+        schedule = w.schedule()
+        clash = w.draft(schedule, 1, 2)
+        roomless = w.draft(schedule, 4, 5, roomless=True)
+        before = w.statuses()
+        report = w.svc.schedules.check_promotion(schedule.uid)
+        assert w.statuses() == before
+        assert set(report.show_uids) == {clash, roomless}
+        assert [c.kind for c in report.blocking] == [ConflictKind.ROOM_OVERLAP]
+        assert report.problems == (
+            f"studio_room_uid: show {roomless} needs a studio room to be confirmed",
+        )
+        assert not report.promotable
+
+    def test_only_admins_promote_but_anyone_may_check(self, w: World) -> None:
+        schedule = w.schedule()
+        w.draft(schedule, 1, 2)
+        reader = Actor(user_uid=w.svc.users.create("r@example.com", "R").uid, role=UserRole.USER)
+        with pytest.raises(PermissionDeniedError):
+            w.svc.schedules.promote(schedule.uid, actor=reader)
+        assert w.svc.schedules.check_promotion(schedule.uid, actor=reader).promotable
+        admin = w.svc.users.create("a@example.com", "A", role=UserRole.ADMIN)
+        result = w.svc.schedules.promote(schedule.uid, actor=w.svc.users.actor(admin.uid))
+        assert w.svc.schedules.versions(schedule.uid)[-1].created_by_uid == admin.uid
+        assert result.schedule.schedule_status is ScheduleStatus.CONFIRMED
