@@ -60,7 +60,13 @@ from studiocore.errors import ConcurrencyError, ConflictError, ValidationError
 from studiocore.ports import REPOSITORY_NAMES, Repository, ShowRepository, UnitOfWork
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import MAPS
-from studiocore_sql.repositories import CHUNK, SqlRepository, SqlShowRepository, chunks
+from studiocore_sql.repositories import (
+    CHUNK,
+    SqlRepository,
+    SqlShowMcRepository,
+    SqlShowRepository,
+    chunks,
+)
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -119,9 +125,12 @@ def translate(exc: sa.exc.DBAPIError) -> Exception:
         )
     if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
         return ConcurrencyError("the database is locked by another writer; retry the operation")
-    if state == "23P01" or (orig is not None and _constraint(orig) == t.ROOM_EXCLUSION):
+    if state == "23P01" or (
+        orig is not None and _constraint(orig) in (t.ROOM_EXCLUSION, t.MC_EXCLUSION)
+    ):
+        what = "an MC" if orig is not None and _constraint(orig) == t.MC_EXCLUSION else "the room"
         return _ExclusionViolationError(
-            "the room is already booked by another show over this time "
+            f"{what} is already booked by another show over this time "
             "(refused by the database's exclusion constraint)"
         )
     if state == "23505" or (
@@ -157,9 +166,13 @@ class SqlUnitOfWork:
         self._repos: dict[str, Any] = {}
         for cls, name in REPOSITORY_NAMES.items():
             emap = MAPS[cls]
-            repo: SqlRepository[Any] = (
-                SqlShowRepository(self, emap) if cls is Show else SqlRepository(self, emap)
-            )
+            repo: SqlRepository[Any]
+            if cls is Show:
+                repo = SqlShowRepository(self, emap)
+            elif cls is ShowMC:
+                repo = SqlShowMcRepository(self, emap)
+            else:
+                repo = SqlRepository(self, emap)
             self._repos[name] = repo
 
     # -- transaction --------------------------------------------------------------------
@@ -271,7 +284,7 @@ class SqlUnitOfWork:
                 message = exc.message
                 if shows:
                     message = (
-                        f"{len(found)} room conflict(s) involving shows {', '.join(shows)}: "
+                        f"{len(found)} conflict(s) involving shows {', '.join(shows)}: "
                         + found[0].reason
                     )
                 raise ConflictError(message, found) from exc

@@ -9,15 +9,16 @@ is written.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from studiocore.conflicts import Conflict, ConflictKind, ResourceType, Severity
-from studiocore.entities import Entity, Show
+from studiocore.entities import Entity, Show, ShowMC
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import Booking, Deleted, ShowQuery, Where
@@ -28,7 +29,7 @@ from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 if TYPE_CHECKING:
     from studiocore_sql.database import SqlUnitOfWork
 
-__all__ = ["SqlRepository", "SqlShowRepository"]
+__all__ = ["SqlRepository", "SqlShowMcRepository", "SqlShowRepository", "overlap_conflicts"]
 
 E = TypeVar("E", bound=Entity)
 
@@ -236,67 +237,140 @@ class SqlRepository(Generic[E]):
         return int(self._execute(stmt).scalar_one())
 
 
-def _room_conflict(
-    room_uid: str, a: tuple[str, datetime, datetime], b: tuple[str, datetime, datetime]
+def _conflict(
+    kind: ConflictKind,
+    resource: str,
+    a: tuple[str, datetime, datetime],
+    b: tuple[str, datetime, datetime],
 ) -> Conflict:
     first, second = sorted((a, b), key=lambda x: (x[1], x[0]))
     start, end = max(a[1], b[1]), min(a[2], b[2])
+    room = kind is ConflictKind.ROOM_OVERLAP
+    label = "room" if room else "MC"
     return Conflict(
-        kind=ConflictKind.ROOM_OVERLAP,
+        kind=kind,
         severity=Severity.BLOCK,
-        resource_type=ResourceType.STUDIO_ROOM,
-        resource_uid=room_uid,
+        resource_type=ResourceType.STUDIO_ROOM if room else ResourceType.MC,
+        resource_uid=resource,
         show_uids=(first[0], second[0]),
         start=start,
         end=end,
         reason=(
-            f"room {room_uid} is booked by {first[0]} and {second[0]} "
+            f"{label} {resource} is booked by {first[0]} and {second[0]} "
             f"from {start.isoformat()} to {end.isoformat()}"
         ),
     )
 
 
+def overlap_conflicts(candidates: Sequence[Booking], existing: Sequence[Booking]) -> list[Conflict]:
+    """Room and MC overlaps of the candidates with the existing bookings and with
+    each other (one sort-and-sweep per resource): what a refused write collided
+    with, reported like the core's conflict engine reports it."""
+    groups: dict[tuple[ConflictKind, str], list[tuple[datetime, datetime, str, bool]]] = {}
+    seen: set[str] = set()
+    for booking, is_candidate in [
+        *((c, True) for c in candidates),
+        *((e, False) for e in existing),
+    ]:
+        if booking.show_uid in seen:
+            continue
+        seen.add(booking.show_uid)
+        item = (booking.slot.start, booking.slot.end, booking.show_uid, is_candidate)
+        if booking.room_uid is not None:
+            groups.setdefault((ConflictKind.ROOM_OVERLAP, booking.room_uid), []).append(item)
+        for mc in booking.mc_uids:
+            groups.setdefault((ConflictKind.MC_OVERLAP, mc), []).append(item)
+    found: list[Conflict] = []
+    for (kind, resource), items in groups.items():
+        items.sort()
+        active: list[tuple[datetime, datetime, str, bool]] = []
+        for item in items:
+            active = [a for a in active if a[1] > item[0]]
+            for other in active:
+                if item[3] or other[3]:
+                    found.append(
+                        _conflict(
+                            kind,
+                            resource,
+                            (other[2], other[0], other[1]),
+                            (item[2], item[0], item[1]),
+                        )
+                    )
+            active.append(item)
+    found.sort(key=lambda c: (c.start, c.resource_uid, c.show_uids))
+    return found
+
+
+class SqlShowMcRepository(SqlRepository[ShowMC]):
+    """MC links: on PostgreSQL a link of a reserving show is checked by the MC
+    exclusion constraint; a refusal is reported with the colliding shows."""
+
+    def _guarded_write(self, entity: ShowMC, write: Callable[[ShowMC], None]) -> None:
+        if entity.deleted_at is not None or not self._uow.is_postgresql:
+            write(entity)
+            return
+        shows = self._uow.shows
+        assert isinstance(shows, SqlShowRepository)
+
+        def conflicts() -> list[Conflict]:
+            show = shows.find(entity.show_uid, include_deleted=True)
+            if show is None:
+                return []
+            candidate = shows.candidate(show)
+            candidate = attrs.evolve(candidate, mc_uids=candidate.mc_uids | {entity.mc_uid})
+            return shows.conflicts_of([candidate])
+
+        with self._uow.guarded(conflicts):
+            write(entity)
+
+    def add(self, entity: ShowMC) -> None:
+        self._guarded_write(entity, super().add)
+
+    def update(self, entity: ShowMC) -> None:
+        self._guarded_write(entity, super().update)
+
+
 class SqlShowRepository(SqlRepository[Show]):
     """Shows, with set-based booking queries and status updates."""
 
-    # -- writes guarded by the exclusion constraint ------------------------------------
+    # -- writes guarded by the exclusion constraints ------------------------------------
 
     def add(self, entity: Show) -> None:
         if entity.show_status in RESERVING_STATUSES and entity.deleted_at is None:
-            with self._uow.guarded(lambda: self._room_overlaps_with(entity)):
+            with self._uow.guarded(lambda: self.conflicts_of([self.candidate(entity, ())])):
                 super().add(entity)
         else:
             super().add(entity)
 
     def update(self, entity: Show) -> None:
         if entity.show_status in RESERVING_STATUSES and entity.deleted_at is None:
-            with self._uow.guarded(lambda: self._room_overlaps_with(entity)):
+            with self._uow.guarded(lambda: self.conflicts_of([self.candidate(entity)])):
                 super().update(entity)
         else:
             super().update(entity)
 
-    def _room_overlaps_with(self, show: Show) -> list[Conflict]:
-        """The reserving, live shows overlapping ``show`` in its room."""
-        if show.studio_room_uid is None:
-            return []
-        s, r = t.shows, t.studio_rooms
-        stmt = (
-            sa.select(s.c.uid, s.c.show_start, s.c.show_end)
-            .join(r, r.c.id == s.c.studio_room_id)
-            .where(
-                r.c.uid == show.studio_room_uid,
-                t.reserving(s),
-                s.c.uid != show.uid,
-                s.c.show_start < show.show_end,
-                s.c.show_end > show.show_start,
+    def candidate(self, show: Show, mc_uids: Collection[str] | None = None) -> Booking:
+        """The booking ``show`` would make (with its stored MCs unless given)."""
+        if mc_uids is None:
+            rows = self._execute(
+                sa.select(t.mcs.c.uid)
+                .join(t.show_mcs, t.show_mcs.c.mc_id == t.mcs.c.id)
+                .join(t.shows, t.shows.c.id == t.show_mcs.c.show_id)
+                .where(t.shows.c.uid == show.uid, t.show_mcs.c.deleted_at.is_(None))
             )
-            .order_by(s.c.show_start, s.c.uid)
+            mc_uids = list(rows.scalars())
+        return Booking(
+            show_uid=show.uid,
+            studio_uid=None,
+            room_uid=show.studio_room_uid,
+            mc_uids=frozenset(mc_uids),
+            slot=show.slot,
+            status=show.show_status,
         )
-        mine = (show.uid, show.show_start, show.show_end)
-        return [
-            _room_conflict(show.studio_room_uid, mine, (row.uid, row.show_start, row.show_end))
-            for row in self._execute(stmt)
-        ]
+
+    def conflicts_of(self, candidates: Sequence[Booking]) -> list[Conflict]:
+        """After the database refused ``candidates``: what they collide with."""
+        return overlap_conflicts(candidates, self.bookings_near(candidates, timedelta(0)))
 
     # -- search -------------------------------------------------------------------------
 
@@ -477,18 +551,18 @@ class SqlShowRepository(SqlRepository[Show]):
            AND tstzrange(s.show_start, s.show_end, '[)') && tstzrange(cr.lo, cr.hi, '[)')
            AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
         UNION ALL
-        SELECT s.id FROM cm
+        SELECT sm.show_id FROM cm
           JOIN mcs m ON m.uid = cm.uid
-          JOIN show_mcs sm ON sm.mc_id = m.id AND sm.deleted_at IS NULL
-          JOIN shows s ON s.id = sm.show_id
-           AND s.show_start < cm.hi AND s.show_end > cm.lo
-           AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+          JOIN show_mcs sm ON sm.mc_id = m.id
+           AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
+           AND sm.reserving AND sm.deleted_at IS NULL
         """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
     )
 
     def _near_ids_postgresql(self, candidates: Sequence[Booking], margin: timedelta) -> set[int]:
-        """One statement: a UNION ALL of a room branch (served by the GiST index)
-        and an MC branch (served by ``show_mcs.mc_id``), candidates passed as arrays."""
+        """One statement: a UNION ALL of a room branch and an MC branch, each
+        served by the GiST index of its exclusion constraint (on ``shows`` and on
+        ``show_mcs``' denormalized intervals); candidates passed as arrays."""
         room_uids: list[str] = []
         room_lo: list[datetime] = []
         room_hi: list[datetime] = []
@@ -568,57 +642,19 @@ class SqlShowRepository(SqlRepository[Show]):
                 changed += self._execute(stmt).rowcount
 
         if status in RESERVING_STATUSES:
-            with self._uow.guarded(lambda: self._room_overlaps_among(wanted, expected)):
+            with self._uow.guarded(lambda: self._promotion_conflicts(wanted, expected, status)):
                 run()
         else:
             run()
         return changed
 
-    def _room_overlaps_among(self, uids: Sequence[str], expected: ShowStatus) -> list[Conflict]:
-        """Room overlaps of the shows ``uids`` (in ``expected`` status) with
-        reserving shows and with each other: why a set-based promotion failed."""
-        a = t.shows.alias("a")
-        b = t.shows.alias("b")
-        r = t.studio_rooms
-        in_set_a = sa.and_(
-            a.c.show_status_id == t.SHOW_STATUS_IDS[expected], a.c.deleted_at.is_(None)
-        )
-        b_in_set = sa.and_(
-            b.c.uid.in_(list(uids)),
-            b.c.show_status_id == t.SHOW_STATUS_IDS[expected],
-            b.c.deleted_at.is_(None),
-            b.c.uid > a.c.uid,
-        )
-        stmt = (
-            sa.select(
-                r.c.uid.label("room_uid"),
-                a.c.uid.label("a_uid"),
-                a.c.show_start.label("a_start"),
-                a.c.show_end.label("a_end"),
-                b.c.uid.label("b_uid"),
-                b.c.show_start.label("b_start"),
-                b.c.show_end.label("b_end"),
-            )
-            .select_from(
-                a.join(b, b.c.studio_room_id == a.c.studio_room_id).join(
-                    r, r.c.id == a.c.studio_room_id
-                )
-            )
-            .where(
-                a.c.uid.in_(list(uids)),
-                in_set_a,
-                a.c.show_start < b.c.show_end,
-                b.c.show_start < a.c.show_end,
-                sa.or_(t.reserving(b), b_in_set),
-            )
-        )
-        conflicts = [
-            _room_conflict(
-                row.room_uid,
-                (row.a_uid, row.a_start, row.a_end),
-                (row.b_uid, row.b_start, row.b_end),
-            )
-            for row in self._execute(stmt)
+    def _promotion_conflicts(
+        self, uids: Sequence[str], expected: ShowStatus, status: ShowStatus
+    ) -> list[Conflict]:
+        """Why a set-based status change to ``status`` was refused."""
+        candidates = [
+            attrs.evolve(b, status=status)
+            for b in self.bookings(show_uids=uids, reserving_only=False)
+            if b.status is expected
         ]
-        conflicts.sort(key=lambda c: (c.start, c.resource_uid, c.show_uids))
-        return conflicts
+        return self.conflicts_of(candidates)

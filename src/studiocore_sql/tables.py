@@ -24,11 +24,14 @@ from studiocore_sql.types import JSONType, UIDType, UTCDateTime
 
 __all__ = [
     "LOOKUP_TABLES",
+    "MC_EXCLUSION",
     "RESERVING_STATUS_IDS",
+    "ROOM_EXCLUSION",
     "SHOW_STATUS_IDS",
     "SHOW_STATUS_NAMES",
     "metadata",
     "reserving",
+    "reserving_link",
 ]
 
 NAMING_CONVENTION = {
@@ -274,8 +277,105 @@ show_mcs = _base(
     sa.Column("rating", sa.Integer, nullable=True),
     sa.Column("note", sa.String(4000), nullable=True),
     _meta(),
+    # Denormalized from the show, maintained by database triggers (never by the
+    # adapter, never trusted from a writer): the show's interval and whether it
+    # is reserving and live. They let PostgreSQL refuse MC double booking with an
+    # exclusion constraint and let the MC side of a conflict check use an index.
+    sa.Column("show_start", UTCDateTime(), nullable=True),
+    sa.Column("show_end", UTCDateTime(), nullable=True),
+    sa.Column("reserving", sa.Boolean, nullable=False, server_default=sa.false()),
     _live_unique("show_mcs", "show_id", "mc_id"),
 )
+
+MC_EXCLUSION = "ex_show_mcs_mc_overlap"
+"""The exclusion constraint refusing one MC on two overlapping reserving, live shows."""
+
+show_mcs.append_constraint(
+    postgresql.ExcludeConstraint(
+        (show_mcs.c.mc_id, "="),
+        (sa.text("tstzrange(show_start, show_end, '[)')"), "&&"),
+        name=MC_EXCLUSION,
+        using="gist",
+        where=sa.text("reserving AND deleted_at IS NULL"),
+    ).ddl_if(dialect="postgresql")
+)
+
+
+def reserving_link(table: sa.FromClause) -> sa.ColumnElement[bool]:
+    """A live MC link of a reserving, live show, as the MC exclusion constraint states it."""
+    return sa.and_(table.c.reserving.is_(sa.true()), table.c.deleted_at.is_(None))
+
+
+_RESERVING_IDS_SQL = ", ".join(str(i) for i in RESERVING_STATUS_IDS)
+
+POSTGRESQL_TRIGGERS: tuple[str, ...] = (
+    f"""
+CREATE FUNCTION studiocore_show_mcs_copy_show() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT s.show_start, s.show_end,
+           (s.show_status_id IN ({_RESERVING_IDS_SQL}) AND s.deleted_at IS NULL)
+      INTO NEW.show_start, NEW.show_end, NEW.reserving
+      FROM shows s WHERE s.id = NEW.show_id;
+    RETURN NEW;
+END $$""",
+    """
+CREATE TRIGGER show_mcs_copy_show
+BEFORE INSERT OR UPDATE OF show_id, show_start, show_end, reserving ON show_mcs
+FOR EACH ROW EXECUTE FUNCTION studiocore_show_mcs_copy_show()""",
+    f"""
+CREATE FUNCTION studiocore_shows_sync_show_mcs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE show_mcs sm
+       SET show_start = n.show_start, show_end = n.show_end,
+           reserving = (n.show_status_id IN ({_RESERVING_IDS_SQL}) AND n.deleted_at IS NULL)
+      FROM new_shows n
+     WHERE sm.show_id = n.id
+       AND (sm.show_start, sm.show_end, sm.reserving) IS DISTINCT FROM
+           (n.show_start, n.show_end,
+            (n.show_status_id IN ({_RESERVING_IDS_SQL}) AND n.deleted_at IS NULL));
+    RETURN NULL;
+END $$""",
+    """
+CREATE TRIGGER shows_sync_show_mcs
+AFTER UPDATE ON shows REFERENCING NEW TABLE AS new_shows
+FOR EACH STATEMENT EXECUTE FUNCTION studiocore_shows_sync_show_mcs()""",
+)
+"""Keep ``show_mcs``' copy of the show in step (one set-based UPDATE per statement
+on ``shows``, so a promotion of 10k shows stays one write plus one)."""
+
+_SQLITE_COPY = f"""
+    UPDATE show_mcs SET
+        show_start = (SELECT show_start FROM shows WHERE id = NEW.show_id),
+        show_end = (SELECT show_end FROM shows WHERE id = NEW.show_id),
+        reserving = (SELECT show_status_id IN ({_RESERVING_IDS_SQL}) AND deleted_at IS NULL
+                     FROM shows WHERE id = NEW.show_id)
+    WHERE id = NEW.id;"""
+
+SQLITE_TRIGGERS: tuple[str, ...] = (
+    f"CREATE TRIGGER show_mcs_copy_show_insert AFTER INSERT ON show_mcs BEGIN{_SQLITE_COPY}\nEND",
+    f"CREATE TRIGGER show_mcs_copy_show_update AFTER UPDATE OF show_id, show_start, show_end, "
+    f"reserving ON show_mcs BEGIN{_SQLITE_COPY}\nEND",
+    f"""CREATE TRIGGER shows_sync_show_mcs AFTER UPDATE OF show_start, show_end, show_status_id,
+    deleted_at ON shows BEGIN
+    UPDATE show_mcs SET show_start = NEW.show_start, show_end = NEW.show_end,
+        reserving = (NEW.show_status_id IN ({_RESERVING_IDS_SQL}) AND NEW.deleted_at IS NULL)
+    WHERE show_id = NEW.id;
+END""",
+)
+"""The same on SQLite (row-level: SQLite has no statement-level triggers)."""
+
+for _sql in POSTGRESQL_TRIGGERS:
+    sa.event.listen(
+        show_mcs,
+        "after_create",
+        sa.DDL(_sql).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+    )
+for _sql in SQLITE_TRIGGERS:
+    sa.event.listen(
+        show_mcs,
+        "after_create",
+        sa.DDL(_sql).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+    )
 
 show_platforms = _base(
     "show_platforms",

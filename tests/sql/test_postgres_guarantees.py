@@ -10,10 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from studiocore import (
+    MC,
     ConcurrencyError,
     ConflictError,
     ConflictKind,
     Services,
+    ShowMC,
     ShowQuery,
     ShowStatus,
     Studio,
@@ -21,9 +23,9 @@ from studiocore import (
     new_uid,
 )
 from studiocore_sql import SqlDatabase
-from tests.sql.helpers import ROOM_DOUBLE_BOOKINGS, at, show
-
-pytestmark = pytest.mark.postgres
+from studiocore_sql import tables as t
+from tests.sql.helpers import MC_DOUBLE_BOOKINGS, ROOM_DOUBLE_BOOKINGS, at, show
+from tests.support.adapters import ADAPTERS
 
 
 def _room(db: SqlDatabase) -> str:
@@ -38,6 +40,7 @@ def _room(db: SqlDatabase) -> str:
     return room.uid
 
 
+@pytest.mark.postgres
 def test_the_database_refuses_an_overlapping_show_written_past_the_service(
     pg_db: SqlDatabase,
 ) -> None:
@@ -59,6 +62,7 @@ def test_the_database_refuses_an_overlapping_show_written_past_the_service(
     assert (conflict.start, conflict.end) == (at(1), at(2))
 
 
+@pytest.mark.postgres
 def test_back_to_back_drafts_cancelled_and_deleted_shows_do_not_collide(
     pg_db: SqlDatabase,
 ) -> None:
@@ -78,6 +82,7 @@ def test_back_to_back_drafts_cancelled_and_deleted_shows_do_not_collide(
         assert conn.execute(ROOM_DOUBLE_BOOKINGS).all() == []
 
 
+@pytest.mark.postgres
 def test_raw_sql_cannot_double_book_a_room(pg_db: SqlDatabase) -> None:
     room = _room(pg_db)
     first = show(room, 0, 2)
@@ -96,6 +101,7 @@ def test_raw_sql_cannot_double_book_a_room(pg_db: SqlDatabase) -> None:
     assert "ex_shows_room_overlap" in str(caught.value)
 
 
+@pytest.mark.postgres
 def test_a_set_based_promotion_that_would_overlap_is_refused_whole(pg_db: SqlDatabase) -> None:
     room = _room(pg_db)
     booked = show(room, 0, 2)
@@ -122,6 +128,7 @@ def _lock_impatiently(db: SqlDatabase, mc_uid: str) -> None:
         uow.lock_resources(room_uids=[], mc_uids=[mc_uid])
 
 
+@pytest.mark.postgres
 def test_a_locked_resource_makes_a_second_writer_wait(pg_db: SqlDatabase) -> None:
     svc = Services(pg_db)
     studio = svc.studios.create("S")
@@ -159,6 +166,7 @@ def _swallow_an_error_and_leave_normally(db: SqlDatabase, studio: Studio) -> Non
             uow.execute(sa.text("SELECT 1/0"))  # PostgreSQL aborts the transaction
 
 
+@pytest.mark.postgres
 def test_after_a_database_error_the_unit_of_work_refuses_to_commit(pg_db: SqlDatabase) -> None:
     svc = Services(pg_db)
     studio = svc.studios.create("S")
@@ -166,3 +174,121 @@ def test_after_a_database_error_the_unit_of_work_refuses_to_commit(pg_db: SqlDat
         _swallow_an_error_and_leave_normally(pg_db, studio)
     with pg_db() as check:
         assert check.studios.get(studio.uid) == studio
+
+
+def _mc(db: SqlDatabase) -> str:
+    now = datetime.now(UTC)
+    mc = MC(uid=new_uid("mc"), created_at=now, updated_at=now, name="Kim")
+    with db() as uow:
+        uow.mcs.add(mc)
+    return mc.uid
+
+
+def _link(show_uid: str, mc_uid: str) -> ShowMC:
+    now = datetime.now(UTC)
+    return ShowMC(
+        uid=new_uid("showmc"), created_at=now, updated_at=now, show_uid=show_uid, mc_uid=mc_uid
+    )
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_one_mc_on_two_overlapping_shows(pg_db: SqlDatabase) -> None:
+    room_a, room_b = _room(pg_db), _room(pg_db)
+    mc = _mc(pg_db)
+    first, second = show(room_a, 0, 2), show(room_b, 1, 3)
+    with pg_db() as uow:
+        uow.shows.add(first)
+        uow.show_mcs.add(_link(first.uid, mc))
+        uow.shows.add(second)
+    with pg_db() as uow:
+        with pytest.raises(ConflictError) as caught:
+            uow.show_mcs.add(_link(second.uid, mc))
+        assert uow.show_mcs.count(where={"mc_uid": mc}) == 1  # still usable
+    [conflict] = caught.value.conflicts
+    assert conflict.kind is ConflictKind.MC_OVERLAP
+    assert conflict.resource_uid == mc
+    assert conflict.show_uids == (first.uid, second.uid)
+
+
+@pytest.mark.postgres
+def test_moving_or_confirming_a_show_onto_a_busy_mc_is_refused(pg_db: SqlDatabase) -> None:
+    room_a, room_b = _room(pg_db), _room(pg_db)
+    mc = _mc(pg_db)
+    busy = show(room_a, 0, 2)
+    later = show(room_b, 3, 4)
+    draft = show(room_b, 1, 2, ShowStatus.DRAFT)
+    with pg_db() as uow:
+        for s in (busy, later, draft):
+            uow.shows.add(s)
+            uow.show_mcs.add(_link(s.uid, mc))
+    moved = attrs.evolve(later, show_start=at(1), show_end=at(2.5))
+    with pg_db() as uow, pytest.raises(ConflictError) as caught:
+        uow.shows.update(moved)
+    assert [c.show_uids for c in caught.value.conflicts] == [(busy.uid, later.uid)]
+    with pg_db() as uow, pytest.raises(ConflictError) as caught:
+        uow.shows.set_status(
+            [draft.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=datetime.now(UTC)
+        )
+    assert {c.kind for c in caught.value.conflicts} == {ConflictKind.MC_OVERLAP}
+    with pg_db.engine.connect() as conn:
+        assert conn.execute(MC_DOUBLE_BOOKINGS).all() == []
+
+
+@pytest.mark.postgres
+def test_raw_sql_cannot_double_book_an_mc(pg_db: SqlDatabase) -> None:
+    room_a, room_b = _room(pg_db), _room(pg_db)
+    mc = _mc(pg_db)
+    first, second = show(room_a, 0, 2), show(room_b, 1, 3)
+    with pg_db() as uow:
+        uow.shows.add(first)
+        uow.shows.add(second)
+        uow.show_mcs.add(_link(first.uid, mc))
+    with pg_db.engine.connect() as conn, pytest.raises(sa.exc.IntegrityError) as caught:
+        # even a writer that lies about the denormalized columns is corrected
+        conn.execute(
+            sa.text(
+                "INSERT INTO show_mcs (uid, show_id, mc_id, metadata, created_at, updated_at, "
+                "show_start, show_end, reserving) "
+                "SELECT :uid, s.id, m.id, '{}', now(), now(), NULL, NULL, false "
+                "FROM shows s, mcs m WHERE s.uid = :show AND m.uid = :mc"
+            ),
+            {"uid": new_uid("showmc"), "show": second.uid, "mc": mc},
+        )
+    assert "ex_show_mcs_mc_overlap" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_triggers_keep_the_links_copy_of_the_show_in_step(backend: str) -> None:
+
+    with ADAPTERS[backend]() as factory:
+        assert isinstance(factory, SqlDatabase)
+        db = factory
+        room = _room(db)
+        mc = _mc(db)
+        s = show(room, 0, 2, ShowStatus.DRAFT)
+        with db() as uow:
+            uow.shows.add(s)
+            uow.show_mcs.add(_link(s.uid, mc))
+
+        def copy() -> tuple[datetime, datetime, bool]:
+            with db.engine.connect() as conn:
+                row = conn.execute(
+                    sa.select(
+                        t.show_mcs.c.show_start, t.show_mcs.c.show_end, t.show_mcs.c.reserving
+                    )
+                ).one()
+            return row.show_start, row.show_end, row.reserving
+
+        assert copy() == (at(0), at(2), False)
+        with db() as uow:
+            uow.shows.update(attrs.evolve(s, show_start=at(1), show_end=at(3)))
+        assert copy() == (at(1), at(3), False)
+        with db() as uow:
+            uow.shows.set_status([s.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(0))
+        assert copy() == (at(1), at(3), True)
+        with db() as uow:
+            current = uow.shows.get(s.uid)
+            uow.shows.update(attrs.evolve(current, deleted_at=at(0)))
+        assert copy() == (at(1), at(3), False)
