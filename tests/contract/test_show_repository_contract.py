@@ -122,7 +122,7 @@ def test_search_filters_and_orders_by_start(world: World) -> None:
 def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
     w = world
     confirmed = show(w.room_a1, 1, 3)
-    live = show(w.room_a2, 2, 4, status=ShowStatus.LIVE)
+    live = show(w.room_a2, 3, 5, status=ShowStatus.LIVE)  # shares mc2: must not overlap
     completed = show(w.room_b1, 0, 1, status=ShowStatus.COMPLETED)
     cancelled = show(w.room_a1, 1, 3, status=ShowStatus.CANCELLED)
     draft = show(w.room_a1, 1, 3, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
