@@ -144,7 +144,7 @@ def _other_domain_error(_: Request[Any, Any, Any], exc: StudioError) -> Response
     return _body(HTTP_422_UNPROCESSABLE_ENTITY, exc.message, {"field": None, "problems": []})
 
 
-_NAMED_FIELD = re.compile(r"field `([^`]+)`")
+_NAMED_FIELD = re.compile(r"field `([^`]+)`|parameter '([^']+)'")
 
 
 def _field_of(item: Mapping[str, Any]) -> str:
@@ -153,7 +153,7 @@ def _field_of(item: Mapping[str, Any]) -> str:
     key = str(item.get("key") or "")
     named = _NAMED_FIELD.search(str(item.get("message", "")))
     if named and key in {"", "data"}:
-        return named.group(1)
+        return named.group(1) or named.group(2)
     return key or "body"
 
 
@@ -178,7 +178,10 @@ def _request_validation(
         if isinstance(item, dict)
     ]
     if not problems:
-        problems = [{"field": "body", "reason": exc.detail, "source": "body"}]
+        named = _NAMED_FIELD.search(exc.detail)
+        field = (named.group(1) or named.group(2)) if named else "body"
+        source = "query" if "query parameter" in exc.detail else "body"
+        problems = [{"field": field, "reason": exc.detail, "source": source}]
     detail = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
     return _body(
         HTTP_422_UNPROCESSABLE_ENTITY, detail, {"field": problems[0]["field"], "problems": problems}

@@ -18,12 +18,14 @@ from msgspec import UNSET, UnsetType
 
 __all__ = [
     "MC",
+    "Availability",
     "Client",
     "ClientCreate",
     "ClientUpdate",
     "Conflict",
     "Health",
     "Input",
+    "Interval",
     "Lookup",
     "LookupCreate",
     "LookupUpdate",
@@ -36,6 +38,7 @@ __all__ = [
     "Platform",
     "PlatformCreate",
     "PlatformUpdate",
+    "RoomAvailability",
     "Show",
     "ShowCreate",
     "ShowMC",
@@ -527,3 +530,31 @@ class Health(Output):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
     version: str
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+class Interval(Output):
+    """A half-open interval ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+
+
+class RoomAvailability(Output):
+    """One room's free and reserved intervals inside the requested window."""
+
+    room_uid: str
+    room_name: str
+    free: list[Interval]
+    reserved: list[Interval]
+
+
+class Availability(Output):
+    """Free time of every room of a studio (rooms ordered by name)."""
+
+    studio_uid: str
+    start: datetime
+    end: datetime
+    rooms: list[RoomAvailability]

@@ -15,6 +15,7 @@ from .resources import (
     TagController,
     UserController,
 )
+from .scheduling import SchedulingController
 from .shows import ShowController
 from .tagging import TAGGING_CONTROLLERS
 
@@ -30,6 +31,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     MaterialController,
     TagController,
     ShowController,
+    SchedulingController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from studiocore_http import schemas as s
@@ -21,7 +22,11 @@ class HealthController(Controller):
         sync_to_thread=True,
         exclude_from_auth=True,
         security=[{}],
-        responses={},
+        responses={
+            HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
+                data_container=s.Health, description="The database does not answer."
+            )
+        },
     )
     def health(self, state: State) -> Response[s.Health]:
         """The app is up; ``database`` says whether the database answers (503 if not).

@@ -1,0 +1,119 @@
+"""Scheduling reads: room availability and the conflict audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+
+from studiocore import Actor, Services, TimeSlot, ValidationError
+from studiocore_http import schemas as s
+from studiocore_http.convert import (
+    MAX_YEAR,
+    MIN_YEAR,
+    many,
+    parse_optional_timestamp,
+    parse_timestamp,
+)
+from studiocore_http.errors import READ_ERRORS
+
+__all__ = ["SchedulingController"]
+
+_BEGINNING = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+_END = datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC)
+
+RequiredTimestamp = Annotated[
+    str,
+    QueryParameter(
+        description="ISO 8601 timestamp with an offset.", schema_extra={"format": "date-time"}
+    ),
+]
+OptionalTimestamp = Annotated[
+    str | None,
+    QueryParameter(
+        description="ISO 8601 timestamp with an offset (open-ended when absent).",
+        schema_extra={"format": "date-time"},
+    ),
+]
+MinMinutes = Annotated[
+    int | None,
+    QueryParameter(ge=1, le=527_040, description="Drop free intervals shorter than this."),
+]
+Changeover = Annotated[
+    bool, QueryParameter(description="Also block each room's changeover time after a show.")
+]
+StudioFilter = Annotated[str | None, QueryParameter(description="Only this studio's shows.")]
+
+
+class SchedulingController(Controller):
+    tags = ["scheduling"]
+    opt = {"resource": "shows"}
+
+    @get(
+        "/studios/{uid:str}/availability",
+        operation_id="GetStudioAvailability",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def availability(
+        self,
+        *,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        uid: FromPath[str],
+        start: RequiredTimestamp,
+        end: RequiredTimestamp,
+        min_minutes: MinMinutes = None,
+        honour_changeover: Changeover = False,
+    ) -> s.Availability:
+        """Each room's free intervals inside ``[start, end)``: the window minus its
+        booked (confirmed, live, completed) shows; with ``honour_changeover`` each
+        show also blocks its room's changeover time."""
+        window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+        rooms = services.scheduling.availability(
+            uid,
+            window,
+            min_minutes=min_minutes,
+            honour_changeover=honour_changeover,
+            actor=actor,
+        )
+        return s.Availability(
+            studio_uid=uid,
+            start=window.start,
+            end=window.end,
+            rooms=[
+                s.RoomAvailability(
+                    room_uid=room.room_uid,
+                    room_name=room.room_name,
+                    free=many(s.Interval, room.free),
+                    reserved=many(s.Interval, room.reserved),
+                )
+                for room in rooms
+            ],
+        )
+
+    @get("/conflicts", operation_id="ListConflicts", sync_to_thread=True, raises=READ_ERRORS)
+    def conflicts(
+        self,
+        *,
+        services: NamedDependency[Services],
+        actor: NamedDependency[Actor],
+        studio_uid: StudioFilter = None,
+        start_from: OptionalTimestamp = None,
+        start_to: OptionalTimestamp = None,
+    ) -> list[s.Conflict]:
+        """The audit: every room and MC conflict (BLOCK and WARN) among booked shows,
+        optionally of one studio's shows overlapping ``[start_from, start_to)``.
+        Empty while the booking guarantees hold (WARN buffers aside)."""
+        lower = parse_optional_timestamp(start_from, "start_from")
+        upper = parse_optional_timestamp(start_to, "start_to")
+        window = None
+        if lower is not None or upper is not None:
+            if lower is not None and upper is not None and upper <= lower:
+                raise ValidationError("start_to", "must be after start_from")
+            window = TimeSlot(lower or _BEGINNING, upper or _END)
+        found = services.scheduling.conflicts(studio_uid=studio_uid, window=window, actor=actor)
+        return many(s.Conflict, found)

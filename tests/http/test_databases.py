@@ -1,0 +1,93 @@
+"""The API over the real adapters (SQLite, PostgreSQL) and the app's default
+database path: the SQL adapter opened and migrated from the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.testing import TestClient
+
+from studiocore import Services, UserRole
+from studiocore_http import Settings, create_app, issue_token
+from tests.conftest import FreshDatabase
+
+from .conftest import SECRET
+
+API = "/api/v1"
+
+
+def test_booking_conflicts_availability_and_tags_work_on_every_adapter(
+    fresh_db: FreshDatabase, settings: Settings
+) -> None:
+    services = Services(fresh_db())
+    admin = services.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
+    headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
+    with TestClient(create_app(settings, services=services)) as client:
+        studio = client.post(
+            f"{API}/studios", json={"name": "Seoul", "time_zone": "Asia/Seoul"}, headers=headers
+        ).json()
+        room = client.post(
+            f"{API}/studio-rooms", json={"studio_uid": studio["uid"], "name": "A"}, headers=headers
+        ).json()
+        mc = client.post(f"{API}/mcs", json={"name": "Hana"}, headers=headers).json()
+        show = client.post(
+            f"{API}/shows",
+            json={
+                "name": "Morning",
+                "studio_room_uid": room["uid"],
+                "show_start": "2030-03-02T09:00:00+09:00",
+                "show_end": "2030-03-02T11:00:00+09:00",
+                "mc_uids": [mc["uid"]],
+            },
+            headers=headers,
+        )
+        assert show.status_code == 201, show.text
+        clash = client.post(
+            f"{API}/shows",
+            json={
+                "name": "Clash",
+                "studio_room_uid": room["uid"],
+                "show_start": "2030-03-02T10:00:00+09:00",
+                "show_end": "2030-03-02T12:00:00+09:00",
+            },
+            headers=headers,
+        )
+        assert clash.status_code == 409
+        assert show.json()["uid"] in clash.json()["extra"]["conflicts"][0]["show_uids"]
+        listed = client.get(f"{API}/shows?studio_uid={studio['uid']}", headers=headers).json()
+        assert [s["uid"] for s in listed["items"]] == [show.json()["uid"]]
+        free = client.get(
+            f"{API}/studios/{studio['uid']}/availability"
+            "?start=2030-03-02T00:00:00Z&end=2030-03-02T03:00:00Z",
+            headers=headers,
+        ).json()
+        assert free["rooms"][0]["free"] == [
+            {"start": "2030-03-02T02:00:00Z", "end": "2030-03-02T03:00:00Z"}
+        ]
+        tag = client.post(f"{API}/tags", json={"name": "vip"}, headers=headers).json()
+        tagged = client.post(
+            f"{API}/shows/{show.json()['uid']}/tags", json={"tag_uid": tag["uid"]}, headers=headers
+        )
+        assert tagged.status_code == 201
+        assert client.get(f"{API}/conflicts", headers=headers).json() == []
+        assert client.get("/health").json()["database"] == "ok"
+
+
+def test_the_default_app_opens_and_migrates_the_configured_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    settings = Settings(database_url=url, jwt_secret=SECRET, log_requests=False)
+    app = create_app(settings)
+    services: Services = app.state.services
+    admin = services.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
+    headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
+    with TestClient(app) as client:
+        assert client.get("/health").json() == {
+            "status": "ok",
+            "database": "ok",
+            "version": client.get("/health").json()["version"],
+        }
+        created = client.post(f"{API}/clients", json={"name": "Glow"}, headers=headers)
+        assert created.status_code == 201
+    assert (tmp_path / "api.db").exists()
+    reopened = create_app(settings)
+    assert [c.name for c in reopened.state.services.clients.list()] == ["Glow"]

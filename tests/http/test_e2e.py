@@ -1,0 +1,114 @@
+"""End to end: the README's run command (``studiocore serve --demo``) as a real
+server process on a free port with a fresh SQLite file, driven over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("studiocore")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("studiocore")
+    return [found] if found else [sys.executable, "-m", "studiocore_http"]
+
+
+class Server:
+    def __init__(self, base_url: str, output: str) -> None:
+        self.base_url = base_url
+        self.output = output
+
+    @property
+    def token(self) -> str:
+        match = re.search(r"Admin token[^\n]*\n\s*\n\s*(\S+)", self.output)
+        assert match, self.output
+        return match.group(1)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("STUDIOCORE_")}
+    env.update(
+        PYTHONUNBUFFERED="1",
+        STUDIOCORE_DATABASE_URL=f"sqlite:///{tmp_path / 'e2e.db'}",
+        STUDIOCORE_LOG_REQUESTS="false",
+    )
+    log = (tmp_path / "server.log").open("w+")
+    process = subprocess.Popen(
+        [*_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=tmp_path,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, Path(log.name).read_text()
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, Path(log.name).read_text()
+            time.sleep(0.2)
+        yield Server(base_url, Path(log.name).read_text())
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def test_serve_demo_gives_a_working_api_with_data_and_an_admin_token(server: Server) -> None:
+    assert f"{server.base_url}/schema" in server.output
+    assert httpx.get(f"{server.base_url}/api/v1/studios").status_code == 401
+    headers = {"Authorization": f"Bearer {server.token}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
+        studios = http.get("/api/v1/studios").json()
+        assert studios["total"] == 2
+        seoul = next(s for s in studios["items"] if s["name"] == "Seoul Main")
+        rooms = http.get(f"/api/v1/studio-rooms?studio_uid={seoul['uid']}").json()["items"]
+        shows = http.get(f"/api/v1/shows?studio_room_uid={rooms[0]['uid']}&limit=1").json()
+        assert shows["total"] >= 7
+        booked = shows["items"][0]
+        clash = http.post(
+            "/api/v1/shows",
+            json={
+                "name": "Double booking",
+                "studio_room_uid": rooms[0]["uid"],
+                "show_start": booked["show_start"],
+                "show_end": booked["show_end"],
+            },
+        )
+        assert clash.status_code == 409
+        assert booked["uid"] in clash.json()["extra"]["conflicts"][0]["show_uids"]
+        created = http.post("/api/v1/clients", json={"name": "E2E client"})
+        assert created.status_code == 201
+        assert http.get(f"/api/v1/clients/{created.json()['uid']}").status_code == 200
+        assert http.get("/api/v1/conflicts").json() == []
+        assert http.get("/schema/openapi.json").json()["openapi"].startswith("3.1")
