@@ -115,7 +115,8 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
     click.echo(f"Database: {_redact(_url_of(settings))}")
     click.echo(f"API docs: {base}/schema   (OpenAPI: {base}/schema/openapi.json)")
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", workers=1)
+    # One line per request comes from the app (STUDIOCORE_LOG_REQUESTS), not uvicorn.
+    uvicorn.run(app, host=host, port=port, log_level="info", workers=1, access_log=False)
 
 
 @main.group()

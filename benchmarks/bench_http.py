@@ -1,0 +1,331 @@
+"""HTTP benchmark: ``GET /api/v1/shows?limit=50`` with filters on PostgreSQL holding
+1M shows, one uvicorn worker, 20 s of load from a separate process (wrk), next to
+a bare Litestar handler running the same page query through SQLAlchemy Core.
+
+Both servers run in the same invocation against the same database, one after the
+other, each after a short warm-up. The studiocore endpoint does everything a real
+request does: JWT verification, loading the user, the access guard, the page
+query, the total count and the response structs; the bare handler runs only the
+page query (the statement the SQL adapter builds) and returns the rows.
+
+Run: ``python benchmarks/bench_http.py`` (``nox -s bench -- bench_http``).
+Options: ``--shows N`` (default 1,000,000), ``--duration S`` (20),
+``--connections C`` (16), ``--record`` (append the run to benchmarks/RESULTS.md).
+PostgreSQL: ``STUDIOCORE_BENCH_POSTGRES_URL`` or ``STUDIOCORE_TEST_POSTGRES_URL``
+(default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); a fresh
+database is created and dropped. Needs ``wrk`` (``apt-get install wrk``) or
+``oha`` on PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+SECRET = "benchmark-secret-benchmark-secret-benchmark"
+ADMIN_URL = (
+    os.environ.get("STUDIOCORE_BENCH_POSTGRES_URL")
+    or os.environ.get("STUDIOCORE_TEST_POSTGRES_URL")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+ROOMS_PER_STUDIO = 10
+STUDIOS = 2
+BASE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- database
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database; dropped afterwards."""
+    name = f"studiocore_bench_http_{secrets.token_hex(4)}"
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def seed(url: str, shows: int) -> dict[str, str]:
+    """Studios, rooms, clients and an admin through the services, then ``shows``
+    confirmed shows in one set-based INSERT (back to back in each room, so the
+    exclusion constraints hold). Returns the uids the requests filter on."""
+    from studiocore import Services, UserRole
+    from studiocore_sql import SqlDatabase
+
+    db = SqlDatabase(url)
+    db.upgrade()
+    services = Services(db)
+    admin = services.users.create("bench@example.com", "Bench", role=UserRole.ADMIN)
+    studios = [services.studios.create(f"Studio {i}") for i in range(STUDIOS)]
+    for studio in studios:
+        for r in range(ROOMS_PER_STUDIO):
+            services.studio_rooms.create(studio.uid, f"Room {r}")
+    for c in range(10):
+        services.clients.create(f"Client {c}")
+    rooms = STUDIOS * ROOMS_PER_STUDIO
+    started = time.perf_counter()
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                """
+                INSERT INTO shows (uid, client_id, studio_room_id, show_type_id, show_status_id,
+                                   show_standard_id, name, show_start, show_end,
+                                   created_at, updated_at)
+                SELECT 'show_' || lpad(upper(to_hex(g)), 26, '0'),
+                       (SELECT min(id) FROM clients) + g % 10,
+                       rooms.ids[1 + g % :rooms],
+                       (SELECT id FROM show_types WHERE name = 'bau'),
+                       (SELECT id FROM show_status WHERE name = 'confirmed'),
+                       (SELECT id FROM show_standards WHERE name = 'standard'),
+                       'Show ' || g,
+                       :base + (g / :rooms) * interval '1 hour',
+                       :base + (g / :rooms) * interval '1 hour' + interval '50 minutes',
+                       now(), now()
+                FROM generate_series(1, :n) AS g,
+                     (SELECT array_agg(id ORDER BY id) AS ids FROM studio_rooms) AS rooms
+                """
+            ),
+            {"rooms": rooms, "n": shows, "base": BASE},
+        )
+        conn.execute(sa.text("ANALYZE"))
+    print(f"  inserted {shows:,} shows in {time.perf_counter() - started:.1f} s")
+    db.dispose()
+    return {"admin_uid": admin.uid, "studio_uid": studios[0].uid}
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def serve_api(url: str, port: int) -> None:
+    """The studiocore app, as ``studiocore serve`` builds it (request logging off)."""
+    import uvicorn
+
+    from studiocore_http import Settings, create_app
+
+    settings = Settings(
+        database_url=url, jwt_secret=SECRET, log_requests=False, migrate_on_start=False
+    )
+    uvicorn.run(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
+
+
+def serve_bare(url: str, port: int) -> None:
+    """One Litestar handler running the adapter's page statement with Core."""
+    import uvicorn
+    from litestar import Litestar, get
+
+    from studiocore import Show
+    from studiocore_sql import tables as t
+    from studiocore_sql.mapping import MAPS
+
+    engine = sa.create_engine(url, pool_size=5, max_overflow=10)
+    shows = t.shows
+    page = MAPS[Show].select
+
+    @get("/bare/shows", sync_to_thread=True)
+    def bare_shows(studio_uid: str, start_from: str, start_to: str, limit: int = 50) -> Any:
+        rooms = (
+            sa.select(t.studio_rooms.c.id)
+            .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
+            .where(t.studios.c.uid == studio_uid)
+        )
+        stmt = (
+            page.where(
+                shows.c.deleted_at.is_(None),
+                shows.c.studio_room_id.in_(rooms),
+                shows.c.show_start >= datetime.fromisoformat(start_from),
+                shows.c.show_start < datetime.fromisoformat(start_to),
+            )
+            .order_by(shows.c.show_start, shows.c.uid)
+            .limit(limit)
+        )
+        with engine.connect() as conn:
+            return {"items": [dict(row._mapping) for row in conn.execute(stmt)]}
+
+    uvicorn.run(
+        Litestar([bare_shows]),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(kind: str, url: str) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, f"_serve_{kind}", url, str(port)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{kind} server exited with {process.returncode}")
+            try:
+                httpx.get(base, timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+# --------------------------------------------------------------------------- load
+
+
+def _seconds(value: str, unit: str) -> float:
+    scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+    return float(value) * scale
+
+
+def load(url: str, headers: dict[str, str], duration: int, connections: int) -> dict[str, float]:
+    """Requests/s and p99 latency (ms) from wrk (or oha) in a separate process."""
+    wrk, oha = shutil.which("wrk"), shutil.which("oha")
+    header_args: list[str] = []
+    if wrk:
+        for key, value in headers.items():
+            header_args += ["-H", f"{key}: {value}"]
+        command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", output)
+        assert p99, output
+        non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        if non2xx:
+            raise RuntimeError(f"{non2xx.group(1)} failed responses:\n{output}")
+        return {"rps": rps, "p99_ms": _seconds(p99.group(1), p99.group(2)) * 1000}
+    if oha:
+        for key, value in headers.items():
+            header_args += ["-H", f"{key}: {value}"]
+        command = [oha, "-z", f"{duration}s", "-c", str(connections), "--no-tui", *header_args, url]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+        p99 = re.search(r"99\.00% in ([\d.]+) secs", output)
+        assert p99, output
+        return {"rps": rps, "p99_ms": float(p99.group(1)) * 1000}
+    raise SystemExit("bench_http needs wrk or oha on PATH (apt-get install wrk)")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(shows: int, duration: int, connections: int, record: bool) -> None:
+    from studiocore_http import Settings, issue_token
+
+    print(f"bench_http: {shows:,} shows on PostgreSQL, {duration} s x {connections} connections")
+    with scratch_database() as url:
+        ids = seed(url, shows)
+        token = issue_token(Settings(jwt_secret=SECRET), ids["admin_uid"])
+        # The filter window: one week in the middle of the generated shows.
+        middle = BASE + timedelta(hours=shows // (STUDIOS * ROOMS_PER_STUDIO) // 2)
+        start_from = middle.strftime("%Y-%m-%dT%H:00:00Z")
+        start_to = (middle + timedelta(days=7)).strftime("%Y-%m-%dT%H:00:00Z")
+        query = f"studio_uid={ids['studio_uid']}&start_from={start_from}&start_to={start_to}"
+        results: dict[str, dict[str, float]] = {}
+        for kind, path, headers in (
+            ("bare", f"/bare/shows?{query}&limit=50", {}),
+            ("studiocore", f"/api/v1/shows?{query}&limit=50", {"Authorization": f"Bearer {token}"}),
+        ):
+            with server("api" if kind == "studiocore" else "bare", url) as base:
+                check = httpx.get(base + path, headers=headers, timeout=10)
+                check.raise_for_status()
+                assert len(check.json()["items"]) == 50, check.text
+                load(base + path, headers, 3, connections)  # warm-up
+                results[kind] = load(base + path, headers, duration, connections)
+            print(
+                f"  {kind:<10} {results[kind]['rps']:8.1f} req/s   "
+                f"p99 {results[kind]['p99_ms']:7.1f} ms"
+            )
+    ratio = results["studiocore"]["rps"] / results["bare"]["rps"]
+    print(f"  studiocore / bare throughput: {ratio:.0%} (target >= 60%)")
+    if record:
+        _record(shows, duration, connections, results, ratio)
+
+
+def _record(
+    shows: int,
+    duration: int,
+    connections: int,
+    results: dict[str, dict[str, float]],
+    ratio: float,
+) -> None:
+    path = Path(__file__).with_name("RESULTS.md")
+    tool = "wrk" if shutil.which("wrk") else "oha"
+    lines = [
+        "",
+        f"## bench_http ({datetime.now(UTC):%Y-%m-%d})",
+        "",
+        f"`GET /api/v1/shows?studio_uid=..&start_from=..&start_to=..&limit=50`, PostgreSQL with "
+        f"{shows:,} shows, one uvicorn worker, {duration} s of {tool} load with {connections} "
+        f"connections from a separate process; Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs (load generator, server and PostgreSQL share them).",
+        "",
+        "| server | requests/s | p99 |",
+        "|---|---:|---:|",
+        f"| bare Litestar handler, the page query via SQLAlchemy Core | "
+        f"{results['bare']['rps']:.0f} | {results['bare']['p99_ms']:.1f} ms |",
+        f"| studiocore API (JWT, user lookup, guard, page + count, structs) | "
+        f"{results['studiocore']['rps']:.0f} | {results['studiocore']['p99_ms']:.1f} ms |",
+        "",
+        f"studiocore reaches {ratio:.0%} of the bare handler's throughput (target: 60 %).",
+        "",
+    ]
+    with path.open("a") as out:
+        out.write("\n".join(lines))
+    print(f"  recorded in {path}")
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] in {"_serve_api", "_serve_bare"}:
+        url, port = argv[1], int(argv[2])
+        (serve_api if argv[0] == "_serve_api" else serve_bare)(url, port)
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--shows", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args(argv)
+    run(args.shows, args.duration, args.connections, args.record)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
