@@ -20,9 +20,11 @@ number of bookings that start within one maximal show length of the candidate.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
@@ -34,6 +36,9 @@ __all__ = ["BookingIndex", "BufferPolicy", "detect_all", "find_conflicts", "sort
 _RANK = {Severity.IGNORE: 0, Severity.WARN: 1, Severity.BLOCK: 2}
 _ZERO = timedelta(0)
 _MICRO = 1_000_000
+
+if TYPE_CHECKING:
+    Ints: TypeAlias = array[int]  # flat int64 columns ("q" arrays)
 
 
 @attrs.frozen(kw_only=True)
@@ -183,18 +188,15 @@ def sort_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
 
 
 def _columns(
-    bookings: Sequence[Booking],
-    buffers: Iterable[timedelta],
-    wanted_rooms: Collection[str] | None,
-    wanted_mcs: Collection[str] | None,
-) -> tuple[list[int], list[int], int, dict[str, list[int]], dict[str, list[int]]]:
+    bookings: Sequence[Booking], buffers: Iterable[timedelta]
+) -> tuple[Ints, Ints, int, dict[str, list[int]], dict[str, list[int]]]:
     """One pass over the bookings: start and end as integers relative to the first
-    start, the scale (1: seconds; 10**6: microseconds, when any instant or buffer
-    has a sub-second part), and the indices of the bookings of each room and MC
-    (optionally only some). Small relative integers keep sorting fast."""
+    start (in flat int64 arrays, which keeps the sweep cache-friendly), the scale
+    (1: seconds; 10**6: microseconds, when any instant or buffer has a sub-second
+    part), and the indices of the bookings of each room and each MC."""
     base = bookings[0].slot.start
-    starts: list[int] = []
-    ends: list[int] = []
+    starts: Ints = array("q")
+    ends: Ints = array("q")
     add_start = starts.append
     add_end = ends.append
     rooms: dict[str, list[int]] = {}
@@ -209,15 +211,13 @@ def _columns(
         add_end(d.days * 86400 + d.seconds)
         fraction |= d.microseconds
         room = booking.room_uid
-        if room is not None and (wanted_rooms is None or room in wanted_rooms):
+        if room is not None:
             group = rooms.get(room)
             if group is None:
                 rooms[room] = [i]
             else:
                 group.append(i)
         for mc in booking.mc_uids:
-            if wanted_mcs is not None and mc not in wanted_mcs:
-                continue
             group = mcs.get(mc)
             if group is None:
                 mcs[mc] = [i]
@@ -227,14 +227,14 @@ def _columns(
         fraction |= buffer.microseconds
     if not fraction:
         return starts, ends, 1, rooms, mcs
-    starts.clear()
-    ends.clear()
+    starts = array("q")
+    ends = array("q")
     for booking in bookings:
         slot = booking.slot
         d = slot.start - base
-        add_start((d.days * 86400 + d.seconds) * _MICRO + d.microseconds)
+        starts.append((d.days * 86400 + d.seconds) * _MICRO + d.microseconds)
         d = slot.end - base
-        add_end((d.days * 86400 + d.seconds) * _MICRO + d.microseconds)
+        ends.append((d.days * 86400 + d.seconds) * _MICRO + d.microseconds)
     return starts, ends, _MICRO, rooms, mcs
 
 
@@ -244,7 +244,7 @@ def _units(delta: timedelta, scale: int) -> int:
 
 
 def _sweep(
-    order: list[int], starts: list[int], ends: list[int], need: int, hits: list[tuple[int, int]]
+    order: list[int], starts: Ints, ends: Ints, need: int, hits: list[tuple[int, int]]
 ) -> None:
     """Append to ``hits`` every pair ``(j, i)`` of ``order`` (sorted by start, j
     before i) with ``end[j] + need > start[i]``: the overlapping pairs, and with
@@ -277,17 +277,17 @@ def _detect(
     involving at least one of the first ``candidate_count`` bookings."""
     if not bookings:
         return []
-    wanted_rooms: set[str] | None = None
-    wanted_mcs: set[str] | None = None
-    if candidate_count is not None:
-        wanted_rooms = set()
-        wanted_mcs = set()
+    buffers = [*policy.room_changeover.values(), *policy.mc_rest.values()]
+    starts, ends, scale, rooms, mcs = _columns(bookings, buffers)
+    if candidate_count is not None:  # only the candidates' resources matter
+        wanted_rooms: set[str] = set()
+        wanted_mcs: set[str] = set()
         for booking in bookings[:candidate_count]:
             if booking.room_uid is not None:
                 wanted_rooms.add(booking.room_uid)
             wanted_mcs.update(booking.mc_uids)
-    buffers = [*policy.room_changeover.values(), *policy.mc_rest.values()]
-    starts, ends, scale, rooms, mcs = _columns(bookings, buffers, wanted_rooms, wanted_mcs)
+        rooms = {r: g for r, g in rooms.items() if r in wanted_rooms}
+        mcs = {m: g for m, g in mcs.items() if m in wanted_mcs}
     by_start = starts.__getitem__
     limit = len(bookings) if candidate_count is None else candidate_count
     found: list[tuple[int, Conflict]] = []
