@@ -233,8 +233,8 @@ class SchedulingMachine(RuleBasedStateMachine):
 
 TestScheduling = SchedulingMachine.TestCase
 TestScheduling.settings = settings(
-    max_examples=60,
-    stateful_step_count=25,
+    max_examples=100,
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
