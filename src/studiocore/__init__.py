@@ -80,6 +80,7 @@ from studiocore.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from studiocore.scheduling.availability import RoomAvailability
 from studiocore.serialization import to_jsonable
 from studiocore.services import Page, PromotionReport, PromotionResult, Services, ShowOutcome
 from studiocore.timeslot import Clock, FixedClock, SystemClock, TimeSlot
@@ -128,6 +129,7 @@ __all__ = [
     "PromotionResult",
     "Repository",
     "ResourceType",
+    "RoomAvailability",
     "Schedule",
     "ScheduleStatus",
     "ScheduleStatusEntry",
