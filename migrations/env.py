@@ -32,7 +32,9 @@ def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
     # The exclusion constraint is PostgreSQL-only DDL written by hand in 0001.
-    return not (type_ == "constraint" and name in {"ex_shows_room_overlap", "ex_show_mcs_mc_overlap"})
+    return not (
+        type_ == "constraint" and name in {"ex_shows_room_overlap", "ex_show_mcs_mc_overlap"}
+    )
 
 
 def _configure(connection: sa.Connection) -> None:

@@ -893,7 +893,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("shows", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_shows_client_id"), ["client_id"], unique=False)
-        batch_op.create_index("ix_shows_external_id", ["external_id"], unique=False)
+        batch_op.create_index(
+            "ix_shows_external_id",
+            ["external_id"],
+            unique=False,
+            postgresql_where=sa.text("external_id IS NOT NULL"),
+            sqlite_where=sa.text("external_id IS NOT NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_shows_schedule_id"), ["schedule_id"], unique=False)
         batch_op.create_index("ix_shows_show_start", ["show_start"], unique=False)
         batch_op.create_index(

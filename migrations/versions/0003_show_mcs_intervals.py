@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 
 POSTGRESQL_TRIGGERS: tuple[str, ...] = (
     "\nCREATE FUNCTION studiocore_show_mcs_copy_show() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    SELECT s.show_start, s.show_end,\n           (s.show_status_id IN (2, 3, 4) AND s.deleted_at IS NULL)\n      INTO NEW.show_start, NEW.show_end, NEW.reserving\n      FROM shows s WHERE s.id = NEW.show_id;\n    RETURN NEW;\nEND $$",
-    "\nCREATE TRIGGER show_mcs_copy_show\nBEFORE INSERT OR UPDATE OF show_id, show_start, show_end, reserving ON show_mcs\nFOR EACH ROW EXECUTE FUNCTION studiocore_show_mcs_copy_show()",
+    "\nCREATE TRIGGER show_mcs_copy_show\nBEFORE INSERT OR UPDATE OF show_id, show_start, show_end, reserving ON show_mcs\nFOR EACH ROW WHEN (pg_trigger_depth() = 0)\nEXECUTE FUNCTION studiocore_show_mcs_copy_show()",
     "\nCREATE FUNCTION studiocore_shows_sync_show_mcs() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    UPDATE show_mcs sm\n       SET show_start = n.show_start, show_end = n.show_end,\n           reserving = (n.show_status_id IN (2, 3, 4) AND n.deleted_at IS NULL)\n      FROM new_shows n\n     WHERE sm.show_id = n.id\n       AND (sm.show_start, sm.show_end, sm.reserving) IS DISTINCT FROM\n           (n.show_start, n.show_end,\n            (n.show_status_id IN (2, 3, 4) AND n.deleted_at IS NULL));\n    RETURN NULL;\nEND $$",
     "\nCREATE TRIGGER shows_sync_show_mcs\nAFTER UPDATE ON shows REFERENCING NEW TABLE AS new_shows\nFOR EACH STATEMENT EXECUTE FUNCTION studiocore_shows_sync_show_mcs()",
 )

@@ -430,31 +430,43 @@ class SqlShowRepository(SqlRepository[Show]):
 
     def _booking_rows(self, conditions: Sequence[sa.ColumnElement[bool]]) -> list[Booking]:
         s, r, st = t.shows, t.studio_rooms, t.studios
-        stmt = (
-            sa.select(
-                s.c.id,
-                s.c.uid,
-                r.c.uid.label("room_uid"),
-                st.c.uid.label("studio_uid"),
-                s.c.show_start,
-                s.c.show_end,
-                s.c.show_status_id,
+        columns: list[sa.ColumnElement[Any]] = [
+            s.c.id,
+            s.c.uid,
+            r.c.uid.label("room_uid"),
+            st.c.uid.label("studio_uid"),
+            s.c.show_start,
+            s.c.show_end,
+            s.c.show_status_id,
+        ]
+        postgres = self._uow.is_postgresql
+        if postgres:  # the MCs in the same round trip: one indexed subquery per show
+            sm, m = t.show_mcs, t.mcs
+            columns.append(
+                sa.select(sa.func.array_agg(m.c.uid))
+                .select_from(sm.join(m, m.c.id == sm.c.mc_id))
+                .where(sm.c.show_id == s.c.id, sm.c.deleted_at.is_(None))
+                .scalar_subquery()
+                .label("mc_uids")
             )
+        stmt = (
+            sa.select(*columns)
             .select_from(
                 s.outerjoin(r, r.c.id == s.c.studio_room_id).outerjoin(st, st.c.id == r.c.studio_id)
             )
             .where(*conditions)
         )
         rows = self._execute(stmt).all()
-        mcs = self._mc_uids([row.id for row in rows])
+        mcs = {} if postgres else self._mc_uids([row.id for row in rows])
+        names = t.SHOW_STATUS_NAMES
         bookings = [
             Booking(
                 show_uid=row.uid,
                 studio_uid=row.studio_uid,
                 room_uid=row.room_uid,
-                mc_uids=frozenset(mcs.get(row.id, ())),
+                mc_uids=frozenset((row.mc_uids or ()) if postgres else mcs.get(row.id, ())),
                 slot=TimeSlot(row.show_start, row.show_end),
-                status=t.SHOW_STATUS_NAMES[row.show_status_id],
+                status=names[row.show_status_id],
             )
             for row in rows
         ]
@@ -545,24 +557,35 @@ class SqlShowRepository(SqlRepository[Show]):
             SELECT * FROM unnest(CAST(:mc_uids AS text[]), CAST(:mc_lo AS timestamptz[]),
                                  CAST(:mc_hi AS timestamptz[])) AS cm(uid, lo, hi)
         )
-        SELECT s.id FROM cr
+        SELECT hit.id FROM cr
           JOIN studio_rooms r ON r.uid = cr.uid
-          JOIN shows s ON s.studio_room_id = r.id
-           AND tstzrange(s.show_start, s.show_end, '[)') && tstzrange(cr.lo, cr.hi, '[)')
-           AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+          CROSS JOIN LATERAL (
+            SELECT s.id FROM shows s
+             WHERE s.studio_room_id = r.id
+               AND tstzrange(s.show_start, s.show_end, '[)') && tstzrange(cr.lo, cr.hi, '[)')
+               AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+            OFFSET 0
+          ) hit
         UNION ALL
-        SELECT sm.show_id FROM cm
+        SELECT hit.show_id FROM cm
           JOIN mcs m ON m.uid = cm.uid
-          JOIN show_mcs sm ON sm.mc_id = m.id
-           AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
-           AND sm.reserving AND sm.deleted_at IS NULL
+          CROSS JOIN LATERAL (
+            SELECT sm.show_id FROM show_mcs sm
+             WHERE sm.mc_id = m.id
+               AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
+               AND sm.reserving AND sm.deleted_at IS NULL
+            OFFSET 0
+          ) hit
         """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
     )
 
     def _near_ids_postgresql(self, candidates: Sequence[Booking], margin: timedelta) -> set[int]:
-        """One statement: a UNION ALL of a room branch and an MC branch, each
-        served by the GiST index of its exclusion constraint (on ``shows`` and on
-        ``show_mcs``' denormalized intervals); candidates passed as arrays."""
+        """One statement: a UNION ALL (not an OR, which makes the planner scan) of
+        a room branch and an MC branch. Each candidate probes the GiST index of
+        an exclusion constraint (``shows`` by room, ``show_mcs`` by MC) through a
+        LATERAL subquery fenced with ``OFFSET 0`` (else the planner flattens it
+        into a hash join that filters every pair), so the plan is one index probe
+        per candidate. Candidates travel as arrays."""
         room_uids: list[str] = []
         room_lo: list[datetime] = []
         room_hi: list[datetime] = []

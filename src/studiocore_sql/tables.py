@@ -240,7 +240,12 @@ shows = _base(
     sa.CheckConstraint("show_end > show_start", name="time_order"),
     sa.Index("ix_shows_studio_room_id_show_start", "studio_room_id", "show_start"),
     sa.Index("ix_shows_show_start", "show_start"),
-    sa.Index("ix_shows_external_id", "external_id"),
+    sa.Index(
+        "ix_shows_external_id",
+        "external_id",
+        postgresql_where=sa.text("external_id IS NOT NULL"),
+        sqlite_where=sa.text("external_id IS NOT NULL"),
+    ),
 )
 
 _RESERVING_SQL = (
@@ -321,7 +326,8 @@ END $$""",
     """
 CREATE TRIGGER show_mcs_copy_show
 BEFORE INSERT OR UPDATE OF show_id, show_start, show_end, reserving ON show_mcs
-FOR EACH ROW EXECUTE FUNCTION studiocore_show_mcs_copy_show()""",
+FOR EACH ROW WHEN (pg_trigger_depth() = 0)
+EXECUTE FUNCTION studiocore_show_mcs_copy_show()""",
     f"""
 CREATE FUNCTION studiocore_shows_sync_show_mcs() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
