@@ -2,19 +2,22 @@
 1M shows, one uvicorn worker, 20 s of load from a separate process (wrk), next to
 a bare Litestar handler running the same page query through SQLAlchemy Core.
 
-Both servers run in the same invocation against the same database, one after the
-other, each after a short warm-up. The studiocore endpoint does everything a real
-request does: JWT verification, loading the user, the access guard, the page
-query, the total count and the response structs; the bare handler runs only the
-page query (the statement the SQL adapter builds) and returns the rows.
+Both servers run side by side in the same invocation against the same database;
+after a warm-up each gets ``--rounds`` interleaved loads and its best round
+counts (on a shared machine, other processes otherwise decide the result). The
+studiocore endpoint does everything a real request does: JWT verification, the
+token's user (loaded, then cached for ``STUDIOCORE_AUTH_CACHE_SECONDS``), the
+access guard, the page query, the total count and the response structs; the bare
+handler runs only the page query (the statement the SQL adapter builds) and
+returns the rows.
 
 Run: ``python benchmarks/bench_http.py`` (``nox -s bench -- bench_http``).
 Options: ``--shows N`` (default 1,000,000), ``--duration S`` (20),
-``--connections C`` (16), ``--record`` (append the run to benchmarks/RESULTS.md).
-PostgreSQL: ``STUDIOCORE_BENCH_POSTGRES_URL`` or ``STUDIOCORE_TEST_POSTGRES_URL``
-(default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); a fresh
-database is created and dropped. Needs ``wrk`` (``apt-get install wrk``) or
-``oha`` on PATH.
+``--connections C`` (16), ``--rounds R`` (2), ``--record`` (append the run to
+benchmarks/RESULTS.md). PostgreSQL: ``STUDIOCORE_BENCH_POSTGRES_URL`` or
+``STUDIOCORE_TEST_POSTGRES_URL`` (default
+``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); a fresh database is
+created and dropped. Needs ``wrk`` (``apt-get install wrk``) or ``oha`` on PATH.
 """
 
 from __future__ import annotations
@@ -247,7 +250,7 @@ def load(url: str, headers: dict[str, str], duration: int, connections: int) -> 
 # --------------------------------------------------------------------------- main
 
 
-def run(shows: int, duration: int, connections: int, record: bool) -> None:
+def run(shows: int, duration: int, connections: int, rounds: int, record: bool) -> None:
     from studiocore_http import Settings, issue_token
 
     print(f"bench_http: {shows:,} shows on PostgreSQL, {duration} s x {connections} connections")
@@ -259,31 +262,53 @@ def run(shows: int, duration: int, connections: int, record: bool) -> None:
         start_from = middle.strftime("%Y-%m-%dT%H:00:00Z")
         start_to = (middle + timedelta(days=7)).strftime("%Y-%m-%dT%H:00:00Z")
         query = f"studio_uid={ids['studio_uid']}&start_from={start_from}&start_to={start_to}"
-        results: dict[str, dict[str, float]] = {}
-        for kind, path, headers in (
-            ("bare", f"/bare/shows?{query}&limit=50", {}),
-            ("studiocore", f"/api/v1/shows?{query}&limit=50", {"Authorization": f"Bearer {token}"}),
-        ):
-            with server("api" if kind == "studiocore" else "bare", url) as base:
-                check = httpx.get(base + path, headers=headers, timeout=10)
+        targets = {
+            "bare": (f"/bare/shows?{query}&limit=50", {}),
+            "studiocore": (
+                f"/api/v1/shows?{query}&limit=50",
+                {"Authorization": f"Bearer {token}"},
+            ),
+        }
+        runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in targets}
+        with server("bare", url) as bare_base, server("api", url) as api_base:
+            bases = {"bare": bare_base, "studiocore": api_base}
+            for kind, (path, headers) in targets.items():
+                check = httpx.get(bases[kind] + path, headers=headers, timeout=10)
                 check.raise_for_status()
                 assert len(check.json()["items"]) == 50, check.text
-                load(base + path, headers, 3, connections)  # warm-up
-                results[kind] = load(base + path, headers, duration, connections)
-            print(
-                f"  {kind:<10} {results[kind]['rps']:8.1f} req/s   "
-                f"p99 {results[kind]['p99_ms']:7.1f} ms"
-            )
+                load(bases[kind] + path, headers, 3, connections)  # warm-up
+            # Interleaved rounds, best of each: other processes on the machine
+            # slow down whichever server happens to run at that moment.
+            for _ in range(rounds):
+                for kind, (path, headers) in targets.items():
+                    runs[kind].append(load(bases[kind] + path, headers, duration, connections))
+                    print(
+                        f"  {kind:<10} {runs[kind][-1]['rps']:8.1f} req/s   "
+                        f"p99 {runs[kind][-1]['p99_ms']:7.1f} ms"
+                    )
+        results = {kind: max(found, key=lambda r: r["rps"]) for kind, found in runs.items()}
     ratio = results["studiocore"]["rps"] / results["bare"]["rps"]
-    print(f"  studiocore / bare throughput: {ratio:.0%} (target >= 60%)")
+    print(
+        f"  best of {rounds}: bare {results['bare']['rps']:.1f} req/s, studiocore "
+        f"{results['studiocore']['rps']:.1f} req/s = {ratio:.0%} of bare (target >= 60%)"
+    )
     if record:
-        _record(shows, duration, connections, results, ratio)
+        _record(
+            shows,
+            duration=duration,
+            connections=connections,
+            rounds=rounds,
+            results=results,
+            ratio=ratio,
+        )
 
 
 def _record(
     shows: int,
+    *,
     duration: int,
     connections: int,
+    rounds: int,
     results: dict[str, dict[str, float]],
     ratio: float,
 ) -> None:
@@ -294,8 +319,9 @@ def _record(
         f"## bench_http ({datetime.now(UTC):%Y-%m-%d})",
         "",
         f"`GET /api/v1/shows?studio_uid=..&start_from=..&start_to=..&limit=50`, PostgreSQL with "
-        f"{shows:,} shows, one uvicorn worker, {duration} s of {tool} load with {connections} "
-        f"connections from a separate process; Python {platform.python_version()}, "
+        f"{shows:,} shows, one uvicorn worker each, {duration} s of {tool} load with "
+        f"{connections} connections from a separate process, best of {rounds} interleaved "
+        f"rounds; Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs (load generator, server and PostgreSQL share them).",
         "",
         "| server | requests/s | p99 |",
@@ -322,9 +348,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--shows", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
-    run(args.shows, args.duration, args.connections, args.record)
+    run(args.shows, args.duration, args.connections, args.rounds, args.record)
 
 
 if __name__ == "__main__":

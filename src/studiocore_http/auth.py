@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +32,7 @@ from .settings import Settings
 
 __all__ = [
     "PUBLIC_PATHS",
+    "UserCache",
     "access_guard",
     "actor_of",
     "build_jwt_auth",
@@ -41,6 +44,7 @@ PUBLIC_PATHS = ["^/health$", "^/schema"]
 """Paths served without a token (regular expressions)."""
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MAX_CACHED_USERS = 10_000
 
 
 def actor_of(user: User) -> Actor:
@@ -48,9 +52,36 @@ def actor_of(user: User) -> Actor:
     return Actor(user_uid=user.uid, role=user.role, is_banned=user.is_banned)
 
 
+class UserCache:
+    """Users by uid for ``ttl`` seconds (``0``: no caching), so that a burst of
+    requests with one token loads the user once. A ban, role change or deletion
+    reaches cached entries within ``ttl`` seconds."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, tuple[float, User | None]] = {}
+
+    def get(self, uid: str) -> tuple[bool, User | None]:
+        """``(True, user-or-None)`` when cached and fresh, else ``(False, None)``."""
+        entry = self._entries.get(uid)
+        if entry is None or self._clock() >= entry[0]:
+            return False, None
+        return True, entry[1]
+
+    def put(self, uid: str, user: User | None) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._entries) >= _MAX_CACHED_USERS:
+            self._entries.clear()
+        self._entries[uid] = (self._clock() + self.ttl, user)
+
+
 def build_jwt_auth(settings: Settings, services: Services) -> JWTAuth[User, Token]:
     """The JWT configuration of the app: HS256 with the configured secret, issuer
-    (and audience if set) required."""
+    (and audience if set) required; the token's user is loaded (and cached for
+    ``settings.auth_cache_seconds``)."""
+    cache = UserCache(settings.auth_cache_seconds)
 
     def load_user(uid: str) -> User | None:
         try:
@@ -59,8 +90,12 @@ def build_jwt_auth(settings: Settings, services: Services) -> JWTAuth[User, Toke
             return None
 
     async def retrieve_user(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> User | None:
-        # The lookup is blocking I/O: run it off the event loop like the handlers.
-        return await anyio.to_thread.run_sync(load_user, token.sub)
+        hit, user = cache.get(token.sub)
+        if not hit:
+            # The lookup is blocking I/O: run it off the event loop like the handlers.
+            user = await anyio.to_thread.run_sync(load_user, token.sub)
+            cache.put(token.sub, user)
+        return user
 
     audiences = [settings.jwt_audience] if settings.jwt_audience else None
     return JWTAuth[User, Token](
@@ -95,10 +130,15 @@ def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
     return actor_of(request.user)
 
 
-def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """Ask the app's access policy whether the user may read (GET) or write
     (anything else) the handler's ``opt["resource"]``; it raises
-    :class:`studiocore.PermissionDeniedError` (403) if not."""
+    :class:`studiocore.PermissionDeniedError` (403) if not.
+
+    A coroutine although it does no I/O: Litestar runs synchronous guards in a
+    worker thread, a needless hop for a pure check."""
     resource = handler.opt.get("resource")
     method = connection.scope.get("method", "GET")
     if resource is None or method == "OPTIONS":  # CORS preflights carry no token

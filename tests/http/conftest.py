@@ -16,7 +16,8 @@ SECRET = "test-secret-that-is-long-enough-for-hs256!"
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(jwt_secret=SECRET, log_requests=False)
+    # No user cache: the auth tests expect a ban to apply on the very next request.
+    return Settings(jwt_secret=SECRET, log_requests=False, auth_cache_seconds=0)
 
 
 @pytest.fixture

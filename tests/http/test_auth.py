@@ -9,6 +9,7 @@ from litestar.testing import TestClient
 
 from studiocore import Services, User
 from studiocore_http import ConfigError, Settings, create_app, issue_token
+from studiocore_http.auth import UserCache
 
 from .conftest import SECRET, bearer
 
@@ -179,3 +180,36 @@ def test_cors_and_security_headers_follow_the_settings(services: Services) -> No
         response = client.get("/health", headers={"Origin": "https://app.example"})
         assert "x-content-type-options" not in response.headers
         assert "access-control-allow-origin" not in response.headers
+
+
+def test_the_user_cache_serves_a_user_for_its_ttl_only() -> None:
+    now = [100.0]
+    cache = UserCache(2.0, clock=lambda: now[0])
+    user = Services.in_memory().users.create("c@example.com", "C")
+    assert cache.get(user.uid) == (False, None)
+    cache.put(user.uid, user)
+    cache.put("user_unknown", None)
+    now[0] += 1.9
+    assert cache.get(user.uid) == (True, user)
+    assert cache.get("user_unknown") == (True, None)
+    now[0] += 0.1
+    assert cache.get(user.uid) == (False, None)
+    off = UserCache(0.0, clock=lambda: now[0])
+    off.put(user.uid, user)
+    assert off.get(user.uid) == (False, None)
+
+
+def test_with_the_default_cache_a_ban_applies_within_the_ttl(services: Services) -> None:
+    settings = Settings(jwt_secret=SECRET, log_requests=False)
+    assert settings.auth_cache_seconds == 2.0
+    user = services.users.create("soon-banned@example.com", "Soon")
+    headers = bearer(settings, user)
+    with TestClient(create_app(settings, services=services)) as client:
+        assert client.get(f"{API}/studios", headers=headers).status_code == 200
+        services.users.update(user.uid, {"is_banned": True})
+        assert client.get(f"{API}/studios", headers=headers).status_code == 200  # cached
+    with TestClient(create_app(settings, services=services)) as client:
+        assert client.get(f"{API}/studios", headers=headers).status_code == 403
+    assert Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "0"}).auth_cache_seconds == 0
+    with pytest.raises(ConfigError, match="AUTH_CACHE_SECONDS"):
+        Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "-1"})
