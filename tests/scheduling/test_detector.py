@@ -163,6 +163,8 @@ def test_detect_all_equals_the_brute_force_oracle(
     found = detect_all(bookings, policy)
     assert len(found) == len({key(c) for c in found})  # every pair once
     assert {key(c) for c in found} == oracle(bookings, policy, None)
+    order = [(c.start, c.resource_type is ResourceType.MC, c.resource_uid) for c in found]
+    assert order == sorted(order)
 
 
 @settings(max_examples=150, deadline=None)

@@ -180,8 +180,11 @@ def _classify(
 
 
 def sort_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
-    """Conflicts in report order: by start, resource, then the shows."""
-    return sorted(conflicts, key=lambda c: (c.start, c.resource_uid, c.show_uids))
+    """Conflicts in report order: by start, rooms before MCs, resource uid, shows."""
+    return sorted(
+        conflicts,
+        key=lambda c: (c.start, c.resource_type is ResourceType.MC, c.resource_uid, c.show_uids),
+    )
 
 
 # --------------------------------------------------------------------------- sweep
