@@ -212,6 +212,9 @@ class TestWorkflow:
         w.svc.schedules.cancel(schedule.uid)
         with pytest.raises(InvalidTransitionError, match="from 'cancelled' to 'confirmed'"):
             w.svc.schedules.promote(schedule.uid)
+        report = w.svc.schedules.check_promotion(schedule.uid)
+        assert report.problems == ("schedule_status: a cancelled schedule cannot be promoted",)
+        assert not report.promotable
 
     def test_an_unknown_status_is_a_validation_error(self, w: World) -> None:
         schedule = w.schedule()

@@ -40,7 +40,7 @@ class PromotionReport:
     ``show_uids`` are the drafts that would be confirmed; ``conflicts`` every
     conflict they have (with reserving shows and with each other), BLOCK and
     WARN; ``problems`` the reasons besides conflicts that stop the promotion
-    (a draft without a room, a banned MC).
+    (the schedule's status, a draft without a room, a banned MC).
     """
 
     schedule_uid: str
@@ -319,20 +319,30 @@ class ScheduleService(CrudService[Schedule]):
 
     def _promotion_path(self, schedule: Schedule) -> list[tuple[ScheduleStatus, ScheduleStatus]]:
         """The workflow steps from the schedule's status to confirmed."""
+        path = [(schedule.schedule_status, ScheduleStatus.CONFIRMED)]
         if schedule.schedule_status is ScheduleStatus.DRAFT:
-            return [
+            path = [
                 (ScheduleStatus.DRAFT, ScheduleStatus.PROPOSED),
                 (ScheduleStatus.PROPOSED, ScheduleStatus.CONFIRMED),
             ]
-        check_schedule_transition(schedule.uid, schedule.schedule_status, ScheduleStatus.CONFIRMED)
-        return [(schedule.schedule_status, ScheduleStatus.CONFIRMED)]
+        for before, after in path:
+            check_schedule_transition(schedule.uid, before, after)
+        return path
 
     def _assess(
         self, uow: UnitOfWork, schedule: Schedule, *, lock: bool
     ) -> tuple[PromotionReport, list[FieldProblem], list[Show]]:
         drafts = uow.shows.search(ShowQuery(schedule_uid=schedule.uid, status=ShowStatus.DRAFT))
         show_uids = tuple(s.uid for s in drafts)
-        problems: list[FieldProblem] = [
+        problems: list[FieldProblem] = []
+        if schedule.schedule_status not in _OPEN:
+            problems.append(
+                FieldProblem(
+                    "schedule_status",
+                    f"a {schedule.schedule_status.value} schedule cannot be promoted",
+                )
+            )
+        problems += [
             FieldProblem("studio_room_uid", f"show {s.uid} needs a studio room to be confirmed")
             for s in drafts
             if s.studio_room_uid is None
