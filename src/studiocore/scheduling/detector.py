@@ -24,6 +24,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
@@ -88,6 +89,7 @@ class BufferPolicy:
 # --------------------------------------------------------------------------- reports
 
 
+@lru_cache(maxsize=4096)
 def _span(seconds: float) -> str:
     """A length for humans: ``2 h 5 min``, ``45 min``, ``12.5 s``."""
     if seconds % 60:
@@ -296,7 +298,10 @@ def _detect(
     found: list[tuple[int, Conflict]] = []
     keep = found.append
     hits: list[tuple[int, int]] = []
-    for kind, groups in ((ResourceType.STUDIO_ROOM, rooms), (ResourceType.MC, mcs)):
+    for kind, groups, overlap_kind, label in (
+        (ResourceType.STUDIO_ROOM, rooms, ConflictKind.ROOM_OVERLAP, "room"),
+        (ResourceType.MC, mcs, ConflictKind.MC_OVERLAP, "MC"),
+    ):
         for resource in sorted(groups):
             order = groups[resource]
             if len(order) < 2:
@@ -308,6 +313,9 @@ def _detect(
                 need = policy.mc_need(resource)
             hits.clear()
             _sweep(order, starts, ends, _units(need, scale), hits)
+            if not hits:
+                continue
+            prefix = f"{label} {resource} is double-booked: "
             for early, late in hits:  # starts[early] <= starts[late]
                 if early >= limit and late >= limit:
                     continue  # two existing bookings: not this check's business
@@ -318,12 +326,23 @@ def _detect(
                     first, second, e1, e2 = second, first, e2, e1
                 elif first.show_uid == second.show_uid:
                     continue
-                if e1 > s2:  # overlap [s2, min(e1, e2))
+                if e1 > s2:  # overlap [s2, min(e1, e2)), built inline: the hot path
                     if e2 < e1:
                         e1, end = e2, second.slot.end
                     else:
                         end = first.slot.end
-                    keep((s2, _overlap(kind, resource, first, second, end, (e1 - s2) / scale)))
+                    a, b = first.show_uid, second.show_uid
+                    conflict = Conflict(
+                        kind=overlap_kind,
+                        severity=Severity.BLOCK,
+                        resource_type=kind,
+                        resource_uid=resource,
+                        show_uids=(a, b),
+                        start=second.slot.start,
+                        end=end,
+                        reason=f"{prefix}{a} and {b} overlap for {_span((e1 - s2) / scale)}",
+                    )
+                    keep((s2, conflict))
                     continue
                 severity = _severity(kind, first, second, policy)
                 if severity is Severity.IGNORE:
