@@ -13,9 +13,14 @@ is tested in test_shows.py and test_resources.py).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -28,11 +33,17 @@ from schemathesis.specs.openapi.checks import (
 
 from studiocore import Services, UserRole
 from studiocore_http import Settings, create_app, issue_token
+from studiocore_sql import SqlDatabase
 
 from .conftest import SECRET
 
 SETTINGS = Settings(jwt_secret=SECRET, log_requests=False)
-_SERVICES = Services.in_memory()
+# On the SQLite adapter rather than in memory, so that database-level failures
+# (types, sizes, constraints) would surface as 5xx here too.
+_FOLDER = Path(tempfile.mkdtemp(prefix="studiocore-schemathesis-"))
+_DATABASE = SqlDatabase(f"sqlite:///{_FOLDER / 'fuzz.db'}")
+_DATABASE.upgrade()
+_SERVICES = Services(_DATABASE)
 _ADMIN = _SERVICES.users.create("fuzz-admin@example.com", "Fuzz", role=UserRole.ADMIN)
 _studio = _SERVICES.studios.create("Fuzz studio")
 _room = _SERVICES.studio_rooms.create(_studio.uid, "Fuzz room")
@@ -53,6 +64,13 @@ CHECKS = [
 
 
 # Loaded at import: schemathesis' lazy ``from_fixture`` loader does not run on pytest 9.
+@pytest.fixture(scope="module", autouse=True)
+def _dispose_database() -> Iterator[None]:
+    yield
+    _DATABASE.dispose()
+    shutil.rmtree(_FOLDER, ignore_errors=True)
+
+
 schema = schemathesis.openapi.from_asgi(
     "/schema/openapi.json", create_app(SETTINGS, services=_SERVICES)
 )
