@@ -409,3 +409,45 @@ class TestPromotion:
         result = w.svc.schedules.promote(schedule.uid, actor=w.svc.users.actor(admin.uid))
         assert w.svc.schedules.versions(schedule.uid)[-1].created_by_uid == admin.uid
         assert result.schedule.schedule_status is ScheduleStatus.CONFIRMED
+
+
+class TestSingleShowChecks:
+    """Confirming, moving or adding an MC to one show goes through the same guard."""
+
+    def test_a_direct_booking_that_overlaps_is_refused_with_the_report(self, w: World) -> None:
+        first = w.direct(1, 3, mcs=(w.mc,))
+        before = w.statuses()
+        with pytest.raises(ConflictError) as err:
+            w.svc.shows.create(
+                "late", at(2), at(4), studio_room_uid=w.room2.uid, mc_uids=[w.mc.uid]
+            )
+        (conflict,) = err.value.conflicts
+        assert conflict.kind is ConflictKind.MC_OVERLAP
+        assert conflict.show_uids[0] == first
+        assert str(err.value) == (
+            f"1 blocking conflict(s) involving shows {', '.join(sorted(conflict.show_uids))}"
+        )
+        assert w.statuses() == before
+
+    def test_moving_into_a_taken_slot_is_refused(self, w: World) -> None:
+        w.direct(1, 3)
+        other = w.direct(4, 5)
+        with pytest.raises(ConflictError) as err:
+            w.svc.shows.reschedule(other, {"show_start": at(2), "show_end": at(4)})
+        assert [c.kind for c in err.value.conflicts] == [ConflictKind.ROOM_OVERLAP]
+        assert w.svc.shows.get(other).show_start == at(4)
+
+    def test_confirming_a_single_draft_checks_it(self, w: World) -> None:
+        w.direct(1, 3)
+        schedule = w.schedule()
+        draft = w.draft(schedule, 2, 4)
+        with pytest.raises(ConflictError):
+            w.svc.shows.confirm(draft)
+        assert w.svc.shows.get(draft).show_status is ShowStatus.DRAFT
+
+    def test_adding_a_busy_mc_to_a_booked_show_is_refused(self, w: World) -> None:
+        w.direct(1, 3, mcs=(w.mc,))
+        other = w.direct(2, 4, room=w.room2)
+        with pytest.raises(ConflictError):
+            w.svc.shows.add_mc(other, w.mc.uid)
+        assert w.svc.shows.mcs(other) == []
