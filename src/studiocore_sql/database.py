@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, NoReturn, Self, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from studiocore.conflicts import Conflict
@@ -62,6 +62,7 @@ from studiocore_sql import tables as t
 from studiocore_sql.mapping import MAPS
 from studiocore_sql.repositories import (
     CHUNK,
+    SqlAuditRepository,
     SqlRepository,
     SqlShowMcRepository,
     SqlShowRepository,
@@ -163,6 +164,7 @@ class SqlUnitOfWork:
         self._savepoints = 0
         self._ids: dict[tuple[str, str], int] = {}
         self._lookup_ids: dict[tuple[str, str], int] = {}
+        self._pending_audits: list[dict[str, Any]] = []
         self._repos: dict[str, Any] = {}
         for cls, name in REPOSITORY_NAMES.items():
             emap = MAPS[cls]
@@ -171,6 +173,8 @@ class SqlUnitOfWork:
                 repo = SqlShowRepository(self, emap)
             elif cls is ShowMC:
                 repo = SqlShowMcRepository(self, emap)
+            elif cls is Audit:
+                repo = SqlAuditRepository(self, emap)
             else:
                 repo = SqlRepository(self, emap)
             self._repos[name] = repo
@@ -208,6 +212,7 @@ class SqlUnitOfWork:
             conn.close()
 
     def _reset(self) -> None:
+        self._pending_audits.clear()
         self._failed = False
         self._savepoints = 0
         self._ids.clear()
@@ -228,6 +233,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         conn = self.connection
+        if not self._failed:
+            self.flush_audits()
         if self._failed:
             self.rollback()
             raise ConcurrencyError(
@@ -262,6 +269,30 @@ class SqlUnitOfWork:
                 self._failed = True  # PostgreSQL aborted the whole transaction
             _reraise(exc)
 
+    def defer_audit(self, values: dict[str, Any]) -> None:
+        """Queue an audit row; it is written with the others in one batch before
+        the next read of ``audits`` or the commit (audits are append-only and
+        referenced by nothing, so nobody can observe the delay)."""
+        self._pending_audits.append(values)
+
+    def flush_audits(self) -> None:
+        """Write the queued audit rows (one multi-row INSERT per 1000 rows)."""
+        if not self._pending_audits:
+            return
+        rows, self._pending_audits = self._pending_audits, []
+        table = t.audits
+        dialect = postgresql if self.is_postgresql else sqlite
+        stmt = (
+            dialect.insert(table)
+            .on_conflict_do_nothing(index_elements=["uid"])
+            .returning(table.c.uid)
+        )
+        written = set(self.execute(stmt, rows).scalars())
+        missing = sorted({row["uid"] for row in rows} - written)
+        if missing or len(written) < len(rows):
+            self._failed = self._failed or self.is_postgresql
+            raise ConflictError(f"Audit {(missing or [rows[0]['uid']])[0]!r} already exists")
+
     @contextmanager
     def guarded(self, conflicts: Callable[[], list[Conflict]]) -> Iterator[None]:
         """Run a write that the room exclusion constraint may refuse. On
@@ -294,10 +325,9 @@ class SqlUnitOfWork:
             nested.commit()
 
     def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
-        conn = self.connection
+        self.connection  # noqa: B018 - raises outside the with block
         if not self.is_postgresql:
             return  # SQLite: BEGIN IMMEDIATE already serializes writers
-        del conn
         # Rooms first, then MCs, each in uid order: every writer locks in the same
         # global order, so two writers never wait for each other in a cycle.
         # FOR NO KEY UPDATE does not block the key-share locks taken by foreign

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from studiocore.conflicts import Conflict, ConflictKind, ResourceType, Severity
-from studiocore.entities import Entity, Show, ShowMC
+from studiocore.entities import Audit, Entity, Show, ShowMC
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import Booking, Deleted, ShowQuery, Where
@@ -29,7 +29,13 @@ from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 if TYPE_CHECKING:
     from studiocore_sql.database import SqlUnitOfWork
 
-__all__ = ["SqlRepository", "SqlShowMcRepository", "SqlShowRepository", "overlap_conflicts"]
+__all__ = [
+    "SqlAuditRepository",
+    "SqlRepository",
+    "SqlShowMcRepository",
+    "SqlShowRepository",
+    "overlap_conflicts",
+]
 
 E = TypeVar("E", bound=Entity)
 
@@ -299,6 +305,43 @@ def overlap_conflicts(candidates: Sequence[Booking], existing: Sequence[Booking]
             active.append(item)
     found.sort(key=lambda c: (c.start, c.resource_uid, c.show_uids))
     return found
+
+
+class SqlAuditRepository(SqlRepository[Audit]):
+    """Audits are written in batches: ``add`` queues the row (references
+    resolved at once), and the unit of work writes the queue before any read of
+    this table and at commit. A duplicate uid is then reported by that flush."""
+
+    def add(self, entity: Audit) -> None:
+        self._check_type(entity)
+        self._uow.defer_audit(self._values(entity))
+
+    def update(self, entity: Audit) -> None:
+        self._uow.flush_audits()
+        super().update(entity)
+
+    def find(self, uid: str, *, include_deleted: bool = False) -> Audit | None:
+        self._uow.flush_audits()
+        return super().find(uid, include_deleted=include_deleted)
+
+    def get_many(self, uids: Collection[str]) -> dict[str, Audit]:
+        self._uow.flush_audits()
+        return super().get_many(uids)
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Audit]:
+        self._uow.flush_audits()
+        return super().list(where=where, deleted=deleted, limit=limit, offset=offset)
+
+    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+        self._uow.flush_audits()
+        return super().count(where=where, deleted=deleted)
 
 
 class SqlShowMcRepository(SqlRepository[ShowMC]):

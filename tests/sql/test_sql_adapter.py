@@ -14,6 +14,8 @@ import studiocore_sql
 import studiocore_sql.audit
 import studiocore_sql.database
 from studiocore import (
+    Audit,
+    ConflictError,
     Material,
     Services,
     Show,
@@ -212,3 +214,48 @@ def test_the_overlap_audit_flags_every_show_starting_before_an_earlier_one_ended
         (inside.uid, rooms[0].uid, long.show_end),
         (after_inside.uid, rooms[0].uid, long.show_end),
     ]
+
+
+def _audit(uid: str | None = None) -> Audit:
+    now = datetime.now(UTC)
+    return Audit(
+        uid=uid or new_uid("audit"),
+        created_at=now,
+        updated_at=now,
+        action="create",
+        recordable_uid=new_uid("studio"),
+        recordable_type="studios",
+        new_values={"name": "S"},
+    )
+
+
+def test_queued_audits_are_visible_to_their_unit_of_work_and_durable_after_commit(
+    db: SqlDatabase,
+) -> None:
+    entries = [_audit() for _ in range(3)]
+    with db() as uow:
+        for entry in entries:
+            uow.audits.add(entry)
+        assert uow.audits.list() == entries
+    with db() as uow:
+        assert uow.audits.count() == 3
+    with db() as uow:
+        uow.audits.add(_audit())
+        uow.rollback()
+        assert uow.audits.count() == 3
+
+
+def _add_audits(db: SqlDatabase, entries: list[Audit]) -> None:
+    with db() as uow:
+        for entry in entries:
+            uow.audits.add(entry)
+
+
+def test_a_duplicate_audit_uid_is_a_conflict_and_nothing_is_written(db: SqlDatabase) -> None:
+    first = _audit()
+    with db() as uow:
+        uow.audits.add(first)
+    with pytest.raises(ConflictError):
+        _add_audits(db, [_audit(), _audit(first.uid)])
+    with db() as uow:
+        assert uow.audits.list() == [first]
