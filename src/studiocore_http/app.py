@@ -39,7 +39,7 @@ def _provide_services(state: State) -> Services:
 
 async def _refuse_nul_parameters(request: Request[Any, Any, Any]) -> None:
     """Path and query parameters must not hold NUL characters (422 naming them)."""
-    for name, value in [*request.path_params.items(), *request.query_params.items()]:
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
         if isinstance(value, str) and "\x00" in value:
             raise ValidationError(name, "must not contain NUL characters")
 
