@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import jwt
 import pytest
 from litestar import Litestar
@@ -213,3 +215,41 @@ def test_with_the_default_cache_a_ban_applies_within_the_ttl(services: Services)
     assert Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "0"}).auth_cache_seconds == 0
     with pytest.raises(ConfigError, match="AUTH_CACHE_SECONDS"):
         Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "-1"})
+
+
+def test_cors_preflights_are_answered_without_a_token(services: Services) -> None:
+    settings = Settings(
+        jwt_secret=SECRET, log_requests=False, cors_origins=("https://app.example",)
+    )
+    with TestClient(create_app(settings, services=services)) as client:
+        response = client.options(
+            f"{API}/studios",
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        assert response.status_code in {200, 204}
+        assert response.headers["access-control-allow-origin"] == "https://app.example"
+        assert "POST" in response.headers["access-control-allow-methods"]
+
+
+def test_requests_are_logged_without_the_token(services: Services, admin: User) -> None:
+    settings = Settings(jwt_secret=SECRET, log_requests=True)
+    token = issue_token(settings, admin.uid)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("studiocore_http.requests")
+    with TestClient(create_app(settings, services=services)) as client:
+        logger.addHandler(handler)  # after startup: the app's logging config is applied
+        try:
+            client.get(f"{API}/studios?limit=5", headers={"Authorization": f"Bearer {token}"})
+        finally:
+            logger.removeHandler(handler)
+    logged = "\n".join(r.getMessage() for r in records)
+    assert "/api/v1/studios" in logged
+    assert "limit" in logged
+    assert "200" in logged
+    assert token not in logged
