@@ -235,12 +235,20 @@ def test_cors_preflights_are_answered_without_a_token(services: Services) -> Non
         assert "POST" in response.headers["access-control-allow-methods"]
 
 
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def test_requests_are_logged_without_the_token(services: Services, admin: User) -> None:
     settings = Settings(jwt_secret=SECRET, log_requests=True)
     token = issue_token(settings, admin.uid)
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = _ListHandler()
+    records = handler.records
     logger = logging.getLogger("studiocore_http.requests")
     with TestClient(create_app(settings, services=services)) as client:
         logger.addHandler(handler)  # after startup: the app's logging config is applied
