@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -44,26 +46,27 @@ class Server:
         return match.group(1)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@contextmanager
+def running_server(database_url: str, folder: Path) -> Iterator[Server]:
+    """``studiocore serve --demo`` on a free port over ``database_url``."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("STUDIOCORE_")}
     env.update(
         PYTHONUNBUFFERED="1",
-        STUDIOCORE_DATABASE_URL=f"sqlite:///{tmp_path / 'e2e.db'}",
+        STUDIOCORE_DATABASE_URL=database_url,
         STUDIOCORE_LOG_REQUESTS="false",
     )
-    log = (tmp_path / "server.log").open("w+")
+    log = (folder / "server.log").open("w+")
     process = subprocess.Popen(
         [*_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
-        cwd=tmp_path,
+        cwd=folder,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             assert process.poll() is None, Path(log.name).read_text()
             try:
@@ -82,6 +85,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path) as running:
+        yield running
 
 
 def test_serve_demo_gives_a_working_api_with_data_and_an_admin_token(server: Server) -> None:
@@ -112,3 +121,31 @@ def test_serve_demo_gives_a_working_api_with_data_and_an_admin_token(server: Ser
         assert http.get(f"/api/v1/clients/{created.json()['uid']}").status_code == 200
         assert http.get("/api/v1/conflicts").json() == []
         assert http.get("/schema/openapi.json").json()["openapi"].startswith("3.1")
+
+
+@pytest.mark.postgres
+def test_concurrent_bookings_of_one_room_on_postgresql_give_one_201_and_409s(
+    tmp_path: Path,
+) -> None:
+    from tests.support.postgres import scratch_database
+
+    with scratch_database() as url, running_server(url, tmp_path) as running:
+        headers = {"Authorization": f"Bearer {running.token}"}
+        with httpx.Client(base_url=running.base_url, headers=headers, timeout=30) as http:
+            studio = http.post("/api/v1/studios", json={"name": "Race"}).json()
+            room = http.post(
+                "/api/v1/studio-rooms", json={"studio_uid": studio["uid"], "name": "R"}
+            ).json()
+            body = {
+                "name": "Contested",
+                "studio_room_uid": room["uid"],
+                "show_start": "2031-01-01T10:00:00Z",
+                "show_end": "2031-01-01T12:00:00Z",
+            }
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                codes = sorted(
+                    pool.map(lambda _: http.post("/api/v1/shows", json=body).status_code, range(8))
+                )
+            assert codes == [201] + [409] * 7
+            listed = http.get(f"/api/v1/shows?studio_room_uid={room['uid']}").json()
+            assert listed["total"] == 1
