@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from studiocore import Services, User
+from studiocore import Action, Actor, PermissionDeniedError, Services, User, UserRole
 from studiocore_http import ConfigError, Settings, create_app, issue_token
 from studiocore_http.auth import UserCache
 
@@ -261,3 +261,33 @@ def test_requests_are_logged_without_the_token(services: Services, admin: User) 
     assert "limit" in logged
     assert "200" in logged
     assert token not in logged
+
+
+class _ManagersWrite:
+    """A stand-in for a later policy: managers write too; banned users nothing."""
+
+    def authorize(
+        self, actor: Actor, action: Action, resource: str, resource_uid: str | None = None
+    ) -> None:
+        if actor.is_banned or (
+            action is Action.WRITE and actor.role not in {UserRole.ADMIN, UserRole.MANAGER}
+        ):
+            raise PermissionDeniedError("no", action=action.value, resource=resource)
+
+
+def test_swapping_the_core_policy_changes_access_without_touching_the_app(
+    settings: Settings,
+) -> None:
+    services = Services.in_memory(policy=_ManagersWrite())
+    manager = services.users.create("m@example.com", "M", role=UserRole.MANAGER)
+    user = services.users.create("u@example.com", "U")
+    with TestClient(create_app(settings, services=services)) as client:
+        created = client.post(
+            f"{API}/studios", json={"name": "By manager"}, headers=bearer(settings, manager)
+        )
+        assert created.status_code == 201
+        refused = client.post(
+            f"{API}/studios", json={"name": "By user"}, headers=bearer(settings, user)
+        )
+        assert refused.status_code == 403
+        assert refused.json()["extra"] == {"action": "write", "resource": "studios"}
