@@ -182,6 +182,7 @@ def run(sizes: list[int], brute_size: int) -> None:
     )
     print(header)
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    detect_all(generate(2_000)[0])  # warm up (imports, caches, allocator arenas)
     for n in sizes:
         _one_size(n, repeat=3 if n <= 100_000 else 1)
     if brute_size:
