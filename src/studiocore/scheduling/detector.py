@@ -248,12 +248,13 @@ def _units(delta: timedelta, scale: int) -> int:
     return whole * _MICRO + delta.microseconds if scale == _MICRO else whole
 
 
-def _sweep(
-    order: list[int], starts: Ints, ends: Ints, need: int, hits: list[tuple[int, int]]
+def _sweep(  # noqa: PLR0917 - positional on the hot path
+    order: list[int], starts: Ints, ends: Ints, need: int, early: list[int], late: list[int]
 ) -> None:
-    """Append to ``hits`` every pair ``(j, i)`` of ``order`` (sorted by start, j
-    before i) with ``end[j] + need > start[i]``: the overlapping pairs, and with
-    ``need > 0`` also the pairs closer than the buffer."""
+    """Append to ``early``/``late`` every pair ``(j, i)`` of ``order`` (sorted by
+    start, j before i) with ``end[j] + need > start[i]``: the overlapping pairs,
+    and with ``need > 0`` also the pairs closer than the buffer. Two flat lists of
+    ints, not a list of tuples: nothing for the cyclic garbage collector to scan."""
     reach = starts[order[0]]  # the largest end + need among the active bookings
     last = -1  # the only active booking while ``active`` is None
     active: list[int] | None = None
@@ -266,7 +267,8 @@ def _sweep(
             continue
         active = [last] if active is None else [j for j in active if ends[j] + need > s]
         for j in active:
-            hits.append((j, i))
+            early.append(j)
+            late.append(i)
         active.append(i)
         r = ends[i] + need
         if r > reach:  # noqa: PLR1730 - max() is a call on the hot path
@@ -295,9 +297,12 @@ def _detect(
         mcs = {m: g for m, g in mcs.items() if m in wanted_mcs}
     by_start = starts.__getitem__
     limit = len(bookings) if candidate_count is None else candidate_count
-    found: list[tuple[int, Conflict]] = []
+    keys: list[int] = []  # where each conflict starts, for the final ordering
+    found: list[Conflict] = []
+    add_key = keys.append
     keep = found.append
-    hits: list[tuple[int, int]] = []
+    early_hits: list[int] = []
+    late_hits: list[int] = []
     for kind, groups, overlap_kind, label in (
         (ResourceType.STUDIO_ROOM, rooms, ConflictKind.ROOM_OVERLAP, "room"),
         (ResourceType.MC, mcs, ConflictKind.MC_OVERLAP, "MC"),
@@ -311,12 +316,13 @@ def _detect(
                 need = policy.room_need(resource, bookings[order[0]].studio_uid)
             else:
                 need = policy.mc_need(resource)
-            hits.clear()
-            _sweep(order, starts, ends, _units(need, scale), hits)
-            if not hits:
+            early_hits.clear()
+            late_hits.clear()
+            _sweep(order, starts, ends, _units(need, scale), early_hits, late_hits)
+            if not early_hits:
                 continue
             prefix = f"{label} {resource} is double-booked: "
-            for early, late in hits:  # starts[early] <= starts[late]
+            for early, late in zip(early_hits, late_hits, strict=True):  # by start
                 if early >= limit and late >= limit:
                     continue  # two existing bookings: not this check's business
                 first, second = bookings[early], bookings[late]
@@ -342,18 +348,16 @@ def _detect(
                         end=end,
                         reason=f"{prefix}{a} and {b} overlap for {_span((e1 - s2) / scale)}",
                     )
-                    keep((s2, conflict))
+                    add_key(s2)
+                    keep(conflict)
                     continue
                 severity = _severity(kind, first, second, policy)
                 if severity is Severity.IGNORE:
                     continue
-                keep((e1, _gap(kind, resource, first, second, severity, (s2 - e1) / scale, need)))
-    found.sort(key=_first)
-    return [conflict for _, conflict in found]
-
-
-def _first(item: tuple[int, Conflict]) -> int:
-    return item[0]
+                add_key(e1)
+                keep(_gap(kind, resource, first, second, severity, (s2 - e1) / scale, need))
+    ranking = sorted(range(len(found)), key=keys.__getitem__)  # stable: ties keep their order
+    return [found[r] for r in ranking]
 
 
 def detect_all(bookings: Sequence[Booking], policy: BufferPolicy | None = None) -> list[Conflict]:
