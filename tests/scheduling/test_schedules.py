@@ -451,3 +451,12 @@ class TestSingleShowChecks:
         with pytest.raises(ConflictError):
             w.svc.shows.add_mc(other, w.mc.uid)
         assert w.svc.shows.mcs(other) == []
+
+    def test_cancelled_and_deleted_shows_free_their_room_and_mcs(self, w: World) -> None:
+        cancelled = w.direct(1, 3, mcs=(w.mc,))
+        w.svc.shows.cancel(cancelled)
+        deleted = w.direct(1, 3, mcs=(w.mc,))
+        w.svc.shows.delete(deleted)
+        again = w.direct(1, 3, mcs=(w.mc,))
+        assert w.svc.shows.get(again).show_status is ShowStatus.CONFIRMED
+        assert w.svc.scheduling.conflicts() == []
