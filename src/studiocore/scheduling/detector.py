@@ -4,8 +4,8 @@ The detector is pure: it takes bookings and a :class:`BufferPolicy` and returns
 :class:`~studiocore.conflicts.Conflict` reports. It never touches a database.
 
 Algorithm (see docs/scheduling.md): the bookings are converted once into
-parallel lists of integers (start and end, in seconds, or microseconds when any
-instant has a sub-second part, relative to a base instant) and grouped by
+flat int64 columns (start and end, in seconds, or microseconds when any
+instant has a sub-second part, relative to the first start) and grouped by
 resource (room uid, MC uid). Each group is sorted by start and swept once,
 keeping the small *active* list of earlier bookings whose end plus the
 resource's buffer lies after the current start; every member of that list
