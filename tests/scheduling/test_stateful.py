@@ -197,6 +197,14 @@ class SchedulingMachine(RuleBasedStateMachine):
     def change_schedule_status(self, schedule: str, status: ScheduleStatus) -> None:
         self.attempt(lambda: self.svc.schedules.transition(schedule, status))
 
+    @rule(schedule=schedules)
+    def delete_schedule(self, schedule: str) -> None:
+        self.attempt(lambda: self.svc.schedules.delete(schedule))
+
+    @rule(show=shows)
+    def delete_show(self, show: str) -> None:
+        self.attempt(lambda: self.svc.shows.delete(show))
+
     # -- invariants -----------------------------------------------------------------
 
     @invariant()
