@@ -48,7 +48,7 @@ class StudioController(Controller):
         return page(s.Studio, result)
 
     @post(operation_id="CreateStudio", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_studios(
+    def create_studio(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -57,13 +57,13 @@ class StudioController(Controller):
         return one(s.Studio, services.studios.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetStudio", sync_to_thread=True, raises=READ_ERRORS)
-    def get_studios(
+    def get_studio(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.Studio:
         return one(s.Studio, services.studios.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateStudio", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_studios(
+    def update_studio(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -79,7 +79,7 @@ class StudioController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_studios(
+    def delete_studio(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.studios.delete(uid, actor=actor)
@@ -105,7 +105,7 @@ class StudioRoomController(Controller):
         return page(s.StudioRoom, result)
 
     @post(operation_id="CreateStudioRoom", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_studio_rooms(
+    def create_studio_room(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -114,13 +114,13 @@ class StudioRoomController(Controller):
         return one(s.StudioRoom, services.studio_rooms.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetStudioRoom", sync_to_thread=True, raises=READ_ERRORS)
-    def get_studio_rooms(
+    def get_studio_room(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.StudioRoom:
         return one(s.StudioRoom, services.studio_rooms.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateStudioRoom", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_studio_rooms(
+    def update_studio_room(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -136,7 +136,7 @@ class StudioRoomController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_studio_rooms(
+    def delete_studio_room(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.studio_rooms.delete(uid, actor=actor)
@@ -159,7 +159,7 @@ class ClientController(Controller):
         return page(s.Client, result)
 
     @post(operation_id="CreateClient", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_clients(
+    def create_client(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -168,13 +168,13 @@ class ClientController(Controller):
         return one(s.Client, services.clients.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetClient", sync_to_thread=True, raises=READ_ERRORS)
-    def get_clients(
+    def get_client(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.Client:
         return one(s.Client, services.clients.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateClient", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_clients(
+    def update_client(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -190,7 +190,7 @@ class ClientController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_clients(
+    def delete_client(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.clients.delete(uid, actor=actor)
@@ -216,7 +216,7 @@ class UserController(Controller):
         return page(s.User, result)
 
     @post(operation_id="CreateUser", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_users(
+    def create_user(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -225,13 +225,13 @@ class UserController(Controller):
         return one(s.User, services.users.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetUser", sync_to_thread=True, raises=READ_ERRORS)
-    def get_users(
+    def get_user(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.User:
         return one(s.User, services.users.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateUser", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_users(
+    def update_user(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -247,7 +247,7 @@ class UserController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_users(
+    def delete_user(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.users.delete(uid, actor=actor)
@@ -270,7 +270,7 @@ class MCController(Controller):
         return page(s.MC, result)
 
     @post(operation_id="CreateMC", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_mcs(
+    def create_mc(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -279,13 +279,13 @@ class MCController(Controller):
         return one(s.MC, services.mcs.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetMC", sync_to_thread=True, raises=READ_ERRORS)
-    def get_mcs(
+    def get_mc(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.MC:
         return one(s.MC, services.mcs.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateMC", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_mcs(
+    def update_mc(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -301,7 +301,7 @@ class MCController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_mcs(
+    def delete_mc(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.mcs.delete(uid, actor=actor)
@@ -324,7 +324,7 @@ class PlatformController(Controller):
         return page(s.Platform, result)
 
     @post(operation_id="CreatePlatform", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_platforms(
+    def create_platform(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -333,13 +333,13 @@ class PlatformController(Controller):
         return one(s.Platform, services.platforms.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetPlatform", sync_to_thread=True, raises=READ_ERRORS)
-    def get_platforms(
+    def get_platform(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.Platform:
         return one(s.Platform, services.platforms.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdatePlatform", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_platforms(
+    def update_platform(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -355,7 +355,7 @@ class PlatformController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_platforms(
+    def delete_platform(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.platforms.delete(uid, actor=actor)
@@ -386,7 +386,7 @@ class MaterialController(Controller):
         return page(s.Material, result)
 
     @post(operation_id="CreateMaterial", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_materials(
+    def create_material(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -395,13 +395,13 @@ class MaterialController(Controller):
         return one(s.Material, services.materials.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetMaterial", sync_to_thread=True, raises=READ_ERRORS)
-    def get_materials(
+    def get_material(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.Material:
         return one(s.Material, services.materials.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateMaterial", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_materials(
+    def update_material(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -417,7 +417,7 @@ class MaterialController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_materials(
+    def delete_material(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.materials.delete(uid, actor=actor)
@@ -443,7 +443,7 @@ class TagController(Controller):
         return page(s.Tag, result)
 
     @post(operation_id="CreateTag", sync_to_thread=True, raises=WRITE_ERRORS)
-    def create_tags(
+    def create_tag(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -452,13 +452,13 @@ class TagController(Controller):
         return one(s.Tag, services.tags.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetTag", sync_to_thread=True, raises=READ_ERRORS)
-    def get_tags(
+    def get_tag(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> s.Tag:
         return one(s.Tag, services.tags.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateTag", sync_to_thread=True, raises=WRITE_ERRORS)
-    def update_tags(
+    def update_tag(
         self,
         services: NamedDependency[Services],
         actor: NamedDependency[Actor],
@@ -474,7 +474,7 @@ class TagController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_tags(
+    def delete_tag(
         self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
     ) -> None:
         services.tags.delete(uid, actor=actor)
