@@ -1,4 +1,5 @@
-"""A random walk through the services: create, move, confirm, cancel, promote.
+"""A random walk through the services: create, move, confirm, cancel, promote,
+on the in-memory adapter and (with fewer examples) on SQLite and PostgreSQL.
 
 After every step: no two reserving shows overlap in a room or on an MC; a
 refused operation changed nothing; every status change followed the workflow.
@@ -7,6 +8,7 @@ refused operation changed nothing; every status change followed the workflow.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -30,6 +32,12 @@ from studiocore import (
     ValidationError,
 )
 from studiocore.scheduling import SCHEDULE_TRANSITIONS, SHOW_TRANSITIONS
+from tests.support.adapters import (
+    AdapterFactory,
+    memory_adapter,
+    postgres_adapter,
+    sqlite_adapter,
+)
 
 R = TypeVar("R")
 # Around Berlin's spring-forward night; studio two runs on Berlin time.
@@ -45,9 +53,12 @@ class SchedulingMachine(RuleBasedStateMachine):
     schedules = Bundle("schedules")
     shows = Bundle("shows")
 
+    adapter: AdapterFactory = memory_adapter
+
     def __init__(self) -> None:
         super().__init__()
-        svc = Services.in_memory()
+        self._stack = ExitStack()
+        svc = Services(self._stack.enter_context(type(self).adapter()))
         one = svc.studios.create("One")
         two = svc.studios.create("Two", time_zone="Europe/Berlin", mc_rest_severity="BLOCK")
         self.studios = [one.uid, two.uid]
@@ -68,6 +79,9 @@ class SchedulingMachine(RuleBasedStateMachine):
         self.svc = svc
         self.studio_of_schedule: dict[str, str] = {}
         self.seen = self.state()
+
+    def teardown(self) -> None:
+        self._stack.close()
 
     # -- observation ----------------------------------------------------------------
 
@@ -238,10 +252,27 @@ class SchedulingMachine(RuleBasedStateMachine):
         self.seen = now
 
 
-TestScheduling = SchedulingMachine.TestCase
-TestScheduling.settings = settings(
-    max_examples=100,
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        stateful_step_count=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+class SqliteSchedulingMachine(SchedulingMachine):
+    adapter = sqlite_adapter
+
+
+class PostgresSchedulingMachine(SchedulingMachine):
+    adapter = postgres_adapter
+
+
+TestSchedulingInMemory = SchedulingMachine.TestCase
+TestSchedulingInMemory.settings = _settings(100)
+# The same walk on the SQL adapter, fewer examples (each builds a fresh database).
+TestSchedulingOnSqlite = SqliteSchedulingMachine.TestCase
+TestSchedulingOnSqlite.settings = _settings(15)
+TestSchedulingOnPostgres = PostgresSchedulingMachine.TestCase
+TestSchedulingOnPostgres.settings = _settings(8)
