@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Limit", "Offset", "where"]
+from studiocore import Actor, Services
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "ActorDep",
+    "Limit",
+    "Offset",
+    "ServicesDep",
+    "where",
+]
+
+ServicesDep = NamedDependency[Services]
+"""The app's :class:`studiocore.Services` (injected)."""
+ActorDep = NamedDependency[Actor]
+"""The authenticated user as a :class:`studiocore.Actor` (injected)."""
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore import Actor, LookupTable, Services
+from studiocore import LookupTable
 from studiocore_http import schemas as s
 from studiocore_http.convert import changes, one, page, payload
 from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
 
-from ._common import DEFAULT_LIMIT, Limit, Offset, where
+from ._common import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
 
 __all__ = ["LOOKUP_CONTROLLERS", "lookup_controller"]
 
@@ -34,8 +33,8 @@ def lookup_controller(
         @get(operation_id=f"List{plural}", sync_to_thread=True, raises=READ_ERRORS)
         def list_entries(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             name: NameFilter = None,
             limit: Limit = DEFAULT_LIMIT,
             offset: Offset = 0,
@@ -48,8 +47,8 @@ def lookup_controller(
         @post(operation_id=f"Create{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
         def create_entry(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             data: JSONBody[s.LookupCreate],
         ) -> s.Lookup:
             return one(s.Lookup, services.lookups[table].create(**payload(data), actor=actor))
@@ -57,8 +56,8 @@ def lookup_controller(
         @get("/{uid:str}", operation_id=f"Get{singular}", sync_to_thread=True, raises=READ_ERRORS)
         def get_entry(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             uid: FromPath[str],
         ) -> s.Lookup:
             return one(s.Lookup, services.lookups[table].get(uid, actor=actor))
@@ -68,8 +67,8 @@ def lookup_controller(
         )
         def update_entry(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             uid: FromPath[str],
             data: JSONBody[s.LookupUpdate],
         ) -> s.Lookup:
@@ -84,8 +83,8 @@ def lookup_controller(
         )
         def delete_entry(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             uid: FromPath[str],
         ) -> None:
             services.lookups[table].delete(uid, actor=actor)

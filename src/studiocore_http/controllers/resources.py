@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore import Actor, Services
 from studiocore_http import schemas as s
 from studiocore_http.convert import changes, one, page, payload
 from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
 
-from ._common import DEFAULT_LIMIT, Limit, Offset, where
+from ._common import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
 
 __all__ = [
     "ClientController",
@@ -39,8 +37,8 @@ class StudioController(Controller):
     @get(operation_id="ListStudios", sync_to_thread=True, raises=READ_ERRORS)
     def list_studios(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Studio]:
@@ -50,23 +48,21 @@ class StudioController(Controller):
     @post(operation_id="CreateStudio", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_studio(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.StudioCreate],
     ) -> s.Studio:
         return one(s.Studio, services.studios.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetStudio", sync_to_thread=True, raises=READ_ERRORS)
-    def get_studio(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> s.Studio:
+    def get_studio(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Studio:
         return one(s.Studio, services.studios.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateStudio", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_studio(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.StudioUpdate],
     ) -> s.Studio:
@@ -79,9 +75,7 @@ class StudioController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_studio(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_studio(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.studios.delete(uid, actor=actor)
 
 
@@ -93,8 +87,8 @@ class StudioRoomController(Controller):
     @get(operation_id="ListStudioRooms", sync_to_thread=True, raises=READ_ERRORS)
     def list_studio_rooms(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         studio_uid: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -107,23 +101,23 @@ class StudioRoomController(Controller):
     @post(operation_id="CreateStudioRoom", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_studio_room(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.StudioRoomCreate],
     ) -> s.StudioRoom:
         return one(s.StudioRoom, services.studio_rooms.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetStudioRoom", sync_to_thread=True, raises=READ_ERRORS)
     def get_studio_room(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.StudioRoom:
         return one(s.StudioRoom, services.studio_rooms.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateStudioRoom", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_studio_room(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.StudioRoomUpdate],
     ) -> s.StudioRoom:
@@ -137,7 +131,7 @@ class StudioRoomController(Controller):
         raises=WRITE_ERRORS,
     )
     def delete_studio_room(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> None:
         services.studio_rooms.delete(uid, actor=actor)
 
@@ -150,8 +144,8 @@ class ClientController(Controller):
     @get(operation_id="ListClients", sync_to_thread=True, raises=READ_ERRORS)
     def list_clients(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Client]:
@@ -161,23 +155,21 @@ class ClientController(Controller):
     @post(operation_id="CreateClient", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_client(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.ClientCreate],
     ) -> s.Client:
         return one(s.Client, services.clients.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetClient", sync_to_thread=True, raises=READ_ERRORS)
-    def get_client(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> s.Client:
+    def get_client(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Client:
         return one(s.Client, services.clients.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateClient", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_client(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.ClientUpdate],
     ) -> s.Client:
@@ -190,9 +182,7 @@ class ClientController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_client(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_client(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.clients.delete(uid, actor=actor)
 
 
@@ -204,8 +194,8 @@ class UserController(Controller):
     @get(operation_id="ListUsers", sync_to_thread=True, raises=READ_ERRORS)
     def list_users(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         email: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -218,23 +208,21 @@ class UserController(Controller):
     @post(operation_id="CreateUser", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_user(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.UserCreate],
     ) -> s.User:
         return one(s.User, services.users.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetUser", sync_to_thread=True, raises=READ_ERRORS)
-    def get_user(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> s.User:
+    def get_user(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.User:
         return one(s.User, services.users.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateUser", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_user(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.UserUpdate],
     ) -> s.User:
@@ -247,9 +235,7 @@ class UserController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_user(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_user(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.users.delete(uid, actor=actor)
 
 
@@ -261,8 +247,8 @@ class MCController(Controller):
     @get(operation_id="ListMCs", sync_to_thread=True, raises=READ_ERRORS)
     def list_mcs(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.MC]:
@@ -272,23 +258,21 @@ class MCController(Controller):
     @post(operation_id="CreateMC", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_mc(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.MCCreate],
     ) -> s.MC:
         return one(s.MC, services.mcs.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetMC", sync_to_thread=True, raises=READ_ERRORS)
-    def get_mc(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> s.MC:
+    def get_mc(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.MC:
         return one(s.MC, services.mcs.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateMC", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_mc(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.MCUpdate],
     ) -> s.MC:
@@ -301,9 +285,7 @@ class MCController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_mc(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_mc(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.mcs.delete(uid, actor=actor)
 
 
@@ -315,8 +297,8 @@ class PlatformController(Controller):
     @get(operation_id="ListPlatforms", sync_to_thread=True, raises=READ_ERRORS)
     def list_platforms(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Platform]:
@@ -326,23 +308,23 @@ class PlatformController(Controller):
     @post(operation_id="CreatePlatform", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_platform(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.PlatformCreate],
     ) -> s.Platform:
         return one(s.Platform, services.platforms.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetPlatform", sync_to_thread=True, raises=READ_ERRORS)
     def get_platform(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.Platform:
         return one(s.Platform, services.platforms.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdatePlatform", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_platform(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.PlatformUpdate],
     ) -> s.Platform:
@@ -355,9 +337,7 @@ class PlatformController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_platform(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_platform(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.platforms.delete(uid, actor=actor)
 
 
@@ -370,8 +350,8 @@ class MaterialController(Controller):
     def list_materials(
         self,
         *,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         client_uid: Filter = None,
         platform_uid: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
@@ -388,23 +368,23 @@ class MaterialController(Controller):
     @post(operation_id="CreateMaterial", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_material(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.MaterialCreate],
     ) -> s.Material:
         return one(s.Material, services.materials.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetMaterial", sync_to_thread=True, raises=READ_ERRORS)
     def get_material(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.Material:
         return one(s.Material, services.materials.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateMaterial", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_material(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.MaterialUpdate],
     ) -> s.Material:
@@ -417,9 +397,7 @@ class MaterialController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_material(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_material(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.materials.delete(uid, actor=actor)
 
 
@@ -431,8 +409,8 @@ class TagController(Controller):
     @get(operation_id="ListTags", sync_to_thread=True, raises=READ_ERRORS)
     def list_tags(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         studio_uid: Filter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -445,23 +423,21 @@ class TagController(Controller):
     @post(operation_id="CreateTag", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_tag(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.TagCreate],
     ) -> s.Tag:
         return one(s.Tag, services.tags.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetTag", sync_to_thread=True, raises=READ_ERRORS)
-    def get_tag(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> s.Tag:
+    def get_tag(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Tag:
         return one(s.Tag, services.tags.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateTag", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_tag(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.TagUpdate],
     ) -> s.Tag:
@@ -474,7 +450,5 @@ class TagController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_tag(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_tag(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.tags.delete(uid, actor=actor)

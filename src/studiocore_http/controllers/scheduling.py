@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from studiocore import Actor, Services, TimeSlot, ValidationError
+from studiocore import TimeSlot, ValidationError
 from studiocore_http import schemas as s
 from studiocore_http.convert import (
     MAX_YEAR,
@@ -19,6 +18,8 @@ from studiocore_http.convert import (
     parse_timestamp,
 )
 from studiocore_http.errors import READ_ERRORS
+
+from ._common import ActorDep, ServicesDep
 
 __all__ = ["SchedulingController"]
 
@@ -61,8 +62,8 @@ class SchedulingController(Controller):
     def availability(
         self,
         *,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         start: RequiredTimestamp,
         end: RequiredTimestamp,
@@ -99,8 +100,8 @@ class SchedulingController(Controller):
     def conflicts(
         self,
         *,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         studio_uid: StudioFilter = None,
         start_from: OptionalTimestamp = None,
         start_to: OptionalTimestamp = None,

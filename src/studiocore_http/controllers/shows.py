@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from studiocore import Actor, Services, ShowQuery, ShowStatus
+from studiocore import ShowQuery, ShowStatus
 from studiocore_http import schemas as s
 from studiocore_http.convert import (
     changes,
@@ -23,7 +22,7 @@ from studiocore_http.convert import (
 )
 from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
 
-from ._common import DEFAULT_LIMIT, Limit, Offset
+from ._common import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 
 __all__ = ["ShowController", "TimestampQuery", "UidQuery"]
 
@@ -47,8 +46,8 @@ class ShowController(Controller):
     def list_shows(
         self,
         *,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         studio_uid: UidQuery = None,
         studio_room_uid: UidQuery = None,
         client_uid: UidQuery = None,
@@ -74,8 +73,8 @@ class ShowController(Controller):
     @post(operation_id="CreateShow", sync_to_thread=True, raises=WRITE_ERRORS)
     def create_show(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         data: JSONBody[s.ShowCreate],
     ) -> s.ShowWritten:
         """Book a show. Without ``schedule_uid`` it is confirmed at once (room and
@@ -84,16 +83,14 @@ class ShowController(Controller):
         return written(services.shows.create(**payload(data), actor=actor))
 
     @get("/{uid:str}", operation_id="GetShow", sync_to_thread=True, raises=READ_ERRORS)
-    def get_show(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> s.Show:
+    def get_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Show:
         return one(s.Show, services.shows.get(uid, actor=actor))
 
     @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=WRITE_ERRORS)
     def update_show(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.ShowUpdate],
     ) -> s.ShowWritten:
@@ -107,9 +104,7 @@ class ShowController(Controller):
         sync_to_thread=True,
         raises=WRITE_ERRORS,
     )
-    def delete_show(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
-    ) -> None:
+    def delete_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.shows.delete(uid, actor=actor)
 
     @post(
@@ -121,8 +116,8 @@ class ShowController(Controller):
     )
     def change_status(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.ShowStatusChange],
     ) -> s.ShowWritten:
@@ -133,15 +128,15 @@ class ShowController(Controller):
 
     @get("/{uid:str}/mcs", operation_id="ListShowMCs", sync_to_thread=True, raises=READ_ERRORS)
     def list_mcs(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> list[s.ShowMC]:
         return many(s.ShowMC, services.shows.mcs(uid, actor=actor))
 
     @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=WRITE_ERRORS)
     def add_mc(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.ShowMCCreate],
     ) -> s.ShowMC:
@@ -156,8 +151,8 @@ class ShowController(Controller):
     )
     def update_mc(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         mc_uid: FromPath[str],
         data: JSONBody[s.ShowMCUpdate],
@@ -173,8 +168,8 @@ class ShowController(Controller):
     )
     def remove_mc(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         mc_uid: FromPath[str],
     ) -> None:
@@ -189,7 +184,7 @@ class ShowController(Controller):
         raises=READ_ERRORS,
     )
     def list_platforms(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> list[s.ShowPlatform]:
         return many(s.ShowPlatform, services.shows.platforms(uid, actor=actor))
 
@@ -201,8 +196,8 @@ class ShowController(Controller):
     )
     def add_platform(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.ShowPlatformCreate],
     ) -> s.ShowPlatform:
@@ -216,8 +211,8 @@ class ShowController(Controller):
     )
     def update_platform(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         platform_uid: FromPath[str],
         data: JSONBody[s.ShowPlatformUpdate],
@@ -234,8 +229,8 @@ class ShowController(Controller):
     )
     def remove_platform(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         platform_uid: FromPath[str],
     ) -> None:
@@ -250,7 +245,7 @@ class ShowController(Controller):
         raises=READ_ERRORS,
     )
     def list_materials(
-        self, services: NamedDependency[Services], actor: NamedDependency[Actor], uid: FromPath[str]
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> list[s.ShowMaterial]:
         return many(s.ShowMaterial, services.shows.materials(uid, actor=actor))
 
@@ -262,8 +257,8 @@ class ShowController(Controller):
     )
     def add_material(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         data: JSONBody[s.ShowMaterialCreate],
     ) -> s.ShowMaterial:
@@ -278,8 +273,8 @@ class ShowController(Controller):
     )
     def remove_material(
         self,
-        services: NamedDependency[Services],
-        actor: NamedDependency[Actor],
+        services: ServicesDep,
+        actor: ActorDep,
         uid: FromPath[str],
         material_uid: FromPath[str],
     ) -> None:

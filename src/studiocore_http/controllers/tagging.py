@@ -7,15 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore import Actor, Services
+from studiocore import Services
 from studiocore.services import CrudService
 from studiocore_http import schemas as s
 from studiocore_http.convert import many, one
 from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+
+from ._common import ActorDep, ServicesDep
 
 __all__ = ["TAGGING_CONTROLLERS", "tagging_controller"]
 
@@ -33,8 +34,8 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
         @get(operation_id=f"List{singular}Tags", sync_to_thread=True, raises=READ_ERRORS)
         def list_tags(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             uid: FromPath[str],
         ) -> list[s.Tag]:
             service_of(services).get(uid, actor=actor)
@@ -43,8 +44,8 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
         @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
         def add_tag(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             uid: FromPath[str],
             data: JSONBody[s.TagLink],
         ) -> s.Tagging:
@@ -60,8 +61,8 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
         )
         def remove_tag(
             self,
-            services: NamedDependency[Services],
-            actor: NamedDependency[Actor],
+            services: ServicesDep,
+            actor: ActorDep,
             uid: FromPath[str],
             tag_uid: FromPath[str],
         ) -> None:
