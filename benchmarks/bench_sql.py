@@ -312,7 +312,11 @@ def reset_drafts(db: SqlDatabase, world: World) -> None:
             .values(show_status_id=DRAFT)
         )
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM ANALYZE shows"))
+        # INDEX_CLEANUP ON: else VACUUM may skip the indexes (few dead rows) and
+        # leave the previous run's dead entries in the GiST indexes, exactly where
+        # the next run probes
+        conn.execute(sa.text("VACUUM (INDEX_CLEANUP ON, ANALYZE) shows"))
+        conn.execute(sa.text("VACUUM (INDEX_CLEANUP ON, ANALYZE) show_mcs"))
 
 
 # --------------------------------------------------------------------------- naive ORM code

@@ -382,19 +382,19 @@ class SqlUnitOfWork:
             self._lookup_ids.clear()
 
     def in_uids(self, column: sa.ColumnElement[Any], uids: Sequence[str]) -> sa.ColumnElement[bool]:
-        """``column IN uids``; one array parameter on PostgreSQL."""
+        """``column IN uids``. On PostgreSQL one array parameter, unnested in a
+        subquery: the planner then probes the index per value, where
+        ``= ANY(array)`` with thousands of values makes it scan the table."""
         if self.is_postgresql:
-            return column == sa.any_(
-                sa.bindparam(None, list(uids), type_=postgresql.ARRAY(sa.String()))
-            )
+            values = sa.bindparam(None, list(uids), type_=postgresql.ARRAY(sa.String()))
+            return column.in_(sa.select(sa.func.unnest(values)))
         return column.in_(list(uids))
 
     def in_ids(self, column: sa.ColumnElement[Any], ids: Sequence[int]) -> sa.ColumnElement[bool]:
-        """``column IN ids``; one array parameter on PostgreSQL."""
+        """``column IN ids``; one unnested array parameter on PostgreSQL."""
         if self.is_postgresql:
-            return column == sa.any_(
-                sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer()))
-            )
+            values = sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer()))
+            return column.in_(sa.select(sa.func.unnest(values)))
         return column.in_(list(ids))
 
     def uid_chunks(self, uids: Sequence[str]) -> Iterator[Sequence[str]]:
