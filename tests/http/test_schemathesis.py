@@ -9,10 +9,14 @@ with 422) and ``negative_data_rejection`` (Litestar's decoding is lenient where
 harmless: ``0`` is read as ``false`` and unknown query parameters are ignored;
 the strictness that matters, timestamps with offsets and unknown body fields,
 is tested in test_shows.py and test_resources.py).
+
+``STUDIOCORE_FUZZ_EXAMPLES`` (default 12 per operation, about half a minute)
+runs deeper locally.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -78,7 +82,7 @@ schema = schemathesis.openapi.from_asgi(
 
 @schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=int(os.environ.get("STUDIOCORE_FUZZ_EXAMPLES", "12")),
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
