@@ -46,19 +46,29 @@ class Server:
         return match.group(1)
 
 
-@contextmanager
-def running_server(database_url: str, folder: Path) -> Iterator[Server]:
-    """``studiocore serve --demo`` on a free port over ``database_url``."""
-    port = _free_port()
+def _env(database_url: str, secret: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("STUDIOCORE_")}
     env.update(
         PYTHONUNBUFFERED="1",
         STUDIOCORE_DATABASE_URL=database_url,
         STUDIOCORE_LOG_REQUESTS="false",
     )
+    if secret is not None:
+        env["STUDIOCORE_JWT_SECRET"] = secret
+    return env
+
+
+@contextmanager
+def running_server(
+    database_url: str, folder: Path, *, demo: bool = True, secret: str | None = None
+) -> Iterator[Server]:
+    """``studiocore serve [--demo]`` on a free port over ``database_url``."""
+    port = _free_port()
+    env = _env(database_url, secret)
     log = (folder / "server.log").open("w+")
+    demo_flag = ["--demo"] if demo else []
     process = subprocess.Popen(
-        [*_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+        [*_command(), "serve", *demo_flag, "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -149,3 +159,31 @@ def test_concurrent_bookings_of_one_room_on_postgresql_give_one_201_and_409s(
             assert codes == [201] + [409] * 7
             listed = http.get(f"/api/v1/shows?studio_room_uid={room['uid']}").json()
             assert listed["total"] == 1
+
+
+def test_the_documented_deployment_path_works_with_real_processes(tmp_path: Path) -> None:
+    """db upgrade, users create-admin, token, serve: as docs/http-api.md runs them."""
+    env = _env(f"sqlite:///{tmp_path / 'prod.db'}", "a-production-secret-of-at-least-32-bytes")
+
+    def studiocore(*args: str) -> str:
+        done = subprocess.run(
+            [*_command(), *args], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    studiocore("db", "upgrade")
+    uid = studiocore("users", "create-admin", "--email", "ops@example.com", "--name", "Ops")
+    token = studiocore("token", "--email", "ops@example.com").strip()
+    assert uid.strip().startswith("user_")
+    with running_server(
+        env["STUDIOCORE_DATABASE_URL"],
+        tmp_path,
+        demo=False,
+        secret=env["STUDIOCORE_JWT_SECRET"],
+    ) as running:
+        assert "Admin token" not in running.output
+        headers = {"Authorization": f"Bearer {token}"}
+        me = httpx.get(f"{running.base_url}/api/v1/users/{uid.strip()}", headers=headers)
+        assert me.status_code == 200
+        assert me.json()["role"] == "admin"
+        assert httpx.get(f"{running.base_url}/api/v1/studios", headers=headers).json()["total"] == 0
