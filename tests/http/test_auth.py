@@ -291,3 +291,13 @@ def test_swapping_the_core_policy_changes_access_without_touching_the_app(
         )
         assert refused.status_code == 403
         assert refused.json()["extra"] == {"action": "write", "resource": "studios"}
+
+
+def test_a_configured_audience_is_issued_and_required(services: Services, admin: User) -> None:
+    settings = Settings(jwt_secret=SECRET, log_requests=False, jwt_audience="studio-app")
+    with TestClient(create_app(settings, services=services)) as client:
+        assert client.get(f"{API}/studios", headers=bearer(settings, admin)).status_code == 200
+        other = Settings(jwt_secret=SECRET, jwt_audience="another-app")
+        assert client.get(f"{API}/studios", headers=bearer(other, admin)).status_code == 401
+        none = Settings(jwt_secret=SECRET)
+        assert client.get(f"{API}/studios", headers=bearer(none, admin)).status_code == 401
