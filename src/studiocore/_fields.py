@@ -144,5 +144,5 @@ def time_zone(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise _fail(attribute, "must be an IANA time zone name such as Europe/Berlin")
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: overlong names
         raise _fail(attribute, f"unknown IANA time zone {value!r}") from exc
