@@ -15,6 +15,7 @@ import studiocore_sql.audit
 import studiocore_sql.database
 from studiocore import (
     Audit,
+    Booking,
     ConflictError,
     Material,
     Services,
@@ -23,12 +24,13 @@ from studiocore import (
     ShowStatus,
     Studio,
     StudioRoom,
+    TimeSlot,
     ValidationError,
     new_uid,
 )
 from studiocore_sql import SqlDatabase, database_url_from_env
 from studiocore_sql.audit import room_overlap_audit
-from tests.sql.helpers import show
+from tests.sql.helpers import at, show
 from tests.support.adapters import ADAPTERS
 
 
@@ -259,3 +261,38 @@ def test_a_duplicate_audit_uid_is_a_conflict_and_nothing_is_written(db: SqlDatab
         _add_audits(db, [_audit(), _audit(first.uid)])
     with db() as uow:
         assert uow.audits.list() == [first]
+
+
+def test_bookings_near_looks_up_merged_windows_but_reports_only_true_neighbours(
+    db: SqlDatabase,
+) -> None:
+    now = datetime.now(UTC)
+    studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
+    room = StudioRoom(
+        uid=new_uid("room"), created_at=now, updated_at=now, studio_uid=studio.uid, name="R"
+    )
+    in_the_gap = show(room.uid, 1.5, 2.5)  # between the two candidates: not a neighbour
+    touching = show(room.uid, 4, 5)  # starts when the second candidate ends
+    overlapping = show(room.uid, 8.5, 9.5)
+    with db() as uow:
+        uow.studios.add(studio)
+        uow.studio_rooms.add(room)
+        for s in (in_the_gap, touching, overlapping):
+            uow.shows.add(s)
+    candidates = [
+        Booking(
+            show_uid=new_uid("show"),
+            studio_uid=studio.uid,
+            room_uid=room.uid,
+            mc_uids=frozenset(),
+            slot=TimeSlot(at(start), at(end)),
+            status=ShowStatus.CONFIRMED,
+        )
+        for start, end in ((0, 1), (3, 4), (9, 10))
+    ]
+    with db() as uow:
+        assert [b.show_uid for b in uow.shows.bookings_near(candidates, timedelta(0))] == [
+            overlapping.uid
+        ]
+        widened = uow.shows.bookings_near(candidates, timedelta(minutes=45))
+    assert [b.show_uid for b in widened] == [in_the_gap.uid, touching.uid, overlapping.uid]
