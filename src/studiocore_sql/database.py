@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
 from typing import Any, NoReturn, Self, cast
 
@@ -165,6 +166,8 @@ class SqlUnitOfWork:
         self._ids: dict[tuple[str, str], int] = {}
         self._lookup_ids: dict[tuple[str, str], int] = {}
         self._pending_audits: list[dict[str, Any]] = []
+        self.seen_shows: dict[str, datetime] = {}
+        """``updated_at`` of the shows read in this transaction (PostgreSQL)."""
         self._repos: dict[str, Any] = {}
         for cls, name in REPOSITORY_NAMES.items():
             emap = MAPS[cls]
@@ -213,6 +216,7 @@ class SqlUnitOfWork:
 
     def _reset(self) -> None:
         self._pending_audits.clear()
+        self.seen_shows.clear()
         self._failed = False
         self._savepoints = 0
         self._ids.clear()

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from studiocore.conflicts import Conflict, ConflictKind, ResourceType, Severity
 from studiocore.entities import Audit, Entity, Show, ShowMC
-from studiocore.errors import ConflictError, NotFoundError, ValidationError
+from studiocore.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import Booking, Deleted, ShowQuery, Where
 from studiocore.timeslot import TimeSlot
@@ -444,9 +444,48 @@ class SqlShowRepository(SqlRepository[Show]):
     def update(self, entity: Show) -> None:
         if entity.show_status in RESERVING_STATUSES and entity.deleted_at is None:
             with self._uow.guarded(lambda: self.conflicts_of([self.candidate(entity)])):
-                super().update(entity)
+                self._update_seen(entity)
         else:
+            self._update_seen(entity)
+
+    # -- optimistic check on PostgreSQL ---------------------------------------------------
+    #
+    # On PostgreSQL (READ COMMITTED) a unit of work may read a show, wait for a
+    # lock while another one changes and commits that show, then write its own
+    # change computed from the stale copy (two confirmations of one draft would
+    # both "win"). So the updated_at of every show this unit of work read is
+    # remembered, and an update of that show only applies if the row still has
+    # it; otherwise ConcurrencyError (retry). SQLite needs none of this: its
+    # writers hold the lock from their first read.
+
+    def _entities(self, stmt: sa.Select[Any]) -> list[Show]:
+        found = super()._entities(stmt)
+        if self._uow.is_postgresql:
+            seen = self._uow.seen_shows
+            for show in found:
+                seen[show.uid] = show.updated_at
+        return found
+
+    def _update_seen(self, entity: Show) -> None:
+        seen = self._uow.seen_shows.get(entity.uid) if self._uow.is_postgresql else None
+        if seen is None:
             super().update(entity)
+        else:
+            self._check_type(entity)
+            values = self._values(entity)
+            uid = values.pop("uid")
+            s = t.shows
+            result = self._execute(
+                sa.update(s).where(s.c.uid == uid, s.c.updated_at == seen).values(values)
+            )
+            if not result.rowcount:
+                if self._find_id(uid) is None:
+                    raise NotFoundError(self._cls.__name__, uid)
+                raise ConcurrencyError(
+                    f"show {uid} was changed by another unit of work since it was read; retry"
+                )
+        if self._uow.is_postgresql:
+            self._uow.seen_shows[entity.uid] = entity.updated_at
 
     def candidate(self, show: Show, mc_uids: Collection[str] | None = None) -> Booking:
         """The booking ``show`` would make (with its stored MCs unless given)."""
@@ -757,6 +796,8 @@ class SqlShowRepository(SqlRepository[Show]):
                 run()
         else:
             run()
+        for uid in wanted:
+            self._uow.seen_shows.pop(uid, None)
         return changed
 
     def _promotion_conflicts(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import attrs
@@ -292,3 +293,44 @@ def test_triggers_keep_the_links_copy_of_the_show_in_step(backend: str) -> None:
             current = uow.shows.get(s.uid)
             uow.shows.update(attrs.evolve(current, deleted_at=at(0)))
         assert copy() == (at(1), at(3), False)
+
+
+@pytest.mark.postgres
+def test_two_confirmations_of_one_draft_cannot_both_win(pg_db: SqlDatabase) -> None:
+    svc = Services(pg_db)
+    studio = svc.studios.create("S")
+    room = svc.studio_rooms.create(studio.uid, "R")
+    draft = show(room.uid, 0, 1, ShowStatus.DRAFT)
+    with pg_db() as uow:
+        uow.shows.add(draft)
+    holding, release = threading.Event(), threading.Event()
+    outcomes: list[str] = []
+
+    def hold() -> None:  # keeps the room locked while both confirmations read the draft
+        with pg_db() as uow:
+            uow.lock_resources(room_uids=[room.uid], mc_uids=[])
+            holding.set()
+            release.wait(10)
+
+    def confirm() -> None:
+        try:
+            svc.shows.confirm(draft.uid)
+            outcomes.append("won")
+        except Exception as exc:  # asserted below
+            outcomes.append(type(exc).__name__)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(10)
+    racers = [threading.Thread(target=confirm) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    time.sleep(0.5)  # both have read the draft and wait for the room lock
+    release.set()
+    for thread in (holder, *racers):
+        thread.join(10)
+    assert sorted(outcomes) == ["ConcurrencyError", "won"]
+    with pg_db() as uow:
+        changes = uow.audits.count(where={"recordable_uid": draft.uid, "action": "status_change"})
+        assert uow.shows.get(draft.uid).show_status is ShowStatus.CONFIRMED
+    assert changes == 1
