@@ -320,7 +320,8 @@ BEGIN
     SELECT s.show_start, s.show_end,
            (s.show_status_id IN ({_RESERVING_IDS_SQL}) AND s.deleted_at IS NULL)
       INTO NEW.show_start, NEW.show_end, NEW.reserving
-      FROM shows s WHERE s.id = NEW.show_id;
+      FROM shows s WHERE s.id = NEW.show_id
+       FOR SHARE;  -- wait for a concurrent change of the show, then copy its result
     RETURN NEW;
 END $$""",
     """
@@ -347,7 +348,11 @@ AFTER UPDATE ON shows REFERENCING NEW TABLE AS new_shows
 FOR EACH STATEMENT EXECUTE FUNCTION studiocore_shows_sync_show_mcs()""",
 )
 """Keep ``show_mcs``' copy of the show in step (one set-based UPDATE per statement
-on ``shows``, so a promotion of 10k shows stays one write plus one)."""
+on ``shows``, so a promotion of 10k shows stays one write plus one). The copy on
+insert reads the show ``FOR SHARE``: a link inserted while another transaction
+changes the show waits for it and copies the committed result, and a change of
+the show waits for the uncommitted link, whose row its trigger (a new statement,
+so a new snapshot under READ COMMITTED) then sees and updates."""
 
 _SQLITE_COPY = f"""
     UPDATE show_mcs SET

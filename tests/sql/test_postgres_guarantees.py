@@ -334,3 +334,39 @@ def test_two_confirmations_of_one_draft_cannot_both_win(pg_db: SqlDatabase) -> N
         changes = uow.audits.count(where={"recordable_uid": draft.uid, "action": "status_change"})
         assert uow.shows.get(draft.uid).show_status is ShowStatus.CONFIRMED
     assert changes == 1
+
+
+@pytest.mark.postgres
+def test_a_link_added_while_its_show_is_being_confirmed_is_still_checked(
+    pg_db: SqlDatabase,
+) -> None:
+    room_a, room_b = _room(pg_db), _room(pg_db)
+    mc = _mc(pg_db)
+    busy = show(room_a, 0, 2)
+    draft = show(room_b, 1, 3, ShowStatus.DRAFT)
+    with pg_db() as uow:
+        uow.shows.add(busy)
+        uow.show_mcs.add(_link(busy.uid, mc))
+        uow.shows.add(draft)
+    updated = threading.Event()
+    outcome: list[str] = []
+
+    def link() -> None:  # past the service: only the database stands in the way
+        updated.wait(10)
+        try:
+            with pg_db() as uow:
+                uow.show_mcs.add(_link(draft.uid, mc))
+            outcome.append("linked")
+        except ConflictError:
+            outcome.append("ConflictError")
+
+    linker = threading.Thread(target=link)
+    linker.start()
+    with pg_db() as uow:
+        uow.shows.update(attrs.evolve(draft, show_status=ShowStatus.CONFIRMED))
+        updated.set()
+        time.sleep(0.5)  # the link insert now waits for this transaction
+    linker.join(10)
+    assert outcome == ["ConflictError"]
+    with pg_db.engine.connect() as conn:
+        assert conn.execute(MC_DOUBLE_BOOKINGS).all() == []
