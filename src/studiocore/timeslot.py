@@ -15,6 +15,8 @@ __all__ = ["Clock", "FixedClock", "SystemClock", "TimeSlot", "require_aware", "u
 def require_aware(value: object, field: str) -> datetime:
     """Return ``value`` as a UTC datetime; raise :class:`ValidationError` naming ``field``
     if it is not a timezone-aware datetime."""
+    if value.__class__ is datetime and value.tzinfo is UTC:
+        return value  # the common case, kept cheap
     if not isinstance(value, datetime):
         raise ValidationError(field, f"must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
