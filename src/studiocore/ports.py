@@ -183,6 +183,12 @@ class ShowRepository(Repository[Show], Protocol):
         to ``show_uids``."""
         ...
 
+    def occupancy(self, studio_uid: str, window: TimeSlot) -> list[tuple[str, TimeSlot]]:
+        """``(room uid, slot)`` of every reserving, live show in a room of the studio
+        whose slot overlaps ``window``, ordered by room uid, then start, then end.
+        The lean read behind availability: no MCs, no show objects."""
+        ...
+
     def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
         """Reserving, live bookings that share a room or an MC with a candidate and
         whose slot overlaps that candidate's slot widened by ``margin`` on both

@@ -671,6 +671,21 @@ class SqlShowRepository(SqlRepository[Show]):
             return rng.op("&&")(window)
         return plain
 
+    def occupancy(self, studio_uid: str, window: TimeSlot) -> list[tuple[str, TimeSlot]]:
+        s, r, st = t.shows, t.studio_rooms, t.studios
+        studio_id = sa.select(st.c.id).where(st.c.uid == studio_uid).scalar_subquery()
+        stmt = (
+            sa.select(r.c.uid, s.c.show_start, s.c.show_end)
+            .select_from(s.join(r, r.c.id == s.c.studio_room_id))
+            .where(
+                r.c.studio_id == studio_id,
+                t.reserving(s),
+                self._overlaps(s, window.start, window.end, True),
+            )
+            .order_by(r.c.uid, s.c.show_start, s.c.show_end)
+        )
+        return [(row.uid, TimeSlot(row.show_start, row.show_end)) for row in self._execute(stmt)]
+
     def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
         if not candidates:
             return []

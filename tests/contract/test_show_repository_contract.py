@@ -224,3 +224,25 @@ def test_set_status_changes_only_rows_in_the_expected_status(world: World) -> No
         assert uow.shows.get(d1.uid).updated_at == later
         assert uow.shows.get(d2.uid).show_status is ShowStatus.CONFIRMED
         assert uow.shows.get(other.uid).updated_at == T0
+
+
+def test_occupancy_lists_the_reserved_slots_of_a_studios_rooms(world: World) -> None:
+    w = world
+    a1_late = show(w.room_a1, 5, 6)
+    a1_early = show(w.room_a1, 1, 2, status=ShowStatus.LIVE)
+    a2 = show(w.room_a2, 0, 3, status=ShowStatus.COMPLETED)
+    touching = show(w.room_a2, 6, 7)  # starts when the window ends
+    other_studio = show(w.room_b1, 1, 2)
+    cancelled = show(w.room_a1, 3, 4, status=ShowStatus.CANCELLED)
+    draft = show(w.room_a1, 3, 4, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client)
+    add(w, a1_late, a1_early, a2, touching, other_studio, cancelled, draft)
+    with w.db() as uow:
+        uow.shows.update(attrs.evolve(uow.shows.get(a1_late.uid), deleted_at=T0))
+    with w.db() as uow:
+        found = uow.shows.occupancy(w.studio_a.uid, slot(0.5, 6))
+        expected = sorted(
+            [(w.room_a1.uid, a1_early.slot), (w.room_a2.uid, a2.slot)],
+            key=lambda pair: (pair[0], pair[1].start),
+        )
+        assert found == expected
+        assert uow.shows.occupancy(w.studio_b.uid, slot(2, 3)) == []

@@ -353,6 +353,30 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         found.sort(key=lambda b: (b.slot.start, b.show_uid))
         return found
 
+    def occupancy(self, studio_uid: str, window: TimeSlot) -> list[tuple[str, TimeSlot]]:
+        db = self._uow.db
+        rows = self._rows
+        room_uids = sorted(
+            uid
+            for uid, room in db.tables["studio_rooms"].items()
+            if cast(StudioRoom, room).studio_uid == studio_uid
+        )
+        found: list[tuple[str, TimeSlot]] = []
+        for room_uid in room_uids:
+            slots = []
+            for uid in db.shows_by_room.get(room_uid, ()):
+                show = rows[uid]
+                if (
+                    show.deleted_at is None
+                    and show.show_status in RESERVING_STATUSES
+                    and show.show_start < window.end
+                    and window.start < show.show_end
+                ):
+                    slots.append(show.slot)
+            slots.sort(key=lambda slot: (slot.start, slot.end))
+            found.extend((room_uid, slot) for slot in slots)
+        return found
+
     def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
         db = self._uow.db
         rows = self._rows

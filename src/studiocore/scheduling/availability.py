@@ -10,7 +10,7 @@ default) free intervals are exactly the gaps between bookings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -21,6 +21,7 @@ from studiocore.timeslot import TimeSlot
 
 __all__ = [
     "RoomAvailability",
+    "availability_from_occupancy",
     "first_fitting_room",
     "free_intervals",
     "merge_intervals",
@@ -45,10 +46,14 @@ class RoomAvailability:
         return any(f.contains(slot) for f in self.free)
 
 
+def _bounds(slot: TimeSlot) -> tuple[datetime, datetime]:
+    return slot.start, slot.end
+
+
 def merge_intervals(slots: Iterable[TimeSlot]) -> list[TimeSlot]:
     """The union of ``slots`` as sorted, disjoint slots (touching slots merge)."""
     merged: list[TimeSlot] = []
-    for slot in sorted(slots):
+    for slot in sorted(slots, key=_bounds):  # a tuple key: attrs' generated __lt__ is slow
         if merged and slot.start <= merged[-1].end:
             if slot.end > merged[-1].end:
                 merged[-1] = TimeSlot(merged[-1].start, slot.end)
@@ -101,15 +106,32 @@ def room_availability(
 
     ``bookings`` are the reserving bookings; those of other rooms are ignored.
     """
+    return availability_from_occupancy(
+        window,
+        rooms,
+        ((b.room_uid, b.slot) for b in bookings),
+        min_length=min_length,
+        honour_changeover=honour_changeover,
+    )
+
+
+def availability_from_occupancy(
+    window: TimeSlot,
+    rooms: Sequence[StudioRoom],
+    occupied: Iterable[tuple[str | None, TimeSlot]],
+    *,
+    min_length: timedelta | None = None,
+    honour_changeover: bool = False,
+) -> list[RoomAvailability]:
+    """Like :func:`room_availability`, from ``(room uid, slot)`` pairs (what
+    :meth:`ShowRepository.occupancy` returns)."""
     _check_min(min_length)
     busy: dict[str, list[TimeSlot]] = {room.uid: [] for room in rooms}
     buffers = {room.uid: timedelta(minutes=room.changeover_minutes) for room in rooms}
-    for booking in bookings:
-        if booking.room_uid in busy:
-            slot = booking.slot
-            if honour_changeover and buffers[booking.room_uid]:
-                slot = slot.widened(buffers[booking.room_uid])
-            busy[booking.room_uid].append(slot)
+    for room_uid, slot in occupied:
+        if room_uid in busy:
+            buffer = buffers[room_uid] if honour_changeover else None
+            busy[room_uid].append(slot.widened(buffer) if buffer else slot)
     return [
         RoomAvailability(
             room_uid=room.uid,

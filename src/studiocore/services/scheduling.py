@@ -10,7 +10,11 @@ from studiocore.entities import Show, Studio, StudioRoom
 from studiocore.errors import ValidationError
 from studiocore.permissions import SYSTEM, Action, Actor
 from studiocore.ports import ShowQuery, UnitOfWork
-from studiocore.scheduling.availability import RoomAvailability, room_availability
+from studiocore.scheduling.availability import (
+    RoomAvailability,
+    availability_from_occupancy,
+    room_availability,
+)
 from studiocore.scheduling.detector import find_conflicts
 from studiocore.scheduling.guard import load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
@@ -63,9 +67,18 @@ class SchedulingService(Service):
         widest = max((r.changeover_minutes for r in rooms), default=0)
         honour = honour_changeover and studio.room_changeover_severity is not Severity.IGNORE
         margin = timedelta(minutes=widest) if honour else timedelta(0)
+        widened = window.widened(margin)
+        if exclude_show_uid is None:
+            return availability_from_occupancy(
+                window,
+                rooms,
+                uow.shows.occupancy(studio_uid, widened),
+                min_length=min_length,
+                honour_changeover=honour,
+            )
         bookings = [
             b
-            for b in uow.shows.bookings(studio_uid=studio_uid, window=window.widened(margin))
+            for b in uow.shows.bookings(studio_uid=studio_uid, window=widened)
             if b.show_uid != exclude_show_uid
         ]
         return room_availability(
