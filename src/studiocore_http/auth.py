@@ -2,8 +2,9 @@
 
 * Litestar's :class:`~litestar.security.jwt.JWTAuth` verifies the token (signature,
   expiry, issuer, audience). Its ``sub`` is a user uid; the user is loaded from the
-  database (and cached per process for ``STUDIOCORE_AUTH_CACHE_SECONDS``, 2 s by
-  default): unknown or deleted users get 401.
+  database on every request (optionally cached per process for
+  ``STUDIOCORE_AUTH_CACHE_SECONDS``; off by default so a ban applies at once):
+  unknown or deleted users get 401.
 * The request's :class:`studiocore.Actor` is built from that user and passed as
   ``actor=`` to every service call, so the core's :class:`studiocore.AccessPolicy`
   decides what is allowed (Phase 2: admins write, others read, banned users

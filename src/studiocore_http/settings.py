@@ -8,7 +8,7 @@ Every setting has an environment variable (documented in docs/http-api.md):
 ``STUDIOCORE_JWT_ISSUER``            ``iss`` claim issued and required (default ``studiocore``)
 ``STUDIOCORE_JWT_AUDIENCE``          ``aud`` claim issued and required (default: none)
 ``STUDIOCORE_TOKEN_TTL_MINUTES``     lifetime of tokens made by ``studiocore token`` (1440)
-``STUDIOCORE_AUTH_CACHE_SECONDS``    how long a token's user stays cached (2; 0: no cache)
+``STUDIOCORE_AUTH_CACHE_SECONDS``    how long a token's user stays cached (0: no cache, the default)
 ``STUDIOCORE_CORS_ORIGINS``          comma-separated allowed origins (default: CORS off)
 ``STUDIOCORE_ALLOWED_HOSTS``         comma-separated ``Host`` values accepted (default: any)
 ``STUDIOCORE_SECURITY_HEADERS``      ``true``/``false``: nosniff, frame and referrer headers
@@ -101,7 +101,7 @@ class Settings:
     jwt_issuer: str = "studiocore"
     jwt_audience: str | None = None
     token_ttl_minutes: int = 24 * 60
-    auth_cache_seconds: float = 2.0
+    auth_cache_seconds: float = 0.0
     """How long an authenticated user is cached (0: load it on every request)."""
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
@@ -123,7 +123,7 @@ class Settings:
             "jwt_issuer": env.get(ENV_PREFIX + "JWT_ISSUER") or "studiocore",
             "jwt_audience": _optional(env, "JWT_AUDIENCE"),
             "token_ttl_minutes": _int(env, "TOKEN_TTL_MINUTES", 24 * 60),
-            "auth_cache_seconds": _float(env, "AUTH_CACHE_SECONDS", 2.0),
+            "auth_cache_seconds": _float(env, "AUTH_CACHE_SECONDS", 0.0),
             "cors_origins": _list(env, "CORS_ORIGINS"),
             "allowed_hosts": _list(env, "ALLOWED_HOSTS"),
             "security_headers": _flag(env, "SECURITY_HEADERS", True),

@@ -201,9 +201,20 @@ def test_the_user_cache_serves_a_user_for_its_ttl_only() -> None:
     assert off.get(user.uid) == (False, None)
 
 
-def test_with_the_default_cache_a_ban_applies_within_the_ttl(services: Services) -> None:
+def test_by_default_a_ban_applies_to_the_next_request(services: Services) -> None:
     settings = Settings(jwt_secret=SECRET, log_requests=False)
-    assert settings.auth_cache_seconds == 2.0
+    assert settings.auth_cache_seconds == 0
+    assert Settings.from_env({}).auth_cache_seconds == 0
+    user = services.users.create("banned-now@example.com", "Now")
+    headers = bearer(settings, user)
+    with TestClient(create_app(settings, services=services)) as client:
+        assert client.get(f"{API}/studios", headers=headers).status_code == 200
+        services.users.update(user.uid, {"is_banned": True})
+        assert client.get(f"{API}/studios", headers=headers).status_code == 403
+
+
+def test_with_a_user_cache_a_ban_applies_within_the_ttl(services: Services) -> None:
+    settings = Settings(jwt_secret=SECRET, log_requests=False, auth_cache_seconds=2.0)
     user = services.users.create("soon-banned@example.com", "Soon")
     headers = bearer(settings, user)
     with TestClient(create_app(settings, services=services)) as client:
@@ -212,7 +223,7 @@ def test_with_the_default_cache_a_ban_applies_within_the_ttl(services: Services)
         assert client.get(f"{API}/studios", headers=headers).status_code == 200  # cached
     with TestClient(create_app(settings, services=services)) as client:
         assert client.get(f"{API}/studios", headers=headers).status_code == 403
-    assert Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "0"}).auth_cache_seconds == 0
+    assert Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "2"}).auth_cache_seconds == 2
     with pytest.raises(ConfigError, match="AUTH_CACHE_SECONDS"):
         Settings.from_env({"STUDIOCORE_AUTH_CACHE_SECONDS": "-1"})
 
