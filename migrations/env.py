@@ -15,7 +15,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
 from studiocore_sql.database import SqlDatabase, database_url_from_env
-from studiocore_sql.tables import metadata
+from studiocore_sql.tables import HAND_WRITTEN_DDL, metadata
 from studiocore_sql.types import UTCDateTime
 
 config = context.config
@@ -31,10 +31,9 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    # The exclusion constraint is PostgreSQL-only DDL written by hand in 0001.
-    return not (
-        type_ == "constraint" and name in {"ex_shows_room_overlap", "ex_show_mcs_mc_overlap"}
-    )
+    # PostgreSQL-only DDL written by hand: the room exclusion constraint (0001)
+    # and the GiST expression index of the MC links (0004).
+    return name not in HAND_WRITTEN_DDL
 
 
 def _configure(connection: sa.Connection) -> None:

@@ -100,12 +100,12 @@ def translate(exc: sa.exc.DBAPIError) -> Exception:
     if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
         return ConcurrencyError("the database is locked by another writer; retry the operation")
     if state == "23P01" or (
-        orig is not None and _constraint(orig) in (t.ROOM_EXCLUSION, t.MC_EXCLUSION)
+        orig is not None and _constraint(orig) in (t.ROOM_EXCLUSION, t.MC_OVERLAP)
     ):
-        what = "an MC" if orig is not None and _constraint(orig) == t.MC_EXCLUSION else "the room"
+        mc = orig is not None and _constraint(orig) == t.MC_OVERLAP
         return _ExclusionViolationError(
-            f"{what} is already booked by another show over this time "
-            "(refused by the database's exclusion constraint)"
+            f"{'an MC' if mc else 'the room'} is already booked by another show over this "
+            f"time (refused by the database's {'MC guard' if mc else 'exclusion constraint'})"
         )
     if state == "23505" or (
         isinstance(orig, sqlite3.IntegrityError) and "UNIQUE" in str(orig).upper()
@@ -126,7 +126,8 @@ class SqlUnitOfWork(RepositoryAccess):
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``: writers are
     serialized for the whole unit of work. On PostgreSQL it runs at READ
     COMMITTED; :meth:`lock_resources` takes row locks on the rooms and MCs being
-    booked, and the exclusion constraint on ``shows`` refuses room overlaps.
+    booked, the exclusion constraint on ``shows`` refuses room overlaps and the
+    MC guard trigger refuses MC overlaps.
     """
 
     def __init__(self, db: SqlDatabase) -> None:

@@ -401,8 +401,8 @@ class SqlAuditRepository(SqlRepository[Audit]):
 
 
 class SqlShowMcRepository(SqlRepository[ShowMC]):
-    """MC links: on PostgreSQL a link of a reserving show is checked by the MC
-    exclusion constraint; a refusal is reported with the colliding shows."""
+    """MC links: on PostgreSQL a link of a reserving show is checked by the
+    database's MC guard; a refusal is reported with the colliding shows."""
 
     def _guarded_write(self, entity: ShowMC, write: Callable[[ShowMC], None]) -> None:
         if entity.deleted_at is not None or not self._uow.is_postgresql:
@@ -432,7 +432,7 @@ class SqlShowMcRepository(SqlRepository[ShowMC]):
 class SqlShowRepository(SqlRepository[Show]):
     """Shows, with set-based booking queries and status updates."""
 
-    # -- writes guarded by the exclusion constraints ------------------------------------
+    # -- writes guarded by the database (room exclusion, MC guard) --------------------------------
 
     def add(self, entity: Show) -> None:
         if entity.show_status in RESERVING_STATUSES and entity.deleted_at is None:
@@ -724,9 +724,11 @@ class SqlShowRepository(SqlRepository[Show]):
           JOIN mcs m ON m.uid = cm.uid
           CROSS JOIN LATERAL (
             SELECT sm.show_id, sm.show_start, sm.show_end FROM show_mcs sm
+              JOIN shows s ON s.id = sm.show_id
              WHERE sm.mc_id = m.id
                AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
-               AND sm.reserving AND sm.deleted_at IS NULL
+               AND sm.deleted_at IS NULL
+               AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
             OFFSET 0
           ) hit
         """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
@@ -735,8 +737,8 @@ class SqlShowRepository(SqlRepository[Show]):
     def _near_ids_postgresql(self, candidates: Sequence[Booking], margin: timedelta) -> set[int]:
         """One statement: a UNION ALL (not an OR, which makes the planner scan) of
         a room branch and an MC branch. Each probe window (see
-        :class:`_Windows`) looks up the GiST index of an exclusion constraint
-        (``shows`` by room, ``show_mcs`` by MC) through a LATERAL subquery fenced
+        :class:`_Windows`) looks up a GiST index (the room exclusion
+        constraint's on ``shows``, ``ix_show_mcs_mc_range`` on the MC links) through a LATERAL subquery fenced
         with ``OFFSET 0`` (else the planner flattens it into a hash join that
         filters every pair). Windows travel as arrays; hits are then filtered
         exactly against the candidates' windows."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import tempfile
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -14,7 +17,8 @@ from alembic.script import ScriptDirectory
 from studiocore.lookups import LOOKUP_SEEDS, LookupTable
 from studiocore_sql import SqlDatabase
 from studiocore_sql.migrate import alembic_config, head_revision, script_location
-from studiocore_sql.tables import SHOW_STATUS_IDS, metadata
+from studiocore_sql.tables import HAND_WRITTEN_DDL, SHOW_STATUS_IDS, metadata
+from tests.support.postgres import scratch_database
 
 
 def _revisions() -> list[str]:
@@ -24,7 +28,13 @@ def _revisions() -> list[str]:
 
 def _diff(db: SqlDatabase) -> list[object]:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "include_object": lambda _obj, name, *_: name not in HAND_WRITTEN_DDL,
+            },
+        )
         return list(compare_metadata(context, metadata))
 
 
@@ -130,3 +140,50 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
         assert "deleted_at IS NULL" in definition
     finally:
         db.dispose()
+
+
+def _hand_written_objects(db: SqlDatabase) -> dict[str, str]:
+    """Triggers, trigger functions and indexes, by name, as the database shows them."""
+    queries = (
+        [
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
+            "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'studiocore%'",
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'",
+        ]
+        if db.is_postgresql
+        else [
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type IN ('trigger', 'index') AND tbl_name <> 'alembic_version'"
+        ]
+    )
+    with db.engine.connect() as conn:
+        return {
+            name: " ".join((sql or "").split())
+            for query in queries
+            for name, sql in conn.execute(sa.text(query))
+        }
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_create_all_writes_the_same_triggers_and_indexes_as_the_migrations(backend: str) -> None:
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="studiocore-")))
+            urls = [f"sqlite:///{folder / 'migrated.db'}", f"sqlite:///{folder / 'created.db'}"]
+        else:
+            urls = [stack.enter_context(scratch_database()) for _ in range(2)]
+        migrated, created = SqlDatabase(urls[0]), SqlDatabase(urls[1])
+        stack.callback(migrated.dispose)
+        stack.callback(created.dispose)
+        migrated.upgrade()
+        created.create_all()
+        expected = _hand_written_objects(migrated)
+        assert _hand_written_objects(created) == expected
+        if backend == "postgres":
+            assert {"shows_check_mcs", "show_mcs_check_insert", "show_mcs_check_update"} <= set(
+                expected
+            )
+            assert "USING gist (mc_id, tstzrange" in expected["ix_show_mcs_mc_range"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 import pytest
@@ -237,25 +238,86 @@ def test_moving_or_confirming_a_show_onto_a_busy_mc_is_refused(pg_db: SqlDatabas
 
 @pytest.mark.postgres
 def test_raw_sql_cannot_double_book_an_mc(pg_db: SqlDatabase) -> None:
-    room_a, room_b = _room(pg_db), _room(pg_db)
+    room_a, room_b, room_c = _room(pg_db), _room(pg_db), _room(pg_db)
     mc = _mc(pg_db)
     first, second = show(room_a, 0, 2), show(room_b, 1, 3)
+    draft = show(room_c, 1.5, 2.5, ShowStatus.DRAFT)
     with pg_db() as uow:
-        uow.shows.add(first)
-        uow.shows.add(second)
+        for s in (first, second, draft):
+            uow.shows.add(s)
         uow.show_mcs.add(_link(first.uid, mc))
+        uow.show_mcs.add(_link(draft.uid, mc))  # a draft reserves nothing
+    refused = {
+        # a link of a confirmed show, even one lying about the copied interval
+        "link": (
+            "INSERT INTO show_mcs (uid, show_id, mc_id, metadata, created_at, updated_at, "
+            "show_start, show_end) "
+            "SELECT :uid, s.id, m.id, '{}', now(), now(), NULL, NULL "
+            "FROM shows s, mcs m WHERE s.uid = :show AND m.uid = :mc"
+        ),
+        # confirming the draft that already has the MC
+        "confirm": "UPDATE shows SET show_status_id = 2 WHERE uid = :draft",
+        # moving the draft's MC link onto the confirmed second show
+        "re-point": (
+            "UPDATE show_mcs SET show_id = (SELECT id FROM shows WHERE uid = :show) "
+            "WHERE show_id = (SELECT id FROM shows WHERE uid = :draft)"
+        ),
+    }
+    params = {"uid": new_uid("showmc"), "show": second.uid, "mc": mc, "draft": draft.uid}
+    for what, statement in refused.items():
+        with pg_db.engine.connect() as conn, pytest.raises(sa.exc.IntegrityError) as caught:
+            conn.execute(sa.text(statement), params)
+        orig: Any = caught.value.orig
+        assert (orig.sqlstate, orig.diag.constraint_name) == ("23P01", "show_mcs_mc_overlap"), what
+        assert mc in str(orig), what  # named by uid
+    with pg_db.engine.begin() as conn:
+        # a change that books nothing new passes; moving a confirmed show onto
+        # the MC's other show does not
+        conn.execute(sa.text("UPDATE shows SET name = 'renamed' WHERE uid = :draft"), params)
+    with pg_db.engine.begin() as conn:
+        for hours in (5, -4):  # [0, 2) -> [5, 7) -> [1, 3): no other confirmed show there
+            conn.execute(
+                sa.text(
+                    "UPDATE shows SET show_start = show_start + make_interval(hours => :h), "
+                    "show_end = show_end + make_interval(hours => :h) WHERE uid = :first"
+                ),
+                {"first": first.uid, "h": hours},
+            )
     with pg_db.engine.connect() as conn, pytest.raises(sa.exc.IntegrityError) as caught:
-        # even a writer that lies about the denormalized columns is corrected
-        conn.execute(
-            sa.text(
-                "INSERT INTO show_mcs (uid, show_id, mc_id, metadata, created_at, updated_at, "
-                "show_start, show_end, reserving) "
-                "SELECT :uid, s.id, m.id, '{}', now(), now(), NULL, NULL, false "
-                "FROM shows s, mcs m WHERE s.uid = :show AND m.uid = :mc"
-            ),
-            {"uid": new_uid("showmc"), "show": second.uid, "mc": mc},
+        conn.execute(sa.text("UPDATE shows SET show_status_id = 2 WHERE uid = :draft"), params)
+    # ... until the draft is confirmed
+    assert getattr(caught.value.orig, "diag").constraint_name == "show_mcs_mc_overlap"  # noqa: B009
+    with pg_db.engine.connect() as conn:
+        assert conn.execute(MC_DOUBLE_BOOKINGS).all() == []
+
+
+@pytest.mark.postgres
+def test_the_mc_guard_only_looks_at_what_a_statement_books(pg_db: SqlDatabase) -> None:
+    """Back-to-back shows, cancelled, deleted or draft neighbours and soft-deleted
+    links never trip the guard; a status change writes no link row."""
+    rooms = [_room(pg_db) for _ in range(4)]
+    mc = _mc(pg_db)
+    booked = show(rooms[0], 0, 2)
+    after = show(rooms[1], 2, 4, ShowStatus.DRAFT)  # back to back: [2, 4) after [0, 2)
+    cancelled = show(rooms[2], 1, 3, ShowStatus.CANCELLED)
+    gone = show(rooms[3], 1, 3, ShowStatus.DRAFT)
+    with pg_db() as uow:
+        for s in (booked, after, cancelled, gone):
+            uow.shows.add(s)
+            uow.show_mcs.add(_link(s.uid, mc))
+        current = uow.shows.get(gone.uid)  # confirmed, but deleted
+        uow.shows.update(attrs.evolve(current, show_status=ShowStatus.CONFIRMED, deleted_at=at(0)))
+    with pg_db.engine.connect() as conn:
+        links_before = conn.execute(sa.text("SELECT xmin::text FROM show_mcs ORDER BY id")).all()
+    with pg_db() as uow:
+        changed = uow.shows.set_status(
+            [after.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(0)
         )
-    assert "ex_show_mcs_mc_overlap" in str(caught.value)
+    assert changed == 1
+    with pg_db.engine.connect() as conn:
+        links_after = conn.execute(sa.text("SELECT xmin::text FROM show_mcs ORDER BY id")).all()
+        assert conn.execute(MC_DOUBLE_BOOKINGS).all() == []
+    assert links_after == links_before  # no link row was rewritten
 
 
 @pytest.mark.parametrize(
@@ -273,26 +335,25 @@ def test_triggers_keep_the_links_copy_of_the_show_in_step(backend: str) -> None:
             uow.shows.add(s)
             uow.show_mcs.add(_link(s.uid, mc))
 
-        def copy() -> tuple[datetime, datetime, bool]:
+        def copy() -> tuple[datetime, datetime]:
             with db.engine.connect() as conn:
-                row = conn.execute(
-                    sa.select(
-                        t.show_mcs.c.show_start, t.show_mcs.c.show_end, t.show_mcs.c.reserving
-                    )
-                ).one()
-            return row.show_start, row.show_end, row.reserving
+                row = conn.execute(sa.select(t.show_mcs.c.show_start, t.show_mcs.c.show_end)).one()
+            return row.show_start, row.show_end
 
-        assert copy() == (at(0), at(2), False)
+        assert copy() == (at(0), at(2))
         with db() as uow:
             uow.shows.update(attrs.evolve(s, show_start=at(1), show_end=at(3)))
-        assert copy() == (at(1), at(3), False)
+        assert copy() == (at(1), at(3))
         with db() as uow:
             uow.shows.set_status([s.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(0))
-        assert copy() == (at(1), at(3), True)
+        assert copy() == (at(1), at(3))
         with db() as uow:
             current = uow.shows.get(s.uid)
-            uow.shows.update(attrs.evolve(current, deleted_at=at(0)))
-        assert copy() == (at(1), at(3), False)
+            uow.shows.update(attrs.evolve(current, show_end=at(4)))
+        assert copy() == (at(1), at(4))
+        with db.engine.begin() as conn:  # a writer cannot set the copy by hand
+            conn.execute(sa.update(t.show_mcs).values(show_start=at(10), show_end=at(11)))
+        assert copy() == (at(1), at(4))
 
 
 @pytest.mark.postgres
