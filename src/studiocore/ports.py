@@ -18,10 +18,11 @@ import enum
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 
+from studiocore.conflicts import Severity
 from studiocore.entities import (
     MC,
     Audit,
@@ -64,9 +65,13 @@ __all__ = [
     "REPOSITORY_NAMES",
     "Booking",
     "Deleted",
+    "ReadOnlyError",
+    "ReadingUnitOfWorkFactory",
     "Repository",
+    "RoomSummary",
     "ShowQuery",
     "ShowRepository",
+    "StudioOccupancy",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "Where",
@@ -74,6 +79,10 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Entity)
+
+
+class ReadOnlyError(RuntimeError):
+    """A write was attempted in a read-only unit of work (a programming error)."""
 
 
 class Deleted(enum.Enum):
@@ -145,6 +154,29 @@ class Booking:
     status: ShowStatus
 
 
+@attrs.frozen
+class RoomSummary:
+    """What availability needs to know about a room."""
+
+    uid: str
+    name: str
+    changeover_minutes: int
+
+
+@attrs.frozen(kw_only=True)
+class StudioOccupancy:
+    """A studio's rooms and what occupies them around a window: the read model
+    behind availability (see :meth:`ShowRepository.studio_occupancy`)."""
+
+    studio_uid: str
+    room_changeover_severity: Severity
+    rooms: tuple[RoomSummary, ...]
+    """The studio's live rooms, ordered by ``(name, uid)``."""
+    occupied: tuple[tuple[str, TimeSlot], ...]
+    """``(room uid, slot)`` of the reserving, live shows in those rooms, ordered by
+    room uid, then start, then end."""
+
+
 @attrs.frozen(kw_only=True)
 class ShowQuery:
     """Filters for listing shows; ``None`` means "any". ``start_from``/``start_to``
@@ -177,16 +209,23 @@ class ShowRepository(Repository[Show], Protocol):
         window: TimeSlot | None = None,
         show_uids: Collection[str] | None = None,
         reserving_only: bool = True,
+        schedule_uid: str | None = None,
+        status: ShowStatus | None = None,
     ) -> list[Booking]:
         """Bookings of live shows (reserving ones unless ``reserving_only`` is
-        False), optionally limited to a studio, to shows overlapping ``window``, or
-        to ``show_uids``."""
+        False), optionally limited to a studio, to shows overlapping ``window``, to
+        ``show_uids``, to the shows of a schedule, or to one status. Ordered by
+        ``(slot.start, show_uid)``. A promotion reads its drafts with
+        ``bookings(schedule_uid=..., status=DRAFT, reserving_only=False)``: one
+        read, no show objects."""
         ...
 
-    def occupancy(self, studio_uid: str, window: TimeSlot) -> list[tuple[str, TimeSlot]]:
-        """``(room uid, slot)`` of every reserving, live show in a room of the studio
-        whose slot overlaps ``window``, ordered by room uid, then start, then end.
-        The lean read behind availability: no MCs, no show objects."""
+    def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
+        """The live studio ``studio_uid``, its live rooms, and every reserving, live
+        show in those rooms whose slot overlaps ``window`` widened on both sides
+        by its room's changeover (so a caller can honour changeovers). The lean
+        read behind availability, one round trip on SQL: no MCs, no show objects.
+        :class:`NotFoundError` when the studio does not exist or is deleted."""
         ...
 
     def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
@@ -304,6 +343,20 @@ class UnitOfWorkFactory(Protocol):
     """Makes a fresh unit of work; services call it once per use case."""
 
     def __call__(self) -> UnitOfWork: ...
+
+
+@runtime_checkable
+class ReadingUnitOfWorkFactory(UnitOfWorkFactory, Protocol):
+    """A factory that also makes read-only units of work, which services use for
+    use cases that only read (availability, listings, lookups).
+
+    A read-only unit of work refuses every write with :class:`ReadOnlyError`.
+    Adapters make it cheaper than a read-write one: on PostgreSQL it runs each
+    statement on its own (no ``BEGIN``/``COMMIT`` round trips; at READ COMMITTED
+    every statement sees the latest commits either way), on SQLite it takes no
+    write lock, so readers never wait for a writer."""
+
+    def reader(self) -> UnitOfWork: ...
 
 
 REPOSITORY_NAMES: Mapping[type[Entity], str] = {

@@ -88,6 +88,16 @@ class TimeSlot:
         return f"[{self.start.isoformat()}, {self.end.isoformat()})"
 
 
+def _slot(start: datetime, end: datetime) -> TimeSlot:
+    """A :class:`TimeSlot` from values already known to be aware UTC datetimes
+    with ``start < end`` (computed from validated slots): skips the checks.
+    Package-internal, for hot loops that build many slots."""
+    slot = object.__new__(TimeSlot)
+    object.__setattr__(slot, "start", start)
+    object.__setattr__(slot, "end", end)
+    return slot
+
+
 class Clock(Protocol):
     """Where services read the current time (swap it in tests)."""
 

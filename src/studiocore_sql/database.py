@@ -30,7 +30,7 @@ from studiocore.entities import (
     ShowMC,
 )
 from studiocore.errors import ConcurrencyError, ConflictError, ValidationError
-from studiocore.ports import REPOSITORY_NAMES, UnitOfWork
+from studiocore.ports import REPOSITORY_NAMES, ReadOnlyError, UnitOfWork
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import MAPS
 from studiocore_sql.repositories import (
@@ -41,6 +41,7 @@ from studiocore_sql.repositories import (
     SqlShowRepository,
     chunks,
 )
+from studiocore_sql.types import DRIVER_TIMESTAMPTZ
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -130,8 +131,9 @@ class SqlUnitOfWork(RepositoryAccess):
     MC guard trigger refuses MC overlaps.
     """
 
-    def __init__(self, db: SqlDatabase) -> None:
+    def __init__(self, db: SqlDatabase, *, read_only: bool = False) -> None:
         self.db = db
+        self.read_only = read_only
         self.is_postgresql = db.is_postgresql
         self._conn: sa.Connection | None = None
         self._failed = False
@@ -161,6 +163,13 @@ class SqlUnitOfWork(RepositoryAccess):
         if self._conn is not None:
             raise RuntimeError("this unit of work is already in use")
         conn = self.db.engine.connect()
+        if self.read_only:
+            # PostgreSQL: every statement on its own, no BEGIN/COMMIT round trips;
+            # SQLite: a deferred BEGIN, which takes no write lock.
+            conn = conn.execution_options(
+                **({"isolation_level": "AUTOCOMMIT"} if self.is_postgresql else {}),
+                studiocore_read_only=True,
+            )
         try:
             self._conn = conn
             self._reset()
@@ -237,6 +246,11 @@ class SqlUnitOfWork(RepositoryAccess):
     def execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
         """Run a statement, translating driver errors into domain errors."""
         conn = self.connection
+        if self.read_only and (
+            getattr(statement, "is_dml", False)
+            or getattr(statement, "_for_update_arg", None) is not None
+        ):
+            raise ReadOnlyError("write in a read-only unit of work")
         if not conn.in_transaction():
             self._begin()  # after commit() inside the block
         try:
@@ -250,6 +264,8 @@ class SqlUnitOfWork(RepositoryAccess):
         """Queue an audit row; it is written with the others in one batch before
         the next read of ``audits`` or the commit (audits are append-only and
         referenced by nothing, so nobody can observe the delay)."""
+        if self.read_only:
+            raise ReadOnlyError("write to audits in a read-only unit of work")
         self._pending_audits.append(values)
 
     def flush_audits(self) -> None:
@@ -276,6 +292,8 @@ class SqlUnitOfWork(RepositoryAccess):
         PostgreSQL it runs in a savepoint so that after a refusal the transaction
         is still usable to look up the conflicting shows, reported through a
         :class:`ConflictError` carrying ``conflicts()``."""
+        if self.read_only:
+            raise ReadOnlyError("write in a read-only unit of work")
         if not self.is_postgresql:
             yield
             return
@@ -303,6 +321,8 @@ class SqlUnitOfWork(RepositoryAccess):
 
     def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
         self.connection  # noqa: B018 - raises outside the with block
+        if self.read_only:
+            raise ReadOnlyError("locks in a read-only unit of work")
         if not self.is_postgresql:
             return  # SQLite: BEGIN IMMEDIATE already serializes writers
         # Rooms first, then MCs, each in uid order: every writer locks in the same
@@ -358,6 +378,14 @@ class SqlUnitOfWork(RepositoryAccess):
         if table in _LOOKUP_TABLES:
             self._lookup_ids.clear()
 
+    def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
+        """``column`` (a :class:`UTCDateTime`) for a bulk read. On PostgreSQL the
+        session runs in UTC, so psycopg already returns aware UTC datetimes: the
+        column is read without SQLAlchemy's per-value result processing."""
+        if self.is_postgresql:
+            return sa.type_coerce(column, DRIVER_TIMESTAMPTZ)
+        return column
+
     def in_uids(self, column: sa.ColumnElement[Any], uids: Sequence[str]) -> sa.ColumnElement[bool]:
         """``column IN uids``. On PostgreSQL one array parameter, unnested in a
         subquery: the planner then probes the index per value, where
@@ -410,7 +438,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.get_execution_options().get("studiocore_read_only"):
+        conn.exec_driver_sql("BEGIN")  # deferred: a consistent snapshot, no write lock
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SqlDatabase:
@@ -445,6 +476,9 @@ class SqlDatabase:
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.is_postgresql}
         if self.is_postgresql:
             args["connect_timeout"] = max(1, round(connect_timeout))
+            # Sessions in UTC: timestamptz values arrive already in UTC, so reading
+            # them needs no conversion (and date arithmetic in SQL is in UTC).
+            args["options"] = "-c timezone=UTC"
         elif self.is_sqlite:
             args["timeout"] = connect_timeout
             args["check_same_thread"] = False
@@ -458,7 +492,10 @@ class SqlDatabase:
                 pool_timeout=pool_timeout,
                 pool_recycle=pool_recycle,
             )
-        args.update(connect_args or {})
+        extra = dict(connect_args or {})
+        if "options" in extra and "options" in args:
+            extra["options"] = f"{args['options']} {extra['options']}"
+        args.update(extra)
         self.engine: sa.Engine = sa.create_engine(self.url, connect_args=args, **options)
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
@@ -472,6 +509,11 @@ class SqlDatabase:
         return SqlUnitOfWork(self)
 
     __call__ = unit_of_work
+
+    def reader(self) -> SqlUnitOfWork:
+        """A new read-only unit of work: no transaction round trips on
+        PostgreSQL, no write lock on SQLite; writes raise :class:`ReadOnlyError`."""
+        return SqlUnitOfWork(self, read_only=True)
 
     # -- schema -------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
-__all__ = ["JSONType", "UIDType", "UTCDateTime"]
+__all__ = ["DRIVER_TIMESTAMPTZ", "JSONType", "UIDType", "UTCDateTime"]
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -35,10 +35,16 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if value.tzinfo is UTC:  # PostgreSQL sessions run in UTC (see SqlDatabase)
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+
+DRIVER_TIMESTAMPTZ = sa.DateTime(timezone=True)
+"""``timestamptz`` as psycopg returns it (no result processor): for bulk reads on
+PostgreSQL, whose sessions run in UTC, so values already are aware UTC datetimes."""
 
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 """``jsonb`` on PostgreSQL, JSON text elsewhere."""

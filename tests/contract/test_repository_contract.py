@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -9,17 +10,19 @@ import pytest
 from studiocore import (
     LOOKUP_SEEDS,
     MC,
+    Audit,
     Client,
     ConflictError,
     Deleted,
     LookupTable,
     NotFoundError,
+    ShowStatus,
     Studio,
     StudioRoom,
     ValidationError,
 )
 from studiocore.entities import LOOKUP_ENTRY_TYPES
-from studiocore.ports import repository_for
+from studiocore.ports import ReadingUnitOfWorkFactory, ReadOnlyError, UnitOfWork, repository_for
 from tests.conftest import FreshDatabase
 from tests.support.builders import T0, evolve, make, one_of_each
 
@@ -208,4 +211,49 @@ def test_committed_writes_are_seen_by_the_next_unit_of_work(fresh_db: FreshDatab
         uow.commit()
         uow.clients.update(evolve(client, name="Acme 2"))
     with db() as uow:
+        assert uow.clients.get(client.uid).name == "Acme 2"
+
+
+def test_a_reader_reads_committed_data_and_refuses_every_write(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    assert isinstance(db, ReadingUnitOfWorkFactory)
+    client = make(Client, name="Acme")
+    studio = make(Studio, name="One")
+    with db() as uow:
+        uow.clients.add(client)
+        uow.studios.add(studio)
+    writes: dict[str, Callable[[UnitOfWork], object]] = {
+        "add": lambda uow: uow.clients.add(make(Client, name="new")),
+        "update": lambda uow: uow.clients.update(evolve(client, name="renamed")),
+        "status": lambda uow: uow.shows.set_status(
+            ["show_x"], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=T0
+        ),
+        "audit": lambda uow: uow.audits.add(
+            make(Audit, action="create", recordable_type="clients", recordable_uid=client.uid)
+        ),
+        "lock": lambda uow: uow.lock_resources(room_uids=["room_x"], mc_uids=[]),
+    }
+    for what, write in writes.items():
+        with db.reader() as uow:
+            assert uow.clients.get(client.uid) == client
+            assert [s.uid for s in uow.studios.list()] == [studio.uid]
+            with pytest.raises(ReadOnlyError):
+                write(uow)
+        with db() as uow:  # nothing was written
+            assert uow.clients.get(client.uid) == client, what
+            assert uow.clients.count() == 1, what
+            assert uow.audits.count() == 0, what
+
+
+def test_a_reader_sees_what_a_writer_committed_meanwhile(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    assert isinstance(db, ReadingUnitOfWorkFactory)
+    client = make(Client, name="Acme")
+    with db() as uow:
+        uow.clients.add(client)
+    with db.reader() as uow:
+        assert uow.clients.get(client.uid).name == "Acme"
+    with db() as uow:
+        uow.clients.update(evolve(client, name="Acme 2"))
+    with db.reader() as uow:
         assert uow.clients.get(client.uid).name == "Acme 2"

@@ -12,6 +12,7 @@ from studiocore import (
     MC,
     Booking,
     Client,
+    NotFoundError,
     Schedule,
     Show,
     ShowMC,
@@ -21,6 +22,7 @@ from studiocore import (
     StudioRoom,
     TimeSlot,
 )
+from studiocore.ports import RoomSummary, StudioOccupancy
 from tests.conftest import FreshDatabase
 from tests.support.adapters import UowFactory
 from tests.support.builders import T0, make, show
@@ -156,6 +158,14 @@ def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
         assert [b.show_uid for b in touching] == [live.uid]
         chosen = uow.shows.bookings(show_uids=[draft.uid, live.uid], reserving_only=False)
         assert [b.show_uid for b in chosen] == [draft.uid, live.uid]
+        of_schedule = uow.shows.bookings(schedule_uid=w.schedule.uid, reserving_only=False)
+        assert [b.show_uid for b in of_schedule] == [draft.uid]
+        assert uow.shows.bookings(schedule_uid=w.schedule.uid) == []  # drafts reserve nothing
+        drafts = uow.shows.bookings(status=ShowStatus.DRAFT, reserving_only=False)
+        assert drafts == of_schedule
+        cancelled_ones = uow.shows.bookings(status=ShowStatus.CANCELLED, reserving_only=False)
+        assert [b.show_uid for b in cancelled_ones] == [cancelled.uid]
+        assert uow.shows.bookings(schedule_uid="schedule_unknown", reserving_only=False) == []
 
 
 def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: World) -> None:
@@ -226,7 +236,9 @@ def test_set_status_changes_only_rows_in_the_expected_status(world: World) -> No
         assert uow.shows.get(other.uid).updated_at == T0
 
 
-def test_occupancy_lists_the_reserved_slots_of_a_studios_rooms(world: World) -> None:
+def test_studio_occupancy_reads_the_studio_its_rooms_and_their_reserved_slots(
+    world: World,
+) -> None:
     w = world
     a1_late = show(w.room_a1, 5, 6)
     a1_early = show(w.room_a1, 1, 2, status=ShowStatus.LIVE)
@@ -239,10 +251,45 @@ def test_occupancy_lists_the_reserved_slots_of_a_studios_rooms(world: World) -> 
     with w.db() as uow:
         uow.shows.update(attrs.evolve(uow.shows.get(a1_late.uid), deleted_at=T0))
     with w.db() as uow:
-        found = uow.shows.occupancy(w.studio_a.uid, slot(0.5, 6))
-        expected = sorted(
-            [(w.room_a1.uid, a1_early.slot), (w.room_a2.uid, a2.slot)],
-            key=lambda pair: (pair[0], pair[1].start),
+        found = uow.shows.studio_occupancy(w.studio_a.uid, slot(0.5, 6))
+        assert found == StudioOccupancy(
+            studio_uid=w.studio_a.uid,
+            room_changeover_severity=w.studio_a.room_changeover_severity,
+            rooms=(RoomSummary(w.room_a1.uid, "a1", 0), RoomSummary(w.room_a2.uid, "a2", 0)),
+            occupied=tuple(
+                sorted(
+                    [(w.room_a1.uid, a1_early.slot), (w.room_a2.uid, a2.slot)],
+                    key=lambda pair: (pair[0], pair[1].start),
+                )
+            ),
         )
-        assert found == expected
-        assert uow.shows.occupancy(w.studio_b.uid, slot(2, 3)) == []
+        assert uow.shows.studio_occupancy(w.studio_b.uid, slot(2, 3)).occupied == ()
+
+
+def test_studio_occupancy_widens_each_room_by_its_changeover(world: World) -> None:
+    """A show just outside the window is returned for a room whose changeover
+    reaches it, not for a room without one; rooms come by name, deleted rooms
+    and unknown or deleted studios are left out."""
+    w = world
+    with w.db() as uow:
+        uow.studio_rooms.update(attrs.evolve(w.room_a2, name="0 first", changeover_minutes=30))
+        gone = make(StudioRoom, studio_uid=w.studio_a.uid, name="gone", deleted_at=T0)
+        uow.studio_rooms.add(gone)
+        empty = make(Studio, name="Empty")
+        uow.studios.add(empty)
+    near_a2 = show(w.room_a2, 2.25, 2.75)  # ends 15 min before the window
+    near_a1 = show(w.room_a1, 2.25, 2.75)
+    inside_gone = show(gone, 3, 4)
+    add(w, near_a2, near_a1, inside_gone)
+    with w.db() as uow:
+        found = uow.shows.studio_occupancy(w.studio_a.uid, slot(3, 5))
+        assert [r.name for r in found.rooms] == ["0 first", "a1"]
+        assert found.rooms[0].changeover_minutes == 30
+        assert found.occupied == ((w.room_a2.uid, near_a2.slot),)
+        nothing = uow.shows.studio_occupancy(empty.uid, slot(3, 5))
+        assert (nothing.rooms, nothing.occupied) == ((), ())
+        with pytest.raises(NotFoundError):
+            uow.shows.studio_occupancy("studio_unknown", slot(3, 5))
+        uow.studios.update(attrs.evolve(empty, deleted_at=T0))
+        with pytest.raises(NotFoundError):
+            uow.shows.studio_occupancy(empty.uid, slot(3, 5))

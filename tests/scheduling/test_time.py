@@ -134,6 +134,10 @@ def test_free_and_reserved_intervals_tile_the_window(
     assert not any(f.overlaps(b) for f in avail.free for b in busy)
     clipped = [x for x in (window.intersection(b) for b in busy) if x is not None]
     assert list(avail.reserved) == merge_intervals(clipped)
+    # the single-pass algorithm agrees with the building blocks
+    assert list(avail.free) == free_intervals(window, busy)
+    (longer,) = room_availability(window, [room], bookings, min_length=timedelta(hours=1))
+    assert list(longer.free) == free_intervals(window, busy, timedelta(hours=1))
 
 
 def test_free_intervals_can_require_a_minimum_length() -> None:

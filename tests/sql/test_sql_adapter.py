@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import attrs
 import pytest
@@ -16,6 +17,7 @@ import studiocore_sql.database
 from studiocore import (
     Audit,
     Booking,
+    ConcurrencyError,
     ConflictError,
     Material,
     Services,
@@ -161,6 +163,35 @@ def test_writers_on_sqlite_start_with_begin_immediate() -> None:
         assert seen[0] == "BEGIN IMMEDIATE"
     finally:
         db.dispose()
+
+
+def test_readers_do_not_wait_for_a_writer_on_sqlite(tmp_path: Path) -> None:
+    db = SqlDatabase(f"sqlite:///{tmp_path / 'x.db'}", connect_timeout=0.2)
+    db.create_all()
+    try:
+        studio = Services(db).studios.create("One")
+        with db() as writer:  # holds the write lock (BEGIN IMMEDIATE) until the block ends
+            writer.studios.update(attrs.evolve(studio, name="Renamed"))
+            with db.reader() as uow:  # a deferred BEGIN: reads the last commit at once
+                assert uow.studios.get(studio.uid).name == "One"
+            with pytest.raises(ConcurrencyError), db() as other:  # a second writer waits
+                other.studios.count()
+        with db.reader() as uow:
+            assert uow.studios.get(studio.uid).name == "Renamed"
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_readers_spend_no_round_trips_on_begin_and_commit() -> None:
+    with ADAPTERS["postgres"]() as factory:
+        assert isinstance(factory, SqlDatabase)
+        with factory.reader() as uow:  # the driver sends each statement on its own
+            uow.studios.count()
+            assert getattr(uow.connection.connection.driver_connection, "autocommit") is True  # noqa: B009
+        with factory() as uow:  # the driver sends BEGIN first, COMMIT at the end
+            uow.studios.count()
+            assert getattr(uow.connection.connection.driver_connection, "autocommit") is False  # noqa: B009
 
 
 def test_show_entities_survive_a_round_trip_through_set_status(db: SqlDatabase) -> None:

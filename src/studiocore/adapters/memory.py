@@ -28,6 +28,7 @@ from studiocore.entities import (
     Entity,
     Show,
     ShowMC,
+    Studio,
     StudioRoom,
 )
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
@@ -37,7 +38,10 @@ from studiocore.ports import (
     REPOSITORY_NAMES,
     Booking,
     Deleted,
+    ReadOnlyError,
+    RoomSummary,
     ShowQuery,
+    StudioOccupancy,
     UnitOfWork,
     Where,
 )
@@ -139,6 +143,10 @@ class InMemoryDatabase:
         return InMemoryUnitOfWork(self)
 
     __call__ = unit_of_work
+
+    def reader(self) -> InMemoryUnitOfWork:
+        """A new read-only unit of work (writes raise :class:`ReadOnlyError`)."""
+        return InMemoryUnitOfWork(self, read_only=True)
 
     def put(self, table: str, uid: str, entity: Entity | None) -> Entity | None:
         """Store (or remove, with ``None``) a row, keeping the indexes in step.
@@ -298,6 +306,8 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         window: TimeSlot | None = None,
         show_uids: Collection[str] | None = None,
         reserving_only: bool = True,
+        schedule_uid: str | None = None,
+        status: ShowStatus | None = None,
     ) -> list[Booking]:
         room_studio = self._room_studio()
         rows = self._rows
@@ -311,6 +321,10 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
                 continue
             if reserving_only and show.show_status not in RESERVING_STATUSES:
                 continue
+            if status is not None and show.show_status is not status:
+                continue
+            if schedule_uid is not None and show.schedule_uid != schedule_uid:
+                continue
             if studio_uid is not None and (
                 show.studio_room_uid is None or room_studio.get(show.studio_room_uid) != studio_uid
             ):
@@ -323,29 +337,42 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         found.sort(key=lambda b: (b.slot.start, b.show_uid))
         return found
 
-    def occupancy(self, studio_uid: str, window: TimeSlot) -> list[tuple[str, TimeSlot]]:
+    def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
         db = self._uow.db
+        studio = cast(Studio | None, db.tables["studios"].get(studio_uid))
+        if studio is None or studio.deleted_at is not None:
+            raise NotFoundError("Studio", studio_uid)
         rows = self._rows
-        room_uids = sorted(
-            uid
-            for uid, room in db.tables["studio_rooms"].items()
-            if cast(StudioRoom, room).studio_uid == studio_uid
+        rooms = sorted(
+            (
+                room
+                for room in cast(Iterable[StudioRoom], db.tables["studio_rooms"].values())
+                if room.studio_uid == studio_uid and room.deleted_at is None
+            ),
+            key=lambda room: (room.name, room.uid),
         )
         found: list[tuple[str, TimeSlot]] = []
-        for room_uid in room_uids:
+        for room in sorted(rooms, key=lambda room: room.uid):
+            margin = timedelta(minutes=room.changeover_minutes)
+            lo, hi = window.start - margin, window.end + margin
             slots = []
-            for uid in db.shows_by_room.get(room_uid, ()):
+            for uid in db.shows_by_room.get(room.uid, ()):
                 show = rows[uid]
                 if (
                     show.deleted_at is None
                     and show.show_status in RESERVING_STATUSES
-                    and show.show_start < window.end
-                    and window.start < show.show_end
+                    and show.show_start < hi
+                    and lo < show.show_end
                 ):
                     slots.append(show.slot)
             slots.sort(key=lambda slot: (slot.start, slot.end))
-            found.extend((room_uid, slot) for slot in slots)
-        return found
+            found.extend((room.uid, slot) for slot in slots)
+        return StudioOccupancy(
+            studio_uid=studio_uid,
+            room_changeover_severity=studio.room_changeover_severity,
+            rooms=tuple(RoomSummary(r.uid, r.name, r.changeover_minutes) for r in rooms),
+            occupied=tuple(found),
+        )
 
     def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
         db = self._uow.db
@@ -377,6 +404,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
     def set_status(
         self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
     ) -> int:
+        self._uow.require_writable("shows")
         rows = self._rows
         changed = 0
         for uid in uids:
@@ -391,8 +419,9 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
 class InMemoryUnitOfWork(RepositoryAccess):
     """A unit of work over an :class:`InMemoryDatabase`; see the module docstring."""
 
-    def __init__(self, db: InMemoryDatabase) -> None:
+    def __init__(self, db: InMemoryDatabase, *, read_only: bool = False) -> None:
         self.db = db
+        self.read_only = read_only
         self._active = False
         self._undo: list[tuple[str, str, Entity | None]] = []
         self._repos: dict[str, Any] = {}
@@ -432,9 +461,15 @@ class InMemoryUnitOfWork(RepositoryAccess):
         if not self._active:
             raise RuntimeError("use the unit of work inside a 'with' block")
 
+    def require_writable(self, what: str) -> None:
+        """Internal: raise unless inside ``with uow:`` of a read-write unit of work."""
+        self.require_active()
+        if self.read_only:
+            raise ReadOnlyError(f"write to {what} in a read-only unit of work")
+
     def write(self, table: str, uid: str, entity: Entity | None) -> None:
         """Internal: store a row and remember how to undo it."""
-        self.require_active()
+        self.require_writable(table)
         old = self.db.put(table, uid, entity)
         self._undo.append((table, uid, old))
 
@@ -449,7 +484,8 @@ class InMemoryUnitOfWork(RepositoryAccess):
             self.db.put(table, uid, old)
 
     def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
-        self.require_active()  # the database lock is already held for the whole unit of work
+        # the database lock is already held for the whole unit of work
+        self.require_writable("locks")
 
 
 _CHECK: type[UnitOfWork] = InMemoryUnitOfWork  # mypy checks the Protocol here

@@ -16,8 +16,11 @@ import attrs
 
 from studiocore.entities import StudioRoom
 from studiocore.errors import ValidationError
-from studiocore.ports import Booking
-from studiocore.timeslot import TimeSlot
+from studiocore.ports import Booking, RoomSummary
+from studiocore.timeslot import TimeSlot, _slot
+
+Room = StudioRoom | RoomSummary
+"""A room as availability needs it: a stored room or its summary."""
 
 __all__ = [
     "RoomAvailability",
@@ -89,14 +92,9 @@ def free_intervals(
     return free
 
 
-def _clip(window: TimeSlot, slots: Iterable[TimeSlot]) -> list[TimeSlot]:
-    clipped = (window.intersection(s) for s in slots)
-    return merge_intervals(s for s in clipped if s is not None)
-
-
 def room_availability(
     window: TimeSlot,
-    rooms: Sequence[StudioRoom],
+    rooms: Sequence[Room],
     bookings: Iterable[Booking],
     *,
     min_length: timedelta | None = None,
@@ -117,31 +115,73 @@ def room_availability(
 
 def availability_from_occupancy(
     window: TimeSlot,
-    rooms: Sequence[StudioRoom],
+    rooms: Sequence[Room],
     occupied: Iterable[tuple[str | None, TimeSlot]],
     *,
     min_length: timedelta | None = None,
     honour_changeover: bool = False,
 ) -> list[RoomAvailability]:
     """Like :func:`room_availability`, from ``(room uid, slot)`` pairs (what
-    :meth:`ShowRepository.occupancy` returns)."""
+    :meth:`ShowRepository.studio_occupancy` returns).
+
+    One pass per room over plain ``(start, end)`` pairs: only the answer's
+    intervals become :class:`TimeSlot` objects (this is the hot path of the
+    availability endpoint)."""
     _check_min(min_length)
-    busy: dict[str, list[TimeSlot]] = {room.uid: [] for room in rooms}
-    buffers = {room.uid: timedelta(minutes=room.changeover_minutes) for room in rooms}
-    for room_uid, slot in occupied:
-        if room_uid in busy:
-            buffer = buffers[room_uid] if honour_changeover else None
-            busy[room_uid].append(slot.widened(buffer) if buffer else slot)
-    return [
-        RoomAvailability(
-            room_uid=room.uid,
-            room_name=room.name,
-            window=window,
-            free=tuple(free_intervals(window, busy[room.uid], min_length)),
-            reserved=tuple(_clip(window, busy[room.uid])),
-        )
+    busy: dict[str, list[tuple[datetime, datetime]]] = {room.uid: [] for room in rooms}
+    buffers = {
+        room.uid: timedelta(minutes=room.changeover_minutes if honour_changeover else 0)
         for room in rooms
-    ]
+    }
+    for room_uid, slot in occupied:
+        if room_uid is None or (spans := busy.get(room_uid)) is None:
+            continue  # a show without a room, or in another studio's room
+        buffer = buffers[room_uid]
+        spans.append((slot.start - buffer, slot.end + buffer))
+    return [_room_availability(window, room, busy[room.uid], min_length) for room in rooms]
+
+
+def _room_availability(
+    window: TimeSlot,
+    room: Room,
+    spans: list[tuple[datetime, datetime]],
+    min_length: timedelta | None,
+) -> RoomAvailability:
+    """``window`` split into the merged ``spans`` (clipped) and the gaps between them."""
+    lo, hi = window.start, window.end
+    spans.sort()
+    free: list[TimeSlot] = []
+    reserved: list[TimeSlot] = []
+    cursor = lo  # everything before it is accounted for
+    block_start: datetime | None = None  # the merged block being built (clipped)
+    block_end = lo
+    for span_start, span_end in spans:
+        if span_end <= lo or span_start >= hi:
+            continue
+        start, end = max(span_start, lo), min(span_end, hi)
+        if block_start is not None and start <= block_end:
+            block_end = max(block_end, end)  # overlaps or touches: extend the block
+            continue
+        if block_start is not None:
+            reserved.append(_slot(block_start, block_end))
+            cursor = block_end
+        if start > cursor:
+            free.append(_slot(cursor, start))
+        block_start, block_end = start, end
+    if block_start is not None:
+        reserved.append(_slot(block_start, block_end))
+        cursor = block_end
+    if cursor < hi:
+        free.append(_slot(cursor, hi))
+    if min_length is not None:
+        free = [f for f in free if f.end - f.start >= min_length]
+    return RoomAvailability(
+        room_uid=room.uid,
+        room_name=room.name,
+        window=window,
+        free=tuple(free),
+        reserved=tuple(reserved),
+    )
 
 
 def first_fitting_room(availability: Sequence[RoomAvailability], slot: TimeSlot) -> str | None:

@@ -12,7 +12,14 @@ from studiocore.entities import Audit, Entity, LookupEntry
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.ids import new_uid
 from studiocore.permissions import SYSTEM, AccessPolicy, Action, Actor
-from studiocore.ports import Deleted, Repository, UnitOfWork, Where, repository_for
+from studiocore.ports import (
+    Deleted,
+    ReadingUnitOfWorkFactory,
+    Repository,
+    UnitOfWork,
+    Where,
+    repository_for,
+)
 from studiocore.serialization import to_jsonable
 from studiocore.timeslot import Clock
 
@@ -76,6 +83,12 @@ class Service:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        factory = ctx.uow_factory
+        self._reader: Callable[[], UnitOfWork] = (
+            factory.reader if isinstance(factory, ReadingUnitOfWorkFactory) else factory
+        )
+        """A unit of work for a use case that only reads: read-only when the
+        factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
 
     def _uow(self) -> UnitOfWork:
         return self._ctx.uow_factory()
@@ -99,6 +112,30 @@ class Service:
         new_values: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
+        self._audit_uid(
+            uow,
+            actor,
+            action,
+            record.TABLE,
+            record.uid,
+            old_values=old_values,
+            new_values=new_values,
+            metadata=metadata,
+        )
+
+    def _audit_uid(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        action: str,
+        table: str,
+        uid: str,
+        *,
+        old_values: dict[str, Any] | None = None,
+        new_values: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """:meth:`_audit` for a record known by its table and uid only."""
         now = self._now()
         uow.audits.add(
             Audit(
@@ -107,8 +144,8 @@ class Service:
                 updated_at=now,
                 user_uid=actor.user_uid,
                 action=action,
-                recordable_uid=record.uid,
-                recordable_type=record.TABLE,
+                recordable_uid=uid,
+                recordable_type=table,
                 old_values=old_values,
                 new_values=new_values,
                 metadata=metadata or {},
@@ -152,7 +189,7 @@ class CrudService(Service, Generic[E]):
     def get(self, uid: str, *, include_deleted: bool = False, actor: Actor = SYSTEM) -> E:
         """The record ``uid`` (soft-deleted ones only with ``include_deleted``)."""
         self._authorize(actor, Action.READ, self.resource, uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             return self._repo(uow).get(uid, include_deleted=include_deleted)
 
     def list(
@@ -166,7 +203,7 @@ class CrudService(Service, Generic[E]):
     ) -> list[E]:
         """Records matching ``where`` (equality filters), ordered by uid."""
         self._authorize(actor, Action.READ, self.resource)
-        with self._uow() as uow:
+        with self._reader() as uow:
             return self._repo(uow).list(where=where, deleted=deleted, limit=limit, offset=offset)
 
     def page(
@@ -181,7 +218,7 @@ class CrudService(Service, Generic[E]):
         """One page of records plus the total count (limit 1..500)."""
         check_paging(limit, offset)
         self._authorize(actor, Action.READ, self.resource)
-        with self._uow() as uow:
+        with self._reader() as uow:
             repo = self._repo(uow)
             return Page(
                 items=repo.list(where=where, deleted=deleted, limit=limit, offset=offset),
@@ -309,7 +346,7 @@ class LookupService(CrudService[LookupEntry]):
 
     def by_name(self, name: str) -> LookupEntry:
         """The live entry called ``name``."""
-        with self._uow() as uow:
+        with self._reader() as uow:
             found = self._repo(uow).list(where={"name": name})
         if not found:
             raise NotFoundError(self.entity_type.TABLE, name)

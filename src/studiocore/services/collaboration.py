@@ -60,7 +60,7 @@ class MembershipService(CrudService[Membership]):
 
     def role_in(self, user_uid: str, group_uid: str) -> MembershipRole | None:
         """The user's live role in a group, if any."""
-        with self._uow() as uow:
+        with self._reader() as uow:
             found = uow.memberships.list(where={"user_uid": user_uid, "group_uid": group_uid})
         return found[0].role if found else None
 
@@ -131,7 +131,7 @@ class AuditService(Service):
     def history(self, record_uid: str, *, actor: Actor = SYSTEM) -> list[Audit]:
         """Every audited change of one record, oldest first."""
         self._authorize(actor, Action.READ, "audits", record_uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             return uow.audits.list(where={"recordable_uid": record_uid})
 
     def page(
@@ -156,7 +156,7 @@ class AuditService(Service):
             }.items()
             if v is not None
         }
-        with self._uow() as uow:
+        with self._reader() as uow:
             return Page(
                 items=uow.audits.list(where=where, limit=limit, offset=offset),
                 total=uow.audits.count(where=where),
@@ -167,7 +167,7 @@ class AuditService(Service):
     def get(self, uid: str, *, actor: Actor = SYSTEM) -> Audit:
         """One audit entry."""
         self._authorize(actor, Action.READ, "audits", uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             found = uow.audits.find(uid)
         if found is None:
             raise NotFoundError("audit", uid)

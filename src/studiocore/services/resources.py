@@ -196,7 +196,7 @@ class UserService(CrudService[User]):
 
     def by_email(self, email: str) -> User:
         """The live user with this e-mail address."""
-        with self._uow() as uow:
+        with self._reader() as uow:
             found = uow.users.list(where={"email": email.strip().lower()})
         if not found:
             raise NotFoundError("user", email)
@@ -336,7 +336,7 @@ class MaterialService(CrudService[Material]):
     def versions(self, uid: str) -> list[dict[str, Any]]:
         """Every version of the material, oldest first: ``version``,
         ``resource_url`` and when it was published."""
-        with self._uow() as uow:
+        with self._reader() as uow:
             material = uow.materials.get(uid, include_deleted=True)
             audits = uow.audits.list(where={"recordable_uid": uid})
         history: list[dict[str, Any]] = []
@@ -453,7 +453,7 @@ class TagService(CrudService[Tag]):
     def tags_of(self, entity_uid: str, *, actor: Actor = SYSTEM) -> list[Tag]:
         """The live tags attached to an entity."""
         self._authorize(actor, Action.READ, "tags")
-        with self._uow() as uow:
+        with self._reader() as uow:
             links = uow.taggables.list(where={"taggable_uid": entity_uid})
             tags = uow.tags.get_many([link.tag_uid for link in links])
         return sorted(tags.values(), key=lambda t: t.uid)
@@ -461,7 +461,7 @@ class TagService(CrudService[Tag]):
     def tagged(self, tag_uid: str, *, actor: Actor = SYSTEM) -> list[Taggable]:
         """The live links of a tag."""
         self._authorize(actor, Action.READ, "tags")
-        with self._uow() as uow:
+        with self._reader() as uow:
             uow.tags.get(tag_uid)
             return uow.taggables.list(where={"tag_uid": tag_uid})
 

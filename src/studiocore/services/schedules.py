@@ -19,7 +19,7 @@ from studiocore.errors import (
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Action, Actor
-from studiocore.ports import ShowQuery, UnitOfWork
+from studiocore.ports import Booking, ShowQuery, UnitOfWork
 from studiocore.scheduling.guard import assess_bookings, blocking_error
 from studiocore.scheduling.workflow import check_schedule_transition
 from studiocore.serialization import to_jsonable
@@ -136,14 +136,14 @@ class ScheduleService(CrudService[Schedule]):
     ) -> list[Show]:
         """The live shows of a schedule (optionally of one status), by start."""
         self._authorize(actor, Action.READ, self.resource, uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             uow.schedules.get(uid, include_deleted=True)
             return uow.shows.search(ShowQuery(schedule_uid=uid, status=status))
 
     def versions(self, uid: str, *, actor: Actor = SYSTEM) -> list[ScheduleVersion]:
         """Every snapshot of a schedule, oldest first."""
         self._authorize(actor, Action.READ, self.resource, uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             uow.schedules.get(uid, include_deleted=True)
             found = uow.schedule_versions.list(where={"schedule_uid": uid})
         return sorted(found, key=lambda v: v.version)
@@ -250,7 +250,7 @@ class ScheduleService(CrudService[Schedule]):
     def check_promotion(self, uid: str, *, actor: Actor = SYSTEM) -> PromotionReport:
         """The report :meth:`promote` would act on, without writing or locking."""
         self._authorize(actor, Action.READ, self.resource, uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             schedule = uow.schedules.get(uid)
             report, _, _ = self._assess(uow, schedule, lock=False)
         return report
@@ -270,7 +270,7 @@ class ScheduleService(CrudService[Schedule]):
         with self._uow() as uow:
             schedule = uow.schedules.get(uid)
             path = self._promotion_path(schedule)
-            report, problems, drafts = self._assess(uow, schedule, lock=True)
+            report, problems, _ = self._assess(uow, schedule, lock=True)
             if problems:
                 raise ValidationError(problems[0].field, problems[0].reason, problems=problems)
             error = blocking_error(
@@ -287,8 +287,8 @@ class ScheduleService(CrudService[Schedule]):
                     f"schedule {uid}: {len(report.show_uids) - changed} draft(s) changed "
                     "during promotion; retry"
                 )
-            for show in drafts:
-                self._audit_show(uow, actor, show, ShowStatus.DRAFT, ShowStatus.CONFIRMED)
+            for show_uid in report.show_uids:
+                self._audit_show(uow, actor, show_uid, ShowStatus.DRAFT, ShowStatus.CONFIRMED)
             new = attrs.evolve(
                 schedule,
                 schedule_status=ScheduleStatus.CONFIRMED,
@@ -331,9 +331,12 @@ class ScheduleService(CrudService[Schedule]):
 
     def _assess(
         self, uow: UnitOfWork, schedule: Schedule, *, lock: bool
-    ) -> tuple[PromotionReport, list[FieldProblem], list[Show]]:
-        drafts = uow.shows.search(ShowQuery(schedule_uid=schedule.uid, status=ShowStatus.DRAFT))
-        show_uids = tuple(s.uid for s in drafts)
+    ) -> tuple[PromotionReport, list[FieldProblem], list[Booking]]:
+        # one read of the drafts as bookings: no show objects are built
+        bookings = uow.shows.bookings(
+            schedule_uid=schedule.uid, status=ShowStatus.DRAFT, reserving_only=False
+        )
+        show_uids = tuple(b.show_uid for b in bookings)
         problems: list[FieldProblem] = []
         if schedule.schedule_status not in _OPEN:
             problems.append(
@@ -343,11 +346,12 @@ class ScheduleService(CrudService[Schedule]):
                 )
             )
         problems += [
-            FieldProblem("studio_room_uid", f"show {s.uid} needs a studio room to be confirmed")
-            for s in drafts
-            if s.studio_room_uid is None
+            FieldProblem(
+                "studio_room_uid", f"show {b.show_uid} needs a studio room to be confirmed"
+            )
+            for b in bookings
+            if b.room_uid is None
         ]
-        bookings = uow.shows.bookings(show_uids=show_uids, reserving_only=False) if drafts else []
         wanted = sorted({mc for b in bookings for mc in b.mc_uids})
         mcs = uow.mcs.get_many(wanted)
         for booking in bookings:
@@ -373,7 +377,7 @@ class ScheduleService(CrudService[Schedule]):
             conflicts=tuple(conflicts),
             problems=tuple(f"{p.field}: {p.reason}" for p in problems),
         )
-        return report, problems, drafts
+        return report, problems, bookings
 
     # -- helpers --------------------------------------------------------------------
 
@@ -388,16 +392,17 @@ class ScheduleService(CrudService[Schedule]):
         if changed != len(uids):
             raise ConcurrencyError("draft shows changed while cancelling them; retry")
         for show in drafts:
-            self._audit_show(uow, actor, show, ShowStatus.DRAFT, ShowStatus.CANCELLED)
+            self._audit_show(uow, actor, show.uid, ShowStatus.DRAFT, ShowStatus.CANCELLED)
 
     def _audit_show(
-        self, uow: UnitOfWork, actor: Actor, show: Show, before: ShowStatus, after: ShowStatus
+        self, uow: UnitOfWork, actor: Actor, show_uid: str, before: ShowStatus, after: ShowStatus
     ) -> None:
-        self._audit(
+        self._audit_uid(
             uow,
             actor,
             "status_change",
-            show,
+            Show.TABLE,
+            show_uid,
             old_values={"show_status": before.value},
             new_values={"show_status": after.value},
         )

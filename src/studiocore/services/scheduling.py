@@ -63,19 +63,21 @@ class SchedulingService(Service):
     ) -> list[RoomAvailability]:
         window = _window(window)
         min_length = _min_length(min_minutes)
+        if exclude_show_uid is None:  # one read: studio, rooms and occupancy
+            seen = uow.shows.studio_occupancy(studio_uid, window)
+            return availability_from_occupancy(
+                window,
+                seen.rooms,
+                seen.occupied,
+                min_length=min_length,
+                honour_changeover=honour_changeover
+                and seen.room_changeover_severity is not Severity.IGNORE,
+            )
         studio, rooms = self._rooms(uow, studio_uid)
         widest = max((r.changeover_minutes for r in rooms), default=0)
         honour = honour_changeover and studio.room_changeover_severity is not Severity.IGNORE
         margin = timedelta(minutes=widest) if honour else timedelta(0)
         widened = window.widened(margin)
-        if exclude_show_uid is None:
-            return availability_from_occupancy(
-                window,
-                rooms,
-                uow.shows.occupancy(studio_uid, widened),
-                min_length=min_length,
-                honour_changeover=honour,
-            )
         bookings = [
             b
             for b in uow.shows.bookings(studio_uid=studio_uid, window=widened)
@@ -103,7 +105,7 @@ class SchedulingService(Service):
         (unless the studio ignores changeovers).
         """
         self._authorize(actor, Action.READ, "studio_rooms")
-        with self._uow() as uow:
+        with self._reader() as uow:
             return self._availability(
                 uow,
                 studio_uid,
@@ -126,7 +128,7 @@ class SchedulingService(Service):
         False; ``None`` when no room fits."""
         self._authorize(actor, Action.READ, "studio_rooms")
         slot = TimeSlot(start, end)
-        with self._uow() as uow:
+        with self._reader() as uow:
             return self._suggest(uow, studio_uid, slot, honour_changeover, None)
 
     def suggest_room_for_show(
@@ -136,7 +138,7 @@ class SchedulingService(Service):
         schedule's studio (or of its current room's studio) that is free over the
         show's slot. The show's own booking does not count against it."""
         self._authorize(actor, Action.READ, "studio_rooms")
-        with self._uow() as uow:
+        with self._reader() as uow:
             show = uow.shows.get(show_uid)
             studio_uid = self._studio_of(uow, show)
             return self._suggest(uow, studio_uid, show.slot, honour_changeover, show.uid)
@@ -191,7 +193,7 @@ class SchedulingService(Service):
         self._authorize(actor, Action.READ, "shows")
         if window is not None:
             window = _window(window)
-        with self._uow() as uow:
+        with self._reader() as uow:
             if studio_uid is not None:
                 uow.studios.get(studio_uid)
             mine = uow.shows.bookings(studio_uid=studio_uid, window=window)
@@ -210,7 +212,7 @@ class SchedulingService(Service):
     def operational_day(self, studio_uid: str, day: date, *, actor: Actor = SYSTEM) -> TimeSlot:
         """The UTC window of operational day ``day`` in the studio's time zone."""
         self._authorize(actor, Action.READ, "studios", studio_uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             studio = uow.studios.get(studio_uid)
         return operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
 
@@ -219,7 +221,7 @@ class SchedulingService(Service):
     ) -> date:
         """The studio's operational day that ``instant`` belongs to."""
         self._authorize(actor, Action.READ, "studios", studio_uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             studio = uow.studios.get(studio_uid)
         return operational_day_of(studio.time_zone, studio.operational_day_start_hour, instant)
 
@@ -229,7 +231,7 @@ class SchedulingService(Service):
         """The live shows (any status) in the studio's rooms that start during
         operational day ``day``, ordered by start."""
         self._authorize(actor, Action.READ, "shows")
-        with self._uow() as uow:
+        with self._reader() as uow:
             studio = uow.studios.get(studio_uid)
             window = operational_day_window(
                 studio.time_zone, studio.operational_day_start_hour, day

@@ -87,7 +87,7 @@ class ShowService(CrudService[Show]):
         check_paging(limit, offset)
         self._authorize(actor, Action.READ, self.resource)
         query = query or ShowQuery()
-        with self._uow() as uow:
+        with self._reader() as uow:
             return Page(
                 items=uow.shows.search(query, limit=limit, offset=offset),
                 total=uow.shows.search_count(query),
@@ -109,7 +109,7 @@ class ShowService(CrudService[Show]):
 
     def _links(self, show_uid: str, table: str, actor: Actor) -> Any:
         self._authorize(actor, Action.READ, self.resource, show_uid)
-        with self._uow() as uow:
+        with self._reader() as uow:
             uow.shows.get(show_uid)
             repo: Repository[Any] = getattr(uow, table)
             return repo.list(where={"show_uid": show_uid})
