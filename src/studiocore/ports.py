@@ -18,7 +18,7 @@ import enum
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self, TypeVar, runtime_checkable
+from typing import NamedTuple, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 
@@ -71,6 +71,7 @@ __all__ = [
     "RoomSummary",
     "ShowQuery",
     "ShowRepository",
+    "ShowResources",
     "StudioOccupancy",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -154,6 +155,14 @@ class Booking:
     status: ShowStatus
 
 
+class ShowResources(NamedTuple):
+    """The resources one show books: the promotion's per-draft read."""
+
+    show_uid: str
+    room_uid: str | None
+    mc_uids: tuple[str, ...]
+
+
 @attrs.frozen
 class RoomSummary:
     """What availability needs to know about a room."""
@@ -218,6 +227,24 @@ class ShowRepository(Repository[Show], Protocol):
         ``(slot.start, show_uid)``. A promotion reads its drafts with
         ``bookings(schedule_uid=..., status=DRAFT, reserving_only=False)``: one
         read, no show objects."""
+        ...
+
+    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
+        """Room and MC uids (sorted) of the live shows of a schedule in ``status``,
+        ordered by ``(show_start, uid)``: what a promotion needs to know about
+        every draft (locks, policy, problems) without their slots."""
+        ...
+
+    def crowded(
+        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+    ) -> tuple[list[Booking], list[Booking]]:
+        """The bookings a promotion has to check, as :func:`~studiocore.scheduling.
+        detector.near_bookings` defines them: the live shows of a schedule in
+        ``status`` (the candidates) that are near another candidate or a
+        reserving, live show, and those reserving shows near a candidate; each
+        list ordered by ``(slot.start, show_uid)``. Usually a handful, so the
+        exact check runs on few objects; on SQL the subset is found in one
+        statement."""
         ...
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:

@@ -27,9 +27,11 @@ from studiocore.ports import (
     Deleted,
     RoomSummary,
     ShowQuery,
+    ShowResources,
     StudioOccupancy,
     Where,
 )
+from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
@@ -590,6 +592,14 @@ class SqlShowRepository(SqlRepository[Show]):
     # -- bookings -----------------------------------------------------------------------
 
     def _booking_rows(self, conditions: Sequence[sa.ColumnElement[bool]]) -> list[Booking]:
+        bookings = [b for _, b in self._booking_pairs(conditions)]
+        bookings.sort(key=_booking_order)
+        return bookings
+
+    def _booking_pairs(
+        self, conditions: Sequence[sa.ColumnElement[bool]]
+    ) -> list[tuple[int, Booking]]:
+        """``(show id, booking)`` of the shows matching ``conditions``, unordered."""
         s, r, st = t.shows, t.studio_rooms, t.studios
         columns: list[sa.ColumnElement[Any]] = [
             s.c.id,
@@ -621,25 +631,23 @@ class SqlShowRepository(SqlRepository[Show]):
         rows = cast(list[_Row], self._execute(stmt).all())
         mcs: dict[int, list[str]] = {} if postgres else self._mc_uids([row[0] for row in rows])
         names = t.SHOW_STATUS_NAMES
-        bookings: list[Booking] = []
-        add = bookings.append
+        pairs: list[tuple[int, Booking]] = []
+        add = pairs.append
         for show_id, uid, room_uid, studio_uid, start, end, status_id, *rest in rows:
             if postgres:
                 mc_uids = frozenset(rest[0].split()) if rest[0] else frozenset()
             else:
                 mc_uids = frozenset(mcs.get(show_id, ()))
-            add(
-                Booking(
-                    show_uid=uid,
-                    studio_uid=studio_uid,
-                    room_uid=room_uid,
-                    mc_uids=mc_uids,
-                    slot=TimeSlot(start, end),
-                    status=names[status_id],
-                )
+            booking = Booking(
+                show_uid=uid,
+                studio_uid=studio_uid,
+                room_uid=room_uid,
+                mc_uids=mc_uids,
+                slot=TimeSlot(start, end),
+                status=names[status_id],
             )
-        bookings.sort(key=_booking_order)
-        return bookings
+            add((show_id, booking))
+        return pairs
 
     def _mc_uids(self, show_ids: Sequence[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
@@ -699,14 +707,139 @@ class SqlShowRepository(SqlRepository[Show]):
         reserving shows, in the form the exclusion constraint's GiST index serves."""
         plain = sa.and_(s.c.show_start < end, s.c.show_end > start)
         if indexed and self._uow.is_postgresql:
-            rng = sa.func.tstzrange(s.c.show_start, s.c.show_end, sa.literal_column("'[)'"))
+            assert s is t.shows  # the generated range column lives there (PostgreSQL)
+            rng: sa.ColumnElement[Any] = sa.literal_column(f"shows.{t.TIME_RANGE}")
             window = sa.func.tstzrange(
                 sa.cast(sa.literal(start), postgresql.TIMESTAMP(timezone=True)),
                 sa.cast(sa.literal(end), postgresql.TIMESTAMP(timezone=True)),
                 sa.literal_column("'[)'"),
             )
-            return rng.op("&&")(window)
+            return rng.bool_op("&&")(window)
         return plain
+
+    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
+        s, r, sm, m = t.shows, t.studio_rooms, t.show_mcs, t.mcs
+        agg = (
+            sa.func.string_agg(m.c.uid, sa.literal_column("' '"))
+            if self._uow.is_postgresql
+            else sa.func.group_concat(m.c.uid, " ")
+        )
+        mc_uids = (
+            sa.select(agg)
+            .select_from(sm.join(m, m.c.id == sm.c.mc_id))
+            .where(sm.c.show_id == s.c.id, sm.c.deleted_at.is_(None))
+            .scalar_subquery()
+        )
+        schedule = sa.select(t.schedules.c.id).where(t.schedules.c.uid == schedule_uid)
+        stmt = (
+            sa.select(s.c.uid, r.c.uid, mc_uids)
+            .select_from(s.outerjoin(r, r.c.id == s.c.studio_room_id))
+            .where(
+                s.c.schedule_id == schedule.scalar_subquery(),
+                s.c.show_status_id == t.SHOW_STATUS_IDS[status],
+                s.c.deleted_at.is_(None),
+            )
+            .order_by(s.c.show_start, s.c.uid)
+        )
+        rows = cast(list[_Row], self._execute(stmt).all())
+        found = [
+            ShowResources(uid, room, tuple(sorted(mcs.split())) if mcs else ())
+            for uid, room, mcs in rows
+        ]
+        if not self._uow.is_postgresql:  # SQLite's text order may differ from Python's
+            starts = {
+                b.show_uid: b.slot.start
+                for b in self.bookings(
+                    schedule_uid=schedule_uid, status=status, reserving_only=False
+                )
+            }
+            found.sort(key=lambda f: (starts[f.show_uid], f.show_uid))
+        return found
+
+    _CROWDED_SQL = sa.text(
+        """
+        WITH d AS (
+            SELECT s.id, s.studio_room_id, s.show_start, s.show_end FROM shows s
+             WHERE s.schedule_id = (SELECT id FROM schedules WHERE uid = :schedule)
+               AND s.show_status_id = :status AND s.deleted_at IS NULL
+        ), dl AS (
+            SELECT sm.mc_id, d.id, d.show_start, d.show_end
+              FROM d JOIN show_mcs sm ON sm.show_id = d.id AND sm.deleted_at IS NULL
+        ), lanes AS (
+            SELECT 'r' AS kind, studio_room_id AS rid,
+                   min(show_start) - CAST(:margin AS interval) AS lo,
+                   max(show_end) + CAST(:margin AS interval) AS hi
+              FROM d WHERE studio_room_id IS NOT NULL GROUP BY studio_room_id
+            UNION ALL
+            SELECT 'm', mc_id, min(show_start) - CAST(:margin AS interval),
+                   max(show_end) + CAST(:margin AS interval)
+              FROM dl GROUP BY mc_id
+        ), lane_rows AS (
+            SELECT 'r' AS kind, studio_room_id AS rid, id, show_start AS st, show_end AS en,
+                   true AS draft
+              FROM d WHERE studio_room_id IS NOT NULL
+            UNION ALL
+            SELECT 'm', mc_id, id, show_start, show_end, true FROM dl
+            UNION ALL
+            SELECT l.kind, l.rid, x.id, x.show_start, x.show_end, false
+              FROM lanes l CROSS JOIN LATERAL (
+                SELECT s.id, s.show_start, s.show_end FROM shows s
+                 WHERE l.kind = 'r' AND s.studio_room_id = l.rid
+                   AND s.time_range && tstzrange(l.lo, l.hi, '[)')
+                   AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+                UNION ALL
+                SELECT sm.show_id, sm.show_start, sm.show_end FROM show_mcs sm
+                  JOIN shows s ON s.id = sm.show_id
+                 WHERE l.kind = 'm' AND sm.mc_id = l.rid AND sm.deleted_at IS NULL
+                   AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(l.lo, l.hi, '[)')
+                   AND sm.show_id NOT IN (SELECT id FROM d)  -- the candidates' own links
+                   AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+                OFFSET 0
+              ) x
+        ), swept AS (
+            SELECT id, draft, st, en,
+                   max(en) OVER back AS before_any,
+                   max(en) FILTER (WHERE draft) OVER back AS before_draft,
+                   min(st) OVER ahead AS after_any,
+                   min(st) FILTER (WHERE draft) OVER ahead AS after_draft
+              FROM lane_rows
+            WINDOW back AS (PARTITION BY kind, rid ORDER BY st, id
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                   ahead AS (PARTITION BY kind, rid ORDER BY st DESC, id DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        )
+        SELECT DISTINCT id, draft FROM swept
+         WHERE CASE WHEN draft
+                    THEN before_any + CAST(:margin AS interval) > st
+                         OR after_any < en + CAST(:margin AS interval)
+                    ELSE before_draft + CAST(:margin AS interval) > st
+                         OR after_draft < en + CAST(:margin AS interval) END
+        """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
+    )
+
+    def crowded(
+        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+    ) -> tuple[list[Booking], list[Booking]]:
+        if not self._uow.is_postgresql:  # SQLite: in Python, as the in-memory adapter
+            everyone = self.bookings(schedule_uid=schedule_uid, status=status, reserving_only=False)
+            return near_bookings(everyone, self.bookings_near(everyone, margin), margin)
+        params = {
+            "schedule": schedule_uid,
+            "status": t.SHOW_STATUS_IDS[status],
+            "margin": margin,
+        }
+        rows = cast(list[_Row], self._execute(self._CROWDED_SQL, params).all())
+        if not rows:
+            return [], []
+        ids = sorted({show_id for show_id, _ in rows})
+        mine = {show_id for show_id, draft in rows if draft}
+        candidates: list[Booking] = []
+        existing: list[Booking] = []
+        for show_id, booking in self._booking_pairs([self._uow.in_ids(t.shows.c.id, ids)]):
+            (candidates if show_id in mine else existing).append(booking)
+        candidates.sort(key=_booking_order)
+        existing.sort(key=_booking_order)
+        return candidates, existing
 
     _STUDIO_OCCUPANCY_SQL = sa.text(
         """
@@ -715,16 +848,34 @@ class SqlShowRepository(SqlRepository[Show]):
           FROM studios st
           LEFT JOIN studio_rooms r ON r.studio_id = st.id AND r.deleted_at IS NULL
           LEFT JOIN LATERAL (
+            -- shows starting at most a day before the widened window: an
+            -- index-only range scan of ix_shows_booked_by_start (btree) ...
             SELECT s.show_start, s.show_end FROM shows s
              WHERE s.studio_room_id = r.id
-               AND tstzrange(s.show_start, s.show_end, '[)') && tstzrange(
+               AND s.show_start >= CAST(:lo AS timestamptz)
+                   - make_interval(mins => r.changeover_minutes) - interval '{long_show}'
+               AND s.show_start < CAST(:hi AS timestamptz)
+                   + make_interval(mins => r.changeover_minutes)
+               AND s.show_end > CAST(:lo AS timestamptz)
+                   - make_interval(mins => r.changeover_minutes)
+               AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+            UNION ALL
+            -- ... and longer shows starting before that: ix_shows_long (GiST)
+            SELECT lower(s.time_range), upper(s.time_range) FROM shows s
+             WHERE s.studio_room_id = r.id
+               AND s.show_end - s.show_start > interval '{long_show}'
+               AND s.show_start < CAST(:lo AS timestamptz)
+                   - make_interval(mins => r.changeover_minutes) - interval '{long_show}'
+               AND s.time_range && tstzrange(
                    CAST(:lo AS timestamptz) - make_interval(mins => r.changeover_minutes),
                    CAST(:hi AS timestamptz) + make_interval(mins => r.changeover_minutes), '[)')
                AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
-            OFFSET 0
           ) b ON true
          WHERE st.uid = :uid AND st.deleted_at IS NULL
-        """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
+        """.format(
+            reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS),
+            long_show=f"{t.LONG_SHOW.days} day",
+        )
     ).columns(
         sa.column("room_changeover_severity", sa.String()),
         sa.column("uid", sa.String()),
@@ -829,7 +980,7 @@ class SqlShowRepository(SqlRepository[Show]):
           CROSS JOIN LATERAL (
             SELECT s.id, s.show_start, s.show_end FROM shows s
              WHERE s.studio_room_id = r.id
-               AND tstzrange(s.show_start, s.show_end, '[)') && tstzrange(cr.lo, cr.hi, '[)')
+               AND s.time_range && tstzrange(cr.lo, cr.hi, '[)')
                AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
             OFFSET 0
           ) hit

@@ -293,3 +293,21 @@ def test_studio_occupancy_widens_each_room_by_its_changeover(world: World) -> No
         uow.studios.update(attrs.evolve(empty, deleted_at=T0))
         with pytest.raises(NotFoundError):
             uow.shows.studio_occupancy(empty.uid, slot(3, 5))
+
+
+def test_studio_occupancy_finds_long_shows_that_started_long_before(world: World) -> None:
+    """Shows longer than a day, or starting just a day before the window, are
+    read like any other (the SQL adapter looks them up in a separate index)."""
+    w = world
+    week = show(w.room_a1, -24 * 5, 30)  # started five days before, ends inside
+    day_before = show(w.room_a2, -24, 1)  # exactly a day long, ends inside
+    ended = show(w.room_a2, -24 * 4, -25)  # long, but over before the window
+    add(w, week, day_before, ended)
+    with w.db() as uow:
+        found = uow.shows.studio_occupancy(w.studio_a.uid, slot(0, 6)).occupied
+    assert found == tuple(
+        sorted(
+            [(w.room_a1.uid, week.slot), (w.room_a2.uid, day_before.slot)],
+            key=lambda pair: pair[0],
+        )
+    )

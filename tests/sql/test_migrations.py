@@ -135,9 +135,17 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
                     "WHERE conname = 'ex_shows_room_overlap'"
                 )
             ).scalar_one()
-        assert "EXCLUDE USING gist" in definition
-        assert "tstzrange(show_start, show_end, '[)'::text) WITH &&" in definition
+        assert "EXCLUDE USING gist (studio_room_id WITH =, time_range WITH &&)" in definition
         assert "deleted_at IS NULL" in definition
+        with db.engine.connect() as conn:
+            generated = conn.execute(
+                sa.text(
+                    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+                    "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                    "WHERE d.adrelid = 'shows'::regclass AND a.attname = 'time_range'"
+                )
+            ).scalar_one()
+        assert generated == "tstzrange(show_start, show_end, '[)'::text)"
     finally:
         db.dispose()
 

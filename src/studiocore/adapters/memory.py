@@ -41,10 +41,12 @@ from studiocore.ports import (
     ReadOnlyError,
     RoomSummary,
     ShowQuery,
+    ShowResources,
     StudioOccupancy,
     UnitOfWork,
     Where,
 )
+from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot, utc_now
 
 __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork"]
@@ -336,6 +338,16 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             found.append(self._booking(show, room_studio))
         found.sort(key=lambda b: (b.slot.start, b.show_uid))
         return found
+
+    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
+        found = self.bookings(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        return [ShowResources(b.show_uid, b.room_uid, tuple(sorted(b.mc_uids))) for b in found]
+
+    def crowded(
+        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+    ) -> tuple[list[Booking], list[Booking]]:
+        candidates = self.bookings(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        return near_bookings(candidates, self.bookings_near(candidates, margin), margin)
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
         db = self._uow.db

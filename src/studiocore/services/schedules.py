@@ -19,8 +19,8 @@ from studiocore.errors import (
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Action, Actor
-from studiocore.ports import Booking, ShowQuery, UnitOfWork
-from studiocore.scheduling.guard import assess_bookings, blocking_error
+from studiocore.ports import ShowQuery, UnitOfWork
+from studiocore.scheduling.guard import assess_schedule, blocking_error
 from studiocore.scheduling.workflow import check_schedule_transition
 from studiocore.serialization import to_jsonable
 
@@ -252,7 +252,7 @@ class ScheduleService(CrudService[Schedule]):
         self._authorize(actor, Action.READ, self.resource, uid)
         with self._reader() as uow:
             schedule = uow.schedules.get(uid)
-            report, _, _ = self._assess(uow, schedule, lock=False)
+            report, _ = self._assess(uow, schedule, lock=False)
         return report
 
     def promote(self, uid: str, *, actor: Actor = SYSTEM) -> PromotionResult:
@@ -270,7 +270,7 @@ class ScheduleService(CrudService[Schedule]):
         with self._uow() as uow:
             schedule = uow.schedules.get(uid)
             path = self._promotion_path(schedule)
-            report, problems, _ = self._assess(uow, schedule, lock=True)
+            report, problems = self._assess(uow, schedule, lock=True)
             if problems:
                 raise ValidationError(problems[0].field, problems[0].reason, problems=problems)
             error = blocking_error(
@@ -331,12 +331,10 @@ class ScheduleService(CrudService[Schedule]):
 
     def _assess(
         self, uow: UnitOfWork, schedule: Schedule, *, lock: bool
-    ) -> tuple[PromotionReport, list[FieldProblem], list[Booking]]:
-        # one read of the drafts as bookings: no show objects are built
-        bookings = uow.shows.bookings(
-            schedule_uid=schedule.uid, status=ShowStatus.DRAFT, reserving_only=False
-        )
-        show_uids = tuple(b.show_uid for b in bookings)
+    ) -> tuple[PromotionReport, list[FieldProblem]]:
+        # the drafts' resources, then bookings only around possible conflicts
+        drafts, conflicts = assess_schedule(uow, schedule.uid, lock=lock)
+        show_uids = tuple(d.show_uid for d in drafts)
         problems: list[FieldProblem] = []
         if schedule.schedule_status not in _OPEN:
             problems.append(
@@ -347,37 +345,36 @@ class ScheduleService(CrudService[Schedule]):
             )
         problems += [
             FieldProblem(
-                "studio_room_uid", f"show {b.show_uid} needs a studio room to be confirmed"
+                "studio_room_uid", f"show {d.show_uid} needs a studio room to be confirmed"
             )
-            for b in bookings
-            if b.room_uid is None
+            for d in drafts
+            if d.room_uid is None
         ]
-        wanted = sorted({mc for b in bookings for mc in b.mc_uids})
-        mcs = uow.mcs.get_many(wanted)
-        for booking in bookings:
-            for mc_uid in sorted(booking.mc_uids):
-                mc = mcs.get(mc_uid)
-                if mc is None:
+        mcs = uow.mcs.get_many({mc for d in drafts for mc in d.mc_uids})
+        unbookable = {uid for uid in {mc for d in drafts for mc in d.mc_uids} if uid not in mcs}
+        unbookable |= {uid for uid, mc in mcs.items() if mc.is_banned}
+        for draft in drafts if unbookable else ():
+            for mc_uid in draft.mc_uids:  # sorted
+                if mc_uid not in mcs:
                     problems.append(
                         FieldProblem(
-                            "mc_uids", f"MC {mc_uid} of show {booking.show_uid} does not exist"
+                            "mc_uids", f"MC {mc_uid} of show {draft.show_uid} does not exist"
                         )
                     )
-                elif mc.is_banned:
+                elif mc_uid in unbookable:
                     problems.append(
                         FieldProblem(
                             "mc_uids",
-                            f"MC {mc_uid} is banned and cannot be booked (show {booking.show_uid})",
+                            f"MC {mc_uid} is banned and cannot be booked (show {draft.show_uid})",
                         )
                     )
-        conflicts = assess_bookings(uow, bookings, lock=lock)
         report = PromotionReport(
             schedule_uid=schedule.uid,
             show_uids=show_uids,
             conflicts=tuple(conflicts),
             problems=tuple(f"{p.field}: {p.reason}" for p in problems),
         )
-        return report, problems, bookings
+        return report, problems
 
     # -- helpers --------------------------------------------------------------------
 

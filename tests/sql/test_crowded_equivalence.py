@@ -1,0 +1,122 @@
+"""The promotion's narrowed check (``resources_of`` + ``crowded``) gives the same
+conflicts as checking every draft, and the SQL adapters (one statement with a
+window-function sweep on PostgreSQL) answer exactly like the in-memory one."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import attrs
+import pytest
+
+from studiocore import (
+    MC,
+    Booking,
+    Client,
+    InMemoryDatabase,
+    Schedule,
+    Show,
+    ShowStatus,
+    Studio,
+    StudioRoom,
+)
+from studiocore.scheduling.detector import BufferPolicy, find_conflicts, near_bookings
+from studiocore_sql import SqlDatabase
+from tests.sql.helpers import at
+from tests.sql.test_bookings_near_equivalence import _store, _world
+from tests.support.adapters import ADAPTERS
+from tests.support.builders import make
+
+
+def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
+    """A random world (see ``_world``) whose drafts partly belong to one schedule."""
+    rows = _world(rng)
+    studio = next(r for r in rows if isinstance(r, Studio))
+    client = make(Client, name="C")
+    schedule = make(
+        Schedule,
+        client_uid=client.uid,
+        studio_uid=studio.uid,
+        name="plan",
+        start_time=at(-10),
+        end_time=at(200),
+    )
+    out: list[object] = [client, schedule]
+    for row in rows:
+        if isinstance(row, Show) and row.show_status is ShowStatus.DRAFT and rng.random() < 0.7:
+            out.append(attrs.evolve(row, schedule_uid=schedule.uid, client_uid=client.uid))
+        else:
+            out.append(row)
+    return out, schedule.uid
+
+
+def _store_all(uow: object, rows: list[object]) -> None:
+    head = [r for r in rows if isinstance(r, (Client, Schedule))]
+    rest = [r for r in rows if not isinstance(r, (Client, Schedule))]
+    studios = [r for r in rest if isinstance(r, Studio)]
+    _store(uow, studios)  # type: ignore[arg-type]
+    for row in head:
+        getattr(uow, "clients" if isinstance(row, Client) else "schedules").add(row)
+    _store(uow, [r for r in rest if not isinstance(r, Studio)])  # type: ignore[arg-type]
+
+
+def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
+    rng = random.Random(5)
+    for _ in range(30):
+        rows, schedule_uid = _with_schedule(rng)
+        db = InMemoryDatabase()
+        with db() as uow:
+            _store_all(uow, rows)
+        rooms = [r.uid for r in rows if isinstance(r, StudioRoom)]
+        mcs = [m.uid for m in rows if isinstance(m, MC)]
+        policy = BufferPolicy(
+            room_changeover={rooms[0]: timedelta(minutes=45)},
+            mc_rest={mcs[0]: timedelta(minutes=90)},
+        )
+        with db.reader() as uow:
+            drafts = uow.shows.bookings(
+                schedule_uid=schedule_uid, status=ShowStatus.DRAFT, reserving_only=False
+            )
+            existing = uow.shows.bookings_near(drafts, policy.max_buffer)
+        full = find_conflicts(drafts, existing, policy)
+        near_drafts, near_existing = near_bookings(drafts, existing, policy.max_buffer)
+        assert find_conflicts(near_drafts, near_existing, policy) == full
+
+        # the pairwise definition, by brute force
+        def near(a: Booking, b: Booking, m: timedelta = policy.max_buffer) -> bool:
+            shared = (a.room_uid is not None and a.room_uid == b.room_uid) or (
+                a.mc_uids & b.mc_uids
+            )
+            return bool(shared) and a.slot.start < b.slot.end + m and b.slot.start < a.slot.end + m
+
+        assert near_drafts == [
+            d for d in drafts if any(near(d, o) for o in [*drafts, *existing] if o is not d)
+        ]
+        assert near_existing == [e for e in existing if any(near(e, d) for d in drafts)]
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_crowded_and_resources_of_match_the_in_memory_adapter(backend: str) -> None:
+    rng = random.Random(20261124)
+    with ADAPTERS[backend]() as factory:
+        assert isinstance(factory, SqlDatabase)
+        for _ in range(4):
+            rows, schedule_uid = _with_schedule(rng)
+            memory = InMemoryDatabase()
+            with memory() as uow:
+                _store_all(uow, rows)
+            with factory() as uow:
+                _store_all(uow, rows)
+            for minutes in (0, 15, 30, 60, 180, 900):
+                margin = timedelta(minutes=minutes)
+                with memory.reader() as uow:
+                    expected = uow.shows.crowded(schedule_uid, ShowStatus.DRAFT, margin)
+                    resources = uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT)
+                with factory.reader() as uow:
+                    assert uow.shows.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
+                    assert uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT) == resources
+            assert resources
+            assert any(expected)
