@@ -11,6 +11,9 @@ index reserved slots for cheap reads.
   end) answers it for shows starting at most a day before the window with an
   index-only range scan; ``ix_shows_long`` (GiST, only shows longer than a day,
   usually none) covers the rest. Three times faster on 1M shows.
+* ``shows`` gets fillfactor 80: a show is updated several times (confirmed,
+  live, completed), and a new row version that fits on its page is cheaper (for
+  pages written from now on; existing pages stay as they are).
 
 PostgreSQL only; SQLite has no range type and serializes its writers.
 
@@ -37,6 +40,7 @@ RESERVING = "show_status_id IN (2, 3, 4) AND deleted_at IS NULL"
 def upgrade() -> None:
     if op.get_context().dialect.name != "postgresql":
         return
+    op.execute("ALTER TABLE shows SET (fillfactor = 80)")
     op.execute("ALTER TABLE shows DROP CONSTRAINT ex_shows_room_overlap")
     op.execute(
         "ALTER TABLE shows ADD COLUMN time_range tstzrange "
@@ -59,6 +63,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_context().dialect.name != "postgresql":
         return
+    op.execute("ALTER TABLE shows RESET (fillfactor)")
     op.execute("DROP INDEX ix_shows_long")
     op.execute("DROP INDEX ix_shows_booked_by_start")
     op.execute("ALTER TABLE shows DROP CONSTRAINT ex_shows_room_overlap")

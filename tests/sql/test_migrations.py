@@ -146,6 +146,11 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
                 )
             ).scalar_one()
         assert generated == "tstzrange(show_start, show_end, '[)'::text)"
+        with db.engine.connect() as conn:
+            options = conn.execute(
+                sa.text("SELECT reloptions FROM pg_class WHERE oid = 'shows'::regclass")
+            ).scalar_one()
+        assert options == ["fillfactor=80"]
     finally:
         db.dispose()
 
