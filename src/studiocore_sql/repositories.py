@@ -746,14 +746,6 @@ class SqlShowRepository(SqlRepository[Show]):
             ShowResources(uid, room, tuple(sorted(mcs.split())) if mcs else ())
             for uid, room, mcs in rows
         ]
-        if not self._uow.is_postgresql:  # SQLite's text order may differ from Python's
-            starts = {
-                b.show_uid: b.slot.start
-                for b in self.bookings(
-                    schedule_uid=schedule_uid, status=status, reserving_only=False
-                )
-            }
-            found.sort(key=lambda f: (starts[f.show_uid], f.show_uid))
         return found
 
     _CROWDED_SQL = sa.text(
