@@ -350,9 +350,9 @@ class ScheduleService(CrudService[Schedule]):
             for d in drafts
             if d.room_uid is None
         ]
-        mcs = uow.mcs.get_many({mc for d in drafts for mc in d.mc_uids})
-        unbookable = {uid for uid in {mc for d in drafts for mc in d.mc_uids} if uid not in mcs}
-        unbookable |= {uid for uid, mc in mcs.items() if mc.is_banned}
+        wanted = {mc for d in drafts for mc in d.mc_uids}
+        mcs = uow.mcs.get_many(wanted)
+        unbookable = {uid for uid in wanted if uid not in mcs or mcs[uid].is_banned}
         for draft in drafts if unbookable else ():
             for mc_uid in draft.mc_uids:  # sorted
                 if mc_uid not in mcs:
