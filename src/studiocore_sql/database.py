@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
@@ -355,6 +355,21 @@ class SqlUnitOfWork(RepositoryAccess):
             self._ids[key] = found
         return found
 
+    def remember_ids(self, table: sa.Table, pairs: Iterable[tuple[str, int]]) -> None:
+        """Cache ``(uid, id)`` pairs of ``table`` read by a query (ids never change)."""
+        self._ids.update(((table.name, uid), row_id) for uid, row_id in pairs)
+
+    def known_ids(self, table: sa.Table, uids: Iterable[str]) -> list[int] | None:
+        """The cached ids of ``uids`` in ``table``, or ``None`` unless all are cached."""
+        name, cache = table.name, self._ids
+        found: list[int] = []
+        for uid in uids:
+            row_id = cache.get((name, uid))
+            if row_id is None:
+                return None
+            found.append(row_id)
+        return found
+
     def lookup_id(self, table: sa.Table, name: str, field: str) -> int:
         """The id of the live lookup row called ``name`` (a deleted one if no live
         one exists), or a :class:`ValidationError` naming ``field``."""
@@ -478,7 +493,12 @@ class SqlDatabase:
             args["connect_timeout"] = max(1, round(connect_timeout))
             # Sessions in UTC: timestamptz values arrive already in UTC, so reading
             # them needs no conversion (and date arithmetic in SQL is in UTC).
-            args["options"] = "-c timezone=UTC"
+            # No JIT: the planner's estimates for the promotion's conflict sweep
+            # cross jit_above_cost, and compiling it took longer (55 ms) than
+            # running it; no statement of the library gains from JIT (the
+            # full-table audit runs as fast without). ``connect_args`` can
+            # override both (``{"options": "-c jit=on"}``).
+            args["options"] = "-c timezone=UTC -c jit=off"
         elif self.is_sqlite:
             args["timeout"] = connect_timeout
             args["check_same_thread"] = False

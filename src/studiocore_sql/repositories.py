@@ -732,7 +732,7 @@ class SqlShowRepository(SqlRepository[Show]):
         )
         schedule = sa.select(t.schedules.c.id).where(t.schedules.c.uid == schedule_uid)
         stmt = (
-            sa.select(s.c.uid, r.c.uid, mc_uids)
+            sa.select(s.c.uid, r.c.uid, mc_uids, s.c.id)
             .select_from(s.outerjoin(r, r.c.id == s.c.studio_room_id))
             .where(
                 s.c.schedule_id == schedule.scalar_subquery(),
@@ -742,11 +742,12 @@ class SqlShowRepository(SqlRepository[Show]):
             .order_by(s.c.show_start, s.c.uid)
         )
         rows = cast(list[_Row], self._execute(stmt).all())
-        found = [
+        # a promotion updates these shows next: by id, not by uid (set_status)
+        self._uow.remember_ids(s, ((row[0], row[3]) for row in rows))
+        return [
             ShowResources(uid, room, tuple(sorted(mcs.split())) if mcs else ())
-            for uid, room, mcs in rows
+            for uid, room, mcs, _ in rows
         ]
-        return found
 
     _CROWDED_SQL = sa.text(
         """
@@ -1051,13 +1052,22 @@ class SqlShowRepository(SqlRepository[Show]):
         s = t.shows
         changed = 0
 
+        # by id when this unit of work has read them all (resources_of): an
+        # integer array and the primary key, instead of 10k uid index probes
+        ids = self._uow.known_ids(s, wanted)
+        parts: Iterable[sa.ColumnElement[bool]] = (
+            (self._uow.in_uids(s.c.uid, part) for part in self._uow.uid_chunks(wanted))
+            if ids is None
+            else (self._uow.in_ids(s.c.id, part) for part in self._uow.id_chunks(sorted(ids)))
+        )
+
         def run() -> None:
             nonlocal changed
-            for part in self._uow.uid_chunks(wanted):
+            for which in parts:
                 stmt = (
                     sa.update(s)
                     .where(
-                        self._uow.in_uids(s.c.uid, part),
+                        which,
                         s.c.deleted_at.is_(None),
                         s.c.show_status_id == t.SHOW_STATUS_IDS[expected],
                     )
