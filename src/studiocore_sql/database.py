@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, NoReturn, Self
 
@@ -41,7 +42,7 @@ from studiocore_sql.repositories import (
     SqlShowRepository,
     chunks,
 )
-from studiocore_sql.types import DRIVER_TIMESTAMPTZ
+from studiocore_sql.types import DRIVER_TIMESTAMPTZ, UTCDateTime
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -274,13 +275,15 @@ class SqlUnitOfWork(RepositoryAccess):
             return
         rows, self._pending_audits = self._pending_audits, []
         table = t.audits
-        dialect = postgresql if self.is_postgresql else sqlite
-        stmt = (
-            dialect.insert(table)
-            .on_conflict_do_nothing(index_elements=["uid"])
-            .returning(table.c.uid)
-        )
-        written = set(self.execute(stmt, rows).scalars())
+        if self.is_postgresql:
+            written = set(self.execute(_AUDITS_INSERT, _recordset(table, rows)).scalars())
+        else:
+            stmt = (
+                sqlite.insert(table)
+                .on_conflict_do_nothing(index_elements=["uid"])
+                .returning(table.c.uid)
+            )
+            written = set(self.execute(stmt, rows).scalars())
         missing = sorted({row["uid"] for row in rows} - written)
         if missing or len(written) < len(rows):
             self._failed = self._failed or self.is_postgresql
@@ -430,6 +433,56 @@ class SqlUnitOfWork(RepositoryAccess):
             yield ids
         else:
             yield from chunks(ids, CHUNK)
+
+
+def _recordset_insert(table: sa.Table, conflict_column: str) -> sa.TextClause:
+    """``INSERT INTO table (...) SELECT ... FROM jsonb_to_recordset(:rows) ...
+    ON CONFLICT (conflict_column) DO NOTHING RETURNING conflict_column`` for
+    PostgreSQL: every row in one JSON parameter (see :func:`_recordset`), a fixed
+    statement whatever the number of rows. A multi-row ``VALUES`` list of 10k
+    audit rows made psycopg parse a new query of 11k placeholders per 1000 rows
+    (1.5 s, mostly in Python); one array parameter per column still spent 0.6 s
+    escaping JSON text elements; this one string costs a ``json.dumps``."""
+    columns = [c for c in table.columns if c.name != "id"]
+    names = ", ".join(c.name for c in columns)
+    types = ", ".join(f"{c.name} {_recordset_type(c)}" for c in columns)
+    return sa.text(
+        f"INSERT INTO {table.name} ({names}) SELECT {names} "
+        f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({types}) "
+        f"ON CONFLICT ({conflict_column}) DO NOTHING RETURNING {conflict_column}"
+    )
+
+
+def _recordset_type(column: sa.Column[Any]) -> str:
+    if isinstance(column.type, sa.JSON):
+        return "jsonb"
+    if isinstance(column.type, UTCDateTime):
+        return "timestamptz"
+    if isinstance(column.type, sa.Integer):
+        return "integer"
+    if isinstance(column.type, sa.Boolean):
+        return "boolean"
+    return "text"
+
+
+def _recordset(table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The parameter of :func:`_recordset_insert`: the rows as one JSON array
+    (datetimes as ISO 8601 in UTC; a JSON column's ``None`` becomes SQL NULL)."""
+    stamps = [c.name for c in table.columns if isinstance(c.type, UTCDateTime)]
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        item = dict(row)
+        for name in stamps:
+            value = item.get(name)
+            if value is not None:
+                if value.tzinfo is None or value.utcoffset() is None:
+                    raise ValueError(f"naive datetime for {name}: only aware values are stored")
+                item[name] = value.astimezone(UTC).isoformat()
+        out.append(item)
+    return {"rows": json.dumps(out)}
+
+
+_AUDITS_INSERT = _recordset_insert(t.audits, "uid")
 
 
 def _reraise(exc: sa.exc.DBAPIError) -> NoReturn:

@@ -198,7 +198,8 @@ class SqlRepository(Generic[E]):
             ref = m.refs[name]
             column = self._table.c[ref.column]
             if present:
-                ids = sa.select(ref.target.c.id).where(ref.target.c.uid.in_(present))
+                uids = cast(list[str], present)  # one array parameter on PostgreSQL
+                ids = sa.select(ref.target.c.id).where(self._uow.in_uids(ref.target.c.uid, uids))
                 parts.append(column.in_(ids))
         elif name in m.lookups:
             lookup = m.lookups[name]

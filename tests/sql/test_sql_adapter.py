@@ -27,6 +27,7 @@ from studiocore import (
     Studio,
     StudioRoom,
     TimeSlot,
+    User,
     ValidationError,
     new_uid,
 )
@@ -276,6 +277,39 @@ def test_queued_audits_are_visible_to_their_unit_of_work_and_durable_after_commi
         uow.audits.add(_audit())
         uow.rollback()
         assert uow.audits.count() == 3
+
+
+def test_batched_audits_read_back_exactly_as_written(db: SqlDatabase) -> None:
+    """The batch write (one JSON recordset on PostgreSQL) keeps every value:
+    microseconds and offsets of times, nested and awkward JSON, missing values."""
+    odd = datetime(2026, 3, 29, 1, 30, 0, 123456, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    user = User(uid=new_uid("user"), created_at=odd, updated_at=odd, email="a@b.c", name="A")
+    entries = [
+        attrs.evolve(
+            _audit(),
+            created_at=odd,
+            updated_at=odd + timedelta(microseconds=1),
+            user_uid=user.uid,
+            old_values={"name": 'quote " backslash \\ tab \t', "n": [1, 2.5, None, True]},
+            new_values=None,
+            metadata={"nested": {"é": "ünïcode ✓", "empty": {}}},
+        ),
+        attrs.evolve(_audit(), old_values=None, new_values={"list": []}),
+        *[_audit() for _ in range(1200)],  # more than one batch of the generic path
+    ]
+    with db() as uow:
+        uow.users.add(user)
+        for entry in entries:
+            uow.audits.add(entry)
+    with db() as uow:
+        stored = {a.uid: a for a in uow.audits.list()}
+    assert len(stored) == len(entries)
+    for entry in entries:
+        assert stored[entry.uid] == attrs.evolve(
+            entry,
+            created_at=entry.created_at.astimezone(UTC),
+            updated_at=entry.updated_at.astimezone(UTC),
+        )
 
 
 def _add_audits(db: SqlDatabase, entries: list[Audit]) -> None:
