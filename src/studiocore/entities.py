@@ -15,9 +15,8 @@ Conventions (see docs/architecture.md):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -69,7 +68,6 @@ __all__ = [
     "TaskTemplate",
     "TaskTemplateItem",
     "TaskTypeEntry",
-    "restore",
 ]
 
 
@@ -667,39 +665,3 @@ LOOKUP_ENTRY_TYPES: dict[LookupTable, type[LookupEntry]] = {
     )
 }
 """The entity class of each lookup table."""
-
-
-# --------------------------------------------------------------------------- storage
-
-_E = TypeVar("_E", bound=Entity)
-_RESTORE_PLANS: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
-
-
-def restore(cls: type[_E], values: Mapping[str, Any]) -> _E:
-    """Rebuild an entity that a persistence adapter stored, from a value for
-    every field: converters run (an enum from its stored value, datetimes to
-    UTC), validators and ``__attrs_post_init__`` checks do not — the values
-    passed them when the entity was built, before it was stored.
-
-    For adapters reading many rows: building 10k shows through ``Show(...)``
-    spends most of its time re-validating them. Anything not read back from
-    storage must go through the class itself.
-
-    >>> from datetime import UTC, datetime
-    >>> now = datetime(2026, 1, 5, tzinfo=UTC)
-    >>> row = {"uid": "studio_01JD8X3W6Q3M1V7T0N6ZC4K9RB", "created_at": now,
-    ...        "updated_at": now, "deleted_at": None, "name": "North", "address": None,
-    ...        "metadata": {}, "time_zone": "UTC", "operational_day_start_hour": 6,
-    ...        "room_changeover_severity": "WARN", "mc_rest_severity": "BLOCK"}
-    >>> restore(Studio, row) == Studio(**row)
-    True
-    """
-    plan = _RESTORE_PLANS.get(cls)
-    if plan is None:
-        plan = tuple((a.name, a.converter) for a in attrs.fields(cls))
-        _RESTORE_PLANS[cls] = plan
-    entity = object.__new__(cls)
-    for name, convert in plan:
-        value = values[name]
-        object.__setattr__(entity, name, value if convert is None else convert(value))
-    return entity

@@ -50,7 +50,6 @@ from studiocore.entities import (
     TaskTemplate,
     TaskTemplateItem,
     User,
-    restore,
 )
 from studiocore.lookups import LookupTable
 from studiocore_sql import tables as t
@@ -124,12 +123,11 @@ class EntityMap:
         self.select = sa.select(*columns).select_from(source)
 
     def to_entity(self, row: Mapping[str, Any]) -> Entity:
-        """Build the entity from a row of :attr:`select` (:func:`restore`: the
-        stored values were validated when the entity was built)."""
+        """Build the entity from a row of :attr:`select`."""
         values = dict(row)
         if self.cls is Show:
             values[STATUS_FIELD] = t.SHOW_STATUS_NAMES[values[STATUS_FIELD]]
-        return restore(self.cls, values)
+        return self.cls(**values)
 
     def plain_values(self, entity: Entity) -> dict[str, Any]:
         """The columns stored under the field's own name."""
