@@ -1053,14 +1053,21 @@ class SqlShowRepository(SqlRepository[Show]):
         s = t.shows
         changed = 0
 
-        # by id when this unit of work has read them all (resources_of): an
-        # integer array and the primary key, instead of 10k uid index probes
+        # By id when this unit of work has read them all (resources_of): no uid
+        # index probe per show, and on PostgreSQL ``id = ANY(sorted ids)`` walks
+        # the primary key in order, so rows are rewritten (and their new index
+        # entries inserted) in the order they were created; the hash semi-join
+        # of ``IN (SELECT unnest(...))`` visits them in hash order, which made
+        # the UPDATE of 10k drafts about 120 ms slower.
         ids = self._uow.known_ids(s, wanted)
-        parts: Iterable[sa.ColumnElement[bool]] = (
-            (self._uow.in_uids(s.c.uid, part) for part in self._uow.uid_chunks(wanted))
-            if ids is None
-            else (self._uow.in_ids(s.c.id, part) for part in self._uow.id_chunks(sorted(ids)))
-        )
+        parts: Iterable[sa.ColumnElement[bool]]
+        if ids is None:
+            parts = (self._uow.in_uids(s.c.uid, part) for part in self._uow.uid_chunks(wanted))
+        elif self._uow.is_postgresql:
+            ordered = sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(sa.Integer()))
+            parts = [s.c.id == sa.any_(ordered)]
+        else:
+            parts = (self._uow.in_ids(s.c.id, part) for part in self._uow.id_chunks(sorted(ids)))
 
         def run() -> None:
             nonlocal changed
