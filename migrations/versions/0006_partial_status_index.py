@@ -1,0 +1,36 @@
+"""Index shows by status only for the statuses such an index helps with.
+
+``ix_shows_show_status_id`` covered every row. Confirmed and completed shows
+are the bulk of the table, where a query by status is not selective and uses
+another index or a scan; the index now leaves them out (``WHERE show_status_id
+NOT IN (2, 4)``: confirmed, completed, as seeded in 0002). Drafts, live and
+cancelled shows stay indexed. Confirming 10k drafts no longer inserts 10k
+entries into it.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-23 07:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+PREDICATE = "show_status_id NOT IN (2, 4)"
+
+
+def upgrade() -> None:
+    op.drop_index("ix_shows_show_status_id", table_name="shows")
+    op.execute(f"CREATE INDEX ix_shows_show_status_id ON shows (show_status_id) WHERE {PREDICATE}")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_shows_show_status_id", table_name="shows")
+    op.create_index("ix_shows_show_status_id", "shows", ["show_status_id"])
