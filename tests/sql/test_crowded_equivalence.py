@@ -17,6 +17,7 @@ from studiocore import (
     InMemoryDatabase,
     Schedule,
     Show,
+    ShowQuery,
     ShowStatus,
     Studio,
     StudioRoom,
@@ -120,3 +121,54 @@ def test_crowded_and_resources_of_match_the_in_memory_adapter(backend: str) -> N
                     assert uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT) == resources
             assert resources
             assert any(expected)
+
+
+@pytest.mark.parametrize("backend", list(ADAPTERS))
+def test_set_status_after_resources_of_changes_exactly_the_live_drafts(backend: str) -> None:
+    """The SQL adapter updates by the ids ``resources_of`` read; the answer must be
+    the one the uid path gives: a draft deleted, or confirmed, in between is left
+    alone and not counted."""
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    client = make(Client, name="C")
+    schedule = make(
+        Schedule,
+        client_uid=client.uid,
+        studio_uid=studio.uid,
+        name="plan",
+        start_time=at(0),
+        end_time=at(100),
+    )
+    schedule_uid = schedule.uid
+    shows = [
+        make(
+            Show,
+            name=f"d{i}",
+            studio_room_uid=room.uid,
+            client_uid=client.uid,
+            schedule_uid=schedule.uid,
+            show_status=ShowStatus.DRAFT,
+            show_start=at(2 * i),
+            show_end=at(2 * i + 1),
+        )
+        for i in range(5)
+    ]
+    with ADAPTERS[backend]() as factory:
+        with factory() as uow:
+            _store_all(uow, [studio, room, client, schedule, *shows])
+        with factory() as uow:
+            drafts = [r.show_uid for r in uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT)]
+            assert len(drafts) >= 3
+            gone, confirmed = uow.shows.get(drafts[0]), uow.shows.get(drafts[1])
+            uow.shows.update(attrs.evolve(gone, deleted_at=gone.updated_at))
+            uow.shows.update(attrs.evolve(confirmed, show_status=ShowStatus.CANCELLED))
+            changed = uow.shows.set_status(
+                drafts, ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(500)
+            )
+            assert changed == len(drafts) - 2
+        with factory() as uow:
+            after = {s.uid: s for s in uow.shows.search(ShowQuery(schedule_uid=schedule_uid))}
+            assert drafts[0] not in after
+            assert after[drafts[1]].show_status is ShowStatus.CANCELLED
+            assert all(after[u].show_status is ShowStatus.CONFIRMED for u in drafts[2:])
+            assert all(after[u].updated_at == at(500) for u in drafts[2:])
