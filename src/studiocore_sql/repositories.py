@@ -149,7 +149,10 @@ class SqlRepository(Generic[E]):
 
     def _entities(self, stmt: sa.Select[Any]) -> list[E]:
         to_entity = self._map.to_entity
-        return [cast(E, to_entity(dict(row))) for row in self._execute(stmt).mappings()]
+        result = self._execute(stmt)
+        keys = tuple(result.keys())  # the field names (see EntityMap.select)
+        # all() fetches every row in one driver call (iterating fetches one by one)
+        return [cast(E, to_entity(dict(zip(keys, row, strict=True)))) for row in result.all()]
 
     def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
         stmt = self._map.select.where(self._table.c.uid == uid)
