@@ -664,7 +664,7 @@ class SqlShowRepository(SqlRepository[Show]):
                 .join(m, m.c.id == sm.c.mc_id)
                 .where(sm.c.deleted_at.is_(None), self._uow.in_ids(sm.c.show_id, part))
             )
-            for row in self._execute(stmt):
+            for row in self._execute(stmt).all():
                 found.setdefault(row.show_id, []).append(row.uid)
         return found
 
@@ -1040,7 +1040,7 @@ class SqlShowRepository(SqlRepository[Show]):
                 )
             ids.update(
                 row.id
-                for row in self._execute(stmt)
+                for row in self._execute(stmt).all()
                 if windows.hit(resource, row.show_start, row.show_end)
             )
         return ids
