@@ -30,19 +30,25 @@ from tests.support.adapters import ADAPTERS
 from tests.support.builders import make
 
 
-def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
-    """A random world (see ``_world``) whose drafts partly belong to one schedule."""
-    rows = _world(rng)
-    studio = next(r for r in rows if isinstance(r, Studio))
+def _client_and_schedule(studio_uid: str, start: float, end: float) -> tuple[Client, Schedule]:
+    """A client and its schedule in ``studio_uid`` from hour ``start`` to ``end``."""
     client = make(Client, name="C")
     schedule = make(
         Schedule,
         client_uid=client.uid,
-        studio_uid=studio.uid,
+        studio_uid=studio_uid,
         name="plan",
-        start_time=at(-10),
-        end_time=at(200),
+        start_time=at(start),
+        end_time=at(end),
     )
+    return client, schedule
+
+
+def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
+    """A random world (see ``_world``) whose drafts partly belong to one schedule."""
+    rows = _world(rng)
+    studio = next(r for r in rows if isinstance(r, Studio))
+    client, schedule = _client_and_schedule(studio.uid, -10, 200)
     out: list[object] = [client, schedule]
     for row in rows:
         if isinstance(row, Show) and row.show_status is ShowStatus.DRAFT and rng.random() < 0.7:
@@ -126,19 +132,11 @@ def test_crowded_and_resources_of_match_the_in_memory_adapter(backend: str) -> N
 @pytest.mark.parametrize("backend", list(ADAPTERS))
 def test_set_status_after_resources_of_changes_exactly_the_live_drafts(backend: str) -> None:
     """The SQL adapter updates by the ids ``resources_of`` read; the answer must be
-    the one the uid path gives: a draft deleted, or confirmed, in between is left
+    the one the uid path gives: a draft deleted, or cancelled, in between is left
     alone and not counted."""
     studio = make(Studio, name="S")
     room = make(StudioRoom, studio_uid=studio.uid, name="R")
-    client = make(Client, name="C")
-    schedule = make(
-        Schedule,
-        client_uid=client.uid,
-        studio_uid=studio.uid,
-        name="plan",
-        start_time=at(0),
-        end_time=at(100),
-    )
+    client, schedule = _client_and_schedule(studio.uid, 0, 100)
     schedule_uid = schedule.uid
     shows = [
         make(
