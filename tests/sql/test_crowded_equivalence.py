@@ -17,6 +17,7 @@ from studiocore import (
     InMemoryDatabase,
     Schedule,
     Show,
+    ShowMC,
     ShowQuery,
     ShowStatus,
     Studio,
@@ -170,3 +171,80 @@ def test_set_status_after_resources_of_changes_exactly_the_live_drafts(backend: 
             assert after[drafts[1]].show_status is ShowStatus.CANCELLED
             assert all(after[u].show_status is ShowStatus.CONFIRMED for u in drafts[2:])
             assert all(after[u].updated_at == at(500) for u in drafts[2:])
+
+
+@pytest.mark.parametrize("backend", list(ADAPTERS))
+def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(backend: str) -> None:
+    """The boundary of "near" (gaps of exactly ``margin`` are not), on rooms and on
+    MCs, and two stored shows near each other are no reason to report anything:
+    PostgreSQL answers "nothing crowded" from a one-sort check and runs the full
+    sweep only when that check finds a pair."""
+    studio = make(Studio, name="S")
+    room, other_room = (make(StudioRoom, studio_uid=studio.uid, name=n) for n in "AB")
+    mc = make(MC, name="M")
+    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+
+    def show(name: str, room_uid: str, start: float, end: float, status: ShowStatus) -> Show:
+        return make(
+            Show,
+            name=name,
+            studio_room_uid=room_uid,
+            client_uid=client.uid,
+            schedule_uid=schedule.uid if status is ShowStatus.DRAFT else None,
+            show_status=status,
+            show_start=at(start),
+            show_end=at(end),
+        )
+
+    # drafts one hour apart in room A; a stored show 30 minutes after the last one;
+    # in room B two stored shows 10 minutes apart, and a draft sharing A's MC
+    drafts = [show(f"d{i}", room.uid, 2 * i, 2 * i + 1, ShowStatus.DRAFT) for i in range(3)]
+    stored = show("c", room.uid, 5.5, 6.5, ShowStatus.CONFIRMED)
+    b1 = show("b1", other_room.uid, 20, 21, ShowStatus.CONFIRMED)
+    b2 = show("b2", other_room.uid, 21 + 1 / 6, 22, ShowStatus.CONFIRMED)
+    hosted = show("h", other_room.uid, 10, 11, ShowStatus.DRAFT)
+    links = [
+        make(ShowMC, show_uid=s.uid, mc_uid=mc.uid) for s in (drafts[2], hosted)
+    ]  # d2 ends at 5, h starts at 10: five hours apart
+    with ADAPTERS[backend]() as factory:
+        with factory() as uow:
+            _store_all(
+                uow,
+                [
+                    studio,
+                    room,
+                    other_room,
+                    mc,
+                    client,
+                    schedule,
+                    *drafts,
+                    stored,
+                    b1,
+                    b2,
+                    hosted,
+                    *links,
+                ],
+            )
+        with factory.reader() as uow:
+            for minutes in (0, 15, 30):
+                assert uow.shows.crowded(
+                    schedule.uid, ShowStatus.DRAFT, timedelta(minutes=minutes)
+                ) == ([], []), minutes
+            # a stored show after the last draft is the only near pair
+            candidates, existing = uow.shows.crowded(
+                schedule.uid, ShowStatus.DRAFT, timedelta(minutes=30, seconds=1)
+            )
+            assert [b.show_uid for b in candidates] == [drafts[2].uid]
+            assert [b.show_uid for b in existing] == [stored.uid]
+            # one second more than the room gaps: every draft of room A and the stored show
+            candidates, existing = uow.shows.crowded(
+                schedule.uid, ShowStatus.DRAFT, timedelta(minutes=60, seconds=1)
+            )
+            assert [b.show_uid for b in candidates] == [d.uid for d in drafts]
+            assert [b.show_uid for b in existing] == [stored.uid]
+            # five hours and a second: the MC's two drafts as well (b1, b2 still never)
+            candidates, existing = uow.shows.crowded(
+                schedule.uid, ShowStatus.DRAFT, timedelta(hours=5, seconds=1)
+            )
+            assert [b.show_uid for b in candidates] == [*(d.uid for d in drafts), hosted.uid]
+            assert [b.show_uid for b in existing] == [stored.uid]
