@@ -185,7 +185,7 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(backend
     client, schedule = _client_and_schedule(studio.uid, 0, 100)
 
     def show(name: str, room_uid: str, start: float, end: float, status: ShowStatus) -> Show:
-        return make(
+        made: Show = make(
             Show,
             name=name,
             studio_room_uid=room_uid,
@@ -195,6 +195,7 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(backend
             show_start=at(start),
             show_end=at(end),
         )
+        return made
 
     # drafts one hour apart in room A; a stored show 30 minutes after the last one;
     # in room B two stored shows 10 minutes apart, and a draft sharing A's MC
@@ -225,7 +226,7 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(backend
                     *links,
                 ],
             )
-        with factory.reader() as uow:
+        with factory() as uow:
             for minutes in (0, 15, 30):
                 assert uow.shows.crowded(
                     schedule.uid, ShowStatus.DRAFT, timedelta(minutes=minutes)
