@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sqlite3
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -139,7 +140,8 @@ class SqlUnitOfWork(RepositoryAccess):
         self._conn: sa.Connection | None = None
         self._failed = False
         self._savepoints = 0
-        self._ids: dict[tuple[str, str], int] = {}
+        self._ids: defaultdict[str, dict[str, int]] = defaultdict(dict)
+        """Ids by table name and uid (keyed in two levels: no tuple per cached row)."""
         self._lookup_ids: dict[tuple[str, str], int] = {}
         self._pending_audits: list[dict[str, Any]] = []
         self.seen_shows: dict[str, datetime] = {}
@@ -349,25 +351,25 @@ class SqlUnitOfWork(RepositoryAccess):
     def id_of(self, table: sa.Table, uid: str, field: str) -> int:
         """The integer id of ``uid`` in ``table`` (deleted rows included), or a
         :class:`ValidationError` naming ``field``."""
-        key = (table.name, uid)
-        found = self._ids.get(key)
+        cache = self._ids[table.name]
+        found = cache.get(uid)
         if found is None:
             found = self.execute(sa.select(table.c.id).where(table.c.uid == uid)).scalar()
             if found is None:
                 raise ValidationError(field, f"{table.name} {uid!r} does not exist")
-            self._ids[key] = found
+            cache[uid] = found
         return found
 
-    def remember_ids(self, table: sa.Table, pairs: Iterable[tuple[str, int]]) -> None:
-        """Cache ``(uid, id)`` pairs of ``table`` read by a query (ids never change)."""
-        self._ids.update(((table.name, uid), row_id) for uid, row_id in pairs)
+    def remember_ids(self, table: sa.Table, ids: Mapping[str, int]) -> None:
+        """Cache the ids of rows of ``table`` a query read, by uid (ids never change)."""
+        self._ids[table.name].update(ids)
 
     def known_ids(self, table: sa.Table, uids: Iterable[str]) -> list[int] | None:
         """The cached ids of ``uids`` in ``table``, or ``None`` unless all are cached."""
-        name, cache = table.name, self._ids
+        cache = self._ids[table.name]
         found: list[int] = []
         for uid in uids:
-            row_id = cache.get((name, uid))
+            row_id = cache.get(uid)
             if row_id is None:
                 return None
             found.append(row_id)
