@@ -874,7 +874,7 @@ class SqlShowRepository(SqlRepository[Show]):
           LEFT JOIN studio_rooms r ON r.studio_id = st.id AND r.deleted_at IS NULL
           LEFT JOIN LATERAL (
             -- shows starting at most a day before the widened window: an
-            -- index-only range scan of ix_shows_booked_by_start (btree) ...
+            -- index-only range scan of ix_shows_studio_room_id_show_start ...
             SELECT s.show_start, s.show_end FROM shows s
              WHERE s.studio_room_id = r.id
                AND s.show_start >= CAST(:lo AS timestamptz)

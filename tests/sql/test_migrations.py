@@ -151,6 +151,18 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
                 sa.text("SELECT reloptions FROM pg_class WHERE oid = 'shows'::regclass")
             ).scalar_one()
         assert options == ["fillfactor=80"]
+        with db.engine.connect() as conn:
+            indexes = dict(
+                conn.execute(
+                    sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'shows'")
+                ).all()
+            )
+        # one btree by room and start, covering what availability reads (0007)
+        assert indexes["ix_shows_studio_room_id_show_start"].endswith(
+            "(studio_room_id, show_start) INCLUDE (show_end, show_status_id) "
+            "WHERE (deleted_at IS NULL)"
+        )
+        assert "ix_shows_booked_by_start" not in indexes
     finally:
         db.dispose()
 
