@@ -507,6 +507,15 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _on_postgresql_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Array parameters (every IN list of uids or ids is one) travel in binary:
+    # psycopg's default text dumper escapes each element in Python, 35 ms for
+    # 10k uids and 18 ms for 10k ids, against 8 and 4 ms in binary.
+    from psycopg.types.array import ListBinaryDumper
+
+    dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)
+
+
 def _on_sqlite_begin(conn: sa.Connection) -> None:
     if conn.get_execution_options().get("studiocore_read_only"):
         conn.exec_driver_sql("BEGIN")  # deferred: a consistent snapshot, no write lock
@@ -575,6 +584,8 @@ class SqlDatabase:
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
             sa.event.listen(self.engine, "begin", _on_sqlite_begin)
+        elif self.is_postgresql:
+            sa.event.listen(self.engine, "connect", _on_postgresql_connect)
 
     def __repr__(self) -> str:
         return f"SqlDatabase({self.engine.url.render_as_string(hide_password=True)!r})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
@@ -750,7 +751,9 @@ class SqlShowRepository(SqlRepository[Show]):
         last: str | None = None
         room: str | None = None
         mcs: list[str] = []
-        for show_uid, room_uid, mc_uid, show_id in cast(Iterable[_Row], self._execute(stmt)):
+        # fetched a thousand rows at a time: plain iteration fetches row by row
+        rows = chain.from_iterable(self._execute(stmt).partitions(1000))
+        for show_uid, room_uid, mc_uid, show_id in cast(Iterable[_Row], rows):
             if show_uid != last:
                 if last is not None:
                     key = tuple(sorted(mcs))

@@ -152,7 +152,7 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
             ).scalar_one()
         assert options == ["fillfactor=80"]
         with db.engine.connect() as conn:
-            indexes = dict(
+            indexes: dict[str, str] = dict(
                 conn.execute(
                     sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'shows'")
                 ).all()
