@@ -42,8 +42,9 @@ def room_overlap_audit(
     """Every live show (in ``statuses``) that overlaps an earlier one of the same
     room, in one pass: a window function keeps the running maximum end per room
     (``ORDER BY show_start``, served by the ``(studio_room_id, show_start)``
-    index), and a row whose start lies before it is flagged. With the default
-    statuses PostgreSQL's exclusion constraint keeps this empty; pass
+    index; on PostgreSQL an index-only scan, the heap is read only for the uids
+    of flagged rows), and a row whose start lies before it is flagged. With the
+    default statuses PostgreSQL's exclusion constraint keeps this empty; pass
     ``{DRAFT, *RESERVING_STATUSES}`` to see which drafts collide."""
     s, r = t.shows, t.studio_rooms
     ids = sorted(t.SHOW_STATUS_IDS[ShowStatus(x)] for x in statuses)
@@ -57,7 +58,7 @@ def room_overlap_audit(
         .label("earlier_end")
     )
     ranked = (
-        sa.select(s.c.uid, s.c.studio_room_id, s.c.show_start, s.c.show_end, earlier_end)
+        sa.select(s.c.id, s.c.studio_room_id, s.c.show_start, s.c.show_end, earlier_end)
         .where(
             s.c.deleted_at.is_(None),
             s.c.studio_room_id.is_not(None),
@@ -65,17 +66,20 @@ def room_overlap_audit(
         )
         .subquery("ranked")
     )
+    flagged = s.alias("flagged")  # the uid, read only for the rows flagged
     stmt = (
         sa.select(
-            ranked.c.uid,
+            flagged.c.uid,
             r.c.uid.label("room_uid"),
             ranked.c.show_start,
             ranked.c.show_end,
             ranked.c.earlier_end,
         )
+        .select_from(ranked)
+        .join(flagged, flagged.c.id == ranked.c.id)
         .join(r, r.c.id == ranked.c.studio_room_id)
         .where(ranked.c.earlier_end > ranked.c.show_start)
-        .order_by(r.c.uid, ranked.c.show_start, ranked.c.uid)
+        .order_by(r.c.uid, ranked.c.show_start, flagged.c.uid)
     )
     end_type = UTCDateTime()
     with db.engine.connect() as conn:

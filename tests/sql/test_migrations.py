@@ -159,7 +159,7 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
             )
         # one btree by room and start, covering what availability reads (0007)
         assert indexes["ix_shows_studio_room_id_show_start"].endswith(
-            "(studio_room_id, show_start) INCLUDE (show_end, show_status_id) "
+            "(studio_room_id, show_start) INCLUDE (show_end, show_status_id, id) "
             "WHERE (deleted_at IS NULL)"
         )
         assert "ix_shows_booked_by_start" not in indexes
