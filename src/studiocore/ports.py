@@ -181,9 +181,11 @@ class StudioOccupancy:
     room_changeover_severity: Severity
     rooms: tuple[RoomSummary, ...]
     """The studio's live rooms, ordered by ``(name, uid)``."""
-    occupied: tuple[tuple[str, TimeSlot], ...]
-    """``(room uid, slot)`` of the reserving, live shows in those rooms, ordered by
-    room uid, then start, then end."""
+    occupied: tuple[tuple[str, datetime, datetime], ...]
+    """``(room uid, start, end)`` of the reserving, live shows in those rooms
+    (aware UTC datetimes, ``start < end``), ordered by room uid, then start, then
+    end. Plain tuples, not :class:`TimeSlot`: availability reads them once, in
+    one pass, and a 20-room day has about 150 of them."""
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -329,10 +329,6 @@ PROBE_GAP = timedelta(hours=12)
 
 def _booking_order(b: Booking) -> tuple[datetime, str]:
     return (b.slot.start, b.show_uid)
-
-
-def _occupancy_order(pair: tuple[str, TimeSlot]) -> tuple[str, datetime, datetime]:
-    return (pair[0], pair[1].start, pair[1].end)
 
 
 def _room_order(room: RoomSummary) -> tuple[str, str]:
@@ -921,15 +917,21 @@ class SqlShowRepository(SqlRepository[Show]):
         if not rows:
             raise NotFoundError("Studio", studio_uid)
         rooms: dict[str, RoomSummary] = {}
-        occupied: list[tuple[str, TimeSlot]] = []
+        occupied: list[tuple[str, datetime, datetime]] = []
         for _, room_uid, name, changeover, start, end in rows:
             if room_uid is None:
                 continue  # a studio without rooms
             if room_uid not in rooms:
                 rooms[room_uid] = RoomSummary(room_uid, name, changeover)
-            if start is not None:
-                occupied.append((room_uid, TimeSlot(start, end)))
-        occupied.sort(key=_occupancy_order)
+            if start is None:
+                continue  # a room with nothing around the window
+            # aware UTC from the driver (sessions run in UTC; a CHECK keeps
+            # start < end): normalized only if a session overrides the zone
+            if start.tzinfo is UTC and end.tzinfo is UTC:
+                occupied.append((room_uid, start, end))
+            else:
+                occupied.append((room_uid, start.astimezone(UTC), end.astimezone(UTC)))
+        occupied.sort()
         return StudioOccupancy(
             studio_uid=studio_uid,
             room_changeover_severity=Severity(rows[0][0]),
@@ -938,8 +940,9 @@ class SqlShowRepository(SqlRepository[Show]):
         )
 
     def _studio_occupancy_postgresql(self, studio_uid: str, window: TimeSlot) -> list[_Row]:
-        """One statement (the studio, its rooms and, per room, one GiST probe of
-        the room exclusion constraint's index); times read without conversion."""
+        """One statement (the studio, its rooms and, per room, an index-only range
+        scan of ``ix_shows_studio_room_id_show_start``, plus the long shows from
+        ``ix_shows_long``); times read without conversion."""
         params = {"uid": studio_uid, "lo": window.start, "hi": window.end}
         return cast(list[_Row], self._execute(self._STUDIO_OCCUPANCY_SQL, params).all())
 

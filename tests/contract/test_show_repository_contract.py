@@ -258,8 +258,10 @@ def test_studio_occupancy_reads_the_studio_its_rooms_and_their_reserved_slots(
             rooms=(RoomSummary(w.room_a1.uid, "a1", 0), RoomSummary(w.room_a2.uid, "a2", 0)),
             occupied=tuple(
                 sorted(
-                    [(w.room_a1.uid, a1_early.slot), (w.room_a2.uid, a2.slot)],
-                    key=lambda pair: (pair[0], pair[1].start),
+                    [
+                        (w.room_a1.uid, a1_early.show_start, a1_early.show_end),
+                        (w.room_a2.uid, a2.show_start, a2.show_end),
+                    ]
                 )
             ),
         )
@@ -285,7 +287,7 @@ def test_studio_occupancy_widens_each_room_by_its_changeover(world: World) -> No
         found = uow.shows.studio_occupancy(w.studio_a.uid, slot(3, 5))
         assert [r.name for r in found.rooms] == ["0 first", "a1"]
         assert found.rooms[0].changeover_minutes == 30
-        assert found.occupied == ((w.room_a2.uid, near_a2.slot),)
+        assert found.occupied == ((w.room_a2.uid, near_a2.show_start, near_a2.show_end),)
         nothing = uow.shows.studio_occupancy(empty.uid, slot(3, 5))
         assert (nothing.rooms, nothing.occupied) == ((), ())
         with pytest.raises(NotFoundError):
@@ -307,7 +309,9 @@ def test_studio_occupancy_finds_long_shows_that_started_long_before(world: World
         found = uow.shows.studio_occupancy(w.studio_a.uid, slot(0, 6)).occupied
     assert found == tuple(
         sorted(
-            [(w.room_a1.uid, week.slot), (w.room_a2.uid, day_before.slot)],
-            key=lambda pair: pair[0],
+            [
+                (w.room_a1.uid, week.show_start, week.show_end),
+                (w.room_a2.uid, day_before.show_start, day_before.show_end),
+            ]
         )
     )

@@ -101,6 +101,37 @@ def test_datetimes_come_back_aware_in_utc_whatever_zone_went_in(db: SqlDatabase)
     assert loaded.show_start.hour == 9
 
 
+@pytest.mark.postgres
+def test_occupancy_comes_back_in_utc_when_a_session_overrides_the_time_zone() -> None:
+    """``studio_occupancy`` reads times without conversion, relying on the
+    library's sessions running in UTC; a caller whose ``connect_args`` set
+    another zone still gets aware UTC datetimes for the same instants."""
+    with ADAPTERS["postgres"]() as factory:
+        assert isinstance(factory, SqlDatabase)
+        tokyo = SqlDatabase(factory.url, connect_args={"options": "-c timezone=Asia/Tokyo"})
+        try:
+            studio = Studio(uid=new_uid("studio"), name="S", created_at=at(0), updated_at=at(0))
+            room = StudioRoom(
+                uid=new_uid("room"),
+                studio_uid=studio.uid,
+                name="R",
+                created_at=at(0),
+                updated_at=at(0),
+            )
+            booked = show(room.uid, 1, 2, ShowStatus.CONFIRMED)
+            with tokyo() as uow:
+                uow.studios.add(studio)
+                uow.studio_rooms.add(room)
+                uow.shows.add(booked)
+            for db in (factory, tokyo):
+                with db.reader() as uow:
+                    found = uow.shows.studio_occupancy(studio.uid, TimeSlot(at(0), at(3)))
+                assert found.occupied == ((room.uid, booked.show_start, booked.show_end),)
+                assert all(t.tzinfo is UTC for _, *times in found.occupied for t in times)
+        finally:
+            tokyo.dispose()
+
+
 def test_a_reference_to_a_missing_record_is_refused_naming_the_field(db: SqlDatabase) -> None:
     ghost_room = new_uid("room")
     with pytest.raises(ValidationError) as caught, db() as uow:

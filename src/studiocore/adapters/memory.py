@@ -363,7 +363,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             ),
             key=lambda room: (room.name, room.uid),
         )
-        found: list[tuple[str, TimeSlot]] = []
+        found: list[tuple[str, datetime, datetime]] = []
         for room in sorted(rooms, key=lambda room: room.uid):
             margin = timedelta(minutes=room.changeover_minutes)
             lo, hi = window.start - margin, window.end + margin
@@ -378,7 +378,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
                 ):
                     slots.append(show.slot)
             slots.sort(key=lambda slot: (slot.start, slot.end))
-            found.extend((room.uid, slot) for slot in slots)
+            found.extend((room.uid, slot.start, slot.end) for slot in slots)
         return StudioOccupancy(
             studio_uid=studio_uid,
             room_changeover_severity=studio.room_changeover_severity,

@@ -107,7 +107,7 @@ def room_availability(
     return availability_from_occupancy(
         window,
         rooms,
-        ((b.room_uid, b.slot) for b in bookings),
+        ((b.room_uid, b.slot.start, b.slot.end) for b in bookings),
         min_length=min_length,
         honour_changeover=honour_changeover,
     )
@@ -116,13 +116,13 @@ def room_availability(
 def availability_from_occupancy(
     window: TimeSlot,
     rooms: Sequence[Room],
-    occupied: Iterable[tuple[str | None, TimeSlot]],
+    occupied: Iterable[tuple[str | None, datetime, datetime]],
     *,
     min_length: timedelta | None = None,
     honour_changeover: bool = False,
 ) -> list[RoomAvailability]:
-    """Like :func:`room_availability`, from ``(room uid, slot)`` pairs (what
-    :meth:`ShowRepository.studio_occupancy` returns).
+    """Like :func:`room_availability`, from ``(room uid, start, end)`` triples
+    of aware UTC datetimes (what :meth:`ShowRepository.studio_occupancy` returns).
 
     One pass per room over plain ``(start, end)`` pairs: only the answer's
     intervals become :class:`TimeSlot` objects (this is the hot path of the
@@ -133,11 +133,11 @@ def availability_from_occupancy(
         room.uid: timedelta(minutes=room.changeover_minutes if honour_changeover else 0)
         for room in rooms
     }
-    for room_uid, slot in occupied:
+    for room_uid, start, end in occupied:
         if room_uid is None or (spans := busy.get(room_uid)) is None:
             continue  # a show without a room, or in another studio's room
         buffer = buffers[room_uid]
-        spans.append((slot.start - buffer, slot.end + buffer))
+        spans.append((start - buffer, end + buffer) if buffer else (start, end))
     return [_room_availability(window, room, busy[room.uid], min_length) for room in rooms]
 
 
