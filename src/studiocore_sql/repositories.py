@@ -766,7 +766,7 @@ class SqlShowRepository(SqlRepository[Show]):
         return shows
 
     _CROWDED_SQL = sa.text(
-        """
+        f"""
         WITH d AS (
             SELECT s.id, s.studio_room_id, s.show_start, s.show_end FROM shows s
              WHERE s.schedule_id = (SELECT id FROM schedules WHERE uid = :schedule)
@@ -795,14 +795,14 @@ class SqlShowRepository(SqlRepository[Show]):
                 SELECT s.id, s.show_start, s.show_end FROM shows s
                  WHERE l.kind = 0 AND s.studio_room_id = l.rid
                    AND s.time_range && tstzrange(l.lo, l.hi, '[)')
-                   AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+                   AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
                 UNION ALL
                 SELECT sm.show_id, sm.show_start, sm.show_end FROM show_mcs sm
                   JOIN shows s ON s.id = sm.show_id
                  WHERE l.kind = 1 AND sm.mc_id = l.rid AND sm.deleted_at IS NULL
                    AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(l.lo, l.hi, '[)')
                    AND sm.show_id NOT IN (SELECT id FROM d)  -- the candidates' own links
-                   AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+                   AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
                 OFFSET 0
               ) x
         ), crowding AS (
@@ -838,7 +838,7 @@ class SqlShowRepository(SqlRepository[Show]):
                          OR after_any < en + CAST(:margin AS interval)
                     ELSE before_draft + CAST(:margin AS interval) > st
                          OR after_draft < en + CAST(:margin AS interval) END
-        """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
+        """
     )
 
     def crowded(
@@ -897,7 +897,7 @@ class SqlShowRepository(SqlRepository[Show]):
           ) b ON true
          WHERE st.uid = :uid AND st.deleted_at IS NULL
         """.format(
-            reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS),
+            reserving=t.RESERVING_IDS_SQL,
             long_show=f"{t.LONG_SHOW.days} day",
         )
     ).columns(
@@ -998,7 +998,7 @@ class SqlShowRepository(SqlRepository[Show]):
         return found
 
     _NEAR_SQL = sa.text(
-        """
+        f"""
         WITH cr AS (
             SELECT * FROM unnest(CAST(:room_uids AS text[]), CAST(:room_lo AS timestamptz[]),
                                  CAST(:room_hi AS timestamptz[])) AS cr(uid, lo, hi)
@@ -1012,7 +1012,7 @@ class SqlShowRepository(SqlRepository[Show]):
             SELECT s.id, s.show_start, s.show_end FROM shows s
              WHERE s.studio_room_id = r.id
                AND s.time_range && tstzrange(cr.lo, cr.hi, '[)')
-               AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+               AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
             OFFSET 0
           ) hit
         UNION ALL
@@ -1024,10 +1024,10 @@ class SqlShowRepository(SqlRepository[Show]):
              WHERE sm.mc_id = m.id
                AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
                AND sm.deleted_at IS NULL
-               AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+               AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
             OFFSET 0
           ) hit
-        """.format(reserving=", ".join(str(i) for i in t.RESERVING_STATUS_IDS))
+        """
     )
 
     def _near_ids_postgresql(self, candidates: Sequence[Booking], margin: timedelta) -> set[int]:

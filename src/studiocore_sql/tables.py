@@ -370,7 +370,8 @@ HAND_WRITTEN_DDL: frozenset[str] = frozenset(
 """PostgreSQL-only objects written as SQL (in the migrations and below), which
 alembic's autogenerate/compare cannot represent: left out of schema comparison."""
 
-_RESERVING_IDS_SQL = ", ".join(str(i) for i in RESERVING_STATUS_IDS)
+RESERVING_IDS_SQL = ", ".join(str(i) for i in RESERVING_STATUS_IDS)
+"""The reserving status ids as an SQL list (``2, 3, 4``), for hand-written statements."""
 
 POSTGRESQL_TRIGGERS: tuple[str, ...] = (
     # -- the index of the MC side (written by hand: alembic cannot compare expression indexes)
@@ -424,7 +425,7 @@ BEGIN
               FROM show_mcs o JOIN shows s ON s.id = o.show_id
              WHERE o.mc_id = w.mc_id AND o.deleted_at IS NULL
                AND tstzrange(o.show_start, o.show_end, '[)') && tstzrange(w.lo, w.hi, '[)')
-               AND s.show_status_id IN ({_RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+               AND s.show_status_id IN ({RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
             OFFSET 0) hit
     ) x WHERE x.show_start < x.prev_end LIMIT 1;
     IF FOUND THEN
@@ -443,8 +444,8 @@ BEGIN
         SELECT sm.mc_id, min(n.show_start) AS lo, max(n.show_end) AS hi
           FROM new_shows n JOIN old_shows o ON o.id = n.id
           JOIN show_mcs sm ON sm.show_id = n.id AND sm.deleted_at IS NULL
-         WHERE n.show_status_id IN ({_RESERVING_IDS_SQL}) AND n.deleted_at IS NULL
-           AND (o.show_status_id NOT IN ({_RESERVING_IDS_SQL}) OR o.deleted_at IS NOT NULL
+         WHERE n.show_status_id IN ({RESERVING_IDS_SQL}) AND n.deleted_at IS NULL
+           AND (o.show_status_id NOT IN ({RESERVING_IDS_SQL}) OR o.deleted_at IS NOT NULL
                 OR o.show_start <> n.show_start OR o.show_end <> n.show_end)
          GROUP BY sm.mc_id) g;
     IF mc IS NOT NULL THEN
@@ -467,7 +468,7 @@ BEGIN
             SELECT n.mc_id, min(s.show_start) AS lo, max(s.show_end) AS hi
               FROM new_links n JOIN shows s ON s.id = n.show_id
              WHERE n.deleted_at IS NULL
-               AND s.show_status_id IN ({_RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+               AND s.show_status_id IN ({RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
              GROUP BY n.mc_id) g;
     ELSE
         SELECT array_agg(g.mc_id), array_agg(g.lo), array_agg(g.hi) INTO mc, lo, hi FROM (
@@ -476,7 +477,7 @@ BEGIN
               JOIN shows s ON s.id = n.show_id
              WHERE n.deleted_at IS NULL
                AND (o.deleted_at IS NOT NULL OR o.show_id <> n.show_id OR o.mc_id <> n.mc_id)
-               AND s.show_status_id IN ({_RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+               AND s.show_status_id IN ({RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
              GROUP BY n.mc_id) g;
     END IF;
     IF mc IS NOT NULL THEN
