@@ -56,6 +56,7 @@ from studiocore.errors import (
     NotFoundError,
     PermissionDeniedError,
     StudioError,
+    UnavailableError,
     ValidationError,
 )
 from studiocore.ids import is_uid, new_uid
@@ -160,6 +161,7 @@ __all__ = [
     "TaskTemplateItem",
     "TaskTypeEntry",
     "TimeSlot",
+    "UnavailableError",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "User",

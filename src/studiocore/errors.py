@@ -2,7 +2,7 @@
 
 Every error the library raises on purpose derives from :class:`StudioError`. Each
 subclass carries structured fields so adapters can translate it without parsing
-messages: the HTTP adapter maps them to 404 / 422 / 409 / 403 in a single table.
+messages: the HTTP adapter maps them to 404 / 422 / 409 / 403 / 503 in a single table.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "StudioError",
+    "UnavailableError",
     "ValidationError",
 ]
 
@@ -113,3 +114,9 @@ class InvalidTransitionError(StudioError):
 
 class ConcurrencyError(StudioError):
     """A concurrent writer changed the data first; the operation may be retried."""
+
+
+class UnavailableError(StudioError):
+    """The storage could not be reached, or dropped the connection mid-way; the
+    operation may be retried. A unit of work interrupted before its commit
+    wrote nothing; one interrupted during its commit may or may not have."""

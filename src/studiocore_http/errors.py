@@ -15,6 +15,8 @@ Every error body is JSON of the shape Litestar documents for errors::
   current state forbids it), ``extra.from_state`` / ``extra.to_state``.
 * ``ConcurrencyError`` -> 409 (retry).
 * ``PermissionDeniedError`` -> 403.
+* ``UnavailableError`` -> 503 with ``Retry-After: 1`` and ``extra.retry``: the
+  database could not be reached or dropped the connection.
 
 The ``*Response`` exception classes below are only used to *document* these
 responses in OpenAPI (``raises=``); the handlers never raise them.
@@ -33,6 +35,7 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    ServiceUnavailableException,
 )
 from litestar.exceptions import ValidationException as LitestarValidationException
 from litestar.status_codes import (
@@ -41,6 +44,7 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 from studiocore import (
@@ -50,6 +54,7 @@ from studiocore import (
     NotFoundError,
     PermissionDeniedError,
     StudioError,
+    UnavailableError,
     ValidationError,
     to_jsonable,
 )
@@ -85,6 +90,7 @@ READ_ERRORS: list[type[HTTPException]] = [
     PermissionDeniedException,
     NotFoundException,
     UnprocessableResponse,
+    ServiceUnavailableException,
 ]
 """Responses every authenticated read may give (documented in OpenAPI)."""
 
@@ -92,11 +98,17 @@ WRITE_ERRORS: list[type[HTTPException]] = [*READ_ERRORS, ConflictResponse]
 """Responses every authenticated write may give."""
 
 
-def _body(status: int, detail: str, extra: Mapping[str, Any] | None = None) -> Response[Any]:
+def _body(
+    status: int,
+    detail: str,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response[Any]:
     return Response(
         content={"status_code": status, "detail": detail, "extra": dict(extra or {})},
         status_code=status,
         media_type=MediaType.JSON,
+        headers=headers,
     )
 
 
@@ -131,6 +143,13 @@ def _transition(_: Request[Any, Any, Any], exc: InvalidTransitionError) -> Respo
 
 def _concurrency(_: Request[Any, Any, Any], exc: ConcurrencyError) -> Response[Any]:
     return _body(HTTP_409_CONFLICT, exc.message, {"retry": True, "conflicts": []})
+
+
+def _unavailable(_: Request[Any, Any, Any], exc: UnavailableError) -> Response[Any]:
+    log.warning("database unavailable: %s", exc.message)
+    return _body(
+        HTTP_503_SERVICE_UNAVAILABLE, exc.message, {"retry": True}, headers={"Retry-After": "1"}
+    )
 
 
 def _permission(_: Request[Any, Any, Any], exc: PermissionDeniedError) -> Response[Any]:
@@ -196,6 +215,7 @@ exception_handlers: dict[type[Exception] | int, ExceptionHandler] = {
     ConflictError: _conflict,
     InvalidTransitionError: _transition,
     ConcurrencyError: _concurrency,
+    UnavailableError: _unavailable,
     PermissionDeniedError: _permission,
     StudioError: _other_domain_error,
     LitestarValidationException: _request_validation,

@@ -10,6 +10,7 @@ from litestar.testing import TestClient
 from studiocore import Services, UserRole
 from studiocore_http import Settings, create_app, issue_token
 from tests.conftest import FreshDatabase
+from tests.support.postgres import fresh_database, terminate_backend
 
 from .conftest import SECRET
 
@@ -91,3 +92,22 @@ def test_the_default_app_opens_and_migrates_the_configured_sqlite_file(tmp_path:
     assert (tmp_path / "api.db").exists()
     reopened = create_app(settings)
     assert [c.name for c in reopened.state.services.clients.list()] == ["Glow"]
+
+
+def test_a_lost_database_connection_answers_503_and_the_next_request_reconnects(
+    settings: Settings,
+) -> None:
+    with fresh_database(pool_size=1, max_overflow=0, ping_idle_after=60) as db:
+        services = Services(db)
+        admin = services.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
+        headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
+        with TestClient(create_app(settings, services=services)) as client:
+            assert client.get(f"{API}/studios", headers=headers).status_code == 200
+            with db.engine.connect() as conn:  # the pool's only connection
+                pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            terminate_backend(db.engine.url.render_as_string(hide_password=False), int(pid))
+            lost = client.get(f"{API}/studios", headers=headers)
+            assert lost.status_code == 503, lost.text
+            assert lost.headers["retry-after"] == "1"
+            assert lost.json()["extra"] == {"retry": True}
+            assert client.get(f"{API}/studios", headers=headers).status_code == 200

@@ -17,6 +17,7 @@ from studiocore import (
     PermissionDeniedError,
     Services,
     StudioError,
+    UnavailableError,
     ValidationError,
 )
 
@@ -38,6 +39,7 @@ UID = "studio_01J0000000000000000000000"
         (ConcurrencyError("try again"), 409, {"retry": True}),
         (PermissionDeniedError("no", action="read", resource="studios"), 403, {"action": "read"}),
         (StudioError("some other refusal"), 422, {"field": None}),
+        (UnavailableError("the database connection was lost"), 503, {"retry": True}),
     ],
 )
 def test_each_domain_error_maps_to_its_status_with_a_json_body(
@@ -61,6 +63,7 @@ def test_each_domain_error_maps_to_its_status_with_a_json_body(
     assert body["status_code"] == status
     assert body["detail"] == error.message
     assert body["extra"].items() >= extra.items()
+    assert ("retry-after" in response.headers) == (status == 503)
 
 
 def test_an_unexpected_crash_is_a_json_500_without_internals(

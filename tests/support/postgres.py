@@ -18,6 +18,7 @@ import atexit
 import os
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,7 +30,13 @@ from studiocore_sql import SqlDatabase
 from studiocore_sql.seeds import insert_seed_rows
 from studiocore_sql.tables import metadata
 
-__all__ = ["fresh_database", "postgres_url", "require_postgres", "scratch_database"]
+__all__ = [
+    "fresh_database",
+    "postgres_url",
+    "require_postgres",
+    "scratch_database",
+    "terminate_backend",
+]
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ENV_VAR = "STUDIOCORE_TEST_POSTGRES_URL"
@@ -179,3 +186,16 @@ def fresh_database(**options: object) -> Iterator[SqlDatabase]:
         else:
             with _lock:
                 _free.append(db)
+
+
+def terminate_backend(url: str, pid: int) -> None:
+    """End the server process of one connection of ``url``'s database from
+    outside, as a server restart or an idle timeout would."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            ended = conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            assert ended.scalar_one(), f"no backend {pid}"
+    finally:
+        engine.dispose()
+    time.sleep(0.05)  # the backend exits asynchronously
