@@ -15,6 +15,7 @@ Conventions (see docs/architecture.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -116,6 +117,12 @@ class Entity:
 
     PREFIX: ClassVar[str] = ""
     TABLE: ClassVar[str] = ""
+    REFERENCES: ClassVar[Mapping[str, str]] = {}
+    """Fields holding the uid of a row of another table, by that table's name:
+    every adapter refuses a uid that names no row (deleted rows count)."""
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {}
+    """Fields holding the name of a lookup table's row: every adapter refuses
+    an unknown name."""
 
     uid: str = attrs.field(validator=f.any_uid)
     created_at: datetime = _ts()
@@ -176,6 +183,7 @@ class StudioRoom(Entity):
 
     PREFIX: ClassVar[str] = "room"
     TABLE: ClassVar[str] = "studio_rooms"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"studio_uid": "studios"}
 
     studio_uid: str = attrs.field(validator=f.uid("studio"))
     name: str = attrs.field(validator=f.text())
@@ -224,6 +232,7 @@ class Membership(Entity):
 
     PREFIX: ClassVar[str] = "mbr"
     TABLE: ClassVar[str] = "memberships"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"user_uid": "users"}
 
     user_uid: str = attrs.field(validator=f.uid("user"))
     group_uid: str = attrs.field(validator=f.any_uid)
@@ -246,6 +255,7 @@ class MC(Entity):
 
     PREFIX: ClassVar[str] = "mc"
     TABLE: ClassVar[str] = "mcs"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"user_uid": "users"}
 
     user_uid: str | None = attrs.field(default=None, validator=f.uid("user", optional=True))
     name: str = attrs.field(validator=f.text())
@@ -361,6 +371,8 @@ class Material(Entity):
 
     PREFIX: ClassVar[str] = "material"
     TABLE: ClassVar[str] = "materials"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"client_uid": "clients", "platform_uid": "platforms"}
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {"material_type": LookupTable.MATERIAL_TYPES}
 
     client_uid: str | None = attrs.field(default=None, validator=f.uid("client", optional=True))
     platform_uid: str | None = attrs.field(default=None, validator=f.uid("platform", optional=True))
@@ -387,6 +399,15 @@ class Show(Entity):
 
     PREFIX: ClassVar[str] = "show"
     TABLE: ClassVar[str] = "shows"
+    REFERENCES: ClassVar[Mapping[str, str]] = {
+        "client_uid": "clients",
+        "schedule_uid": "schedules",
+        "studio_room_uid": "studio_rooms",
+    }
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {
+        "show_type": LookupTable.SHOW_TYPES,
+        "show_standard": LookupTable.SHOW_STANDARDS,
+    }
 
     client_uid: str | None = attrs.field(default=None, validator=f.uid("client", optional=True))
     schedule_uid: str | None = attrs.field(default=None, validator=f.uid("schedule", optional=True))
@@ -420,6 +441,7 @@ class ShowMC(Entity):
 
     PREFIX: ClassVar[str] = "showmc"
     TABLE: ClassVar[str] = "show_mcs"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"show_uid": "shows", "mc_uid": "mcs"}
 
     show_uid: str = attrs.field(validator=f.uid("show"))
     mc_uid: str = attrs.field(validator=f.uid("mc"))
@@ -436,6 +458,7 @@ class ShowPlatform(Entity):
 
     PREFIX: ClassVar[str] = "showplat"
     TABLE: ClassVar[str] = "show_platforms"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"show_uid": "shows", "platform_uid": "platforms"}
 
     show_uid: str = attrs.field(validator=f.uid("show"))
     platform_uid: str = attrs.field(validator=f.uid("platform"))
@@ -453,6 +476,7 @@ class ShowMaterial(Entity):
 
     PREFIX: ClassVar[str] = "showmat"
     TABLE: ClassVar[str] = "show_materials"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"show_uid": "shows", "material_uid": "materials"}
 
     show_uid: str = attrs.field(validator=f.uid("show"))
     material_uid: str = attrs.field(validator=f.uid("material"))
@@ -468,6 +492,8 @@ class Schedule(Entity):
 
     PREFIX: ClassVar[str] = "schedule"
     TABLE: ClassVar[str] = "schedules"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"client_uid": "clients", "studio_uid": "studios"}
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {"schedule_status": LookupTable.SCHEDULE_STATUS}
 
     client_uid: str = attrs.field(validator=f.uid("client"))
     studio_uid: str = attrs.field(validator=f.uid("studio"))
@@ -497,6 +523,11 @@ class ScheduleVersion(Entity):
 
     PREFIX: ClassVar[str] = "schver"
     TABLE: ClassVar[str] = "schedule_versions"
+    REFERENCES: ClassVar[Mapping[str, str]] = {
+        "schedule_uid": "schedules",
+        "change_request_uid": "change_requests",
+        "created_by_uid": "users",
+    }
 
     schedule_uid: str = attrs.field(validator=f.uid("schedule"))
     version: int = attrs.field(validator=f.integer(minimum=1))
@@ -515,6 +546,15 @@ class ChangeRequest(Entity):
 
     PREFIX: ClassVar[str] = "chreq"
     TABLE: ClassVar[str] = "change_requests"
+    REFERENCES: ClassVar[Mapping[str, str]] = {
+        "schedule_uid": "schedules",
+        "requested_by_uid": "users",
+        "reviewed_by_uid": "users",
+    }
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {
+        "change_category": LookupTable.CHANGE_CATEGORIES,
+        "change_type": LookupTable.CHANGE_TYPES,
+    }
 
     schedule_uid: str = attrs.field(validator=f.uid("schedule"))
     change_category: str = attrs.field(validator=f.text(max_length=64))
@@ -541,6 +581,7 @@ class Tag(Entity):
 
     PREFIX: ClassVar[str] = "tag"
     TABLE: ClassVar[str] = "tags"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"studio_uid": "studios"}
 
     studio_uid: str | None = attrs.field(default=None, validator=f.uid("studio", optional=True))
     name: str = attrs.field(validator=f.text(max_length=100))
@@ -553,6 +594,7 @@ class Taggable(Entity):
 
     PREFIX: ClassVar[str] = "tgb"
     TABLE: ClassVar[str] = "taggables"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"tag_uid": "tags"}
 
     tag_uid: str = attrs.field(validator=f.uid("tag"))
     taggable_uid: str = attrs.field(validator=f.any_uid)
@@ -565,6 +607,7 @@ class Comment(Entity):
 
     PREFIX: ClassVar[str] = "comment"
     TABLE: ClassVar[str] = "comments"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"owner_uid": "users", "parent_uid": "comments"}
 
     commentable_uid: str = attrs.field(validator=f.any_uid)
     commentable_type: str = attrs.field(validator=f.text(max_length=64))
@@ -580,6 +623,7 @@ class Audit(Entity):
 
     PREFIX: ClassVar[str] = "audit"
     TABLE: ClassVar[str] = "audits"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"user_uid": "users"}
 
     user_uid: str | None = attrs.field(default=None, validator=f.uid("user", optional=True))
     action: str = attrs.field(validator=f.text(max_length=64))
@@ -599,6 +643,7 @@ class TaskTemplate(Entity):
 
     PREFIX: ClassVar[str] = "tasktpl"
     TABLE: ClassVar[str] = "task_templates"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"studio_uid": "studios"}
 
     studio_uid: str = attrs.field(validator=f.uid("studio"))
     name: str = attrs.field(validator=f.text())
@@ -615,6 +660,11 @@ class TaskTemplateItem(Entity):
 
     PREFIX: ClassVar[str] = "tplitem"
     TABLE: ClassVar[str] = "task_template_items"
+    REFERENCES: ClassVar[Mapping[str, str]] = {"task_template_uid": "task_templates"}
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {
+        "task_type": LookupTable.TASK_TYPE,
+        "input_type": LookupTable.TASK_INPUT_TYPE,
+    }
 
     task_template_uid: str = attrs.field(validator=f.uid("tasktpl"))
     task_type: str = attrs.field(validator=f.text(max_length=64))
@@ -632,6 +682,11 @@ class Task(Entity):
 
     PREFIX: ClassVar[str] = "task"
     TABLE: ClassVar[str] = "tasks"
+    REFERENCES: ClassVar[Mapping[str, str]] = {
+        "assignee_uid": "users",
+        "task_template_item_uid": "task_template_items",
+    }
+    LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {"task_status": LookupTable.TASK_STATUS}
 
     assignee_uid: str | None = attrs.field(default=None, validator=f.uid("user", optional=True))
     taskable_uid: str = attrs.field(validator=f.any_uid)

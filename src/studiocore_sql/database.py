@@ -19,16 +19,16 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, NoReturn, Self
+from typing import Any, NoReturn, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from studiocore.adapters._access import RepositoryAccess
 from studiocore.conflicts import Conflict
 from studiocore.entities import (
     Audit,
+    Entity,
     Show,
     ShowMC,
 )
@@ -38,12 +38,21 @@ from studiocore.errors import (
     UnavailableError,
     ValidationError,
 )
-from studiocore.ports import REPOSITORY_NAMES, ReadOnlyError, UnitOfWork
+from studiocore.ports import (
+    AuditLog,
+    BookingReadModel,
+    ReadOnlyError,
+    Repository,
+    ShowRepository,
+    UnitOfWork,
+    bind_repositories,
+)
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import MAPS
 from studiocore_sql.repositories import (
     CHUNK,
     SqlAuditRepository,
+    SqlBookings,
     SqlRepository,
     SqlShowMcRepository,
     SqlShowRepository,
@@ -61,6 +70,8 @@ __all__ = [
 
 ENV_VAR = "STUDIOCORE_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///./studiocore.db"
+
+E = TypeVar("E", bound=Entity)
 
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
 _LOOKUP_TABLES = frozenset(t.LOOKUP_TABLES.values())
@@ -132,7 +143,7 @@ def translate(exc: sa.exc.DBAPIError) -> Exception:
     return exc
 
 
-class SqlUnitOfWork(RepositoryAccess):
+class SqlUnitOfWork(UnitOfWork):
     """One database transaction exposing every repository (see
     :class:`studiocore.ports.UnitOfWork`).
 
@@ -157,19 +168,15 @@ class SqlUnitOfWork(RepositoryAccess):
         self._pending_audits: list[dict[str, Any]] = []
         self.seen_shows: dict[str, datetime] = {}
         """``updated_at`` of the shows read in this transaction (PostgreSQL)."""
-        self._repos: dict[str, Any] = {}
-        for cls, name in REPOSITORY_NAMES.items():
-            emap = MAPS[cls]
-            repo: SqlRepository[Any]
-            if cls is Show:
-                repo = SqlShowRepository(self, emap)
-            elif cls is ShowMC:
-                repo = SqlShowMcRepository(self, emap)
-            elif cls is Audit:
-                repo = SqlAuditRepository(self, emap)
-            else:
-                repo = SqlRepository(self, emap)
-            self._repos[name] = repo
+        shows = SqlShowRepository(self, MAPS[Show])
+        self.shows: ShowRepository = shows
+        self.show_mcs: Repository[ShowMC] = SqlShowMcRepository(self, MAPS[ShowMC])
+        self.audits: AuditLog = SqlAuditRepository(self, MAPS[Audit])
+        self.bookings: BookingReadModel = SqlBookings(shows)
+        bind_repositories(self, self._repository)
+
+    def _repository(self, entity_type: type[E]) -> Repository[E]:
+        return SqlRepository(self, MAPS[entity_type])
 
     # -- transaction --------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import (
     Booking,
     Deleted,
+    Reservation,
     RoomSummary,
     ShowQuery,
     ShowResources,
@@ -397,6 +398,10 @@ class SqlAuditRepository(SqlRepository[Audit]):
     def add(self, entity: Audit) -> None:
         self._check_type(entity)
         self._uow.defer_audit(self._values(entity))
+
+    def add_many(self, entries: Sequence[Audit]) -> None:
+        for entry in entries:
+            self.add(entry)
 
     def update(self, entity: Audit) -> None:
         self._uow.flush_audits()
@@ -917,7 +922,7 @@ class SqlShowRepository(SqlRepository[Show]):
         if not rows:
             raise NotFoundError("Studio", studio_uid)
         rooms: dict[str, RoomSummary] = {}
-        occupied: list[tuple[str, datetime, datetime]] = []
+        occupied: list[Reservation] = []
         for _, room_uid, name, changeover, start, end in rows:
             if room_uid is None:
                 continue  # a studio without rooms
@@ -928,9 +933,9 @@ class SqlShowRepository(SqlRepository[Show]):
             # aware UTC from the driver (sessions run in UTC; a CHECK keeps
             # start < end): normalized only if a session overrides the zone
             if start.tzinfo is UTC and end.tzinfo is UTC:
-                occupied.append((room_uid, start, end))
+                occupied.append(Reservation(room_uid, start, end))
             else:
-                occupied.append((room_uid, start.astimezone(UTC), end.astimezone(UTC)))
+                occupied.append(Reservation(room_uid, start.astimezone(UTC), end.astimezone(UTC)))
         occupied.sort()
         return StudioOccupancy(
             studio_uid=studio_uid,
@@ -1139,3 +1144,43 @@ class SqlShowRepository(SqlRepository[Show]):
             if b.status is expected
         ]
         return self.conflicts_of(candidates)
+
+
+class SqlBookings:
+    """The booking read models (:class:`studiocore.ports.BookingReadModel`)."""
+
+    def __init__(self, shows: SqlShowRepository) -> None:
+        self._shows = shows
+
+    def search(
+        self,
+        *,
+        studio_uid: str | None = None,
+        window: TimeSlot | None = None,
+        show_uids: Collection[str] | None = None,
+        reserving_only: bool = True,
+        schedule_uid: str | None = None,
+        status: ShowStatus | None = None,
+    ) -> list[Booking]:
+        return self._shows.bookings(
+            studio_uid=studio_uid,
+            window=window,
+            show_uids=show_uids,
+            reserving_only=reserving_only,
+            schedule_uid=schedule_uid,
+            status=status,
+        )
+
+    def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
+        return self._shows.bookings_near(candidates, margin)
+
+    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
+        return self._shows.resources_of(schedule_uid, status)
+
+    def crowded(
+        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+    ) -> tuple[list[Booking], list[Booking]]:
+        return self._shows.crowded(schedule_uid, status, margin)
+
+    def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
+        return self._shows.studio_occupancy(studio_uid, window)

@@ -22,7 +22,7 @@ from studiocore import (
     StudioRoom,
     TimeSlot,
 )
-from studiocore.ports import RoomSummary, StudioOccupancy
+from studiocore.ports import Reservation, RoomSummary, StudioOccupancy
 from tests.conftest import FreshDatabase
 from tests.support.adapters import UowFactory
 from tests.support.builders import T0, make, show
@@ -140,7 +140,7 @@ def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
     with w.db() as uow:
         uow.show_mcs.add(make(ShowMC, show_uid=live.uid, mc_uid=w.mc1.uid, deleted_at=T0))
     with w.db() as uow:
-        found = uow.shows.bookings()
+        found = uow.bookings.search()
         assert [b.show_uid for b in found] == [completed.uid, confirmed.uid, live.uid]
         by_uid = {b.show_uid: b for b in found}
         assert by_uid[confirmed.uid] == Booking(
@@ -152,20 +152,20 @@ def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
             status=ShowStatus.CONFIRMED,
         )
         assert by_uid[live.uid].mc_uids == frozenset({w.mc2.uid})
-        in_a = uow.shows.bookings(studio_uid=w.studio_a.uid)
+        in_a = uow.bookings.search(studio_uid=w.studio_a.uid)
         assert {b.show_uid for b in in_a} == {confirmed.uid, live.uid}
-        touching = uow.shows.bookings(window=slot(3, 5))
+        touching = uow.bookings.search(window=slot(3, 5))
         assert [b.show_uid for b in touching] == [live.uid]
-        chosen = uow.shows.bookings(show_uids=[draft.uid, live.uid], reserving_only=False)
+        chosen = uow.bookings.search(show_uids=[draft.uid, live.uid], reserving_only=False)
         assert [b.show_uid for b in chosen] == [draft.uid, live.uid]
-        of_schedule = uow.shows.bookings(schedule_uid=w.schedule.uid, reserving_only=False)
+        of_schedule = uow.bookings.search(schedule_uid=w.schedule.uid, reserving_only=False)
         assert [b.show_uid for b in of_schedule] == [draft.uid]
-        assert uow.shows.bookings(schedule_uid=w.schedule.uid) == []  # drafts reserve nothing
-        drafts = uow.shows.bookings(status=ShowStatus.DRAFT, reserving_only=False)
+        assert uow.bookings.search(schedule_uid=w.schedule.uid) == []  # drafts reserve nothing
+        drafts = uow.bookings.search(status=ShowStatus.DRAFT, reserving_only=False)
         assert drafts == of_schedule
-        cancelled_ones = uow.shows.bookings(status=ShowStatus.CANCELLED, reserving_only=False)
+        cancelled_ones = uow.bookings.search(status=ShowStatus.CANCELLED, reserving_only=False)
         assert [b.show_uid for b in cancelled_ones] == [cancelled.uid]
-        assert uow.shows.bookings(schedule_uid="schedule_unknown", reserving_only=False) == []
+        assert uow.bookings.search(schedule_uid="schedule_unknown", reserving_only=False) == []
 
 
 def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: World) -> None:
@@ -195,11 +195,11 @@ def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: Wor
         status=ShowStatus.CONFIRMED,
     )
     with w.db() as uow:
-        no_margin = uow.shows.bookings_near([candidate], timedelta(0))
+        no_margin = uow.bookings.near([candidate], timedelta(0))
         assert [b.show_uid for b in no_margin] == [mc_elsewhere.uid]
-        margin = uow.shows.bookings_near([candidate], timedelta(minutes=30))
+        margin = uow.bookings.near([candidate], timedelta(minutes=30))
         assert [b.show_uid for b in margin] == [same_room_just_before.uid, mc_elsewhere.uid]
-        wide = uow.shows.bookings_near([candidate], timedelta(hours=2))
+        wide = uow.bookings.near([candidate], timedelta(hours=2))
         assert [b.show_uid for b in wide] == [
             same_room.uid,
             same_room_just_before.uid,
@@ -214,7 +214,7 @@ def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: Wor
             slot=slot(3, 4),
             status=ShowStatus.CONFIRMED,
         )
-        assert uow.shows.bookings_near([as_candidate], timedelta(0)) == []
+        assert uow.bookings.near([as_candidate], timedelta(0)) == []
 
 
 def test_set_status_changes_only_rows_in_the_expected_status(world: World) -> None:
@@ -251,7 +251,7 @@ def test_studio_occupancy_reads_the_studio_its_rooms_and_their_reserved_slots(
     with w.db() as uow:
         uow.shows.update(attrs.evolve(uow.shows.get(a1_late.uid), deleted_at=T0))
     with w.db() as uow:
-        found = uow.shows.studio_occupancy(w.studio_a.uid, slot(0.5, 6))
+        found = uow.bookings.studio_occupancy(w.studio_a.uid, slot(0.5, 6))
         assert found == StudioOccupancy(
             studio_uid=w.studio_a.uid,
             room_changeover_severity=w.studio_a.room_changeover_severity,
@@ -259,13 +259,13 @@ def test_studio_occupancy_reads_the_studio_its_rooms_and_their_reserved_slots(
             occupied=tuple(
                 sorted(
                     [
-                        (w.room_a1.uid, a1_early.show_start, a1_early.show_end),
-                        (w.room_a2.uid, a2.show_start, a2.show_end),
+                        Reservation(w.room_a1.uid, a1_early.show_start, a1_early.show_end),
+                        Reservation(w.room_a2.uid, a2.show_start, a2.show_end),
                     ]
                 )
             ),
         )
-        assert uow.shows.studio_occupancy(w.studio_b.uid, slot(2, 3)).occupied == ()
+        assert uow.bookings.studio_occupancy(w.studio_b.uid, slot(2, 3)).occupied == ()
 
 
 def test_studio_occupancy_widens_each_room_by_its_changeover(world: World) -> None:
@@ -284,17 +284,17 @@ def test_studio_occupancy_widens_each_room_by_its_changeover(world: World) -> No
     inside_gone = show(gone, 3, 4)
     add(w, near_a2, near_a1, inside_gone)
     with w.db() as uow:
-        found = uow.shows.studio_occupancy(w.studio_a.uid, slot(3, 5))
+        found = uow.bookings.studio_occupancy(w.studio_a.uid, slot(3, 5))
         assert [r.name for r in found.rooms] == ["0 first", "a1"]
         assert found.rooms[0].changeover_minutes == 30
         assert found.occupied == ((w.room_a2.uid, near_a2.show_start, near_a2.show_end),)
-        nothing = uow.shows.studio_occupancy(empty.uid, slot(3, 5))
+        nothing = uow.bookings.studio_occupancy(empty.uid, slot(3, 5))
         assert (nothing.rooms, nothing.occupied) == ((), ())
         with pytest.raises(NotFoundError):
-            uow.shows.studio_occupancy("studio_unknown", slot(3, 5))
+            uow.bookings.studio_occupancy("studio_unknown", slot(3, 5))
         uow.studios.update(attrs.evolve(empty, deleted_at=T0))
         with pytest.raises(NotFoundError):
-            uow.shows.studio_occupancy(empty.uid, slot(3, 5))
+            uow.bookings.studio_occupancy(empty.uid, slot(3, 5))
 
 
 def test_studio_occupancy_finds_long_shows_that_started_long_before(world: World) -> None:
@@ -306,7 +306,7 @@ def test_studio_occupancy_finds_long_shows_that_started_long_before(world: World
     ended = show(w.room_a2, -24 * 4, -25)  # long, but over before the window
     add(w, week, day_before, ended)
     with w.db() as uow:
-        found = uow.shows.studio_occupancy(w.studio_a.uid, slot(0, 6)).occupied
+        found = uow.bookings.studio_occupancy(w.studio_a.uid, slot(0, 6)).occupied
     assert found == tuple(
         sorted(
             [

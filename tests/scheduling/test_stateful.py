@@ -224,7 +224,7 @@ class SchedulingMachine(RuleBasedStateMachine):
     @invariant()
     def no_two_reserving_shows_overlap_in_a_room_or_on_an_mc(self) -> None:
         with self.svc.context.uow_factory() as uow:
-            bookings = uow.shows.bookings()
+            bookings = uow.bookings.search()
         for i, a in enumerate(bookings):
             for b in bookings[i + 1 :]:
                 if not a.slot.overlaps(b.slot):

@@ -120,9 +120,9 @@ def test_bookings_near_matches_the_in_memory_adapter_on_random_data(backend: str
                 )
             margin = timedelta(minutes=rng.choice([0, 15, 30, 60, 180, 900]))
             with memory() as uow:
-                expected = uow.shows.bookings_near(candidates, margin)
+                expected = uow.bookings.near(candidates, margin)
             with factory() as uow:
-                found = uow.shows.bookings_near(candidates, margin)
+                found = uow.bookings.near(candidates, margin)
             assert found == expected, (candidates, margin)
             answered += bool(expected)
         assert answered > 75  # the random cases do find neighbours

@@ -83,10 +83,10 @@ def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
             mc_rest={mcs[0]: timedelta(minutes=90)},
         )
         with db.reader() as uow:
-            drafts = uow.shows.bookings(
+            drafts = uow.bookings.search(
                 schedule_uid=schedule_uid, status=ShowStatus.DRAFT, reserving_only=False
             )
-            existing = uow.shows.bookings_near(drafts, policy.max_buffer)
+            existing = uow.bookings.near(drafts, policy.max_buffer)
         full = find_conflicts(drafts, existing, policy)
         near_drafts, near_existing = near_bookings(drafts, existing, policy.max_buffer)
         assert find_conflicts(near_drafts, near_existing, policy) == full
@@ -121,11 +121,11 @@ def test_crowded_and_resources_of_match_the_in_memory_adapter(backend: str) -> N
             for minutes in (0, 15, 30, 60, 180, 900):
                 margin = timedelta(minutes=minutes)
                 with memory.reader() as uow:
-                    expected = uow.shows.crowded(schedule_uid, ShowStatus.DRAFT, margin)
-                    resources = uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT)
+                    expected = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin)
+                    resources = uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT)
                 with factory.reader() as uow:
-                    assert uow.shows.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
-                    assert uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT) == resources
+                    assert uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
+                    assert uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT) == resources
             assert resources
             assert any(expected)
 
@@ -156,7 +156,7 @@ def test_set_status_after_resources_of_changes_exactly_the_live_drafts(backend: 
         with factory() as uow:
             _store_all(uow, [studio, room, client, schedule, *shows])
         with factory() as uow:
-            drafts = [r.show_uid for r in uow.shows.resources_of(schedule_uid, ShowStatus.DRAFT)]
+            drafts = [r.show_uid for r in uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT)]
             assert len(drafts) >= 3
             gone, confirmed = uow.shows.get(drafts[0]), uow.shows.get(drafts[1])
             uow.shows.update(attrs.evolve(gone, deleted_at=gone.updated_at))
@@ -228,23 +228,23 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(backend
             )
         with factory() as uow:
             for minutes in (0, 15, 30):
-                assert uow.shows.crowded(
+                assert uow.bookings.crowded(
                     schedule.uid, ShowStatus.DRAFT, timedelta(minutes=minutes)
                 ) == ([], []), minutes
             # a stored show after the last draft is the only near pair
-            candidates, existing = uow.shows.crowded(
+            candidates, existing = uow.bookings.crowded(
                 schedule.uid, ShowStatus.DRAFT, timedelta(minutes=30, seconds=1)
             )
             assert [b.show_uid for b in candidates] == [drafts[2].uid]
             assert [b.show_uid for b in existing] == [stored.uid]
             # one second more than the room gaps: every draft of room A and the stored show
-            candidates, existing = uow.shows.crowded(
+            candidates, existing = uow.bookings.crowded(
                 schedule.uid, ShowStatus.DRAFT, timedelta(minutes=60, seconds=1)
             )
             assert [b.show_uid for b in candidates] == [d.uid for d in drafts]
             assert [b.show_uid for b in existing] == [stored.uid]
             # five hours and a second: the MC's two drafts as well (b1, b2 still never)
-            candidates, existing = uow.shows.crowded(
+            candidates, existing = uow.bookings.crowded(
                 schedule.uid, ShowStatus.DRAFT, timedelta(hours=5, seconds=1)
             )
             assert [b.show_uid for b in candidates] == [*(d.uid for d in drafts), hosted.uid]

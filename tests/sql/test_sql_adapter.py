@@ -125,7 +125,7 @@ def test_occupancy_comes_back_in_utc_when_a_session_overrides_the_time_zone() ->
                 uow.shows.add(booked)
             for db in (factory, tokyo):
                 with db.reader() as uow:
-                    found = uow.shows.studio_occupancy(studio.uid, TimeSlot(at(0), at(3)))
+                    found = uow.bookings.studio_occupancy(studio.uid, TimeSlot(at(0), at(3)))
                 assert found.occupied == ((room.uid, booked.show_start, booked.show_end),)
                 assert all(t.tzinfo is UTC for _, *times in found.occupied for t in times)
         finally:
@@ -407,8 +407,8 @@ def test_bookings_near_looks_up_merged_windows_but_reports_only_true_neighbours(
         for start, end in ((0, 1), (3, 4), (9, 10))
     ]
     with db() as uow:
-        assert [b.show_uid for b in uow.shows.bookings_near(candidates, timedelta(0))] == [
+        assert [b.show_uid for b in uow.bookings.near(candidates, timedelta(0))] == [
             overlapping.uid
         ]
-        widened = uow.shows.bookings_near(candidates, timedelta(minutes=45))
+        widened = uow.bookings.near(candidates, timedelta(minutes=45))
     assert [b.show_uid for b in widened] == [in_the_gap.uid, touching.uid, overlapping.uid]

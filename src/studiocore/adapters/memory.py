@@ -18,14 +18,15 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Generic, Self, TypeVar, cast
 
 import attrs
 
-from studiocore.adapters._access import RepositoryAccess
 from studiocore.entities import (
     LOOKUP_ENTRY_TYPES,
+    Audit,
     Entity,
+    LookupEntry,
     Show,
     ShowMC,
     Studio,
@@ -36,15 +37,21 @@ from studiocore.ids import new_uid
 from studiocore.lookups import LOOKUP_SEEDS, RESERVING_STATUSES, ShowStatus
 from studiocore.ports import (
     REPOSITORY_NAMES,
+    AuditLog,
     Booking,
+    BookingReadModel,
     Deleted,
     ReadOnlyError,
+    Repository,
+    Reservation,
     RoomSummary,
     ShowQuery,
+    ShowRepository,
     ShowResources,
     StudioOccupancy,
     UnitOfWork,
     Where,
+    bind_repositories,
 )
 from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot, utc_now
@@ -193,13 +200,30 @@ class _MemoryRepository(Generic[E]):
         self._check_type(entity)
         if entity.uid in self._rows:
             raise ConflictError(f"{self._cls.__name__} {entity.uid!r} already exists")
+        self._check_references(entity)
         self._uow.write(self._table, entity.uid, _copy_stored(entity))
 
     def update(self, entity: E) -> None:
         self._check_type(entity)
         if entity.uid not in self._rows:
             raise NotFoundError(self._cls.__name__, entity.uid)
+        self._check_references(entity)
         self._uow.write(self._table, entity.uid, _copy_stored(entity))
+
+    def _check_references(self, entity: E) -> None:
+        """Refuse what a foreign key refuses on SQL: a uid naming no row (deleted
+        rows count) and an unknown lookup name."""
+        tables = self._uow.db.tables
+        for field, table in entity.REFERENCES.items():
+            uid = getattr(entity, field)
+            if uid is not None and uid not in tables[_SLOT_OF_TABLE[table]]:
+                raise ValidationError(field, f"{table} {uid!r} does not exist")
+        for field, lookup in entity.LOOKUPS.items():
+            name = getattr(entity, field)
+            slot = REPOSITORY_NAMES[LOOKUP_ENTRY_TYPES[lookup]]
+            rows = cast(Iterable[LookupEntry], tables[slot].values())
+            if all(row.name != name for row in rows):
+                raise ValidationError(field, f"unknown {lookup.value} value {name!r}")
 
     def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
         entity = self._rows.get(uid)
@@ -246,6 +270,15 @@ def _copy_stored(entity: E) -> E:
     return _copy(entity)
 
 
+_SLOT_OF_TABLE = {cls.TABLE: slot for cls, slot in REPOSITORY_NAMES.items()}
+
+
+class _MemoryAuditLog(_MemoryRepository[Audit]):
+    def add_many(self, entries: Sequence[Audit]) -> None:
+        for entry in entries:
+            self.add(entry)
+
+
 class _MemoryShowRepository(_MemoryRepository[Show]):
     def _room_studio(self) -> dict[str, str]:
         rooms = self._uow.db.tables["studio_rooms"]
@@ -281,6 +314,36 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         room_studio = self._room_studio()
         return sum(1 for s in self._rows.values() if self._matches(s, query, room_studio))
 
+    def set_status(
+        self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
+    ) -> int:
+        self._uow.require_writable("shows")
+        rows = self._rows
+        changed = 0
+        for uid in uids:
+            show = rows.get(uid)
+            if show is None or show.deleted_at is not None or show.show_status != expected:
+                continue
+            self._uow.write("shows", uid, attrs.evolve(show, show_status=status, updated_at=at))
+            changed += 1
+        return changed
+
+
+class _MemoryBookings:
+    """The booking read models over the in-memory tables."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _shows(self) -> dict[str, Show]:
+        self._uow.require_active()
+        return cast(dict[str, Show], self._uow.db.tables["shows"])
+
+    def _room_studio(self) -> dict[str, str]:
+        rooms = self._uow.db.tables["studio_rooms"]
+        return {uid: cast(StudioRoom, r).studio_uid for uid, r in rooms.items()}
+
     def _mc_uids(self, show_uid: str) -> frozenset[str]:
         db = self._uow.db
         links = db.tables["show_mcs"]
@@ -301,7 +364,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             status=show.show_status,
         )
 
-    def bookings(
+    def search(
         self,
         *,
         studio_uid: str | None = None,
@@ -312,7 +375,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         status: ShowStatus | None = None,
     ) -> list[Booking]:
         room_studio = self._room_studio()
-        rows = self._rows
+        rows = self._shows
         source: Iterable[Entity] = (
             rows.values() if show_uids is None else (rows[u] for u in show_uids if u in rows)
         )
@@ -340,21 +403,21 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         return found
 
     def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
-        found = self.bookings(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        found = self.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
         return [ShowResources(b.show_uid, b.room_uid, tuple(sorted(b.mc_uids))) for b in found]
 
     def crowded(
         self, schedule_uid: str, status: ShowStatus, margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:
-        candidates = self.bookings(schedule_uid=schedule_uid, status=status, reserving_only=False)
-        return near_bookings(candidates, self.bookings_near(candidates, margin), margin)
+        candidates = self.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        return near_bookings(candidates, self.near(candidates, margin), margin)
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
         db = self._uow.db
         studio = cast(Studio | None, db.tables["studios"].get(studio_uid))
         if studio is None or studio.deleted_at is not None:
             raise NotFoundError("Studio", studio_uid)
-        rows = self._rows
+        rows = self._shows
         rooms = sorted(
             (
                 room
@@ -363,7 +426,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             ),
             key=lambda room: (room.name, room.uid),
         )
-        found: list[tuple[str, datetime, datetime]] = []
+        found: list[Reservation] = []
         for room in sorted(rooms, key=lambda room: room.uid):
             margin = timedelta(minutes=room.changeover_minutes)
             lo, hi = window.start - margin, window.end + margin
@@ -378,7 +441,7 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
                 ):
                     slots.append(show.slot)
             slots.sort(key=lambda slot: (slot.start, slot.end))
-            found.extend((room.uid, slot.start, slot.end) for slot in slots)
+            found.extend(Reservation(room.uid, slot.start, slot.end) for slot in slots)
         return StudioOccupancy(
             studio_uid=studio_uid,
             room_changeover_severity=studio.room_changeover_severity,
@@ -386,9 +449,9 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             occupied=tuple(found),
         )
 
-    def bookings_near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
+    def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
         db = self._uow.db
-        rows = self._rows
+        rows = self._shows
         links = db.tables["show_mcs"]
         exclude = {c.show_uid for c in candidates}
         hits: set[str] = set()
@@ -411,24 +474,10 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
                     and lo < show.show_end
                 ):
                     hits.add(uid)
-        return self.bookings(show_uids=sorted(hits))
-
-    def set_status(
-        self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
-    ) -> int:
-        self._uow.require_writable("shows")
-        rows = self._rows
-        changed = 0
-        for uid in uids:
-            show = rows.get(uid)
-            if show is None or show.deleted_at is not None or show.show_status != expected:
-                continue
-            self._uow.write("shows", uid, attrs.evolve(show, show_status=status, updated_at=at))
-            changed += 1
-        return changed
+        return self.search(show_uids=sorted(hits))
 
 
-class InMemoryUnitOfWork(RepositoryAccess):
+class InMemoryUnitOfWork(UnitOfWork):
     """A unit of work over an :class:`InMemoryDatabase`; see the module docstring."""
 
     def __init__(self, db: InMemoryDatabase, *, read_only: bool = False) -> None:
@@ -436,12 +485,13 @@ class InMemoryUnitOfWork(RepositoryAccess):
         self.read_only = read_only
         self._active = False
         self._undo: list[tuple[str, str, Entity | None]] = []
-        self._repos: dict[str, Any] = {}
-        for cls, name in REPOSITORY_NAMES.items():
-            repo: _MemoryRepository[Any] = (
-                _MemoryShowRepository(self, Show) if cls is Show else _MemoryRepository(self, cls)
-            )
-            self._repos[name] = repo
+        self.shows: ShowRepository = _MemoryShowRepository(self, Show)
+        self.audits: AuditLog = _MemoryAuditLog(self, Audit)
+        self.bookings: BookingReadModel = _MemoryBookings(self)
+        bind_repositories(self, self._repository)
+
+    def _repository(self, entity_type: type[E]) -> Repository[E]:
+        return _MemoryRepository(self, entity_type)
 
     # -- transaction -----------------------------------------------------------------
 
@@ -498,6 +548,3 @@ class InMemoryUnitOfWork(RepositoryAccess):
     def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
         # the database lock is already held for the whole unit of work
         self.require_writable("locks")
-
-
-_CHECK: type[UnitOfWork] = InMemoryUnitOfWork  # mypy checks the Protocol here

@@ -79,7 +79,7 @@ def assess_bookings(
             mc_uids=sorted(mc_uids),
         )
     policy = load_policy(uow, candidates)
-    existing = uow.shows.bookings_near(candidates, policy.max_buffer)
+    existing = uow.bookings.near(candidates, policy.max_buffer)
     if existing:
         policy = load_policy(uow, [*candidates, *existing])
     return find_conflicts(candidates, existing, policy)
@@ -98,7 +98,7 @@ def assess_schedule(
 
     With ``lock`` the shows' rooms and MCs are locked first, so the answer stays
     true until the unit of work ends."""
-    shows = uow.shows.resources_of(schedule_uid, status)
+    shows = uow.bookings.resources_of(schedule_uid, status)
     if not shows:
         return shows, []
     room_uids = {s.room_uid for s in shows if s.room_uid}
@@ -106,7 +106,7 @@ def assess_schedule(
     if lock:
         uow.lock_resources(room_uids=sorted(room_uids), mc_uids=sorted(mc_uids))
     policy = _policy(uow, room_uids, mc_uids, set())
-    candidates, existing = uow.shows.crowded(schedule_uid, status, policy.max_buffer)
+    candidates, existing = uow.bookings.crowded(schedule_uid, status, policy.max_buffer)
     if not candidates:
         return shows, []
     policy = load_policy(uow, [*candidates, *existing])

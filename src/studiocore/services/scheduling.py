@@ -64,7 +64,7 @@ class SchedulingService(Service):
         window = _window(window)
         min_length = _min_length(min_minutes)
         if exclude_show_uid is None:  # one read: studio, rooms and occupancy
-            seen = uow.shows.studio_occupancy(studio_uid, window)
+            seen = uow.bookings.studio_occupancy(studio_uid, window)
             return availability_from_occupancy(
                 window,
                 seen.rooms,
@@ -80,7 +80,7 @@ class SchedulingService(Service):
         widened = window.widened(margin)
         bookings = [
             b
-            for b in uow.shows.bookings(studio_uid=studio_uid, window=widened)
+            for b in uow.bookings.search(studio_uid=studio_uid, window=widened)
             if b.show_uid != exclude_show_uid
         ]
         return room_availability(
@@ -196,13 +196,13 @@ class SchedulingService(Service):
         with self._reader() as uow:
             if studio_uid is not None:
                 uow.studios.get(studio_uid)
-            mine = uow.shows.bookings(studio_uid=studio_uid, window=window)
+            mine = uow.bookings.search(studio_uid=studio_uid, window=window)
             if not mine:
                 return []
             policy = load_policy(uow, mine)
             others = []
             if studio_uid is not None or window is not None:
-                others = uow.shows.bookings_near(mine, policy.max_buffer)
+                others = uow.bookings.near(mine, policy.max_buffer)
                 if others:
                     policy = load_policy(uow, [*mine, *others])
             return find_conflicts(mine, others, policy)

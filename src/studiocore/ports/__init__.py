@@ -1,0 +1,61 @@
+"""Ports: what the core needs from persistence, as ``typing.Protocol`` classes.
+
+* :mod:`~studiocore.ports.repositories`: one repository per entity type (CRUD
+  and search), held to one contract by ``tests/contract``.
+* :mod:`~studiocore.ports.bookings`: the booking read models the scheduling
+  engine reads.
+* :mod:`~studiocore.ports.unit_of_work`: the unit of work, and the registry of
+  entity types (:class:`Repositories`).
+"""
+
+from .bookings import (
+    Booking,
+    BookingReadModel,
+    Reservation,
+    RoomSummary,
+    ShowResources,
+    StudioOccupancy,
+)
+from .repositories import (
+    AuditLog,
+    Deleted,
+    ReadOnlyError,
+    Repository,
+    ShowQuery,
+    ShowRepository,
+    Where,
+)
+from .unit_of_work import (
+    REPOSITORY_NAMES,
+    ReadingUnitOfWorkFactory,
+    Repositories,
+    RepositoryMaker,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    bind_repositories,
+    repository_for,
+)
+
+__all__ = [
+    "REPOSITORY_NAMES",
+    "AuditLog",
+    "Booking",
+    "BookingReadModel",
+    "Deleted",
+    "ReadOnlyError",
+    "ReadingUnitOfWorkFactory",
+    "Repositories",
+    "Repository",
+    "RepositoryMaker",
+    "Reservation",
+    "RoomSummary",
+    "ShowQuery",
+    "ShowRepository",
+    "ShowResources",
+    "StudioOccupancy",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "Where",
+    "bind_repositories",
+    "repository_for",
+]

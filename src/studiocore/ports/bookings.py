@@ -1,0 +1,129 @@
+"""The booking read models: what the scheduling engine needs to know about
+shows, without loading show objects.
+
+Contract (``tests/contract/test_booking_contract.py`` runs it on every adapter):
+only live shows count; "reserving" means confirmed, live or completed
+(:data:`~studiocore.lookups.RESERVING_STATUSES`); results are ordered as each
+method says; instants are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import NamedTuple, Protocol
+
+import attrs
+
+from studiocore.conflicts import Severity
+from studiocore.lookups import ShowStatus
+from studiocore.timeslot import TimeSlot
+
+__all__ = [
+    "Booking",
+    "BookingReadModel",
+    "Reservation",
+    "RoomSummary",
+    "ShowResources",
+    "StudioOccupancy",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Booking:
+    """What the conflict engine needs to know about one show: where, who, when."""
+
+    show_uid: str
+    studio_uid: str | None
+    room_uid: str | None
+    mc_uids: frozenset[str]
+    slot: TimeSlot
+    status: ShowStatus
+
+
+class ShowResources(NamedTuple):
+    """The room and MCs one show books."""
+
+    show_uid: str
+    room_uid: str | None
+    mc_uids: tuple[str, ...]
+
+
+class RoomSummary(NamedTuple):
+    """What availability needs to know about a room."""
+
+    uid: str
+    name: str
+    changeover_minutes: int
+
+
+class Reservation(NamedTuple):
+    """A reserving show's hold on a room: ``[start, end)``."""
+
+    room_uid: str
+    start: datetime
+    end: datetime
+
+
+@attrs.frozen(kw_only=True)
+class StudioOccupancy:
+    """A studio's rooms and what occupies them around a window: the read model
+    behind availability (see :meth:`BookingReadModel.studio_occupancy`)."""
+
+    studio_uid: str
+    room_changeover_severity: Severity
+    rooms: tuple[RoomSummary, ...]
+    """The studio's live rooms, ordered by ``(name, uid)``."""
+    occupied: tuple[Reservation, ...]
+    """The reserving, live shows in those rooms, ordered by room uid, then
+    start, then end."""
+
+
+class BookingReadModel(Protocol):
+    """Bookings as the scheduling engine reads them."""
+
+    def search(
+        self,
+        *,
+        studio_uid: str | None = None,
+        window: TimeSlot | None = None,
+        show_uids: Collection[str] | None = None,
+        reserving_only: bool = True,
+        schedule_uid: str | None = None,
+        status: ShowStatus | None = None,
+    ) -> list[Booking]:
+        """Bookings of live shows (reserving ones unless ``reserving_only`` is
+        False), optionally limited to a studio, to shows overlapping ``window``,
+        to ``show_uids``, to the shows of a schedule, or to one status. Ordered by
+        ``(slot.start, show_uid)``."""
+        ...
+
+    def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
+        """Reserving, live bookings that share a room or an MC with a candidate and
+        whose slot overlaps that candidate's slot widened by ``margin`` on both
+        sides, ordered by ``(slot.start, show_uid)``. The candidates themselves
+        are never returned."""
+        ...
+
+    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
+        """Room and MC uids (MCs sorted) of the live shows of a schedule in
+        ``status``, ordered by ``(show_start, uid)``."""
+        ...
+
+    def crowded(
+        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+    ) -> tuple[list[Booking], list[Booking]]:
+        """The bookings a promotion has to check, as
+        :func:`~studiocore.scheduling.detector.near_bookings` defines them: the
+        live shows of a schedule in ``status`` (the candidates) that lie within
+        ``margin`` of another candidate or of a reserving, live show sharing a
+        room or an MC, and those reserving shows; each list ordered by
+        ``(slot.start, show_uid)``."""
+        ...
+
+    def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
+        """The live studio ``studio_uid``, its live rooms, and every reserving, live
+        show in those rooms whose slot overlaps ``window`` widened on both sides
+        by its room's changeover. ``NotFoundError`` when the studio does not
+        exist or is deleted."""
+        ...

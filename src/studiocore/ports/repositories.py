@@ -1,0 +1,146 @@
+"""Repositories: storage of one entity type each (CRUD and search).
+
+Every adapter (the in-memory one in :mod:`studiocore.adapters.memory`, the SQL
+one in ``studiocore_sql``) implements these, and one contract suite
+(``tests/contract``) holds them all to the same behaviour:
+
+* ``get``/``find``/``list``/``count`` never return soft-deleted rows unless asked
+  (``include_deleted=True`` or ``deleted=Deleted.ONLY``/``INCLUDE``).
+* Objects returned are copies: changing one persists nothing until ``update``.
+* Lists are ordered by ``uid`` (creation order), shows by ``(show_start, uid)``.
+* A reference to a missing row (``studio_uid`` of a room, ...) or an unknown
+  lookup name (``show_type``, ...) is refused with ``ValidationError`` naming
+  the field, on every adapter.
+* Writes become visible to other units of work only on commit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+import attrs
+
+from studiocore.entities import Audit, Entity, Show
+from studiocore.lookups import ShowStatus
+
+__all__ = [
+    "AuditLog",
+    "Deleted",
+    "ReadOnlyError",
+    "Repository",
+    "ShowQuery",
+    "ShowRepository",
+    "Where",
+]
+
+E = TypeVar("E", bound=Entity)
+
+
+class ReadOnlyError(RuntimeError):
+    """A write was attempted in a read-only unit of work (a programming error)."""
+
+
+class Deleted(enum.Enum):
+    """Which rows a read sees with respect to soft deletion."""
+
+    EXCLUDE = "exclude"
+    """Live rows only (the default)."""
+    INCLUDE = "include"
+    """Live and soft-deleted rows."""
+    ONLY = "only"
+    """Soft-deleted rows only."""
+
+
+Where = Mapping[str, object]
+"""Equality filters on entity field names. A value that is a ``frozenset``,
+``set``, ``list`` or ``tuple`` means "any of these"; ``None`` means IS NULL."""
+
+
+class Repository(Protocol[E]):
+    """Storage of one entity type."""
+
+    def add(self, entity: E) -> None:
+        """Insert a new entity. A duplicate ``uid`` raises ``ConflictError``; a
+        reference to a missing row or an unknown lookup name raises
+        ``ValidationError`` naming the field."""
+        ...
+
+    def update(self, entity: E) -> None:
+        """Replace the stored entity with the same ``uid`` (deleted or not).
+        An unknown ``uid`` raises ``NotFoundError``; references are checked as
+        in :meth:`add`."""
+        ...
+
+    def get(self, uid: str, *, include_deleted: bool = False) -> E:
+        """The entity, or ``NotFoundError``."""
+        ...
+
+    def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
+        """The entity, or ``None``."""
+        ...
+
+    def get_many(self, uids: Collection[str]) -> dict[str, E]:
+        """The live entities among ``uids``, keyed by uid (missing ones absent)."""
+        ...
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[E]:
+        """Entities matching ``where``, ordered by uid. An unknown field name in
+        ``where`` raises ``ValidationError``."""
+        ...
+
+    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+        """How many entities ``list`` would return without limit/offset."""
+        ...
+
+
+class AuditLog(Repository[Audit], Protocol):
+    """The audit trail: append-only."""
+
+    def add_many(self, entries: Sequence[Audit]) -> None:
+        """Append every entry (as :meth:`add` would, one after the other)."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class ShowQuery:
+    """Filters for listing shows; ``None`` means "any". ``start_from``/``start_to``
+    bound ``show_start`` as ``start_from <= show_start < start_to``."""
+
+    studio_uid: str | None = None
+    studio_room_uid: str | None = None
+    client_uid: str | None = None
+    schedule_uid: str | None = None
+    status: ShowStatus | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+
+
+class ShowRepository(Repository[Show], Protocol):
+    """Shows: CRUD, search, and the set-based status change of a promotion."""
+
+    def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
+        """Live shows matching ``query``, ordered by ``(show_start, uid)``."""
+        ...
+
+    def search_count(self, query: ShowQuery) -> int:
+        """How many live shows match ``query``."""
+        ...
+
+    def set_status(
+        self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
+    ) -> int:
+        """Set ``show_status`` of the live shows in ``uids`` that are in ``expected``
+        status; ``updated_at`` becomes ``at``. Returns how many changed. A room or
+        MC double booking this would make is refused with ``ConflictError``
+        (where the storage enforces it) and nothing changes."""
+        ...
