@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -9,7 +10,15 @@ import attrs
 
 from studiocore.errors import ValidationError
 
-__all__ = ["Clock", "FixedClock", "SystemClock", "TimeSlot", "require_aware", "utc_now"]
+__all__ = [
+    "Clock",
+    "FixedClock",
+    "SystemClock",
+    "TimeSlot",
+    "require_aware",
+    "union",
+    "utc_now",
+]
 
 
 def require_aware(value: object, field: str) -> datetime:
@@ -101,6 +110,28 @@ def _slot(start: datetime, end: datetime) -> TimeSlot:
     _set_start(slot, start)
     _set_end(slot, end)
     return slot
+
+
+def union(
+    intervals: Iterable[tuple[datetime, datetime]], *, bridge: timedelta = timedelta(0)
+) -> list[tuple[datetime, datetime]]:
+    """The union of half-open ``[start, end)`` intervals as sorted, disjoint
+    intervals. Touching intervals merge, and so do intervals whose gap is at
+    most ``bridge``.
+
+    >>> from datetime import datetime, UTC
+    >>> h = lambda n: datetime(2026, 1, 5, n, tzinfo=UTC)
+    >>> [(a.hour, b.hour) for a, b in union([(h(9), h(10)), (h(10), h(11)), (h(13), h(14))])]
+    [(9, 11), (13, 14)]
+    """
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + bridge:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 class Clock(Protocol):

@@ -34,7 +34,7 @@ from studiocore.ports import (
     Where,
 )
 from studiocore.scheduling.detector import near_bookings
-from studiocore.timeslot import TimeSlot
+from studiocore.timeslot import TimeSlot, union
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 from studiocore_sql.types import DRIVER_TIMESTAMPTZ
@@ -359,12 +359,12 @@ class _Windows:
             for mc in c.mc_uids:
                 self.mcs.add(mc)
                 raw.setdefault(mc, []).append(window)
-        self.exact = {key: _union(value, timedelta(0)) for key, value in raw.items()}
+        self.exact = {key: union(value) for key, value in raw.items()}
         self._starts = {key: [w[0] for w in value] for key, value in self.exact.items()}
 
     def probes(self) -> Iterator[tuple[str, datetime, datetime]]:
         for key in sorted(self.exact):
-            for lo, hi in _union(list(self.exact[key]), PROBE_GAP):
+            for lo, hi in union(self.exact[key], bridge=PROBE_GAP):
                 yield key, lo, hi
 
     def hit(self, resource: str, start: datetime, end: datetime) -> bool:
@@ -374,20 +374,6 @@ class _Windows:
             return False
         i = bisect_left(self._starts[resource], end) - 1  # last window starting before end
         return i >= 0 and windows[i][1] > start
-
-
-def _union(
-    windows: list[tuple[datetime, datetime]], gap: timedelta
-) -> list[tuple[datetime, datetime]]:
-    """Sorted, disjoint intervals covering ``windows``, also bridging gaps <= ``gap``."""
-    merged: list[tuple[datetime, datetime]] = []
-    for lo, hi in sorted(windows):
-        if merged and lo <= merged[-1][1] + gap:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
 
 
 class SqlAuditRepository(SqlRepository[Audit]):

@@ -17,7 +17,7 @@ import attrs
 from studiocore.entities import StudioRoom
 from studiocore.errors import ValidationError
 from studiocore.ports import Booking, RoomSummary
-from studiocore.timeslot import TimeSlot, _slot
+from studiocore.timeslot import TimeSlot, _slot, union
 
 Room = StudioRoom | RoomSummary
 """A room as availability needs it: a stored room or its summary."""
@@ -55,14 +55,7 @@ def _bounds(slot: TimeSlot) -> tuple[datetime, datetime]:
 
 def merge_intervals(slots: Iterable[TimeSlot]) -> list[TimeSlot]:
     """The union of ``slots`` as sorted, disjoint slots (touching slots merge)."""
-    merged: list[TimeSlot] = []
-    for slot in sorted(slots, key=_bounds):  # a tuple key: attrs' generated __lt__ is slow
-        if merged and slot.start <= merged[-1].end:
-            if slot.end > merged[-1].end:
-                merged[-1] = TimeSlot(merged[-1].start, slot.end)
-        else:
-            merged.append(slot)
-    return merged
+    return [TimeSlot(start, end) for start, end in union(_bounds(slot) for slot in slots)]
 
 
 def _check_min(min_length: object) -> None:
