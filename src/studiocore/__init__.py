@@ -59,6 +59,7 @@ from studiocore.errors import (
     UnavailableError,
     ValidationError,
 )
+from studiocore.events import DomainEvent, ScheduleStatusChanged, ShowMoved, ShowStatusChanged
 from studiocore.ids import is_uid, new_uid
 from studiocore.lookups import (
     LOOKUP_SEEDS,
@@ -71,7 +72,15 @@ from studiocore.lookups import (
     ShowStatus,
     UserRole,
 )
-from studiocore.permissions import SYSTEM, AccessPolicy, Action, Actor, AdminWritesPolicy
+from studiocore.permissions import (
+    SYSTEM,
+    AccessPolicy,
+    AccessRequest,
+    Action,
+    Actor,
+    AdminWritesPolicy,
+    Scope,
+)
 from studiocore.ports import (
     Booking,
     Deleted,
@@ -83,7 +92,14 @@ from studiocore.ports import (
 )
 from studiocore.scheduling.availability import RoomAvailability
 from studiocore.serialization import to_jsonable
-from studiocore.services import Page, PromotionReport, PromotionResult, Services, ShowOutcome
+from studiocore.services import (
+    EventBus,
+    Page,
+    PromotionReport,
+    PromotionResult,
+    Services,
+    ShowOutcome,
+)
 from studiocore.timeslot import Clock, FixedClock, SystemClock, TimeSlot
 
 __all__ = [
@@ -92,6 +108,7 @@ __all__ = [
     "RESERVING_STATUSES",
     "SYSTEM",
     "AccessPolicy",
+    "AccessRequest",
     "Action",
     "Actor",
     "AdminWritesPolicy",
@@ -109,7 +126,9 @@ __all__ = [
     "ConflictError",
     "ConflictKind",
     "Deleted",
+    "DomainEvent",
     "Entity",
+    "EventBus",
     "FieldProblem",
     "FixedClock",
     "GroupType",
@@ -133,19 +152,23 @@ __all__ = [
     "RoomAvailability",
     "Schedule",
     "ScheduleStatus",
+    "ScheduleStatusChanged",
     "ScheduleStatusEntry",
     "ScheduleVersion",
+    "Scope",
     "Services",
     "Severity",
     "Show",
     "ShowMC",
     "ShowMaterial",
+    "ShowMoved",
     "ShowOutcome",
     "ShowPlatform",
     "ShowQuery",
     "ShowRepository",
     "ShowStandardEntry",
     "ShowStatus",
+    "ShowStatusChanged",
     "ShowStatusEntry",
     "ShowTypeEntry",
     "Studio",

@@ -123,6 +123,13 @@ class Entity:
     LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {}
     """Fields holding the name of a lookup table's row: every adapter refuses
     an unknown name."""
+    AUDIT_VERBS: ClassVar[tuple[str, str]] = ("create", "delete")
+    """The audit actions of adding a record and of soft-deleting it."""
+    STATUS_FIELD: ClassVar[str | None] = None
+    """The workflow status field, if any: an update of that field alone is
+    audited as ``status_change``."""
+    AUDIT_OMIT: ClassVar[frozenset[str]] = frozenset()
+    """Fields too large for the audit trail (kept in the record itself)."""
 
     uid: str = attrs.field(validator=f.any_uid)
     created_at: datetime = _ts()
@@ -399,6 +406,7 @@ class Show(Entity):
 
     PREFIX: ClassVar[str] = "show"
     TABLE: ClassVar[str] = "shows"
+    STATUS_FIELD: ClassVar[str | None] = "show_status"
     REFERENCES: ClassVar[Mapping[str, str]] = {
         "client_uid": "clients",
         "schedule_uid": "schedules",
@@ -441,6 +449,7 @@ class ShowMC(Entity):
 
     PREFIX: ClassVar[str] = "showmc"
     TABLE: ClassVar[str] = "show_mcs"
+    AUDIT_VERBS: ClassVar[tuple[str, str]] = ("link", "unlink")
     REFERENCES: ClassVar[Mapping[str, str]] = {"show_uid": "shows", "mc_uid": "mcs"}
 
     show_uid: str = attrs.field(validator=f.uid("show"))
@@ -458,6 +467,7 @@ class ShowPlatform(Entity):
 
     PREFIX: ClassVar[str] = "showplat"
     TABLE: ClassVar[str] = "show_platforms"
+    AUDIT_VERBS: ClassVar[tuple[str, str]] = ("link", "unlink")
     REFERENCES: ClassVar[Mapping[str, str]] = {"show_uid": "shows", "platform_uid": "platforms"}
 
     show_uid: str = attrs.field(validator=f.uid("show"))
@@ -476,6 +486,7 @@ class ShowMaterial(Entity):
 
     PREFIX: ClassVar[str] = "showmat"
     TABLE: ClassVar[str] = "show_materials"
+    AUDIT_VERBS: ClassVar[tuple[str, str]] = ("link", "unlink")
     REFERENCES: ClassVar[Mapping[str, str]] = {"show_uid": "shows", "material_uid": "materials"}
 
     show_uid: str = attrs.field(validator=f.uid("show"))
@@ -492,6 +503,7 @@ class Schedule(Entity):
 
     PREFIX: ClassVar[str] = "schedule"
     TABLE: ClassVar[str] = "schedules"
+    STATUS_FIELD: ClassVar[str | None] = "schedule_status"
     REFERENCES: ClassVar[Mapping[str, str]] = {"client_uid": "clients", "studio_uid": "studios"}
     LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {"schedule_status": LookupTable.SCHEDULE_STATUS}
 
@@ -523,6 +535,7 @@ class ScheduleVersion(Entity):
 
     PREFIX: ClassVar[str] = "schver"
     TABLE: ClassVar[str] = "schedule_versions"
+    AUDIT_OMIT: ClassVar[frozenset[str]] = frozenset({"snapshot"})
     REFERENCES: ClassVar[Mapping[str, str]] = {
         "schedule_uid": "schedules",
         "change_request_uid": "change_requests",
@@ -594,6 +607,7 @@ class Taggable(Entity):
 
     PREFIX: ClassVar[str] = "tgb"
     TABLE: ClassVar[str] = "taggables"
+    AUDIT_VERBS: ClassVar[tuple[str, str]] = ("tag", "untag")
     REFERENCES: ClassVar[Mapping[str, str]] = {"tag_uid": "tags"}
 
     tag_uid: str = attrs.field(validator=f.uid("tag"))

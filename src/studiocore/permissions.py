@@ -1,23 +1,39 @@
 """Who may do what.
 
-The rules live here, in the core, so every adapter enforces the same ones. The
-current policy is the specification's Phase 2 "simplified" model: users with
-role admin may write everything, every other user may read. The Phase 3
-membership model (roles per studio, client or platform, admin > manager >
-member) plugs in as another :class:`AccessPolicy` without changing callers.
+Every use case runs through the pipeline (:mod:`studiocore.services._pipeline`),
+which asks the :class:`AccessPolicy` with an :class:`AccessRequest`: the actor,
+the action, the use case's name, the resource (a table name), and, once it is
+loaded, the target record and its :class:`Scope` (the studios, clients and
+platforms it belongs to). It asks twice: once when the use case starts, before
+anything is read (``target`` is ``None``: "may this actor do this kind of thing
+at all?"), and once per record the use case loads or writes.
+
+The default policy, :class:`AdminWritesPolicy`, is the specification's Phase 2
+"simplified" model: admins write everything, every other user reads, banned
+users do nothing. The Phase 3 membership model plugs in as another policy.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Protocol
 
 import attrs
 
+from studiocore.entities import Entity
 from studiocore.errors import PermissionDeniedError
 from studiocore.lookups import UserRole
 
-__all__ = ["SYSTEM", "AccessPolicy", "Action", "Actor", "AdminWritesPolicy"]
+__all__ = [
+    "SYSTEM",
+    "AccessPolicy",
+    "AccessRequest",
+    "Action",
+    "Actor",
+    "AdminWritesPolicy",
+    "Scope",
+]
 
 
 class Action(enum.StrEnum):
@@ -47,12 +63,93 @@ SYSTEM = Actor(user_uid=None, role=UserRole.ADMIN)
 with no user."""
 
 
-class AccessPolicy(Protocol):
-    """Decides whether ``actor`` may perform ``action`` on ``resource``."""
+@attrs.frozen
+class Scope:
+    """The groups a record belongs to: what a membership can grant rights over."""
 
-    def authorize(
-        self, actor: Actor, action: Action, resource: str, resource_uid: str | None = None
+    studio_uids: frozenset[str] = frozenset()
+    client_uids: frozenset[str] = frozenset()
+    platform_uids: frozenset[str] = frozenset()
+
+    def __or__(self, other: Scope) -> Scope:
+        return Scope(
+            self.studio_uids | other.studio_uids,
+            self.client_uids | other.client_uids,
+            self.platform_uids | other.platform_uids,
+        )
+
+
+NO_SCOPE = Scope()
+
+
+class AccessRequest:
+    """One question to the policy. The target and its scope are loaded on
+    first use only: a policy that does not look at them costs no read."""
+
+    __slots__ = (
+        "_load",
+        "_resolve",
+        "_scope",
+        "_target",
+        "action",
+        "actor",
+        "resource",
+        "target_uid",
+        "use_case",
+    )
+
+    def __init__(
+        self,
+        *,
+        actor: Actor,
+        action: Action,
+        use_case: str,
+        resource: str,
+        target: Entity | None = None,
+        target_uid: str | None = None,
+        load_target: Callable[[], Entity] | None = None,
+        resolve_scope: Callable[[Entity], Scope] | None = None,
     ) -> None:
+        self.actor = actor
+        self.action = action
+        self.use_case = use_case
+        """The use case's name, ``<resource>.<method>`` (``shows.reschedule``)."""
+        self.resource = resource
+        """The table the use case is about (``shows``)."""
+        self.target_uid = target.uid if target is not None else target_uid
+        """The uid of the record loaded or written; ``None`` when the use case starts."""
+        self._target = target
+        self._load = load_target
+        self._resolve = resolve_scope
+        self._scope: Scope | None = None
+
+    @property
+    def target(self) -> Entity | None:
+        """The record loaded or written; ``None`` when the use case starts."""
+        if self._target is None and self._load is not None:
+            self._target = self._load()
+        return self._target
+
+    @property
+    def scope(self) -> Scope:
+        """The studios, clients and platforms ``target`` belongs to."""
+        if self._scope is None:
+            target = self.target
+            resolve = self._resolve
+            self._scope = resolve(target) if resolve is not None and target else NO_SCOPE
+        return self._scope
+
+    def __repr__(self) -> str:
+        return (
+            f"AccessRequest({self.actor.user_uid!r} {self.action.value} {self.use_case} "
+            f"target={self.target_uid!r})"
+        )
+
+
+class AccessPolicy(Protocol):
+    """Decides whether a request is allowed."""
+
+    def authorize(self, request: AccessRequest) -> None:
         """Return if allowed, raise :class:`PermissionDeniedError` if not."""
         ...
 
@@ -60,9 +157,8 @@ class AccessPolicy(Protocol):
 class AdminWritesPolicy:
     """Phase 2: admins write, everyone else reads; banned users do nothing."""
 
-    def authorize(
-        self, actor: Actor, action: Action, resource: str, resource_uid: str | None = None
-    ) -> None:
+    def authorize(self, request: AccessRequest) -> None:
+        actor, action, resource = request.actor, request.action, request.resource
         if actor.is_banned:
             raise PermissionDeniedError(
                 "this user is banned", action=action.value, resource=resource

@@ -28,7 +28,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
-from studiocore import Action, Actor, NotFoundError, Services, User
+from studiocore import AccessRequest, Action, Actor, NotFoundError, Services, User
 
 from .settings import Settings
 
@@ -148,7 +148,8 @@ async def access_guard(
         raise NotAuthorizedException("authentication required")
     services: Services = connection.app.state.services
     action = Action.READ if method in _READ_METHODS else Action.WRITE
-    uid = connection.path_params.get("uid")
     services.context.policy.authorize(
-        actor_of(user), action, str(resource), uid if isinstance(uid, str) else None
+        AccessRequest(
+            actor=actor_of(user), action=action, use_case=f"http.{resource}", resource=str(resource)
+        )
     )

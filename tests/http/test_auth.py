@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from studiocore import Action, Actor, PermissionDeniedError, Services, User, UserRole
+from studiocore import AccessRequest, Action, PermissionDeniedError, Services, User, UserRole
 from studiocore_http import ConfigError, Settings, create_app, issue_token
 from studiocore_http.auth import UserCache
 
@@ -277,13 +277,12 @@ def test_requests_are_logged_without_the_token(services: Services, admin: User) 
 class _ManagersWrite:
     """A stand-in for a later policy: managers write too; banned users nothing."""
 
-    def authorize(
-        self, actor: Actor, action: Action, resource: str, resource_uid: str | None = None
-    ) -> None:
+    def authorize(self, request: AccessRequest) -> None:
+        actor, action = request.actor, request.action
         if actor.is_banned or (
             action is Action.WRITE and actor.role not in {UserRole.ADMIN, UserRole.MANAGER}
         ):
-            raise PermissionDeniedError("no", action=action.value, resource=resource)
+            raise PermissionDeniedError("no", action=action.value, resource=request.resource)
 
 
 def test_swapping_the_core_policy_changes_access_without_touching_the_app(

@@ -23,7 +23,8 @@ from studiocore.permissions import AccessPolicy, AdminWritesPolicy
 from studiocore.ports import UnitOfWork
 from studiocore.timeslot import Clock, SystemClock
 
-from ._base import CrudService, LookupService, Page, ServiceContext
+from ._base import CrudService, LookupService, Page
+from ._pipeline import EventBus, ServiceContext, Work, reads, writes
 from .collaboration import AuditService, CommentService, MembershipService
 from .resources import (
     ClientService,
@@ -44,6 +45,7 @@ __all__ = [
     "ClientService",
     "CommentService",
     "CrudService",
+    "EventBus",
     "LookupService",
     "MaterialService",
     "McService",
@@ -62,6 +64,9 @@ __all__ = [
     "StudioService",
     "TagService",
     "UserService",
+    "Work",
+    "reads",
+    "writes",
 ]
 
 _PROTECTED: dict[LookupTable, frozenset[str]] = {
@@ -74,7 +79,8 @@ class Services:
     """Every use case of studiocore over one persistence adapter.
 
     ``uow_factory`` makes units of work (an :class:`~studiocore.adapters.InMemoryDatabase`,
-    or ``studiocore_sql.SqlDatabase``); ``clock`` and ``policy`` are swappable.
+    or ``studiocore_sql.SqlDatabase``); ``clock``, ``policy`` and the ``events``
+    bus are swappable.
     """
 
     def __init__(
@@ -83,13 +89,17 @@ class Services:
         *,
         clock: Clock | None = None,
         policy: AccessPolicy | None = None,
+        events: EventBus | None = None,
     ) -> None:
         self.context = ServiceContext(
             uow_factory=uow_factory,
             clock=clock or SystemClock(),
             policy=policy or AdminWritesPolicy(),
+            events=events or EventBus(),
         )
         ctx = self.context
+        self.events = ctx.events
+        """Subscribe to domain events here (see :mod:`studiocore.events`)."""
         self.studios = StudioService(ctx)
         self.studio_rooms = StudioRoomService(ctx)
         self.clients = ClientService(ctx)

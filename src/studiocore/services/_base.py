@@ -2,40 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 
-from studiocore.entities import Audit, Entity, LookupEntry
+from studiocore.entities import Entity, LookupEntry
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.ids import new_uid
-from studiocore.permissions import SYSTEM, AccessPolicy, Action, Actor
-from studiocore.ports import (
-    Deleted,
-    ReadingUnitOfWorkFactory,
-    Repository,
-    UnitOfWork,
-    Where,
-    repository_for,
-)
-from studiocore.serialization import to_jsonable
-from studiocore.timeslot import Clock
+from studiocore.permissions import SYSTEM, Actor
+from studiocore.ports import Deleted, Repository, UnitOfWork, Where, repository_for
+
+from ._pipeline import ServiceContext, Work, reads, writes
+
+__all__ = [
+    "BASE_FIELDS",
+    "CrudService",
+    "LookupService",
+    "Page",
+    "Service",
+    "Work",
+    "build",
+    "check_paging",
+    "reads",
+    "require",
+    "require_lookup",
+    "writes",
+]
 
 E = TypeVar("E", bound=Entity)
 
 BASE_FIELDS = frozenset({"uid", "created_at", "updated_at", "deleted_at"})
 MAX_PAGE = 500
-
-
-@attrs.frozen
-class ServiceContext:
-    """What every service needs: units of work, the clock, the access policy."""
-
-    uow_factory: Callable[[], UnitOfWork]
-    clock: Clock
-    policy: AccessPolicy
 
 
 @attrs.frozen(kw_only=True)
@@ -70,106 +69,44 @@ def build(cls: type[E], fields: Mapping[str, Any], now: datetime) -> E:
     return cls(uid=new_uid(cls.PREFIX), created_at=now, updated_at=now, **fields)
 
 
-def diff(old: Entity, new: Entity) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The changed fields of ``old`` -> ``new`` as JSON (old values, new values)."""
-    before = to_jsonable(old)
-    after = to_jsonable(new)
-    keys = [k for k in after if before.get(k) != after[k] and k != "updated_at"]
-    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
 class Service:
-    """Base of every service: units of work, authorization, auditing."""
+    """Base of every service: the context its use cases run in.
+
+    Public methods are use cases marked ``@reads`` or ``@writes`` (see
+    :mod:`._pipeline`): they receive a :class:`Work` after the actor's access
+    was checked, and what they write is audited when they end. ``resource``
+    names the table a service is about, in the access policy's vocabulary.
+    """
+
+    resource: ClassVar[str] = ""
 
     def __init__(self, ctx: ServiceContext) -> None:
-        self._ctx = ctx
-        factory = ctx.uow_factory
-        self._reader: Callable[[], UnitOfWork] = (
-            factory.reader if isinstance(factory, ReadingUnitOfWorkFactory) else factory
-        )
-        """A unit of work for a use case that only reads: read-only when the
-        factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
-
-    def _uow(self) -> UnitOfWork:
-        return self._ctx.uow_factory()
+        self.context = ctx
 
     def _now(self) -> datetime:
-        return self._ctx.clock.now()
+        return self.context.clock.now()
 
-    def _authorize(
-        self, actor: Actor, action: Action, resource: str, uid: str | None = None
-    ) -> None:
-        self._ctx.policy.authorize(actor, action, resource, uid)
 
-    def _audit(
-        self,
-        uow: UnitOfWork,
-        actor: Actor,
-        action: str,
-        record: Entity,
-        *,
-        old_values: dict[str, Any] | None = None,
-        new_values: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> None:
-        self._audit_uid(
-            uow,
-            actor,
-            action,
-            record.TABLE,
-            record.uid,
-            old_values=old_values,
-            new_values=new_values,
-            metadata=metadata,
-        )
+def require(repo: Repository[Any], uid: object, field: str, entity: str) -> Any:
+    """The live entity ``uid`` referenced by input ``field``, or a
+    :class:`ValidationError` naming the field."""
+    if not isinstance(uid, str):
+        raise ValidationError(field, f"must be a {entity} uid")
+    found = repo.find(uid)
+    if found is None:
+        raise ValidationError(field, f"{entity} {uid!r} does not exist")
+    return found
 
-    def _audit_uid(
-        self,
-        uow: UnitOfWork,
-        actor: Actor,
-        action: str,
-        table: str,
-        uid: str,
-        *,
-        old_values: dict[str, Any] | None = None,
-        new_values: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> None:
-        """:meth:`_audit` for a record known by its table and uid only."""
-        now = self._now()
-        uow.audits.add(
-            Audit(
-                uid=new_uid(Audit.PREFIX),
-                created_at=now,
-                updated_at=now,
-                user_uid=actor.user_uid,
-                action=action,
-                recordable_uid=uid,
-                recordable_type=table,
-                old_values=old_values,
-                new_values=new_values,
-                metadata=metadata or {},
-            )
-        )
 
-    def _require(self, repo: Repository[Any], uid: object, field: str, entity: str) -> Any:
-        """The live entity ``uid`` referenced by input ``field``, or a
-        :class:`ValidationError` naming the field."""
-        if not isinstance(uid, str):
-            raise ValidationError(field, f"must be a {entity} uid")
-        found = repo.find(uid)
-        if found is None:
-            raise ValidationError(field, f"{entity} {uid!r} does not exist")
-        return found
-
-    def _require_lookup(self, repo: Repository[Any], name: object, field: str) -> None:
-        if not isinstance(name, str) or repo.count(where={"name": name}) == 0:
-            known = ", ".join(sorted(e.name for e in repo.list()))
-            raise ValidationError(field, f"unknown value {name!r}; expected one of: {known}")
+def require_lookup(repo: Repository[Any], name: object, field: str) -> None:
+    """Refuse a name that is not a live entry of the lookup table ``repo``."""
+    if not isinstance(name, str) or repo.count(where={"name": name}) == 0:
+        known = ", ".join(sorted(e.name for e in repo.list()))
+        raise ValidationError(field, f"unknown value {name!r}; expected one of: {known}")
 
 
 class CrudService(Service, Generic[E]):
-    """Create / read / update / soft-delete of one entity type, audited.
+    """Create / read / update / soft-delete of one entity type.
 
     Subclasses set ``entity_type`` and ``resource`` and add rules in
     ``_validate`` (called on create and on update, inside the unit of work) and
@@ -177,7 +114,6 @@ class CrudService(Service, Generic[E]):
     """
 
     entity_type: ClassVar[type[Entity]]
-    resource: ClassVar[str]
     read_only_fields: ClassVar[frozenset[str]] = frozenset()
     """Fields that ``update`` refuses (changed through dedicated operations)."""
 
@@ -186,14 +122,17 @@ class CrudService(Service, Generic[E]):
 
     # -- reads ----------------------------------------------------------------------
 
-    def get(self, uid: str, *, include_deleted: bool = False, actor: Actor = SYSTEM) -> E:
+    @reads
+    def get(
+        self, work: Work, uid: str, *, include_deleted: bool = False, actor: Actor = SYSTEM
+    ) -> E:
         """The record ``uid`` (soft-deleted ones only with ``include_deleted``)."""
-        self._authorize(actor, Action.READ, self.resource, uid)
-        with self._reader() as uow:
-            return self._repo(uow).get(uid, include_deleted=include_deleted)
+        return cast(E, work.load(self.entity_type, uid, include_deleted=include_deleted))
 
+    @reads
     def list(
         self,
+        work: Work,
         *,
         where: Where | None = None,
         deleted: Deleted = Deleted.EXCLUDE,
@@ -202,12 +141,12 @@ class CrudService(Service, Generic[E]):
         actor: Actor = SYSTEM,
     ) -> list[E]:
         """Records matching ``where`` (equality filters), ordered by uid."""
-        self._authorize(actor, Action.READ, self.resource)
-        with self._reader() as uow:
-            return self._repo(uow).list(where=where, deleted=deleted, limit=limit, offset=offset)
+        return self._repo(work).list(where=where, deleted=deleted, limit=limit, offset=offset)
 
+    @reads
     def page(
         self,
+        work: Work,
         *,
         where: Where | None = None,
         limit: int = 50,
@@ -217,91 +156,62 @@ class CrudService(Service, Generic[E]):
     ) -> Page[E]:
         """One page of records plus the total count (limit 1..500)."""
         check_paging(limit, offset)
-        self._authorize(actor, Action.READ, self.resource)
-        with self._reader() as uow:
-            repo = self._repo(uow)
-            return Page(
-                items=repo.list(where=where, deleted=deleted, limit=limit, offset=offset),
-                total=repo.count(where=where, deleted=deleted),
-                limit=limit,
-                offset=offset,
-            )
+        repo = self._repo(work)
+        return Page(
+            items=repo.list(where=where, deleted=deleted, limit=limit, offset=offset),
+            total=repo.count(where=where, deleted=deleted),
+            limit=limit,
+            offset=offset,
+        )
 
     # -- writes ---------------------------------------------------------------------
 
-    def _create(self, actor: Actor, fields: Mapping[str, Any]) -> E:
-        self._authorize(actor, Action.WRITE, self.resource)
+    def _add(self, work: Work, fields: Mapping[str, Any]) -> E:
+        """Build, validate and add a new record (for the ``create`` use cases)."""
         entity: E = build(self.entity_type, fields, self._now())  # type: ignore[assignment]
-        with self._uow() as uow:
-            self._validate(uow, entity, None)
-            self._repo(uow).add(entity)
-            self._audit(uow, actor, "create", entity, new_values=to_jsonable(entity))
+        self._validate(work, entity, None)
+        self._repo(work).add(entity)
         return entity
 
-    def update(self, uid: str, changes: Mapping[str, Any], *, actor: Actor = SYSTEM) -> E:
+    @writes
+    def update(
+        self, work: Work, uid: str, changes: Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> E:
         """Change some fields of ``uid``; unknown or read-only fields are a
         :class:`ValidationError` naming the field."""
-        self._authorize(actor, Action.WRITE, self.resource, uid)
+        return self._update(work, uid, changes)
+
+    def _update(self, work: Work, uid: str, changes: Mapping[str, Any]) -> E:
         known = {a.name for a in attrs.fields(self.entity_type)}
         for name in changes:
             if name not in known:
                 raise ValidationError(name, f"unknown field for {self.entity_type.TABLE}")
             if name in BASE_FIELDS or name in self.read_only_fields:
                 raise ValidationError(name, "cannot be changed with update")
-        with self._uow() as uow:
-            repo = self._repo(uow)
-            old = repo.get(uid)
-            new = attrs.evolve(old, **changes, updated_at=self._now())
-            self._validate(uow, new, old)
-            self._apply_update(uow, old, new, actor)
+        old: E = work.load(self.entity_type, uid)  # type: ignore[assignment]
+        new = attrs.evolve(old, **changes, updated_at=self._now())
+        self._validate(work, new, old)
+        self._repo(work).update(new)
         return new
 
-    def _apply_update(self, uow: UnitOfWork, old: E, new: E, actor: Actor) -> None:
-        before, after = diff(old, new)
-        if not after:
-            return
-        self._repo(uow).update(new)
-        self._audit(uow, actor, "update", new, old_values=before, new_values=after)
-
-    def delete(self, uid: str, *, actor: Actor = SYSTEM) -> None:
+    @writes
+    def delete(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> None:
         """Soft-delete ``uid``: hidden from normal reads, kept for history."""
-        self._authorize(actor, Action.WRITE, self.resource, uid)
-        with self._uow() as uow:
-            repo = self._repo(uow)
-            old = repo.get(uid)
-            self._before_delete(uow, old)
-            now = self._now()
-            new = attrs.evolve(old, deleted_at=now, updated_at=now)
-            repo.update(new)
-            self._audit(
-                uow,
-                actor,
-                "delete",
-                new,
-                old_values={"deleted_at": None},
-                new_values={"deleted_at": now.isoformat()},
-            )
+        old: E = work.load(self.entity_type, uid)  # type: ignore[assignment]
+        self._before_delete(work, old)
+        now = self._now()
+        self._repo(work).update(attrs.evolve(old, deleted_at=now, updated_at=now))
 
-    def restore(self, uid: str, *, actor: Actor = SYSTEM) -> E:
+    @writes
+    def restore(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> E:
         """Undo a soft delete (the record must not break a rule meanwhile)."""
-        self._authorize(actor, Action.WRITE, self.resource, uid)
-        with self._uow() as uow:
-            repo = self._repo(uow)
-            old = repo.get(uid, include_deleted=True)
-            if old.deleted_at is None:
-                return old
-            new = attrs.evolve(old, deleted_at=None, updated_at=self._now())
-            self._validate(uow, new, None)
-            repo.update(new)
-            self._audit(
-                uow,
-                actor,
-                "restore",
-                new,
-                old_values={"deleted_at": old.deleted_at.isoformat()},
-                new_values={"deleted_at": None},
-            )
-            return new
+        old: E = work.load(self.entity_type, uid, include_deleted=True)  # type: ignore[assignment]
+        if old.deleted_at is None:
+            return old
+        new = attrs.evolve(old, deleted_at=None, updated_at=self._now())
+        self._validate(work, new, None)
+        self._repo(work).update(new)
+        return new
 
     # -- hooks ----------------------------------------------------------------------
 
@@ -320,7 +230,6 @@ class CrudService(Service, Generic[E]):
 class LookupService(CrudService[LookupEntry]):
     """CRUD of one lookup table (names are unique among live rows)."""
 
-    resource = "lookup"
     protected: frozenset[str] = frozenset()
 
     def __init__(
@@ -331,8 +240,10 @@ class LookupService(CrudService[LookupEntry]):
         self.resource = entity_type.TABLE  # type: ignore[misc]
         self.protected = protected
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         *,
         description: str | None = None,
@@ -340,14 +251,14 @@ class LookupService(CrudService[LookupEntry]):
         actor: Actor = SYSTEM,
     ) -> LookupEntry:
         """Add a value to the table."""
-        return self._create(
-            actor, {"name": name, "description": description, "metadata": metadata or {}}
+        return self._add(
+            work, {"name": name, "description": description, "metadata": metadata or {}}
         )
 
-    def by_name(self, name: str) -> LookupEntry:
+    @reads
+    def by_name(self, work: Work, name: str, *, actor: Actor = SYSTEM) -> LookupEntry:
         """The live entry called ``name``."""
-        with self._reader() as uow:
-            found = self._repo(uow).list(where={"name": name})
+        found = self._repo(work).list(where={"name": name})
         if not found:
             raise NotFoundError(self.entity_type.TABLE, name)
         return found[0]

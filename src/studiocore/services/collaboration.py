@@ -7,11 +7,11 @@ from typing import Any
 from studiocore.entities import Audit, Comment, Membership
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import GroupType, MembershipRole
-from studiocore.permissions import SYSTEM, Action, Actor
+from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import UnitOfWork
 
-from ._base import CrudService, Page, Service, check_paging
-from .resources import find_any
+from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
+from ._changes import find_any
 
 __all__ = ["AuditService", "CommentService", "MembershipService"]
 
@@ -34,8 +34,10 @@ class MembershipService(CrudService[Membership]):
     resource = "memberships"
     read_only_fields = frozenset({"user_uid", "group_uid", "group_type"})
 
+    @writes
     def create(
         self,
+        work: Work,
         user_uid: str,
         group_uid: str,
         role: MembershipRole | str,
@@ -47,8 +49,8 @@ class MembershipService(CrudService[Membership]):
         group_type = _prefix(group_uid)
         if group_type not in {g.value for g in GroupType}:
             raise ValidationError("group_uid", "must be a studio, client or platform uid")
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "user_uid": user_uid,
                 "group_uid": group_uid,
@@ -58,15 +60,17 @@ class MembershipService(CrudService[Membership]):
             },
         )
 
-    def role_in(self, user_uid: str, group_uid: str) -> MembershipRole | None:
+    @reads
+    def role_in(
+        self, work: Work, user_uid: str, group_uid: str, *, actor: Actor = SYSTEM
+    ) -> MembershipRole | None:
         """The user's live role in a group, if any."""
-        with self._reader() as uow:
-            found = uow.memberships.list(where={"user_uid": user_uid, "group_uid": group_uid})
+        found = work.memberships.list(where={"user_uid": user_uid, "group_uid": group_uid})
         return found[0].role if found else None
 
     def _validate(self, uow: UnitOfWork, new: Membership, old: Membership | None) -> None:
-        self._require(uow.users, new.user_uid, "user_uid", "user")
-        self._require(
+        require(uow.users, new.user_uid, "user_uid", "user")
+        require(
             getattr(uow, _GROUP_REPOS[new.group_type]),
             new.group_uid,
             "group_uid",
@@ -88,8 +92,10 @@ class CommentService(CrudService[Comment]):
     resource = "comments"
     read_only_fields = frozenset({"commentable_uid", "commentable_type", "owner_uid", "parent_uid"})
 
+    @writes
     def create(
         self,
+        work: Work,
         commentable_uid: str,
         owner_uid: str,
         content: str,
@@ -98,12 +104,11 @@ class CommentService(CrudService[Comment]):
         actor: Actor = SYSTEM,
     ) -> Comment:
         """Comment on an entity, or reply to a comment on it."""
-        with self._uow() as uow:
-            target = find_any(uow, commentable_uid) if _prefix(commentable_uid) else None
+        target = find_any(work, commentable_uid)
         if target is None:
             raise ValidationError("commentable_uid", f"{commentable_uid!r} does not exist")
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "commentable_uid": commentable_uid,
                 "commentable_type": target.TABLE,
@@ -118,24 +123,27 @@ class CommentService(CrudService[Comment]):
         return self.list(where={"commentable_uid": commentable_uid}, actor=actor)
 
     def _validate(self, uow: UnitOfWork, new: Comment, old: Comment | None) -> None:
-        self._require(uow.users, new.owner_uid, "owner_uid", "user")
+        require(uow.users, new.owner_uid, "owner_uid", "user")
         if new.parent_uid is not None:
-            parent: Comment = self._require(uow.comments, new.parent_uid, "parent_uid", "comment")
+            parent: Comment = require(uow.comments, new.parent_uid, "parent_uid", "comment")
             if parent.commentable_uid != new.commentable_uid:
                 raise ValidationError("parent_uid", "a reply must be on the same record")
 
 
 class AuditService(Service):
-    """Read access to the audit trail (written by every other service)."""
+    """Read access to the audit trail (written by the use-case pipeline)."""
 
-    def history(self, record_uid: str, *, actor: Actor = SYSTEM) -> list[Audit]:
+    resource = "audits"
+
+    @reads
+    def history(self, work: Work, record_uid: str, *, actor: Actor = SYSTEM) -> list[Audit]:
         """Every audited change of one record, oldest first."""
-        self._authorize(actor, Action.READ, "audits", record_uid)
-        with self._reader() as uow:
-            return uow.audits.list(where={"recordable_uid": record_uid})
+        return work.audits.list(where={"recordable_uid": record_uid})
 
+    @reads
     def page(
         self,
+        work: Work,
         *,
         user_uid: str | None = None,
         recordable_type: str | None = None,
@@ -146,7 +154,6 @@ class AuditService(Service):
     ) -> Page[Audit]:
         """Audit entries filtered by who, what kind of record, and which action."""
         check_paging(limit, offset)
-        self._authorize(actor, Action.READ, "audits")
         where = {
             k: v
             for k, v in {
@@ -156,19 +163,18 @@ class AuditService(Service):
             }.items()
             if v is not None
         }
-        with self._reader() as uow:
-            return Page(
-                items=uow.audits.list(where=where, limit=limit, offset=offset),
-                total=uow.audits.count(where=where),
-                limit=limit,
-                offset=offset,
-            )
+        return Page(
+            items=work.audits.list(where=where, limit=limit, offset=offset),
+            total=work.audits.count(where=where),
+            limit=limit,
+            offset=offset,
+        )
 
-    def get(self, uid: str, *, actor: Actor = SYSTEM) -> Audit:
+    @reads
+    def get(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Audit:
         """One audit entry."""
-        self._authorize(actor, Action.READ, "audits", uid)
-        with self._reader() as uow:
-            found = uow.audits.find(uid)
+        found = work.audits.find(uid)
         if found is None:
             raise NotFoundError("audit", uid)
+        work.authorize(found)
         return found

@@ -22,13 +22,12 @@ from studiocore.entities import (
     User,
 )
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
-from studiocore.ids import uid_prefix
 from studiocore.lookups import RESERVING_STATUSES, UserRole
-from studiocore.permissions import SYSTEM, Action, Actor
-from studiocore.ports import REPOSITORY_NAMES, ShowQuery, UnitOfWork, repository_for
-from studiocore.serialization import to_jsonable
+from studiocore.permissions import SYSTEM, Actor
+from studiocore.ports import ShowQuery, UnitOfWork
 
-from ._base import CrudService, build
+from ._base import CrudService, Work, build, reads, require, require_lookup, writes
+from ._changes import find_any
 
 __all__ = [
     "ClientService",
@@ -41,16 +40,6 @@ __all__ = [
     "UserService",
 ]
 
-ENTITY_BY_PREFIX: dict[str, type[Entity]] = {cls.PREFIX: cls for cls in REPOSITORY_NAMES}
-
-
-def find_any(uow: UnitOfWork, uid: str) -> Entity | None:
-    """The live entity of any type with this uid."""
-    cls = ENTITY_BY_PREFIX.get(uid_prefix(uid))
-    if cls is None:
-        return None
-    return repository_for(uow, cls).find(uid)
-
 
 class StudioService(CrudService[Studio]):
     """Studios: physical facilities with rooms, a time zone and buffer severities."""
@@ -58,8 +47,10 @@ class StudioService(CrudService[Studio]):
     entity_type = Studio
     resource = "studios"
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         *,
         address: str | None = None,
@@ -71,8 +62,8 @@ class StudioService(CrudService[Studio]):
         actor: Actor = SYSTEM,
     ) -> Studio:
         """Create a studio."""
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "name": name,
                 "address": address,
@@ -97,8 +88,10 @@ class StudioRoomService(CrudService[StudioRoom]):
     resource = "studio_rooms"
     read_only_fields = frozenset({"studio_uid"})
 
+    @writes
     def create(
         self,
+        work: Work,
         studio_uid: str,
         name: str,
         *,
@@ -107,8 +100,8 @@ class StudioRoomService(CrudService[StudioRoom]):
         actor: Actor = SYSTEM,
     ) -> StudioRoom:
         """Add a room to a studio."""
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "studio_uid": studio_uid,
                 "name": name,
@@ -118,7 +111,7 @@ class StudioRoomService(CrudService[StudioRoom]):
         )
 
     def _validate(self, uow: UnitOfWork, new: StudioRoom, old: StudioRoom | None) -> None:
-        self._require(uow.studios, new.studio_uid, "studio_uid", "studio")
+        require(uow.studios, new.studio_uid, "studio_uid", "studio")
         self._unique(
             uow, new, "name", {"studio_uid": new.studio_uid, "name": new.name}, repr(new.name)
         )
@@ -143,8 +136,10 @@ class ClientService(CrudService[Client]):
     entity_type = Client
     resource = "clients"
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         *,
         contact_person: str | None = None,
@@ -153,8 +148,8 @@ class ClientService(CrudService[Client]):
         actor: Actor = SYSTEM,
     ) -> Client:
         """Create a client."""
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "name": name,
                 "contact_person": contact_person,
@@ -170,8 +165,10 @@ class UserService(CrudService[User]):
     entity_type = User
     resource = "users"
 
+    @writes
     def create(
         self,
+        work: Work,
         email: str,
         name: str,
         *,
@@ -182,8 +179,8 @@ class UserService(CrudService[User]):
         actor: Actor = SYSTEM,
     ) -> User:
         """Create a user."""
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "email": _normalize_email(email),
                 "name": name,
@@ -194,12 +191,13 @@ class UserService(CrudService[User]):
             },
         )
 
-    def by_email(self, email: str) -> User:
+    @reads
+    def by_email(self, work: Work, email: str, *, actor: Actor = SYSTEM) -> User:
         """The live user with this e-mail address."""
-        with self._reader() as uow:
-            found = uow.users.list(where={"email": email.strip().lower()})
+        found = work.users.list(where={"email": email.strip().lower()})
         if not found:
             raise NotFoundError("user", email)
+        work.authorize(found[0])
         return found[0]
 
     def actor(self, uid: str) -> Actor:
@@ -219,8 +217,10 @@ class McService(CrudService[MC]):
     entity_type = MC
     resource = "mcs"
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         *,
         alias_name: str | None = None,
@@ -231,8 +231,8 @@ class McService(CrudService[MC]):
         actor: Actor = SYSTEM,
     ) -> MC:
         """Create an MC."""
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "name": name,
                 "alias_name": alias_name,
@@ -243,13 +243,14 @@ class McService(CrudService[MC]):
             },
         )
 
-    def ban(self, uid: str, *, actor: Actor = SYSTEM) -> MC:
+    @writes
+    def ban(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> MC:
         """Ban an MC from future bookings (existing ones are kept)."""
-        return self.update(uid, {"is_banned": True}, actor=actor)
+        return self._update(work, uid, {"is_banned": True})
 
     def _validate(self, uow: UnitOfWork, new: MC, old: MC | None) -> None:
         if new.user_uid is not None:
-            self._require(uow.users, new.user_uid, "user_uid", "user")
+            require(uow.users, new.user_uid, "user_uid", "user")
             self._unique(uow, new, "user_uid", {"user_uid": new.user_uid}, repr(new.user_uid))
 
 
@@ -259,8 +260,10 @@ class PlatformService(CrudService[Platform]):
     entity_type = Platform
     resource = "platforms"
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         *,
         api_config: dict[str, Any] | None = None,
@@ -268,8 +271,8 @@ class PlatformService(CrudService[Platform]):
         actor: Actor = SYSTEM,
     ) -> Platform:
         """Create a platform."""
-        return self._create(
-            actor, {"name": name, "api_config": api_config or {}, "metadata": metadata or {}}
+        return self._add(
+            work, {"name": name, "api_config": api_config or {}, "metadata": metadata or {}}
         )
 
 
@@ -280,8 +283,10 @@ class MaterialService(CrudService[Material]):
     resource = "materials"
     read_only_fields = frozenset({"client_uid"})
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         material_type: str,
         *,
@@ -296,8 +301,8 @@ class MaterialService(CrudService[Material]):
         actor: Actor = SYSTEM,
     ) -> Material:
         """Create a material (``client_uid`` makes it private to that client)."""
-        return self._create(
-            actor,
+        return self._add(
+            work,
             {
                 "name": name,
                 "material_type": material_type,
@@ -312,8 +317,10 @@ class MaterialService(CrudService[Material]):
             },
         )
 
+    @writes
     def revise(
         self,
+        work: Work,
         uid: str,
         *,
         version: str,
@@ -323,7 +330,7 @@ class MaterialService(CrudService[Material]):
     ) -> Material:
         """Publish a new version of a material; the previous one stays in
         :meth:`versions`."""
-        current = self.get(uid)
+        current = work.load(Material, uid)
         if version == current.version:
             raise ValidationError("version", f"must differ from the current version {version!r}")
         changes: dict[str, Any] = {"version": version}
@@ -331,14 +338,14 @@ class MaterialService(CrudService[Material]):
             changes["resource_url"] = resource_url
         if description is not None:
             changes["description"] = description
-        return self.update(uid, changes, actor=actor)
+        return self._update(work, uid, changes)
 
-    def versions(self, uid: str) -> list[dict[str, Any]]:
+    @reads
+    def versions(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> list[dict[str, Any]]:
         """Every version of the material, oldest first: ``version``,
         ``resource_url`` and when it was published."""
-        with self._reader() as uow:
-            material = uow.materials.get(uid, include_deleted=True)
-            audits = uow.audits.list(where={"recordable_uid": uid})
+        material = work.load(Material, uid, include_deleted=True)
+        audits = work.audits.list(where={"recordable_uid": uid})
         history: list[dict[str, Any]] = []
         for audit in audits:
             values = audit.new_values or {}
@@ -355,11 +362,11 @@ class MaterialService(CrudService[Material]):
         return history
 
     def _validate(self, uow: UnitOfWork, new: Material, old: Material | None) -> None:
-        self._require_lookup(uow.material_types, new.material_type, "material_type")
+        require_lookup(uow.material_types, new.material_type, "material_type")
         if new.client_uid is not None:
-            self._require(uow.clients, new.client_uid, "client_uid", "client")
+            require(uow.clients, new.client_uid, "client_uid", "client")
         if new.platform_uid is not None:
-            self._require(uow.platforms, new.platform_uid, "platform_uid", "platform")
+            require(uow.platforms, new.platform_uid, "platform_uid", "platform")
 
 
 class TagService(CrudService[Tag]):
@@ -369,8 +376,10 @@ class TagService(CrudService[Tag]):
     resource = "tags"
     read_only_fields = frozenset({"studio_uid"})
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         *,
         studio_uid: str | None = None,
@@ -378,13 +387,11 @@ class TagService(CrudService[Tag]):
         actor: Actor = SYSTEM,
     ) -> Tag:
         """Create a tag; names are unique within their scope (a studio or global)."""
-        return self._create(
-            actor, {"name": name, "studio_uid": studio_uid, "metadata": metadata or {}}
-        )
+        return self._add(work, {"name": name, "studio_uid": studio_uid, "metadata": metadata or {}})
 
     def _validate(self, uow: UnitOfWork, new: Tag, old: Tag | None) -> None:
         if new.studio_uid is not None:
-            self._require(uow.studios, new.studio_uid, "studio_uid", "studio")
+            require(uow.studios, new.studio_uid, "studio_uid", "studio")
         self._unique(
             uow, new, "name", {"studio_uid": new.studio_uid, "name": new.name}, repr(new.name)
         )
@@ -407,63 +414,58 @@ class TagService(CrudService[Tag]):
         studio_uid = getattr(entity, "studio_uid", None)
         return studio_uid if isinstance(studio_uid, str) else None
 
-    def tag(self, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> Taggable:
+    @writes
+    def tag(self, work: Work, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> Taggable:
         """Attach a tag to any entity. A studio-scoped tag only fits entities of that
         studio; tagging twice returns the existing link."""
-        self._authorize(actor, Action.WRITE, "taggables")
-        with self._uow() as uow:
-            tag = self._require(uow.tags, tag_uid, "tag_uid", "tag")
-            entity = find_any(uow, entity_uid)
-            if entity is None:
-                raise NotFoundError("entity", entity_uid)
-            if isinstance(entity, Tag | Taggable):
-                raise ValidationError("taggable_uid", "tags cannot be tagged")
-            if tag.studio_uid is not None:
-                owner = self._studio_of(uow, entity)
-                if owner is not None and owner != tag.studio_uid:
-                    raise ValidationError(
-                        "tag_uid",
-                        f"tag {tag.uid} belongs to studio {tag.studio_uid}; "
-                        f"{entity_uid} belongs to studio {owner}",
-                    )
-            existing = uow.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
-            if existing:
-                return existing[0]
-            link = build(
-                Taggable,
-                {"tag_uid": tag_uid, "taggable_uid": entity_uid, "taggable_type": entity.TABLE},
-                self._now(),
-            )
-            uow.taggables.add(link)
-            self._audit(uow, actor, "tag", link, new_values=to_jsonable(link))
-            return link
+        tag = require(work.tags, tag_uid, "tag_uid", "tag")
+        entity = find_any(work, entity_uid)
+        if entity is None:
+            raise NotFoundError("entity", entity_uid)
+        work.authorize(entity)
+        if isinstance(entity, Tag | Taggable):
+            raise ValidationError("taggable_uid", "tags cannot be tagged")
+        if tag.studio_uid is not None:
+            owner = self._studio_of(work, entity)
+            if owner is not None and owner != tag.studio_uid:
+                raise ValidationError(
+                    "tag_uid",
+                    f"tag {tag.uid} belongs to studio {tag.studio_uid}; "
+                    f"{entity_uid} belongs to studio {owner}",
+                )
+        existing = work.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
+        if existing:
+            return existing[0]
+        link = build(
+            Taggable,
+            {"tag_uid": tag_uid, "taggable_uid": entity_uid, "taggable_type": entity.TABLE},
+            self._now(),
+        )
+        work.taggables.add(link)
+        return link
 
-    def untag(self, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> None:
+    @writes
+    def untag(self, work: Work, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> None:
         """Detach a tag (soft delete of the link); unknown links are a NotFoundError."""
-        self._authorize(actor, Action.WRITE, "taggables")
-        with self._uow() as uow:
-            links = uow.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
-            if not links:
-                raise NotFoundError("taggable", f"{entity_uid}/{tag_uid}")
-            now = self._now()
-            for link in links:
-                uow.taggables.update(attrs.evolve(link, deleted_at=now, updated_at=now))
-                self._audit(uow, actor, "untag", link, old_values=to_jsonable(link))
+        links = work.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
+        if not links:
+            raise NotFoundError("taggable", f"{entity_uid}/{tag_uid}")
+        now = self._now()
+        for link in links:
+            work.taggables.update(attrs.evolve(link, deleted_at=now, updated_at=now))
 
-    def tags_of(self, entity_uid: str, *, actor: Actor = SYSTEM) -> list[Tag]:
+    @reads
+    def tags_of(self, work: Work, entity_uid: str, *, actor: Actor = SYSTEM) -> list[Tag]:
         """The live tags attached to an entity."""
-        self._authorize(actor, Action.READ, "tags")
-        with self._reader() as uow:
-            links = uow.taggables.list(where={"taggable_uid": entity_uid})
-            tags = uow.tags.get_many([link.tag_uid for link in links])
+        links = work.taggables.list(where={"taggable_uid": entity_uid})
+        tags = work.tags.get_many([link.tag_uid for link in links])
         return sorted(tags.values(), key=lambda t: t.uid)
 
-    def tagged(self, tag_uid: str, *, actor: Actor = SYSTEM) -> list[Taggable]:
+    @reads
+    def tagged(self, work: Work, tag_uid: str, *, actor: Actor = SYSTEM) -> list[Taggable]:
         """The live links of a tag."""
-        self._authorize(actor, Action.READ, "tags")
-        with self._reader() as uow:
-            uow.tags.get(tag_uid)
-            return uow.taggables.list(where={"tag_uid": tag_uid})
+        work.load(Tag, tag_uid)
+        return work.taggables.list(where={"tag_uid": tag_uid})
 
 
 def _normalize_email(value: object) -> object:

@@ -18,19 +18,24 @@ from studiocore.errors import (
     ValidationError,
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
-from studiocore.permissions import SYSTEM, Action, Actor
-from studiocore.ports import ShowQuery, UnitOfWork
+from studiocore.permissions import SYSTEM, Actor
+from studiocore.ports import ShowQuery, ShowResources, UnitOfWork
 from studiocore.scheduling.guard import assess_schedule, blocking_error
-from studiocore.scheduling.workflow import check_schedule_transition
+from studiocore.scheduling.workflow import (
+    FINAL_SCHEDULE_STATUSES,
+    HOLDING_SHOW_STATUSES,
+    OPEN_SCHEDULE_STATUSES,
+    check_schedule_transition,
+    mc_problems,
+    parse_status,
+    raise_problems,
+    room_problem,
+)
 from studiocore.serialization import to_jsonable
 
-from ._base import CrudService, build
+from ._base import CrudService, Work, build, reads, require, writes
 
 __all__ = ["PromotionReport", "PromotionResult", "ScheduleService"]
-
-_OPEN = frozenset({ScheduleStatus.DRAFT, ScheduleStatus.PROPOSED})
-_FINAL = frozenset({ScheduleStatus.ARCHIVED, ScheduleStatus.CANCELLED})
-_HOLDING = frozenset({ShowStatus.CONFIRMED, ShowStatus.LIVE})
 
 
 @attrs.frozen(kw_only=True)
@@ -92,8 +97,10 @@ class ScheduleService(CrudService[Schedule]):
 
     # -- create ---------------------------------------------------------------------
 
-    def create(
+    @writes
+    def create(  # noqa: PLR0917 - the public signature takes five positional fields
         self,
+        work: Work,
         client_uid: str,
         studio_uid: str,
         name: str,
@@ -106,9 +113,8 @@ class ScheduleService(CrudService[Schedule]):
     ) -> Schedule:
         """Create a draft schedule of ``client_uid`` in ``studio_uid`` over
         ``[start_time, end_time)``; version 1 is its first snapshot."""
-        self._authorize(actor, Action.WRITE, self.resource)
-        schedule = build(
-            Schedule,
+        schedule = self._add(
+            work,
             {
                 "client_uid": client_uid,
                 "studio_uid": studio_uid,
@@ -120,47 +126,40 @@ class ScheduleService(CrudService[Schedule]):
                 "schedule_status": ScheduleStatus.DRAFT,
                 "version": 1,
             },
-            self._now(),
         )
-        with self._uow() as uow:
-            self._validate(uow, schedule, None)
-            uow.schedules.add(schedule)
-            self._audit(uow, actor, "create", schedule, new_values=to_jsonable(schedule))
-            self._write_version(uow, schedule, actor, "created")
+        self._write_version(work, schedule, "created", [], {})
         return schedule
 
     # -- reads ----------------------------------------------------------------------
 
+    @reads
     def shows(
-        self, uid: str, *, status: ShowStatus | None = None, actor: Actor = SYSTEM
+        self, work: Work, uid: str, *, status: ShowStatus | None = None, actor: Actor = SYSTEM
     ) -> list[Show]:
         """The live shows of a schedule (optionally of one status), by start."""
-        self._authorize(actor, Action.READ, self.resource, uid)
-        with self._reader() as uow:
-            uow.schedules.get(uid, include_deleted=True)
-            return uow.shows.search(ShowQuery(schedule_uid=uid, status=status))
+        work.load(Schedule, uid, include_deleted=True)
+        return work.shows.search(ShowQuery(schedule_uid=uid, status=status))
 
-    def versions(self, uid: str, *, actor: Actor = SYSTEM) -> list[ScheduleVersion]:
+    @reads
+    def versions(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> list[ScheduleVersion]:
         """Every snapshot of a schedule, oldest first."""
-        self._authorize(actor, Action.READ, self.resource, uid)
-        with self._reader() as uow:
-            uow.schedules.get(uid, include_deleted=True)
-            found = uow.schedule_versions.list(where={"schedule_uid": uid})
+        work.load(Schedule, uid, include_deleted=True)
+        found = work.schedule_versions.list(where={"schedule_uid": uid})
         return sorted(found, key=lambda v: v.version)
 
     # -- update / delete --------------------------------------------------------------
 
     def _validate(self, uow: UnitOfWork, new: Schedule, old: Schedule | None) -> None:
         if old is None:
-            self._require(uow.clients, new.client_uid, "client_uid", "client")
-            self._require(uow.studios, new.studio_uid, "studio_uid", "studio")
+            require(uow.clients, new.client_uid, "client_uid", "client")
+            require(uow.studios, new.studio_uid, "studio_uid", "studio")
             return
-        if old.schedule_status in _FINAL:
+        if old.schedule_status in FINAL_SCHEDULE_STATUSES:
             raise ValidationError(
                 "schedule_status", f"a {old.schedule_status.value} schedule cannot be changed"
             )
         if (new.start_time, new.end_time) != (old.start_time, old.end_time):
-            if old.schedule_status not in _OPEN:
+            if old.schedule_status not in OPEN_SCHEDULE_STATUSES:
                 raise ValidationError(
                     "start_time",
                     f"the window of a {old.schedule_status.value} schedule cannot change",
@@ -174,30 +173,21 @@ class ScheduleService(CrudService[Schedule]):
                         f"show {show.uid} would fall outside the schedule",
                     )
 
-    def delete(self, uid: str, *, actor: Actor = SYSTEM) -> None:
+    @writes
+    def delete(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> None:
         """Soft-delete a schedule. Its draft shows are cancelled with it; a
         schedule with confirmed or live shows is refused (cancel those first)."""
-        self._authorize(actor, Action.WRITE, self.resource, uid)
-        with self._uow() as uow:
-            old = uow.schedules.get(uid)
-            shows = uow.shows.search(ShowQuery(schedule_uid=uid))
-            holding = [s.uid for s in shows if s.show_status in _HOLDING]
-            if holding:
-                raise ConflictError(
-                    f"schedule {uid} has {len(holding)} confirmed or live show(s), first "
-                    f"{holding[0]}; cancel them first"
-                )
-            now = self._now()
-            self._cancel_drafts(uow, actor, [s for s in shows if s.show_status is ShowStatus.DRAFT])
-            uow.schedules.update(attrs.evolve(old, deleted_at=now, updated_at=now))
-            self._audit(
-                uow,
-                actor,
-                "delete",
-                old,
-                old_values={"deleted_at": None},
-                new_values={"deleted_at": now.isoformat()},
+        old = work.load(Schedule, uid)
+        shows = work.shows.search(ShowQuery(schedule_uid=uid))
+        holding = [s.uid for s in shows if s.show_status in HOLDING_SHOW_STATUSES]
+        if holding:
+            raise ConflictError(
+                f"schedule {uid} has {len(holding)} confirmed or live show(s), first "
+                f"{holding[0]}; cancel them first"
             )
+        now = self._now()
+        self._cancel_drafts(work, [s.uid for s in shows if s.show_status is ShowStatus.DRAFT])
+        work.schedules.update(attrs.evolve(old, deleted_at=now, updated_at=now))
 
     # -- workflow -------------------------------------------------------------------
 
@@ -206,26 +196,22 @@ class ScheduleService(CrudService[Schedule]):
     ) -> Schedule:
         """Move a schedule to ``target`` status. ``confirmed`` promotes its drafts
         (see :meth:`promote`); ``cancelled`` also cancels its draft shows."""
-        try:
-            target = ScheduleStatus(target)
-        except ValueError:
-            raise ValidationError(
-                "schedule_status",
-                f"unknown status {target!r}; expected one of "
-                + ", ".join(s.value for s in ScheduleStatus),
-            ) from None
-        if target is ScheduleStatus.CONFIRMED:
+        status = parse_status(ScheduleStatus, target, "schedule_status")
+        if status is ScheduleStatus.CONFIRMED:
             return self.promote(uid, actor=actor).schedule
-        self._authorize(actor, Action.WRITE, self.resource, uid)
-        with self._uow() as uow:
-            old = uow.schedules.get(uid)
-            check_schedule_transition(uid, old.schedule_status, target)
-            if target is ScheduleStatus.CANCELLED:
-                drafts = uow.shows.search(ShowQuery(schedule_uid=uid, status=ShowStatus.DRAFT))
-                self._cancel_drafts(uow, actor, drafts)
-            new = attrs.evolve(old, schedule_status=target, updated_at=self._now())
-            uow.schedules.update(new)
-            self._audit_status(uow, actor, new, old.schedule_status, target)
+        return self._move(uid, status, actor=actor)
+
+    @writes
+    def _move(
+        self, work: Work, uid: str, target: ScheduleStatus, *, actor: Actor = SYSTEM
+    ) -> Schedule:
+        old = work.load(Schedule, uid)
+        check_schedule_transition(uid, old.schedule_status, target)
+        if target is ScheduleStatus.CANCELLED:
+            drafts = work.shows.search(ShowQuery(schedule_uid=uid, status=ShowStatus.DRAFT))
+            self._cancel_drafts(work, [s.uid for s in drafts])
+        new = attrs.evolve(old, schedule_status=target, updated_at=self._now())
+        work.schedules.update(new)
         return new
 
     def propose(self, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
@@ -247,15 +233,15 @@ class ScheduleService(CrudService[Schedule]):
 
     # -- promotion ------------------------------------------------------------------
 
-    def check_promotion(self, uid: str, *, actor: Actor = SYSTEM) -> PromotionReport:
+    @reads
+    def check_promotion(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> PromotionReport:
         """The report :meth:`promote` would act on, without writing or locking."""
-        self._authorize(actor, Action.READ, self.resource, uid)
-        with self._reader() as uow:
-            schedule = uow.schedules.get(uid)
-            report, _ = self._assess(uow, schedule, lock=False)
+        schedule = work.load(Schedule, uid)
+        report, _, _ = self._assess(work, schedule, lock=False)
         return report
 
-    def promote(self, uid: str, *, actor: Actor = SYSTEM) -> PromotionResult:
+    @writes
+    def promote(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> PromotionResult:
         """Confirm every draft show of a draft or proposed schedule, all or nothing.
 
         Inside one unit of work: lock the drafts' rooms and MCs, check every draft
@@ -266,50 +252,32 @@ class ScheduleService(CrudService[Schedule]):
         drafts become confirmed in one set-based write, the schedule becomes
         confirmed with a new version snapshot, and every change is audited.
         """
-        self._authorize(actor, Action.WRITE, self.resource, uid)
-        with self._uow() as uow:
-            schedule = uow.schedules.get(uid)
-            path = self._promotion_path(schedule)
-            report, problems = self._assess(uow, schedule, lock=True)
-            if problems:
-                raise ValidationError(problems[0].field, problems[0].reason, problems=problems)
-            error = blocking_error(
-                report.conflicts, prefix=f"promotion of schedule {uid} refused: "
+        schedule = work.load(Schedule, uid)
+        path = self._promotion_path(schedule)
+        report, problems, drafts = self._assess(work, schedule, lock=True)
+        raise_problems(problems)
+        error = blocking_error(report.conflicts, prefix=f"promotion of schedule {uid} refused: ")
+        if error is not None:
+            raise error
+        now = self._now()
+        changed = work.shows.set_status(
+            report.show_uids, ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=now
+        )
+        if changed != len(report.show_uids):
+            raise ConcurrencyError(
+                f"schedule {uid}: {len(report.show_uids) - changed} draft(s) changed "
+                "during promotion; retry"
             )
-            if error is not None:
-                raise error
-            now = self._now()
-            changed = uow.shows.set_status(
-                report.show_uids, ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=now
-            )
-            if changed != len(report.show_uids):
-                raise ConcurrencyError(
-                    f"schedule {uid}: {len(report.show_uids) - changed} draft(s) changed "
-                    "during promotion; retry"
-                )
-            for show_uid in report.show_uids:
-                self._audit_show(uow, actor, show_uid, ShowStatus.DRAFT, ShowStatus.CONFIRMED)
-            new = attrs.evolve(
-                schedule,
-                schedule_status=ScheduleStatus.CONFIRMED,
-                version=schedule.version + 1,
-                updated_at=now,
-            )
-            uow.schedules.update(new)
-            for before, after in path:
-                self._audit_status(
-                    uow,
-                    actor,
-                    new,
-                    before,
-                    after,
-                    metadata={"confirmed_shows": list(report.show_uids)}
-                    if after is ScheduleStatus.CONFIRMED
-                    else None,
-                )
-            self._write_version(
-                uow, new, actor, f"promoted: {len(report.show_uids)} show(s) confirmed"
-            )
+        new = schedule
+        for _, after in path:  # each workflow step is a status change of its own
+            new = attrs.evolve(new, schedule_status=after, updated_at=now)
+            work.schedules.update(new)
+        new = attrs.evolve(new, version=schedule.version + 1)
+        work.schedules.update(new)
+        confirmed = {d.show_uid: ShowStatus.CONFIRMED for d in drafts}
+        self._write_version(
+            work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", drafts, confirmed
+        )
         return PromotionResult(
             schedule=new,
             confirmed_show_uids=report.show_uids,
@@ -331,12 +299,11 @@ class ScheduleService(CrudService[Schedule]):
 
     def _assess(
         self, uow: UnitOfWork, schedule: Schedule, *, lock: bool
-    ) -> tuple[PromotionReport, list[FieldProblem]]:
+    ) -> tuple[PromotionReport, list[FieldProblem], list[ShowResources]]:
         # the drafts' resources, then bookings only around possible conflicts
         drafts, conflicts = assess_schedule(uow, schedule.uid, lock=lock)
-        show_uids = tuple(d.show_uid for d in drafts)
         problems: list[FieldProblem] = []
-        if schedule.schedule_status not in _OPEN:
+        if schedule.schedule_status not in OPEN_SCHEDULE_STATUSES:
             problems.append(
                 FieldProblem(
                     "schedule_status",
@@ -344,90 +311,43 @@ class ScheduleService(CrudService[Schedule]):
                 )
             )
         problems += [
-            FieldProblem(
-                "studio_room_uid", f"show {d.show_uid} needs a studio room to be confirmed"
-            )
+            p
             for d in drafts
-            if d.room_uid is None
+            if (p := room_problem(d.show_uid, d.room_uid, ShowStatus.CONFIRMED)) is not None
         ]
-        wanted = {mc for d in drafts for mc in d.mc_uids}
-        mcs = uow.mcs.get_many(wanted)
-        unbookable = {uid for uid in wanted if uid not in mcs or mcs[uid].is_banned}
-        for draft in drafts if unbookable else ():
-            for mc_uid in draft.mc_uids:  # sorted
-                if mc_uid not in mcs:
-                    problems.append(
-                        FieldProblem(
-                            "mc_uids", f"MC {mc_uid} of show {draft.show_uid} does not exist"
-                        )
-                    )
-                elif mc_uid in unbookable:
-                    problems.append(
-                        FieldProblem(
-                            "mc_uids",
-                            f"MC {mc_uid} is banned and cannot be booked (show {draft.show_uid})",
-                        )
-                    )
+        mcs = uow.mcs.get_many({mc for d in drafts for mc in d.mc_uids})
+        for draft in drafts:
+            problems += mc_problems(mcs, draft.mc_uids, "mc_uids", draft.show_uid)
         report = PromotionReport(
             schedule_uid=schedule.uid,
-            show_uids=show_uids,
+            show_uids=tuple(d.show_uid for d in drafts),
             conflicts=tuple(conflicts),
             problems=tuple(f"{p.field}: {p.reason}" for p in problems),
         )
-        return report, problems
+        return report, problems, drafts
 
     # -- helpers --------------------------------------------------------------------
 
-    def _cancel_drafts(self, uow: UnitOfWork, actor: Actor, drafts: Sequence[Show]) -> None:
-        drafts = [s for s in drafts if s.show_status is ShowStatus.DRAFT]
-        uids = [s.uid for s in drafts]
+    def _cancel_drafts(self, work: Work, uids: Sequence[str]) -> None:
         if not uids:
             return
-        changed = uow.shows.set_status(
+        changed = work.shows.set_status(
             uids, ShowStatus.CANCELLED, expected=ShowStatus.DRAFT, at=self._now()
         )
         if changed != len(uids):
             raise ConcurrencyError("draft shows changed while cancelling them; retry")
-        for show in drafts:
-            self._audit_show(uow, actor, show.uid, ShowStatus.DRAFT, ShowStatus.CANCELLED)
 
-    def _audit_show(
-        self, uow: UnitOfWork, actor: Actor, show_uid: str, before: ShowStatus, after: ShowStatus
-    ) -> None:
-        self._audit_uid(
-            uow,
-            actor,
-            "status_change",
-            Show.TABLE,
-            show_uid,
-            old_values={"show_status": before.value},
-            new_values={"show_status": after.value},
-        )
-
-    def _audit_status(
+    def _write_version(
         self,
-        uow: UnitOfWork,
-        actor: Actor,
+        work: Work,
         schedule: Schedule,
-        before: ScheduleStatus,
-        after: ScheduleStatus,
-        *,
-        metadata: dict[str, Any] | None = None,
+        note: str,
+        drafts: Sequence[ShowResources],
+        statuses: dict[str, ShowStatus],
     ) -> None:
-        self._audit(
-            uow,
-            actor,
-            "status_change",
-            schedule,
-            old_values={"schedule_status": before.value},
-            new_values={"schedule_status": after.value},
-            metadata=metadata,
-        )
-
-    def _write_version(self, uow: UnitOfWork, schedule: Schedule, actor: Actor, note: str) -> None:
         """Store snapshot ``schedule.version``: the schedule, its shows and their MCs."""
-        shows = uow.shows.search(ShowQuery(schedule_uid=schedule.uid))
-        links = uow.show_mcs.list(where={"show_uid": [s.uid for s in shows]}) if shows else []
+        shows = work.shows.search(ShowQuery(schedule_uid=schedule.uid))
+        links = work.show_mcs.list(where={"show_uid": [s.uid for s in shows]}) if shows else []
         by_show: dict[str, list[Any]] = {}
         for link in links:
             by_show.setdefault(link.show_uid, []).append(to_jsonable(link))
@@ -441,10 +361,9 @@ class ScheduleService(CrudService[Schedule]):
                 "schedule_uid": schedule.uid,
                 "version": schedule.version,
                 "snapshot": snapshot,
-                "created_by_uid": actor.user_uid,
+                "created_by_uid": work.actor.user_uid,
                 "note": note,
             },
             self._now(),
         )
-        uow.schedule_versions.add(version)
-        self._audit(uow, actor, "create", version, new_values={"version": version.version})
+        work.schedule_versions.add(version)

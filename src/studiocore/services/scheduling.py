@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from studiocore.conflicts import Conflict, Severity
 from studiocore.entities import Show, Studio, StudioRoom
 from studiocore.errors import ValidationError
-from studiocore.permissions import SYSTEM, Action, Actor
-from studiocore.ports import ShowQuery, UnitOfWork
+from studiocore.permissions import SYSTEM, Actor
+from studiocore.ports import Booking, ShowQuery, UnitOfWork
 from studiocore.scheduling.availability import (
     RoomAvailability,
     availability_from_occupancy,
@@ -20,7 +20,7 @@ from studiocore.scheduling.guard import load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
 from studiocore.timeslot import TimeSlot
 
-from ._base import Service
+from ._base import Service, Work, reads
 
 __all__ = ["SchedulingService"]
 
@@ -42,6 +42,8 @@ def _min_length(min_minutes: object) -> timedelta | None:
 class SchedulingService(Service):
     """Questions about time: which rooms are free, which room fits a show, which
     bookings conflict, which shows belong to an operational day."""
+
+    resource = "shows"
 
     # -- availability ---------------------------------------------------------------
 
@@ -87,8 +89,10 @@ class SchedulingService(Service):
             window, rooms, bookings, min_length=min_length, honour_changeover=honour
         )
 
+    @reads
     def availability(
         self,
+        work: Work,
         studio_uid: str,
         window: TimeSlot,
         *,
@@ -104,18 +108,19 @@ class SchedulingService(Service):
         ``honour_changeover`` widens each show by its room's changeover first
         (unless the studio ignores changeovers).
         """
-        self._authorize(actor, Action.READ, "studio_rooms")
-        with self._reader() as uow:
-            return self._availability(
-                uow,
-                studio_uid,
-                window,
-                min_minutes=min_minutes,
-                honour_changeover=honour_changeover,
-            )
+        work.authorize_uid(Studio, studio_uid)
+        return self._availability(
+            work,
+            studio_uid,
+            window,
+            min_minutes=min_minutes,
+            honour_changeover=honour_changeover,
+        )
 
+    @reads
     def suggest_room(
         self,
+        work: Work,
         studio_uid: str,
         start: datetime,
         end: datetime,
@@ -126,22 +131,20 @@ class SchedulingService(Service):
         """The first room of the studio (by name, then uid) free over
         ``[start, end)``, including its changeover unless ``honour_changeover`` is
         False; ``None`` when no room fits."""
-        self._authorize(actor, Action.READ, "studio_rooms")
         slot = TimeSlot(start, end)
-        with self._reader() as uow:
-            return self._suggest(uow, studio_uid, slot, honour_changeover, None)
+        work.load(Studio, studio_uid)
+        return self._suggest(work, studio_uid, slot, honour_changeover, None)
 
+    @reads
     def suggest_room_for_show(
-        self, show_uid: str, *, honour_changeover: bool = True, actor: Actor = SYSTEM
+        self, work: Work, show_uid: str, *, honour_changeover: bool = True, actor: Actor = SYSTEM
     ) -> StudioRoom | None:
         """A room for an existing show (typically a draft): the first room of its
         schedule's studio (or of its current room's studio) that is free over the
         show's slot. The show's own booking does not count against it."""
-        self._authorize(actor, Action.READ, "studio_rooms")
-        with self._reader() as uow:
-            show = uow.shows.get(show_uid)
-            studio_uid = self._studio_of(uow, show)
-            return self._suggest(uow, studio_uid, show.slot, honour_changeover, show.uid)
+        show = work.load(Show, show_uid)
+        studio_uid = self._studio_of(work, show)
+        return self._suggest(work, studio_uid, show.slot, honour_changeover, show.uid)
 
     def _studio_of(self, uow: UnitOfWork, show: Show) -> str:
         if show.schedule_uid is not None:
@@ -177,8 +180,10 @@ class SchedulingService(Service):
 
     # -- conflicts ------------------------------------------------------------------
 
+    @reads
     def conflicts(
         self,
+        work: Work,
         *,
         studio_uid: str | None = None,
         window: TimeSlot | None = None,
@@ -190,52 +195,47 @@ class SchedulingService(Service):
         shows of that studio overlapping that window, with each other and with
         any reserving show elsewhere (MCs are shared across studios).
         """
-        self._authorize(actor, Action.READ, "shows")
         if window is not None:
             window = _window(window)
-        with self._reader() as uow:
-            if studio_uid is not None:
-                uow.studios.get(studio_uid)
-            mine = uow.bookings.search(studio_uid=studio_uid, window=window)
-            if not mine:
-                return []
-            policy = load_policy(uow, mine)
-            others = []
-            if studio_uid is not None or window is not None:
-                others = uow.bookings.near(mine, policy.max_buffer)
-                if others:
-                    policy = load_policy(uow, [*mine, *others])
-            return find_conflicts(mine, others, policy)
+        if studio_uid is not None:
+            work.load(Studio, studio_uid)
+        mine = work.bookings.search(studio_uid=studio_uid, window=window)
+        if not mine:
+            return []
+        policy = load_policy(work, mine)
+        others: list[Booking] = []
+        if studio_uid is not None or window is not None:
+            others = work.bookings.near(mine, policy.max_buffer)
+            if others:
+                policy = load_policy(work, [*mine, *others])
+        return find_conflicts(mine, others, policy)
 
     # -- operational days -----------------------------------------------------------
 
-    def operational_day(self, studio_uid: str, day: date, *, actor: Actor = SYSTEM) -> TimeSlot:
+    @reads
+    def operational_day(
+        self, work: Work, studio_uid: str, day: date, *, actor: Actor = SYSTEM
+    ) -> TimeSlot:
         """The UTC window of operational day ``day`` in the studio's time zone."""
-        self._authorize(actor, Action.READ, "studios", studio_uid)
-        with self._reader() as uow:
-            studio = uow.studios.get(studio_uid)
+        studio = work.load(Studio, studio_uid)
         return operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
 
+    @reads
     def operational_day_of(
-        self, studio_uid: str, instant: datetime, *, actor: Actor = SYSTEM
+        self, work: Work, studio_uid: str, instant: datetime, *, actor: Actor = SYSTEM
     ) -> date:
         """The studio's operational day that ``instant`` belongs to."""
-        self._authorize(actor, Action.READ, "studios", studio_uid)
-        with self._reader() as uow:
-            studio = uow.studios.get(studio_uid)
+        studio = work.load(Studio, studio_uid)
         return operational_day_of(studio.time_zone, studio.operational_day_start_hour, instant)
 
+    @reads
     def shows_of_operational_day(
-        self, studio_uid: str, day: date, *, actor: Actor = SYSTEM
+        self, work: Work, studio_uid: str, day: date, *, actor: Actor = SYSTEM
     ) -> list[Show]:
         """The live shows (any status) in the studio's rooms that start during
         operational day ``day``, ordered by start."""
-        self._authorize(actor, Action.READ, "shows")
-        with self._reader() as uow:
-            studio = uow.studios.get(studio_uid)
-            window = operational_day_window(
-                studio.time_zone, studio.operational_day_start_hour, day
-            )
-            return uow.shows.search(
-                ShowQuery(studio_uid=studio_uid, start_from=window.start, start_to=window.end)
-            )
+        studio = work.load(Studio, studio_uid)
+        window = operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
+        return work.shows.search(
+            ShowQuery(studio_uid=studio_uid, start_from=window.start, start_to=window.end)
+        )

@@ -4,21 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar
 
 import attrs
 
 from studiocore.conflicts import Conflict
-from studiocore.entities import Material, Show, ShowMaterial, ShowMC, ShowPlatform
+from studiocore.entities import Material, Schedule, Show, ShowMaterial, ShowMC, ShowPlatform
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
-from studiocore.lookups import RESERVING_STATUSES, ScheduleStatus, ShowStatus
-from studiocore.permissions import SYSTEM, Action, Actor
+from studiocore.lookups import RESERVING_STATUSES, ShowStatus
+from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, Repository, ShowQuery, UnitOfWork
 from studiocore.scheduling.guard import ensure_bookable
-from studiocore.scheduling.workflow import check_show_transition
-from studiocore.serialization import to_jsonable
+from studiocore.scheduling.workflow import (
+    OPEN_SCHEDULE_STATUSES,
+    check_show_editable,
+    check_show_transition,
+    mc_problems,
+    parse_status,
+    raise_problems,
+    room_problem,
+)
 
-from ._base import BASE_FIELDS, CrudService, Page, build, check_paging, diff
+from ._base import (
+    BASE_FIELDS,
+    CrudService,
+    Page,
+    Work,
+    build,
+    check_paging,
+    reads,
+    require,
+    require_lookup,
+    writes,
+)
+from ._changes import diff
 
 __all__ = ["ShowOutcome", "ShowService", "booking_of"]
 
@@ -34,7 +53,16 @@ _EDITABLE = frozenset(
         "studio_room_uid",
     }
 )
-_OPEN_SCHEDULE = frozenset({ScheduleStatus.DRAFT, ScheduleStatus.PROPOSED})
+_LINKS: Mapping[str, tuple[str, frozenset[str]]] = {
+    "mc_uid": ("show_mcs", frozenset({"rating", "note", "metadata"})),
+    "platform_uid": (
+        "show_platforms",
+        frozenset({"live_stream_link", "platform_show_id", "viewer_count", "metadata"}),
+    ),
+    "material_uid": ("show_materials", frozenset()),
+}
+"""Each link table by the field naming what it links, and its editable fields."""
+L = TypeVar("L", ShowMC, ShowPlatform, ShowMaterial)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,8 +103,10 @@ class ShowService(CrudService[Show]):
 
     # -- reads ----------------------------------------------------------------------
 
+    @reads
     def search(
         self,
+        work: Work,
         query: ShowQuery | None = None,
         *,
         limit: int = 50,
@@ -85,39 +115,38 @@ class ShowService(CrudService[Show]):
     ) -> Page[Show]:
         """Live shows matching ``query``, ordered by start time."""
         check_paging(limit, offset)
-        self._authorize(actor, Action.READ, self.resource)
         query = query or ShowQuery()
-        with self._reader() as uow:
-            return Page(
-                items=uow.shows.search(query, limit=limit, offset=offset),
-                total=uow.shows.search_count(query),
-                limit=limit,
-                offset=offset,
-            )
+        return Page(
+            items=work.shows.search(query, limit=limit, offset=offset),
+            total=work.shows.search_count(query),
+            limit=limit,
+            offset=offset,
+        )
 
-    def mcs(self, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowMC]:
+    @reads
+    def mcs(self, work: Work, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowMC]:
         """The MCs linked to a show."""
-        return cast(list[ShowMC], self._links(show_uid, "show_mcs", actor))
+        work.load(Show, show_uid)
+        return work.show_mcs.list(where={"show_uid": show_uid})
 
-    def platforms(self, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowPlatform]:
+    @reads
+    def platforms(self, work: Work, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowPlatform]:
         """The platforms a show streams to."""
-        return cast(list[ShowPlatform], self._links(show_uid, "show_platforms", actor))
+        work.load(Show, show_uid)
+        return work.show_platforms.list(where={"show_uid": show_uid})
 
-    def materials(self, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowMaterial]:
+    @reads
+    def materials(self, work: Work, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowMaterial]:
         """The materials a show uses."""
-        return cast(list[ShowMaterial], self._links(show_uid, "show_materials", actor))
-
-    def _links(self, show_uid: str, table: str, actor: Actor) -> Any:
-        self._authorize(actor, Action.READ, self.resource, show_uid)
-        with self._reader() as uow:
-            uow.shows.get(show_uid)
-            repo: Repository[Any] = getattr(uow, table)
-            return repo.list(where={"show_uid": show_uid})
+        work.load(Show, show_uid)
+        return work.show_materials.list(where={"show_uid": show_uid})
 
     # -- create ---------------------------------------------------------------------
 
+    @writes
     def create(
         self,
+        work: Work,
         name: str,
         show_start: datetime,
         show_end: datetime,
@@ -134,10 +163,10 @@ class ShowService(CrudService[Show]):
     ) -> ShowOutcome:
         """Create a show: CONFIRMED without ``schedule_uid`` (room required,
         conflicts checked), DRAFT inside a draft or proposed schedule."""
-        self._authorize(actor, Action.WRITE, self.resource)
         mc_list = _unique_uids(mc_uids, "mc_uids")
         platform_list = _unique_uids(platform_uids, "platform_uids")
         status = ShowStatus.DRAFT if schedule_uid is not None else ShowStatus.CONFIRMED
+        now = self._now()
         show = build(
             Show,
             {
@@ -152,40 +181,32 @@ class ShowService(CrudService[Show]):
                 "show_status": status,
                 "external_id": external_id,
             },
-            self._now(),
+            now,
         )
-        with self._uow() as uow:
-            if schedule_uid is not None:
-                schedule = self._require(uow.schedules, schedule_uid, "schedule_uid", "schedule")
-                if schedule.schedule_status not in _OPEN_SCHEDULE:
-                    raise ValidationError(
-                        "schedule_uid",
-                        f"schedule {schedule_uid} is {schedule.schedule_status.value}; "
-                        "shows are added to draft or proposed schedules only",
-                    )
-                if show.client_uid is None:
-                    show = attrs.evolve(show, client_uid=schedule.client_uid)
-            self._validate(uow, show, None)
-            for mc_uid in mc_list:
-                self._require_bookable_mc(uow, mc_uid, "mc_uids")
-            for platform_uid in platform_list:
-                self._require(uow.platforms, platform_uid, "platform_uids", "platform")
-            warnings: tuple[Conflict, ...] = ()
-            if show.show_status in RESERVING_STATUSES:
-                warnings = ensure_bookable(uow, [booking_of(uow, show, mc_list)])
-            uow.shows.add(show)
-            self._audit(uow, actor, "create", show, new_values=to_jsonable(show))
-            now = self._now()
-            for mc_uid in mc_list:
-                self._add_link(
-                    uow, actor, build(ShowMC, {"show_uid": show.uid, "mc_uid": mc_uid}, now)
+        if schedule_uid is not None:
+            schedule: Schedule = require(work.schedules, schedule_uid, "schedule_uid", "schedule")
+            if schedule.schedule_status not in OPEN_SCHEDULE_STATUSES:
+                raise ValidationError(
+                    "schedule_uid",
+                    f"schedule {schedule_uid} is {schedule.schedule_status.value}; "
+                    "shows are added to draft or proposed schedules only",
                 )
-            for platform_uid in platform_list:
-                self._add_link(
-                    uow,
-                    actor,
-                    build(ShowPlatform, {"show_uid": show.uid, "platform_uid": platform_uid}, now),
-                )
+            if show.client_uid is None:
+                show = attrs.evolve(show, client_uid=schedule.client_uid)
+        self._validate(work, show, None)
+        raise_problems(mc_problems(work.mcs.get_many(mc_list), mc_list, "mc_uids"))
+        for platform_uid in platform_list:
+            require(work.platforms, platform_uid, "platform_uids", "platform")
+        warnings: tuple[Conflict, ...] = ()
+        if show.show_status in RESERVING_STATUSES:
+            warnings = ensure_bookable(work, [booking_of(work, show, mc_list)])
+        work.shows.add(show)
+        for mc_uid in mc_list:
+            work.show_mcs.add(build(ShowMC, {"show_uid": show.uid, "mc_uid": mc_uid}, now))
+        for platform_uid in platform_list:
+            work.show_platforms.add(
+                build(ShowPlatform, {"show_uid": show.uid, "platform_uid": platform_uid}, now)
+            )
         return ShowOutcome(show=show, warnings=warnings)
 
     # -- update ---------------------------------------------------------------------
@@ -194,48 +215,42 @@ class ShowService(CrudService[Show]):
         """Change a show; see :meth:`reschedule` to also get the WARN conflicts."""
         return self.reschedule(uid, changes, actor=actor).show
 
+    @writes
     def reschedule(
-        self, uid: str, changes: Mapping[str, Any], *, actor: Actor = SYSTEM
+        self, work: Work, uid: str, changes: Mapping[str, Any], *, actor: Actor = SYSTEM
     ) -> ShowOutcome:
         """Change a show's fields. Moving a reserving show (new time or room) is
         checked for conflicts like a new booking."""
-        self._authorize(actor, Action.WRITE, self.resource, uid)
         for name in changes:
             if name in BASE_FIELDS or name in self.read_only_fields:
                 raise ValidationError(name, "cannot be changed with update")
             if name not in _EDITABLE:
                 raise ValidationError(name, "unknown field for shows")
-        with self._uow() as uow:
-            old = uow.shows.get(uid)
-            if old.show_status in (ShowStatus.COMPLETED, ShowStatus.CANCELLED):
-                raise ValidationError(
-                    "show_status", f"a {old.show_status.value} show cannot be changed"
-                )
-            new = attrs.evolve(old, **changes, updated_at=self._now())
-            self._validate(uow, new, old)
-            warnings: tuple[Conflict, ...] = ()
-            moved = (new.slot, new.studio_room_uid) != (old.slot, old.studio_room_uid)
-            if new.show_status in RESERVING_STATUSES and moved:
-                warnings = ensure_bookable(uow, [booking_of(uow, new)])
-            self._apply_update(uow, old, new, actor)
+        old = work.load(Show, uid)
+        check_show_editable(old)
+        new = attrs.evolve(old, **changes, updated_at=self._now())
+        self._validate(work, new, old)
+        warnings: tuple[Conflict, ...] = ()
+        moved = (new.slot, new.studio_room_uid) != (old.slot, old.studio_room_uid)
+        if new.show_status in RESERVING_STATUSES and moved:
+            warnings = ensure_bookable(work, [booking_of(work, new)])
+        work.shows.update(new)
         return ShowOutcome(show=new, warnings=warnings)
 
     def _validate(self, uow: UnitOfWork, new: Show, old: Show | None) -> None:
-        self._require_lookup(uow.show_types, new.show_type, "show_type")
-        self._require_lookup(uow.show_standards, new.show_standard, "show_standard")
+        require_lookup(uow.show_types, new.show_type, "show_type")
+        require_lookup(uow.show_standards, new.show_standard, "show_standard")
         if new.client_uid is not None and (old is None or new.client_uid != old.client_uid):
-            self._require(uow.clients, new.client_uid, "client_uid", "client")
+            require(uow.clients, new.client_uid, "client_uid", "client")
             if old is not None:
                 self._check_materials_fit(uow, new)
         if new.studio_room_uid is not None and (
             old is None or new.studio_room_uid != old.studio_room_uid
         ):
-            self._require(uow.studio_rooms, new.studio_room_uid, "studio_room_uid", "studio room")
-        if new.show_status in RESERVING_STATUSES and new.studio_room_uid is None:
-            raise ValidationError(
-                "studio_room_uid",
-                f"show {new.uid} needs a studio room to be {new.show_status.value}",
-            )
+            require(uow.studio_rooms, new.studio_room_uid, "studio_room_uid", "studio room")
+        raise_problems(
+            [p for p in [room_problem(new.uid, new.studio_room_uid, new.show_status)] if p]
+        )
         if new.schedule_uid is not None:
             schedule = uow.schedules.get(new.schedule_uid, include_deleted=True)
             if new.client_uid != schedule.client_uid:
@@ -269,43 +284,25 @@ class ShowService(CrudService[Show]):
 
     # -- status ---------------------------------------------------------------------
 
+    @writes
     def transition(
-        self, uid: str, target: ShowStatus | str, *, actor: Actor = SYSTEM
+        self, work: Work, uid: str, target: ShowStatus | str, *, actor: Actor = SYSTEM
     ) -> ShowOutcome:
         """Move a show to ``target`` status along the workflow
         (draft -> confirmed -> live -> completed, or -> cancelled). Confirming
         checks the room and MCs for conflicts."""
-        self._authorize(actor, Action.WRITE, self.resource, uid)
-        try:
-            target = ShowStatus(target)
-        except ValueError:
-            raise ValidationError(
-                "show_status",
-                f"unknown status {target!r}; expected one of "
-                + ", ".join(s.value for s in ShowStatus),
-            ) from None
-        with self._uow() as uow:
-            old = uow.shows.get(uid)
-            check_show_transition(uid, old.show_status, target)
-            new = attrs.evolve(old, show_status=target, updated_at=self._now())
-            warnings: tuple[Conflict, ...] = ()
-            if target is ShowStatus.CONFIRMED:
-                if new.studio_room_uid is None:
-                    raise ValidationError(
-                        "studio_room_uid", f"show {uid} needs a studio room to be confirmed"
-                    )
-                booking = booking_of(uow, new)
-                self._check_no_banned(uow, booking.mc_uids)
-                warnings = ensure_bookable(uow, [booking])
-            uow.shows.update(new)
-            self._audit(
-                uow,
-                actor,
-                "status_change",
-                new,
-                old_values={"show_status": old.show_status.value},
-                new_values={"show_status": target.value},
-            )
+        status = parse_status(ShowStatus, target, "show_status")
+        old = work.load(Show, uid)
+        check_show_transition(uid, old.show_status, status)
+        new = attrs.evolve(old, show_status=status, updated_at=self._now())
+        warnings: tuple[Conflict, ...] = ()
+        if status is ShowStatus.CONFIRMED:
+            raise_problems([p for p in [room_problem(uid, new.studio_room_uid, status)] if p])
+            booking = booking_of(work, new)
+            mcs = work.mcs.get_many(booking.mc_uids)
+            raise_problems(mc_problems(mcs, sorted(booking.mc_uids), "mc_uid"))
+            warnings = ensure_bookable(work, [booking])
+        work.shows.update(new)
         return ShowOutcome(show=new, warnings=warnings)
 
     def confirm(self, uid: str, *, actor: Actor = SYSTEM) -> ShowOutcome:
@@ -326,18 +323,10 @@ class ShowService(CrudService[Show]):
 
     # -- MCs ------------------------------------------------------------------------
 
-    def _require_bookable_mc(self, uow: UnitOfWork, mc_uid: str, field: str) -> None:
-        mc = self._require(uow.mcs, mc_uid, field, "MC")
-        if mc.is_banned:
-            raise ValidationError(field, f"MC {mc_uid} is banned and cannot be booked")
-
-    def _check_no_banned(self, uow: UnitOfWork, mc_uids: Iterable[str]) -> None:
-        for mc in uow.mcs.get_many(list(mc_uids)).values():
-            if mc.is_banned:
-                raise ValidationError("mc_uid", f"MC {mc.uid} is banned and cannot be booked")
-
+    @writes
     def add_mc(
         self,
+        work: Work,
         show_uid: str,
         mc_uid: str,
         *,
@@ -347,46 +336,45 @@ class ShowService(CrudService[Show]):
     ) -> ShowMC:
         """Link an MC to a show. Banned MCs are refused; on a reserving show the
         MC is checked for conflicts first."""
-        self._authorize(actor, Action.WRITE, "show_mcs", show_uid)
-        with self._uow() as uow:
-            show = uow.shows.get(show_uid)
-            self._require_bookable_mc(uow, mc_uid, "mc_uid")
-            if uow.show_mcs.count(where={"show_uid": show_uid, "mc_uid": mc_uid}):
-                raise ConflictError(f"MC {mc_uid} is already linked to show {show_uid}")
-            link = build(
-                ShowMC,
-                {"show_uid": show_uid, "mc_uid": mc_uid, "rating": rating, "note": note},
-                self._now(),
-            )
-            if show.show_status in RESERVING_STATUSES:
-                booking = booking_of(uow, show)
-                ensure_bookable(uow, [attrs.evolve(booking, mc_uids=booking.mc_uids | {mc_uid})])
-            self._add_link(uow, actor, link)
-            return link
+        show = work.load(Show, show_uid)
+        raise_problems(mc_problems(work.mcs.get_many([mc_uid]), [mc_uid], "mc_uid"))
+        if work.show_mcs.count(where={"show_uid": show_uid, "mc_uid": mc_uid}):
+            raise ConflictError(f"MC {mc_uid} is already linked to show {show_uid}")
+        link = build(
+            ShowMC,
+            {"show_uid": show_uid, "mc_uid": mc_uid, "rating": rating, "note": note},
+            self._now(),
+        )
+        if show.show_status in RESERVING_STATUSES:
+            booking = booking_of(work, show)
+            ensure_bookable(work, [attrs.evolve(booking, mc_uids=booking.mc_uids | {mc_uid})])
+        work.show_mcs.add(link)
+        return link
 
+    @writes
     def update_mc(
-        self, show_uid: str, mc_uid: str, changes: Mapping[str, Any], *, actor: Actor = SYSTEM
+        self,
+        work: Work,
+        show_uid: str,
+        mc_uid: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: Actor = SYSTEM,
     ) -> ShowMC:
         """Change the ``rating`` or ``note`` of an MC on a show."""
-        return cast(
-            ShowMC,
-            self._update_link(
-                "show_mcs",
-                {"show_uid": show_uid, "mc_uid": mc_uid},
-                changes,
-                frozenset({"rating", "note", "metadata"}),
-                actor,
-            ),
-        )
+        return self._update_link(work, work.show_mcs, show_uid, {"mc_uid": mc_uid}, changes)
 
-    def remove_mc(self, show_uid: str, mc_uid: str, *, actor: Actor = SYSTEM) -> None:
+    @writes
+    def remove_mc(self, work: Work, show_uid: str, mc_uid: str, *, actor: Actor = SYSTEM) -> None:
         """Unlink an MC from a show."""
-        self._remove_link("show_mcs", {"show_uid": show_uid, "mc_uid": mc_uid}, actor)
+        self._remove_link(work, work.show_mcs, show_uid, {"mc_uid": mc_uid})
 
     # -- platforms ------------------------------------------------------------------
 
+    @writes
     def add_platform(
         self,
+        work: Work,
         show_uid: str,
         platform_uid: str,
         *,
@@ -396,28 +384,28 @@ class ShowService(CrudService[Show]):
         actor: Actor = SYSTEM,
     ) -> ShowPlatform:
         """Stream a show on a platform."""
-        self._authorize(actor, Action.WRITE, "show_platforms", show_uid)
-        with self._uow() as uow:
-            uow.shows.get(show_uid)
-            self._require(uow.platforms, platform_uid, "platform_uid", "platform")
-            if uow.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
-                raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
-            link = build(
-                ShowPlatform,
-                {
-                    "show_uid": show_uid,
-                    "platform_uid": platform_uid,
-                    "live_stream_link": live_stream_link,
-                    "platform_show_id": platform_show_id,
-                    "viewer_count": viewer_count,
-                },
-                self._now(),
-            )
-            self._add_link(uow, actor, link)
-            return link
+        work.load(Show, show_uid)
+        require(work.platforms, platform_uid, "platform_uid", "platform")
+        if work.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
+            raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
+        link = build(
+            ShowPlatform,
+            {
+                "show_uid": show_uid,
+                "platform_uid": platform_uid,
+                "live_stream_link": live_stream_link,
+                "platform_show_id": platform_show_id,
+                "viewer_count": viewer_count,
+            },
+            self._now(),
+        )
+        work.show_platforms.add(link)
+        return link
 
+    @writes
     def update_platform(
         self,
+        work: Work,
         show_uid: str,
         platform_uid: str,
         changes: Mapping[str, Any],
@@ -425,107 +413,86 @@ class ShowService(CrudService[Show]):
         actor: Actor = SYSTEM,
     ) -> ShowPlatform:
         """Change the stream link, platform show id or viewer count."""
-        return cast(
-            ShowPlatform,
-            self._update_link(
-                "show_platforms",
-                {"show_uid": show_uid, "platform_uid": platform_uid},
-                changes,
-                frozenset({"live_stream_link", "platform_show_id", "viewer_count", "metadata"}),
-                actor,
-            ),
+        return self._update_link(
+            work, work.show_platforms, show_uid, {"platform_uid": platform_uid}, changes
         )
 
-    def remove_platform(self, show_uid: str, platform_uid: str, *, actor: Actor = SYSTEM) -> None:
+    @writes
+    def remove_platform(
+        self, work: Work, show_uid: str, platform_uid: str, *, actor: Actor = SYSTEM
+    ) -> None:
         """Stop streaming a show on a platform."""
-        self._remove_link(
-            "show_platforms", {"show_uid": show_uid, "platform_uid": platform_uid}, actor
-        )
+        self._remove_link(work, work.show_platforms, show_uid, {"platform_uid": platform_uid})
 
     # -- materials ------------------------------------------------------------------
 
+    @writes
     def add_material(
-        self, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM
+        self, work: Work, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM
     ) -> ShowMaterial:
         """Use a material in a show. A client's material only fits that client's shows."""
-        self._authorize(actor, Action.WRITE, "show_materials", show_uid)
-        with self._uow() as uow:
-            show = uow.shows.get(show_uid)
-            material: Material = self._require(
-                uow.materials, material_uid, "material_uid", "material"
+        show = work.load(Show, show_uid)
+        material: Material = require(work.materials, material_uid, "material_uid", "material")
+        if material.client_uid is not None and material.client_uid != show.client_uid:
+            raise ValidationError(
+                "material_uid",
+                f"material {material_uid} belongs to client {material.client_uid}; "
+                f"show {show_uid} is for {show.client_uid or 'no client'}",
             )
-            if material.client_uid is not None and material.client_uid != show.client_uid:
-                raise ValidationError(
-                    "material_uid",
-                    f"material {material_uid} belongs to client {material.client_uid}; "
-                    f"show {show_uid} is for {show.client_uid or 'no client'}",
-                )
-            if not material.is_active:
-                raise ValidationError("material_uid", f"material {material_uid} is inactive")
-            if uow.show_materials.count(where={"show_uid": show_uid, "material_uid": material_uid}):
-                raise ConflictError(f"material {material_uid} is already linked to show {show_uid}")
-            link = build(
-                ShowMaterial, {"show_uid": show_uid, "material_uid": material_uid}, self._now()
-            )
-            self._add_link(uow, actor, link)
-            return link
-
-    def remove_material(self, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM) -> None:
-        """Stop using a material in a show."""
-        self._remove_link(
-            "show_materials", {"show_uid": show_uid, "material_uid": material_uid}, actor
+        if not material.is_active:
+            raise ValidationError("material_uid", f"material {material_uid} is inactive")
+        if work.show_materials.count(where={"show_uid": show_uid, "material_uid": material_uid}):
+            raise ConflictError(f"material {material_uid} is already linked to show {show_uid}")
+        link = build(
+            ShowMaterial, {"show_uid": show_uid, "material_uid": material_uid}, self._now()
         )
+        work.show_materials.add(link)
+        return link
+
+    @writes
+    def remove_material(
+        self, work: Work, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM
+    ) -> None:
+        """Stop using a material in a show."""
+        self._remove_link(work, work.show_materials, show_uid, {"material_uid": material_uid})
 
     # -- link plumbing --------------------------------------------------------------
 
-    def _add_link(
-        self, uow: UnitOfWork, actor: Actor, link: ShowMC | ShowPlatform | ShowMaterial
-    ) -> None:
-        repo: Repository[Any] = getattr(uow, link.TABLE)
-        repo.add(link)
-        self._audit(uow, actor, "link", link, new_values=to_jsonable(link))
-
-    def _find_link(self, uow: UnitOfWork, table: str, where: dict[str, str]) -> Any:
-        uow.shows.get(where["show_uid"])
-        repo: Repository[Any] = getattr(uow, table)
-        found = repo.list(where=where)
+    def _find_link(self, work: Work, repo: Repository[L], show_uid: str, key: dict[str, str]) -> L:
+        work.load(Show, show_uid)
+        found = repo.list(where={"show_uid": show_uid, **key})
         if not found:
-            other = next(v for k, v in where.items() if k != "show_uid")
-            raise NotFoundError(table, f"{where['show_uid']}/{other}")
+            ((field, other),) = key.items()
+            raise NotFoundError(_LINKS[field][0], f"{show_uid}/{other}")
         return found[0]
 
     def _update_link(
         self,
-        table: str,
-        where: dict[str, str],
+        work: Work,
+        repo: Repository[L],
+        show_uid: str,
+        key: dict[str, str],
         changes: Mapping[str, Any],
-        allowed: frozenset[str],
-        actor: Actor,
-    ) -> Any:
-        self._authorize(actor, Action.WRITE, table, where["show_uid"])
+    ) -> L:
+        ((field, _),) = key.items()
+        allowed = _LINKS[field][1]
         for name in changes:
             if name not in allowed:
                 raise ValidationError(
                     name, f"cannot be changed; allowed: {', '.join(sorted(allowed))}"
                 )
-        with self._uow() as uow:
-            old = self._find_link(uow, table, where)
-            new = attrs.evolve(old, **changes, updated_at=self._now())
-            before, after = diff(old, new)
-            if after:
-                repo: Repository[Any] = getattr(uow, table)
-                repo.update(new)
-                self._audit(uow, actor, "update", new, old_values=before, new_values=after)
-            return new
+        old = self._find_link(work, repo, show_uid, key)
+        new = attrs.evolve(old, **changes, updated_at=self._now())
+        if diff(old, new)[1]:
+            repo.update(new)
+        return new
 
-    def _remove_link(self, table: str, where: dict[str, str], actor: Actor) -> None:
-        self._authorize(actor, Action.WRITE, table, where["show_uid"])
-        with self._uow() as uow:
-            old = self._find_link(uow, table, where)
-            now = self._now()
-            repo: Repository[Any] = getattr(uow, table)
-            repo.update(attrs.evolve(old, deleted_at=now, updated_at=now))
-            self._audit(uow, actor, "unlink", old, old_values=to_jsonable(old))
+    def _remove_link(
+        self, work: Work, repo: Repository[L], show_uid: str, key: dict[str, str]
+    ) -> None:
+        old = self._find_link(work, repo, show_uid, key)
+        now = self._now()
+        repo.update(attrs.evolve(old, deleted_at=now, updated_at=now))
 
 
 def _unique_uids(values: Collection[str], field: str) -> list[str]:

@@ -1,0 +1,66 @@
+"""Domain events: what a use case did, published to subscribers inside the
+same transaction (see :class:`~studiocore.services.EventBus`).
+
+The pipeline derives them from the writes it tracked, so no use case publishes
+by hand: a show whose status changed, a show moved to another time or room, a
+schedule whose status changed.
+
+>>> from datetime import datetime, UTC
+>>> from studiocore import Services, ShowStatusChanged
+>>> svc = Services.in_memory()
+>>> seen = []
+>>> svc.events.subscribe(ShowStatusChanged, lambda event, uow: seen.append(event.after.value))
+>>> room = svc.studio_rooms.create(svc.studios.create("One").uid, "A")
+>>> show = svc.shows.create("Live", datetime(2026, 3, 2, 9, tzinfo=UTC),
+...                         datetime(2026, 3, 2, 10, tzinfo=UTC), studio_room_uid=room.uid).show
+>>> _ = svc.shows.cancel(show.uid)
+>>> seen
+['cancelled']
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from studiocore.lookups import ScheduleStatus, ShowStatus
+from studiocore.timeslot import TimeSlot
+
+__all__ = ["DomainEvent", "ScheduleStatusChanged", "ShowMoved", "ShowStatusChanged"]
+
+
+@attrs.frozen(kw_only=True)
+class DomainEvent:
+    """Base of every event: the use case and the actor that caused it."""
+
+    use_case: str
+    user_uid: str | None
+
+
+@attrs.frozen(kw_only=True)
+class ShowStatusChanged(DomainEvent):
+    """Shows moved from one status to another (one show, or all the drafts a
+    promotion confirmed at once): confirmed, live, completed, cancelled."""
+
+    show_uids: tuple[str, ...]
+    before: ShowStatus
+    after: ShowStatus
+
+
+@attrs.frozen(kw_only=True)
+class ShowMoved(DomainEvent):
+    """A show got another time or room."""
+
+    show_uid: str
+    slot_before: TimeSlot
+    slot_after: TimeSlot
+    room_before: str | None
+    room_after: str | None
+
+
+@attrs.frozen(kw_only=True)
+class ScheduleStatusChanged(DomainEvent):
+    """A schedule moved along its workflow (draft -> proposed -> confirmed ...)."""
+
+    schedule_uid: str
+    before: ScheduleStatus
+    after: ScheduleStatus

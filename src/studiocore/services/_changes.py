@@ -1,0 +1,237 @@
+"""What a use case wrote, and what follows from it: audit entries, domain
+events and scopes (internal; the pipeline in :mod:`._pipeline` uses it).
+
+The rules of auditing live here and nowhere else:
+
+* adding a record is audited with the entity's first verb (``create``,
+  ``link``, ``tag``) and its values;
+* soft-deleting it with the second verb (``delete``, ``unlink``, ``untag``);
+  link records keep their values in ``old_values``;
+* restoring it as ``restore``;
+* changing the entity's workflow status field alone as ``status_change``;
+* any other change as ``update``, with the changed fields before and after;
+* every entry names the actor and, in ``metadata.use_case``, the use case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from studiocore.entities import Audit, Entity, Schedule, Show
+from studiocore.events import DomainEvent, ScheduleStatusChanged, ShowMoved, ShowStatusChanged
+from studiocore.ids import new_uid, uid_prefix
+from studiocore.lookups import ShowStatus
+from studiocore.permissions import NO_SCOPE, Actor, Scope
+from studiocore.ports import REPOSITORY_NAMES, UnitOfWork, repository_for
+from studiocore.serialization import to_jsonable
+
+__all__ = [
+    "Change",
+    "StatusChange",
+    "audit_entries",
+    "diff",
+    "domain_events",
+    "find_any",
+    "scope_of",
+]
+
+_ENTITY_BY_PREFIX: dict[str, type[Entity]] = {cls.PREFIX: cls for cls in REPOSITORY_NAMES}
+_ENTITY_BY_TABLE: dict[str, type[Entity]] = {cls.TABLE: cls for cls in REPOSITORY_NAMES}
+_GROUP_TABLES = frozenset({"studios", "clients", "platforms"})
+_POLYMORPHIC = {
+    "memberships": "group_uid",
+    "taggables": "taggable_uid",
+    "comments": "commentable_uid",
+}
+
+
+@attrs.frozen
+class Change:
+    """One record written: ``before`` is ``None`` for an added record."""
+
+    before: Entity | None
+    after: Entity
+
+
+@attrs.frozen
+class StatusChange:
+    """A set-based status change of many shows (a promotion, cancelled drafts)."""
+
+    show_uids: tuple[str, ...]
+    before: ShowStatus
+    after: ShowStatus
+
+
+def diff(old: Entity, new: Entity) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changed fields of ``old`` -> ``new`` as JSON (old values, new values);
+    ``updated_at`` does not count."""
+    before = to_jsonable(old)
+    after = to_jsonable(new)
+    keys = [k for k in after if before.get(k) != after[k] and k != "updated_at"]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _entry(
+    change: Change,
+) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None] | None:
+    """The audit action and values of one change, or ``None`` when nothing changed."""
+    before, after = change.before, change.after
+    added, removed = after.AUDIT_VERBS
+    if before is None:
+        return added, None, _values(after)
+    old, new = diff(before, after)
+    for name in after.AUDIT_OMIT:
+        old.pop(name, None)
+        new.pop(name, None)
+    if not new:
+        return None
+    if before.deleted_at is None and after.deleted_at is not None:
+        if added != "create":  # links: what was unlinked
+            return removed, _values(before), None
+        return removed, old, new
+    if before.deleted_at is not None and after.deleted_at is None:
+        return "restore", old, new
+    if set(new) == {after.STATUS_FIELD}:
+        return "status_change", old, new
+    return "update", old, new
+
+
+def _values(entity: Entity) -> dict[str, Any]:
+    values: dict[str, Any] = to_jsonable(entity)
+    for name in entity.AUDIT_OMIT:
+        values.pop(name, None)
+    return values
+
+
+def audit_entries(
+    changes: Sequence[Change | StatusChange], actor: Actor, use_case: str, now: datetime
+) -> list[Audit]:
+    """One audit entry per record added, changed or deleted."""
+    metadata: dict[str, Any] = {"use_case": use_case}
+    entries: list[Audit] = []
+
+    def add(action: str, table: str, uid: str, old: Any, new: Any) -> None:
+        entries.append(
+            Audit(
+                uid=new_uid(Audit.PREFIX),
+                created_at=now,
+                updated_at=now,
+                user_uid=actor.user_uid,
+                action=action,
+                recordable_uid=uid,
+                recordable_type=table,
+                old_values=old,
+                new_values=new,
+                metadata=dict(metadata),
+            )
+        )
+
+    for change in changes:
+        if isinstance(change, StatusChange):
+            before = {"show_status": change.before.value}
+            after = {"show_status": change.after.value}
+            for uid in change.show_uids:
+                add("status_change", Show.TABLE, uid, before, after)
+            continue
+        found = _entry(change)
+        if found is not None:
+            action, old, new = found
+            add(action, change.after.TABLE, change.after.uid, old, new)
+    return entries
+
+
+def domain_events(
+    changes: Iterable[Change | StatusChange], actor: Actor, use_case: str
+) -> Iterator[DomainEvent]:
+    """The domain events the changes amount to, in the order they happened."""
+    who: dict[str, Any] = {"use_case": use_case, "user_uid": actor.user_uid}
+    for change in changes:
+        if isinstance(change, StatusChange):
+            if change.show_uids:
+                yield ShowStatusChanged(
+                    **who, show_uids=change.show_uids, before=change.before, after=change.after
+                )
+            continue
+        before, after = change.before, change.after
+        if isinstance(after, Show) and isinstance(before, Show):
+            if before.show_status is not after.show_status:
+                yield ShowStatusChanged(
+                    **who,
+                    show_uids=(after.uid,),
+                    before=before.show_status,
+                    after=after.show_status,
+                )
+            if (before.slot, before.studio_room_uid) != (after.slot, after.studio_room_uid):
+                yield ShowMoved(
+                    **who,
+                    show_uid=after.uid,
+                    slot_before=before.slot,
+                    slot_after=after.slot,
+                    room_before=before.studio_room_uid,
+                    room_after=after.studio_room_uid,
+                )
+        elif (
+            isinstance(after, Schedule)
+            and isinstance(before, Schedule)
+            and before.schedule_status is not after.schedule_status
+        ):
+            yield ScheduleStatusChanged(
+                **who,
+                schedule_uid=after.uid,
+                before=before.schedule_status,
+                after=after.schedule_status,
+            )
+
+
+def find_any(uow: UnitOfWork, uid: object, *, include_deleted: bool = False) -> Entity | None:
+    """The entity of any type with this uid (live unless ``include_deleted``)."""
+    if not isinstance(uid, str):
+        return None
+    cls = _ENTITY_BY_PREFIX.get(uid_prefix(uid))
+    if cls is None:
+        return None
+    return repository_for(uow, cls).find(uid, include_deleted=include_deleted)
+
+
+def scope_of(uow: UnitOfWork, entity: Entity, depth: int = 4) -> Scope:
+    """The studios, clients and platforms ``entity`` belongs to: itself if it is
+    one, and whatever its references (``Entity.REFERENCES``, and the polymorphic
+    owner of a membership, tag link or comment) belong to."""
+    scope = NO_SCOPE
+    table = entity.TABLE
+    if table in _GROUP_TABLES:
+        scope = scope | _group(table, entity.uid)
+    if depth == 0:
+        return scope
+    owners: list[tuple[str | None, object]] = [
+        (target, getattr(entity, field)) for field, target in entity.REFERENCES.items()
+    ]
+    if table in _POLYMORPHIC:
+        owners.append((None, getattr(entity, _POLYMORPHIC[table])))
+    for target, uid in owners:
+        if not isinstance(uid, str) or target == "users":
+            continue
+        if target in _GROUP_TABLES:
+            scope = scope | _group(target, uid)
+            continue
+        owner = (
+            find_any(uow, uid, include_deleted=True)
+            if target is None
+            else repository_for(uow, _ENTITY_BY_TABLE[target]).find(uid, include_deleted=True)
+        )
+        if owner is not None:
+            scope = scope | scope_of(uow, owner, depth - 1)
+    return scope
+
+
+def _group(table: str, uid: str) -> Scope:
+    one = frozenset({uid})
+    if table == "studios":
+        return Scope(studio_uids=one)
+    if table == "clients":
+        return Scope(client_uids=one)
+    return Scope(platform_uids=one)

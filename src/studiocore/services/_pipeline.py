@@ -1,0 +1,363 @@
+"""The use-case pipeline: how every service call runs (internal).
+
+A service method is a use case, marked ``@reads`` or ``@writes``. Calling it:
+
+1. asks the access policy whether the actor may do this kind of thing at all
+   (an :class:`~studiocore.permissions.AccessRequest` without a target);
+2. opens a unit of work (read-only for ``@reads`` when the adapter can) and
+   hands the method a :class:`Work`: that unit of work, whose repositories
+   record every write;
+3. the method loads its target with :meth:`Work.load`, which asks the policy
+   again with the record and its scope; every record it adds or changes is
+   asked about too, before it is written;
+4. at the end of a ``@writes`` use case, the domain events its writes amount
+   to are published to the subscribers (in the same transaction; what they
+   write is recorded as well), then one audit entry per record added, changed
+   or deleted is appended in one set-based write, and the unit of work commits.
+   Any exception rolls everything back.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Collection
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar
+
+import attrs
+
+from studiocore.entities import Entity, Show
+from studiocore.errors import ValidationError
+from studiocore.events import DomainEvent
+from studiocore.lookups import ShowStatus
+from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor
+from studiocore.ports import (
+    Deleted,
+    ReadingUnitOfWorkFactory,
+    Repository,
+    ShowQuery,
+    UnitOfWork,
+    Where,
+    bind_repositories,
+    repository_for,
+)
+from studiocore.timeslot import Clock
+
+from ._changes import Change, StatusChange, audit_entries, domain_events, scope_of
+
+if TYPE_CHECKING:
+    from ._base import Service
+
+__all__ = ["EventBus", "ServiceContext", "Work", "reads", "writes"]
+
+E = TypeVar("E", bound=Entity)
+Ev = TypeVar("Ev", bound=DomainEvent)
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="Service")
+
+Handler = Callable[[Any, UnitOfWork], None]
+_MAX_ROUNDS = 8
+
+
+class EventBus:
+    """Subscribers to domain events. A handler gets the event and the unit of
+    work of the use case that caused it, before it commits: what the handler
+    writes is part of the same transaction (and audited), and an exception in
+    a handler rolls the whole use case back."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[DomainEvent], list[Handler]] = {}
+
+    def subscribe(self, event_type: type[Ev], handler: Callable[[Ev, UnitOfWork], None]) -> None:
+        """Call ``handler(event, uow)`` for every event of ``event_type`` (or a subclass)."""
+        self._handlers.setdefault(event_type, []).append(handler)
+
+    def handlers_of(self, event: DomainEvent) -> list[Handler]:
+        """The handlers subscribed to ``event``'s type or one of its bases."""
+        found: list[Handler] = []
+        for cls in type(event).__mro__:
+            found.extend(self._handlers.get(cls, ()))
+        return found
+
+
+@attrs.frozen
+class ServiceContext:
+    """What every service needs: units of work, the clock, the access policy,
+    the event subscribers."""
+
+    uow_factory: Callable[[], UnitOfWork]
+    clock: Clock
+    policy: AccessPolicy
+    events: EventBus = attrs.field(factory=EventBus)
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work for a use case that only reads: read-only when the
+        factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
+        factory = self.uow_factory
+        if isinstance(factory, ReadingUnitOfWorkFactory):
+            return factory.reader()
+        return factory()
+
+
+@attrs.frozen
+class _Call:
+    """Who runs which use case."""
+
+    ctx: ServiceContext
+    actor: Actor
+    use_case: str
+    resource: str
+    action: Action
+
+    def request(
+        self,
+        uow: UnitOfWork | None = None,
+        *,
+        target: Entity | None = None,
+        target_uid: str | None = None,
+        load_target: Callable[[], Entity] | None = None,
+    ) -> AccessRequest:
+        return AccessRequest(
+            actor=self.actor,
+            action=self.action,
+            use_case=self.use_case,
+            resource=self.resource,
+            target=target,
+            target_uid=target_uid,
+            load_target=load_target,
+            resolve_scope=None if uow is None else (lambda entity: scope_of(uow, entity)),
+        )
+
+
+class _Tracked(Generic[E]):
+    """A repository that asks the policy before each write and records it.
+
+    It remembers the records the use case read, so that a change is recorded
+    against what the use case saw (and the adapter's optimistic checks still
+    compare with that version)."""
+
+    def __init__(self, inner: Repository[E], work: Work) -> None:
+        self._inner = inner
+        self._work = work
+        self._seen: dict[str, E] = {}
+
+    def _saw(self, entity: E | None) -> E | None:
+        if entity is not None:
+            self._seen[entity.uid] = entity
+        return entity
+
+    def add(self, entity: E) -> None:
+        self._work.authorize(entity)
+        self._inner.add(entity)
+        self._seen[entity.uid] = entity
+        self._work.changes.append(Change(None, entity))
+
+    def update(self, entity: E) -> None:
+        before = self._seen.get(entity.uid)
+        if before is None:
+            before = self._inner.find(entity.uid, include_deleted=True)
+        if before is None:
+            self._inner.update(entity)  # raises NotFoundError
+            return
+        self._work.authorize(before)
+        self._inner.update(entity)
+        self._seen[entity.uid] = entity
+        self._work.changes.append(Change(before, entity))
+
+    def get(self, uid: str, *, include_deleted: bool = False) -> E:
+        found = self._inner.get(uid, include_deleted=include_deleted)
+        self._seen[uid] = found
+        return found
+
+    def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
+        return self._saw(self._inner.find(uid, include_deleted=include_deleted))
+
+    def get_many(self, uids: Collection[str]) -> dict[str, E]:
+        found = self._inner.get_many(uids)
+        self._seen.update(found)
+        return found
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[E]:
+        found = self._inner.list(where=where, deleted=deleted, limit=limit, offset=offset)
+        self._seen.update((e.uid, e) for e in found)
+        return found
+
+    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+        return self._inner.count(where=where, deleted=deleted)
+
+
+class _TrackedShows(_Tracked[Show]):
+    def __init__(self, work: Work) -> None:
+        super().__init__(work.inner.shows, work)
+        self._shows = work.inner.shows
+
+    def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
+        found = self._shows.search(query, limit=limit, offset=offset)
+        self._seen.update((s.uid, s) for s in found)
+        return found
+
+    def search_count(self, query: ShowQuery) -> int:
+        return self._shows.search_count(query)
+
+    def set_status(
+        self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
+    ) -> int:
+        changed = self._shows.set_status(uids, status, expected=expected, at=at)
+        for uid in uids:
+            self._seen.pop(uid, None)
+        self._work.changes.append(StatusChange(tuple(uids), expected, status))
+        return changed
+
+
+class Work(UnitOfWork):
+    """The unit of work a use case runs in: every repository of the adapter's
+    unit of work, with writes checked by the access policy and recorded for the
+    audit trail and the domain events."""
+
+    def __init__(self, inner: UnitOfWork, call: _Call) -> None:
+        self.inner = inner
+        self.call = call
+        self.changes: list[Change | StatusChange] = []
+        self._allowed: set[str] = set()
+        self.shows = _TrackedShows(self)
+        self.audits = inner.audits  # the trail itself is not audited
+        self.bookings = inner.bookings
+        bind_repositories(self, self._tracked)
+
+    def _tracked(self, entity_type: type[E]) -> Repository[E]:
+        return _Tracked(repository_for(self.inner, entity_type), self)
+
+    @property
+    def actor(self) -> Actor:
+        """Who runs the use case."""
+        return self.call.actor
+
+    def now(self) -> datetime:
+        """The current time, from the services' clock."""
+        return self.call.ctx.clock.now()
+
+    # -- access -----------------------------------------------------------------------
+
+    def authorize(self, target: Entity) -> None:
+        """Ask the policy whether the actor may do this use case's action on
+        ``target`` (once per record and use case)."""
+        if target.uid in self._allowed:
+            return
+        self.call.ctx.policy.authorize(self.call.request(self, target=target))
+        self._allowed.add(target.uid)
+
+    def authorize_uid(self, entity_type: type[Entity], uid: str) -> None:
+        """:meth:`authorize` for a record known by its uid: the policy loads it
+        (``NotFoundError`` if missing or deleted) only if it looks at it."""
+        if uid in self._allowed:
+            return
+
+        def load() -> Entity:
+            return repository_for(self.inner, entity_type).get(uid)
+
+        self.call.ctx.policy.authorize(self.call.request(self, target_uid=uid, load_target=load))
+        self._allowed.add(uid)
+
+    def load(self, entity_type: type[E], uid: object, *, include_deleted: bool = False) -> E:
+        """The use case's target: the record ``uid`` of ``entity_type``
+        (``NotFoundError`` if there is none), once the policy allows it."""
+        if not isinstance(uid, str):
+            raise ValidationError("uid", f"must be a {entity_type.TABLE} uid")
+        found = repository_for(self, entity_type).get(uid, include_deleted=include_deleted)
+        self.authorize(found)
+        return found
+
+    # -- the unit of work ---------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    def commit(self) -> None:
+        """Publish, audit and commit what was written so far."""
+        self.finish()
+        self.inner.commit()
+
+    def rollback(self) -> None:
+        self.changes.clear()
+        self.inner.rollback()
+
+    def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
+        self.inner.lock_resources(room_uids=room_uids, mc_uids=mc_uids)
+
+    def finish(self) -> None:
+        """Publish the domain events of the changes recorded so far (handlers
+        may write more, whose events follow), then append their audit entries."""
+        ctx, actor, name = self.call.ctx, self.call.actor, self.call.use_case
+        done = 0
+        for _ in range(_MAX_ROUNDS):
+            if done == len(self.changes):
+                break
+            batch, done = self.changes[done:], len(self.changes)
+            for event in domain_events(batch, actor, name):
+                for handler in ctx.events.handlers_of(event):
+                    handler(event, self)
+        else:
+            raise RuntimeError(f"{name}: event handlers kept writing for {_MAX_ROUNDS} rounds")
+        if self.changes:
+            self.inner.audits.add_many(audit_entries(self.changes, actor, name, self.now()))
+            self.changes.clear()
+
+
+def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
+    """Run ``body`` as the use case ``call`` (see the module docstring)."""
+    call.ctx.policy.authorize(call.request())
+    with call.ctx.uow_factory() if write else call.ctx.reader() as inner:
+        work = Work(inner, call)
+        result = body(work)
+        if write:
+            work.finish()
+    return result
+
+
+def _use_case(
+    action: Action, write: bool
+) -> Callable[[Callable[Concatenate[S, Work, P], R]], Callable[Concatenate[S, P], R]]:
+    def decorate(fn: Callable[Concatenate[S, Work, P], R]) -> Callable[Concatenate[S, P], R]:
+        name = fn.__name__
+
+        @functools.wraps(fn)
+        def use_case(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            actor = kwargs.get("actor", SYSTEM)
+            if not isinstance(actor, Actor):
+                raise TypeError(f"actor must be an Actor, got {type(actor).__name__}")
+            call = _Call(self.context, actor, f"{self.resource}.{name}", self.resource, action)
+            return run_use_case(call, write, lambda work: fn(self, work, *args, **kwargs))
+
+        signature = inspect.signature(fn)
+        params = list(signature.parameters.values())
+        use_case.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[params[0], *params[2:]]
+        )
+        return use_case
+
+    return decorate
+
+
+reads = _use_case(Action.READ, write=False)
+"""Mark a service method as a use case that only reads."""
+
+writes = _use_case(Action.WRITE, write=True)
+"""Mark a service method as a use case that writes."""
