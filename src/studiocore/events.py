@@ -39,10 +39,12 @@ class DomainEvent:
 @attrs.frozen(kw_only=True)
 class ShowStatusChanged(DomainEvent):
     """Shows moved from one status to another (one show, or all the drafts a
-    promotion confirmed at once): confirmed, live, completed, cancelled."""
+    promotion confirmed at once): confirmed, live, completed, cancelled.
+    ``before`` is ``None`` for a show just created (a direct booking is
+    created confirmed, a show in a schedule as a draft)."""
 
     show_uids: tuple[str, ...]
-    before: ShowStatus
+    before: ShowStatus | None
     after: ShowStatus
 
 
@@ -59,8 +61,9 @@ class ShowMoved(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class ScheduleStatusChanged(DomainEvent):
-    """A schedule moved along its workflow (draft -> proposed -> confirmed ...)."""
+    """A schedule moved along its workflow (draft -> proposed -> confirmed ...);
+    ``before`` is ``None`` for a schedule just created."""
 
     schedule_uid: str
-    before: ScheduleStatus
+    before: ScheduleStatus | None
     after: ScheduleStatus

@@ -157,7 +157,16 @@ def domain_events(
                 )
             continue
         before, after = change.before, change.after
-        if isinstance(after, Show) and isinstance(before, Show):
+        if before is None:
+            if isinstance(after, Show):
+                yield ShowStatusChanged(
+                    **who, show_uids=(after.uid,), before=None, after=after.show_status
+                )
+            elif isinstance(after, Schedule):
+                yield ScheduleStatusChanged(
+                    **who, schedule_uid=after.uid, before=None, after=after.schedule_status
+                )
+        elif isinstance(after, Show) and isinstance(before, Show):
             if before.show_status is not after.show_status:
                 yield ShowStatusChanged(
                     **who,
