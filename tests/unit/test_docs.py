@@ -12,6 +12,7 @@ import pytest
 
 import studiocore
 import studiocore.adapters.memory
+import studiocore.events
 import studiocore.services
 import studiocore.timeslot
 
@@ -20,7 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     "module",
-    [studiocore, studiocore.services, studiocore.timeslot, studiocore.adapters.memory],
+    [
+        studiocore,
+        studiocore.services,
+        studiocore.timeslot,
+        studiocore.adapters.memory,
+        studiocore.events,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_docstring_examples_run(module: object) -> None:
