@@ -15,7 +15,7 @@ schedule whose status changed.
 ...                         datetime(2026, 3, 2, 10, tzinfo=UTC), studio_room_uid=room.uid).show
 >>> _ = svc.shows.cancel(show.uid)
 >>> seen
-['cancelled']
+['confirmed', 'cancelled']
 """
 
 from __future__ import annotations
