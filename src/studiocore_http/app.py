@@ -19,7 +19,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, ValidationError
 
-from .auth import access_guard, build_jwt_auth, provide_actor
+from .auth import build_jwt_auth, provide_actor
 from .controllers import API_CONTROLLERS
 from .controllers.system import HealthController
 from .errors import exception_handlers
@@ -107,7 +107,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     api = Router(
         path=API_PREFIX,
         route_handlers=API_CONTROLLERS,
-        guards=[access_guard],
         before_request=_refuse_nul_parameters,
         dependencies={
             "services": Provide(_provide_services, sync_to_thread=False),

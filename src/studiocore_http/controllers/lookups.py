@@ -28,7 +28,6 @@ def lookup_controller(
 
     class LookupController(Controller):
         tags = [path.strip("/")]
-        opt = {"resource": table.value}
 
         @get(operation_id=f"List{plural}", sync_to_thread=True, raises=READ_ERRORS)
         def list_entries(

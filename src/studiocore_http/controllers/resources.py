@@ -32,7 +32,6 @@ Filter = Annotated[str | None, QueryParameter(description="Only rows with this v
 class StudioController(Controller):
     path = "/studios"
     tags = ["studios"]
-    opt = {"resource": "studios"}
 
     @get(operation_id="ListStudios", sync_to_thread=True, raises=READ_ERRORS)
     def list_studios(
@@ -82,7 +81,6 @@ class StudioController(Controller):
 class StudioRoomController(Controller):
     path = "/studio-rooms"
     tags = ["studio-rooms"]
-    opt = {"resource": "studio_rooms"}
 
     @get(operation_id="ListStudioRooms", sync_to_thread=True, raises=READ_ERRORS)
     def list_studio_rooms(
@@ -139,7 +137,6 @@ class StudioRoomController(Controller):
 class ClientController(Controller):
     path = "/clients"
     tags = ["clients"]
-    opt = {"resource": "clients"}
 
     @get(operation_id="ListClients", sync_to_thread=True, raises=READ_ERRORS)
     def list_clients(
@@ -189,7 +186,6 @@ class ClientController(Controller):
 class UserController(Controller):
     path = "/users"
     tags = ["users"]
-    opt = {"resource": "users"}
 
     @get(operation_id="ListUsers", sync_to_thread=True, raises=READ_ERRORS)
     def list_users(
@@ -242,7 +238,6 @@ class UserController(Controller):
 class MCController(Controller):
     path = "/mcs"
     tags = ["mcs"]
-    opt = {"resource": "mcs"}
 
     @get(operation_id="ListMCs", sync_to_thread=True, raises=READ_ERRORS)
     def list_mcs(
@@ -292,7 +287,6 @@ class MCController(Controller):
 class PlatformController(Controller):
     path = "/platforms"
     tags = ["platforms"]
-    opt = {"resource": "platforms"}
 
     @get(operation_id="ListPlatforms", sync_to_thread=True, raises=READ_ERRORS)
     def list_platforms(
@@ -344,7 +338,6 @@ class PlatformController(Controller):
 class MaterialController(Controller):
     path = "/materials"
     tags = ["materials"]
-    opt = {"resource": "materials"}
 
     @get(operation_id="ListMaterials", sync_to_thread=True, raises=READ_ERRORS)
     def list_materials(
@@ -404,7 +397,6 @@ class MaterialController(Controller):
 class TagController(Controller):
     path = "/tags"
     tags = ["tags"]
-    opt = {"resource": "tags"}
 
     @get(operation_id="ListTags", sync_to_thread=True, raises=READ_ERRORS)
     def list_tags(

@@ -51,7 +51,6 @@ StudioFilter = Annotated[str | None, QueryParameter(description="Only this studi
 
 class SchedulingController(Controller):
     tags = ["scheduling"]
-    opt = {"resource": "shows"}
 
     @get(
         "/studios/{uid:str}/availability",

@@ -40,7 +40,6 @@ TimestampQuery = Annotated[
 class ShowController(Controller):
     path = "/shows"
     tags = ["shows"]
-    opt = {"resource": "shows"}
 
     @get(operation_id="ListShows", sync_to_thread=True, raises=READ_ERRORS)
     def list_shows(

@@ -29,7 +29,6 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
 
     class TaggingController(Controller):
         tags = [path.strip("/")]
-        opt = {"resource": "taggables"}
 
         @get(operation_id=f"List{singular}Tags", sync_to_thread=True, raises=READ_ERRORS)
         def list_tags(
