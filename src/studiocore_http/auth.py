@@ -124,4 +124,3 @@ def issue_token(settings: Settings, user_uid: str, *, ttl: timedelta | None = No
 def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
     """Dependency: the :class:`Actor` of the authenticated user."""
     return actor_of(request.user)
-
