@@ -20,9 +20,9 @@ from litestar.openapi.spec import Server
 from studiocore import Actor, Services, ValidationError
 
 from .auth import build_jwt_auth, provide_actor
-from .controllers import API_CONTROLLERS
-from .controllers.system import HealthController
 from .errors import exception_handlers
+from .features import API_CONTROLLERS
+from .features.system.controllers import HealthController
 from .settings import Settings
 from .version import VERSION
 

@@ -10,19 +10,19 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
-from studiocore_http import schemas as s
-from studiocore_http.convert import (
+from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.shared.convert import (
     changes,
     many,
     one,
     page,
     parse_optional_timestamp,
     payload,
-    written,
 )
-from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 
-from ._common import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
+from . import schemas as s
+from .convert import written
 
 __all__ = ["ShowController", "TimestampQuery", "UidQuery"]
 
@@ -51,7 +51,7 @@ class ShowController(Controller):
         studio_room_uid: UidQuery = None,
         client_uid: UidQuery = None,
         schedule_uid: UidQuery = None,
-        status: FromQuery[s.ShowStatus | None] = None,
+        status: FromQuery[ShowStatus | None] = None,
         start_from: TimestampQuery = None,
         start_to: TimestampQuery = None,
         limit: Limit = DEFAULT_LIMIT,
@@ -63,7 +63,7 @@ class ShowController(Controller):
             studio_room_uid=studio_room_uid,
             client_uid=client_uid,
             schedule_uid=schedule_uid,
-            status=ShowStatus(status) if status is not None else None,
+            status=status,
             start_from=parse_optional_timestamp(start_from, "start_from"),
             start_to=parse_optional_timestamp(start_to, "start_to"),
         )
