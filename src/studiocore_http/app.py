@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from litestar import Litestar, Request, Router
+from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
@@ -17,12 +16,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
-from studiocore import Actor, Services, ValidationError
+from studiocore import Actor, Services
 
 from .auth import build_jwt_auth, provide_actor
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
 from .features.system.controllers import HealthController
+from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
 
@@ -35,13 +35,6 @@ log = logging.getLogger("studiocore_http")
 def _provide_services(state: State) -> Services:
     services: Services = state.services
     return services
-
-
-async def _refuse_nul_parameters(request: Request[Any, Any, Any]) -> None:
-    """Path and query parameters must not hold NUL characters (422 naming them)."""
-    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValidationError(name, "must not contain NUL characters")
 
 
 def _probe(services: Services) -> Callable[[], bool]:
@@ -107,7 +100,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     api = Router(
         path=API_PREFIX,
         route_handlers=API_CONTROLLERS,
-        before_request=_refuse_nul_parameters,
         dependencies={
             "services": Provide(_provide_services, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
@@ -128,6 +120,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     return Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=exception_handlers,
+        before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
         on_shutdown=on_shutdown,
         state=State({"services": services, "health_check": health_check, "settings": settings}),

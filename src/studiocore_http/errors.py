@@ -42,6 +42,7 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
@@ -60,10 +61,12 @@ from studiocore import (
 )
 
 __all__ = [
+    "BODY_ERRORS",
     "READ_ERRORS",
     "WRITE_ERRORS",
     "ConflictResponse",
     "UnprocessableResponse",
+    "UnsupportedMediaTypeResponse",
     "exception_handlers",
 ]
 
@@ -85,6 +88,13 @@ class UnprocessableResponse(HTTPException):
     detail = "Validation failed"
 
 
+class UnsupportedMediaTypeResponse(HTTPException):
+    """The body is not JSON (``Content-Type`` other than ``application/json``)."""
+
+    status_code = HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    detail = "Unsupported Media Type"
+
+
 READ_ERRORS: list[type[HTTPException]] = [
     NotAuthorizedException,
     PermissionDeniedException,
@@ -96,6 +106,10 @@ READ_ERRORS: list[type[HTTPException]] = [
 
 WRITE_ERRORS: list[type[HTTPException]] = [*READ_ERRORS, ConflictResponse]
 """Responses every authenticated write may give."""
+
+BODY_ERRORS: list[type[HTTPException]] = [*WRITE_ERRORS, UnsupportedMediaTypeResponse]
+"""Responses every write with a JSON body may give (400, for malformed or too
+deeply nested JSON, Litestar documents on every operation itself)."""
 
 
 def _body(

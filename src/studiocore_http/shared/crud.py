@@ -38,7 +38,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from studiocore import Actor, Services
-from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 from .convert import changes, one, page, payload
 from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
@@ -185,7 +185,7 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
             operation_id=f"List{resource.plural}", sync_to_thread=True, raises=READ_ERRORS
         )(listing),
         "create_item": post(
-            operation_id=f"Create{resource.stem}", sync_to_thread=True, raises=WRITE_ERRORS
+            operation_id=f"Create{resource.stem}", sync_to_thread=True, raises=BODY_ERRORS
         )(_named(create_item, f"create_{snake}", read, data=body[resource.create])),
         "get_item": get(
             "/{uid:str}",
@@ -197,7 +197,7 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
             "/{uid:str}",
             operation_id=f"Update{resource.stem}",
             sync_to_thread=True,
-            raises=WRITE_ERRORS,
+            raises=BODY_ERRORS,
         )(_named(update_item, f"update_{snake}", read, data=body[resource.update])),
         "delete_item": delete(
             "/{uid:str}",

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
-from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import (
     changes,
     many,
@@ -69,7 +69,7 @@ class ShowController(Controller):
         )
         return page(s.Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
-    @post(operation_id="CreateShow", sync_to_thread=True, raises=WRITE_ERRORS)
+    @post(operation_id="CreateShow", sync_to_thread=True, raises=BODY_ERRORS)
     def create_show(
         self,
         services: ServicesDep,
@@ -85,7 +85,7 @@ class ShowController(Controller):
     def get_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Show:
         return one(s.Show, services.shows.get(uid, actor=actor))
 
-    @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=WRITE_ERRORS)
+    @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=BODY_ERRORS)
     def update_show(
         self,
         services: ServicesDep,
@@ -111,7 +111,7 @@ class ShowController(Controller):
         operation_id="ChangeShowStatus",
         status_code=HTTP_200_OK,
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def change_status(
         self,
@@ -131,7 +131,7 @@ class ShowController(Controller):
     ) -> list[s.ShowMC]:
         return many(s.ShowMC, services.shows.mcs(uid, actor=actor))
 
-    @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=WRITE_ERRORS)
+    @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=BODY_ERRORS)
     def add_mc(
         self,
         services: ServicesDep,
@@ -146,7 +146,7 @@ class ShowController(Controller):
         "/{uid:str}/mcs/{mc_uid:str}",
         operation_id="UpdateShowMC",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def update_mc(
         self,
@@ -191,7 +191,7 @@ class ShowController(Controller):
         "/{uid:str}/platforms",
         operation_id="AddShowPlatform",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def add_platform(
         self,
@@ -206,7 +206,7 @@ class ShowController(Controller):
         "/{uid:str}/platforms/{platform_uid:str}",
         operation_id="UpdateShowPlatform",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def update_platform(
         self,
@@ -252,7 +252,7 @@ class ShowController(Controller):
         "/{uid:str}/materials",
         operation_id="AddShowMaterial",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def add_material(
         self,

@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import many, one
 from studiocore_http.shared.crud import CrudResource, QueryFilter, ServiceOf, crud_controller
 from studiocore_http.shared.params import ActorDep, ServicesDep
@@ -44,7 +44,7 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
             service_of(services).get(uid, actor=actor)
             return many(s.Tag, services.tags.tags_of(uid, actor=actor))
 
-        @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
+        @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=BODY_ERRORS)
         def add_tag(
             self,
             services: ServicesDep,
