@@ -20,6 +20,7 @@ from studiocore import (
     UnavailableError,
     ValidationError,
 )
+from studiocore_http.errors import UNAVAILABLE
 
 API = "/api/v1"
 UID = "studio_01J0000000000000000000000"
@@ -61,7 +62,9 @@ def test_each_domain_error_maps_to_its_status_with_a_json_body(
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
     assert body["status_code"] == status
-    assert body["detail"] == error.message
+    # A 503 tells the client only that the storage is unavailable (the message
+    # names the database server and goes to the log).
+    assert body["detail"] == (UNAVAILABLE if status == 503 else error.message)
     assert body["extra"].items() >= extra.items()
     assert ("retry-after" in response.headers) == (status == 503)
 
@@ -104,3 +107,30 @@ def test_unknown_routes_and_methods_answer_json(
     )
     assert malformed.status_code == 400
     assert malformed.json()["status_code"] == 400
+
+
+def test_a_503_names_no_database_server_and_the_detail_is_logged(
+    client: TestClient[Litestar],
+    services: Services,
+    as_admin: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = 'connection to server at "db.internal.example" (10.1.2.3), port 6543 failed'
+
+    def unreachable(*_: object, **__: object) -> None:
+        raise UnavailableError(f"cannot connect to the database: {secret}")
+
+    monkeypatch.setattr(services.studios, "page", unreachable)
+    with caplog.at_level(logging.WARNING, logger="studiocore_http"):
+        response = client.get(f"{API}/studios", headers=as_admin)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json() == {
+        "status_code": 503,
+        "detail": "The storage is unavailable; retry shortly.",
+        "extra": {"retry": True},
+    }
+    for leak in ("db.internal.example", "10.1.2.3", "6543"):
+        assert leak not in response.text
+    assert secret in caplog.text
