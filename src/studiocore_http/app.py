@@ -19,6 +19,7 @@ from litestar.openapi.spec import Server
 from studiocore import Actor, Services
 
 from .auth import build_jwt_auth, provide_actor
+from .database import open_database
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
 from .features.system.controllers import HealthController
@@ -50,9 +51,12 @@ def _probe(services: Services) -> Callable[[], bool]:
 
 
 def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Callable[[], None]]:
-    from studiocore_sql import SqlDatabase, database_url_from_env
+    from studiocore_sql import database_url_from_env
 
-    database = SqlDatabase(settings.database_url or database_url_from_env())
+    database = open_database(
+        settings.database_url or database_url_from_env(),
+        check_reachable=settings.migrate_on_start,
+    )
     if settings.migrate_on_start:
         database.upgrade()
 
@@ -85,7 +89,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     opens the SQL database of ``settings.database_url`` (migrating it first unless
     ``migrate_on_start`` is off); tests inject ``Services.in_memory()``. Raises
     :class:`~studiocore_http.settings.ConfigError` when no usable JWT secret is
-    configured outside demo mode.
+    configured outside demo mode, and its subclass
+    :class:`~studiocore_http.database.DatabaseSetupError` when the database's
+    driver is missing or (when migrating on start) its server does not answer.
     """
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to build an app that cannot verify tokens
