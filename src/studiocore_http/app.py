@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from litestar import Litestar, Request, Router
+from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
@@ -17,12 +16,14 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
-from studiocore import Actor, Services, ValidationError
+from studiocore import Actor, Services
 
-from .auth import access_guard, build_jwt_auth, provide_actor
-from .controllers import API_CONTROLLERS
-from .controllers.system import HealthController
+from .auth import build_jwt_auth, provide_actor
+from .database import open_database
 from .errors import exception_handlers
+from .features import API_CONTROLLERS
+from .features.system.controllers import HealthController
+from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
 
@@ -35,13 +36,6 @@ log = logging.getLogger("studiocore_http")
 def _provide_services(state: State) -> Services:
     services: Services = state.services
     return services
-
-
-async def _refuse_nul_parameters(request: Request[Any, Any, Any]) -> None:
-    """Path and query parameters must not hold NUL characters (422 naming them)."""
-    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValidationError(name, "must not contain NUL characters")
 
 
 def _probe(services: Services) -> Callable[[], bool]:
@@ -57,9 +51,12 @@ def _probe(services: Services) -> Callable[[], bool]:
 
 
 def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Callable[[], None]]:
-    from studiocore_sql import SqlDatabase, database_url_from_env
+    from studiocore_sql import database_url_from_env
 
-    database = SqlDatabase(settings.database_url or database_url_from_env())
+    database = open_database(
+        settings.database_url or database_url_from_env(),
+        check_reachable=settings.migrate_on_start,
+    )
     if settings.migrate_on_start:
         database.upgrade()
 
@@ -92,7 +89,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     opens the SQL database of ``settings.database_url`` (migrating it first unless
     ``migrate_on_start`` is off); tests inject ``Services.in_memory()``. Raises
     :class:`~studiocore_http.settings.ConfigError` when no usable JWT secret is
-    configured outside demo mode.
+    configured outside demo mode, and its subclass
+    :class:`~studiocore_http.database.DatabaseSetupError` when the database's
+    driver is missing or (when migrating on start) its server does not answer.
     """
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to build an app that cannot verify tokens
@@ -107,8 +106,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     api = Router(
         path=API_PREFIX,
         route_handlers=API_CONTROLLERS,
-        guards=[access_guard],
-        before_request=_refuse_nul_parameters,
         dependencies={
             "services": Provide(_provide_services, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
@@ -129,6 +126,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     return Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=exception_handlers,
+        before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
         on_shutdown=on_shutdown,
         state=State({"services": services, "health_check": health_check, "settings": settings}),

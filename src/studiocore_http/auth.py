@@ -1,4 +1,4 @@
-"""Authentication (bearer JWT) and access control.
+"""Authentication (bearer JWT). Authorization is the core's.
 
 * Litestar's :class:`~litestar.security.jwt.JWTAuth` verifies the token (signature,
   expiry, issuer, audience). Its ``sub`` is a user uid; the user is loaded from the
@@ -8,11 +8,11 @@
 * The request's :class:`studiocore.Actor` is built from that user and passed as
   ``actor=`` to every service call, so the core's :class:`studiocore.AccessPolicy`
   decides what is allowed (Phase 2: admins write, others read, banned users
-  nothing).
-* :func:`access_guard` asks the *same* policy before the handler runs (read for
-  GET/HEAD, write otherwise, on the controller's ``opt["resource"]``), so a refused
-  request never reaches the service. Swapping the policy (Phase 3 membership rules)
-  is one argument to :class:`studiocore.Services`; no controller changes.
+  nothing). The HTTP layer asks no policy itself: one vocabulary (the core's
+  resources and actions), one decision per use case, raised as
+  :class:`studiocore.PermissionDeniedError` and mapped to 403 in
+  :mod:`studiocore_http.errors`. Swapping the policy (Phase 3 membership rules) is
+  one argument to :class:`studiocore.Services`; no controller changes.
 """
 
 from __future__ import annotations
@@ -24,18 +24,15 @@ from typing import Any
 
 import anyio.to_thread
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
-from studiocore import AccessRequest, Action, Actor, NotFoundError, Services, User
+from studiocore import Actor, NotFoundError, Services, User
 
 from .settings import Settings
 
 __all__ = [
     "PUBLIC_PATHS",
     "UserCache",
-    "access_guard",
     "actor_of",
     "build_jwt_auth",
     "issue_token",
@@ -45,7 +42,6 @@ __all__ = [
 PUBLIC_PATHS = ["^/health$", "^/schema"]
 """Paths served without a token (regular expressions)."""
 
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MAX_CACHED_USERS = 10_000
 
 
@@ -128,28 +124,3 @@ def issue_token(settings: Settings, user_uid: str, *, ttl: timedelta | None = No
 def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
     """Dependency: the :class:`Actor` of the authenticated user."""
     return actor_of(request.user)
-
-
-async def access_guard(
-    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
-) -> None:
-    """Ask the app's access policy whether the user may read (GET) or write
-    (anything else) the handler's ``opt["resource"]``; it raises
-    :class:`studiocore.PermissionDeniedError` (403) if not.
-
-    A coroutine although it does no I/O: Litestar runs synchronous guards in a
-    worker thread, a needless hop for a pure check."""
-    resource = handler.opt.get("resource")
-    method = connection.scope.get("method", "GET")
-    if resource is None or method == "OPTIONS":  # CORS preflights carry no token
-        return
-    user = connection.scope.get("user")
-    if not isinstance(user, User):
-        raise NotAuthorizedException("authentication required")
-    services: Services = connection.app.state.services
-    action = Action.READ if method in _READ_METHODS else Action.WRITE
-    services.context.policy.authorize(
-        AccessRequest(
-            actor=actor_of(user), action=action, use_case=f"http.{resource}", resource=str(resource)
-        )
-    )

@@ -2,21 +2,24 @@
 
 Every command honours ``STUDIOCORE_DATABASE_URL`` and ``STUDIOCORE_JWT_SECRET``
 (see :mod:`studiocore_http.settings`); ``--database-url`` overrides the former.
+A configuration the commands cannot work with (no secret, a missing database
+driver, an unreachable server: :class:`~studiocore_http.settings.ConfigError`)
+is one line on stderr and exit status 1, never a traceback.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from studiocore import NotFoundError, Services, StudioError
 
+from .database import open_database, redact
 from .settings import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -37,22 +40,23 @@ _demo = click.option(
 )
 
 
+class _Commands(click.Group):
+    """A group whose commands report a :class:`ConfigError` as one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
 def _settings(database_url: str | None, demo: bool | None = None) -> Settings:
-    try:
-        return Settings.from_env(database_url=database_url, demo=demo)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _redact(url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    return Settings.from_env(database_url=database_url, demo=demo)
 
 
 @contextmanager
 def _database(settings: Settings) -> Iterator[SqlDatabase]:
-    from studiocore_sql import SqlDatabase, database_url_from_env
-
-    database = SqlDatabase(settings.database_url or database_url_from_env())
+    database = open_database(_url_of(settings))
     try:
         yield database
     finally:
@@ -65,7 +69,7 @@ def _url_of(settings: Settings) -> str:
     return settings.database_url or database_url_from_env()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """studiocore: livestream studio scheduling (REST API and admin tools)."""
 
@@ -87,10 +91,7 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
     from .demo import DEMO_ADMIN_EMAIL, ensure_admin, seed_demo
 
     settings = _settings(database_url, demo)
-    try:
-        settings.signing_secret()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings.signing_secret()
     base = f"http://{'localhost' if host in {'0.0.0.0', '::'} else host}:{port}"
     if settings.demo:
         with _database(settings) as database:
@@ -112,7 +113,7 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
             )
         click.echo(f"Admin token ({DEMO_ADMIN_EMAIL}):\n\n  {issue_token(settings, admin.uid)}\n")
         click.echo(f'Try: curl -H "Authorization: Bearer <token>" {base}/api/v1/studios')
-    click.echo(f"Database: {_redact(_url_of(settings))}")
+    click.echo(f"Database: {redact(_url_of(settings))}")
     click.echo(f"API docs: {base}/schema   (OpenAPI: {base}/schema/openapi.json)")
     app = create_app(settings)
     # One line per request comes from the app (STUDIOCORE_LOG_REQUESTS), not uvicorn.
@@ -131,7 +132,7 @@ def db_upgrade(database_url: str | None) -> None:
     settings = _settings(database_url)
     with _database(settings) as database:
         database.upgrade()
-    click.echo(f"Database {_redact(_url_of(settings))} is at the latest revision.")
+    click.echo(f"Database {redact(_url_of(settings))} is at the latest revision.")
 
 
 @main.command()
@@ -193,10 +194,7 @@ def token(email: str, ttl_minutes: int | None, database_url: str | None, demo: b
     from .auth import issue_token
 
     settings = _settings(database_url, demo)
-    try:
-        settings.signing_secret()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings.signing_secret()
     with _database(settings) as database:
         try:
             user = Services(database).users.by_email(email)

@@ -16,7 +16,9 @@ Every error body is JSON of the shape Litestar documents for errors::
 * ``ConcurrencyError`` -> 409 (retry).
 * ``PermissionDeniedError`` -> 403.
 * ``UnavailableError`` -> 503 with ``Retry-After: 1`` and ``extra.retry``: the
-  database could not be reached or dropped the connection.
+  database could not be reached or dropped the connection. The body says only
+  that the storage is unavailable; the error's own message (which names the
+  database server) goes to the log.
 
 The ``*Response`` exception classes below are only used to *document* these
 responses in OpenAPI (``raises=``); the handlers never raise them.
@@ -42,6 +44,7 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
@@ -60,10 +63,12 @@ from studiocore import (
 )
 
 __all__ = [
+    "BODY_ERRORS",
     "READ_ERRORS",
     "WRITE_ERRORS",
     "ConflictResponse",
     "UnprocessableResponse",
+    "UnsupportedMediaTypeResponse",
     "exception_handlers",
 ]
 
@@ -85,6 +90,13 @@ class UnprocessableResponse(HTTPException):
     detail = "Validation failed"
 
 
+class UnsupportedMediaTypeResponse(HTTPException):
+    """The body is not JSON (``Content-Type`` other than ``application/json``)."""
+
+    status_code = HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    detail = "Unsupported Media Type"
+
+
 READ_ERRORS: list[type[HTTPException]] = [
     NotAuthorizedException,
     PermissionDeniedException,
@@ -96,6 +108,14 @@ READ_ERRORS: list[type[HTTPException]] = [
 
 WRITE_ERRORS: list[type[HTTPException]] = [*READ_ERRORS, ConflictResponse]
 """Responses every authenticated write may give."""
+
+BODY_ERRORS: list[type[HTTPException]] = [*WRITE_ERRORS, UnsupportedMediaTypeResponse]
+"""Responses every write with a JSON body may give (400, for malformed or too
+deeply nested JSON, Litestar documents on every operation itself)."""
+
+UNAVAILABLE = "The storage is unavailable; retry shortly."
+"""The whole ``detail`` of a 503: what went wrong with which server is logged,
+not told to the client."""
 
 
 def _body(
@@ -146,9 +166,9 @@ def _concurrency(_: Request[Any, Any, Any], exc: ConcurrencyError) -> Response[A
 
 
 def _unavailable(_: Request[Any, Any, Any], exc: UnavailableError) -> Response[Any]:
-    log.warning("database unavailable: %s", exc.message)
+    log.warning("storage unavailable: %s", exc.message)
     return _body(
-        HTTP_503_SERVICE_UNAVAILABLE, exc.message, {"retry": True}, headers={"Retry-After": "1"}
+        HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE, {"retry": True}, headers={"Retry-After": "1"}
     )
 
 

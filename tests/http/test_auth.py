@@ -303,6 +303,34 @@ def test_swapping_the_core_policy_changes_access_without_touching_the_app(
         assert refused.json()["extra"] == {"action": "write", "resource": "studios"}
 
 
+class _NoShowReading:
+    """A policy under which nobody may read shows (everything else as usual)."""
+
+    def authorize(self, request: AccessRequest) -> None:
+        if request.action is Action.READ and request.resource == "shows":
+            raise PermissionDeniedError("no shows", action="read", resource="shows")
+
+
+def test_the_service_alone_decides_so_http_cannot_refuse_what_the_core_allows(
+    settings: Settings,
+) -> None:
+    # Availability is a read of the studio's rooms in the core; the HTTP layer
+    # once asked the policy about "shows" first and refused it.
+    services = Services.in_memory(policy=_NoShowReading())
+    user = services.users.create("u@example.com", "U")
+    studio = services.studios.create("Seoul")
+    services.studio_rooms.create(studio.uid, "A")
+    headers = bearer(settings, user)
+    window = "start=2030-01-01T00:00:00Z&end=2030-01-02T00:00:00Z"
+    with TestClient(create_app(settings, services=services)) as client:
+        free = client.get(f"{API}/studios/{studio.uid}/availability?{window}", headers=headers)
+        assert free.status_code == 200, free.text
+        assert [room["room_name"] for room in free.json()["rooms"]] == ["A"]
+        refused = client.get(f"{API}/shows", headers=headers)
+        assert refused.status_code == 403
+        assert refused.json()["extra"] == {"action": "read", "resource": "shows"}
+
+
 def test_a_configured_audience_is_issued_and_required(services: Services, admin: User) -> None:
     settings = Settings(jwt_secret=SECRET, log_requests=False, jwt_audience="studio-app")
     with TestClient(create_app(settings, services=services)) as client:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 from pathlib import Path
 
 import jwt
@@ -104,3 +106,41 @@ def test_demo_seeds_once(env: dict[str, str]) -> None:
         assert services.scheduling.conflicts() == []
     finally:
         db.dispose()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port  # closed again: connecting to it is refused
+
+
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"]])
+def test_an_unreachable_database_is_one_line_saying_what_to_check_not_a_traceback(
+    command: list[str], env: dict[str, str]
+) -> None:
+    port = _closed_port()
+    url = f"postgresql://studiocore:secret@127.0.0.1:{port}/studiocore"
+    result = CliRunner().invoke(main, [*command, "--database-url", url], env=env)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception  # no escaped error
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot reach the database")
+    assert f"127.0.0.1:{port}" in line
+    assert "STUDIOCORE_DATABASE_URL" in line
+    assert "secret" not in line
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"]])
+def test_a_postgresql_url_without_the_driver_says_how_to_install_it(
+    command: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` now fails
+    url = f"postgresql://studiocore@127.0.0.1:{_closed_port()}/studiocore"
+    result = CliRunner().invoke(main, [*command, "--database-url", url], env=env)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    [line] = result.stderr.strip().splitlines()
+    assert "psycopg" in line
+    assert 'pip install "studiocore[postgres]"' in line

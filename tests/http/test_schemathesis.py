@@ -6,7 +6,8 @@ conforming, JSON content type).
 Two checks are left out on purpose: ``positive_data_acceptance`` (schema-valid
 bodies carry random uids that reference nothing, which the API rightly refuses
 with 422) and ``negative_data_rejection`` (Litestar's decoding is lenient where
-harmless: ``0`` is read as ``false`` and unknown query parameters are ignored;
+harmless: ``0`` is read as ``false``; unknown query parameters are refused by
+the app's request checks, tested in test_request_checks.py;
 the strictness that matters, timestamps with offsets and unknown body fields,
 is tested in test_shows.py and test_resources.py).
 

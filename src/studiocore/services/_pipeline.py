@@ -50,7 +50,7 @@ from ._changes import Change, StatusChange, audit_entries, domain_events, scope_
 if TYPE_CHECKING:
     from ._base import Service
 
-__all__ = ["EventBus", "ServiceContext", "Work", "reads", "writes"]
+__all__ = ["EventBus", "ServiceContext", "Work", "reads", "reads_about", "writes"]
 
 E = TypeVar("E", bound=Entity)
 Ev = TypeVar("Ev", bound=DomainEvent)
@@ -333,7 +333,7 @@ def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
 
 
 def _use_case(
-    action: Action, write: bool
+    action: Action, write: bool, resource: str | None = None
 ) -> Callable[[Callable[Concatenate[S, Work, P], R]], Callable[Concatenate[S, P], R]]:
     def decorate(fn: Callable[Concatenate[S, Work, P], R]) -> Callable[Concatenate[S, P], R]:
         name = fn.__name__
@@ -343,7 +343,8 @@ def _use_case(
             actor = kwargs.get("actor", SYSTEM)
             if not isinstance(actor, Actor):
                 raise TypeError(f"actor must be an Actor, got {type(actor).__name__}")
-            call = _Call(self.context, actor, f"{self.resource}.{name}", self.resource, action)
+            about = resource or self.resource
+            call = _Call(self.context, actor, f"{about}.{name}", about, action)
             return run_use_case(call, write, lambda work: fn(self, work, *args, **kwargs))
 
         signature = inspect.signature(fn)
@@ -361,3 +362,11 @@ reads = _use_case(Action.READ, write=False)
 
 writes = _use_case(Action.WRITE, write=True)
 """Mark a service method as a use case that writes."""
+
+
+def reads_about(
+    resource: str,
+) -> Callable[[Callable[Concatenate[S, Work, P], R]], Callable[Concatenate[S, P], R]]:
+    """:func:`reads` for a use case about another resource than its service's
+    (availability is a question about a studio's rooms)."""
+    return _use_case(Action.READ, write=False, resource=resource)

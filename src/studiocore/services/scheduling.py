@@ -21,6 +21,7 @@ from studiocore.scheduling.opday import operational_day_of, operational_day_wind
 from studiocore.timeslot import TimeSlot
 
 from ._base import Service, Work, reads
+from ._pipeline import reads_about
 
 __all__ = ["SchedulingService"]
 
@@ -89,7 +90,7 @@ class SchedulingService(Service):
             window, rooms, bookings, min_length=min_length, honour_changeover=honour
         )
 
-    @reads
+    @reads_about("studio_rooms")
     def availability(
         self,
         work: Work,
@@ -117,7 +118,7 @@ class SchedulingService(Service):
             honour_changeover=honour_changeover,
         )
 
-    @reads
+    @reads_about("studio_rooms")
     def suggest_room(
         self,
         work: Work,
@@ -135,7 +136,7 @@ class SchedulingService(Service):
         work.load(Studio, studio_uid)
         return self._suggest(work, studio_uid, slot, honour_changeover, None)
 
-    @reads
+    @reads_about("studio_rooms")
     def suggest_room_for_show(
         self, work: Work, show_uid: str, *, honour_changeover: bool = True, actor: Actor = SYSTEM
     ) -> StudioRoom | None:
@@ -212,7 +213,7 @@ class SchedulingService(Service):
 
     # -- operational days -----------------------------------------------------------
 
-    @reads
+    @reads_about("studios")
     def operational_day(
         self, work: Work, studio_uid: str, day: date, *, actor: Actor = SYSTEM
     ) -> TimeSlot:
@@ -220,7 +221,7 @@ class SchedulingService(Service):
         studio = work.load(Studio, studio_uid)
         return operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
 
-    @reads
+    @reads_about("studios")
     def operational_day_of(
         self, work: Work, studio_uid: str, instant: datetime, *, actor: Actor = SYSTEM
     ) -> date:

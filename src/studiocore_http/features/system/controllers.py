@@ -7,8 +7,9 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from studiocore_http import schemas as s
 from studiocore_http.version import VERSION
+
+from . import schemas as s
 
 __all__ = ["HealthController"]
 

@@ -1,26 +1,30 @@
-"""Tagging endpoints, the same three on every taggable resource:
-``GET|POST /<resource>/{uid}/tags`` and ``DELETE /<resource>/{uid}/tags/{tag_uid}``."""
+"""Tags (plain CRUD) and tagging: the tag endpoints under every taggable resource."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore import Services
-from studiocore.services import CrudService
-from studiocore_http import schemas as s
-from studiocore_http.convert import many, one
-from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from studiocore_http.shared.convert import many, one
+from studiocore_http.shared.crud import CrudResource, QueryFilter, ServiceOf, crud_controller
+from studiocore_http.shared.params import ActorDep, ServicesDep
 
-from ._common import ActorDep, ServicesDep
+from . import schemas as s
 
-__all__ = ["TAGGING_CONTROLLERS", "tagging_controller"]
+__all__ = ["TAGGING_CONTROLLERS", "TagController", "tagging_controller"]
 
-ServiceOf = Callable[[Services], CrudService[Any]]
+TagController = crud_controller(
+    CrudResource(
+        "/tags",
+        lambda sv: sv.tags,
+        s.Tag,
+        s.TagCreate,
+        s.TagUpdate,
+        filters=(QueryFilter("studio_uid"),),
+    )
+)
 
 
 def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[Controller]:
@@ -29,7 +33,6 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
 
     class TaggingController(Controller):
         tags = [path.strip("/")]
-        opt = {"resource": "taggables"}
 
         @get(operation_id=f"List{singular}Tags", sync_to_thread=True, raises=READ_ERRORS)
         def list_tags(
@@ -41,7 +44,7 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
             service_of(services).get(uid, actor=actor)
             return many(s.Tag, services.tags.tags_of(uid, actor=actor))
 
-        @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=WRITE_ERRORS)
+        @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=BODY_ERRORS)
         def add_tag(
             self,
             services: ServicesDep,

@@ -9,11 +9,21 @@ from typing import Any, TypeVar
 import msgspec
 from litestar.pagination import OffsetPagination
 
-from studiocore import Page, ShowOutcome, ValidationError
+from studiocore import Page, ValidationError
 
-from .schemas import Input, Output, ShowWritten
+from .schemas import Input, Output
 
-__all__ = ["changes", "many", "one", "page", "parse_timestamp", "payload", "written"]
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "changes",
+    "many",
+    "one",
+    "page",
+    "parse_optional_timestamp",
+    "parse_timestamp",
+    "payload",
+]
 
 OutputT = TypeVar("OutputT", bound=Output)
 
@@ -90,19 +100,3 @@ def page(cls: type[OutputT], result: Page[Any]) -> OffsetPagination[OutputT]:
         offset=result.offset,
         total=result.total,
     )
-
-
-def written(outcome: ShowOutcome) -> ShowWritten:
-    """A show after a write, with its WARN conflicts."""
-    return one(ShowWritten, _ShowWithWarnings(outcome))
-
-
-class _ShowWithWarnings:
-    """Attribute view of a :class:`ShowOutcome` for :func:`one`."""
-
-    def __init__(self, outcome: ShowOutcome) -> None:
-        self._show = outcome.show
-        self.warnings = list(outcome.warnings)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._show, name)

@@ -1,4 +1,4 @@
-"""Shared parameter types and helpers of the controllers."""
+"""Parameter types and injected dependencies shared by the controllers."""
 
 from __future__ import annotations
 

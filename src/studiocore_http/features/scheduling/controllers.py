@@ -9,17 +9,17 @@ from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
 from studiocore import TimeSlot, ValidationError
-from studiocore_http import schemas as s
-from studiocore_http.convert import (
+from studiocore_http.errors import READ_ERRORS
+from studiocore_http.shared.convert import (
     MAX_YEAR,
     MIN_YEAR,
     many,
     parse_optional_timestamp,
     parse_timestamp,
 )
-from studiocore_http.errors import READ_ERRORS
+from studiocore_http.shared.params import ActorDep, ServicesDep
 
-from ._common import ActorDep, ServicesDep
+from . import schemas as s
 
 __all__ = ["SchedulingController"]
 
@@ -51,7 +51,6 @@ StudioFilter = Annotated[str | None, QueryParameter(description="Only this studi
 
 class SchedulingController(Controller):
     tags = ["scheduling"]
-    opt = {"resource": "shows"}
 
     @get(
         "/studios/{uid:str}/availability",

@@ -10,19 +10,19 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
-from studiocore_http import schemas as s
-from studiocore_http.convert import (
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from studiocore_http.shared.convert import (
     changes,
     many,
     one,
     page,
     parse_optional_timestamp,
     payload,
-    written,
 )
-from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
+from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 
-from ._common import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
+from . import schemas as s
+from .convert import written
 
 __all__ = ["ShowController", "TimestampQuery", "UidQuery"]
 
@@ -40,7 +40,6 @@ TimestampQuery = Annotated[
 class ShowController(Controller):
     path = "/shows"
     tags = ["shows"]
-    opt = {"resource": "shows"}
 
     @get(operation_id="ListShows", sync_to_thread=True, raises=READ_ERRORS)
     def list_shows(
@@ -52,7 +51,7 @@ class ShowController(Controller):
         studio_room_uid: UidQuery = None,
         client_uid: UidQuery = None,
         schedule_uid: UidQuery = None,
-        status: FromQuery[s.ShowStatus | None] = None,
+        status: FromQuery[ShowStatus | None] = None,
         start_from: TimestampQuery = None,
         start_to: TimestampQuery = None,
         limit: Limit = DEFAULT_LIMIT,
@@ -64,13 +63,13 @@ class ShowController(Controller):
             studio_room_uid=studio_room_uid,
             client_uid=client_uid,
             schedule_uid=schedule_uid,
-            status=ShowStatus(status) if status is not None else None,
+            status=status,
             start_from=parse_optional_timestamp(start_from, "start_from"),
             start_to=parse_optional_timestamp(start_to, "start_to"),
         )
         return page(s.Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
-    @post(operation_id="CreateShow", sync_to_thread=True, raises=WRITE_ERRORS)
+    @post(operation_id="CreateShow", sync_to_thread=True, raises=BODY_ERRORS)
     def create_show(
         self,
         services: ServicesDep,
@@ -86,7 +85,7 @@ class ShowController(Controller):
     def get_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Show:
         return one(s.Show, services.shows.get(uid, actor=actor))
 
-    @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=WRITE_ERRORS)
+    @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=BODY_ERRORS)
     def update_show(
         self,
         services: ServicesDep,
@@ -112,7 +111,7 @@ class ShowController(Controller):
         operation_id="ChangeShowStatus",
         status_code=HTTP_200_OK,
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def change_status(
         self,
@@ -132,7 +131,7 @@ class ShowController(Controller):
     ) -> list[s.ShowMC]:
         return many(s.ShowMC, services.shows.mcs(uid, actor=actor))
 
-    @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=WRITE_ERRORS)
+    @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=BODY_ERRORS)
     def add_mc(
         self,
         services: ServicesDep,
@@ -147,7 +146,7 @@ class ShowController(Controller):
         "/{uid:str}/mcs/{mc_uid:str}",
         operation_id="UpdateShowMC",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def update_mc(
         self,
@@ -192,7 +191,7 @@ class ShowController(Controller):
         "/{uid:str}/platforms",
         operation_id="AddShowPlatform",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def add_platform(
         self,
@@ -207,7 +206,7 @@ class ShowController(Controller):
         "/{uid:str}/platforms/{platform_uid:str}",
         operation_id="UpdateShowPlatform",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def update_platform(
         self,
@@ -253,7 +252,7 @@ class ShowController(Controller):
         "/{uid:str}/materials",
         operation_id="AddShowMaterial",
         sync_to_thread=True,
-        raises=WRITE_ERRORS,
+        raises=BODY_ERRORS,
     )
     def add_material(
         self,

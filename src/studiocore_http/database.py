@@ -1,0 +1,85 @@
+"""Opening the configured SQL database for the app factory and the CLI, with
+errors a person can act on instead of a driver's traceback.
+
+``studiocore_http`` does not import SQLAlchemy (only the SQL adapter does), so the
+errors are recognised by what reaches this boundary: an ``ImportError`` while the
+engine is built (the URL's driver is not installed; SQLAlchemy raises
+``ModuleNotFoundError`` when it imports psycopg), any other error while the engine
+is built (a malformed URL or an unknown dialect, SQLAlchemy's ``ArgumentError`` /
+``NoSuchModuleError``; building an engine does no I/O, so nothing else can fail
+there), and :class:`studiocore.UnavailableError`, which the SQL adapter raises
+when a unit of work cannot connect.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from studiocore import UnavailableError
+
+from .settings import ConfigError
+
+if TYPE_CHECKING:
+    from studiocore_sql import SqlDatabase
+
+__all__ = ["DatabaseSetupError", "open_database", "redact"]
+
+POSTGRES_INSTALL = 'pip install "studiocore[postgres]"'
+_WHERE = "check STUDIOCORE_DATABASE_URL (or --database-url)"
+
+
+class DatabaseSetupError(ConfigError):
+    """The configured database cannot be used: its driver is missing, its URL is
+    malformed, or its server does not answer. The message is one line saying what
+    is wrong and what to do."""
+
+
+def redact(url: str) -> str:
+    """``url`` with its password replaced by ``***``."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _driver_missing(exc: ImportError, url: str) -> str:
+    module = exc.name or "the database driver"
+    if module.split(".")[0].startswith("psycopg"):
+        return (
+            f"the PostgreSQL driver ({module}) is not installed, so {url} cannot be "
+            f"opened: {POSTGRES_INSTALL}"
+        )
+    return f"the driver {module} that {url} needs is not installed: pip install {module}"
+
+
+def open_database(url: str, *, check_reachable: bool = True) -> SqlDatabase:
+    """The SQL database at ``url``; with ``check_reachable`` it is connected to
+    once, so an unreachable server fails here rather than in the first request.
+    Raises :class:`DatabaseSetupError`."""
+    from studiocore_sql import SqlDatabase
+
+    shown = redact(url)
+    try:
+        database = SqlDatabase(url)
+    except ImportError as exc:
+        raise DatabaseSetupError(_driver_missing(exc, shown)) from exc
+    except Exception as exc:  # see the module docstring: a configuration error
+        raise DatabaseSetupError(
+            f"cannot use the database URL {shown}: {_one_line(str(exc))}; {_WHERE}"
+        ) from exc
+    if check_reachable:
+        try:
+            with database.reader():
+                pass
+        except UnavailableError as exc:
+            database.dispose()
+            parsed = database.engine.url
+            where = f"{parsed.host}:{parsed.port or 5432}" if parsed.host else shown
+            reason = _one_line(exc.message).removeprefix("cannot connect to the database: ")
+            raise DatabaseSetupError(
+                f"cannot reach the database at {where} ({reason}); start the server, "
+                f"or {_WHERE} if it lives elsewhere"
+            ) from exc
+    return database

@@ -1,0 +1,36 @@
+"""The API by feature: one package per part of the domain, each with its
+``controllers`` and ``schemas`` (and ``convert`` where it needs conversions of
+its own). Shared pieces live in :mod:`studiocore_http.shared`."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+from .clients.controllers import ClientController
+from .lookups.controllers import LOOKUP_CONTROLLERS
+from .materials.controllers import MaterialController
+from .mcs.controllers import MCController
+from .platforms.controllers import PlatformController
+from .scheduling.controllers import SchedulingController
+from .shows.controllers import ShowController
+from .studios.controllers import StudioController, StudioRoomController
+from .tags.controllers import TAGGING_CONTROLLERS, TagController
+from .users.controllers import UserController
+
+__all__ = ["API_CONTROLLERS"]
+
+API_CONTROLLERS: list[type[Controller]] = [
+    StudioController,
+    StudioRoomController,
+    ClientController,
+    UserController,
+    MCController,
+    PlatformController,
+    MaterialController,
+    TagController,
+    ShowController,
+    SchedulingController,
+    *LOOKUP_CONTROLLERS,
+    *TAGGING_CONTROLLERS,
+]
+"""Every controller mounted under ``/api/v1``."""

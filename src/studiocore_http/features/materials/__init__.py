@@ -1,0 +1,1 @@
+"""Materials of clients and platforms."""

@@ -1,0 +1,20 @@
+"""Materials: plain CRUD, listed by client or platform if asked."""
+
+from __future__ import annotations
+
+from studiocore_http.shared.crud import CrudResource, QueryFilter, crud_controller
+
+from . import schemas as s
+
+__all__ = ["MaterialController"]
+
+MaterialController = crud_controller(
+    CrudResource(
+        "/materials",
+        lambda sv: sv.materials,
+        s.Material,
+        s.MaterialCreate,
+        s.MaterialUpdate,
+        filters=(QueryFilter("client_uid"), QueryFilter("platform_uid")),
+    )
+)

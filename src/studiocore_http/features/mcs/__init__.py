@@ -1,0 +1,1 @@
+"""MCs, the hosts of shows."""

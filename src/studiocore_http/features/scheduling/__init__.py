@@ -1,0 +1,1 @@
+"""Scheduling reads: availability and the conflict audit."""

@@ -1,0 +1,48 @@
+"""Bodies of the scheduling reads: conflicts and room availability."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from studiocore import ConflictKind, ResourceType, Severity
+from studiocore_http.shared.schemas import Output
+
+__all__ = ["Availability", "Conflict", "Interval", "RoomAvailability"]
+
+
+class Conflict(Output):
+    """Two shows competing for one room or MC."""
+
+    kind: ConflictKind
+    severity: Severity
+    resource_type: ResourceType
+    resource_uid: str
+    show_uids: list[str]
+    start: datetime
+    end: datetime
+    reason: str
+
+
+class Interval(Output):
+    """A half-open interval ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+
+
+class RoomAvailability(Output):
+    """One room's free and reserved intervals inside the requested window."""
+
+    room_uid: str
+    room_name: str
+    free: list[Interval]
+    reserved: list[Interval]
+
+
+class Availability(Output):
+    """Free time of every room of a studio (rooms ordered by name)."""
+
+    studio_uid: str
+    start: datetime
+    end: datetime
+    rooms: list[RoomAvailability]

@@ -1,0 +1,1 @@
+"""Shows: booking, rescheduling, status changes, MCs, platforms, materials."""

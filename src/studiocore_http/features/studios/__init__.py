@@ -1,0 +1,1 @@
+"""Studios and their rooms."""

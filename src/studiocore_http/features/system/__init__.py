@@ -1,0 +1,1 @@
+"""Service endpoints outside /api/v1: health."""

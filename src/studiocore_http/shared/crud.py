@@ -1,0 +1,211 @@
+"""A CRUD controller from a small declaration.
+
+The plain resources (studios, rooms, clients, users, MCs, platforms, materials,
+tags and the lookup tables) differ only in path, names, service and structs;
+each of their handlers is one service call:
+
+=======  =========  ==================  ==================================  ======
+method   path       operation id        service call                        answer
+=======  =========  ==================  ==================================  ======
+GET      ``/``      ``List<Plural>``    ``page(where=filters, limit, ...)``  200
+POST     ``/``      ``Create<Stem>``    ``create(**body)``                   201
+GET      ``/{uid}`` ``Get<Stem>``       ``get(uid)``                         200
+PATCH    ``/{uid}`` ``Update<Stem>``    ``update(uid, changes)``             200
+DELETE   ``/{uid}`` ``Delete<Stem>``    ``delete(uid)`` (soft)               204
+=======  =========  ==================  ==================================  ======
+
+Every call passes the request's ``actor``: the service authorizes it. A feature
+with endpoints of its own subclasses the controller that :func:`crud_controller`
+returns.
+
+Litestar reads a handler's parameters and body type from its signature at
+runtime, so the factory gives each generated function the concrete struct types
+of its resource (``__annotations__``) and, for the list handler, one keyword
+parameter per declared filter (``__signature__``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, cast
+
+import attrs
+from litestar import Controller, delete, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from studiocore import Actor, Services
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+
+from .convert import changes, one, page, payload
+from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+from .schemas import Input, Output
+
+__all__ = ["CrudResource", "QueryFilter", "ServiceOf", "crud_controller"]
+
+ServiceOf = Callable[[Services], Any]
+"""Picks the resource's service from the facade (``lambda sv: sv.studios``)."""
+
+
+@attrs.frozen
+class QueryFilter:
+    """An optional equality filter of a listing, read from the query string."""
+
+    name: str
+    description: str = "Only rows with this value."
+
+
+def _stem(resource: CrudResource) -> str:
+    return resource.read.__name__
+
+
+def _plural(resource: CrudResource) -> str:
+    return f"{resource.stem}s"
+
+
+def _tag(resource: CrudResource) -> str:
+    return resource.path.strip("/")
+
+
+@attrs.frozen
+class CrudResource:
+    """The declaration of a plain resource's CRUD endpoints: its ``path``, the
+    ``service`` that owns it, its response struct ``read`` and its POST / PATCH
+    bodies ``create`` / ``update``.
+
+    ``stem`` and ``plural`` (default: the name of ``read``, plus ``s``) name the
+    operations (``GetStudioRoom``, ``ListStudioRooms``) and, in snake case, the
+    handlers; ``filters`` are the listing's equality filters; ``tag`` groups the
+    operations in the OpenAPI document (default: the path).
+    """
+
+    path: str
+    service: ServiceOf
+    read: type[Output]
+    create: type[Input]
+    update: type[Input]
+    filters: tuple[QueryFilter, ...] = attrs.field(default=(), kw_only=True)
+    stem: str = attrs.field(default=attrs.Factory(_stem, takes_self=True), kw_only=True)
+    plural: str = attrs.field(default=attrs.Factory(_plural, takes_self=True), kw_only=True)
+    tag: str = attrs.field(default=attrs.Factory(_tag, takes_self=True), kw_only=True)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _named(
+    fn: Callable[..., Any], name: str, returns: object, /, **annotations: object
+) -> Callable[..., Any]:
+    """``fn`` renamed (Litestar derives the OpenAPI summary from the name), with
+    the resource's concrete types in its annotations."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__annotations__ = {**fn.__annotations__, **annotations, "return": returns}
+    return fn
+
+
+def _list_signature(resource: CrudResource) -> inspect.Signature:
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature(
+        [
+            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter("services", keyword, annotation=ServicesDep),
+            inspect.Parameter("actor", keyword, annotation=ActorDep),
+            *(
+                inspect.Parameter(
+                    f.name,
+                    keyword,
+                    default=None,
+                    annotation=Annotated[str | None, QueryParameter(description=f.description)],
+                )
+                for f in resource.filters
+            ),
+            inspect.Parameter("limit", keyword, default=DEFAULT_LIMIT, annotation=Limit),
+            inspect.Parameter("offset", keyword, default=0, annotation=Offset),
+        ],
+        return_annotation=cast(Any, OffsetPagination)[resource.read],
+    )
+
+
+def crud_controller(resource: CrudResource) -> type[Controller]:
+    """The controller of ``resource``: list, create, get, update, delete."""
+    service_of = resource.service
+    read = resource.read
+    snake, snake_plural = _snake(resource.stem), _snake(resource.plural)
+    body = cast(Any, JSONBody)
+
+    def list_items(
+        self: Controller,
+        *,
+        services: Services,
+        actor: Actor,
+        limit: int,
+        offset: int,
+        **filters: str | None,
+    ) -> OffsetPagination[Output]:
+        result = service_of(services).page(
+            where=where(**filters), limit=limit, offset=offset, actor=actor
+        )
+        return page(read, result)
+
+    signature = _list_signature(resource)
+    listing = _named(
+        list_items,
+        f"list_{snake_plural}",
+        signature.return_annotation,
+        **{name: p.annotation for name, p in signature.parameters.items() if name != "self"},
+    )
+    listing.__signature__ = signature  # type: ignore[attr-defined]
+
+    def create_item(
+        self: Controller, services: ServicesDep, actor: ActorDep, data: Input
+    ) -> Output:
+        return one(read, service_of(services).create(**payload(data), actor=actor))
+
+    def get_item(
+        self: Controller, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> Output:
+        return one(read, service_of(services).get(uid, actor=actor))
+
+    def update_item(
+        self: Controller, services: ServicesDep, actor: ActorDep, uid: FromPath[str], data: Input
+    ) -> Output:
+        return one(read, service_of(services).update(uid, changes(data), actor=actor))
+
+    def delete_item(
+        self: Controller, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> None:
+        service_of(services).delete(uid, actor=actor)
+
+    handlers = {
+        "list_items": get(
+            operation_id=f"List{resource.plural}", sync_to_thread=True, raises=READ_ERRORS
+        )(listing),
+        "create_item": post(
+            operation_id=f"Create{resource.stem}", sync_to_thread=True, raises=BODY_ERRORS
+        )(_named(create_item, f"create_{snake}", read, data=body[resource.create])),
+        "get_item": get(
+            "/{uid:str}",
+            operation_id=f"Get{resource.stem}",
+            sync_to_thread=True,
+            raises=READ_ERRORS,
+        )(_named(get_item, f"get_{snake}", read)),
+        "update_item": patch(
+            "/{uid:str}",
+            operation_id=f"Update{resource.stem}",
+            sync_to_thread=True,
+            raises=BODY_ERRORS,
+        )(_named(update_item, f"update_{snake}", read, data=body[resource.update])),
+        "delete_item": delete(
+            "/{uid:str}",
+            operation_id=f"Delete{resource.stem}",
+            status_code=HTTP_204_NO_CONTENT,
+            sync_to_thread=True,
+            raises=WRITE_ERRORS,
+        )(_named(delete_item, f"delete_{snake}", None)),
+    }
+    name = f"{resource.stem}Controller"
+    return type(name, (Controller,), {"path": resource.path, "tags": [resource.tag], **handlers})
