@@ -46,7 +46,7 @@ from studiocore.scheduling.guard import assess_schedule, blocking_error
 from studiocore_sql import SqlDatabase
 from studiocore_sql import tables as t
 from studiocore_sql.audit import room_overlap_audit
-from studiocore_sql.repositories import SqlShowRepository
+from studiocore_sql.dialect_postgresql import OCCUPANCY_SQL
 
 SHOWS = int(os.environ.get("STUDIOCORE_BENCH_SHOWS", "1000000"))
 ROOMS = int(os.environ.get("STUDIOCORE_BENCH_ROOMS", "200"))
@@ -534,8 +534,7 @@ def by_hand(db: SqlDatabase, sql: str) -> Iterator[Callable[[str, TimeSlot], int
 
 def library_statement(db: SqlDatabase) -> str:
     """The statement ``studio_occupancy`` sends, as psycopg receives it."""
-    stmt = SqlShowRepository._STUDIO_OCCUPANCY_SQL
-    return str(stmt.compile(dialect=db.engine.dialect))
+    return str(OCCUPANCY_SQL.compile(dialect=db.engine.dialect))
 
 
 # --------------------------------------------------------------------------- runner

@@ -1,7 +1,8 @@
 """Explicit row <-> entity mapping.
 
-Each entity type has an :class:`EntityMap`: its table and, for every field that
-is not stored under its own name, how it is stored. Three kinds exist:
+Each entity type has an :class:`EntityMap`, derived from what the core declares
+(``TABLE``, ``REFERENCES``, ``LOOKUPS``): its table and, for every field that is
+not stored under its own name, how it is stored. Three kinds exist:
 
 * :class:`Ref`: ``<x>_uid`` in the core, an integer foreign key ``<x>_id`` in the
   table; read by joining the referenced table's ``uid``.
@@ -25,36 +26,11 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from studiocore.entities import (
-    LOOKUP_ENTRY_TYPES,
-    MC,
-    Audit,
-    ChangeRequest,
-    Client,
-    Comment,
-    Entity,
-    Material,
-    Membership,
-    Platform,
-    Schedule,
-    ScheduleVersion,
-    Show,
-    ShowMaterial,
-    ShowMC,
-    ShowPlatform,
-    Studio,
-    StudioRoom,
-    Tag,
-    Taggable,
-    Task,
-    TaskTemplate,
-    TaskTemplateItem,
-    User,
-)
-from studiocore.lookups import LookupTable
+from studiocore.entities import Entity, Show
+from studiocore.ports import REPOSITORY_NAMES
 from studiocore_sql import tables as t
 
-__all__ = ["MAPS", "EntityMap", "LookupRef", "Ref"]
+__all__ = ["MAPS", "EntityMap", "LookupRef", "Ref", "entity_map"]
 
 
 @attrs.frozen
@@ -100,6 +76,14 @@ class EntityMap:
         for name in self.plain:
             if name not in self.table.c:
                 raise AssertionError(f"{self.table.name} has no column {name}")
+        keys: list[tuple[str, Ref | LookupRef]] = [*self.refs.items(), *self.lookups.items()]
+        for name, ref in keys:
+            column = self.table.c.get(ref.column)
+            if column is None or not any(fk.references(ref.target) for fk in column.foreign_keys):
+                raise AssertionError(
+                    f"{self.table.name}.{ref.column} ({name}) is not a foreign key "
+                    f"to {ref.target.name}"
+                )
         columns: list[sa.ColumnElement[Any]] = []
         source: sa.FromClause = self.table
         self.joined = {}
@@ -141,120 +125,30 @@ def db_value(value: Any) -> Any:
     return value
 
 
-def _lookup(table: LookupTable, column: str) -> LookupRef:
-    return LookupRef(column, t.LOOKUP_TABLES[table])
+def _column_of(field: str) -> str:
+    """The foreign key column of a uid field: ``studio_room_uid`` -> ``studio_room_id``."""
+    if not field.endswith("_uid"):
+        raise AssertionError(f"reference field {field!r} does not end in _uid")
+    return field.removesuffix("_uid") + "_id"
 
 
-_ENTITY_MAPS: list[EntityMap] = [
-    EntityMap(Studio, t.studios),
-    EntityMap(StudioRoom, t.studio_rooms, refs={"studio_uid": Ref("studio_id", t.studios)}),
-    EntityMap(Client, t.clients),
-    EntityMap(User, t.users),
-    EntityMap(Membership, t.memberships, refs={"user_uid": Ref("user_id", t.users)}),
-    EntityMap(MC, t.mcs, refs={"user_uid": Ref("user_id", t.users)}),
-    EntityMap(Platform, t.platforms),
-    EntityMap(
-        Material,
-        t.materials,
-        refs={
-            "client_uid": Ref("client_id", t.clients),
-            "platform_uid": Ref("platform_id", t.platforms),
-        },
-        lookups={"material_type": _lookup(LookupTable.MATERIAL_TYPES, "material_type_id")},
-    ),
-    EntityMap(
-        Show,
-        t.shows,
-        refs={
-            "client_uid": Ref("client_id", t.clients),
-            "schedule_uid": Ref("schedule_id", t.schedules),
-            "studio_room_uid": Ref("studio_room_id", t.studio_rooms),
-        },
+def entity_map(cls: type[Entity]) -> EntityMap:
+    """The map of ``cls``, derived from the core's declarations: its table is
+    ``cls.TABLE``, every field of ``cls.REFERENCES`` a :class:`Ref` (column
+    ``<x>_id`` into the table of that name), every field of ``cls.LOOKUPS`` a
+    :class:`LookupRef` (column ``<field>_id`` into the lookup table)."""
+    tables = t.metadata.tables
+    return EntityMap(
+        cls,
+        tables[cls.TABLE],
+        refs={f: Ref(_column_of(f), tables[name]) for f, name in cls.REFERENCES.items()},
         lookups={
-            "show_type": _lookup(LookupTable.SHOW_TYPES, "show_type_id"),
-            "show_standard": _lookup(LookupTable.SHOW_STANDARDS, "show_standard_id"),
+            f: LookupRef(f"{f}_id", t.LOOKUP_TABLES[lookup]) for f, lookup in cls.LOOKUPS.items()
         },
-    ),
-    EntityMap(
-        ShowMC,
-        t.show_mcs,
-        refs={"show_uid": Ref("show_id", t.shows), "mc_uid": Ref("mc_id", t.mcs)},
-    ),
-    EntityMap(
-        ShowPlatform,
-        t.show_platforms,
-        refs={
-            "show_uid": Ref("show_id", t.shows),
-            "platform_uid": Ref("platform_id", t.platforms),
-        },
-    ),
-    EntityMap(
-        ShowMaterial,
-        t.show_materials,
-        refs={
-            "show_uid": Ref("show_id", t.shows),
-            "material_uid": Ref("material_id", t.materials),
-        },
-    ),
-    EntityMap(
-        Schedule,
-        t.schedules,
-        refs={"client_uid": Ref("client_id", t.clients), "studio_uid": Ref("studio_id", t.studios)},
-        lookups={
-            "schedule_status": _lookup(LookupTable.SCHEDULE_STATUS, "schedule_status_id"),
-        },
-    ),
-    EntityMap(
-        ScheduleVersion,
-        t.schedule_versions,
-        refs={
-            "schedule_uid": Ref("schedule_id", t.schedules),
-            "change_request_uid": Ref("change_request_id", t.change_requests),
-            "created_by_uid": Ref("created_by_id", t.users),
-        },
-    ),
-    EntityMap(
-        ChangeRequest,
-        t.change_requests,
-        refs={
-            "schedule_uid": Ref("schedule_id", t.schedules),
-            "requested_by_uid": Ref("requested_by_id", t.users),
-            "reviewed_by_uid": Ref("reviewed_by_id", t.users),
-        },
-        lookups={
-            "change_category": _lookup(LookupTable.CHANGE_CATEGORIES, "change_category_id"),
-            "change_type": _lookup(LookupTable.CHANGE_TYPES, "change_type_id"),
-        },
-    ),
-    EntityMap(Tag, t.tags, refs={"studio_uid": Ref("studio_id", t.studios)}),
-    EntityMap(Taggable, t.taggables, refs={"tag_uid": Ref("tag_id", t.tags)}),
-    EntityMap(
-        Comment,
-        t.comments,
-        refs={"owner_uid": Ref("owner_id", t.users), "parent_uid": Ref("parent_id", t.comments)},
-    ),
-    EntityMap(Audit, t.audits, refs={"user_uid": Ref("user_id", t.users)}),
-    EntityMap(TaskTemplate, t.task_templates, refs={"studio_uid": Ref("studio_id", t.studios)}),
-    EntityMap(
-        TaskTemplateItem,
-        t.task_template_items,
-        refs={"task_template_uid": Ref("task_template_id", t.task_templates)},
-        lookups={
-            "task_type": _lookup(LookupTable.TASK_TYPE, "task_type_id"),
-            "input_type": _lookup(LookupTable.TASK_INPUT_TYPE, "input_type_id"),
-        },
-    ),
-    EntityMap(
-        Task,
-        t.tasks,
-        refs={
-            "assignee_uid": Ref("assignee_id", t.users),
-            "task_template_item_uid": Ref("task_template_item_id", t.task_template_items),
-        },
-        lookups={"task_status": _lookup(LookupTable.TASK_STATUS, "task_status_id")},
-    ),
-    *(EntityMap(cls, t.LOOKUP_TABLES[lt]) for lt, cls in LOOKUP_ENTRY_TYPES.items()),
-]
+    )
 
-MAPS: dict[type[Entity], EntityMap] = {m.cls: m for m in _ENTITY_MAPS}
-"""The map of every entity type."""
+
+MAPS: dict[type[Entity], EntityMap] = {cls: entity_map(cls) for cls in REPOSITORY_NAMES}
+"""The map of every entity type of the core's registry
+(:class:`studiocore.ports.Repositories`): adding an entity takes its table in
+:mod:`studiocore_sql.tables`, nothing here."""

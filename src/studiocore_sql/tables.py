@@ -9,6 +9,10 @@ name. Polymorphic references (taggables, comments, audits, tasks, memberships)
 store the referenced record's ``uid`` in a ``<x>_uid`` column next to
 ``<x>_type``: one column can then point into any table, and the core's value is
 stored as is. See docs/persistence.md.
+
+What a ``Table`` cannot declare (the room exclusion constraint, the generated
+range column, the MC guard and copy triggers) is in :mod:`studiocore_sql.ddl`,
+attached to these tables as ``after_create`` events.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ SHOW_STATUS_NAMES: dict[int, ShowStatus] = {v: k for k, v in SHOW_STATUS_IDS.ite
 RESERVING_STATUS_IDS: tuple[int, ...] = tuple(
     sorted(SHOW_STATUS_IDS[s] for s in RESERVING_STATUSES)
 )
+
+RESERVING_IDS_SQL = ", ".join(str(i) for i in RESERVING_STATUS_IDS)
+"""The reserving status ids as an SQL list (``2, 3, 4``), for hand-written statements."""
 
 MAX_SHOW_LENGTH = timedelta(days=7)
 """Not enforced; documents what the GiST index is tuned for."""
@@ -278,10 +285,6 @@ shows = _base(
     ),
 )
 
-_RESERVING_SQL = (
-    f"show_status_id IN ({', '.join(str(i) for i in RESERVING_STATUS_IDS)}) AND deleted_at IS NULL"
-)
-
 ROOM_EXCLUSION = "ex_shows_room_overlap"
 """The exclusion constraint refusing two reserving, live shows overlapping in one room."""
 
@@ -303,30 +306,6 @@ SHOWS_FILLFACTOR = 80
 """Shows are updated several times in their life (confirmed, live, completed,
 moved); room on each heap page lets a new row version stay on its page. A
 promotion of 10k fresh drafts measured 17% faster than with packed pages."""
-
-SHOWS_POSTGRESQL_DDL: tuple[str, ...] = (
-    f"ALTER TABLE shows SET (fillfactor = {SHOWS_FILLFACTOR})",
-    f"""
-ALTER TABLE shows ADD COLUMN {TIME_RANGE} tstzrange
-GENERATED ALWAYS AS (tstzrange(show_start, show_end, '[)')) STORED""",
-    f"""
-ALTER TABLE shows ADD CONSTRAINT {ROOM_EXCLUSION} EXCLUDE USING gist (
-    studio_room_id WITH =,
-    {TIME_RANGE} WITH &&
-) WHERE ({_RESERVING_SQL})""",
-    f"""
-CREATE INDEX {LONG_SHOWS_INDEX} ON shows USING gist (studio_room_id, {TIME_RANGE})
-WHERE show_end - show_start > interval '{LONG_SHOW.days} day' AND {_RESERVING_SQL}""",
-)
-"""The room guarantee on PostgreSQL, written as SQL (alembic cannot represent a
-generated range column or this constraint): also run by ``create_all``."""
-
-for _sql in SHOWS_POSTGRESQL_DDL:
-    sa.event.listen(
-        shows,
-        "after_create",
-        sa.DDL(_sql).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
-    )
 
 
 def reserving(table: sa.FromClause) -> sa.ColumnElement[bool]:
@@ -360,188 +339,16 @@ MC_LINK_RANGE_INDEX = "ix_show_mcs_mc_range"
 ``bookings_near`` and of the MC guard."""
 
 MC_OVERLAP = "show_mcs_mc_overlap"
-"""The name under which the MC guard (a trigger, see :data:`POSTGRESQL_TRIGGERS`)
+"""The name under which the MC guard (a trigger, see :mod:`studiocore_sql.ddl`)
 refuses one MC on two overlapping reserving, live shows (SQLSTATE 23P01, like an
 exclusion constraint)."""
 
 HAND_WRITTEN_DDL: frozenset[str] = frozenset(
     {ROOM_EXCLUSION, TIME_RANGE, LONG_SHOWS_INDEX, MC_LINK_RANGE_INDEX}
 )
-"""PostgreSQL-only objects written as SQL (in the migrations and below), which
+"""PostgreSQL-only objects written as SQL (in the migrations and in
+:mod:`studiocore_sql.ddl`), which
 alembic's autogenerate/compare cannot represent: left out of schema comparison."""
-
-RESERVING_IDS_SQL = ", ".join(str(i) for i in RESERVING_STATUS_IDS)
-"""The reserving status ids as an SQL list (``2, 3, 4``), for hand-written statements."""
-
-POSTGRESQL_TRIGGERS: tuple[str, ...] = (
-    # -- the index of the MC side (written by hand: alembic cannot compare expression indexes)
-    f"""
-CREATE INDEX {MC_LINK_RANGE_INDEX} ON show_mcs
-USING gist (mc_id, tstzrange(show_start, show_end, '[)')) WHERE deleted_at IS NULL""",
-    # -- the interval copy
-    """
-CREATE FUNCTION studiocore_show_mcs_copy_show() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    SELECT s.show_start, s.show_end INTO NEW.show_start, NEW.show_end
-      FROM shows s WHERE s.id = NEW.show_id
-       FOR SHARE;  -- wait for a concurrent change of the show, then copy its result
-    RETURN NEW;
-END $$""",
-    """
-CREATE TRIGGER show_mcs_copy_show
-BEFORE INSERT OR UPDATE OF show_id, show_start, show_end ON show_mcs
-FOR EACH ROW WHEN (pg_trigger_depth() = 0)
-EXECUTE FUNCTION studiocore_show_mcs_copy_show()""",
-    """
-CREATE FUNCTION studiocore_shows_sync_show_mcs() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE show_mcs SET show_start = NEW.show_start, show_end = NEW.show_end
-     WHERE show_id = NEW.id;
-    RETURN NULL;
-END $$""",
-    """
-CREATE TRIGGER shows_sync_show_mcs
-AFTER UPDATE OF show_start, show_end ON shows FOR EACH ROW
-WHEN (OLD.show_start IS DISTINCT FROM NEW.show_start OR OLD.show_end IS DISTINCT FROM NEW.show_end)
-EXECUTE FUNCTION studiocore_shows_sync_show_mcs()""",
-    # -- the MC guard
-    f"""
-CREATE FUNCTION studiocore_assert_mcs_free(p_mc integer[], p_lo timestamptz[], p_hi timestamptz[])
-RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    clash record;
-BEGIN
-    -- Lock the MCs (uid order, as the adapter does), then look with a fresh
-    -- snapshot: a concurrent writer of the same MC has committed or not started.
-    PERFORM 1 FROM mcs WHERE id = ANY(p_mc) ORDER BY uid FOR NO KEY UPDATE;
-    -- One sweep per MC over its reserving, live links in the window hull.
-    SELECT (SELECT uid FROM mcs WHERE id = x.mc_id) AS mc_uid, x.show_uid INTO clash FROM (
-        SELECT hit.mc_id, hit.show_uid, hit.show_start,
-               max(hit.show_end) OVER (PARTITION BY hit.mc_id ORDER BY hit.show_start, hit.show_id
-                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-          FROM unnest(p_mc, p_lo, p_hi) AS w(mc_id, lo, hi)
-         CROSS JOIN LATERAL (
-            SELECT o.mc_id, o.show_id, s.uid AS show_uid, o.show_start, o.show_end
-              FROM show_mcs o JOIN shows s ON s.id = o.show_id
-             WHERE o.mc_id = w.mc_id AND o.deleted_at IS NULL
-               AND tstzrange(o.show_start, o.show_end, '[)') && tstzrange(w.lo, w.hi, '[)')
-               AND s.show_status_id IN ({RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
-            OFFSET 0) hit
-    ) x WHERE x.show_start < x.prev_end LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'MC % would be on two overlapping reserving shows (one is %)',
-            clash.mc_uid, clash.show_uid
-            USING ERRCODE = 'exclusion_violation', CONSTRAINT = '{MC_OVERLAP}';
-    END IF;
-END $$""",
-    f"""
-CREATE FUNCTION studiocore_shows_check_mcs() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    mc integer[]; lo timestamptz[]; hi timestamptz[];
-BEGIN
-    -- the shows that became reserving and live, or moved while reserving
-    SELECT array_agg(g.mc_id), array_agg(g.lo), array_agg(g.hi) INTO mc, lo, hi FROM (
-        SELECT sm.mc_id, min(n.show_start) AS lo, max(n.show_end) AS hi
-          FROM new_shows n JOIN old_shows o ON o.id = n.id
-          JOIN show_mcs sm ON sm.show_id = n.id AND sm.deleted_at IS NULL
-         WHERE n.show_status_id IN ({RESERVING_IDS_SQL}) AND n.deleted_at IS NULL
-           AND (o.show_status_id NOT IN ({RESERVING_IDS_SQL}) OR o.deleted_at IS NOT NULL
-                OR o.show_start <> n.show_start OR o.show_end <> n.show_end)
-         GROUP BY sm.mc_id) g;
-    IF mc IS NOT NULL THEN
-        PERFORM studiocore_assert_mcs_free(mc, lo, hi);
-    END IF;
-    RETURN NULL;
-END $$""",
-    """
-CREATE TRIGGER shows_check_mcs
-AFTER UPDATE ON shows REFERENCING OLD TABLE AS old_shows NEW TABLE AS new_shows
-FOR EACH STATEMENT EXECUTE FUNCTION studiocore_shows_check_mcs()""",
-    f"""
-CREATE FUNCTION studiocore_show_mcs_check() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    mc integer[]; lo timestamptz[]; hi timestamptz[];
-BEGIN
-    -- live links of reserving, live shows that are new, or newly live, or re-pointed
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(g.mc_id), array_agg(g.lo), array_agg(g.hi) INTO mc, lo, hi FROM (
-            SELECT n.mc_id, min(s.show_start) AS lo, max(s.show_end) AS hi
-              FROM new_links n JOIN shows s ON s.id = n.show_id
-             WHERE n.deleted_at IS NULL
-               AND s.show_status_id IN ({RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
-             GROUP BY n.mc_id) g;
-    ELSE
-        SELECT array_agg(g.mc_id), array_agg(g.lo), array_agg(g.hi) INTO mc, lo, hi FROM (
-            SELECT n.mc_id, min(s.show_start) AS lo, max(s.show_end) AS hi
-              FROM new_links n JOIN old_links o ON o.id = n.id
-              JOIN shows s ON s.id = n.show_id
-             WHERE n.deleted_at IS NULL
-               AND (o.deleted_at IS NOT NULL OR o.show_id <> n.show_id OR o.mc_id <> n.mc_id)
-               AND s.show_status_id IN ({RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
-             GROUP BY n.mc_id) g;
-    END IF;
-    IF mc IS NOT NULL THEN
-        PERFORM studiocore_assert_mcs_free(mc, lo, hi);
-    END IF;
-    RETURN NULL;
-END $$""",
-    """
-CREATE TRIGGER show_mcs_check_insert
-AFTER INSERT ON show_mcs REFERENCING NEW TABLE AS new_links
-FOR EACH STATEMENT EXECUTE FUNCTION studiocore_show_mcs_check()""",
-    """
-CREATE TRIGGER show_mcs_check_update
-AFTER UPDATE ON show_mcs REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
-FOR EACH STATEMENT EXECUTE FUNCTION studiocore_show_mcs_check()""",
-)
-"""PostgreSQL triggers of ``show_mcs``.
-
-*The interval copy*: a link copies its show's interval on insert, reading the
-show ``FOR SHARE`` (a link inserted while another transaction changes the show
-waits for it and copies the committed result); a change of a show's interval is
-copied to its links by a row trigger that fires only when the interval changed
-(a status change, such as a promotion, writes no link).
-
-*The MC guard* refuses one MC on two overlapping reserving, live shows, for every
-writer, the library or raw SQL: after each statement that makes shows reserving,
-moves reserving shows, or adds or re-points links of reserving shows, it locks
-the MCs involved and sweeps their reserving links in the affected window, raising
-SQLSTATE 23P01 naming :data:`MC_OVERLAP`. Row locks plus a re-read under READ
-COMMITTED serialize writers per MC, which an exclusion constraint would do too,
-at a quarter of the cost for a bulk promotion (no second GiST index to insert
-10k links into, no rewrite of 10k link rows). See docs/persistence.md."""
-
-_SQLITE_COPY = """
-    UPDATE show_mcs SET
-        show_start = (SELECT show_start FROM shows WHERE id = NEW.show_id),
-        show_end = (SELECT show_end FROM shows WHERE id = NEW.show_id)
-    WHERE id = NEW.id;"""
-
-SQLITE_TRIGGERS: tuple[str, ...] = (
-    f"CREATE TRIGGER show_mcs_copy_show_insert AFTER INSERT ON show_mcs BEGIN{_SQLITE_COPY}\nEND",
-    f"CREATE TRIGGER show_mcs_copy_show_update AFTER UPDATE OF show_id, show_start, show_end "
-    f"ON show_mcs BEGIN{_SQLITE_COPY}\nEND",
-    """CREATE TRIGGER shows_sync_show_mcs AFTER UPDATE OF show_start, show_end ON shows BEGIN
-    UPDATE show_mcs SET show_start = NEW.show_start, show_end = NEW.show_end
-    WHERE show_id = NEW.id;
-END""",
-)
-"""The interval copy on SQLite (writers are serialized there, so the MC guard is
-the service's check under ``BEGIN IMMEDIATE``)."""
-
-for _sql in POSTGRESQL_TRIGGERS:
-    sa.event.listen(
-        show_mcs,
-        "after_create",
-        # DDL %-formats its text: RAISE's placeholders must be escaped
-        sa.DDL(_sql.replace("%", "%%")).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
-    )
-for _sql in SQLITE_TRIGGERS:
-    sa.event.listen(
-        show_mcs,
-        "after_create",
-        sa.DDL(_sql).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
-    )
 
 show_platforms = _base(
     "show_platforms",

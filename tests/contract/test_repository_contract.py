@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -16,13 +17,22 @@ from studiocore import (
     Deleted,
     LookupTable,
     NotFoundError,
+    Services,
+    Show,
     ShowStatus,
     Studio,
     StudioRoom,
     ValidationError,
+    new_uid,
 )
 from studiocore.entities import LOOKUP_ENTRY_TYPES
-from studiocore.ports import ReadingUnitOfWorkFactory, ReadOnlyError, UnitOfWork, repository_for
+from studiocore.ports import (
+    REPOSITORY_NAMES,
+    ReadingUnitOfWorkFactory,
+    ReadOnlyError,
+    UnitOfWork,
+    repository_for,
+)
 from tests.conftest import FreshDatabase
 from tests.support.builders import T0, evolve, make, one_of_each
 
@@ -257,3 +267,111 @@ def test_a_reader_sees_what_a_writer_committed_meanwhile(fresh_db: FreshDatabase
         uow.clients.update(evolve(client, name="Acme 2"))
     with db.reader() as uow:
         assert uow.clients.get(client.uid).name == "Acme 2"
+
+
+def test_datetimes_come_back_aware_in_utc_whatever_zone_went_in(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    seoul = timezone(timedelta(hours=9))
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    start = datetime(2026, 3, 2, 18, 30, 15, 123456, tzinfo=seoul)
+    entity = make(
+        Show,
+        studio_room_uid=room.uid,
+        name="x",
+        show_start=start,
+        show_end=start + timedelta(hours=1),
+    )
+    with db() as uow:
+        uow.studios.add(studio)
+        uow.studio_rooms.add(room)
+        uow.shows.add(entity)
+    with db() as uow:
+        loaded = uow.shows.get(entity.uid)
+    assert loaded.show_start == start
+    assert loaded.show_start.tzinfo is UTC
+    assert loaded.show_start.hour == 9
+
+
+def test_uid_lists_with_any_characters_match_exactly(fresh_db: FreshDatabase) -> None:
+    """A list of uids matches only those uids, whatever characters they hold
+    (PostgreSQL binds it as one array parameter, sent in binary), and a list of
+    10k uids works."""
+    db = fresh_db()
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    odd = ['a"b', "c,d", "{e}", "f\\g", "NULL", " h ", "ü", "", "i'j"]
+    many = [new_uid("studio") for _ in range(10_000)]
+    with db() as uow:
+        uow.studios.add(studio)
+        uow.studio_rooms.add(room)
+    with db() as uow:
+        assert uow.studio_rooms.list(where={"studio_uid": [*odd, studio.uid]}) == [room]
+        assert uow.studio_rooms.list(where={"studio_uid": odd}) == []
+        assert uow.studio_rooms.list(where={"studio_uid": [*many, studio.uid]}) == [room]
+        assert uow.studio_rooms.get_many([*odd, room.uid, *many]) == {room.uid: room}
+
+
+def test_a_reference_to_a_missing_record_is_refused_naming_the_field(
+    fresh_db: FreshDatabase,
+) -> None:
+    """Every field an entity declares in ``REFERENCES``, on add and on update,
+    before anything is written."""
+    db = fresh_db()
+    with db() as uow:
+        saved = one_of_each(uow)
+    prefix_of = {cls.TABLE: cls.PREFIX for cls in REPOSITORY_NAMES}
+    checked: list[str] = []
+    with db() as uow:
+        for entity in saved:
+            repo = repository_for(uow, type(entity))
+            for field, table in entity.REFERENCES.items():
+                ghost = {field: new_uid(prefix_of[table])}
+                fresh = evolve(entity, uid=new_uid(entity.PREFIX), **ghost)
+                with pytest.raises(ValidationError) as added:
+                    repo.add(fresh)
+                with pytest.raises(ValidationError) as updated:
+                    repo.update(evolve(entity, **ghost))
+                assert (added.value.field, updated.value.field) == (field, field)
+                checked.append(f"{type(entity).__name__}.{field}")
+    with db() as uow:
+        for entity in saved:
+            assert repository_for(uow, type(entity)).get(entity.uid) == entity
+    assert "Show.studio_room_uid" in checked
+    assert "ShowMC.mc_uid" in checked
+
+
+def test_an_unknown_lookup_name_is_refused_naming_the_field(fresh_db: FreshDatabase) -> None:
+    """Every free-text field an entity declares in ``LOOKUPS`` (enum-typed ones
+    cannot hold an unknown name to begin with)."""
+    db = fresh_db()
+    with db() as uow:
+        saved = one_of_each(uow)
+    checked: list[str] = []
+    with db() as uow:
+        for entity in saved:
+            repo = repository_for(uow, type(entity))
+            for field in entity.LOOKUPS:
+                if isinstance(getattr(entity, field), enum.Enum):
+                    continue
+                fresh = evolve(entity, uid=new_uid(entity.PREFIX), **{field: "hologram"})
+                with pytest.raises(ValidationError) as added:
+                    repo.add(fresh)
+                assert added.value.field == field
+                checked.append(f"{type(entity).__name__}.{field}")
+    assert {"Material.material_type", "Show.show_type", "Show.show_standard"} <= set(checked)
+
+
+def test_a_lookup_added_at_run_time_can_be_used_at_once(fresh_db: FreshDatabase) -> None:
+    svc = Services(fresh_db())
+    svc.lookups[LookupTable.SHOW_TYPES].create("special")
+    studio = svc.studios.create("S")
+    room = svc.studio_rooms.create(studio.uid, "R")
+    created = svc.shows.create(
+        "x",
+        datetime(2026, 3, 2, 9, tzinfo=UTC),
+        datetime(2026, 3, 2, 10, tzinfo=UTC),
+        studio_room_uid=room.uid,
+        show_type="special",
+    ).show
+    assert svc.shows.get(created.uid).show_type == "special"

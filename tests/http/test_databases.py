@@ -4,7 +4,9 @@ database path: the SQL adapter opened and migrated from the settings."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from litestar.testing import TestClient
 
 from studiocore import Services, UserRole
@@ -97,15 +99,23 @@ def test_the_default_app_opens_and_migrates_the_configured_sqlite_file(tmp_path:
 def test_a_lost_database_connection_answers_503_and_the_next_request_reconnects(
     settings: Settings,
 ) -> None:
-    with fresh_database(pool_size=1, max_overflow=0, ping_idle_after=60) as db:
+    with fresh_database(pool_size=1, max_overflow=0) as db:
         services = Services(db)
         admin = services.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
         headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
+        url = db.engine.url.render_as_string(hide_password=False)
+        dropped: list[int] = []
+
+        def drop_after_the_ping(dbapi_connection: Any, *_: Any) -> None:
+            # the pool pings a connection before handing it out (pool_pre_ping):
+            # the server drops this one right after the ping, once
+            if not dropped:
+                dropped.append(dbapi_connection.info.backend_pid)
+                terminate_backend(url, dropped[0])
+
         with TestClient(create_app(settings, services=services)) as client:
             assert client.get(f"{API}/studios", headers=headers).status_code == 200
-            with db.engine.connect() as conn:  # the pool's only connection
-                pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-            terminate_backend(db.engine.url.render_as_string(hide_password=False), int(pid))
+            sa.event.listen(db.engine, "checkout", drop_after_the_ping)
             lost = client.get(f"{API}/studios", headers=headers)
             assert lost.status_code == 503, lost.text
             assert lost.headers["retry-after"] == "1"

@@ -1,0 +1,57 @@
+"""The audit trail: append-only, written set-based.
+
+:meth:`SqlAuditLog.add_many` writes every entry in one statement per batch
+(:meth:`~studiocore_sql.dialects.SqlDialect.insert_many`: one
+``jsonb_to_recordset`` statement whatever the count on PostgreSQL, multi-row
+``INSERT`` statements of 1000 rows on SQLite). A use case that records its
+audits once, at the end, pays one round trip for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from studiocore.entities import Audit
+from studiocore.errors import ConflictError
+from studiocore_sql.repositories import SqlRepository
+
+__all__ = ["SqlAuditLog"]
+
+
+class SqlAuditLog(SqlRepository[Audit]):
+    """:class:`studiocore.ports.AuditLog` over the ``audits`` table."""
+
+    def add(self, entity: Audit) -> None:
+        self.add_many([entity])
+
+    def add_many(self, entries: Sequence[Audit]) -> None:
+        """All or nothing: a uid that exists already (or twice among ``entries``)
+        is a :class:`ConflictError`, and none of ``entries`` is kept."""
+        if not entries:
+            return
+        self._session.require_writable("write to audits")
+        for entry in entries:
+            self._check_type(entry)
+        rows = [self._values(entry) for entry in entries]
+        inserted = self._session.dialect.insert_many(self._session, self._table, rows)
+        if len(inserted) != len(rows):
+            raise self._refused(rows, inserted)
+
+    def _refused(self, rows: Sequence[dict[str, object]], inserted: list[str]) -> ConflictError:
+        """Take back the rows a partly refused :meth:`add_many` inserted; the
+        error naming the first entry refused."""
+        written = set(inserted)
+        seen: set[object] = set()
+        refused: object = None
+        for row in rows:
+            uid = row["uid"]
+            if uid not in written or uid in seen:
+                refused = uid
+                break
+            seen.add(uid)
+        dialect = self._session.dialect
+        for part in dialect.batches(inserted):
+            self._execute(sa.delete(self._table).where(dialect.in_uids(self._table.c.uid, part)))
+        return ConflictError(f"Audit {refused!r} already exists")

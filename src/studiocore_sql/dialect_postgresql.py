@@ -1,0 +1,400 @@
+"""The PostgreSQL strategy: arrays for sets, savepoints around writes the
+database may refuse, row locks, one-statement inserts and read models.
+
+Sets of uids or ids are one array parameter unnested in a subquery (the planner
+then probes the index per value; ``= ANY(array)`` with thousands of values made
+it scan the 1M-row table), sent in binary (a psycopg dumper registered on each
+connection: the text format escapes every element in Python, 35 ms for 10k
+uids). Sessions run in UTC, so ``timestamptz`` values arrive as aware UTC
+datetimes and bulk reads skip SQLAlchemy's per-value conversion. See
+docs/persistence.md for the statements below and what they cost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from studiocore.lookups import ShowStatus
+from studiocore.ports import Booking
+from studiocore.timeslot import TimeSlot
+from studiocore_sql import tables as t
+from studiocore_sql.dialects import BookingSource, Row, Runner, SqlDialect, Windows
+from studiocore_sql.types import DRIVER_TIMESTAMPTZ
+
+__all__ = ["CROWDED_SQL", "NEAR_SQL", "OCCUPANCY_SQL", "PostgresDialect"]
+
+V = TypeVar("V")
+
+NEAR_SQL = sa.text(
+    f"""
+    WITH cr AS (
+        SELECT * FROM unnest(CAST(:room_uids AS text[]), CAST(:room_lo AS timestamptz[]),
+                             CAST(:room_hi AS timestamptz[])) AS cr(uid, lo, hi)
+    ), cm AS (
+        SELECT * FROM unnest(CAST(:mc_uids AS text[]), CAST(:mc_lo AS timestamptz[]),
+                             CAST(:mc_hi AS timestamptz[])) AS cm(uid, lo, hi)
+    )
+    SELECT hit.id, cr.uid, hit.show_start, hit.show_end FROM cr
+      JOIN studio_rooms r ON r.uid = cr.uid
+      CROSS JOIN LATERAL (
+        SELECT s.id, s.show_start, s.show_end FROM shows s
+         WHERE s.studio_room_id = r.id
+           AND s.time_range && tstzrange(cr.lo, cr.hi, '[)')
+           AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+        OFFSET 0
+      ) hit
+    UNION ALL
+    SELECT hit.show_id, cm.uid, hit.show_start, hit.show_end FROM cm
+      JOIN mcs m ON m.uid = cm.uid
+      CROSS JOIN LATERAL (
+        SELECT sm.show_id, sm.show_start, sm.show_end FROM show_mcs sm
+          JOIN shows s ON s.id = sm.show_id
+         WHERE sm.mc_id = m.id
+           AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
+           AND sm.deleted_at IS NULL
+           AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+        OFFSET 0
+      ) hit
+    """
+)
+"""The reserving, live shows overlapping probe windows of rooms and of MCs: a
+``UNION ALL`` (not an ``OR``, which makes the planner scan) of a room branch and
+an MC branch. Each window looks up a GiST index (the room exclusion
+constraint's on ``shows``, ``ix_show_mcs_mc_range`` on the MC links) through a
+``LATERAL`` subquery fenced with ``OFFSET 0`` (else the planner flattens it
+into a hash join that filters every pair)."""
+
+
+CROWDED_SQL = sa.text(
+    f"""
+    WITH d AS (
+        SELECT s.id, s.studio_room_id, s.show_start, s.show_end FROM shows s
+         WHERE s.schedule_id = (SELECT id FROM schedules WHERE uid = :schedule)
+           AND s.show_status_id = :status AND s.deleted_at IS NULL
+    ), dl AS (
+        SELECT sm.mc_id, d.id, d.show_start, d.show_end
+          FROM d JOIN show_mcs sm ON sm.show_id = d.id AND sm.deleted_at IS NULL
+    ), lanes AS (
+        SELECT 'room' AS kind, studio_room_id AS rid,
+               min(show_start) - CAST(:margin AS interval) AS lo,
+               max(show_end) + CAST(:margin AS interval) AS hi
+          FROM d WHERE studio_room_id IS NOT NULL GROUP BY studio_room_id
+        UNION ALL
+        SELECT 'mc', mc_id, min(show_start) - CAST(:margin AS interval),
+               max(show_end) + CAST(:margin AS interval)
+          FROM dl GROUP BY mc_id
+    ), lane_rows AS (
+        SELECT 'room' AS kind, studio_room_id AS rid, id, show_start AS st, show_end AS en,
+               true AS draft
+          FROM d WHERE studio_room_id IS NOT NULL
+        UNION ALL
+        SELECT 'mc', mc_id, id, show_start, show_end, true FROM dl
+        UNION ALL
+        SELECT l.kind, l.rid, x.id, x.show_start, x.show_end, false
+          FROM lanes l CROSS JOIN LATERAL (
+            SELECT s.id, s.show_start, s.show_end FROM shows s
+             WHERE l.kind = 'room' AND s.studio_room_id = l.rid
+               AND s.time_range && tstzrange(l.lo, l.hi, '[)')
+               AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+            UNION ALL
+            SELECT sm.show_id, sm.show_start, sm.show_end FROM show_mcs sm
+              JOIN shows s ON s.id = sm.show_id
+             WHERE l.kind = 'mc' AND sm.mc_id = l.rid AND sm.deleted_at IS NULL
+               AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(l.lo, l.hi, '[)')
+               AND sm.show_id NOT IN (SELECT id FROM d)  -- the candidates' own links
+               AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+            OFFSET 0
+          ) x
+    ), crowding AS (
+        -- every crowded pair involving a candidate, seen from its later
+        -- member: one sort; the full sweep below runs only if this finds one
+        SELECT 1 FROM (
+            SELECT draft, st,
+                   max(en) OVER back AS before_any,
+                   max(en) FILTER (WHERE draft) OVER back AS before_draft
+              FROM lane_rows
+            WINDOW back AS (PARTITION BY kind, rid ORDER BY st, id
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        ) b
+         WHERE CASE WHEN draft THEN before_any ELSE before_draft END
+               + CAST(:margin AS interval) > st
+         LIMIT 1
+    ), swept AS (
+        SELECT id, draft, st, en,
+               max(en) OVER back AS before_any,
+               max(en) FILTER (WHERE draft) OVER back AS before_draft,
+               min(st) OVER ahead AS after_any,
+               min(st) FILTER (WHERE draft) OVER ahead AS after_draft
+          FROM lane_rows
+        WINDOW back AS (PARTITION BY kind, rid ORDER BY st, id
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+               ahead AS (PARTITION BY kind, rid ORDER BY st DESC, id DESC
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    )
+    SELECT DISTINCT id, draft FROM swept
+     WHERE EXISTS (SELECT 1 FROM crowding)
+       AND CASE WHEN draft
+                THEN before_any + CAST(:margin AS interval) > st
+                     OR after_any < en + CAST(:margin AS interval)
+                ELSE before_draft + CAST(:margin AS interval) > st
+                     OR after_draft < en + CAST(:margin AS interval) END
+    """
+)
+"""The drafts of a schedule near another draft or a reserving show of one of
+their lanes (a room or an MC, keyed ``'room'``/``'mc'``): every crowded pair
+involving a draft is seen from its later member with one sort; only when that
+finds one does the full sweep (a second sort, the other way) run."""
+
+
+OCCUPANCY_SQL = sa.text(
+    """
+    SELECT st.room_changeover_severity, r.uid, r.name, r.changeover_minutes,
+           b.show_start, b.show_end
+      FROM studios st
+      LEFT JOIN studio_rooms r ON r.studio_id = st.id AND r.deleted_at IS NULL
+      LEFT JOIN LATERAL (
+        -- shows starting at most a day before the widened window: an
+        -- index-only range scan of ix_shows_studio_room_id_show_start ...
+        SELECT s.show_start, s.show_end FROM shows s
+         WHERE s.studio_room_id = r.id
+           AND s.show_start >= CAST(:lo AS timestamptz)
+               - make_interval(mins => r.changeover_minutes) - interval '{long_show}'
+           AND s.show_start < CAST(:hi AS timestamptz)
+               + make_interval(mins => r.changeover_minutes)
+           AND s.show_end > CAST(:lo AS timestamptz)
+               - make_interval(mins => r.changeover_minutes)
+           AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+        UNION ALL
+        -- ... and longer shows starting before that: ix_shows_long (GiST)
+        SELECT lower(s.time_range), upper(s.time_range) FROM shows s
+         WHERE s.studio_room_id = r.id
+           AND s.show_end - s.show_start > interval '{long_show}'
+           AND s.show_start < CAST(:lo AS timestamptz)
+               - make_interval(mins => r.changeover_minutes) - interval '{long_show}'
+           AND s.time_range && tstzrange(
+               CAST(:lo AS timestamptz) - make_interval(mins => r.changeover_minutes),
+               CAST(:hi AS timestamptz) + make_interval(mins => r.changeover_minutes), '[)')
+           AND s.show_status_id IN ({reserving}) AND s.deleted_at IS NULL
+      ) b ON true
+     WHERE st.uid = :uid AND st.deleted_at IS NULL
+    """.format(
+        reserving=t.RESERVING_IDS_SQL,
+        long_show=f"{t.LONG_SHOW.days} day",
+    )
+).columns(
+    sa.column("room_changeover_severity", sa.String()),
+    sa.column("uid", sa.String()),
+    sa.column("name", sa.String()),
+    sa.column("changeover_minutes", sa.Integer()),
+    sa.column("show_start", DRIVER_TIMESTAMPTZ),  # sessions run in UTC: no conversion
+    sa.column("show_end", DRIVER_TIMESTAMPTZ),
+)
+"""A studio, its live rooms (``LEFT JOIN``: a studio without rooms still
+answers) and, per room, the reserving shows around the window widened by the
+room's changeover: an index-only range scan of
+``ix_shows_studio_room_id_show_start`` for shows starting at most a day before,
+plus the rare longer ones from ``ix_shows_long``."""
+
+
+def _json_default(value: object) -> str:
+    """Datetimes in the recordset's JSON: ISO 8601 in UTC (aware ones only)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: only timezone-aware values are stored")
+        return value.astimezone(UTC).isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _recordset_insert(table: sa.Table) -> sa.Insert:
+    """``INSERT INTO table (...) SELECT ... FROM jsonb_to_recordset(:rows) AS
+    r(<every column but id, typed as the table types it>) ON CONFLICT (uid) DO
+    NOTHING RETURNING uid``: every row in one JSON parameter, one fixed statement whatever the
+    number of rows. (A multi-row ``VALUES`` list of 10k audit rows made psycopg
+    parse a new query of 11k placeholders per 1000 rows, 1.5 s; this costs a
+    ``json.dumps``.)"""
+    columns = [c for c in table.columns if c.name != "id"]
+    rows = sa.cast(sa.bindparam("rows", type_=sa.Text()), postgresql.JSONB)
+    recordset = (
+        sa.func.jsonb_to_recordset(rows)
+        .table_valued(*(sa.column(c.name, c.type) for c in columns))
+        .render_derived(with_types=True)
+    )
+    return (
+        postgresql.insert(table)
+        .from_select([c.name for c in columns], sa.select(*recordset.c))
+        .on_conflict_do_nothing(index_elements=["uid"])
+        .returning(table.c.uid)
+    )
+
+
+class PostgresDialect(SqlDialect):
+    """PostgreSQL 13+ through psycopg 3."""
+
+    name: ClassVar[str] = "postgresql"
+    aborts_on_error: ClassVar[bool] = True
+    read_only_options: ClassVar[dict[str, Any]] = {"isolation_level": "AUTOCOMMIT"}
+    """Every statement on its own: no ``BEGIN``/``COMMIT`` round trips (at READ
+    COMMITTED each statement sees the latest commits anyway)."""
+
+    def __init__(self) -> None:
+        self._recordset_inserts: dict[str, sa.Insert] = {}
+
+    # -- the engine ---------------------------------------------------------------------
+
+    def engine_options(
+        self, url: sa.URL, *, connect_timeout: float, pool: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        args = {
+            "connect_timeout": max(1, round(connect_timeout)),
+            # Sessions in UTC: timestamptz values arrive already in UTC, so reading
+            # them needs no conversion (and date arithmetic in SQL is in UTC).
+            # No JIT: the planner's estimates for the promotion's conflict sweep
+            # cross jit_above_cost, and compiling it took longer (55 ms) than
+            # running it; no statement of the library gains from JIT.
+            # ``connect_args`` can override both (``{"options": "-c jit=on"}``).
+            "options": "-c timezone=UTC -c jit=off",
+        }
+        # a connection the server dropped (restart, idle timeout, failover) is
+        # found by a ping when the pool hands it out, and replaced
+        return args, {**pool, "pool_pre_ping": True}
+
+    def prepare(self, engine: sa.Engine) -> None:
+        sa.event.listen(engine, "connect", _binary_arrays)
+
+    def create_schema(self, conn: sa.Connection, metadata: sa.MetaData) -> None:
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        metadata.create_all(conn)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def insert_new(self, table: sa.Table) -> sa.Insert:
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["uid"])
+
+    def insert_many(
+        self, runner: Runner, table: sa.Table, rows: Sequence[dict[str, Any]]
+    ) -> list[str]:
+        stmt = self._recordset_inserts.get(table.name)
+        if stmt is None:
+            stmt = self._recordset_inserts[table.name] = _recordset_insert(table)
+        result = runner.execute(stmt, {"rows": json.dumps(rows, default=_json_default)})
+        return list(result.scalars())
+
+    @contextmanager
+    def savepoint(self, connection: sa.Connection) -> Iterator[None]:
+        nested = connection.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            raise
+        nested.commit()
+
+    def lock(self, runner: Runner, room_uids: Sequence[str], mc_uids: Sequence[str]) -> None:
+        # Rooms first, then MCs, each in uid order: every writer locks in the same
+        # global order, so two writers never wait for each other in a cycle.
+        # FOR NO KEY UPDATE does not block the key-share locks taken by foreign
+        # key checks (inserting a draft show into a room is not held up).
+        for table, uids in ((t.studio_rooms, room_uids), (t.mcs, mc_uids)):
+            if uids:
+                stmt = (
+                    sa.select(table.c.id)
+                    .where(self.in_uids(table.c.uid, sorted(uids)))
+                    .order_by(table.c.uid)
+                    .with_for_update(key_share=True)
+                )
+                runner.execute(stmt).all()
+
+    # -- binding sets -------------------------------------------------------------------
+
+    def in_uids(self, column: sa.ColumnElement[Any], uids: Sequence[str]) -> sa.ColumnElement[bool]:
+        values = sa.bindparam(None, list(uids), type_=postgresql.ARRAY(sa.String()))
+        return column.in_(sa.select(sa.func.unnest(values)))
+
+    def in_ids(self, column: sa.ColumnElement[Any], ids: Sequence[int]) -> sa.ColumnElement[bool]:
+        values = sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer()))
+        return column.in_(sa.select(sa.func.unnest(values)))
+
+    def batches(self, values: Sequence[V]) -> Iterator[Sequence[V]]:
+        yield values
+
+    def by_ids(
+        self, column: sa.ColumnElement[Any], ids: Sequence[int]
+    ) -> list[sa.ColumnElement[bool]]:
+        # ``id = ANY(sorted ids)`` walks the primary key in order, so an UPDATE
+        # rewrites rows (and inserts their new index entries) in creation order;
+        # the hash semi-join of ``IN (SELECT unnest(...))`` visits them in hash
+        # order, which made the promotion's UPDATE of 10k drafts 120 ms slower.
+        ordered = sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(sa.Integer()))
+        return [column == sa.any_(ordered)]
+
+    # -- reads --------------------------------------------------------------------------
+
+    def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
+        return sa.type_coerce(column, DRIVER_TIMESTAMPTZ)
+
+    def overlapping(
+        self, shows: sa.Table, start: datetime, end: datetime
+    ) -> sa.ColumnElement[bool]:
+        # the generated range column, which the exclusion constraint's GiST index serves
+        rng: sa.ColumnElement[Any] = sa.literal_column(f"{shows.name}.{t.TIME_RANGE}")
+        window = sa.func.tstzrange(
+            sa.cast(sa.literal(start), postgresql.TIMESTAMP(timezone=True)),
+            sa.cast(sa.literal(end), postgresql.TIMESTAMP(timezone=True)),
+            sa.literal_column("'[)'"),
+        )
+        return rng.bool_op("&&")(window)
+
+    def near_ids(self, runner: Runner, windows: Windows) -> set[int]:
+        """One statement (:data:`NEAR_SQL`); the probe windows travel as arrays,
+        the hits are then filtered exactly against the candidates' windows."""
+        params: dict[str, list[Any]] = {
+            f"{kind}_{part}": [] for kind in ("room", "mc") for part in ("uids", "lo", "hi")
+        }
+        for resource, lo, hi in windows.probes():
+            kind = "mc" if resource in windows.mcs else "room"
+            params[f"{kind}_uids"].append(resource)
+            params[f"{kind}_lo"].append(lo)
+            params[f"{kind}_hi"].append(hi)
+        rows = cast(Iterable[tuple[int, str, datetime, datetime]], runner.execute(NEAR_SQL, params))
+        return {show_id for show_id, key, start, end in rows if windows.hit(key, start, end)}
+
+    def crowded(
+        self,
+        runner: Runner,
+        source: BookingSource,
+        schedule_uid: str,
+        status: ShowStatus,
+        margin: timedelta,
+    ) -> tuple[list[Booking], list[Booking]]:
+        """One statement (:data:`CROWDED_SQL`) finds the ids, one more reads them."""
+        params = {"schedule": schedule_uid, "status": t.SHOW_STATUS_IDS[status], "margin": margin}
+        rows = cast(list[Row], runner.execute(CROWDED_SQL, params).all())
+        if not rows:
+            return [], []
+        mine = {show_id for show_id, draft in rows if draft}
+        candidates: list[Booking] = []
+        existing: list[Booking] = []
+        for show_id, booking in source.by_ids(sorted({show_id for show_id, _ in rows})):
+            (candidates if show_id in mine else existing).append(booking)
+        return candidates, existing
+
+    def occupancy_rows(self, runner: Runner, studio_uid: str, window: TimeSlot) -> list[Row]:
+        """One statement (:data:`OCCUPANCY_SQL`); times read without conversion."""
+        params = {"uid": studio_uid, "lo": window.start, "hi": window.end}
+        return cast(list[Row], runner.execute(OCCUPANCY_SQL, params).all())
+
+
+def _binary_arrays(dbapi_connection: Any, _record: Any) -> None:
+    # Array parameters (every IN list of uids or ids is one) travel in binary:
+    # psycopg's default text dumper escapes each element in Python, 35 ms for
+    # 10k uids and 18 ms for 10k ids, against 8 and 4 ms in binary.
+    from psycopg.types.array import ListBinaryDumper
+
+    dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)

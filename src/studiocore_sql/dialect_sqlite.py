@@ -1,0 +1,192 @@
+"""The SQLite strategy: in-process, so several small statements cost little.
+
+Writers are serialized for the whole unit of work (``BEGIN IMMEDIATE``), so
+nothing needs a savepoint or a row lock; readers take a deferred ``BEGIN`` (a
+consistent snapshot without the write lock). Sets are bound as ``IN`` lists of
+at most :data:`~studiocore_sql.dialects.CHUNK` values; the read models run the
+same plain queries as any SQL database would, and ``crowded`` narrows the
+drafts in Python with the core's ``near_bookings``, as the in-memory adapter
+does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+
+from studiocore.lookups import ShowStatus
+from studiocore.ports import Booking
+from studiocore.scheduling.detector import near_bookings
+from studiocore.timeslot import TimeSlot
+from studiocore_sql import tables as t
+from studiocore_sql.dialects import BookingSource, Row, Runner, SqlDialect, Windows, chunks
+
+__all__ = ["SqliteDialect"]
+
+V = TypeVar("V")
+
+_READ_ONLY = "studiocore_read_only"
+"""Execution option marking a read-only unit of work's connection."""
+
+INSERT_ROWS = 1000
+"""Rows per multi-row ``INSERT`` (11 columns of audits: well under SQLite's
+32766 parameters)."""
+
+
+class SqliteDialect(SqlDialect):
+    """SQLite through the standard library's ``sqlite3``."""
+
+    name: ClassVar[str] = "sqlite"
+    aborts_on_error: ClassVar[bool] = False
+    read_only_options: ClassVar[dict[str, Any]] = {_READ_ONLY: True}
+
+    # -- the engine ---------------------------------------------------------------------
+
+    def engine_options(
+        self, url: sa.URL, *, connect_timeout: float, pool: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        args = {"timeout": connect_timeout, "check_same_thread": False}
+        if url.database in (None, "", ":memory:"):
+            return args, {"poolclass": sa.pool.StaticPool}  # one shared in-memory database
+        return args, pool
+
+    def prepare(self, engine: sa.Engine) -> None:
+        sa.event.listen(engine, "connect", _on_connect)
+        sa.event.listen(engine, "begin", _on_begin)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def insert_new(self, table: sa.Table) -> sa.Insert:
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["uid"])
+
+    def insert_many(
+        self, runner: Runner, table: sa.Table, rows: Sequence[dict[str, Any]]
+    ) -> list[str]:
+        inserted: list[str] = []
+        for part in chunks(rows, INSERT_ROWS):
+            stmt = self.insert_new(table).values(list(part)).returning(table.c.uid)
+            inserted.extend(runner.execute(stmt).scalars())
+        return inserted
+
+    def savepoint(self, connection: sa.Connection) -> AbstractContextManager[None]:
+        return nullcontext()  # SQLite refuses no booking: nothing to fence
+
+    def lock(self, runner: Runner, room_uids: Sequence[str], mc_uids: Sequence[str]) -> None:
+        pass  # BEGIN IMMEDIATE already serializes writers
+
+    # -- binding sets -------------------------------------------------------------------
+
+    def in_uids(self, column: sa.ColumnElement[Any], uids: Sequence[str]) -> sa.ColumnElement[bool]:
+        return column.in_(list(uids))
+
+    def in_ids(self, column: sa.ColumnElement[Any], ids: Sequence[int]) -> sa.ColumnElement[bool]:
+        return column.in_(list(ids))
+
+    def batches(self, values: Sequence[V]) -> Iterator[Sequence[V]]:
+        return chunks(values)
+
+    def by_ids(
+        self, column: sa.ColumnElement[Any], ids: Sequence[int]
+    ) -> list[sa.ColumnElement[bool]]:
+        return [self.in_ids(column, part) for part in chunks(sorted(ids))]
+
+    # -- reads --------------------------------------------------------------------------
+
+    def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
+        return column  # stored as naive UTC text: the column type makes it aware
+
+    def overlapping(
+        self, shows: sa.Table, start: datetime, end: datetime
+    ) -> sa.ColumnElement[bool]:
+        return sa.and_(shows.c.show_start < end, shows.c.show_end > start)
+
+    def near_ids(self, runner: Runner, windows: Windows) -> set[int]:
+        """Two small indexed queries per probe window."""
+        s, r, sm, m = t.shows, t.studio_rooms, t.show_mcs, t.mcs
+        ids: set[int] = set()
+        for resource, lo, hi in windows.probes():
+            overlap = [t.reserving(s), s.c.show_start < hi, s.c.show_end > lo]
+            if resource in windows.mcs:
+                stmt = (
+                    sa.select(s.c.id, s.c.show_start, s.c.show_end)
+                    .join(sm, sm.c.show_id == s.c.id)
+                    .join(m, m.c.id == sm.c.mc_id)
+                    .where(m.c.uid == resource, sm.c.deleted_at.is_(None), *overlap)
+                )
+            else:
+                stmt = (
+                    sa.select(s.c.id, s.c.show_start, s.c.show_end)
+                    .join(r, r.c.id == s.c.studio_room_id)
+                    .where(r.c.uid == resource, *overlap)
+                )
+            ids.update(
+                row.id
+                for row in runner.execute(stmt).all()
+                if windows.hit(resource, row.show_start, row.show_end)
+            )
+        return ids
+
+    def crowded(
+        self,
+        runner: Runner,
+        source: BookingSource,
+        schedule_uid: str,
+        status: ShowStatus,
+        margin: timedelta,
+    ) -> tuple[list[Booking], list[Booking]]:
+        everyone = source.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        return near_bookings(everyone, source.near(everyone, margin), margin)
+
+    def occupancy_rows(self, runner: Runner, studio_uid: str, window: TimeSlot) -> list[Row]:
+        """The studio and its rooms, then the shows of those rooms around the
+        window widened by the largest changeover, kept per room within its own."""
+        s, r, st = t.shows, t.studio_rooms, t.studios
+        head = runner.execute(
+            sa.select(
+                st.c.room_changeover_severity, r.c.uid, r.c.name, r.c.changeover_minutes, r.c.id
+            )
+            .select_from(
+                st.outerjoin(r, sa.and_(r.c.studio_id == st.c.id, r.c.deleted_at.is_(None)))
+            )
+            .where(st.c.uid == studio_uid, st.c.deleted_at.is_(None))
+        ).all()
+        by_id = {row.id: row for row in head if row.uid is not None}
+        out: list[Row] = [(*row[:4], None, None) for row in head]
+        if not by_id:
+            return out
+        widest = timedelta(minutes=max(row.changeover_minutes for row in by_id.values()))
+        stmt = sa.select(s.c.studio_room_id, s.c.show_start, s.c.show_end).where(
+            s.c.studio_room_id.in_(list(by_id)),
+            t.reserving(s),
+            s.c.show_start < window.end + widest,
+            s.c.show_end > window.start - widest,
+        )
+        for room_id, start, end in cast(list[Row], runner.execute(stmt).all()):
+            room = by_id[room_id]
+            margin = timedelta(minutes=room.changeover_minutes)
+            if start < window.end + margin and end > window.start - margin:
+                out.append((*room[:4], start, end))
+        return out
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of the driver's
+    # lazy deferred BEGIN; enforce foreign keys.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _on_begin(conn: sa.Connection) -> None:
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN")  # deferred: a consistent snapshot, no write lock
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

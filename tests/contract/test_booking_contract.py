@@ -1,0 +1,288 @@
+"""The booking read models (``uow.bookings``) and the promotion's set-based
+``set_status``, run against every adapter. (``search``, ``near`` and
+``studio_occupancy`` by example: ``test_show_repository_contract.py``.)"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import attrs
+
+from studiocore import (
+    MC,
+    Booking,
+    Client,
+    Entity,
+    Schedule,
+    Show,
+    ShowMC,
+    ShowQuery,
+    ShowStatus,
+    Studio,
+    StudioRoom,
+    TimeSlot,
+    UnitOfWork,
+    new_uid,
+)
+from studiocore.ports import ShowResources, repository_for
+from tests.conftest import FreshDatabase
+from tests.support.builders import T0, make
+
+
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def _store(uow: UnitOfWork, rows: list[Entity]) -> None:
+    for row in rows:
+        repository_for(uow, type(row)).add(row)
+
+
+def _client_and_schedule(studio_uid: str, start: float, end: float) -> tuple[Client, Schedule]:
+    """A client and its schedule in ``studio_uid`` from hour ``start`` to ``end``."""
+    client = make(Client, name="C")
+    schedule = make(
+        Schedule,
+        client_uid=client.uid,
+        studio_uid=studio_uid,
+        name="plan",
+        start_time=at(start),
+        end_time=at(end),
+    )
+    return client, schedule
+
+
+def test_resources_of_lists_each_live_show_of_a_schedule_in_a_status(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    mcs = [make(MC, name=n) for n in ("b", "a")]
+    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+
+    def draft(start: float, room_uid: str | None = room.uid, **kw: object) -> Show:
+        made: Show = make(
+            Show,
+            name="d",
+            studio_room_uid=room_uid,
+            schedule_uid=schedule.uid,
+            show_status=ShowStatus.DRAFT,
+            show_start=at(start),
+            show_end=at(start + 1),
+            **kw,
+        )
+        return made
+
+    hosted, roomless, bare = draft(4), draft(2, None), draft(0)
+    gone = draft(6, deleted_at=T0)
+    confirmed = attrs.evolve(draft(8), show_status=ShowStatus.CONFIRMED)
+    elsewhere = attrs.evolve(draft(10), schedule_uid=None)
+    links = [
+        *(make(ShowMC, show_uid=hosted.uid, mc_uid=mc.uid) for mc in mcs),
+        make(ShowMC, show_uid=bare.uid, mc_uid=mcs[0].uid, deleted_at=T0),
+    ]
+    with db() as uow:
+        _store(uow, [studio, room, *mcs, client, schedule])
+        _store(uow, [hosted, roomless, bare, gone, confirmed, elsewhere, *links])
+    with db() as uow:
+        assert uow.bookings.resources_of(schedule.uid, ShowStatus.DRAFT) == [
+            ShowResources(bare.uid, room.uid, ()),
+            ShowResources(roomless.uid, None, ()),
+            ShowResources(hosted.uid, room.uid, tuple(sorted(mc.uid for mc in mcs))),
+        ]
+        assert uow.bookings.resources_of(schedule.uid, ShowStatus.CONFIRMED) == [
+            ShowResources(confirmed.uid, room.uid, ())
+        ]
+        assert uow.bookings.resources_of("schedule_unknown", ShowStatus.DRAFT) == []
+
+
+def test_set_status_after_resources_of_changes_exactly_the_live_drafts(
+    fresh_db: FreshDatabase,
+) -> None:
+    """The SQL adapter updates by the ids ``resources_of`` read; the answer must be
+    the one the uid path gives: a draft deleted, or cancelled, in between is left
+    alone and not counted."""
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+    schedule_uid = schedule.uid
+    shows = [
+        make(
+            Show,
+            name=f"d{i}",
+            studio_room_uid=room.uid,
+            client_uid=client.uid,
+            schedule_uid=schedule.uid,
+            show_status=ShowStatus.DRAFT,
+            show_start=at(2 * i),
+            show_end=at(2 * i + 1),
+        )
+        for i in range(5)
+    ]
+    db = fresh_db()
+    with db() as uow:
+        _store(uow, [studio, room, client, schedule, *shows])
+    with db() as uow:
+        drafts = [r.show_uid for r in uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT)]
+        assert len(drafts) >= 3
+        gone, confirmed = uow.shows.get(drafts[0]), uow.shows.get(drafts[1])
+        uow.shows.update(attrs.evolve(gone, deleted_at=gone.updated_at))
+        uow.shows.update(attrs.evolve(confirmed, show_status=ShowStatus.CANCELLED))
+        changed = uow.shows.set_status(
+            drafts, ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(500)
+        )
+        assert changed == len(drafts) - 2
+    with db() as uow:
+        after = {s.uid: s for s in uow.shows.search(ShowQuery(schedule_uid=schedule_uid))}
+        assert drafts[0] not in after
+        assert after[drafts[1]].show_status is ShowStatus.CANCELLED
+        assert all(after[u].show_status is ShowStatus.CONFIRMED for u in drafts[2:])
+        assert all(after[u].updated_at == at(500) for u in drafts[2:])
+
+
+def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(
+    fresh_db: FreshDatabase,
+) -> None:
+    """The boundary of "near" (gaps of exactly ``margin`` are not), on rooms and on
+    MCs, and two stored shows near each other are no reason to report anything:
+    PostgreSQL answers "nothing crowded" from a one-sort check and runs the full
+    sweep only when that check finds a pair."""
+    studio = make(Studio, name="S")
+    room, other_room = (make(StudioRoom, studio_uid=studio.uid, name=n) for n in "AB")
+    mc = make(MC, name="M")
+    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+
+    def show(name: str, room_uid: str, start: float, end: float, status: ShowStatus) -> Show:
+        made: Show = make(
+            Show,
+            name=name,
+            studio_room_uid=room_uid,
+            client_uid=client.uid,
+            schedule_uid=schedule.uid if status is ShowStatus.DRAFT else None,
+            show_status=status,
+            show_start=at(start),
+            show_end=at(end),
+        )
+        return made
+
+    # drafts one hour apart in room A; a stored show 30 minutes after the last one;
+    # in room B two stored shows 10 minutes apart, and a draft sharing A's MC
+    drafts = [show(f"d{i}", room.uid, 2 * i, 2 * i + 1, ShowStatus.DRAFT) for i in range(3)]
+    stored = show("c", room.uid, 5.5, 6.5, ShowStatus.CONFIRMED)
+    b1 = show("b1", other_room.uid, 20, 21, ShowStatus.CONFIRMED)
+    b2 = show("b2", other_room.uid, 21 + 1 / 6, 22, ShowStatus.CONFIRMED)
+    hosted = show("h", other_room.uid, 10, 11, ShowStatus.DRAFT)
+    links = [
+        make(ShowMC, show_uid=s.uid, mc_uid=mc.uid) for s in (drafts[2], hosted)
+    ]  # d2 ends at 5, h starts at 10: five hours apart
+    db = fresh_db()
+    with db() as uow:
+        _store(uow, [studio, room, other_room, mc, client, schedule])
+        _store(uow, [*drafts, stored, b1, b2, hosted, *links])
+    with db() as uow:
+        for minutes in (0, 15, 30):
+            assert uow.bookings.crowded(
+                schedule.uid, ShowStatus.DRAFT, timedelta(minutes=minutes)
+            ) == ([], []), minutes
+        # a stored show after the last draft is the only near pair
+        candidates, existing = uow.bookings.crowded(
+            schedule.uid, ShowStatus.DRAFT, timedelta(minutes=30, seconds=1)
+        )
+        assert [b.show_uid for b in candidates] == [drafts[2].uid]
+        assert [b.show_uid for b in existing] == [stored.uid]
+        # one second more than the room gaps: every draft of room A and the stored show
+        candidates, existing = uow.bookings.crowded(
+            schedule.uid, ShowStatus.DRAFT, timedelta(minutes=60, seconds=1)
+        )
+        assert [b.show_uid for b in candidates] == [d.uid for d in drafts]
+        assert [b.show_uid for b in existing] == [stored.uid]
+        # five hours and a second: the MC's two drafts as well (b1, b2 still never)
+        candidates, existing = uow.bookings.crowded(
+            schedule.uid, ShowStatus.DRAFT, timedelta(hours=5, seconds=1)
+        )
+        assert [b.show_uid for b in candidates] == [*(d.uid for d in drafts), hosted.uid]
+        assert [b.show_uid for b in existing] == [stored.uid]
+        # the bookings are complete: room, studio, MCs, slot, status
+        assert candidates[-1] == Booking(
+            show_uid=hosted.uid,
+            studio_uid=studio.uid,
+            room_uid=other_room.uid,
+            mc_uids=frozenset({mc.uid}),
+            slot=TimeSlot(at(10), at(11)),
+            status=ShowStatus.DRAFT,
+        )
+
+
+def test_near_looks_up_merged_windows_but_reports_only_true_neighbours(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+
+    def confirmed(start: float, end: float) -> Show:
+        made: Show = make(
+            Show,
+            name="x",
+            studio_room_uid=room.uid,
+            show_status=ShowStatus.CONFIRMED,
+            show_start=at(start),
+            show_end=at(end),
+        )
+        return made
+
+    in_the_gap = confirmed(1.5, 2.5)  # between the two candidates: not a neighbour
+    touching = confirmed(4, 5)  # starts when the second candidate ends
+    overlapping = confirmed(8.5, 9.5)
+    with db() as uow:
+        _store(uow, [studio, room, in_the_gap, touching, overlapping])
+    candidates = [
+        Booking(
+            show_uid=new_uid("show"),
+            studio_uid=studio.uid,
+            room_uid=room.uid,
+            mc_uids=frozenset(),
+            slot=TimeSlot(at(start), at(end)),
+            status=ShowStatus.CONFIRMED,
+        )
+        for start, end in ((0, 1), (3, 4), (9, 10))
+    ]
+    with db() as uow:
+        assert [b.show_uid for b in uow.bookings.near(candidates, timedelta(0))] == [
+            overlapping.uid
+        ]
+        widened = uow.bookings.near(candidates, timedelta(minutes=45))
+        assert uow.bookings.near([], timedelta(hours=1)) == []
+    assert [b.show_uid for b in widened] == [in_the_gap.uid, touching.uid, overlapping.uid]
+
+
+def test_set_status_keeps_every_other_field(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    studio = make(Studio, name="S")
+    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    drafts = [
+        make(
+            Show,
+            name=f"d{i}",
+            studio_room_uid=room.uid,
+            show_status=ShowStatus.DRAFT,
+            show_start=at(i),
+            show_end=at(i + 1),
+            external_id=f"ext-{i}",
+        )
+        for i in range(3)
+    ]
+    later = T0 + timedelta(minutes=5)
+    with db() as uow:
+        _store(uow, [studio, room, *drafts])
+        changed = uow.shows.set_status(
+            [d.uid for d in drafts], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=later
+        )
+        assert uow.shows.set_status([], ShowStatus.LIVE, expected=ShowStatus.DRAFT, at=later) == 0
+    assert changed == 3
+    with db() as uow:
+        loaded = [uow.shows.get(d.uid) for d in drafts]
+    assert loaded == [
+        attrs.evolve(d, show_status=ShowStatus.CONFIRMED, updated_at=later) for d in drafts
+    ]

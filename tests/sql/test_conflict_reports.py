@@ -1,0 +1,95 @@
+"""One conflict report, whoever refuses the booking: the services' check on
+every adapter and PostgreSQL's own guards (the room exclusion constraint, the
+MC guard) describe a double booking in the same words, built by the core's
+classifier (``find_conflicts``)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from studiocore import ConflictError, Services, Show, ShowMC, ShowStatus
+from studiocore_sql import SqlDatabase
+from tests.support.adapters import ADAPTERS
+from tests.support.builders import T0, make
+
+
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def _world(svc: Services) -> tuple[str, str, str, Show]:
+    """A studio, a room, an MC and show A on both from hour 0 to 2 (confirmed)."""
+    studio = svc.studios.create("S")
+    room = svc.studio_rooms.create(studio.uid, "R")
+    mc = svc.mcs.create("Kim")
+    first = svc.shows.create("a", at(0), at(2), studio_room_uid=room.uid, mc_uids=[mc.uid])
+    return studio.uid, room.uid, mc.uid, first.show
+
+
+def _words(caught: pytest.ExceptionInfo[ConflictError], room: str, mc: str, a: str) -> set[str]:
+    """The reasons with this run's uids replaced by their roles (B: any other show)."""
+    reasons = set()
+    for conflict in caught.value.conflicts:
+        reason = conflict.reason
+        for uid, role in ((room, "ROOM"), (mc, "MC-1"), (a, "A")):
+            reason = reason.replace(uid, role)
+        reasons.add(re.sub(r"show_[0-9A-Z]+", "B", reason))
+    return reasons
+
+
+def _refused_by_the_service(backend: str) -> set[str]:
+    """Show B, from hour 1 to 3 in the same room with the same MC."""
+    with ADAPTERS[backend]() as factory:
+        svc = Services(factory)
+        _, room, mc, first = _world(svc)
+        with pytest.raises(ConflictError) as caught:
+            svc.shows.create("b", at(1), at(3), studio_room_uid=room, mc_uids=[mc])
+    return _words(caught, room, mc, first.uid)
+
+
+def _refused_by_postgresql() -> set[str]:
+    """The same double booking written past the service: show B in the room
+    (the exclusion constraint refuses), then show B in another room and a link
+    of B to the MC (the MC guard refuses)."""
+    with ADAPTERS["postgres"]() as factory:
+        assert isinstance(factory, SqlDatabase)
+        svc = Services(factory)
+        studio, room, mc, first = _world(svc)
+        other_room = svc.studio_rooms.create(studio, "Q").uid
+        words: set[str] = set()
+        with factory() as uow:
+            with pytest.raises(ConflictError) as caught:
+                uow.shows.add(_confirmed(room))
+            words |= _words(caught, room, mc, first.uid)
+            elsewhere = _confirmed(other_room)
+            uow.shows.add(elsewhere)
+            with pytest.raises(ConflictError) as caught:
+                uow.show_mcs.add(make(ShowMC, show_uid=elsewhere.uid, mc_uid=mc))
+            words |= _words(caught, room, mc, first.uid)
+    return words
+
+
+def _confirmed(room: str) -> Show:
+    made: Show = make(
+        Show,
+        name="b",
+        studio_room_uid=room,
+        show_status=ShowStatus.CONFIRMED,
+        show_start=at(1),
+        show_end=at(3),
+    )
+    return made
+
+
+@pytest.mark.postgres
+def test_a_double_booking_is_described_in_the_same_words_on_every_adapter() -> None:
+    expected = {
+        "room ROOM is double-booked: A and B overlap for 1 h",
+        "MC MC-1 is double-booked: A and B overlap for 1 h",
+    }
+    for backend in ADAPTERS:
+        assert _refused_by_the_service(backend) == expected, backend
+    assert _refused_by_postgresql() == expected
