@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from studiocore.entities import Audit
 from studiocore.errors import ConflictError
+from studiocore.ids import new_uid
 from studiocore_sql.repositories import SqlRepository
 
 __all__ = ["SqlAuditLog"]
@@ -35,6 +36,21 @@ class SqlAuditLog(SqlRepository[Audit]):
         for entry in entries:
             self._check_type(entry)
         rows = [self._values(entry) for entry in entries]
+        inserted = self._session.dialect.insert_many(self._session, self._table, rows)
+        if len(inserted) != len(rows):
+            raise self._refused(rows, inserted)
+
+    def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:
+        """:meth:`add_many` of the copies, built as rows directly (no entity per
+        copy: the entry was validated once)."""
+        if not recordable_uids:
+            return
+        self._session.require_writable("write to audits")
+        self._check_type(entry)
+        base = self._values(entry)
+        rows = [
+            {**base, "uid": new_uid(Audit.PREFIX), "recordable_uid": uid} for uid in recordable_uids
+        ]
         inserted = self._session.dialect.insert_many(self._session, self._table, rows)
         if len(inserted) != len(rows):
             raise self._refused(rows, inserted)

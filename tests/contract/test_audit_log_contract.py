@@ -105,3 +105,23 @@ def test_a_duplicate_audit_uid_is_a_conflict_and_nothing_is_written(
         _add_audits(db, [twice, _audit(), twice])
     with db() as uow:
         assert uow.audits.list() == [first]
+
+
+def test_add_copies_appends_the_same_change_once_per_record(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    template = attrs.evolve(
+        _audit(), action="status_change", old_values={"s": "draft"}, new_values={"s": "confirmed"}
+    )
+    records = [new_uid("show") for _ in range(1200)]
+    with db() as uow:
+        uow.audits.add_copies(template, records)
+        uow.audits.add_copies(template, [])
+    with db() as uow:
+        stored = uow.audits.list(where={"action": "status_change"})
+    assert sorted(a.recordable_uid for a in stored) == sorted(records)
+    assert len({a.uid for a in stored}) == len(records)
+    assert template.uid not in {a.uid for a in stored}
+    assert {
+        (a.old_values["s"], a.new_values["s"]) for a in stored if a.old_values and a.new_values
+    } == {("draft", "confirmed")}
+    assert all(a.metadata == template.metadata for a in stored)

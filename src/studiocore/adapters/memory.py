@@ -278,6 +278,14 @@ class _MemoryAuditLog(_MemoryRepository[Audit]):
         for entry in entries:
             self.add(entry)
 
+    def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:
+        self.add_many(
+            [
+                attrs.evolve(entry, uid=new_uid(Audit.PREFIX), recordable_uid=uid)
+                for uid in recordable_uids
+            ]
+        )
+
 
 class _MemoryShowRepository(_MemoryRepository[Show]):
     def _room_studio(self) -> dict[str, str]:

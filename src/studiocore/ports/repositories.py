@@ -107,7 +107,14 @@ class AuditLog(Repository[Audit], Protocol):
     """The audit trail: append-only."""
 
     def add_many(self, entries: Sequence[Audit]) -> None:
-        """Append every entry (as :meth:`add` would, one after the other)."""
+        """Append every entry (as :meth:`add` would, one after the other), all
+        or nothing."""
+        ...
+
+    def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:
+        """Append one copy of ``entry`` per uid in ``recordable_uids``: the same
+        change on many records (a promotion's status changes), each copy with
+        that ``recordable_uid`` and a fresh uid of its own."""
         ...
 
 

@@ -30,6 +30,7 @@ from studiocore.ports import REPOSITORY_NAMES, UnitOfWork, repository_for
 from studiocore.serialization import to_jsonable
 
 __all__ = [
+    "AuditBatch",
     "Change",
     "StatusChange",
     "audit_entries",
@@ -101,47 +102,60 @@ def _entry(
 
 
 def _values(entity: Entity) -> dict[str, Any]:
-    values: dict[str, Any] = to_jsonable(entity)
-    for name in entity.AUDIT_OMIT:
-        values.pop(name, None)
-    return values
+    omit = entity.AUDIT_OMIT
+    if not omit:
+        values: dict[str, Any] = to_jsonable(entity)
+        return values
+    return {
+        a.name: to_jsonable(getattr(entity, a.name))
+        for a in attrs.fields(type(entity))
+        if a.name not in omit
+    }
+
+
+@attrs.frozen
+class AuditBatch:
+    """What a use case appends to the trail: entries, and the same entry for
+    many records (``copies``: template and record uids)."""
+
+    entries: list[Audit]
+    copies: list[tuple[Audit, tuple[str, ...]]]
 
 
 def audit_entries(
     changes: Sequence[Change | StatusChange], actor: Actor, use_case: str, now: datetime
-) -> list[Audit]:
+) -> AuditBatch:
     """One audit entry per record added, changed or deleted."""
     metadata: dict[str, Any] = {"use_case": use_case}
-    entries: list[Audit] = []
 
-    def add(action: str, table: str, uid: str, old: Any, new: Any) -> None:
-        entries.append(
-            Audit(
-                uid=new_uid(Audit.PREFIX),
-                created_at=now,
-                updated_at=now,
-                user_uid=actor.user_uid,
-                action=action,
-                recordable_uid=uid,
-                recordable_type=table,
-                old_values=old,
-                new_values=new,
-                metadata=dict(metadata),
-            )
+    def entry(action: str, table: str, uid: str, old: Any, new: Any) -> Audit:
+        return Audit(
+            uid=new_uid(Audit.PREFIX),
+            created_at=now,
+            updated_at=now,
+            user_uid=actor.user_uid,
+            action=action,
+            recordable_uid=uid,
+            recordable_type=table,
+            old_values=old,
+            new_values=new,
+            metadata=dict(metadata),
         )
 
+    batch = AuditBatch([], [])
     for change in changes:
         if isinstance(change, StatusChange):
-            before = {"show_status": change.before.value}
-            after = {"show_status": change.after.value}
-            for uid in change.show_uids:
-                add("status_change", Show.TABLE, uid, before, after)
+            if change.show_uids:
+                before = {"show_status": change.before.value}
+                after = {"show_status": change.after.value}
+                template = entry("status_change", Show.TABLE, change.show_uids[0], before, after)
+                batch.copies.append((template, change.show_uids))
             continue
         found = _entry(change)
         if found is not None:
             action, old, new = found
-            add(action, change.after.TABLE, change.after.uid, old, new)
-    return entries
+            batch.entries.append(entry(action, change.after.TABLE, change.after.uid, old, new))
+    return batch
 
 
 def domain_events(

@@ -317,7 +317,10 @@ class Work(UnitOfWork):
         else:
             raise RuntimeError(f"{name}: event handlers kept writing for {_MAX_ROUNDS} rounds")
         if self.changes:
-            self.inner.audits.add_many(audit_entries(self.changes, actor, name, self.now()))
+            trail = audit_entries(self.changes, actor, name, self.now())
+            self.inner.audits.add_many(trail.entries)
+            for template, uids in trail.copies:
+                self.inner.audits.add_copies(template, uids)
             self.changes.clear()
 
 
