@@ -15,6 +15,7 @@ a resource into a :class:`~studiocore.conflicts.Conflict`. That is
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -171,13 +172,13 @@ def sort_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
 
 def _by_resource(bookings: Sequence[Booking]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """The indices of the bookings of each room and of each MC, in input order."""
-    rooms: dict[str, list[int]] = {}
-    mcs: dict[str, list[int]] = {}
+    rooms: defaultdict[str, list[int]] = defaultdict(list)
+    mcs: defaultdict[str, list[int]] = defaultdict(list)
     for i, booking in enumerate(bookings):
         if booking.room_uid is not None:
-            rooms.setdefault(booking.room_uid, []).append(i)
+            rooms[booking.room_uid].append(i)
         for mc in booking.mc_uids:
-            mcs.setdefault(mc, []).append(i)
+            mcs[mc].append(i)
     return rooms, mcs
 
 
