@@ -13,6 +13,10 @@ per show, durations 1-4 h (minute-aligned starts), and times, in one run:
   ``Booking`` objects and once over bare integers (the cheapest possible
   pairwise loop).
 
+``detect_all`` and the baseline run in turns (best of 5 each; 3 above 100k),
+so that their ratio, the figure to compare between runs, holds on a machine
+whose speed drifts.
+
 Usage::
 
     python benchmarks/bench_detector.py [SIZES] [BRUTE_SIZE]
@@ -146,6 +150,22 @@ def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
     return best, result
 
 
+def alternating(
+    repeat: int, first: Callable[[], object], second: Callable[[], object]
+) -> tuple[float, object, float, object]:
+    """The fastest of ``repeat`` runs of each, run in turns, so that a machine
+    whose speed drifts slows both alike and their ratio stays meaningful."""
+    best_first = best_second = float("inf")
+    result_first: object = None
+    result_second: object = None
+    for _ in range(repeat):
+        elapsed, result_first = timed(first)
+        best_first = min(best_first, elapsed)
+        elapsed, result_second = timed(second)
+        best_second = min(best_second, elapsed)
+    return best_first, result_first, best_second, result_second
+
+
 def _one_size(n: int, repeat: int) -> None:
     bookings, plain = generate(n)
     gc.collect()
@@ -154,10 +174,11 @@ def _one_size(n: int, repeat: int) -> None:
         starts, ends, room_of, mcs_of = plain
         room_tuples = [(room_of[i], starts[i], ends[i], i) for i in range(n)]
         mc_tuples = [(m, starts[i], ends[i], i) for i in range(n) for m in mcs_of[i]]
-        t_base, pairs = best_of(
-            repeat, lambda: len(plain_sweep(room_tuples[:])) + len(plain_sweep(mc_tuples[:]))
+        t_base, pairs, t_det, conflicts = alternating(
+            repeat,
+            lambda: len(plain_sweep(room_tuples[:])) + len(plain_sweep(mc_tuples[:])),
+            lambda: detect_all(bookings),
         )
-        t_det, conflicts = best_of(repeat, lambda: detect_all(bookings))
         assert isinstance(conflicts, list)
         if len(conflicts) != pairs:
             raise SystemExit(f"mismatch at {n}: detector {len(conflicts)} vs baseline {pairs}")
@@ -184,7 +205,7 @@ def run(sizes: list[int], brute_size: int) -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     detect_all(generate(2_000)[0])  # warm up (imports, caches, allocator arenas)
     for n in sizes:
-        _one_size(n, repeat=3 if n <= 100_000 else 1)
+        _one_size(n, repeat=5 if n <= 100_000 else 3)
     if brute_size:
         bookings, plain = generate(brute_size)
         t_ints, found_ints = timed(lambda: brute_force(plain))

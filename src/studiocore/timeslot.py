@@ -97,21 +97,6 @@ class TimeSlot:
         return f"[{self.start.isoformat()}, {self.end.isoformat()})"
 
 
-_new = object.__new__
-_set_start = TimeSlot.__dict__["start"].__set__  # the slots' member descriptors:
-_set_end = TimeSlot.__dict__["end"].__set__  # a third faster than object.__setattr__
-
-
-def _slot(start: datetime, end: datetime) -> TimeSlot:
-    """A :class:`TimeSlot` from values already known to be aware UTC datetimes
-    with ``start < end`` (computed from validated slots): skips the checks.
-    Package-internal, for hot loops that build many slots."""
-    slot = _new(TimeSlot)
-    _set_start(slot, start)
-    _set_end(slot, end)
-    return slot
-
-
 def union(
     intervals: Iterable[tuple[datetime, datetime]], *, bridge: timedelta = timedelta(0)
 ) -> list[tuple[datetime, datetime]]:

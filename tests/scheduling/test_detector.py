@@ -22,7 +22,7 @@ from studiocore import (
     ValidationError,
     to_jsonable,
 )
-from studiocore.scheduling import BookingIndex, BufferPolicy, detect_all, find_conflicts
+from studiocore.scheduling import BufferPolicy, detect_all, find_conflicts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RANK = {Severity.IGNORE: 0, Severity.WARN: 1, Severity.BLOCK: 2}
@@ -180,16 +180,15 @@ def test_find_conflicts_compares_candidates_with_everything_but_not_existing_amo
 
 @settings(max_examples=150, deadline=None)
 @given(booking_lists(), policies())
-def test_the_index_answers_like_the_oracle_for_one_candidate(
+def test_one_candidate_against_a_fixed_set_is_checked_like_the_oracle(
     bookings: list[Booking], policy: BufferPolicy
 ) -> None:
     if not bookings:
         return
     candidate, existing = bookings[0], bookings[1:]
-    index = BookingIndex(existing, policy)
-    assert len(index) == len(existing)
-    assert {key(c) for c in index.conflicts_of(candidate)} == oracle(bookings, policy, 1)
-    assert index.blocking(candidate) == any(
+    found = find_conflicts([candidate], existing, policy)
+    assert {key(c) for c in found} == oracle(bookings, policy, 1)
+    assert any(c.blocking for c in found) == any(
         k[1] is Severity.BLOCK for k in oracle(bookings, policy, 1)
     )
 
@@ -364,7 +363,6 @@ def test_a_candidate_replacing_its_own_stored_booking_is_not_a_conflict() -> Non
     old = booking("show_a", 9, 11)
     moved = booking("show_a", 10, 12)
     assert find_conflicts([moved], [old], BufferPolicy()) == []
-    assert BookingIndex([old]).conflicts_of(moved) == []
 
 
 def test_a_conflict_serialises_to_plain_json() -> None:
@@ -381,7 +379,7 @@ def test_a_conflict_serialises_to_plain_json() -> None:
     }
 
 
-def test_the_index_finds_a_long_show_that_started_long_before() -> None:
-    index = BookingIndex([booking("show_long", 0, 20), booking("show_short", 1, 2)])
-    found = index.conflicts_of(booking("show_new", 18, 19))
+def test_a_long_show_that_started_long_before_still_conflicts() -> None:
+    existing = [booking("show_long", 0, 20), booking("show_short", 1, 2)]
+    found = find_conflicts([booking("show_new", 18, 19)], existing, BufferPolicy())
     assert [c.show_uids for c in found] == [("show_long", "show_new")]

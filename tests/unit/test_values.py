@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studiocore import (
     Client,
@@ -21,6 +24,7 @@ from studiocore import (
     new_uid,
 )
 from studiocore.ids import uid_prefix
+from studiocore.timeslot import union
 from tests.support.builders import T0, make
 
 H = timedelta(hours=1)
@@ -82,6 +86,43 @@ class TestTimeSlot:
         assert clock.now() == T0 + H
         with pytest.raises(ValidationError):
             FixedClock(datetime(2026, 1, 1))
+
+
+def span(a: float, b: float) -> tuple[datetime, datetime]:
+    return at(a), at(b)
+
+
+class TestUnion:
+    def test_merges_overlapping_and_touching_intervals_in_any_order(self) -> None:
+        intervals = [span(5, 6), span(1, 3), span(2, 4), span(4, 4.5), span(7, 8)]
+        assert union(intervals) == [span(1, 4.5), span(5, 6), span(7, 8)]
+
+    def test_bridges_gaps_up_to_bridge_and_no_longer(self) -> None:
+        intervals = [span(1, 2), span(2.5, 3), span(4, 5)]
+        assert union(intervals, bridge=timedelta(minutes=30)) == [span(1, 3), span(4, 5)]
+        assert union(intervals, bridge=timedelta(minutes=29)) == intervals
+
+    def test_of_nothing_is_nothing(self) -> None:
+        assert union([]) == []
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=12),
+        st.integers(0, 3),
+    )
+    def test_covers_every_interval_and_leaves_gaps_wider_than_the_bridge(
+        self, raw: list[tuple[int, int]], bridge_steps: int
+    ) -> None:
+        intervals = [span(s / 2, (s + n) / 2) for s, n in raw]
+        bridge = bridge_steps * timedelta(minutes=30)
+        merged = union(intervals, bridge=bridge)
+        assert all(start < end for start, end in merged)
+        assert all(a[1] + bridge < b[0] for a, b in itertools.pairwise(merged))
+        for start, end in intervals:  # each inside one merged interval
+            assert any(lo <= start and end <= hi for lo, hi in merged)
+        for lo, hi in merged:  # made of the input's own bounds
+            assert lo in {s for s, _ in intervals}
+            assert hi in {e for _, e in intervals}
 
 
 class TestUids:

@@ -9,7 +9,6 @@ from studiocore.scheduling.availability import (
     room_availability,
 )
 from studiocore.scheduling.detector import (
-    BookingIndex,
     BufferPolicy,
     detect_all,
     find_conflicts,
@@ -27,7 +26,6 @@ from studiocore.scheduling.workflow import (
 __all__ = [
     "SCHEDULE_TRANSITIONS",
     "SHOW_TRANSITIONS",
-    "BookingIndex",
     "BufferPolicy",
     "RoomAvailability",
     "assess_bookings",

@@ -17,7 +17,7 @@ import attrs
 from studiocore.entities import StudioRoom
 from studiocore.errors import ValidationError
 from studiocore.ports import Booking, RoomSummary
-from studiocore.timeslot import TimeSlot, _slot, union
+from studiocore.timeslot import TimeSlot, union
 
 Room = StudioRoom | RoomSummary
 """A room as availability needs it: a stored room or its summary."""
@@ -55,7 +55,7 @@ def _bounds(slot: TimeSlot) -> tuple[datetime, datetime]:
 
 def merge_intervals(slots: Iterable[TimeSlot]) -> list[TimeSlot]:
     """The union of ``slots`` as sorted, disjoint slots (touching slots merge)."""
-    return [TimeSlot(start, end) for start, end in union(_bounds(slot) for slot in slots)]
+    return _slots(union(_bounds(slot) for slot in slots), None)
 
 
 def _check_min(min_length: object) -> None:
@@ -70,19 +70,8 @@ def free_intervals(
 ) -> list[TimeSlot]:
     """``window`` minus ``busy``, as sorted slots at least ``min_length`` long."""
     _check_min(min_length)
-    free: list[TimeSlot] = []
-    cursor = window.start
-    for slot in merge_intervals(busy):
-        if slot.end <= window.start or slot.start >= window.end:
-            continue
-        if slot.start > cursor:
-            free.append(TimeSlot(cursor, slot.start))
-        cursor = max(cursor, slot.end)
-    if cursor < window.end:
-        free.append(TimeSlot(cursor, window.end))
-    if min_length is not None:
-        free = [f for f in free if f.duration >= min_length]
-    return free
+    _, free = _split(window, (_bounds(slot) for slot in busy))
+    return _slots(free, min_length)
 
 
 def room_availability(
@@ -115,11 +104,14 @@ def availability_from_occupancy(
     honour_changeover: bool = False,
 ) -> list[RoomAvailability]:
     """Like :func:`room_availability`, from ``(room uid, start, end)`` triples
-    of aware UTC datetimes (what :meth:`ShowRepository.studio_occupancy` returns).
+    of aware UTC datetimes (the ``occupied`` reservations of
+    :meth:`ShowRepository.studio_occupancy`).
 
-    One pass per room over plain ``(start, end)`` pairs: only the answer's
-    intervals become :class:`TimeSlot` objects (this is the hot path of the
-    availability endpoint)."""
+    Per room: clip its ``(start, end)`` pairs to the window, take their union
+    (:func:`studiocore.timeslot.union`): that is the reserved time, and the gaps
+    between its intervals are the free time. Only the answer's intervals become
+    :class:`TimeSlot` objects (this is the hot path of the availability
+    endpoint)."""
     _check_min(min_length)
     busy: dict[str, list[tuple[datetime, datetime]]] = {room.uid: [] for room in rooms}
     buffers = {
@@ -131,50 +123,50 @@ def availability_from_occupancy(
             continue  # a show without a room, or in another studio's room
         buffer = buffers[room_uid]
         spans.append((start - buffer, end + buffer) if buffer else (start, end))
-    return [_room_availability(window, room, busy[room.uid], min_length) for room in rooms]
+    answer: list[RoomAvailability] = []
+    for room in rooms:
+        reserved, free = _split(window, busy[room.uid])
+        answer.append(
+            RoomAvailability(
+                room_uid=room.uid,
+                room_name=room.name,
+                window=window,
+                free=tuple(_slots(free, min_length)),
+                reserved=tuple(_slots(reserved, None)),
+            )
+        )
+    return answer
 
 
-def _room_availability(
-    window: TimeSlot,
-    room: Room,
-    spans: list[tuple[datetime, datetime]],
-    min_length: timedelta | None,
-) -> RoomAvailability:
-    """``window`` split into the merged ``spans`` (clipped) and the gaps between them."""
+def _split(
+    window: TimeSlot, spans: Iterable[tuple[datetime, datetime]]
+) -> tuple[list[tuple[datetime, datetime]], list[tuple[datetime, datetime]]]:
+    """The union of ``spans`` clipped to ``window`` (reserved) and the gaps between
+    its intervals (free): together they tile the window."""
     lo, hi = window.start, window.end
-    spans.sort()
-    free: list[TimeSlot] = []
-    reserved: list[TimeSlot] = []
-    cursor = lo  # everything before it is accounted for
-    block_start: datetime | None = None  # the merged block being built (clipped)
-    block_end = lo
-    for span_start, span_end in spans:
-        if span_end <= lo or span_start >= hi:
-            continue
-        start, end = max(span_start, lo), min(span_end, hi)
-        if block_start is not None and start <= block_end:
-            block_end = max(block_end, end)  # overlaps or touches: extend the block
-            continue
-        if block_start is not None:
-            reserved.append(_slot(block_start, block_end))
-            cursor = block_end
-        if start > cursor:
-            free.append(_slot(cursor, start))
-        block_start, block_end = start, end
-    if block_start is not None:
-        reserved.append(_slot(block_start, block_end))
-        cursor = block_end
-    if cursor < hi:
-        free.append(_slot(cursor, hi))
-    if min_length is not None:
-        free = [f for f in free if f.end - f.start >= min_length]
-    return RoomAvailability(
-        room_uid=room.uid,
-        room_name=room.name,
-        window=window,
-        free=tuple(free),
-        reserved=tuple(reserved),
+    reserved = union(
+        (max(start, lo), min(end, hi)) for start, end in spans if start < hi and lo < end
     )
+    free: list[tuple[datetime, datetime]] = []
+    cursor = lo  # everything before it is accounted for
+    for start, end in reserved:
+        if cursor < start:
+            free.append((cursor, start))
+        cursor = end
+    if cursor < hi:
+        free.append((cursor, hi))
+    return reserved, free
+
+
+def _slots(
+    intervals: list[tuple[datetime, datetime]], min_length: timedelta | None
+) -> list[TimeSlot]:
+    """The intervals at least ``min_length`` long, as :class:`TimeSlot` objects."""
+    return [
+        TimeSlot(start, end)
+        for start, end in intervals
+        if min_length is None or end - start >= min_length
+    ]
 
 
 def first_fitting_room(availability: Sequence[RoomAvailability], slot: TimeSlot) -> str | None:
