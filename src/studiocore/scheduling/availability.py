@@ -161,9 +161,10 @@ def _split(
 def _slots(
     intervals: list[tuple[datetime, datetime]], min_length: timedelta | None
 ) -> list[TimeSlot]:
-    """The intervals at least ``min_length`` long, as :class:`TimeSlot` objects."""
+    """The intervals at least ``min_length`` long, as :class:`TimeSlot` objects
+    (cut from validated slots: their bounds need no second check)."""
     return [
-        TimeSlot(start, end)
+        TimeSlot.of_checked(start, end)
         for start, end in intervals
         if min_length is None or end - start >= min_length
     ]
