@@ -174,7 +174,7 @@ class SqlShowRepository(SqlRepository[Show]):
             return 0
         s = t.shows
         dialect = self._session.dialect
-        # By id when this unit of work has read them all (resources_of, which a
+        # By id when this unit of work has read them all (schedule_shows, which a
         # promotion calls first): no uid index probe per show.
         ids = self._session.known_ids(s, wanted)
         if ids is None:

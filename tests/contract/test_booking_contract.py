@@ -24,7 +24,7 @@ from studiocore import (
     UnitOfWork,
     new_uid,
 )
-from studiocore.ports import ShowResources, repository_for
+from studiocore.ports import ScheduledShow, repository_for
 from tests.conftest import FreshDatabase
 from tests.support.builders import T0, make
 
@@ -52,7 +52,7 @@ def _client_and_schedule(studio_uid: str, start: float, end: float) -> tuple[Cli
     return client, schedule
 
 
-def test_resources_of_lists_each_live_show_of_a_schedule_in_a_status(
+def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs(
     fresh_db: FreshDatabase,
 ) -> None:
     db = fresh_db()
@@ -85,22 +85,36 @@ def test_resources_of_lists_each_live_show_of_a_schedule_in_a_status(
     with db() as uow:
         _store(uow, [studio, room, *mcs, client, schedule])
         _store(uow, [hosted, roomless, bare, gone, confirmed, elsewhere, *links])
+
+    def row(show: Show, mc_uids: tuple[str, ...] = ()) -> ScheduledShow:
+        return ScheduledShow(
+            show_uid=show.uid,
+            room_uid=show.studio_room_uid,
+            mc_uids=mc_uids,
+            status=show.show_status,
+            name=show.name,
+            start=show.show_start,
+            end=show.show_end,
+            client_uid=show.client_uid,
+            show_type=show.show_type,
+            show_standard=show.show_standard,
+            external_id=show.external_id,
+        )
+
     with db() as uow:
-        assert uow.bookings.resources_of(schedule.uid, ShowStatus.DRAFT) == [
-            ShowResources(bare.uid, room.uid, ()),
-            ShowResources(roomless.uid, None, ()),
-            ShowResources(hosted.uid, room.uid, tuple(sorted(mc.uid for mc in mcs))),
+        assert uow.bookings.schedule_shows(schedule.uid) == [
+            row(bare),
+            row(roomless),
+            row(hosted, tuple(sorted(mc.uid for mc in mcs))),
+            row(confirmed),
         ]
-        assert uow.bookings.resources_of(schedule.uid, ShowStatus.CONFIRMED) == [
-            ShowResources(confirmed.uid, room.uid, ())
-        ]
-        assert uow.bookings.resources_of("schedule_unknown", ShowStatus.DRAFT) == []
+        assert uow.bookings.schedule_shows("schedule_unknown") == []
 
 
-def test_set_status_after_resources_of_changes_exactly_the_live_drafts(
+def test_set_status_after_schedule_shows_changes_exactly_the_live_drafts(
     fresh_db: FreshDatabase,
 ) -> None:
-    """The SQL adapter updates by the ids ``resources_of`` read; the answer must be
+    """The SQL adapter updates by the ids ``schedule_shows`` read; the answer must be
     the one the uid path gives: a draft deleted, or cancelled, in between is left
     alone and not counted."""
     studio = make(Studio, name="S")
@@ -124,7 +138,7 @@ def test_set_status_after_resources_of_changes_exactly_the_live_drafts(
     with db() as uow:
         _store(uow, [studio, room, client, schedule, *shows])
     with db() as uow:
-        drafts = [r.show_uid for r in uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT)]
+        drafts = [r.show_uid for r in uow.bookings.schedule_shows(schedule_uid)]
         assert len(drafts) >= 3
         gone, confirmed = uow.shows.get(drafts[0]), uow.shows.get(drafts[1])
         uow.shows.update(attrs.evolve(gone, deleted_at=gone.updated_at))

@@ -276,7 +276,7 @@ class TestPromotion:
         assert latest.note == "promoted: 3 show(s) confirmed"
         shows = {s["uid"]: s for s in latest.snapshot["shows"]}
         assert {s["show_status"] for s in shows.values()} == {"confirmed"}
-        assert [m["mc_uid"] for m in shows[a]["mcs"]] == [w.mc.uid]
+        assert shows[a]["mc_uids"] == [w.mc.uid]
 
     def test_a_proposed_schedule_is_promoted_in_one_step(self, w: World) -> None:
         schedule = w.schedule()

@@ -1,4 +1,4 @@
-"""The promotion's narrowed check (``resources_of`` + ``crowded``) gives the same
+"""The promotion's narrowed check (``schedule_shows`` + ``crowded``) gives the same
 conflicts as checking every draft, and the SQL adapters (one statement with a
 window-function sweep on PostgreSQL) answer exactly like the in-memory one on
 random data. (The boundaries of "near", by example, on every adapter:
@@ -107,7 +107,7 @@ def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
 @pytest.mark.parametrize(
     "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def test_crowded_and_resources_of_match_the_in_memory_adapter(backend: str) -> None:
+def test_crowded_and_schedule_shows_match_the_in_memory_adapter(backend: str) -> None:
     rng = random.Random(20261124)
     with ADAPTERS[backend]() as factory:
         assert isinstance(factory, SqlDatabase)
@@ -122,9 +122,9 @@ def test_crowded_and_resources_of_match_the_in_memory_adapter(backend: str) -> N
                 margin = timedelta(minutes=minutes)
                 with memory.reader() as uow:
                     expected = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin)
-                    resources = uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT)
+                    resources = uow.bookings.schedule_shows(schedule_uid)
                 with factory.reader() as uow:
                     assert uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
-                    assert uow.bookings.resources_of(schedule_uid, ShowStatus.DRAFT) == resources
+                    assert uow.bookings.schedule_shows(schedule_uid) == resources
             assert resources
             assert any(expected)

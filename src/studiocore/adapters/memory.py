@@ -45,9 +45,9 @@ from studiocore.ports import (
     Repository,
     Reservation,
     RoomSummary,
+    ScheduledShow,
     ShowQuery,
     ShowRepository,
-    ShowResources,
     StudioOccupancy,
     UnitOfWork,
     Where,
@@ -410,9 +410,26 @@ class _MemoryBookings:
         found.sort(key=lambda b: (b.slot.start, b.show_uid))
         return found
 
-    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
-        found = self.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
-        return [ShowResources(b.show_uid, b.room_uid, tuple(sorted(b.mc_uids))) for b in found]
+    def schedule_shows(self, schedule_uid: str) -> list[ScheduledShow]:
+        found = [
+            ScheduledShow(
+                show_uid=show.uid,
+                room_uid=show.studio_room_uid,
+                mc_uids=tuple(sorted(self._mc_uids(show.uid))),
+                status=show.show_status,
+                name=show.name,
+                start=show.show_start,
+                end=show.show_end,
+                client_uid=show.client_uid,
+                show_type=show.show_type,
+                show_standard=show.show_standard,
+                external_id=show.external_id,
+            )
+            for show in self._shows.values()
+            if show.schedule_uid == schedule_uid and show.deleted_at is None
+        ]
+        found.sort(key=lambda s: (s.start, s.show_uid))
+        return found
 
     def crowded(
         self, schedule_uid: str, status: ShowStatus, margin: timedelta

@@ -13,7 +13,7 @@ from .bookings import (
     BookingReadModel,
     Reservation,
     RoomSummary,
-    ShowResources,
+    ScheduledShow,
     StudioOccupancy,
 )
 from .repositories import (
@@ -49,9 +49,9 @@ __all__ = [
     "RepositoryMaker",
     "Reservation",
     "RoomSummary",
+    "ScheduledShow",
     "ShowQuery",
     "ShowRepository",
-    "ShowResources",
     "StudioOccupancy",
     "UnitOfWork",
     "UnitOfWorkFactory",

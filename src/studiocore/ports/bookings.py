@@ -24,7 +24,7 @@ __all__ = [
     "BookingReadModel",
     "Reservation",
     "RoomSummary",
-    "ShowResources",
+    "ScheduledShow",
     "StudioOccupancy",
 ]
 
@@ -41,12 +41,22 @@ class Booking:
     status: ShowStatus
 
 
-class ShowResources(NamedTuple):
-    """The room and MCs one show books."""
+class ScheduledShow(NamedTuple):
+    """One show of a schedule as a promotion reads it: what it books (room and
+    MCs) and what the schedule's version snapshot records of it."""
 
     show_uid: str
     room_uid: str | None
     mc_uids: tuple[str, ...]
+    """Sorted."""
+    status: ShowStatus
+    name: str
+    start: datetime
+    end: datetime
+    client_uid: str | None
+    show_type: str
+    show_standard: str
+    external_id: str | None
 
 
 class RoomSummary(NamedTuple):
@@ -105,9 +115,10 @@ class BookingReadModel(Protocol):
         are never returned."""
         ...
 
-    def resources_of(self, schedule_uid: str, status: ShowStatus) -> list[ShowResources]:
-        """Room and MC uids (MCs sorted) of the live shows of a schedule in
-        ``status``, ordered by ``(show_start, uid)``."""
+    def schedule_shows(self, schedule_uid: str) -> list[ScheduledShow]:
+        """Every live show of a schedule (any status), ordered by
+        ``(show_start, uid)``: the one read a promotion makes of its drafts, and
+        what it snapshots. An unknown schedule has none."""
         ...
 
     def crowded(

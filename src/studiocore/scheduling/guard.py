@@ -9,7 +9,7 @@ from datetime import timedelta
 from studiocore.conflicts import Conflict, Severity
 from studiocore.errors import ConflictError
 from studiocore.lookups import ShowStatus
-from studiocore.ports import Booking, ShowResources, UnitOfWork
+from studiocore.ports import Booking, ScheduledShow, UnitOfWork
 from studiocore.scheduling.detector import BufferPolicy, find_conflicts
 
 __all__ = [
@@ -86,27 +86,29 @@ def assess_bookings(
 
 
 def assess_schedule(
-    uow: UnitOfWork, schedule_uid: str, *, status: ShowStatus = ShowStatus.DRAFT, lock: bool = True
-) -> tuple[list[ShowResources], list[Conflict]]:
-    """What confirming a schedule's shows in ``status`` (its drafts) would
-    conflict with: every conflict (BLOCK and WARN) of those shows with the
-    reserving bookings already stored and with each other, plus the resources of
-    each show. The same answer as :func:`assess_bookings` on all of them, but
-    only the shows involved in a conflict's neighbourhood are ever loaded as
-    bookings (``ShowRepository.crowded``): a schedule of 10k drafts without
+    uow: UnitOfWork, schedule_uid: str, *, lock: bool = True
+) -> tuple[list[ScheduledShow], list[Conflict]]:
+    """What confirming a schedule's drafts would conflict with: every live show
+    of the schedule (:meth:`BookingReadModel.schedule_shows`, one read), and
+    every conflict (BLOCK and WARN) of its drafts with the reserving bookings
+    already stored and with each other. The same answer as
+    :func:`assess_bookings` on all the drafts, but only the drafts involved in a
+    conflict's neighbourhood are ever loaded as bookings
+    (:meth:`BookingReadModel.crowded`): a schedule of 10k drafts without
     conflicts costs two reads.
 
-    With ``lock`` the shows' rooms and MCs are locked first, so the answer stays
+    With ``lock`` the drafts' rooms and MCs are locked first, so the answer stays
     true until the unit of work ends."""
-    shows = uow.bookings.resources_of(schedule_uid, status)
-    if not shows:
+    shows = uow.bookings.schedule_shows(schedule_uid)
+    drafts = [s for s in shows if s.status is ShowStatus.DRAFT]
+    if not drafts:
         return shows, []
-    room_uids = {s.room_uid for s in shows if s.room_uid}
-    mc_uids = {mc for s in shows for mc in s.mc_uids}
+    room_uids = {s.room_uid for s in drafts if s.room_uid}
+    mc_uids = {mc for s in drafts for mc in s.mc_uids}
     if lock:
         uow.lock_resources(room_uids=sorted(room_uids), mc_uids=sorted(mc_uids))
     policy = _policy(uow, room_uids, mc_uids, set())
-    candidates, existing = uow.bookings.crowded(schedule_uid, status, policy.max_buffer)
+    candidates, existing = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, policy.max_buffer)
     if not candidates:
         return shows, []
     policy = load_policy(uow, [*candidates, *existing])

@@ -19,7 +19,7 @@ from studiocore.errors import (
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import ShowQuery, ShowResources, UnitOfWork
+from studiocore.ports import ScheduledShow, ShowQuery, UnitOfWork
 from studiocore.scheduling.guard import assess_schedule, blocking_error
 from studiocore.scheduling.workflow import (
     FINAL_SCHEDULE_STATUSES,
@@ -127,7 +127,7 @@ class ScheduleService(CrudService[Schedule]):
                 "version": 1,
             },
         )
-        self._write_version(work, schedule, "created", [], {})
+        self._write_version(work, schedule, "created", [])
         return schedule
 
     # -- reads ----------------------------------------------------------------------
@@ -254,7 +254,7 @@ class ScheduleService(CrudService[Schedule]):
         """
         schedule = work.load(Schedule, uid)
         path = self._promotion_path(schedule)
-        report, problems, drafts = self._assess(work, schedule, lock=True)
+        report, problems, shows = self._assess(work, schedule, lock=True)
         raise_problems(problems)
         error = blocking_error(report.conflicts, prefix=f"promotion of schedule {uid} refused: ")
         if error is not None:
@@ -274,9 +274,12 @@ class ScheduleService(CrudService[Schedule]):
             work.schedules.update(new)
         new = attrs.evolve(new, version=schedule.version + 1)
         work.schedules.update(new)
-        confirmed = {d.show_uid: ShowStatus.CONFIRMED for d in drafts}
+        promoted = [
+            s._replace(status=ShowStatus.CONFIRMED) if s.status is ShowStatus.DRAFT else s
+            for s in shows
+        ]
         self._write_version(
-            work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", drafts, confirmed
+            work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", promoted
         )
         return PromotionResult(
             schedule=new,
@@ -299,9 +302,10 @@ class ScheduleService(CrudService[Schedule]):
 
     def _assess(
         self, uow: UnitOfWork, schedule: Schedule, *, lock: bool
-    ) -> tuple[PromotionReport, list[FieldProblem], list[ShowResources]]:
-        # the drafts' resources, then bookings only around possible conflicts
-        drafts, conflicts = assess_schedule(uow, schedule.uid, lock=lock)
+    ) -> tuple[PromotionReport, list[FieldProblem], list[ScheduledShow]]:
+        # the schedule's shows, then bookings only around possible conflicts
+        shows, conflicts = assess_schedule(uow, schedule.uid, lock=lock)
+        drafts = [s for s in shows if s.status is ShowStatus.DRAFT]
         problems: list[FieldProblem] = []
         if schedule.schedule_status not in OPEN_SCHEDULE_STATUSES:
             problems.append(
@@ -324,7 +328,7 @@ class ScheduleService(CrudService[Schedule]):
             conflicts=tuple(conflicts),
             problems=tuple(f"{p.field}: {p.reason}" for p in problems),
         )
-        return report, problems, drafts
+        return report, problems, shows
 
     # -- helpers --------------------------------------------------------------------
 
@@ -338,22 +342,28 @@ class ScheduleService(CrudService[Schedule]):
             raise ConcurrencyError("draft shows changed while cancelling them; retry")
 
     def _write_version(
-        self,
-        work: Work,
-        schedule: Schedule,
-        note: str,
-        drafts: Sequence[ShowResources],
-        statuses: dict[str, ShowStatus],
+        self, work: Work, schedule: Schedule, note: str, shows: Sequence[ScheduledShow]
     ) -> None:
-        """Store snapshot ``schedule.version``: the schedule, its shows and their MCs."""
-        shows = work.shows.search(ShowQuery(schedule_uid=schedule.uid))
-        links = work.show_mcs.list(where={"show_uid": [s.uid for s in shows]}) if shows else []
-        by_show: dict[str, list[Any]] = {}
-        for link in links:
-            by_show.setdefault(link.show_uid, []).append(to_jsonable(link))
+        """Store snapshot ``schedule.version``: the schedule and its shows as the
+        use case read (and changed) them, with their MCs."""
         snapshot = {
             "schedule": to_jsonable(schedule),
-            "shows": [{**to_jsonable(s), "mcs": by_show.get(s.uid, [])} for s in shows],
+            "shows": [
+                {
+                    "uid": s.show_uid,
+                    "name": s.name,
+                    "show_status": s.status.value,
+                    "show_start": s.start.isoformat(),
+                    "show_end": s.end.isoformat(),
+                    "studio_room_uid": s.room_uid,
+                    "client_uid": s.client_uid,
+                    "show_type": s.show_type,
+                    "show_standard": s.show_standard,
+                    "external_id": s.external_id,
+                    "mc_uids": list(s.mc_uids),
+                }
+                for s in shows
+            ],
         }
         version = build(
             ScheduleVersion,
