@@ -9,7 +9,7 @@ audits once, at the end, pays one round trip for them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -41,21 +41,22 @@ class SqlAuditLog(SqlRepository[Audit]):
             raise self._refused(rows, inserted)
 
     def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:
-        """:meth:`add_many` of the copies, built as rows directly (no entity per
-        copy: the entry was validated once)."""
+        """:meth:`add_many` of the copies in one statement that carries the
+        entry's values once (no entity and no row per copy: the entry was
+        validated once)."""
         if not recordable_uids:
             return
         self._session.require_writable("write to audits")
         self._check_type(entry)
-        base = self._values(entry)
-        rows = [
-            {**base, "uid": new_uid(Audit.PREFIX), "recordable_uid": uid} for uid in recordable_uids
-        ]
-        inserted = self._session.dialect.insert_many(self._session, self._table, rows)
-        if len(inserted) != len(rows):
-            raise self._refused(rows, inserted)
+        uids = [new_uid(Audit.PREFIX) for _ in recordable_uids]
+        varying = {"uid": uids, "recordable_uid": list(recordable_uids)}
+        inserted = self._session.dialect.insert_copies(
+            self._session, self._table, self._values(entry), varying
+        )
+        if len(inserted) != len(uids):
+            raise self._refused([{"uid": uid} for uid in uids], inserted)
 
-    def _refused(self, rows: Sequence[dict[str, object]], inserted: list[str]) -> ConflictError:
+    def _refused(self, rows: Sequence[Mapping[str, object]], inserted: list[str]) -> ConflictError:
         """Take back the rows a partly refused :meth:`add_many` inserted; the
         error naming the first entry refused."""
         written = set(inserted)

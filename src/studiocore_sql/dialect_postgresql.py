@@ -13,7 +13,7 @@ docs/persistence.md for the statements below and what they cost.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
@@ -285,6 +285,42 @@ class PostgresDialect(SqlDialect):
             stmt = self._recordset_inserts[table.name] = _recordset_insert(table)
         result = runner.execute(stmt, {"rows": json.dumps(rows, default=_json_default)})
         return list(result.scalars())
+
+    def insert_copies(
+        self,
+        runner: Runner,
+        table: sa.Table,
+        row: dict[str, Any],
+        varying: Mapping[str, Sequence[Any]],
+    ) -> list[str]:
+        # INSERT ... SELECT <the row's values, bound once>, u.* FROM unnest(arrays):
+        # one statement, nothing repeated per copy but the varying columns
+        arrays = (
+            sa.func.unnest(
+                *(
+                    sa.bindparam(
+                        f"v_{name}", list(values), type_=postgresql.ARRAY(table.c[name].type)
+                    )
+                    for name, values in varying.items()
+                )
+            )
+            .table_valued(*(sa.column(name, table.c[name].type) for name in varying))
+            .render_derived(name="copies")
+        )
+        fixed = [n for n in row if n not in varying]
+        stmt = (
+            postgresql.insert(table)
+            .from_select(
+                [*fixed, *varying],
+                sa.select(
+                    *(sa.literal(row[n], table.c[n].type).label(n) for n in fixed),
+                    *(arrays.c[n] for n in varying),
+                ),
+            )
+            .on_conflict_do_nothing(index_elements=["uid"])
+            .returning(table.c.uid)
+        )
+        return list(runner.execute(stmt).scalars())
 
     @contextmanager
     def savepoint(self, connection: sa.Connection) -> Iterator[None]:

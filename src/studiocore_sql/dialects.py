@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import abc
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -145,6 +145,23 @@ class SqlDialect(abc.ABC):
     ) -> list[str]:
         """Insert ``rows`` (every column but ``id``) set-based, skipping rows whose
         uid exists; the uids inserted."""
+
+    def insert_copies(
+        self,
+        runner: Runner,
+        table: sa.Table,
+        row: dict[str, Any],
+        varying: Mapping[str, Sequence[Any]],
+    ) -> list[str]:
+        """Insert one copy of ``row`` per position of the equally long columns in
+        ``varying`` (which include ``uid``), as :meth:`insert_many` would; the
+        uids inserted."""
+        names = list(varying)
+        rows = [
+            {**row, **dict(zip(names, values, strict=True))}
+            for values in zip(*varying.values(), strict=True)
+        ]
+        return self.insert_many(runner, table, rows)
 
     @abc.abstractmethod
     def savepoint(self, connection: sa.Connection) -> AbstractContextManager[None]:
