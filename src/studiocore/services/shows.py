@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
 from studiocore.conflicts import Conflict
-from studiocore.entities import Material, Schedule, Show, ShowMaterial, ShowMC, ShowPlatform
-from studiocore.errors import ConflictError, NotFoundError, ValidationError
+from studiocore.entities import Schedule, Show, ShowMaterial, ShowMC, ShowPlatform
+from studiocore.errors import ConflictError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import Booking, Repository, ShowQuery, UnitOfWork
+from studiocore.ports import Booking, ShowQuery, UnitOfWork
 from studiocore.scheduling.guard import ensure_bookable
 from studiocore.scheduling.workflow import (
     OPEN_SCHEDULE_STATUSES,
@@ -37,7 +37,7 @@ from ._base import (
     require_lookup,
     writes,
 )
-from ._changes import diff
+from .show_links import ShowLinks
 
 __all__ = ["ShowOutcome", "ShowService", "booking_of"]
 
@@ -53,16 +53,6 @@ _EDITABLE = frozenset(
         "studio_room_uid",
     }
 )
-_LINKS: Mapping[str, tuple[str, frozenset[str]]] = {
-    "mc_uid": ("show_mcs", frozenset({"rating", "note", "metadata"})),
-    "platform_uid": (
-        "show_platforms",
-        frozenset({"live_stream_link", "platform_show_id", "viewer_count", "metadata"}),
-    ),
-    "material_uid": ("show_materials", frozenset()),
-}
-"""Each link table by the field naming what it links, and its editable fields."""
-L = TypeVar("L", ShowMC, ShowPlatform, ShowMaterial)
 
 
 @attrs.frozen(kw_only=True)
@@ -92,7 +82,7 @@ def booking_of(uow: UnitOfWork, show: Show, mc_uids: Iterable[str] | None = None
     )
 
 
-class ShowService(CrudService[Show]):
+class ShowService(ShowLinks, CrudService[Show]):
     """Shows. A show created without a schedule is CONFIRMED at once (its room
     and MCs are checked for conflicts); with a schedule it is a DRAFT that
     reserves nothing until promoted."""
@@ -368,131 +358,6 @@ class ShowService(CrudService[Show]):
     def remove_mc(self, work: Work, show_uid: str, mc_uid: str, *, actor: Actor = SYSTEM) -> None:
         """Unlink an MC from a show."""
         self._remove_link(work, work.show_mcs, show_uid, {"mc_uid": mc_uid})
-
-    # -- platforms ------------------------------------------------------------------
-
-    @writes
-    def add_platform(
-        self,
-        work: Work,
-        show_uid: str,
-        platform_uid: str,
-        *,
-        live_stream_link: str | None = None,
-        platform_show_id: str | None = None,
-        viewer_count: int | None = None,
-        actor: Actor = SYSTEM,
-    ) -> ShowPlatform:
-        """Stream a show on a platform."""
-        work.load(Show, show_uid)
-        require(work.platforms, platform_uid, "platform_uid", "platform")
-        if work.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
-            raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
-        link = build(
-            ShowPlatform,
-            {
-                "show_uid": show_uid,
-                "platform_uid": platform_uid,
-                "live_stream_link": live_stream_link,
-                "platform_show_id": platform_show_id,
-                "viewer_count": viewer_count,
-            },
-            self._now(),
-        )
-        work.show_platforms.add(link)
-        return link
-
-    @writes
-    def update_platform(
-        self,
-        work: Work,
-        show_uid: str,
-        platform_uid: str,
-        changes: Mapping[str, Any],
-        *,
-        actor: Actor = SYSTEM,
-    ) -> ShowPlatform:
-        """Change the stream link, platform show id or viewer count."""
-        return self._update_link(
-            work, work.show_platforms, show_uid, {"platform_uid": platform_uid}, changes
-        )
-
-    @writes
-    def remove_platform(
-        self, work: Work, show_uid: str, platform_uid: str, *, actor: Actor = SYSTEM
-    ) -> None:
-        """Stop streaming a show on a platform."""
-        self._remove_link(work, work.show_platforms, show_uid, {"platform_uid": platform_uid})
-
-    # -- materials ------------------------------------------------------------------
-
-    @writes
-    def add_material(
-        self, work: Work, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM
-    ) -> ShowMaterial:
-        """Use a material in a show. A client's material only fits that client's shows."""
-        show = work.load(Show, show_uid)
-        material: Material = require(work.materials, material_uid, "material_uid", "material")
-        if material.client_uid is not None and material.client_uid != show.client_uid:
-            raise ValidationError(
-                "material_uid",
-                f"material {material_uid} belongs to client {material.client_uid}; "
-                f"show {show_uid} is for {show.client_uid or 'no client'}",
-            )
-        if not material.is_active:
-            raise ValidationError("material_uid", f"material {material_uid} is inactive")
-        if work.show_materials.count(where={"show_uid": show_uid, "material_uid": material_uid}):
-            raise ConflictError(f"material {material_uid} is already linked to show {show_uid}")
-        link = build(
-            ShowMaterial, {"show_uid": show_uid, "material_uid": material_uid}, self._now()
-        )
-        work.show_materials.add(link)
-        return link
-
-    @writes
-    def remove_material(
-        self, work: Work, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM
-    ) -> None:
-        """Stop using a material in a show."""
-        self._remove_link(work, work.show_materials, show_uid, {"material_uid": material_uid})
-
-    # -- link plumbing --------------------------------------------------------------
-
-    def _find_link(self, work: Work, repo: Repository[L], show_uid: str, key: dict[str, str]) -> L:
-        work.load(Show, show_uid)
-        found = repo.list(where={"show_uid": show_uid, **key})
-        if not found:
-            ((field, other),) = key.items()
-            raise NotFoundError(_LINKS[field][0], f"{show_uid}/{other}")
-        return found[0]
-
-    def _update_link(
-        self,
-        work: Work,
-        repo: Repository[L],
-        show_uid: str,
-        key: dict[str, str],
-        changes: Mapping[str, Any],
-    ) -> L:
-        ((field, _),) = key.items()
-        allowed = _LINKS[field][1]
-        for name in changes:
-            if name not in allowed:
-                raise ValidationError(
-                    name, f"cannot be changed; allowed: {', '.join(sorted(allowed))}"
-                )
-        old = self._find_link(work, repo, show_uid, key)
-        new = attrs.evolve(old, **changes, updated_at=self._now())
-        if diff(old, new)[1]:
-            repo.update(new)
-        return new
-
-    def _remove_link(
-        self, work: Work, repo: Repository[L], show_uid: str, key: dict[str, str]
-    ) -> None:
-        old = self._find_link(work, repo, show_uid, key)
-        now = self._now()
-        repo.update(attrs.evolve(old, deleted_at=now, updated_at=now))
 
 
 def _unique_uids(values: Collection[str], field: str) -> list[str]:

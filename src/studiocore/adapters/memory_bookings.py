@@ -1,0 +1,191 @@
+"""The booking read models (:class:`studiocore.ports.BookingReadModel`) of the
+in-memory adapter, over its tables and secondary indexes (internal)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, cast
+
+from studiocore.entities import Entity, Show, ShowMC, Studio, StudioRoom
+from studiocore.errors import NotFoundError
+from studiocore.lookups import RESERVING_STATUSES, ShowStatus
+from studiocore.ports import (
+    Booking,
+    Reservation,
+    RoomSummary,
+    ScheduledShow,
+    StudioOccupancy,
+)
+from studiocore.scheduling.detector import near_bookings
+from studiocore.timeslot import TimeSlot
+
+if TYPE_CHECKING:
+    from studiocore.adapters.memory import InMemoryUnitOfWork
+
+__all__ = ["MemoryBookings"]
+
+
+class MemoryBookings:
+    """The booking read models over the in-memory tables."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _shows(self) -> dict[str, Show]:
+        self._uow.require_active()
+        return cast(dict[str, Show], self._uow.db.tables["shows"])
+
+    def _room_studio(self) -> dict[str, str]:
+        rooms = self._uow.db.tables["studio_rooms"]
+        return {uid: cast(StudioRoom, r).studio_uid for uid, r in rooms.items()}
+
+    def _mc_uids(self, show_uid: str) -> frozenset[str]:
+        db = self._uow.db
+        links = db.tables["show_mcs"]
+        return frozenset(
+            cast(ShowMC, links[link]).mc_uid
+            for link in db.show_mcs_by_show.get(show_uid, ())
+            if links[link].deleted_at is None
+        )
+
+    def _booking(self, show: Show, room_studio: dict[str, str]) -> Booking:
+        room = show.studio_room_uid
+        return Booking(
+            show_uid=show.uid,
+            studio_uid=room_studio.get(room) if room else None,
+            room_uid=room,
+            mc_uids=self._mc_uids(show.uid),
+            slot=show.slot,
+            status=show.show_status,
+        )
+
+    def search(
+        self,
+        *,
+        studio_uid: str | None = None,
+        window: TimeSlot | None = None,
+        show_uids: Collection[str] | None = None,
+        reserving_only: bool = True,
+        schedule_uid: str | None = None,
+        status: ShowStatus | None = None,
+    ) -> list[Booking]:
+        room_studio = self._room_studio()
+        rows = self._shows
+        source: Iterable[Entity] = (
+            rows.values() if show_uids is None else (rows[u] for u in show_uids if u in rows)
+        )
+        found: list[Booking] = []
+        for entity in source:
+            show = cast(Show, entity)
+            if show.deleted_at is not None:
+                continue
+            if reserving_only and show.show_status not in RESERVING_STATUSES:
+                continue
+            if status is not None and show.show_status is not status:
+                continue
+            if schedule_uid is not None and show.schedule_uid != schedule_uid:
+                continue
+            if studio_uid is not None and (
+                show.studio_room_uid is None or room_studio.get(show.studio_room_uid) != studio_uid
+            ):
+                continue
+            if window is not None and not (
+                show.show_start < window.end and window.start < show.show_end
+            ):
+                continue
+            found.append(self._booking(show, room_studio))
+        found.sort(key=lambda b: (b.slot.start, b.show_uid))
+        return found
+
+    def schedule_shows(self, schedule_uid: str) -> list[ScheduledShow]:
+        found = [
+            ScheduledShow(
+                show_uid=show.uid,
+                room_uid=show.studio_room_uid,
+                mc_uids=tuple(sorted(self._mc_uids(show.uid))),
+                status=show.show_status,
+                name=show.name,
+                start=show.show_start,
+                end=show.show_end,
+                client_uid=show.client_uid,
+                show_type=show.show_type,
+                show_standard=show.show_standard,
+                external_id=show.external_id,
+            )
+            for show in self._shows.values()
+            if show.schedule_uid == schedule_uid and show.deleted_at is None
+        ]
+        found.sort(key=lambda s: (s.start, s.show_uid))
+        return found
+
+    def crowded(
+        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+    ) -> tuple[list[Booking], list[Booking]]:
+        candidates = self.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        return near_bookings(candidates, self.near(candidates, margin), margin)
+
+    def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
+        db = self._uow.db
+        studio = cast(Studio | None, db.tables["studios"].get(studio_uid))
+        if studio is None or studio.deleted_at is not None:
+            raise NotFoundError("Studio", studio_uid)
+        rows = self._shows
+        rooms = sorted(
+            (
+                room
+                for room in cast(Iterable[StudioRoom], db.tables["studio_rooms"].values())
+                if room.studio_uid == studio_uid and room.deleted_at is None
+            ),
+            key=lambda room: (room.name, room.uid),
+        )
+        found: list[Reservation] = []
+        for room in sorted(rooms, key=lambda room: room.uid):
+            margin = timedelta(minutes=room.changeover_minutes)
+            lo, hi = window.start - margin, window.end + margin
+            slots = []
+            for uid in db.shows_by_room.get(room.uid, ()):
+                show = rows[uid]
+                if (
+                    show.deleted_at is None
+                    and show.show_status in RESERVING_STATUSES
+                    and show.show_start < hi
+                    and lo < show.show_end
+                ):
+                    slots.append(show.slot)
+            slots.sort(key=lambda slot: (slot.start, slot.end))
+            found.extend(Reservation(room.uid, slot.start, slot.end) for slot in slots)
+        return StudioOccupancy(
+            studio_uid=studio_uid,
+            room_changeover_severity=studio.room_changeover_severity,
+            rooms=tuple(RoomSummary(r.uid, r.name, r.changeover_minutes) for r in rooms),
+            occupied=tuple(found),
+        )
+
+    def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
+        db = self._uow.db
+        rows = self._shows
+        links = db.tables["show_mcs"]
+        exclude = {c.show_uid for c in candidates}
+        hits: set[str] = set()
+        for cand in candidates:
+            lo, hi = cand.slot.start - margin, cand.slot.end + margin
+            near: set[str] = set()
+            if cand.room_uid is not None:
+                near |= db.shows_by_room.get(cand.room_uid, set())
+            for mc in cand.mc_uids:
+                for link_uid in db.show_mcs_by_mc.get(mc, ()):
+                    link = cast(ShowMC, links[link_uid])
+                    if link.deleted_at is None:
+                        near.add(link.show_uid)
+            for uid in near - exclude - hits:
+                show = rows[uid]
+                if (
+                    show.deleted_at is None
+                    and show.show_status in RESERVING_STATUSES
+                    and show.show_start < hi
+                    and lo < show.show_end
+                ):
+                    hits.add(uid)
+        return self.search(show_uids=sorted(hits))
