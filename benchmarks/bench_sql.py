@@ -120,6 +120,10 @@ def _copy(db: SqlDatabase, table: str, columns: list[str], rows: Iterator[tuple[
             for row in rows:
                 cp.write_row(row)
         driver.commit()
+        # statistics now: the MC guard's statement trigger on the next COPY
+        # joins its rows to this table, and without them it plans a nested loop
+        driver.execute(f"ANALYZE {table}")
+        driver.commit()
     finally:
         raw.close()
 
