@@ -34,13 +34,13 @@ from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor
 from studiocore.ports import (
+    REPOSITORY_NAMES,
     Deleted,
     ReadingUnitOfWorkFactory,
     Repository,
     ShowQuery,
     UnitOfWork,
     Where,
-    bind_repositories,
     repository_for,
 )
 from studiocore.timeslot import Clock
@@ -92,14 +92,16 @@ class ServiceContext:
     clock: Clock
     policy: AccessPolicy
     events: EventBus = attrs.field(factory=EventBus)
+    reader: Callable[[], UnitOfWork] = attrs.field(init=False)
+    """Makes a unit of work for a use case that only reads: read-only when the
+    factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
 
-    def reader(self) -> UnitOfWork:
-        """A unit of work for a use case that only reads: read-only when the
-        factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
+    @reader.default
+    def _reader(self) -> Callable[[], UnitOfWork]:
         factory = self.uow_factory
         if isinstance(factory, ReadingUnitOfWorkFactory):
-            return factory.reader()
-        return factory()
+            return factory.reader
+        return factory
 
 
 @attrs.frozen
@@ -232,10 +234,7 @@ class Work(UnitOfWork):
         self.shows = _TrackedShows(self)
         self.audits = inner.audits  # the trail itself is not audited
         self.bookings = inner.bookings
-        bind_repositories(self, self._tracked)
-
-    def _tracked(self, entity_type: type[E]) -> Repository[E]:
-        return _Tracked(repository_for(self.inner, entity_type), self)
+        # every other slot is made when the use case first uses it (_LazySlot)
 
     @property
     def actor(self) -> Actor:
@@ -322,6 +321,31 @@ class Work(UnitOfWork):
             for template, uids in trail.copies:
                 self.inner.audits.add_copies(template, uids)
             self.changes.clear()
+
+
+class _LazySlot:
+    """A repository slot of :class:`Work`, tracked and made on first use: a use
+    case touches a few of the registry's repositories."""
+
+    def __init__(self, entity_type: type[Entity]) -> None:
+        self.entity_type = entity_type
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, work: Work | None, owner: type) -> Any:
+        if work is None:
+            return self
+        repo = _Tracked(repository_for(work.inner, self.entity_type), work)
+        setattr(work, self.name, repo)
+        return repo
+
+
+for _entity, _slot in REPOSITORY_NAMES.items():
+    if _slot not in ("shows", "audits"):
+        _lazy = _LazySlot(_entity)
+        _lazy.__set_name__(Work, _slot)
+        setattr(Work, _slot, _lazy)
 
 
 def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
