@@ -22,7 +22,6 @@ from studiocore.ports import (
     Repository,
     ShowRepository,
     UnitOfWork,
-    bind_repositories,
 )
 from studiocore_sql.audits import SqlAuditLog
 from studiocore_sql.bookings import SqlBookings
@@ -60,9 +59,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.shows: ShowRepository = shows
         self.show_mcs = SqlShowMcRepository(session, shows)
         self.audits: AuditLog = SqlAuditLog(session, MAPS[Audit])
-        bind_repositories(self, self._repository)
 
-    def _repository(self, entity_type: type[E]) -> Repository[E]:
+    def make_repository(self, entity_type: type[E]) -> Repository[E]:
         return SqlRepository(self.session, MAPS[entity_type])
 
     # -- transaction --------------------------------------------------------------------

@@ -46,7 +46,6 @@ from studiocore.ports import (
     ShowRepository,
     UnitOfWork,
     Where,
-    bind_repositories,
 )
 from studiocore.timeslot import utc_now
 
@@ -342,9 +341,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.shows: ShowRepository = _MemoryShowRepository(self, Show)
         self.audits: AuditLog = _MemoryAuditLog(self, Audit)
         self.bookings: BookingReadModel = MemoryBookings(self)
-        bind_repositories(self, self._repository)
 
-    def _repository(self, entity_type: type[E]) -> Repository[E]:
+    def make_repository(self, entity_type: type[E]) -> Repository[E]:
         return _MemoryRepository(self, entity_type)
 
     # -- transaction -----------------------------------------------------------------

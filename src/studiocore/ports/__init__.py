@@ -29,10 +29,8 @@ from .unit_of_work import (
     REPOSITORY_NAMES,
     ReadingUnitOfWorkFactory,
     Repositories,
-    RepositoryMaker,
     UnitOfWork,
     UnitOfWorkFactory,
-    bind_repositories,
     repository_for,
 )
 
@@ -46,7 +44,6 @@ __all__ = [
     "ReadingUnitOfWorkFactory",
     "Repositories",
     "Repository",
-    "RepositoryMaker",
     "Reservation",
     "RoomSummary",
     "ScheduledShow",
@@ -56,6 +53,5 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
     "Where",
-    "bind_repositories",
     "repository_for",
 ]

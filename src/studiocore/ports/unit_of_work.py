@@ -3,7 +3,7 @@
 :class:`Repositories` is the registry of table-backed entities: one typed slot
 per entity type. Adding an entity to studiocore means one line here (plus the
 entity class and, for SQL, its table and mapper); every adapter then gets a
-repository for it through :func:`bind_repositories`.
+repository for it through :meth:`Repositories.make_repository`, on first use.
 """
 
 from __future__ import annotations
@@ -54,10 +54,8 @@ __all__ = [
     "REPOSITORY_NAMES",
     "ReadingUnitOfWorkFactory",
     "Repositories",
-    "RepositoryMaker",
     "UnitOfWork",
     "UnitOfWorkFactory",
-    "bind_repositories",
     "repository_for",
 ]
 
@@ -67,9 +65,11 @@ E = TypeVar("E", bound=Entity)
 class Repositories:
     """The entity registry: one repository slot per table-backed entity type.
 
-    Units of work subclass it; :func:`bind_repositories` fills the slots an
-    adapter does not set itself with its generic repository, and mypy checks
-    every repository an adapter assigns by name against the slot's Protocol.
+    Units of work subclass it. A slot the adapter does not assign itself is
+    filled on first use with :meth:`make_repository` (the adapter's generic
+    repository), so a unit of work builds only the repositories it uses; mypy
+    checks every repository an adapter assigns by name against the slot's
+    Protocol.
     """
 
     studios: Repository[Studio]
@@ -105,6 +105,13 @@ class Repositories:
     change_categories: Repository[ChangeCategoryEntry]
     change_types: Repository[ChangeTypeEntry]
 
+    def make_repository(self, entity_type: type[E]) -> Repository[E]:
+        """The adapter's repository of ``entity_type``, for a slot it does not set
+        itself (called once per slot and unit of work, on first use)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} makes no {entity_type.__name__} repository"
+        )
+
 
 def _entity_of(slot: Any) -> type[Entity]:
     """The entity type a slot annotation stores: ``Repository[X]`` or a
@@ -131,17 +138,24 @@ def repository_for(uow: Repositories, entity_type: type[E]) -> Repository[E]:
     return repo
 
 
-class RepositoryMaker(Protocol):
-    """Makes an adapter's generic repository for one entity type."""
+class _Slot:
+    """A registry slot filled on first use (a non-data descriptor: what an
+    adapter assigns to the instance wins)."""
 
-    def __call__(self, entity_type: type[E]) -> Repository[E]: ...
+    def __init__(self, entity_type: type[Entity], name: str) -> None:
+        self.entity_type = entity_type
+        self.name = name
+
+    def __get__(self, owner: Repositories | None, cls: type) -> Any:
+        if owner is None:
+            return self
+        repo = owner.make_repository(self.entity_type)
+        setattr(owner, self.name, repo)
+        return repo
 
 
-def bind_repositories(target: Repositories, make: RepositoryMaker) -> None:
-    """Fill every slot of ``target`` that is not set yet with ``make(entity)``."""
-    for entity_type, name in REPOSITORY_NAMES.items():
-        if name not in vars(target):
-            setattr(target, name, make(entity_type))
+for _entity_type, _name in REPOSITORY_NAMES.items():
+    setattr(Repositories, _name, _Slot(_entity_type, _name))
 
 
 class UnitOfWork(Repositories, abc.ABC):

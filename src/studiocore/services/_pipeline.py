@@ -34,7 +34,6 @@ from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor
 from studiocore.ports import (
-    REPOSITORY_NAMES,
     Deleted,
     ReadingUnitOfWorkFactory,
     Repository,
@@ -234,7 +233,10 @@ class Work(UnitOfWork):
         self.shows = _TrackedShows(self)
         self.audits = inner.audits  # the trail itself is not audited
         self.bookings = inner.bookings
-        # every other slot is made when the use case first uses it (_LazySlot)
+        # every other slot is made when the use case first uses it
+
+    def make_repository(self, entity_type: type[E]) -> Repository[E]:
+        return _Tracked(repository_for(self.inner, entity_type), self)
 
     @property
     def actor(self) -> Actor:
@@ -321,31 +323,6 @@ class Work(UnitOfWork):
             for template, uids in trail.copies:
                 self.inner.audits.add_copies(template, uids)
             self.changes.clear()
-
-
-class _LazySlot:
-    """A repository slot of :class:`Work`, tracked and made on first use: a use
-    case touches a few of the registry's repositories."""
-
-    def __init__(self, entity_type: type[Entity]) -> None:
-        self.entity_type = entity_type
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, work: Work | None, owner: type) -> Any:
-        if work is None:
-            return self
-        repo = _Tracked(repository_for(work.inner, self.entity_type), work)
-        setattr(work, self.name, repo)
-        return repo
-
-
-for _entity, _slot in REPOSITORY_NAMES.items():
-    if _slot not in ("shows", "audits"):
-        _lazy = _LazySlot(_entity)
-        _lazy.__set_name__(Work, _slot)
-        setattr(Work, _slot, _lazy)
 
 
 def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
