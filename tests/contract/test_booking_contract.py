@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import attrs
 
@@ -26,11 +26,7 @@ from studiocore import (
 )
 from studiocore.ports import ScheduledShow, repository_for
 from tests.conftest import FreshDatabase
-from tests.support.builders import T0, make
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
+from tests.support.builders import T0, at, make
 
 
 def _store(uow: UnitOfWork, rows: list[Entity]) -> None:

@@ -20,11 +20,7 @@ from studiocore import (
     ValidationError,
     new_uid,
 )
-from tests.support.builders import T0
-
-
-def at(hour: float) -> datetime:
-    return T0 + timedelta(hours=hour)
+from tests.support.builders import T0, at
 
 
 def slot(a: float, b: float) -> TimeSlot:

@@ -44,6 +44,11 @@ from studiocore.ports import repository_for
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
+def at(hours: float) -> datetime:
+    """``T0`` plus ``hours``."""
+    return T0 + timedelta(hours=hours)
+
+
 def stamp() -> dict[str, Any]:
     return {"created_at": T0, "updated_at": T0}
 
