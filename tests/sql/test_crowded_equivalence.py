@@ -28,28 +28,14 @@ from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
 from tests.sql.test_bookings_near_equivalence import _store, _world
 from tests.support.adapters import ADAPTERS
-from tests.support.builders import make
-
-
-def _client_and_schedule(studio_uid: str, start: float, end: float) -> tuple[Client, Schedule]:
-    """A client and its schedule in ``studio_uid`` from hour ``start`` to ``end``."""
-    client = make(Client, name="C")
-    schedule = make(
-        Schedule,
-        client_uid=client.uid,
-        studio_uid=studio_uid,
-        name="plan",
-        start_time=at(start),
-        end_time=at(end),
-    )
-    return client, schedule
+from tests.support.builders import client_and_schedule
 
 
 def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
     """A random world (see ``_world``) whose drafts partly belong to one schedule."""
     rows = _world(rng)
     studio = next(r for r in rows if isinstance(r, Studio))
-    client, schedule = _client_and_schedule(studio.uid, -10, 200)
+    client, schedule = client_and_schedule(studio.uid, at(-10), at(200))
     out: list[object] = [client, schedule]
     for row in rows:
         if isinstance(row, Show) and row.show_status is ShowStatus.DRAFT and rng.random() < 0.7:
