@@ -10,7 +10,6 @@ import random
 from datetime import timedelta
 
 import attrs
-import pytest
 
 from studiocore import (
     MC,
@@ -27,7 +26,6 @@ from studiocore.scheduling.detector import BufferPolicy, find_conflicts, near_bo
 from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
 from tests.sql.test_bookings_near_equivalence import _store, _world
-from tests.support.adapters import ADAPTERS
 from tests.support.builders import client_and_schedule
 
 
@@ -90,27 +88,22 @@ def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
         assert near_existing == [e for e in existing if any(near(e, d) for d in drafts)]
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def test_crowded_and_schedule_shows_match_the_in_memory_adapter(backend: str) -> None:
+def test_crowded_and_schedule_shows_match_the_in_memory_adapter(sql_db: SqlDatabase) -> None:
     rng = random.Random(20261124)
-    with ADAPTERS[backend]() as factory:
-        assert isinstance(factory, SqlDatabase)
-        for _ in range(4):
-            rows, schedule_uid = _with_schedule(rng)
-            memory = InMemoryDatabase()
-            with memory() as uow:
-                _store_all(uow, rows)
-            with factory() as uow:
-                _store_all(uow, rows)
-            for minutes in (0, 15, 30, 60, 180, 900):
-                margin = timedelta(minutes=minutes)
-                with memory.reader() as uow:
-                    expected = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin)
-                    resources = uow.bookings.schedule_shows(schedule_uid)
-                with factory.reader() as uow:
-                    assert uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
-                    assert uow.bookings.schedule_shows(schedule_uid) == resources
-            assert resources
-            assert any(expected)
+    for _ in range(4):
+        rows, schedule_uid = _with_schedule(rng)
+        memory = InMemoryDatabase()
+        with memory() as uow:
+            _store_all(uow, rows)
+        with sql_db() as uow:
+            _store_all(uow, rows)
+        for minutes in (0, 15, 30, 60, 180, 900):
+            margin = timedelta(minutes=minutes)
+            with memory.reader() as uow:
+                expected = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin)
+                resources = uow.bookings.schedule_shows(schedule_uid)
+            with sql_db.reader() as uow:
+                assert uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
+                assert uow.bookings.schedule_shows(schedule_uid) == resources
+        assert resources
+        assert any(expected)
