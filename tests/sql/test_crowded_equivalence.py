@@ -53,13 +53,19 @@ def _store_all(uow: object, rows: list[object]) -> None:
     _store(uow, [r for r in rest if not isinstance(r, Studio)])  # type: ignore[arg-type]
 
 
+def _in_memory(rows: list[object]) -> InMemoryDatabase:
+    """The reference adapter holding ``rows``."""
+    db = InMemoryDatabase()
+    with db() as uow:
+        _store_all(uow, rows)
+    return db
+
+
 def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
     rng = random.Random(5)
     for _ in range(30):
         rows, schedule_uid = _with_schedule(rng)
-        db = InMemoryDatabase()
-        with db() as uow:
-            _store_all(uow, rows)
+        db = _in_memory(rows)
         rooms = [r.uid for r in rows if isinstance(r, StudioRoom)]
         mcs = [m.uid for m in rows if isinstance(m, MC)]
         policy = BufferPolicy(
@@ -92,9 +98,7 @@ def test_crowded_and_schedule_shows_match_the_in_memory_adapter(sql_db: SqlDatab
     rng = random.Random(20261124)
     for _ in range(4):
         rows, schedule_uid = _with_schedule(rng)
-        memory = InMemoryDatabase()
-        with memory() as uow:
-            _store_all(uow, rows)
+        memory = _in_memory(rows)
         with sql_db() as uow:
             _store_all(uow, rows)
         for minutes in (0, 15, 30, 60, 180, 900):
