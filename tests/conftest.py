@@ -7,7 +7,9 @@ from contextlib import AbstractContextManager, ExitStack
 
 import pytest
 
+from studiocore import FixedClock, Services
 from tests.support.adapters import ADAPTERS, UowFactory
+from tests.support.builders import T0
 
 FreshDatabase = Callable[[], UowFactory]
 
@@ -23,3 +25,15 @@ def fresh_db(request: pytest.FixtureRequest) -> Iterator[FreshDatabase]:
     factory: Callable[[], AbstractContextManager[UowFactory]] = ADAPTERS[request.param]
     with ExitStack() as stack:
         yield lambda: stack.enter_context(factory())
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock stopped at ``T0``."""
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def svc(fresh_db: FreshDatabase, clock: FixedClock) -> Services:
+    """Services over a fresh database, on every adapter."""
+    return Services(fresh_db(), clock=clock)

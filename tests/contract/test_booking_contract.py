@@ -4,16 +4,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 import attrs
 
 from studiocore import (
     MC,
     Booking,
-    Client,
     Entity,
-    Schedule,
     Show,
     ShowMC,
     ShowQuery,
@@ -26,30 +25,12 @@ from studiocore import (
 )
 from studiocore.ports import ScheduledShow, repository_for
 from tests.conftest import FreshDatabase
-from tests.support.builders import T0, make
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
+from tests.support.builders import T0, at, client_and_schedule, make, show
 
 
 def _store(uow: UnitOfWork, rows: list[Entity]) -> None:
     for row in rows:
         repository_for(uow, type(row)).add(row)
-
-
-def _client_and_schedule(studio_uid: str, start: float, end: float) -> tuple[Client, Schedule]:
-    """A client and its schedule in ``studio_uid`` from hour ``start`` to ``end``."""
-    client = make(Client, name="C")
-    schedule = make(
-        Schedule,
-        client_uid=client.uid,
-        studio_uid=studio_uid,
-        name="plan",
-        start_time=at(start),
-        end_time=at(end),
-    )
-    return client, schedule
 
 
 def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs(
@@ -59,20 +40,12 @@ def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs
     studio = make(Studio, name="S")
     room = make(StudioRoom, studio_uid=studio.uid, name="R")
     mcs = [make(MC, name=n) for n in ("b", "a")]
-    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+    client, schedule = client_and_schedule(studio.uid, at(0), at(100))
 
-    def draft(start: float, room_uid: str | None = room.uid, **kw: object) -> Show:
-        made: Show = make(
-            Show,
-            name="d",
-            studio_room_uid=room_uid,
-            schedule_uid=schedule.uid,
-            show_status=ShowStatus.DRAFT,
-            show_start=at(start),
-            show_end=at(start + 1),
-            **kw,
+    def draft(start: float, in_room: StudioRoom | None = room, **kw: Any) -> Show:
+        return show(
+            in_room, start, start + 1, status=ShowStatus.DRAFT, schedule=schedule, name="d", **kw
         )
-        return made
 
     hosted, roomless, bare = draft(4), draft(2, None), draft(0)
     gone = draft(6, deleted_at=T0)
@@ -119,18 +92,17 @@ def test_set_status_after_schedule_shows_changes_exactly_the_live_drafts(
     alone and not counted."""
     studio = make(Studio, name="S")
     room = make(StudioRoom, studio_uid=studio.uid, name="R")
-    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+    client, schedule = client_and_schedule(studio.uid, at(0), at(100))
     schedule_uid = schedule.uid
     shows = [
-        make(
-            Show,
+        show(
+            room,
+            2 * i,
+            2 * i + 1,
+            status=ShowStatus.DRAFT,
+            client=client,
+            schedule=schedule,
             name=f"d{i}",
-            studio_room_uid=room.uid,
-            client_uid=client.uid,
-            schedule_uid=schedule.uid,
-            show_status=ShowStatus.DRAFT,
-            show_start=at(2 * i),
-            show_end=at(2 * i + 1),
         )
         for i in range(5)
     ]
@@ -165,28 +137,29 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(
     studio = make(Studio, name="S")
     room, other_room = (make(StudioRoom, studio_uid=studio.uid, name=n) for n in "AB")
     mc = make(MC, name="M")
-    client, schedule = _client_and_schedule(studio.uid, 0, 100)
+    client, schedule = client_and_schedule(studio.uid, at(0), at(100))
 
-    def show(name: str, room_uid: str, start: float, end: float, status: ShowStatus) -> Show:
-        made: Show = make(
-            Show,
+    def booked(
+        name: str, in_room: StudioRoom, start: float, end: float, status: ShowStatus
+    ) -> Show:
+        drafted = status is ShowStatus.DRAFT
+        return show(
+            in_room,
+            start,
+            end,
+            status=status,
+            client=client,
+            schedule=schedule if drafted else None,
             name=name,
-            studio_room_uid=room_uid,
-            client_uid=client.uid,
-            schedule_uid=schedule.uid if status is ShowStatus.DRAFT else None,
-            show_status=status,
-            show_start=at(start),
-            show_end=at(end),
         )
-        return made
 
     # drafts one hour apart in room A; a stored show 30 minutes after the last one;
     # in room B two stored shows 10 minutes apart, and a draft sharing A's MC
-    drafts = [show(f"d{i}", room.uid, 2 * i, 2 * i + 1, ShowStatus.DRAFT) for i in range(3)]
-    stored = show("c", room.uid, 5.5, 6.5, ShowStatus.CONFIRMED)
-    b1 = show("b1", other_room.uid, 20, 21, ShowStatus.CONFIRMED)
-    b2 = show("b2", other_room.uid, 21 + 1 / 6, 22, ShowStatus.CONFIRMED)
-    hosted = show("h", other_room.uid, 10, 11, ShowStatus.DRAFT)
+    drafts = [booked(f"d{i}", room, 2 * i, 2 * i + 1, ShowStatus.DRAFT) for i in range(3)]
+    stored = booked("c", room, 5.5, 6.5, ShowStatus.CONFIRMED)
+    b1 = booked("b1", other_room, 20, 21, ShowStatus.CONFIRMED)
+    b2 = booked("b2", other_room, 21 + 1 / 6, 22, ShowStatus.CONFIRMED)
+    hosted = booked("h", other_room, 10, 11, ShowStatus.DRAFT)
     links = [
         make(ShowMC, show_uid=s.uid, mc_uid=mc.uid) for s in (drafts[2], hosted)
     ]  # d2 ends at 5, h starts at 10: five hours apart
@@ -235,20 +208,9 @@ def test_near_looks_up_merged_windows_but_reports_only_true_neighbours(
     studio = make(Studio, name="S")
     room = make(StudioRoom, studio_uid=studio.uid, name="R")
 
-    def confirmed(start: float, end: float) -> Show:
-        made: Show = make(
-            Show,
-            name="x",
-            studio_room_uid=room.uid,
-            show_status=ShowStatus.CONFIRMED,
-            show_start=at(start),
-            show_end=at(end),
-        )
-        return made
-
-    in_the_gap = confirmed(1.5, 2.5)  # between the two candidates: not a neighbour
-    touching = confirmed(4, 5)  # starts when the second candidate ends
-    overlapping = confirmed(8.5, 9.5)
+    in_the_gap = show(room, 1.5, 2.5, name="x")  # between the two candidates: not a neighbour
+    touching = show(room, 4, 5, name="x")  # starts when the second candidate ends
+    overlapping = show(room, 8.5, 9.5, name="x")
     with db() as uow:
         _store(uow, [studio, room, in_the_gap, touching, overlapping])
     candidates = [
@@ -276,15 +238,7 @@ def test_set_status_keeps_every_other_field(fresh_db: FreshDatabase) -> None:
     studio = make(Studio, name="S")
     room = make(StudioRoom, studio_uid=studio.uid, name="R")
     drafts = [
-        make(
-            Show,
-            name=f"d{i}",
-            studio_room_uid=room.uid,
-            show_status=ShowStatus.DRAFT,
-            show_start=at(i),
-            show_end=at(i + 1),
-            external_id=f"ext-{i}",
-        )
+        show(room, i, i + 1, status=ShowStatus.DRAFT, name=f"d{i}", external_id=f"ext-{i}")
         for i in range(3)
     ]
     later = T0 + timedelta(minutes=5)

@@ -20,12 +20,11 @@ from studiocore import (
     ShowStatus,
     Studio,
     StudioRoom,
-    TimeSlot,
 )
 from studiocore.ports import Reservation, RoomSummary, StudioOccupancy
 from tests.conftest import FreshDatabase
 from tests.support.adapters import UowFactory
-from tests.support.builders import T0, make, show
+from tests.support.builders import T0, make, schedule_of, show, slot
 
 
 @dataclass
@@ -42,8 +41,16 @@ class World:
     mc2: MC
 
 
-def slot(start_h: float, end_h: float) -> TimeSlot:
-    return TimeSlot(T0 + timedelta(hours=start_h), T0 + timedelta(hours=end_h))
+def confirmed_booking(show: Show, studio: Studio, *mcs: MC) -> Booking:
+    """``show`` as a candidate to confirm: in its room of ``studio``, hosted by ``mcs``."""
+    return Booking(
+        show_uid=show.uid,
+        studio_uid=studio.uid,
+        room_uid=show.studio_room_uid,
+        mc_uids=frozenset(mc.uid for mc in mcs),
+        slot=show.slot,
+        status=ShowStatus.CONFIRMED,
+    )
 
 
 @pytest.fixture
@@ -60,14 +67,7 @@ def world(fresh_db: FreshDatabase) -> World:
         room_a2=make(StudioRoom, studio_uid=studio_a.uid, name="a2"),
         room_b1=make(StudioRoom, studio_uid=studio_b.uid, name="b1"),
         client=client,
-        schedule=make(
-            Schedule,
-            client_uid=client.uid,
-            studio_uid=studio_a.uid,
-            name="plan",
-            start_time=T0,
-            end_time=T0 + timedelta(days=2),
-        ),
+        schedule=schedule_of(client, studio_a.uid, T0, T0 + timedelta(days=2)),
         mc1=make(MC, name="one"),
         mc2=make(MC, name="two"),
     )
@@ -186,14 +186,7 @@ def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: Wor
         draft,
         mcs={mc_elsewhere.uid: [w.mc1], unrelated.uid: [w.mc2]},
     )
-    candidate = Booking(
-        show_uid=draft.uid,
-        studio_uid=w.studio_a.uid,
-        room_uid=w.room_a1.uid,
-        mc_uids=frozenset({w.mc1.uid}),
-        slot=slot(3, 4),
-        status=ShowStatus.CONFIRMED,
-    )
+    candidate = confirmed_booking(draft, w.studio_a, w.mc1)
     with w.db() as uow:
         no_margin = uow.bookings.near([candidate], timedelta(0))
         assert [b.show_uid for b in no_margin] == [mc_elsewhere.uid]
@@ -206,14 +199,7 @@ def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: Wor
             mc_elsewhere.uid,
         ]
         # a candidate is never its own neighbour, even when it is stored as reserving
-        as_candidate = Booking(
-            show_uid=mc_elsewhere.uid,
-            studio_uid=w.studio_b.uid,
-            room_uid=w.room_b1.uid,
-            mc_uids=frozenset({w.mc1.uid}),
-            slot=slot(3, 4),
-            status=ShowStatus.CONFIRMED,
-        )
+        as_candidate = confirmed_booking(mc_elsewhere, w.studio_b, w.mc1)
         assert uow.bookings.near([as_candidate], timedelta(0)) == []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,6 @@ import pytest
 from studiocore import (
     MC,
     Actor,
-    Client,
     ConflictError,
     ConflictKind,
     InvalidTransitionError,
@@ -21,28 +20,16 @@ from studiocore import (
     Services,
     Severity,
     ShowStatus,
-    Studio,
     StudioRoom,
     UserRole,
     ValidationError,
 )
-from tests.support.builders import T0
-
-
-def at(hour: float) -> datetime:
-    return T0 + timedelta(hours=hour)
+from tests.support.builders import T0, at
+from tests.support.cast import Cast
 
 
 @dataclass
-class World:
-    svc: Services
-    studio: Studio
-    room: StudioRoom
-    room2: StudioRoom
-    client: Client
-    mc: MC
-    mc2: MC
-
+class World(Cast):
     def schedule(self, name: str = "Spring") -> Schedule:
         return self.svc.schedules.create(
             self.client.uid, self.studio.uid, name, T0, T0 + timedelta(days=7)
@@ -95,16 +82,7 @@ class World:
 
 @pytest.fixture
 def w(svc: Services) -> World:
-    studio = svc.studios.create("One", time_zone="Europe/Berlin")
-    return World(
-        svc=svc,
-        studio=studio,
-        room=svc.studio_rooms.create(studio.uid, "A"),
-        room2=svc.studio_rooms.create(studio.uid, "B"),
-        client=svc.clients.create("Acme"),
-        mc=svc.mcs.create("Jo"),
-        mc2=svc.mcs.create("Sam"),
-    )
+    return World.create(svc, studio={"time_zone": "Europe/Berlin"})
 
 
 class TestCrud:

@@ -20,15 +20,7 @@ from studiocore import (
     ValidationError,
     new_uid,
 )
-from tests.support.builders import T0
-
-
-def at(hour: float) -> datetime:
-    return T0 + timedelta(hours=hour)
-
-
-def slot(a: float, b: float) -> TimeSlot:
-    return TimeSlot(at(a), at(b))
+from tests.support.builders import T0, at, slot
 
 
 @dataclass

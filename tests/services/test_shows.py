@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from studiocore import (
-    MC,
     Client,
     ConflictError,
     ConflictKind,
@@ -17,43 +16,21 @@ from studiocore import (
     Schedule,
     Services,
     ShowStatus,
-    Studio,
-    StudioRoom,
     ValidationError,
     new_uid,
 )
-from tests.support.builders import T0
-
-
-def at(hour: float) -> datetime:
-    return T0 + timedelta(hours=hour)
+from tests.support.builders import T0, at
+from tests.support.cast import Cast
 
 
 @dataclass
-class Setup:
-    svc: Services
-    studio: Studio
-    room: StudioRoom
-    room2: StudioRoom
-    client: Client
+class Setup(Cast):
     other_client: Client
-    mc: MC
-    mc2: MC
 
 
 @pytest.fixture
 def s(svc: Services) -> Setup:
-    studio = svc.studios.create("One")
-    return Setup(
-        svc=svc,
-        studio=studio,
-        room=svc.studio_rooms.create(studio.uid, "A"),
-        room2=svc.studio_rooms.create(studio.uid, "B"),
-        client=svc.clients.create("Acme"),
-        other_client=svc.clients.create("Globex"),
-        mc=svc.mcs.create("Jo"),
-        mc2=svc.mcs.create("Sam"),
-    )
+    return Setup.create(svc, other_client=svc.clients.create("Globex"))
 
 
 def add_schedule(s: Setup) -> Schedule:

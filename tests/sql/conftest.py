@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studiocore_sql import SqlDatabase
+from tests.support.adapters import ADAPTERS
 from tests.support.postgres import fresh_database, scratch_database
 
 
@@ -41,4 +42,12 @@ def empty_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def pg_db() -> Iterator[SqlDatabase]:
     """A migrated PostgreSQL database."""
     with fresh_database() as db:
+        yield db
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql_db(request: pytest.FixtureRequest) -> Iterator[SqlDatabase]:
+    """A fresh, migrated database on each SQL backend."""
+    with ADAPTERS[request.param]() as db:
+        assert isinstance(db, SqlDatabase)
         yield db

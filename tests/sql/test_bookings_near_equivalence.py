@@ -7,8 +7,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from studiocore import (
     MC,
     Booking,
@@ -24,7 +22,6 @@ from studiocore import (
 )
 from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
-from tests.support.adapters import ADAPTERS
 
 STATUSES = list(ShowStatus)
 
@@ -87,10 +84,7 @@ def _store(uow: UnitOfWork, rows: list[object]) -> None:
         repo.add(row)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def test_bookings_near_matches_the_in_memory_adapter_on_random_data(backend: str) -> None:
+def test_bookings_near_matches_the_in_memory_adapter_on_random_data(sql_db: SqlDatabase) -> None:
     rng = random.Random(20261123)
     rows = _world(rng)
     rooms = [r.uid for r in rows if isinstance(r, StudioRoom)]
@@ -99,30 +93,28 @@ def test_bookings_near_matches_the_in_memory_adapter_on_random_data(backend: str
     memory = InMemoryDatabase()
     with memory() as uow:
         _store(uow, rows)
-    with ADAPTERS[backend]() as factory:
-        assert isinstance(factory, SqlDatabase)
-        with factory() as uow:
-            _store(uow, rows)
-        answered = 0
-        for _ in range(150):
-            candidates = []
-            for _ in range(rng.randrange(1, 6)):
-                start = rng.randrange(-4, 100) / 2
-                candidates.append(
-                    Booking(
-                        show_uid=rng.choice([*shows, new_uid("show")]),
-                        studio_uid=None,
-                        room_uid=rng.choice([*rooms, None]),
-                        mc_uids=frozenset(rng.sample(mcs, rng.randrange(0, 3))),
-                        slot=TimeSlot(at(start), at(start + rng.choice([0.5, 1, 2, 6]))),
-                        status=ShowStatus.CONFIRMED,
-                    )
+    with sql_db() as uow:
+        _store(uow, rows)
+    answered = 0
+    for _ in range(150):
+        candidates = []
+        for _ in range(rng.randrange(1, 6)):
+            start = rng.randrange(-4, 100) / 2
+            candidates.append(
+                Booking(
+                    show_uid=rng.choice([*shows, new_uid("show")]),
+                    studio_uid=None,
+                    room_uid=rng.choice([*rooms, None]),
+                    mc_uids=frozenset(rng.sample(mcs, rng.randrange(0, 3))),
+                    slot=TimeSlot(at(start), at(start + rng.choice([0.5, 1, 2, 6]))),
+                    status=ShowStatus.CONFIRMED,
                 )
-            margin = timedelta(minutes=rng.choice([0, 15, 30, 60, 180, 900]))
-            with memory() as uow:
-                expected = uow.bookings.near(candidates, margin)
-            with factory() as uow:
-                found = uow.bookings.near(candidates, margin)
-            assert found == expected, (candidates, margin)
-            answered += bool(expected)
-        assert answered > 75  # the random cases do find neighbours
+            )
+        margin = timedelta(minutes=rng.choice([0, 15, 30, 60, 180, 900]))
+        with memory() as uow:
+            expected = uow.bookings.near(candidates, margin)
+        with sql_db() as uow:
+            found = uow.bookings.near(candidates, margin)
+        assert found == expected, (candidates, margin)
+        answered += bool(expected)
+    assert answered > 75  # the random cases do find neighbours

@@ -6,18 +6,13 @@ classifier (``find_conflicts``)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
 import pytest
 
 from studiocore import ConflictError, Services, Show, ShowMC, ShowStatus
 from studiocore_sql import SqlDatabase
 from tests.support.adapters import ADAPTERS
-from tests.support.builders import T0, make
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
+from tests.support.builders import at, make
 
 
 def _world(svc: Services) -> tuple[str, str, str, Show]:

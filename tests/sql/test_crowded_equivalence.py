@@ -10,7 +10,6 @@ import random
 from datetime import timedelta
 
 import attrs
-import pytest
 
 from studiocore import (
     MC,
@@ -27,29 +26,14 @@ from studiocore.scheduling.detector import BufferPolicy, find_conflicts, near_bo
 from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
 from tests.sql.test_bookings_near_equivalence import _store, _world
-from tests.support.adapters import ADAPTERS
-from tests.support.builders import make
-
-
-def _client_and_schedule(studio_uid: str, start: float, end: float) -> tuple[Client, Schedule]:
-    """A client and its schedule in ``studio_uid`` from hour ``start`` to ``end``."""
-    client = make(Client, name="C")
-    schedule = make(
-        Schedule,
-        client_uid=client.uid,
-        studio_uid=studio_uid,
-        name="plan",
-        start_time=at(start),
-        end_time=at(end),
-    )
-    return client, schedule
+from tests.support.builders import client_and_schedule
 
 
 def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
     """A random world (see ``_world``) whose drafts partly belong to one schedule."""
     rows = _world(rng)
     studio = next(r for r in rows if isinstance(r, Studio))
-    client, schedule = _client_and_schedule(studio.uid, -10, 200)
+    client, schedule = client_and_schedule(studio.uid, at(-10), at(200))
     out: list[object] = [client, schedule]
     for row in rows:
         if isinstance(row, Show) and row.show_status is ShowStatus.DRAFT and rng.random() < 0.7:
@@ -69,13 +53,19 @@ def _store_all(uow: object, rows: list[object]) -> None:
     _store(uow, [r for r in rest if not isinstance(r, Studio)])  # type: ignore[arg-type]
 
 
+def _in_memory(rows: list[object]) -> InMemoryDatabase:
+    """The reference adapter holding ``rows``."""
+    db = InMemoryDatabase()
+    with db() as uow:
+        _store_all(uow, rows)
+    return db
+
+
 def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
     rng = random.Random(5)
     for _ in range(30):
         rows, schedule_uid = _with_schedule(rng)
-        db = InMemoryDatabase()
-        with db() as uow:
-            _store_all(uow, rows)
+        db = _in_memory(rows)
         rooms = [r.uid for r in rows if isinstance(r, StudioRoom)]
         mcs = [m.uid for m in rows if isinstance(m, MC)]
         policy = BufferPolicy(
@@ -104,27 +94,20 @@ def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
         assert near_existing == [e for e in existing if any(near(e, d) for d in drafts)]
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def test_crowded_and_schedule_shows_match_the_in_memory_adapter(backend: str) -> None:
+def test_crowded_and_schedule_shows_match_the_in_memory_adapter(sql_db: SqlDatabase) -> None:
     rng = random.Random(20261124)
-    with ADAPTERS[backend]() as factory:
-        assert isinstance(factory, SqlDatabase)
-        for _ in range(4):
-            rows, schedule_uid = _with_schedule(rng)
-            memory = InMemoryDatabase()
-            with memory() as uow:
-                _store_all(uow, rows)
-            with factory() as uow:
-                _store_all(uow, rows)
-            for minutes in (0, 15, 30, 60, 180, 900):
-                margin = timedelta(minutes=minutes)
-                with memory.reader() as uow:
-                    expected = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin)
-                    resources = uow.bookings.schedule_shows(schedule_uid)
-                with factory.reader() as uow:
-                    assert uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
-                    assert uow.bookings.schedule_shows(schedule_uid) == resources
-            assert resources
-            assert any(expected)
+    for _ in range(4):
+        rows, schedule_uid = _with_schedule(rng)
+        memory = _in_memory(rows)
+        with sql_db() as uow:
+            _store_all(uow, rows)
+        for minutes in (0, 15, 30, 60, 180, 900):
+            margin = timedelta(minutes=minutes)
+            with memory.reader() as uow:
+                expected = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin)
+                resources = uow.bookings.schedule_shows(schedule_uid)
+            with sql_db.reader() as uow:
+                assert uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, margin) == expected
+                assert uow.bookings.schedule_shows(schedule_uid) == resources
+        assert resources
+        assert any(expected)

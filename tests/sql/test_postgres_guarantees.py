@@ -27,7 +27,6 @@ from studiocore import (
 from studiocore_sql import SqlDatabase
 from studiocore_sql import tables as t
 from tests.sql.helpers import MC_DOUBLE_BOOKINGS, ROOM_DOUBLE_BOOKINGS, at, show
-from tests.support.adapters import ADAPTERS
 
 
 def _room(db: SqlDatabase) -> str:
@@ -320,40 +319,33 @@ def test_the_mc_guard_only_looks_at_what_a_statement_books(pg_db: SqlDatabase) -
     assert links_after == links_before  # no link row was rewritten
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def test_triggers_keep_the_links_copy_of_the_show_in_step(backend: str) -> None:
+def test_triggers_keep_the_links_copy_of_the_show_in_step(sql_db: SqlDatabase) -> None:
+    room = _room(sql_db)
+    mc = _mc(sql_db)
+    s = show(room, 0, 2, ShowStatus.DRAFT)
+    with sql_db() as uow:
+        uow.shows.add(s)
+        uow.show_mcs.add(_link(s.uid, mc))
 
-    with ADAPTERS[backend]() as factory:
-        assert isinstance(factory, SqlDatabase)
-        db = factory
-        room = _room(db)
-        mc = _mc(db)
-        s = show(room, 0, 2, ShowStatus.DRAFT)
-        with db() as uow:
-            uow.shows.add(s)
-            uow.show_mcs.add(_link(s.uid, mc))
+    def copy() -> tuple[datetime, datetime]:
+        with sql_db.engine.connect() as conn:
+            row = conn.execute(sa.select(t.show_mcs.c.show_start, t.show_mcs.c.show_end)).one()
+        return row.show_start, row.show_end
 
-        def copy() -> tuple[datetime, datetime]:
-            with db.engine.connect() as conn:
-                row = conn.execute(sa.select(t.show_mcs.c.show_start, t.show_mcs.c.show_end)).one()
-            return row.show_start, row.show_end
-
-        assert copy() == (at(0), at(2))
-        with db() as uow:
-            uow.shows.update(attrs.evolve(s, show_start=at(1), show_end=at(3)))
-        assert copy() == (at(1), at(3))
-        with db() as uow:
-            uow.shows.set_status([s.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(0))
-        assert copy() == (at(1), at(3))
-        with db() as uow:
-            current = uow.shows.get(s.uid)
-            uow.shows.update(attrs.evolve(current, show_end=at(4)))
-        assert copy() == (at(1), at(4))
-        with db.engine.begin() as conn:  # a writer cannot set the copy by hand
-            conn.execute(sa.update(t.show_mcs).values(show_start=at(10), show_end=at(11)))
-        assert copy() == (at(1), at(4))
+    assert copy() == (at(0), at(2))
+    with sql_db() as uow:
+        uow.shows.update(attrs.evolve(s, show_start=at(1), show_end=at(3)))
+    assert copy() == (at(1), at(3))
+    with sql_db() as uow:
+        uow.shows.set_status([s.uid], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=at(0))
+    assert copy() == (at(1), at(3))
+    with sql_db() as uow:
+        current = uow.shows.get(s.uid)
+        uow.shows.update(attrs.evolve(current, show_end=at(4)))
+    assert copy() == (at(1), at(4))
+    with sql_db.engine.begin() as conn:  # a writer cannot set the copy by hand
+        conn.execute(sa.update(t.show_mcs).values(show_start=at(10), show_end=at(11)))
+    assert copy() == (at(1), at(4))
 
 
 @pytest.mark.postgres

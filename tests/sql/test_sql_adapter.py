@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +9,6 @@ import attrs
 import pytest
 import sqlalchemy as sa
 
-import studiocore_sql
-import studiocore_sql.audit
-import studiocore_sql.database
 from studiocore import (
     Audit,
     ConcurrencyError,
@@ -33,24 +28,6 @@ from studiocore_sql.audit import room_overlap_audit
 from studiocore_sql.mapping import MAPS
 from tests.sql.helpers import at, show
 from tests.support.adapters import ADAPTERS
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest) -> Iterator[SqlDatabase]:
-    with ADAPTERS[request.param]() as factory:
-        assert isinstance(factory, SqlDatabase)
-        yield factory
-
-
-@pytest.mark.parametrize(
-    "module",
-    [studiocore_sql, studiocore_sql.database, studiocore_sql.audit],
-    ids=lambda m: m.__name__,
-)
-def test_docstring_examples_run(module: object) -> None:
-    result = doctest.testmod(module, raise_on_error=False)  # type: ignore[arg-type]
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def test_the_database_url_comes_from_the_environment_or_defaults_to_a_sqlite_file() -> None:
@@ -165,7 +142,7 @@ def test_postgresql_readers_spend_no_round_trips_on_begin_and_commit() -> None:
 
 
 def test_the_overlap_audit_flags_every_show_starting_before_an_earlier_one_ended(
-    db: SqlDatabase,
+    sql_db: SqlDatabase,
 ) -> None:
     now = datetime.now(UTC)
     studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
@@ -180,14 +157,14 @@ def test_the_overlap_audit_flags_every_show_starting_before_an_earlier_one_ended
     after_inside = show(rooms[0].uid, 3, 4, ShowStatus.DRAFT)  # overlaps `long` only
     touching = show(rooms[0].uid, 5, 6, ShowStatus.DRAFT)
     elsewhere = show(rooms[1].uid, 1, 2, ShowStatus.DRAFT)
-    with db() as uow:
+    with sql_db() as uow:
         uow.studios.add(studio)
         for room in rooms:
             uow.studio_rooms.add(room)
         for s in (long, inside, after_inside, touching, elsewhere):
             uow.shows.add(s)
-    assert room_overlap_audit(db) == []
-    findings = room_overlap_audit(db, statuses={ShowStatus.DRAFT, ShowStatus.CONFIRMED})
+    assert room_overlap_audit(sql_db) == []
+    findings = room_overlap_audit(sql_db, statuses={ShowStatus.DRAFT, ShowStatus.CONFIRMED})
     assert [(f.show_uid, f.room_uid, f.earlier_end) for f in findings] == [
         (inside.uid, rooms[0].uid, long.show_end),
         (after_inside.uid, rooms[0].uid, long.show_end),
@@ -206,7 +183,7 @@ def _audit() -> Audit:
     )
 
 
-def test_add_many_writes_audits_in_one_statement_per_batch(db: SqlDatabase) -> None:
+def test_add_many_writes_audits_in_one_statement_per_batch(sql_db: SqlDatabase) -> None:
     """PostgreSQL: one statement whatever the count; SQLite: one multi-row
     ``INSERT`` per 1000 rows."""
     inserts: list[str] = []
@@ -215,13 +192,13 @@ def test_add_many_writes_audits_in_one_statement_per_batch(db: SqlDatabase) -> N
         if statement.startswith("INSERT INTO audits"):
             inserts.append(statement)
 
-    sa.event.listen(db.engine, "before_cursor_execute", record)
+    sa.event.listen(sql_db.engine, "before_cursor_execute", record)
     try:
-        with db() as uow:
+        with sql_db() as uow:
             uow.audits.add_many([_audit() for _ in range(2500)])
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert len(inserts) == (1 if db.is_postgresql else 3)
+        sa.event.remove(sql_db.engine, "before_cursor_execute", record)
+    assert len(inserts) == (1 if sql_db.is_postgresql else 3)
 
 
 def test_every_entity_map_matches_its_table() -> None:

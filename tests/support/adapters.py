@@ -15,7 +15,7 @@ from pathlib import Path
 
 from studiocore import InMemoryDatabase, UnitOfWork
 from studiocore_sql import SqlDatabase
-from tests.support.postgres import fresh_database
+from tests.support.postgres import fresh_database, migrate
 
 UowFactory = Callable[[], UnitOfWork]
 AdapterFactory = Callable[[], AbstractContextManager[UowFactory]]
@@ -36,11 +36,7 @@ def _sqlite_template_file() -> Path:
         if not _sqlite_template:
             folder = Path(tempfile.mkdtemp(prefix="studiocore-sqlite-"))
             path = folder / "template.db"
-            db = SqlDatabase(f"sqlite:///{path}")
-            try:
-                db.upgrade()
-            finally:
-                db.dispose()
+            migrate(f"sqlite:///{path}")
             _sqlite_template.append(path)
         return _sqlite_template[0]
 

@@ -34,6 +34,7 @@ from studiocore import (
     Task,
     TaskTemplate,
     TaskTemplateItem,
+    TimeSlot,
     UnitOfWork,
     User,
     new_uid,
@@ -42,6 +43,16 @@ from studiocore.entities import ShowTypeEntry
 from studiocore.ports import repository_for
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def at(hours: float) -> datetime:
+    """``T0`` plus ``hours``."""
+    return T0 + timedelta(hours=hours)
+
+
+def slot(start_h: float, end_h: float) -> TimeSlot:
+    """The slot from hour ``start_h`` to hour ``end_h`` after ``T0``."""
+    return TimeSlot(at(start_h), at(end_h))
 
 
 def stamp() -> dict[str, Any]:
@@ -61,7 +72,9 @@ def show(
     client: Client | None = None,
     schedule: Schedule | None = None,
     name: str = "show",
+    **fields: Any,
 ) -> Show:
+    """A show from hour ``start_h`` to ``end_h`` after ``T0``; ``fields`` sets others."""
     result: Show = make(
         Show,
         name=name,
@@ -69,10 +82,32 @@ def show(
         client_uid=client.uid if client else None,
         schedule_uid=schedule.uid if schedule else None,
         show_status=status,
-        show_start=T0 + timedelta(hours=start_h),
-        show_end=T0 + timedelta(hours=end_h),
+        show_start=at(start_h),
+        show_end=at(end_h),
+        **fields,
     )
     return result
+
+
+def schedule_of(
+    client: Client, studio_uid: str, start: datetime, end: datetime, *, name: str = "plan"
+) -> Schedule:
+    """A schedule of ``client`` in ``studio_uid`` from ``start`` to ``end``."""
+    made: Schedule = make(
+        Schedule,
+        client_uid=client.uid,
+        studio_uid=studio_uid,
+        name=name,
+        start_time=start,
+        end_time=end,
+    )
+    return made
+
+
+def client_and_schedule(studio_uid: str, start: datetime, end: datetime) -> tuple[Client, Schedule]:
+    """A client and its schedule in ``studio_uid`` from ``start`` to ``end``."""
+    client = make(Client, name="C")
+    return client, schedule_of(client, studio_uid, start, end)
 
 
 def one_of_each(uow: UnitOfWork) -> list[Entity]:
@@ -96,14 +131,7 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         expiring_at=T0 + timedelta(days=30),
         version="v2",
     )
-    schedule = make(
-        Schedule,
-        client_uid=client.uid,
-        studio_uid=studio.uid,
-        name="Spring",
-        start_time=T0,
-        end_time=T0 + timedelta(days=7),
-    )
+    schedule = schedule_of(client, studio.uid, T0, T0 + timedelta(days=7), name="Spring")
     the_show = show(room, 1, 3, client=client, schedule=schedule, status=ShowStatus.DRAFT)
     show_mc = make(ShowMC, show_uid=the_show.uid, mc_uid=mc.uid, rating=8, note="great")
     show_platform = make(

@@ -32,6 +32,7 @@ from studiocore_sql.tables import metadata
 
 __all__ = [
     "fresh_database",
+    "migrate",
     "postgres_url",
     "require_postgres",
     "scratch_database",
@@ -125,15 +126,20 @@ def _create(name: str, template: str | None = None) -> str:
     return _url_for(name)
 
 
+def migrate(url: str) -> None:
+    """Bring the (template) database at ``url`` to the newest migration."""
+    db = SqlDatabase(url)
+    try:
+        db.upgrade()
+    finally:
+        db.dispose()
+
+
 def _template_name() -> str:
     with _lock:
         if not _template:
             name = f"{_prefix}_template"
-            db = SqlDatabase(_create(name))
-            try:
-                db.upgrade()
-            finally:
-                db.dispose()
+            migrate(_create(name))
             _template.append(name)
         return _template[0]
 

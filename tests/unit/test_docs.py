@@ -1,4 +1,5 @@
-"""The examples in docstrings and the README run and say what they claim."""
+"""The examples in docstrings (of the core and the SQL adapter) and the README run
+and say what they claim."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ import studiocore.adapters.memory
 import studiocore.events
 import studiocore.services
 import studiocore.timeslot
+import studiocore_sql
+import studiocore_sql.audit
+import studiocore_sql.database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
         studiocore.timeslot,
         studiocore.adapters.memory,
         studiocore.events,
+        studiocore_sql,
+        studiocore_sql.database,
+        studiocore_sql.audit,
     ],
     ids=lambda m: m.__name__,
 )

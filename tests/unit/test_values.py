@@ -25,13 +25,9 @@ from studiocore import (
 )
 from studiocore.ids import uid_prefix
 from studiocore.timeslot import union
-from tests.support.builders import T0, make
+from tests.support.builders import T0, at, make
 
 H = timedelta(hours=1)
-
-
-def at(hour: float) -> datetime:
-    return T0 + timedelta(hours=hour)
 
 
 class TestTimeSlot:

@@ -2,7 +2,10 @@
 
 ``XCreate`` is a POST body, ``XUpdate`` a PATCH body (every field optional; an
 absent field is left alone, ``null`` clears a nullable one), ``X`` the response;
-each feature declares its own in its ``schemas`` module. Input structs refuse
+each feature declares its own in its ``schemas`` module. A stored row's response
+extends :class:`Record` (``uid`` and its timestamps) or :class:`MetadataRecord`
+(those and ``metadata``); a POST body with ``metadata`` extends
+:class:`MetadataInput`. Input structs refuse
 unknown fields. Timestamps are read as strings and parsed by
 :func:`studiocore_http.shared.convert.parse_timestamp`, because Litestar's lenient
 decoding would accept numbers and naive values. Enumerated fields use the core's
@@ -16,6 +19,7 @@ import functools
 import operator
 import types
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 import msgspec
@@ -26,9 +30,12 @@ __all__ = [
     "Count",
     "Input",
     "Json",
+    "MetadataInput",
+    "MetadataRecord",
     "Minutes",
     "Name",
     "Output",
+    "Record",
     "TimeZone",
     "Timestamp",
     "has_nul",
@@ -81,8 +88,28 @@ class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                 raise ValueError(f"field `{name}` must not contain NUL characters")
 
 
+class MetadataInput(Input, kw_only=True):
+    """Base of the POST bodies of resources with free-form ``metadata``."""
+
+    metadata: Json | None = None
+
+
 class Output(msgspec.Struct, kw_only=True):
     """Base of response bodies."""
+
+
+class Record(Output):
+    """Base of the response bodies of stored rows."""
+
+    uid: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class MetadataRecord(Record):
+    """Base of the response bodies of stored rows with free-form ``metadata``."""
+
+    metadata: Json
 
 
 def _without_none(annotation: Any) -> tuple[Any, bool]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from studiocore_http.shared.schemas import Input, Json, Name, Output, Timestamp, patch_of
+from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, Name, Timestamp, patch_of
 
 __all__ = ["Material", "MaterialCreate", "MaterialUpdate"]
 
 
-class Material(Output):
-    uid: str
+class Material(MetadataRecord):
     name: str
     material_type: str
     client_uid: str | None
@@ -21,12 +20,9 @@ class Material(Output):
     is_active: bool
     expiring_at: datetime | None
     version: str
-    metadata: Json
-    created_at: datetime
-    updated_at: datetime
 
 
-class MaterialCreate(Input):
+class MaterialCreate(MetadataInput):
     timestamp_fields: ClassVar[frozenset[str]] = frozenset({"expiring_at"})
 
     name: Name
@@ -38,7 +34,6 @@ class MaterialCreate(Input):
     is_active: bool = True
     expiring_at: Timestamp | None = None
     version: str = "1"
-    metadata: Json | None = None
 
 
 MaterialUpdate = patch_of(MaterialCreate, omit={"client_uid"})

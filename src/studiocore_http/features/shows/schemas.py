@@ -10,7 +10,15 @@ from msgspec import UNSET, UnsetType
 
 from studiocore import ShowStatus
 from studiocore_http.features.scheduling.schemas import Conflict
-from studiocore_http.shared.schemas import Count, Input, Json, Name, Output, Timestamp
+from studiocore_http.shared.schemas import (
+    Count,
+    Input,
+    Json,
+    MetadataRecord,
+    Name,
+    Record,
+    Timestamp,
+)
 
 __all__ = [
     "Show",
@@ -31,8 +39,7 @@ __all__ = [
 Rating = Annotated[int, msgspec.Meta(ge=0, le=10)]
 
 
-class Show(Output):
-    uid: str
+class Show(Record):
     name: str
     studio_room_uid: str | None
     client_uid: str | None
@@ -43,8 +50,6 @@ class Show(Output):
     show_start: datetime
     show_end: datetime
     external_id: str | None
-    created_at: datetime
-    updated_at: datetime
 
 
 class ShowWritten(Show):
@@ -93,15 +98,11 @@ class ShowStatusChange(Input):
     show_status: ShowStatus
 
 
-class ShowMC(Output):
-    uid: str
+class ShowMC(MetadataRecord):
     show_uid: str
     mc_uid: str
     rating: int | None
     note: str | None
-    metadata: Json
-    created_at: datetime
-    updated_at: datetime
 
 
 class ShowMCCreate(Input):
@@ -116,16 +117,12 @@ class ShowMCUpdate(Input):
     metadata: Json | UnsetType = UNSET
 
 
-class ShowPlatform(Output):
-    uid: str
+class ShowPlatform(MetadataRecord):
     show_uid: str
     platform_uid: str
     live_stream_link: str | None
     platform_show_id: str | None
     viewer_count: int | None
-    metadata: Json
-    created_at: datetime
-    updated_at: datetime
 
 
 class ShowPlatformCreate(Input):
@@ -142,12 +139,9 @@ class ShowPlatformUpdate(Input):
     metadata: Json | UnsetType = UNSET
 
 
-class ShowMaterial(Output):
-    uid: str
+class ShowMaterial(Record):
     show_uid: str
     material_uid: str
-    created_at: datetime
-    updated_at: datetime
 
 
 class ShowMaterialCreate(Input):

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from studiocore_http.shared.schemas import Input, Json, Name, Output, patch_of
+from studiocore_http.shared.schemas import (
+    Input,
+    MetadataInput,
+    MetadataRecord,
+    Name,
+    Output,
+    patch_of,
+)
 
 __all__ = ["Tag", "TagCreate", "TagLink", "TagUpdate", "Tagging"]
 
 
-class Tag(Output):
-    uid: str
+class Tag(MetadataRecord):
     name: str
     studio_uid: str | None
-    metadata: Json
-    created_at: datetime
-    updated_at: datetime
 
 
-class TagCreate(Input):
+class TagCreate(MetadataInput):
     name: Name
     studio_uid: str | None = None
-    metadata: Json | None = None
 
 
 TagUpdate = patch_of(TagCreate, omit={"studio_uid"})
