@@ -336,7 +336,7 @@ show_mcs = _base(
 
 MC_LINK_RANGE_INDEX = "ix_show_mcs_mc_range"
 """GiST over (MC, interval) of live links (PostgreSQL): the MC side of
-``bookings_near`` and of the MC guard."""
+``BookingReadModel.near`` and of the MC guard."""
 
 MC_OVERLAP = "show_mcs_mc_overlap"
 """The name under which the MC guard (a trigger, see :mod:`studiocore_sql.ddl`)

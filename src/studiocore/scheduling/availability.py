@@ -105,7 +105,7 @@ def availability_from_occupancy(
 ) -> list[RoomAvailability]:
     """Like :func:`room_availability`, from ``(room uid, start, end)`` triples
     of aware UTC datetimes (the ``occupied`` reservations of
-    :meth:`ShowRepository.studio_occupancy`).
+    :meth:`BookingReadModel.studio_occupancy`).
 
     Per room: clip its ``(start, end)`` pairs to the window, take their union
     (:func:`studiocore.timeslot.union`): that is the reserved time, and the gaps

@@ -66,7 +66,7 @@ def assess_bookings(
 
     With ``lock`` the candidates' rooms and MCs are locked first, so the answer
     stays true until the unit of work ends. One set-based read
-    (``bookings_near``) fetches the neighbours.
+    (``uow.bookings.near``) fetches the neighbours.
     """
     if not candidates:
         return []
