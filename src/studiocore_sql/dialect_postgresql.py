@@ -4,8 +4,7 @@ database may refuse, row locks, one-statement inserts and read models.
 Sets of uids or ids are one array parameter unnested in a subquery (the planner
 then probes the index per value; ``= ANY(array)`` with thousands of values made
 it scan the 1M-row table), sent in binary (a psycopg dumper registered on each
-connection: the text format escapes every element in Python, 35 ms for 10k
-uids). Sessions run in UTC, so ``timestamptz`` values arrive as aware UTC
+connection: the text format escapes every element in Python). Sessions run in UTC, so ``timestamptz`` values arrive as aware UTC
 datetimes and bulk reads skip SQLAlchemy's per-value conversion. See
 docs/persistence.md for the statements below and what they cost.
 """
@@ -216,9 +215,8 @@ def _recordset_insert(table: sa.Table) -> sa.Insert:
     """``INSERT INTO table (...) SELECT ... FROM jsonb_to_recordset(:rows) AS
     r(<every column but id, typed as the table types it>) ON CONFLICT (uid) DO
     NOTHING RETURNING uid``: every row in one JSON parameter, one fixed statement whatever the
-    number of rows. (A multi-row ``VALUES`` list of 10k audit rows made psycopg
-    parse a new query of 11k placeholders per 1000 rows, 1.5 s; this costs a
-    ``json.dumps``.)"""
+    number of rows (a multi-row ``VALUES`` list makes psycopg parse a new query
+    of thousands of placeholders per batch; this costs a ``json.dumps``)."""
     columns = [c for c in table.columns if c.name != "id"]
     rows = sa.cast(sa.bindparam("rows", type_=sa.Text()), postgresql.JSONB)
     recordset = (
@@ -256,8 +254,8 @@ class PostgresDialect(SqlDialect):
             # Sessions in UTC: timestamptz values arrive already in UTC, so reading
             # them needs no conversion (and date arithmetic in SQL is in UTC).
             # No JIT: the planner's estimates for the promotion's conflict sweep
-            # cross jit_above_cost, and compiling it took longer (55 ms) than
-            # running it; no statement of the library gains from JIT.
+            # cross jit_above_cost, and compiling it took longer than running it
+            # (docs/persistence.md); no statement of the library gains from JIT.
             # ``connect_args`` can override both (``{"options": "-c jit=on"}``).
             "options": "-c timezone=UTC -c jit=off",
         }
@@ -366,7 +364,7 @@ class PostgresDialect(SqlDialect):
         # ``id = ANY(sorted ids)`` walks the primary key in order, so an UPDATE
         # rewrites rows (and inserts their new index entries) in creation order;
         # the hash semi-join of ``IN (SELECT unnest(...))`` visits them in hash
-        # order, which made the promotion's UPDATE of 10k drafts 120 ms slower.
+        # order, which made the promotion's UPDATE measurably slower (persistence.md).
         ordered = sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(sa.Integer()))
         return [column == sa.any_(ordered)]
 
@@ -429,8 +427,8 @@ class PostgresDialect(SqlDialect):
 
 def _binary_arrays(dbapi_connection: Any, _record: Any) -> None:
     # Array parameters (every IN list of uids or ids is one) travel in binary:
-    # psycopg's default text dumper escapes each element in Python, 35 ms for
-    # 10k uids and 18 ms for 10k ids, against 8 and 4 ms in binary.
+    # psycopg's default text dumper escapes each element in Python, several
+    # times slower for 10k-element lists (persistence.md has the figures).
     from psycopg.types.array import ListBinaryDumper
 
     dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)

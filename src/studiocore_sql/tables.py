@@ -239,7 +239,7 @@ ROOM_TIME_INDEX = "ix_shows_studio_room_id_show_start"
 around a window (availability) and the room-overlap audit's window function are
 index-only scans (the audit reads the heap only for the rows it flags). One
 index for all three: a promotion inserts each confirmed show into one btree
-fewer than with a second, reserving-only copy (about 25 ms per 10k drafts)."""
+fewer than with a second, reserving-only copy (persistence.md has the figure)."""
 
 _BULK_STATUS_IDS = (SHOW_STATUS_IDS[ShowStatus.CONFIRMED], SHOW_STATUS_IDS[ShowStatus.COMPLETED])
 _BULK_STATUSES_EXCLUDED = f"show_status_id NOT IN {_BULK_STATUS_IDS}"
