@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from studiocore.entities import Audit
 from studiocore.errors import ConflictError
-from studiocore.ids import new_uid
+from studiocore.ids import new_uids
 from studiocore_sql.repositories import SqlRepository
 
 __all__ = ["SqlAuditLog"]
@@ -48,7 +48,7 @@ class SqlAuditLog(SqlRepository[Audit]):
             return
         self._session.require_writable("write to audits")
         self._check_type(entry)
-        uids = [new_uid(Audit.PREFIX) for _ in recordable_uids]
+        uids = new_uids(Audit.PREFIX, len(recordable_uids))
         varying = {"uid": uids, "recordable_uid": list(recordable_uids)}
         inserted = self._session.dialect.insert_copies(
             self._session, self._table, self._values(entry), varying

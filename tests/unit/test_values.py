@@ -23,7 +23,7 @@ from studiocore import (
     is_uid,
     new_uid,
 )
-from studiocore.ids import uid_prefix
+from studiocore.ids import new_uids, uid_prefix
 from studiocore.timeslot import union
 from tests.support.builders import T0, at, make
 
@@ -199,3 +199,13 @@ class TestEntityValidation:
         client = make(Client, name="Acme")
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             client.name = "x"
+
+
+def test_uids_made_in_bulk_are_distinct_increasing_and_after_earlier_ones() -> None:
+    before = new_uid("audit")
+    batch = new_uids("audit", 1000)
+    after = new_uid("audit")
+    assert len(set(batch)) == 1000
+    assert [before, *batch, after] == sorted([before, *batch, after])
+    assert all(is_uid(uid, "audit") for uid in batch)
+    assert new_uids("audit", 0) == []

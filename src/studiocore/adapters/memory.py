@@ -33,7 +33,7 @@ from studiocore.entities import (
     StudioRoom,
 )
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
-from studiocore.ids import new_uid
+from studiocore.ids import new_uid, new_uids
 from studiocore.lookups import LOOKUP_SEEDS, ShowStatus
 from studiocore.ports import (
     REPOSITORY_NAMES,
@@ -272,10 +272,11 @@ class _MemoryAuditLog(_MemoryRepository[Audit]):
             self.add(entry)
 
     def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:
+        uids = new_uids(Audit.PREFIX, len(recordable_uids))
         self.add_many(
             [
-                attrs.evolve(entry, uid=new_uid(Audit.PREFIX), recordable_uid=uid)
-                for uid in recordable_uids
+                attrs.evolve(entry, uid=uid, recordable_uid=record)
+                for uid, record in zip(uids, recordable_uids, strict=True)
             ]
         )
 
