@@ -64,9 +64,12 @@ class SqlDatabase:
     ``max_overflow``, ``pool_timeout`` (seconds to wait for a connection) and
     ``pool_recycle`` configure the connection pool; ``connect_timeout`` (seconds)
     bounds connecting to PostgreSQL and, on SQLite, how long a writer waits for
-    the lock; ``connect_args`` go to the driver as is. A pooled PostgreSQL
-    connection is pinged when a unit of work takes it (``pool_pre_ping``) and
-    replaced if the server dropped it.
+    the lock; ``connect_args`` go to the driver as is.
+
+    ``ping_idle_after``: a PostgreSQL connection that sat in the pool for this
+    many seconds is pinged before a unit of work uses it, and replaced if the
+    server dropped it; ``0`` pings on every checkout (SQLAlchemy's
+    ``pool_pre_ping``), ``None`` never pings.
     """
 
     def __init__(
@@ -80,7 +83,10 @@ class SqlDatabase:
         connect_timeout: float = 10.0,
         echo: bool = False,
         connect_args: Mapping[str, Any] | None = None,
+        ping_idle_after: float | None = 1.0,
     ) -> None:
+        if ping_idle_after is not None and ping_idle_after < 0:
+            raise ValueError(f"ping_idle_after must be >= 0 or None, not {ping_idle_after!r}")
         self.url = normalize_url(url) if url else database_url_from_env()
         parsed = make_url(self.url)
         backend = parsed.get_backend_name()
@@ -103,7 +109,7 @@ class SqlDatabase:
             extra["options"] = f"{args['options']} {extra['options']}"
         args.update(extra)
         self.engine: sa.Engine = sa.create_engine(self.url, connect_args=args, echo=echo, **options)
-        self.dialect.prepare(self.engine)
+        self.dialect.prepare(self.engine, ping_idle_after=ping_idle_after)
 
     def __repr__(self) -> str:
         return f"SqlDatabase({self.engine.url.render_as_string(hide_password=True)!r})"

@@ -12,7 +12,8 @@ docs/persistence.md for the statements below and what they cost.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
@@ -259,12 +260,14 @@ class PostgresDialect(SqlDialect):
             # ``connect_args`` can override both (``{"options": "-c jit=on"}``).
             "options": "-c timezone=UTC -c jit=off",
         }
-        # a connection the server dropped (restart, idle timeout, failover) is
-        # found by a ping when the pool hands it out, and replaced
-        return args, {**pool, "pool_pre_ping": True}
+        return args, pool
 
-    def prepare(self, engine: sa.Engine) -> None:
+    def prepare(self, engine: sa.Engine, *, ping_idle_after: float | None = None) -> None:
         sa.event.listen(engine, "connect", _binary_arrays)
+        if ping_idle_after is not None:
+            sa.event.listen(engine, "connect", _mark_idle)
+            sa.event.listen(engine, "checkin", _mark_idle)
+            sa.event.listen(engine, "checkout", _ping_if_idle(engine.dialect, ping_idle_after))
 
     def create_schema(self, conn: sa.Connection, metadata: sa.MetaData) -> None:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
@@ -423,6 +426,43 @@ class PostgresDialect(SqlDialect):
         """One statement (:data:`OCCUPANCY_SQL`); times read without conversion."""
         params = {"uid": studio_uid, "lo": window.start, "hi": window.end}
         return cast(list[Row], runner.execute(OCCUPANCY_SQL, params).all())
+
+
+_IDLE_SINCE = "studiocore_idle_since"
+"""Key in a pool record's ``info``: when its connection was last connected or
+returned to the pool (``time.monotonic()``)."""
+
+
+def _mark_idle(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dialect: sa.Dialect, idle_after: float) -> Callable[..., None]:
+    """A pool ``checkout`` listener: SQLAlchemy's pre-ping, but only for a
+    connection that sat in the pool for ``idle_after`` seconds or more.
+
+    A connection returned a moment ago is as good as a ping would find it, and
+    the ping is a round trip on every unit of work (measurable on availability:
+    benchmarks/RESULTS.md). A connection the server dropped (restart, idle
+    timeout, failover) is found and replaced before use as with
+    ``pool_pre_ping``; one dropped within the last ``idle_after`` seconds fails
+    its next statement once (``UnavailableError``), and SQLAlchemy then
+    invalidates the pool."""
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is not None and time.monotonic() - since < idle_after:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as err:
+            if dialect.is_disconnect(err, dbapi_connection, None):
+                # as pool_pre_ping: drop every pooled connection older than now,
+                # then the pool connects anew for this checkout
+                raise sa.exc.InvalidatePoolError(str(err)) from err
+            raise
+
+    return checkout
 
 
 def _binary_arrays(dbapi_connection: Any, _record: Any) -> None:

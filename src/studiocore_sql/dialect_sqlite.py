@@ -55,7 +55,8 @@ class SqliteDialect(SqlDialect):
             return args, {"poolclass": sa.pool.StaticPool}  # one shared in-memory database
         return args, pool
 
-    def prepare(self, engine: sa.Engine) -> None:
+    def prepare(self, engine: sa.Engine, *, ping_idle_after: float | None = None) -> None:
+        # an in-process file: nothing drops its connections, nothing to ping
         sa.event.listen(engine, "connect", _on_connect)
         sa.event.listen(engine, "begin", _on_begin)
 

@@ -126,8 +126,10 @@ class SqlDialect(abc.ABC):
         the pool settings the caller asked for."""
 
     @abc.abstractmethod
-    def prepare(self, engine: sa.Engine) -> None:
-        """Attach what every connection needs (on-connect setup, ``BEGIN`` mode)."""
+    def prepare(self, engine: sa.Engine, *, ping_idle_after: float | None = None) -> None:
+        """Attach what every connection needs (on-connect setup, ``BEGIN`` mode,
+        the ping of a pooled connection that sat idle ``ping_idle_after``
+        seconds where connections can be dropped)."""
 
     def create_schema(self, conn: sa.Connection, metadata: sa.MetaData) -> None:
         """Create the tables (and what they need) on an empty database."""

@@ -1,16 +1,16 @@
-"""The connection pool on PostgreSQL: a connection the server dropped is found
-by SQLAlchemy's ``pool_pre_ping`` when a unit of work takes it, and replaced;
-a connection lost in the middle of a unit of work, or a database that cannot be
-reached, is :class:`UnavailableError`."""
+"""The connection pool on PostgreSQL: connections the server dropped are found
+before use once they have sat idle (``SqlDatabase(ping_idle_after=...)``)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from studiocore import Studio, UnavailableError, new_uid
@@ -19,9 +19,9 @@ from tests.support.postgres import fresh_database, terminate_backend
 
 
 @contextmanager
-def one_connection(url: str) -> Iterator[SqlDatabase]:
+def one_connection(url: str, ping_idle_after: float | None) -> Iterator[SqlDatabase]:
     """A database whose pool holds exactly one connection (always the same)."""
-    db = SqlDatabase(url, pool_size=1, max_overflow=0)
+    db = SqlDatabase(url, pool_size=1, max_overflow=0, ping_idle_after=ping_idle_after)
     try:
         yield db
     finally:
@@ -33,23 +33,49 @@ def backend_pid(db: SqlDatabase) -> int:
         return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
 
 
-def test_a_dropped_connection_is_replaced_before_use(postgres_empty_url: str) -> None:
-    with one_connection(postgres_empty_url) as db:
+def test_a_dropped_connection_that_sat_idle_is_replaced_before_use(
+    postgres_empty_url: str,
+) -> None:
+    with one_connection(postgres_empty_url, ping_idle_after=0.2) as db:
         first = backend_pid(db)
         terminate_backend(postgres_empty_url, first)
+        time.sleep(0.3)
         # pinged on checkout, found dead, replaced: the caller sees nothing
         second = backend_pid(db)
         assert second != first
         assert db.health()
 
 
-def test_a_unit_of_work_on_a_dropped_connection_works_as_usual() -> None:
-    with fresh_database(pool_size=1, max_overflow=0) as db:
-        with db.engine.connect() as conn:
-            pid = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
-        terminate_backend(db.engine.url.render_as_string(hide_password=False), pid)
-        with db() as uow:
-            assert uow.studios.count() == 0
+def test_ping_idle_after_zero_pings_every_checkout(postgres_empty_url: str) -> None:
+    with one_connection(postgres_empty_url, ping_idle_after=0) as db:
+        first = backend_pid(db)
+        terminate_backend(postgres_empty_url, first)
+        assert backend_pid(db) != first  # no idle time needed
+
+
+def test_a_connection_returned_moments_ago_is_used_without_a_ping(
+    postgres_empty_url: str,
+) -> None:
+    # The trade-off ping_idle_after makes: a connection dropped within the
+    # window fails its next statement once; the pool is then invalidated, so
+    # the statement after that gets a new connection.
+    with one_connection(postgres_empty_url, ping_idle_after=60) as db:
+        first = backend_pid(db)
+        terminate_backend(postgres_empty_url, first)
+        with pytest.raises(sa.exc.OperationalError) as caught:
+            backend_pid(db)
+        assert caught.value.connection_invalidated
+        assert backend_pid(db) != first
+
+
+def test_ping_idle_after_none_never_pings(postgres_empty_url: str) -> None:
+    with one_connection(postgres_empty_url, ping_idle_after=None) as db:
+        first = backend_pid(db)
+        terminate_backend(postgres_empty_url, first)
+        time.sleep(0.2)
+        with pytest.raises(sa.exc.OperationalError):
+            backend_pid(db)
+        assert backend_pid(db) != first
 
 
 def rename_while_the_connection_drops(db: SqlDatabase, studio: Studio) -> None:
@@ -87,3 +113,8 @@ def test_a_database_that_cannot_be_reached_raises_unavailable() -> None:
         assert not db.health()
     finally:
         db.dispose()
+
+
+def test_a_negative_ping_idle_after_is_refused() -> None:
+    with pytest.raises(ValueError, match="ping_idle_after"):
+        SqlDatabase("sqlite://", ping_idle_after=-1)
