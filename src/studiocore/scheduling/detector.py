@@ -116,7 +116,8 @@ def _classify(  # noqa: PLR0917 - one positional call site, in the sweep
     resource's changeover or rest) is a buffer conflict with the studio's
     severity, unless that severity is IGNORE. The earlier booking (by start, then
     show uid) comes first in the report."""
-    if (b.slot.start, b.show_uid) < (a.slot.start, a.show_uid):
+    a_start, b_start = a.slot.start, b.slot.start
+    if b_start < a_start or (b_start == a_start and b.show_uid < a.show_uid):
         a, b = b, a
     room = resource_type is ResourceType.STUDIO_ROOM
     label = "room" if room else "MC"
