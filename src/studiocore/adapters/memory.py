@@ -150,6 +150,11 @@ class InMemoryDatabase:
         """A new read-only unit of work (writes raise :class:`ReadOnlyError`)."""
         return InMemoryUnitOfWork(self, read_only=True)
 
+    def room_studios(self) -> dict[str, str]:
+        """The studio uid of every room, by room uid. Internal: read models use it."""
+        rooms = cast(dict[str, StudioRoom], self.tables["studio_rooms"])
+        return {uid: room.studio_uid for uid, room in rooms.items()}
+
     def put(self, table: str, uid: str, entity: Entity | None) -> Entity | None:
         """Store (or remove, with ``None``) a row, keeping the indexes in step.
         Returns the previous row. Internal: units of work call it."""
@@ -282,10 +287,6 @@ class _MemoryAuditLog(_MemoryRepository[Audit]):
 
 
 class _MemoryShowRepository(_MemoryRepository[Show]):
-    def _room_studio(self) -> dict[str, str]:
-        rooms = self._uow.db.tables["studio_rooms"]
-        return {uid: cast(StudioRoom, r).studio_uid for uid, r in rooms.items()}
-
     def _matches(self, show: Show, q: ShowQuery, room_studio: dict[str, str]) -> bool:
         if show.deleted_at is not None:
             return False
@@ -306,14 +307,14 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         return not (q.start_to is not None and show.show_start >= q.start_to)
 
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
-        room_studio = self._room_studio()
+        room_studio = self._uow.db.room_studios()
         shows = [s for s in self._rows.values() if self._matches(s, query, room_studio)]
         shows.sort(key=lambda s: (s.show_start, s.uid))
         end = None if limit is None else offset + limit
         return [_copy(s) for s in shows[offset:end]]
 
     def search_count(self, query: ShowQuery) -> int:
-        room_studio = self._room_studio()
+        room_studio = self._uow.db.room_studios()
         return sum(1 for s in self._rows.values() if self._matches(s, query, room_studio))
 
     def set_status(

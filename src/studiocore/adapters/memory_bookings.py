@@ -37,10 +37,6 @@ class MemoryBookings:
         self._uow.require_active()
         return cast(dict[str, Show], self._uow.db.tables["shows"])
 
-    def _room_studio(self) -> dict[str, str]:
-        rooms = self._uow.db.tables["studio_rooms"]
-        return {uid: cast(StudioRoom, r).studio_uid for uid, r in rooms.items()}
-
     def _mc_uids(self, show_uid: str) -> frozenset[str]:
         db = self._uow.db
         links = db.tables["show_mcs"]
@@ -71,7 +67,7 @@ class MemoryBookings:
         schedule_uid: str | None = None,
         status: ShowStatus | None = None,
     ) -> list[Booking]:
-        room_studio = self._room_studio()
+        room_studio = self._uow.db.room_studios()
         rows = self._shows
         source: Iterable[Entity] = (
             rows.values() if show_uids is None else (rows[u] for u in show_uids if u in rows)

@@ -11,10 +11,8 @@ from studiocore.conflicts import Severity
 from studiocore.entities import (
     MC,
     Client,
-    Entity,
     Material,
     Platform,
-    Show,
     Studio,
     StudioRoom,
     Tag,
@@ -27,7 +25,7 @@ from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import ShowQuery, UnitOfWork
 
 from ._base import CrudService, Work, build, reads, require, require_lookup, writes
-from ._changes import find_any
+from ._changes import find_any, scope_of
 
 __all__ = [
     "ClientService",
@@ -403,17 +401,6 @@ class TagService(CrudService[Tag]):
 
     # -- tagging --------------------------------------------------------------------
 
-    def _studio_of(self, uow: UnitOfWork, entity: Entity) -> str | None:
-        if isinstance(entity, Studio):
-            return entity.uid
-        if isinstance(entity, StudioRoom | Tag):
-            return entity.studio_uid
-        if isinstance(entity, Show) and entity.studio_room_uid:
-            room = uow.studio_rooms.find(entity.studio_room_uid, include_deleted=True)
-            return room.studio_uid if room else None
-        studio_uid = getattr(entity, "studio_uid", None)
-        return studio_uid if isinstance(studio_uid, str) else None
-
     @writes
     def tag(self, work: Work, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> Taggable:
         """Attach a tag to any entity. A studio-scoped tag only fits entities of that
@@ -426,12 +413,12 @@ class TagService(CrudService[Tag]):
         if isinstance(entity, Tag | Taggable):
             raise ValidationError("taggable_uid", "tags cannot be tagged")
         if tag.studio_uid is not None:
-            owner = self._studio_of(work, entity)
-            if owner is not None and owner != tag.studio_uid:
+            elsewhere = sorted(scope_of(work, entity).studio_uids - {tag.studio_uid})
+            if elsewhere:
                 raise ValidationError(
                     "tag_uid",
                     f"tag {tag.uid} belongs to studio {tag.studio_uid}; "
-                    f"{entity_uid} belongs to studio {owner}",
+                    f"{entity_uid} belongs to studio {elsewhere[0]}",
                 )
         existing = work.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
         if existing:
