@@ -2,6 +2,7 @@
 
 * On ``shows`` (PostgreSQL): the fill factor, the generated ``time_range``
   column, the room exclusion constraint and the GiST index of long shows.
+* On ``schedule_versions`` (PostgreSQL): lz4 compression of the snapshots.
 * On ``show_mcs``: the GiST index of the MC side, the triggers that copy the
   show's interval onto its links (both databases), and the MC guard
   (PostgreSQL).
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 
 from studiocore_sql import tables as t
 
-__all__ = ["POSTGRESQL_TRIGGERS", "SHOWS_POSTGRESQL_DDL", "SQLITE_TRIGGERS"]
+__all__ = ["POSTGRESQL_TRIGGERS", "SHOWS_POSTGRESQL_DDL", "SNAPSHOT_COMPRESSION", "SQLITE_TRIGGERS"]
 
 _RESERVING = f"show_status_id IN ({t.RESERVING_IDS_SQL}) AND deleted_at IS NULL"
 
@@ -196,6 +197,18 @@ END""",
 the service's check under ``BEGIN IMMEDIATE``)."""
 
 
+SNAPSHOT_COMPRESSION = """
+DO $$ BEGIN
+    IF current_setting('server_version_num')::int >= 140000 THEN
+        EXECUTE 'ALTER TABLE schedule_versions ALTER COLUMN snapshot SET COMPRESSION lz4';
+    END IF;
+EXCEPTION WHEN feature_not_supported THEN NULL;  -- a server built without lz4 keeps pglz
+END $$"""
+"""A version snapshot (a promotion's is megabytes of JSON) is compressed with
+lz4 where the server has it: several times cheaper to write than pglz, for a
+slightly larger result."""
+
+
 def _attach(table: sa.Table, statements: tuple[str, ...], dialect: str) -> None:
     for statement in statements:
         # DDL %-formats its text: RAISE's placeholders must be escaped
@@ -204,5 +217,6 @@ def _attach(table: sa.Table, statements: tuple[str, ...], dialect: str) -> None:
 
 
 _attach(t.shows, SHOWS_POSTGRESQL_DDL, "postgresql")
+_attach(t.schedule_versions, (SNAPSHOT_COMPRESSION,), "postgresql")
 _attach(t.show_mcs, POSTGRESQL_TRIGGERS, "postgresql")
 _attach(t.show_mcs, SQLITE_TRIGGERS, "sqlite")

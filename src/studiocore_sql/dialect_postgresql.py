@@ -293,9 +293,10 @@ class PostgresDialect(SqlDialect):
         table: sa.Table,
         row: dict[str, Any],
         varying: Mapping[str, Sequence[Any]],
-    ) -> list[str]:
+    ) -> int:
         # INSERT ... SELECT <the row's values, bound once>, u.* FROM unnest(arrays):
-        # one statement, nothing repeated per copy but the varying columns
+        # one statement, nothing repeated per copy but the varying columns; a
+        # plain INSERT (the uids are fresh): no speculative insertion, no RETURNING
         arrays = (
             sa.func.unnest(
                 *(
@@ -318,10 +319,8 @@ class PostgresDialect(SqlDialect):
                     *(arrays.c[n] for n in varying),
                 ),
             )
-            .on_conflict_do_nothing(index_elements=["uid"])
-            .returning(table.c.uid)
         )
-        return list(runner.execute(stmt).scalars())
+        return runner.execute(stmt).rowcount
 
     @contextmanager
     def savepoint(self, connection: sa.Connection) -> Iterator[None]:

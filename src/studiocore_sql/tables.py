@@ -388,7 +388,9 @@ schedule_versions = _base(
     "schedule_versions",
     _fk("schedule_id", "schedules", nullable=False, index=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("snapshot", JSONType, nullable=False),
+    # json, not jsonb: written once and read whole, never queried inside; json
+    # stores the text as sent, jsonb parses it into a tree first
+    sa.Column("snapshot", sa.JSON(), nullable=False),
     _fk("change_request_id", "change_requests", nullable=True, index=False),
     _fk("created_by_id", "users", nullable=True, index=False),
     sa.Column("note", sa.String(4000), nullable=True),

@@ -168,9 +168,12 @@ def test_postgresql_gets_the_exclusion_constraint_and_gist_index(postgres_empty_
 
 
 def _hand_written_objects(db: SqlDatabase) -> dict[str, str]:
-    """Triggers, trigger functions and indexes, by name, as the database shows them."""
+    """Triggers, trigger functions, indexes and column compression, by name, as
+    the database shows them."""
     queries = (
         [
+            "SELECT attrelid::regclass || '.' || attname, attcompression::text "
+            "FROM pg_attribute WHERE attcompression <> '' AND attnum > 0",
             "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
             "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'studiocore%'",
             "SELECT indexname, indexdef FROM pg_indexes "
@@ -212,3 +215,4 @@ def test_create_all_writes_the_same_triggers_and_indexes_as_the_migrations(backe
                 expected
             )
             assert "USING gist (mc_id, tstzrange" in expected["ix_show_mcs_mc_range"]
+            assert expected["schedule_versions.snapshot"] == "l"  # lz4 (0008)

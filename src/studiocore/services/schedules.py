@@ -274,12 +274,8 @@ class ScheduleService(CrudService[Schedule]):
             work.schedules.update(new)
         new = attrs.evolve(new, version=schedule.version + 1)
         work.schedules.update(new)
-        promoted = [
-            s._replace(status=ShowStatus.CONFIRMED) if s.status is ShowStatus.DRAFT else s
-            for s in shows
-        ]
         self._write_version(
-            work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", promoted
+            work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", shows, promoted=True
         )
         return PromotionResult(
             schedule=new,
@@ -342,17 +338,26 @@ class ScheduleService(CrudService[Schedule]):
             raise ConcurrencyError("draft shows changed while cancelling them; retry")
 
     def _write_version(
-        self, work: Work, schedule: Schedule, note: str, shows: Sequence[ScheduledShow]
+        self,
+        work: Work,
+        schedule: Schedule,
+        note: str,
+        shows: Sequence[ScheduledShow],
+        *,
+        promoted: bool = False,
     ) -> None:
         """Store snapshot ``schedule.version``: the schedule and its shows as the
-        use case read (and changed) them, with their MCs."""
+        use case read them, with their MCs (``promoted``: the drafts as confirmed)."""
+        statuses = {status: status.value for status in ShowStatus}
+        if promoted:
+            statuses[ShowStatus.DRAFT] = ShowStatus.CONFIRMED.value
         snapshot = {
             "schedule": to_jsonable(schedule),
             "shows": [
                 {
                     "uid": s.show_uid,
                     "name": s.name,
-                    "show_status": s.status.value,
+                    "show_status": statuses[s.status],
                     "show_start": s.start.isoformat(),
                     "show_end": s.end.isoformat(),
                     "studio_room_uid": s.room_uid,
