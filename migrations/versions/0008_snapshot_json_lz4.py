@@ -36,4 +36,6 @@ def downgrade() -> None:
     if op.get_context().dialect.name != "postgresql":
         return
     op.execute(COMPRESSION.format("default"))
-    op.execute("ALTER TABLE schedule_versions ALTER COLUMN snapshot TYPE jsonb USING snapshot::jsonb")
+    op.execute(
+        "ALTER TABLE schedule_versions ALTER COLUMN snapshot TYPE jsonb USING snapshot::jsonb"
+    )

@@ -50,7 +50,9 @@ class SqlAuditLog(SqlRepository[Audit]):
         self._check_type(entry)
         uids = new_uids(Audit.PREFIX, len(recordable_uids))
         varying = {"uid": uids, "recordable_uid": list(recordable_uids)}
-        self._session.dialect.insert_copies(self._session, self._table, self._values(entry), varying)
+        self._session.dialect.insert_copies(
+            self._session, self._table, self._values(entry), varying
+        )
 
     def _refused(self, rows: Sequence[Mapping[str, object]], inserted: list[str]) -> ConflictError:
         """Take back the rows a partly refused :meth:`add_many` inserted; the

@@ -310,15 +310,12 @@ class PostgresDialect(SqlDialect):
             .render_derived(name="copies")
         )
         fixed = [n for n in row if n not in varying]
-        stmt = (
-            postgresql.insert(table)
-            .from_select(
-                [*fixed, *varying],
-                sa.select(
-                    *(sa.literal(row[n], table.c[n].type).label(n) for n in fixed),
-                    *(arrays.c[n] for n in varying),
-                ),
-            )
+        stmt = postgresql.insert(table).from_select(
+            [*fixed, *varying],
+            sa.select(
+                *(sa.literal(row[n], table.c[n].type).label(n) for n in fixed),
+                *(arrays.c[n] for n in varying),
+            ),
         )
         return runner.execute(stmt).rowcount
 
