@@ -91,8 +91,9 @@ class BufferPolicy:
 
 
 @lru_cache(maxsize=4096)
-def _span(seconds: float) -> str:
+def _span(length: timedelta) -> str:
     """A length for humans: ``2 h 5 min``, ``45 min``, ``12.5 s``."""
+    seconds = length.total_seconds()
     if seconds % 60:
         return f"{seconds:g} s"
     minutes = int(seconds // 60)
@@ -116,13 +117,13 @@ def _classify(  # noqa: PLR0917 - one positional call site, in the sweep
     resource's changeover or rest) is a buffer conflict with the studio's
     severity, unless that severity is IGNORE. The earlier booking (by start, then
     show uid) comes first in the report."""
-    a_start, b_start = a.slot.start, b.slot.start
-    if b_start < a_start or (b_start == a_start and b.show_uid < a.show_uid):
-        a, b = b, a
+    a_slot, b_slot = a.slot, b.slot
+    if b_slot.start < a_slot.start or (b_slot.start == a_slot.start and b.show_uid < a.show_uid):
+        a, b, a_slot, b_slot = b, a, b_slot, a_slot
     room = resource_type is ResourceType.STUDIO_ROOM
     label = "room" if room else "MC"
     first, second = a.show_uid, b.show_uid
-    start, end = b.slot.start, min(a.slot.end, b.slot.end)
+    start, end = b_slot.start, min(a_slot.end, b_slot.end)
     if start < end:
         return Conflict(
             kind=ConflictKind.ROOM_OVERLAP if room else ConflictKind.MC_OVERLAP,
@@ -134,10 +135,10 @@ def _classify(  # noqa: PLR0917 - one positional call site, in the sweep
             end=end,
             reason=(
                 f"{label} {resource} is double-booked: {first} and {second} "
-                f"overlap for {_span((end - start).total_seconds())}"
+                f"overlap for {_span(end - start)}"
             ),
         )
-    gap = b.slot.start - a.slot.end
+    gap = start - a_slot.end
     if room:
         severity = policy.room_severity(a.studio_uid)
     else:
@@ -150,12 +151,11 @@ def _classify(  # noqa: PLR0917 - one positional call site, in the sweep
         resource_type=resource_type,
         resource_uid=resource,
         show_uids=(first, second),
-        start=a.slot.end,
-        end=b.slot.start,
+        start=a_slot.end,
+        end=start,
         reason=(
-            f"{label} {resource} has {_span(gap.total_seconds())} between {first} and "
-            f"{second}; it needs {_span(need.total_seconds())} "
-            f"{'changeover' if room else 'rest'}"
+            f"{label} {resource} has {_span(gap)} between {first} and "
+            f"{second}; it needs {_span(need)} {'changeover' if room else 'rest'}"
         ),
     )
 
