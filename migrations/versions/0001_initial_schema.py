@@ -4,23 +4,17 @@ On PostgreSQL also the btree_gist extension and the exclusion constraint that
 refuses two reserving, live shows overlapping in one room (written as SQL:
 alembic's create_exclude_constraint cannot express the tstzrange).
 
-Revision ID: 0001
-Revises:
 Create Date: 2026-11-23 01:40:10
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001"
+down_revision = None
 
 
 ROOM_EXCLUSION = """

@@ -5,14 +5,11 @@ own migration); ``tests/sql`` checks that they still equal ``LOOKUP_SEEDS``.
 Rows get ids 1..n in this order: ``show_status`` ids 2, 3, 4 (confirmed, live,
 completed) are named by the exclusion constraint of 0001.
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2026-11-23 01:45:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -20,10 +17,8 @@ from alembic import op
 
 from studiocore.ids import new_uid
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0002"
+down_revision = "0001"
 
 SEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
     # table: (uid prefix, names)

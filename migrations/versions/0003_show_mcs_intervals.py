@@ -6,22 +6,16 @@ tables. On PostgreSQL an exclusion constraint then refuses one MC on two
 overlapping reserving, live shows, exactly as ``ex_shows_room_overlap`` does for
 rooms, and the MC side of a conflict check is served by its GiST index.
 
-Revision ID: 0003
-Revises: 0002
 Create Date: 2026-11-23 02:10:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 POSTGRESQL_TRIGGERS: tuple[str, ...] = (
     "\nCREATE FUNCTION studiocore_show_mcs_copy_show() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    SELECT s.show_start, s.show_end,\n           (s.show_status_id IN (2, 3, 4) AND s.deleted_at IS NULL)\n      INTO NEW.show_start, NEW.show_end, NEW.reserving\n      FROM shows s WHERE s.id = NEW.show_id\n       FOR SHARE;  -- wait for a concurrent change of the show, then copy its result\n    RETURN NEW;\nEND $$",
@@ -52,8 +46,35 @@ UPDATE show_mcs SET
 """
 
 
+POSTGRESQL_DROPS: tuple[str, ...] = (
+    "ALTER TABLE show_mcs DROP CONSTRAINT ex_show_mcs_mc_overlap",
+    "DROP TRIGGER shows_sync_show_mcs ON shows",
+    "DROP TRIGGER show_mcs_copy_show ON show_mcs",
+    "DROP FUNCTION studiocore_shows_sync_show_mcs()",
+    "DROP FUNCTION studiocore_show_mcs_copy_show()",
+)
+
+SQLITE_DROPS: tuple[str, ...] = (
+    "DROP TRIGGER shows_sync_show_mcs",
+    "DROP TRIGGER show_mcs_copy_show_update",
+    "DROP TRIGGER show_mcs_copy_show_insert",
+)
+
+
+def create_guards(postgres: bool) -> None:
+    """The triggers keeping ``show_mcs`` in step and, on PostgreSQL, the exclusion
+    constraint (0004 drops them with :func:`drop_guards`, and its downgrade
+    creates them again with this)."""
+    for statement in (*POSTGRESQL_TRIGGERS, MC_EXCLUSION) if postgres else SQLITE_TRIGGERS:
+        op.execute(statement)
+
+
+def drop_guards(postgres: bool) -> None:
+    for statement in POSTGRESQL_DROPS if postgres else SQLITE_DROPS:
+        op.execute(statement)
+
+
 def upgrade() -> None:
-    postgres = op.get_context().dialect.name == "postgresql"
     with op.batch_alter_table("show_mcs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("show_start", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("show_end", sa.DateTime(timezone=True), nullable=True))
@@ -61,26 +82,11 @@ def upgrade() -> None:
             sa.Column("reserving", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     op.execute(BACKFILL)
-    for statement in POSTGRESQL_TRIGGERS if postgres else SQLITE_TRIGGERS:
-        op.execute(statement)
-    if postgres:
-        op.execute(MC_EXCLUSION)
+    create_guards(op.get_context().dialect.name == "postgresql")
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE show_mcs DROP CONSTRAINT ex_show_mcs_mc_overlap")
-        op.execute("DROP TRIGGER shows_sync_show_mcs ON shows")
-        op.execute("DROP TRIGGER show_mcs_copy_show ON show_mcs")
-        op.execute("DROP FUNCTION studiocore_shows_sync_show_mcs()")
-        op.execute("DROP FUNCTION studiocore_show_mcs_copy_show()")
-    else:
-        for name in (
-            "shows_sync_show_mcs",
-            "show_mcs_copy_show_update",
-            "show_mcs_copy_show_insert",
-        ):
-            op.execute(f"DROP TRIGGER {name}")
+    drop_guards(op.get_context().dialect.name == "postgresql")
     with op.batch_alter_table("show_mcs", schema=None) as batch_op:
         batch_op.drop_column("reserving")
         batch_op.drop_column("show_end")

@@ -13,22 +13,18 @@ second GiST index (about half the cost of a promotion). Now:
   raising SQLSTATE 23P01 (``show_mcs_mc_overlap``) on an overlap: still enforced
   by the database for every writer, serialized per MC by the row locks.
 
-Revision ID: 0004
-Revises: 0003
 Create Date: 2026-11-23 04:20:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from types import ModuleType
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
 
 POSTGRESQL_TRIGGERS: tuple[str, ...] = (
     "\nCREATE INDEX ix_show_mcs_mc_range ON show_mcs\nUSING gist (mc_id, tstzrange(show_start, show_end, '[)')) WHERE deleted_at IS NULL",
@@ -50,27 +46,7 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
     "CREATE TRIGGER shows_sync_show_mcs AFTER UPDATE OF show_start, show_end ON shows BEGIN\n    UPDATE show_mcs SET show_start = NEW.show_start, show_end = NEW.show_end\n    WHERE show_id = NEW.id;\nEND",
 )
 
-# -- what 0003 created (for the upgrade to drop and the downgrade to restore)
-
-OLD_POSTGRESQL_TRIGGERS: tuple[str, ...] = (
-    "\nCREATE FUNCTION studiocore_show_mcs_copy_show() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    SELECT s.show_start, s.show_end,\n           (s.show_status_id IN (2, 3, 4) AND s.deleted_at IS NULL)\n      INTO NEW.show_start, NEW.show_end, NEW.reserving\n      FROM shows s WHERE s.id = NEW.show_id\n       FOR SHARE;  -- wait for a concurrent change of the show, then copy its result\n    RETURN NEW;\nEND $$",
-    "\nCREATE TRIGGER show_mcs_copy_show\nBEFORE INSERT OR UPDATE OF show_id, show_start, show_end, reserving ON show_mcs\nFOR EACH ROW WHEN (pg_trigger_depth() = 0)\nEXECUTE FUNCTION studiocore_show_mcs_copy_show()",
-    "\nCREATE FUNCTION studiocore_shows_sync_show_mcs() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    UPDATE show_mcs sm\n       SET show_start = n.show_start, show_end = n.show_end,\n           reserving = (n.show_status_id IN (2, 3, 4) AND n.deleted_at IS NULL)\n      FROM new_shows n\n     WHERE sm.show_id = n.id\n       AND (sm.show_start, sm.show_end, sm.reserving) IS DISTINCT FROM\n           (n.show_start, n.show_end,\n            (n.show_status_id IN (2, 3, 4) AND n.deleted_at IS NULL));\n    RETURN NULL;\nEND $$",
-    "\nCREATE TRIGGER shows_sync_show_mcs\nAFTER UPDATE ON shows REFERENCING NEW TABLE AS new_shows\nFOR EACH STATEMENT EXECUTE FUNCTION studiocore_shows_sync_show_mcs()",
-)
-
-OLD_SQLITE_TRIGGERS: tuple[str, ...] = (
-    "CREATE TRIGGER show_mcs_copy_show_insert AFTER INSERT ON show_mcs BEGIN\n    UPDATE show_mcs SET\n        show_start = (SELECT show_start FROM shows WHERE id = NEW.show_id),\n        show_end = (SELECT show_end FROM shows WHERE id = NEW.show_id),\n        reserving = (SELECT show_status_id IN (2, 3, 4) AND deleted_at IS NULL\n                     FROM shows WHERE id = NEW.show_id)\n    WHERE id = NEW.id;\nEND",
-    "CREATE TRIGGER show_mcs_copy_show_update AFTER UPDATE OF show_id, show_start, show_end, reserving ON show_mcs BEGIN\n    UPDATE show_mcs SET\n        show_start = (SELECT show_start FROM shows WHERE id = NEW.show_id),\n        show_end = (SELECT show_end FROM shows WHERE id = NEW.show_id),\n        reserving = (SELECT show_status_id IN (2, 3, 4) AND deleted_at IS NULL\n                     FROM shows WHERE id = NEW.show_id)\n    WHERE id = NEW.id;\nEND",
-    "CREATE TRIGGER shows_sync_show_mcs AFTER UPDATE OF show_start, show_end, show_status_id,\n    deleted_at ON shows BEGIN\n    UPDATE show_mcs SET show_start = NEW.show_start, show_end = NEW.show_end,\n        reserving = (NEW.show_status_id IN (2, 3, 4) AND NEW.deleted_at IS NULL)\n    WHERE show_id = NEW.id;\nEND",
-)
-
-OLD_MC_EXCLUSION = """
-ALTER TABLE show_mcs ADD CONSTRAINT ex_show_mcs_mc_overlap EXCLUDE USING gist (
-    mc_id WITH =,
-    tstzrange(show_start, show_end, '[)') WITH &&
-) WHERE (reserving AND deleted_at IS NULL)
-"""
+# 0004's SQLite triggers have the same names as 0003's: 0003.SQLITE_DROPS drops either.
 
 OLD_BACKFILL = """
 UPDATE show_mcs SET
@@ -78,42 +54,31 @@ UPDATE show_mcs SET
                  FROM shows WHERE shows.id = show_mcs.show_id)
 """
 
-SQLITE_TRIGGER_NAMES = (
-    "shows_sync_show_mcs",
-    "show_mcs_copy_show_update",
-    "show_mcs_copy_show_insert",
+POSTGRESQL_DROPS: tuple[str, ...] = (
+    "DROP TRIGGER show_mcs_check_update ON show_mcs",
+    "DROP TRIGGER show_mcs_check_insert ON show_mcs",
+    "DROP TRIGGER shows_check_mcs ON shows",
+    "DROP TRIGGER shows_sync_show_mcs ON shows",
+    "DROP TRIGGER show_mcs_copy_show ON show_mcs",
+    "DROP FUNCTION studiocore_show_mcs_check()",
+    "DROP FUNCTION studiocore_shows_check_mcs()",
+    "DROP FUNCTION studiocore_assert_mcs_free(integer[], timestamptz[], timestamptz[])",
+    "DROP FUNCTION studiocore_shows_sync_show_mcs()",
+    "DROP FUNCTION studiocore_show_mcs_copy_show()",
+    "DROP INDEX ix_show_mcs_mc_range",
 )
 
 
-def _drop_postgresql_0003() -> None:
-    op.execute("ALTER TABLE show_mcs DROP CONSTRAINT ex_show_mcs_mc_overlap")
-    op.execute("DROP TRIGGER shows_sync_show_mcs ON shows")
-    op.execute("DROP TRIGGER show_mcs_copy_show ON show_mcs")
-    op.execute("DROP FUNCTION studiocore_shows_sync_show_mcs()")
-    op.execute("DROP FUNCTION studiocore_show_mcs_copy_show()")
-
-
-def _drop_postgresql_0004() -> None:
-    op.execute("DROP TRIGGER show_mcs_check_update ON show_mcs")
-    op.execute("DROP TRIGGER show_mcs_check_insert ON show_mcs")
-    op.execute("DROP TRIGGER shows_check_mcs ON shows")
-    op.execute("DROP TRIGGER shows_sync_show_mcs ON shows")
-    op.execute("DROP TRIGGER show_mcs_copy_show ON show_mcs")
-    op.execute("DROP FUNCTION studiocore_show_mcs_check()")
-    op.execute("DROP FUNCTION studiocore_shows_check_mcs()")
-    op.execute("DROP FUNCTION studiocore_assert_mcs_free(integer[], timestamptz[], timestamptz[])")
-    op.execute("DROP FUNCTION studiocore_shows_sync_show_mcs()")
-    op.execute("DROP FUNCTION studiocore_show_mcs_copy_show()")
-    op.execute("DROP INDEX ix_show_mcs_mc_range")
+def _revision_0003() -> ModuleType:
+    """0003's script: this revision replaces what it created, the downgrade restores it."""
+    script = op.get_context().script
+    assert script is not None
+    return script.get_revision("0003").module
 
 
 def upgrade() -> None:
     postgres = op.get_context().dialect.name == "postgresql"
-    if postgres:
-        _drop_postgresql_0003()
-    else:
-        for name in SQLITE_TRIGGER_NAMES:
-            op.execute(f"DROP TRIGGER {name}")
+    _revision_0003().drop_guards(postgres)
     with op.batch_alter_table("show_mcs", schema=None) as batch_op:
         batch_op.drop_column("reserving")
     for statement in POSTGRESQL_TRIGGERS if postgres else SQLITE_TRIGGERS:
@@ -122,17 +87,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     postgres = op.get_context().dialect.name == "postgresql"
-    if postgres:
-        _drop_postgresql_0004()
-    else:
-        for name in SQLITE_TRIGGER_NAMES:
-            op.execute(f"DROP TRIGGER {name}")
+    revision_0003 = _revision_0003()
+    for statement in POSTGRESQL_DROPS if postgres else revision_0003.SQLITE_DROPS:
+        op.execute(statement)
     with op.batch_alter_table("show_mcs", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("reserving", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     op.execute(OLD_BACKFILL)
-    for statement in OLD_POSTGRESQL_TRIGGERS if postgres else OLD_SQLITE_TRIGGERS:
-        op.execute(statement)
-    if postgres:
-        op.execute(OLD_MC_EXCLUSION)
+    revision_0003.create_guards(postgres)

@@ -17,24 +17,24 @@ index reserved slots for cheap reads.
 
 PostgreSQL only; SQLite has no range type and serializes its writers.
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-11-23 04:40:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 RESERVING = "show_status_id IN (2, 3, 4) AND deleted_at IS NULL"
 """show_status ids 2, 3, 4 are confirmed, live, completed (seeded in 0002)."""
+
+BOOKED_BY_START = (
+    "CREATE INDEX ix_shows_booked_by_start ON shows (studio_room_id, show_start) "
+    f"INCLUDE (show_end) WHERE {RESERVING}"
+)
+"""Replaced in 0007, whose downgrade creates it again."""
 
 
 def upgrade() -> None:
@@ -50,10 +50,7 @@ def upgrade() -> None:
         "ALTER TABLE shows ADD CONSTRAINT ex_shows_room_overlap EXCLUDE USING gist "
         f"(studio_room_id WITH =, time_range WITH &&) WHERE ({RESERVING})"
     )
-    op.execute(
-        "CREATE INDEX ix_shows_booked_by_start ON shows (studio_room_id, show_start) "
-        f"INCLUDE (show_end) WHERE {RESERVING}"
-    )
+    op.execute(BOOKED_BY_START)
     op.execute(
         "CREATE INDEX ix_shows_long ON shows USING gist (studio_room_id, time_range) "
         f"WHERE show_end - show_start > interval '1 day' AND {RESERVING}"

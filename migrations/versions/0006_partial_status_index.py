@@ -7,21 +7,15 @@ NOT IN (2, 4)``: confirmed, completed, as seeded in 0002). Drafts, live and
 cancelled shows stay indexed. Confirming 10k drafts no longer inserts 10k
 entries into it.
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-11-23 07:30:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 PREDICATE = "show_status_id NOT IN (2, 4)"
 

@@ -18,24 +18,15 @@ promotion of 10k drafts paid for 10k insertions into each. Now there is one,
 
 SQLite keeps its plain index: it has no INCLUDE and serializes its writers.
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-11-23 08:10:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-RESERVING = "show_status_id IN (2, 3, 4) AND deleted_at IS NULL"
-"""show_status ids 2, 3, 4 are confirmed, live, completed (seeded in 0002)."""
+revision = "0007"
+down_revision = "0006"
 
 
 def upgrade() -> None:
@@ -56,7 +47,6 @@ def downgrade() -> None:
     op.execute(
         "CREATE INDEX ix_shows_studio_room_id_show_start ON shows (studio_room_id, show_start)"
     )
-    op.execute(
-        "CREATE INDEX ix_shows_booked_by_start ON shows (studio_room_id, show_start) "
-        f"INCLUDE (show_end) WHERE {RESERVING}"
-    )
+    script = op.get_context().script
+    assert script is not None
+    op.execute(script.get_revision("0005").module.BOOKED_BY_START)  # as 0005 created it

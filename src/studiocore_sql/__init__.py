@@ -12,18 +12,7 @@ guarantee against double booking. See docs/persistence.md.
 'Seoul Main'
 """
 
-from studiocore_sql.database import (
-    DEFAULT_DATABASE_URL,
-    ENV_VAR,
-    SqlDatabase,
-    SqlUnitOfWork,
-    database_url_from_env,
-)
+from studiocore_sql import database
+from studiocore_sql.database import *  # noqa: F403
 
-__all__ = [
-    "DEFAULT_DATABASE_URL",
-    "ENV_VAR",
-    "SqlDatabase",
-    "SqlUnitOfWork",
-    "database_url_from_env",
-]
+__all__ = database.__all__

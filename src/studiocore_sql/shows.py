@@ -71,14 +71,7 @@ class SqlShowRepository(SqlRepository[Show]):
                 .where(t.shows.c.uid == show.uid, t.show_mcs.c.deleted_at.is_(None))
             )
             mc_uids = list(rows.scalars())
-        return Booking(
-            show_uid=show.uid,
-            studio_uid=None,
-            room_uid=show.studio_room_uid,
-            mc_uids=frozenset(mc_uids),
-            slot=show.slot,
-            status=show.show_status,
-        )
+        return Booking.of(show, None, mc_uids)
 
     def conflicts_of(self, candidates: Sequence[Booking]) -> list[Conflict]:
         """After the database refused ``candidates``: the overlaps they make with

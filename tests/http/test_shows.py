@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from httpx import Response
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -30,22 +31,30 @@ def show_body(room: StudioRoom, start: str, end: str, **extra: Any) -> dict[str,
     }
 
 
+def post_show(
+    client: TestClient[Litestar],
+    headers: Headers,
+    room: StudioRoom,
+    start: str,
+    end: str,
+    **extra: Any,
+) -> Response:
+    """POST a show of :func:`show_body` to ``/shows``."""
+    return client.post(f"{API}/shows", json=show_body(room, start, end, **extra), headers=headers)
+
+
 def test_a_show_without_schedule_is_confirmed_and_reports_buffer_warnings(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    first = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T09:00:00+09:00", "2030-03-02T10:00:00+09:00"),
-        headers=as_admin,
+    first = post_show(
+        client, as_admin, room, "2030-03-02T09:00:00+09:00", "2030-03-02T10:00:00+09:00"
     )
     assert first.status_code == 201
     assert first.json()["show_status"] == "confirmed"
     assert first.json()["show_start"] == "2030-03-02T00:00:00Z"
     assert first.json()["warnings"] == []
-    tight = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T10:10:00+09:00", "2030-03-02T11:00:00+09:00"),
-        headers=as_admin,
+    tight = post_show(
+        client, as_admin, room, "2030-03-02T10:10:00+09:00", "2030-03-02T11:00:00+09:00"
     )
     assert tight.status_code == 201, tight.text
     [warning] = tight.json()["warnings"]
@@ -57,15 +66,11 @@ def test_a_show_without_schedule_is_confirmed_and_reports_buffer_warnings(
 def test_a_double_booking_is_a_409_listing_the_conflicting_shows(
     client: TestClient[Litestar], services: Services, room: StudioRoom, as_admin: Headers
 ) -> None:
-    first = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T09:00:00+09:00", "2030-03-02T11:00:00+09:00"),
-        headers=as_admin,
+    first = post_show(
+        client, as_admin, room, "2030-03-02T09:00:00+09:00", "2030-03-02T11:00:00+09:00"
     ).json()
-    clash = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T10:00:00+09:00", "2030-03-02T12:00:00+09:00"),
-        headers=as_admin,
+    clash = post_show(
+        client, as_admin, room, "2030-03-02T10:00:00+09:00", "2030-03-02T12:00:00+09:00"
     )
     assert clash.status_code == 409
     body = clash.json()
@@ -87,13 +92,9 @@ def test_an_mc_cannot_host_two_overlapping_shows_in_different_studios(
     other_room = services.studio_rooms.create(other_studio.uid, "Loft")
     mc = services.mcs.create("Hana")
     window = ("2030-03-02T09:00:00+00:00", "2030-03-02T10:00:00+00:00")
-    ok = client.post(
-        f"{API}/shows", json=show_body(room, *window, mc_uids=[mc.uid]), headers=as_admin
-    )
+    ok = post_show(client, as_admin, room, *window, mc_uids=[mc.uid])
     assert ok.status_code == 201
-    clash = client.post(
-        f"{API}/shows", json=show_body(other_room, *window, mc_uids=[mc.uid]), headers=as_admin
-    )
+    clash = post_show(client, as_admin, other_room, *window, mc_uids=[mc.uid])
     assert clash.status_code == 409
     assert clash.json()["extra"]["conflicts"][0]["kind"] == "mc_overlap"
 
@@ -173,16 +174,8 @@ def test_shows_are_filtered_by_studio_room_status_and_start(
 def test_moving_a_show_onto_another_is_a_409_and_changes_nothing(
     client: TestClient[Litestar], services: Services, room: StudioRoom, as_admin: Headers
 ) -> None:
-    a = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z"),
-        headers=as_admin,
-    ).json()
-    b = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T12:00:00Z", "2030-03-02T13:00:00Z"),
-        headers=as_admin,
-    ).json()
+    a = post_show(client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z").json()
+    b = post_show(client, as_admin, room, "2030-03-02T12:00:00Z", "2030-03-02T13:00:00Z").json()
     moved = client.patch(
         f"{API}/shows/{b['uid']}", json={"show_start": "2030-03-02T09:30:00Z"}, headers=as_admin
     )
@@ -202,11 +195,7 @@ def test_moving_a_show_onto_another_is_a_409_and_changes_nothing(
 def test_status_changes_follow_the_workflow_and_a_forbidden_one_is_a_409(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    show = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z"),
-        headers=as_admin,
-    ).json()
+    show = post_show(client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z").json()
     live = client.post(
         f"{API}/shows/{show['uid']}/status", json={"show_status": "live"}, headers=as_admin
     )
@@ -227,10 +216,8 @@ def test_mcs_platforms_and_materials_are_linked_updated_and_unlinked(
     mc = services.mcs.create("Hana")
     youtube = services.platforms.create("YouTube")
     brief = services.materials.create("Brief", "brief", client_uid=glow.uid)
-    show = client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z", client_uid=glow.uid),
-        headers=as_admin,
+    show = post_show(
+        client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z", client_uid=glow.uid
     ).json()
     base = f"{API}/shows/{show['uid']}"
 
@@ -291,11 +278,7 @@ def test_relations_of_an_unknown_show_are_a_404(
 def test_a_room_with_upcoming_shows_cannot_be_deleted(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    client.post(
-        f"{API}/shows",
-        json=show_body(room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z"),
-        headers=as_admin,
-    )
+    post_show(client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z")
     response = client.delete(f"{API}/studio-rooms/{room.uid}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["extra"]["conflicts"] == []

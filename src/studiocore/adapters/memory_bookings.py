@@ -4,7 +4,7 @@ in-memory adapter, over its tables and secondary indexes (internal)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from studiocore.entities import Entity, Show, ShowMC, Studio, StudioRoom
@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from studiocore.adapters.memory import InMemoryUnitOfWork
 
 __all__ = ["MemoryBookings"]
+
+
+def _reserves_between(show: Show, lo: datetime, hi: datetime) -> bool:
+    """Whether ``show`` is live, reserving, and overlaps ``[lo, hi)``."""
+    return (
+        show.deleted_at is None
+        and show.show_status in RESERVING_STATUSES
+        and show.show_start < hi
+        and lo < show.show_end
+    )
 
 
 class MemoryBookings:
@@ -48,14 +58,8 @@ class MemoryBookings:
 
     def _booking(self, show: Show, room_studio: dict[str, str]) -> Booking:
         room = show.studio_room_uid
-        return Booking(
-            show_uid=show.uid,
-            studio_uid=room_studio.get(room) if room else None,
-            room_uid=room,
-            mc_uids=self._mc_uids(show.uid),
-            slot=show.slot,
-            status=show.show_status,
-        )
+        studio = room_studio.get(room) if room else None
+        return Booking.of(show, studio, self._mc_uids(show.uid))
 
     def search(
         self,
@@ -143,12 +147,7 @@ class MemoryBookings:
             slots = []
             for uid in db.shows_by_room.get(room.uid, ()):
                 show = rows[uid]
-                if (
-                    show.deleted_at is None
-                    and show.show_status in RESERVING_STATUSES
-                    and show.show_start < hi
-                    and lo < show.show_end
-                ):
+                if _reserves_between(show, lo, hi):
                     slots.append(show.slot)
             slots.sort(key=lambda slot: (slot.start, slot.end))
             found.extend(Reservation(room.uid, slot.start, slot.end) for slot in slots)
@@ -176,12 +175,6 @@ class MemoryBookings:
                     if link.deleted_at is None:
                         near.add(link.show_uid)
             for uid in near - exclude - hits:
-                show = rows[uid]
-                if (
-                    show.deleted_at is None
-                    and show.show_status in RESERVING_STATUSES
-                    and show.show_start < hi
-                    and lo < show.show_end
-                ):
+                if _reserves_between(rows[uid], lo, hi):
                     hits.add(uid)
         return self.search(show_uids=sorted(hits))

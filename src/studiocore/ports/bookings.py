@@ -9,13 +9,14 @@ method says; instants are aware UTC datetimes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple, Protocol
 
 import attrs
 
 from studiocore.conflicts import Severity
+from studiocore.entities import Show
 from studiocore.lookups import ShowStatus
 from studiocore.timeslot import TimeSlot
 
@@ -39,6 +40,18 @@ class Booking:
     mc_uids: frozenset[str]
     slot: TimeSlot
     status: ShowStatus
+
+    @classmethod
+    def of(cls, show: Show, studio_uid: str | None, mc_uids: Iterable[str]) -> Booking:
+        """The booking of ``show``, in the studio ``studio_uid``, hosted by ``mc_uids``."""
+        return cls(
+            show_uid=show.uid,
+            studio_uid=studio_uid,
+            room_uid=show.studio_room_uid,
+            mc_uids=frozenset(mc_uids),
+            slot=show.slot,
+            status=show.show_status,
+        )
 
 
 class ScheduledShow(NamedTuple):

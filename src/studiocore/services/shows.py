@@ -72,14 +72,7 @@ def booking_of(uow: UnitOfWork, show: Show, mc_uids: Iterable[str] | None = None
         studio_uid = room.studio_uid if room else None
     if mc_uids is None:
         mc_uids = [link.mc_uid for link in uow.show_mcs.list(where={"show_uid": show.uid})]
-    return Booking(
-        show_uid=show.uid,
-        studio_uid=studio_uid,
-        room_uid=show.studio_room_uid,
-        mc_uids=frozenset(mc_uids),
-        slot=show.slot,
-        status=show.show_status,
-    )
+    return Booking.of(show, studio_uid, mc_uids)
 
 
 class ShowService(ShowLinks, CrudService[Show]):

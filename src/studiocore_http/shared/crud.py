@@ -44,7 +44,7 @@ from .convert import changes, one, page, payload
 from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
 from .schemas import Input, Output
 
-__all__ = ["CrudResource", "QueryFilter", "ServiceOf", "crud_controller"]
+__all__ = ["CrudResource", "QueryFilter", "ServiceOf", "crud_controller", "named_handler"]
 
 ServiceOf = Callable[[Services], Any]
 """Picks the resource's service from the facade (``lambda sv: sv.studios``)."""
@@ -97,7 +97,7 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
-def _named(
+def named_handler(
     fn: Callable[..., Any], name: str, returns: object, /, **annotations: object
 ) -> Callable[..., Any]:
     """``fn`` renamed (Litestar derives the OpenAPI summary from the name), with
@@ -152,7 +152,7 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
         return page(read, result)
 
     signature = _list_signature(resource)
-    listing = _named(
+    listing = named_handler(
         list_items,
         f"list_{snake_plural}",
         signature.return_annotation,
@@ -186,26 +186,26 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
         )(listing),
         "create_item": post(
             operation_id=f"Create{resource.stem}", sync_to_thread=True, raises=BODY_ERRORS
-        )(_named(create_item, f"create_{snake}", read, data=body[resource.create])),
+        )(named_handler(create_item, f"create_{snake}", read, data=body[resource.create])),
         "get_item": get(
             "/{uid:str}",
             operation_id=f"Get{resource.stem}",
             sync_to_thread=True,
             raises=READ_ERRORS,
-        )(_named(get_item, f"get_{snake}", read)),
+        )(named_handler(get_item, f"get_{snake}", read)),
         "update_item": patch(
             "/{uid:str}",
             operation_id=f"Update{resource.stem}",
             sync_to_thread=True,
             raises=BODY_ERRORS,
-        )(_named(update_item, f"update_{snake}", read, data=body[resource.update])),
+        )(named_handler(update_item, f"update_{snake}", read, data=body[resource.update])),
         "delete_item": delete(
             "/{uid:str}",
             operation_id=f"Delete{resource.stem}",
             status_code=HTTP_204_NO_CONTENT,
             sync_to_thread=True,
             raises=WRITE_ERRORS,
-        )(_named(delete_item, f"delete_{snake}", None)),
+        )(named_handler(delete_item, f"delete_{snake}", None)),
     }
     name = f"{resource.stem}Controller"
     return type(name, (Controller,), {"path": resource.path, "tags": [resource.tag], **handlers})

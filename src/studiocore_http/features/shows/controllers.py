@@ -13,7 +13,6 @@ from studiocore import ShowQuery, ShowStatus
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import (
     changes,
-    many,
     one,
     page,
     parse_optional_timestamp,
@@ -23,6 +22,7 @@ from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset
 
 from . import schemas as s
 from .convert import written
+from .links import ShowLink, link_handlers
 
 __all__ = ["ShowController", "TimestampQuery", "UidQuery"]
 
@@ -35,6 +35,9 @@ TimestampQuery = Annotated[
         schema_extra={"format": "date-time"},
     ),
 ]
+
+
+_OWNER = f"{__name__}.ShowController"
 
 
 class ShowController(Controller):
@@ -123,158 +126,21 @@ class ShowController(Controller):
         """Move a show along its workflow; a forbidden move is a 409."""
         return written(services.shows.transition(uid, data.show_status, actor=actor))
 
-    # -- MCs ------------------------------------------------------------------------
+    # -- MCs, platforms, materials (see .links) --------------------------------------
 
-    @get("/{uid:str}/mcs", operation_id="ListShowMCs", sync_to_thread=True, raises=READ_ERRORS)
-    def list_mcs(
-        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
-    ) -> list[s.ShowMC]:
-        return many(s.ShowMC, services.shows.mcs(uid, actor=actor))
-
-    @post("/{uid:str}/mcs", operation_id="AddShowMC", sync_to_thread=True, raises=BODY_ERRORS)
-    def add_mc(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        data: JSONBody[s.ShowMCCreate],
-    ) -> s.ShowMC:
-        """Put an MC on a show (checked for conflicts when the show is booked)."""
-        return one(s.ShowMC, services.shows.add_mc(uid, **payload(data), actor=actor))
-
-    @patch(
-        "/{uid:str}/mcs/{mc_uid:str}",
-        operation_id="UpdateShowMC",
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
+    list_mcs, add_mc, update_mc, remove_mc = link_handlers(
+        ShowLink(
+            "mc",
+            s.ShowMC,
+            s.ShowMCCreate,
+            s.ShowMCUpdate,
+            add_doc="Put an MC on a show (checked for conflicts when the show is booked).",
+        ),
+        _OWNER,
     )
-    def update_mc(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        mc_uid: FromPath[str],
-        data: JSONBody[s.ShowMCUpdate],
-    ) -> s.ShowMC:
-        return one(s.ShowMC, services.shows.update_mc(uid, mc_uid, changes(data), actor=actor))
-
-    @delete(
-        "/{uid:str}/mcs/{mc_uid:str}",
-        operation_id="RemoveShowMC",
-        status_code=HTTP_204_NO_CONTENT,
-        sync_to_thread=True,
-        raises=WRITE_ERRORS,
+    list_platforms, add_platform, update_platform, remove_platform = link_handlers(
+        ShowLink("platform", s.ShowPlatform, s.ShowPlatformCreate, s.ShowPlatformUpdate), _OWNER
     )
-    def remove_mc(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        mc_uid: FromPath[str],
-    ) -> None:
-        services.shows.remove_mc(uid, mc_uid, actor=actor)
-
-    # -- platforms ------------------------------------------------------------------
-
-    @get(
-        "/{uid:str}/platforms",
-        operation_id="ListShowPlatforms",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
+    list_materials, add_material, remove_material = link_handlers(
+        ShowLink("material", s.ShowMaterial, s.ShowMaterialCreate), _OWNER
     )
-    def list_platforms(
-        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
-    ) -> list[s.ShowPlatform]:
-        return many(s.ShowPlatform, services.shows.platforms(uid, actor=actor))
-
-    @post(
-        "/{uid:str}/platforms",
-        operation_id="AddShowPlatform",
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
-    def add_platform(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        data: JSONBody[s.ShowPlatformCreate],
-    ) -> s.ShowPlatform:
-        return one(s.ShowPlatform, services.shows.add_platform(uid, **payload(data), actor=actor))
-
-    @patch(
-        "/{uid:str}/platforms/{platform_uid:str}",
-        operation_id="UpdateShowPlatform",
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
-    def update_platform(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        platform_uid: FromPath[str],
-        data: JSONBody[s.ShowPlatformUpdate],
-    ) -> s.ShowPlatform:
-        link = services.shows.update_platform(uid, platform_uid, changes(data), actor=actor)
-        return one(s.ShowPlatform, link)
-
-    @delete(
-        "/{uid:str}/platforms/{platform_uid:str}",
-        operation_id="RemoveShowPlatform",
-        status_code=HTTP_204_NO_CONTENT,
-        sync_to_thread=True,
-        raises=WRITE_ERRORS,
-    )
-    def remove_platform(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        platform_uid: FromPath[str],
-    ) -> None:
-        services.shows.remove_platform(uid, platform_uid, actor=actor)
-
-    # -- materials ------------------------------------------------------------------
-
-    @get(
-        "/{uid:str}/materials",
-        operation_id="ListShowMaterials",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
-    def list_materials(
-        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
-    ) -> list[s.ShowMaterial]:
-        return many(s.ShowMaterial, services.shows.materials(uid, actor=actor))
-
-    @post(
-        "/{uid:str}/materials",
-        operation_id="AddShowMaterial",
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
-    def add_material(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        data: JSONBody[s.ShowMaterialCreate],
-    ) -> s.ShowMaterial:
-        return one(s.ShowMaterial, services.shows.add_material(uid, data.material_uid, actor=actor))
-
-    @delete(
-        "/{uid:str}/materials/{material_uid:str}",
-        operation_id="RemoveShowMaterial",
-        status_code=HTTP_204_NO_CONTENT,
-        sync_to_thread=True,
-        raises=WRITE_ERRORS,
-    )
-    def remove_material(
-        self,
-        services: ServicesDep,
-        actor: ActorDep,
-        uid: FromPath[str],
-        material_uid: FromPath[str],
-    ) -> None:
-        services.shows.remove_material(uid, material_uid, actor=actor)
