@@ -23,7 +23,7 @@ import attrs
 
 from studiocore.entities import Entity
 from studiocore.errors import PermissionDeniedError
-from studiocore.lookups import UserRole
+from studiocore.lookups import GroupType, MembershipRole, UserRole
 
 __all__ = [
     "SYSTEM",
@@ -32,6 +32,8 @@ __all__ = [
     "Action",
     "Actor",
     "AdminWritesPolicy",
+    "Grant",
+    "Grants",
     "Scope",
 ]
 
@@ -43,14 +45,53 @@ class Action(enum.StrEnum):
     WRITE = "write"
 
 
+@attrs.frozen
+class Grant:
+    """One membership: ``role`` in the studio, client or platform ``group_uid``."""
+
+    group_type: GroupType
+    group_uid: str
+    role: MembershipRole
+
+
+@attrs.frozen
+class Grants:
+    """What a user's memberships give them, and the MC profiles that are theirs
+    (an MC reads the shows they host)."""
+
+    memberships: frozenset[Grant] = frozenset()
+    mc_uids: frozenset[str] = frozenset()
+
+    def groups(
+        self, group_type: GroupType | None, at_least: MembershipRole = MembershipRole.MEMBER
+    ) -> frozenset[str]:
+        """The groups (of ``group_type``, or of any type) where the role is
+        ``at_least`` this one."""
+        return frozenset(
+            g.group_uid
+            for g in self.memberships
+            if (group_type is None or g.group_type is group_type) and g.role.at_least(at_least)
+        )
+
+    def role_in(self, group_uid: str) -> MembershipRole | None:
+        """The role held in ``group_uid`` (the highest, should there be several)."""
+        roles = [g.role for g in self.memberships if g.group_uid == group_uid]
+        return max(roles, key=lambda r: r.rank) if roles else None
+
+
+NO_GRANTS = Grants()
+
+
 @attrs.frozen(kw_only=True)
 class Actor:
     """The user on whose behalf a service runs. ``user_uid`` None is the system
-    itself (scripts, notebooks, migrations), audited as such."""
+    itself (scripts, notebooks, migrations), audited as such. ``grants`` are the
+    user's memberships (see :meth:`studiocore.UserService.actor`)."""
 
     user_uid: str | None
     role: UserRole = UserRole.USER
     is_banned: bool = False
+    grants: Grants = NO_GRANTS
 
     @property
     def is_system(self) -> bool:
@@ -70,13 +111,24 @@ class Scope:
     studio_uids: frozenset[str] = frozenset()
     client_uids: frozenset[str] = frozenset()
     platform_uids: frozenset[str] = frozenset()
+    mc_uids: frozenset[str] = frozenset()
+    """The MCs a show (or a link of it) is hosted by."""
 
     def __or__(self, other: Scope) -> Scope:
         return Scope(
             self.studio_uids | other.studio_uids,
             self.client_uids | other.client_uids,
             self.platform_uids | other.platform_uids,
+            self.mc_uids | other.mc_uids,
         )
+
+    def of_type(self, group_type: GroupType) -> frozenset[str]:
+        """The groups of ``group_type`` in this scope."""
+        if group_type is GroupType.STUDIO:
+            return self.studio_uids
+        if group_type is GroupType.CLIENT:
+            return self.client_uids
+        return self.platform_uids
 
 
 NO_SCOPE = Scope()
@@ -87,12 +139,14 @@ class AccessRequest:
     first use only: a policy that does not look at them costs no read."""
 
     __slots__ = (
+        "_fetch",
         "_load",
         "_resolve",
         "_scope",
         "_target",
         "action",
         "actor",
+        "after",
         "resource",
         "target_uid",
         "use_case",
@@ -109,6 +163,8 @@ class AccessRequest:
         target_uid: str | None = None,
         load_target: Callable[[], Entity] | None = None,
         resolve_scope: Callable[[Entity], Scope] | None = None,
+        after: Entity | None = None,
+        fetch: Callable[[str], Entity | None] | None = None,
     ) -> None:
         self.actor = actor
         self.action = action
@@ -122,6 +178,26 @@ class AccessRequest:
         self._load = load_target
         self._resolve = resolve_scope
         self._scope: Scope | None = None
+        self._fetch = fetch
+        self.after = after
+        """For a write: the record as the use case would store it (the target is
+        the stored one; the same record for an add)."""
+
+    @property
+    def resolver(self) -> Callable[[Entity], Scope] | None:
+        """How this request resolves a record's scope (for a request about a
+        related record)."""
+        return self._resolve
+
+    @property
+    def fetcher(self) -> Callable[[str], Entity | None] | None:
+        """How this request fetches related records."""
+        return self._fetch
+
+    def fetch(self, uid: str) -> Entity | None:
+        """A related record of any type (live or deleted), for rules that look
+        past the target (a draft's schedule); ``None`` without a unit of work."""
+        return None if self._fetch is None else self._fetch(uid)
 
     @property
     def target(self) -> Entity | None:

@@ -237,6 +237,21 @@ class SqlBookings:
         )
         return sorted(candidates, key=_booking_order), sorted(existing, key=_booking_order)
 
+    def client_studios(self, client_uid: str) -> frozenset[str]:
+        s, r, sc, st, c = t.shows, t.studio_rooms, t.schedules, t.studios, t.clients
+        client = sa.select(c.c.id).where(c.c.uid == client_uid).scalar_subquery()
+        by_shows = (
+            sa.select(st.c.uid)
+            .select_from(s.join(r, r.c.id == s.c.studio_room_id).join(st, st.c.id == r.c.studio_id))
+            .where(s.c.client_id == client, s.c.deleted_at.is_(None))
+        )
+        by_schedules = (
+            sa.select(st.c.uid)
+            .select_from(sc.join(st, st.c.id == sc.c.studio_id))
+            .where(sc.c.client_id == client, sc.c.deleted_at.is_(None))
+        )
+        return frozenset(self._execute(sa.union(by_shows, by_schedules)).scalars())
+
     # -- availability -------------------------------------------------------------------
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:

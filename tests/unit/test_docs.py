@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import studiocore
+import studiocore.access
 import studiocore.adapters.memory
 import studiocore.events
 import studiocore.services
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
     "module",
     [
         studiocore,
+        studiocore.access,
         studiocore.services,
         studiocore.timeslot,
         studiocore.adapters.memory,

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from studiocore.entities import Entity, Show, ShowMC, Studio, StudioRoom
+from studiocore.entities import Entity, Schedule, Show, ShowMC, Studio, StudioRoom
 from studiocore.errors import NotFoundError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import (
@@ -125,6 +125,22 @@ class MemoryBookings:
     ) -> tuple[list[Booking], list[Booking]]:
         candidates = self.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
         return near_bookings(candidates, self.near(candidates, margin), margin)
+
+    def client_studios(self, client_uid: str) -> frozenset[str]:
+        db = self._uow.db
+        rooms = db.room_studios()
+        found = {
+            rooms[show.studio_room_uid]
+            for show in self._shows.values()
+            if show.client_uid == client_uid
+            and show.deleted_at is None
+            and show.studio_room_uid in rooms
+        }
+        schedules = cast(Iterable[Schedule], db.tables["schedules"].values())
+        found.update(
+            s.studio_uid for s in schedules if s.client_uid == client_uid and s.deleted_at is None
+        )
+        return frozenset(found)
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
         db = self._uow.db

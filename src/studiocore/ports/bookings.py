@@ -145,6 +145,11 @@ class BookingReadModel(Protocol):
         ``(slot.start, show_uid)``."""
         ...
 
+    def client_studios(self, client_uid: str) -> frozenset[str]:
+        """The studios where the client has live shows (in one of their rooms) or
+        live schedules: whose staff may read the client and its materials."""
+        ...
+
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
         """The live studio ``studio_uid``, its live rooms, and every reserving, live
         show in those rooms whose slot overlaps ``window`` widened on both sides

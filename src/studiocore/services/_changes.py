@@ -23,10 +23,9 @@ import attrs
 
 from studiocore.entities import Audit, Entity, Schedule, Show
 from studiocore.events import DomainEvent, ScheduleStatusChanged, ShowMoved, ShowStatusChanged
-from studiocore.ids import new_uid, uid_prefix
+from studiocore.ids import new_uid
 from studiocore.lookups import ShowStatus
-from studiocore.permissions import NO_SCOPE, Actor, Scope
-from studiocore.ports import REPOSITORY_NAMES, UnitOfWork, repository_for
+from studiocore.permissions import Actor
 from studiocore.serialization import to_jsonable
 
 __all__ = [
@@ -36,18 +35,7 @@ __all__ = [
     "audit_entries",
     "diff",
     "domain_events",
-    "find_any",
-    "scope_of",
 ]
-
-_ENTITY_BY_PREFIX: dict[str, type[Entity]] = {cls.PREFIX: cls for cls in REPOSITORY_NAMES}
-_ENTITY_BY_TABLE: dict[str, type[Entity]] = {cls.TABLE: cls for cls in REPOSITORY_NAMES}
-_GROUP_TABLES = frozenset({"studios", "clients", "platforms"})
-_POLYMORPHIC = {
-    "memberships": "group_uid",
-    "taggables": "taggable_uid",
-    "comments": "commentable_uid",
-}
 
 
 @attrs.frozen
@@ -208,53 +196,3 @@ def domain_events(
                 before=before.schedule_status,
                 after=after.schedule_status,
             )
-
-
-def find_any(uow: UnitOfWork, uid: object, *, include_deleted: bool = False) -> Entity | None:
-    """The entity of any type with this uid (live unless ``include_deleted``)."""
-    if not isinstance(uid, str):
-        return None
-    cls = _ENTITY_BY_PREFIX.get(uid_prefix(uid))
-    if cls is None:
-        return None
-    return repository_for(uow, cls).find(uid, include_deleted=include_deleted)
-
-
-def scope_of(uow: UnitOfWork, entity: Entity, depth: int = 4) -> Scope:
-    """The studios, clients and platforms ``entity`` belongs to: itself if it is
-    one, and whatever its references (``Entity.REFERENCES``, and the polymorphic
-    owner of a membership, tag link or comment) belong to."""
-    scope = NO_SCOPE
-    table = entity.TABLE
-    if table in _GROUP_TABLES:
-        scope = scope | _group(table, entity.uid)
-    if depth == 0:
-        return scope
-    owners: list[tuple[str | None, object]] = [
-        (target, getattr(entity, field)) for field, target in entity.REFERENCES.items()
-    ]
-    if table in _POLYMORPHIC:
-        owners.append((None, getattr(entity, _POLYMORPHIC[table])))
-    for target, uid in owners:
-        if not isinstance(uid, str) or target == "users":
-            continue
-        if target in _GROUP_TABLES:
-            scope = scope | _group(target, uid)
-            continue
-        owner = (
-            find_any(uow, uid, include_deleted=True)
-            if target is None
-            else repository_for(uow, _ENTITY_BY_TABLE[target]).find(uid, include_deleted=True)
-        )
-        if owner is not None:
-            scope = scope | scope_of(uow, owner, depth - 1)
-    return scope
-
-
-def _group(table: str, uid: str) -> Scope:
-    one = frozenset({uid})
-    if table == "studios":
-        return Scope(studio_uids=one)
-    if table == "clients":
-        return Scope(client_uids=one)
-    return Scope(platform_uids=one)

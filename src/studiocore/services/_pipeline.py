@@ -44,7 +44,8 @@ from studiocore.ports import (
 )
 from studiocore.timeslot import Clock
 
-from ._changes import Change, StatusChange, audit_entries, domain_events, scope_of
+from ._changes import Change, StatusChange, audit_entries, domain_events
+from ._scope import find_any, scope_of
 
 if TYPE_CHECKING:
     from ._base import Service
@@ -120,6 +121,7 @@ class _Call:
         target: Entity | None = None,
         target_uid: str | None = None,
         load_target: Callable[[], Entity] | None = None,
+        after: Entity | None = None,
     ) -> AccessRequest:
         return AccessRequest(
             actor=self.actor,
@@ -130,6 +132,8 @@ class _Call:
             target_uid=target_uid,
             load_target=load_target,
             resolve_scope=None if uow is None else (lambda entity: scope_of(uow, entity)),
+            after=after,
+            fetch=None if uow is None else (lambda uid: find_any(uow, uid, include_deleted=True)),
         )
 
 
@@ -151,7 +155,7 @@ class _Tracked(Generic[E]):
         return entity
 
     def add(self, entity: E) -> None:
-        self._work.authorize(entity)
+        self._work.authorize(entity, after=entity)
         self._inner.add(entity)
         self._seen[entity.uid] = entity
         self._work.changes.append(Change(None, entity))
@@ -163,7 +167,7 @@ class _Tracked(Generic[E]):
         if before is None:
             self._inner.update(entity)  # raises NotFoundError
             return
-        self._work.authorize(before)
+        self._work.authorize(before, after=entity)
         self._inner.update(entity)
         self._seen[entity.uid] = entity
         self._work.changes.append(Change(before, entity))
@@ -249,13 +253,15 @@ class Work(UnitOfWork):
 
     # -- access -----------------------------------------------------------------------
 
-    def authorize(self, target: Entity) -> None:
+    def authorize(self, target: Entity, *, after: Entity | None = None) -> None:
         """Ask the policy whether the actor may do this use case's action on
-        ``target`` (once per record and use case)."""
-        if target.uid in self._allowed:
+        ``target`` (once per record and use case; for a write, ``after`` is the
+        record as it would be stored, asked about every time)."""
+        if after is None and target.uid in self._allowed:
             return
-        self.call.ctx.policy.authorize(self.call.request(self, target=target))
-        self._allowed.add(target.uid)
+        self.call.ctx.policy.authorize(self.call.request(self, target=target, after=after))
+        if after is None or after is target:
+            self._allowed.add(target.uid)
 
     def authorize_uid(self, entity_type: type[Entity], uid: str) -> None:
         """:meth:`authorize` for a record known by its uid: the policy loads it

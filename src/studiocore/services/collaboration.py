@@ -11,7 +11,7 @@ from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import UnitOfWork
 
 from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
-from ._changes import find_any
+from ._scope import find_any
 
 __all__ = ["AuditService", "CommentService", "MembershipService"]
 

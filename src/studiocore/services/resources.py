@@ -21,11 +21,11 @@ from studiocore.entities import (
 )
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, UserRole
-from studiocore.permissions import SYSTEM, Actor
+from studiocore.permissions import SYSTEM, Actor, Grant, Grants
 from studiocore.ports import ShowQuery, UnitOfWork
 
 from ._base import CrudService, Work, build, reads, require, require_lookup, writes
-from ._changes import find_any, scope_of
+from ._scope import find_any, scope_of
 
 __all__ = [
     "ClientService",
@@ -198,10 +198,24 @@ class UserService(CrudService[User]):
         work.authorize(found[0])
         return found[0]
 
-    def actor(self, uid: str) -> Actor:
-        """The :class:`Actor` for user ``uid`` (to pass to other services)."""
-        user = self.get(uid)
-        return Actor(user_uid=user.uid, role=user.role, is_banned=user.is_banned)
+    @reads
+    def actor(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Actor:
+        """The :class:`Actor` for user ``uid``, with the grants of their
+        memberships and MC profile (to pass as ``actor=`` to other services)."""
+        user = work.load(User, uid)
+        memberships = work.memberships.list(where={"user_uid": uid})
+        mcs = work.mcs.list(where={"user_uid": uid})
+        return Actor(
+            user_uid=user.uid,
+            role=user.role,
+            is_banned=user.is_banned,
+            grants=Grants(
+                memberships=frozenset(
+                    Grant(m.group_type, m.group_uid, m.role) for m in memberships
+                ),
+                mc_uids=frozenset(m.uid for m in mcs),
+            ),
+        )
 
     def _validate(self, uow: UnitOfWork, new: User, old: User | None) -> None:
         if new.email != new.email.lower():

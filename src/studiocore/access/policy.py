@@ -1,0 +1,99 @@
+"""The membership policy: the access table (:mod:`studiocore.access.table`)
+applied to each request of the use-case pipeline.
+
+* A banned user may do nothing; a system admin (and the in-process ``SYSTEM``
+  actor) may do everything.
+* When a use case starts (no target yet) nothing more is decided: the answer
+  depends on the records it touches. A write use case loading its target is
+  asked whether the actor may read it; the write itself is asked about when
+  the record is written (with the record as it would be stored, so a rule can
+  look at which fields change).
+* Reading a record the actor may not read is :class:`~studiocore.NotFoundError`,
+  exactly as for a uid that does not exist: existence is not leaked. Changing a
+  record the actor may read but not change is
+  :class:`~studiocore.PermissionDeniedError`.
+* Tag links and comments follow the record they are about: tagging needs the
+  right to write it, commenting the right to read it.
+"""
+
+from __future__ import annotations
+
+from studiocore.entities import LOOKUP_ENTRY_TYPES, Comment, Entity, Taggable
+from studiocore.errors import NotFoundError, PermissionDeniedError
+from studiocore.lookups import UserRole
+from studiocore.permissions import AccessRequest, Action
+
+from .table import ACCESS_TABLE, Access
+
+__all__ = ["MembershipPolicy", "resource_of"]
+
+_LOOKUP_TABLES = frozenset(cls.TABLE for cls in LOOKUP_ENTRY_TYPES.values())
+_OWNER_FIELD = {Taggable.TABLE: "taggable_uid", Comment.TABLE: "commentable_uid"}
+
+
+def resource_of(entity: Entity) -> str:
+    """The row of the access table that ``entity`` falls under."""
+    return "lookups" if entity.TABLE in _LOOKUP_TABLES else entity.TABLE
+
+
+class MembershipPolicy:
+    """Phase 3: system role, then memberships, as the access table says."""
+
+    def __init__(self, table: dict[str, Access] | None = None) -> None:
+        self.table = dict(ACCESS_TABLE if table is None else table)
+
+    def authorize(self, request: AccessRequest) -> None:
+        actor = request.actor
+        if actor.is_banned:
+            raise PermissionDeniedError(
+                "this user is banned", action=request.action.value, resource=request.resource
+            )
+        if actor.role is UserRole.ADMIN:
+            return
+        target = request.target
+        if target is None:
+            return  # decided record by record
+        if target.TABLE in _OWNER_FIELD:
+            self._follow_owner(request, target)
+            return
+        resource = resource_of(target)
+        access = self.table.get(resource)
+        creating = request.after is target
+        if access is None or not (creating or access.read.allows(request)):
+            raise NotFoundError(type(target).__name__, target.uid)
+        if request.action is Action.READ or request.after is None:
+            return  # a write use case loading its target: asked again when it writes
+        rule = access.write
+        method = request.use_case.rpartition(".")[2]
+        if request.resource == resource and method in access.use_cases:
+            rule = access.use_cases[method]
+        elif creating and access.create is not None:
+            rule = access.create
+        if not rule.allows(request):
+            raise PermissionDeniedError(
+                f"{resource}: allowed to {rule.text}",
+                action=request.action.value,
+                resource=resource,
+            )
+
+    def _follow_owner(self, request: AccessRequest, link: Entity) -> None:
+        """A tag link needs the right to write what it tags; a comment, the
+        right to read what it is about."""
+        owner_uid = getattr(link, _OWNER_FIELD[link.TABLE])
+        owner = request.fetch(owner_uid) if isinstance(owner_uid, str) else None
+        if owner is None:
+            raise NotFoundError(type(link).__name__, link.uid)
+        action = request.action
+        if link.TABLE == Comment.TABLE:
+            action = Action.READ
+        self.authorize(
+            AccessRequest(
+                actor=request.actor,
+                action=action,
+                use_case=request.use_case,
+                resource=resource_of(owner),
+                target=owner,
+                resolve_scope=request.resolver,
+                fetch=request.fetcher,
+            )
+        )

@@ -1,0 +1,189 @@
+"""The default access table: who may read and write each resource.
+
+This module is data. :data:`ACCESS_TABLE` maps each resource (a table name) to
+its :class:`Access`: one rule for reading, one for writing, optionally another
+for creating new records and others for named use cases (``schedules.promote``).
+:class:`studiocore.access.MembershipPolicy` asks it; ``docs/access-control.md``
+is rendered from it (:func:`render_markdown`, checked by a test). System admins
+may do everything and are not listed per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from studiocore.entities import Schedule, Show, Tag
+from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
+from studiocore.permissions import AccessRequest
+
+from .rules import (
+    ANYONE,
+    HOSTS,
+    NOBODY,
+    ONESELF,
+    Rule,
+    admin_of_any,
+    any_of,
+    member_of,
+    not_above_own_role,
+    only_fields,
+    when,
+)
+
+__all__ = ["ACCESS_TABLE", "Access", "render_markdown"]
+
+STUDIO, CLIENT, PLATFORM = GroupType.STUDIO, GroupType.CLIENT, GroupType.PLATFORM
+MEMBER, MANAGER, ADMIN = MembershipRole.MEMBER, MembershipRole.MANAGER, MembershipRole.ADMIN
+
+
+@attrs.frozen(kw_only=True)
+class Access:
+    """The rules of one resource."""
+
+    read: Rule
+    write: Rule
+    create: Rule | None = None
+    """For adding a new record (default: :attr:`write`)."""
+    use_cases: Mapping[str, Rule] = attrs.field(factory=dict)
+    """Rules of named use cases (``"promote"``), instead of :attr:`write`."""
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _draft_of_draft_schedule(request: AccessRequest) -> bool:
+    """The record is a draft show (or a link of one) in a schedule still in draft."""
+    show = request.after or request.target
+    if not isinstance(show, Show):
+        uid = getattr(show, "show_uid", None)
+        show = request.fetch(uid) if isinstance(uid, str) else None
+    if not isinstance(show, Show) or show.show_status is not ShowStatus.DRAFT:
+        return False
+    if show.schedule_uid is None:
+        return False
+    schedule = request.fetch(show.schedule_uid)
+    return isinstance(schedule, Schedule) and schedule.schedule_status is ScheduleStatus.DRAFT
+
+
+def _schedule_in_draft(request: AccessRequest) -> bool:
+    schedule = request.target
+    return isinstance(schedule, Schedule) and schedule.schedule_status is ScheduleStatus.DRAFT
+
+
+def _studio_tag(request: AccessRequest) -> bool:
+    tag = request.after or request.target
+    return isinstance(tag, Tag) and tag.studio_uid is not None
+
+
+# --------------------------------------------------------------------------- the table
+
+STUDIO_STAFF = member_of(STUDIO, MEMBER, "staff (member+) of its studio")
+CLIENT_MEMBERS = member_of(CLIENT, MEMBER, "its client's members")
+STUDIO_MANAGERS = member_of(STUDIO, MANAGER, "studio managers of its studio")
+CLIENT_MANAGERS = member_of(CLIENT, MANAGER, "its client's managers")
+
+_SHOW_READ = any_of(
+    STUDIO_STAFF,
+    CLIENT_MEMBERS,
+    HOSTS,
+    member_of(PLATFORM, MEMBER, "members of a platform it streams to"),
+)
+_SHOW_WRITE = any_of(
+    STUDIO_MANAGERS,
+    when(
+        _draft_of_draft_schedule,
+        CLIENT_MANAGERS,
+        "its client's managers, for drafts of the client's draft schedules",
+    ),
+)
+_SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
+_EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
+
+ACCESS_TABLE: Mapping[str, Access] = {
+    "studios": Access(
+        read=ANYONE, write=member_of(STUDIO, ADMIN, "that studio's admins"), create=NOBODY
+    ),
+    "studio_rooms": Access(read=ANYONE, write=member_of(STUDIO, ADMIN, "that studio's admins")),
+    "clients": Access(
+        read=any_of(
+            member_of(CLIENT, MEMBER, "its members"),
+            member_of(STUDIO, MEMBER, "staff of a studio where it has shows or schedules"),
+        ),
+        write=only_fields(
+            member_of(CLIENT, ADMIN),
+            {"contact_person", "contact_email"},
+            "the client's admins, its contact details",
+        ),
+        create=NOBODY,
+    ),
+    "users": Access(
+        read=any_of(ONESELF, member_of(None, ADMIN, "an admin of a group the user is in")),
+        write=only_fields(ONESELF, {"name"}, "oneself, the name"),
+        create=NOBODY,
+    ),
+    "memberships": Access(
+        read=member_of(None, MEMBER, "the group's members"),
+        write=not_above_own_role(),
+    ),
+    "mcs": Access(read=ANYONE, write=admin_of_any(STUDIO)),
+    "platforms": Access(
+        read=ANYONE, write=member_of(PLATFORM, ADMIN, "the platform's admins"), create=NOBODY
+    ),
+    "materials": Access(
+        read=any_of(
+            member_of(CLIENT, MEMBER, "the owning client's members"),
+            member_of(STUDIO, MEMBER, "staff of studios that host the client's shows"),
+            member_of(PLATFORM, MEMBER, "members of the material's platform"),
+        ),
+        write=member_of(CLIENT, MANAGER, "the owning client's managers"),
+    ),
+    "shows": Access(read=_SHOW_READ, write=_SHOW_WRITE),
+    "show_mcs": Access(read=_SHOW_READ, write=_SHOW_WRITE),
+    "show_materials": Access(read=_SHOW_READ, write=_SHOW_WRITE),
+    "show_platforms": Access(
+        read=_SHOW_READ,
+        write=any_of(
+            _SHOW_WRITE,
+            only_fields(
+                member_of(PLATFORM, MANAGER),
+                {"live_stream_link", "platform_show_id", "viewer_count"},
+                "the platform's managers: stream link, platform show id, viewer count",
+            ),
+        ),
+    ),
+    "schedules": Access(
+        read=_SCHEDULE_READ,
+        write=when(
+            _schedule_in_draft,
+            _EITHER_SIDE,
+            "while draft: studio managers of its studio; its client's managers",
+        ),
+        use_cases={
+            "propose": _EITHER_SIDE,
+            "promote": STUDIO_MANAGERS,
+            "check_promotion": _SCHEDULE_READ,
+        },
+    ),
+    "schedule_versions": Access(read=_SCHEDULE_READ, write=_EITHER_SIDE),
+    "tags": Access(
+        read=ANYONE,
+        write=when(_studio_tag, STUDIO_MANAGERS, "studio tags: that studio's managers"),
+    ),
+    "audits": Access(read=NOBODY, write=NOBODY),
+    "lookups": Access(read=ANYONE, write=NOBODY),
+}
+"""The default policy (the specification's Phase 3 table)."""
+
+
+def render_markdown() -> str:
+    """The table as Markdown, for ``docs/access-control.md``."""
+    lines = ["| resource | read | write | create | named use cases |", "|---|---|---|---|---|"]
+    for resource, access in ACCESS_TABLE.items():
+        create = access.create.text if access.create is not None else "as write"
+        named = "; ".join(f"`{name}`: {rule.text}" for name, rule in access.use_cases.items())
+        lines.append(
+            f"| {resource} | {access.read.text} | {access.write.text} | {create} | {named or '-'} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,311 @@
+"""The membership policy (studiocore.access) through the services, on every adapter.
+
+One small world: studios A and B, clients C and D, platform P, an MC hosted by
+its own user, and one user per role. Each test asks the services as one of
+them and checks the access table's answer: allowed, 403 (may read, may not
+change) or 404 (may not read: existence is not leaked).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from studiocore import (
+    SYSTEM,
+    Actor,
+    LookupTable,
+    NotFoundError,
+    PermissionDeniedError,
+    Services,
+    ShowStatus,
+)
+from studiocore.access import ACCESS_TABLE, MembershipPolicy, render_markdown
+from tests.conftest import FreshDatabase
+from tests.support.builders import T0
+
+
+@attrs.define
+class World:
+    svc: Services
+    uids: dict[str, str] = attrs.field(factory=dict)
+    actors: dict[str, Actor] = attrs.field(factory=dict)
+
+    def as_(self, who: str) -> Actor:
+        return self.actors[who]
+
+
+@pytest.fixture
+def world(fresh_db: FreshDatabase, clock: Any) -> World:
+    svc = Services(fresh_db(), clock=clock, policy=MembershipPolicy())
+    w = World(svc)
+    u = w.uids
+    u["A"] = svc.studios.create("Studio A").uid
+    u["B"] = svc.studios.create("Studio B").uid
+    u["roomA"] = svc.studio_rooms.create(u["A"], "A1").uid
+    u["roomB"] = svc.studio_rooms.create(u["B"], "B1").uid
+    u["C"] = svc.clients.create("Client C").uid
+    u["D"] = svc.clients.create("Client D").uid
+    u["P"] = svc.platforms.create("Platform P").uid
+    people = {
+        "admin": "admin",
+        "a_manager": "user",
+        "a_member": "user",
+        "a_admin": "user",
+        "b_admin": "user",
+        "c_manager": "user",
+        "c_member": "user",
+        "d_admin": "user",
+        "p_member": "user",
+        "host": "user",
+        "outsider": "user",
+    }
+    for name, role in people.items():
+        u[name] = svc.users.create(f"{name}@example.com", name.title(), role=role).uid
+    grants = [
+        ("a_manager", "A", "manager"),
+        ("a_member", "A", "member"),
+        ("a_admin", "A", "admin"),
+        ("b_admin", "B", "admin"),
+        ("c_manager", "C", "manager"),
+        ("c_member", "C", "member"),
+        ("d_admin", "D", "admin"),
+        ("p_member", "P", "member"),
+    ]
+    for user, group, role in grants:
+        svc.memberships.create(u[user], u[group], role)
+    u["mc"] = svc.mcs.create("Host", user_uid=u["host"]).uid
+    start = T0 + timedelta(days=1)
+    u["showC"] = svc.shows.create(
+        "C in A",
+        start,
+        start + timedelta(hours=2),
+        studio_room_uid=u["roomA"],
+        client_uid=u["C"],
+        mc_uids=[u["mc"]],
+    ).show.uid
+    u["showD"] = svc.shows.create(
+        "D in B",
+        start,
+        start + timedelta(hours=2),
+        studio_room_uid=u["roomB"],
+        client_uid=u["D"],
+        platform_uids=[u["P"]],
+    ).show.uid
+    u["planC"] = svc.schedules.create(
+        u["C"], u["A"], "C's week", start, start + timedelta(days=7)
+    ).uid
+    u["draftC"] = svc.shows.create(
+        "C draft",
+        start + timedelta(hours=3),
+        start + timedelta(hours=4),
+        studio_room_uid=u["roomA"],
+        client_uid=u["C"],
+        schedule_uid=u["planC"],
+    ).show.uid
+    w.actors = {name: svc.users.actor(u[name]) for name in people}
+    return w
+
+
+# --------------------------------------------------------------------------- reading
+
+SHOW_READERS = {
+    "showC": {"admin", "a_manager", "a_member", "a_admin", "c_manager", "c_member", "host"},
+    "showD": {"admin", "b_admin", "d_admin", "p_member"},
+}
+
+
+@pytest.mark.parametrize("show", sorted(SHOW_READERS))
+def test_a_show_is_read_by_its_studio_staff_client_members_host_and_platform(
+    world: World, show: str
+) -> None:
+    uid = world.uids[show]
+    for who in world.actors:
+        if who in SHOW_READERS[show]:
+            assert world.svc.shows.get(uid, actor=world.as_(who)).uid == uid, who
+        else:
+            with pytest.raises(NotFoundError):  # exactly as for a uid that does not exist
+                world.svc.shows.get(uid, actor=world.as_(who))
+
+
+def test_studios_rooms_mcs_platforms_and_lookups_are_read_by_anyone(world: World) -> None:
+    outsider = world.as_("outsider")
+    assert world.svc.studios.get(world.uids["B"], actor=outsider).name == "Studio B"
+    assert world.svc.studio_rooms.get(world.uids["roomA"], actor=outsider).name == "A1"
+    assert world.svc.mcs.get(world.uids["mc"], actor=outsider).name == "Host"
+    assert world.svc.platforms.get(world.uids["P"], actor=outsider).name == "Platform P"
+    assert world.svc.lookups[LookupTable.SHOW_TYPES].list(actor=outsider)
+
+
+def test_a_client_is_read_by_its_members_and_staff_of_studios_it_works_with(world: World) -> None:
+    c = world.uids["C"]
+    for who in ("c_member", "a_member", "a_manager", "admin"):
+        assert world.svc.clients.get(c, actor=world.as_(who)).uid == c
+    for who in ("d_admin", "b_admin", "outsider", "p_member", "host"):
+        with pytest.raises(NotFoundError):
+            world.svc.clients.get(c, actor=world.as_(who))
+
+
+def test_users_see_themselves_and_group_admins_see_their_members(world: World) -> None:
+    c_member = world.uids["c_member"]
+    assert world.svc.users.get(c_member, actor=world.as_("c_member")).uid == c_member
+    with pytest.raises(NotFoundError):
+        world.svc.users.get(c_member, actor=world.as_("c_manager"))  # a manager, not an admin
+    a_member = world.uids["a_member"]
+    assert world.svc.users.get(a_member, actor=world.as_("a_admin")).uid == a_member
+    with pytest.raises(NotFoundError):
+        world.svc.users.get(a_member, actor=world.as_("b_admin"))
+
+
+def test_a_schedule_is_read_by_its_studio_staff_and_client_members(world: World) -> None:
+    plan = world.uids["planC"]
+    for who in ("a_member", "c_member"):
+        assert world.svc.schedules.get(plan, actor=world.as_(who)).uid == plan
+    for who in ("b_admin", "d_admin", "host"):
+        with pytest.raises(NotFoundError):
+            world.svc.schedules.get(plan, actor=world.as_(who))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_studio_managers_change_shows_of_their_studio_members_may_not(world: World) -> None:
+    show = world.uids["showC"]
+    later = T0 + timedelta(days=2)
+    moved = world.svc.shows.reschedule(
+        show,
+        {"show_start": later, "show_end": later + timedelta(hours=1)},
+        actor=world.as_("a_manager"),
+    )
+    assert moved.show.show_start == later
+    with pytest.raises(PermissionDeniedError):  # may read it, may not change it
+        world.svc.shows.reschedule(
+            show,
+            {"show_start": T0, "show_end": T0 + timedelta(hours=1)},
+            actor=world.as_("a_member"),
+        )
+    with pytest.raises(NotFoundError):  # may not even read it
+        world.svc.shows.reschedule(
+            show,
+            {"show_start": T0, "show_end": T0 + timedelta(hours=1)},
+            actor=world.as_("b_admin"),
+        )
+    assert world.svc.shows.get(show).show_start == later  # the refused calls changed nothing
+
+
+def test_client_managers_edit_drafts_of_their_draft_schedules_only(world: World) -> None:
+    draft, confirmed = world.uids["draftC"], world.uids["showC"]
+    start = T0 + timedelta(days=1, hours=5)
+    c_manager = world.as_("c_manager")
+    world.svc.shows.reschedule(
+        draft, {"show_start": start, "show_end": start + timedelta(hours=1)}, actor=c_manager
+    )
+    assert world.svc.shows.get(draft).show_start == start
+    with pytest.raises(PermissionDeniedError):
+        world.svc.shows.reschedule(
+            confirmed,
+            {"show_start": start, "show_end": start + timedelta(hours=1)},
+            actor=c_manager,
+        )
+    with pytest.raises(PermissionDeniedError):  # a client member plans nothing
+        world.svc.shows.reschedule(
+            draft,
+            {"show_start": start, "show_end": start + timedelta(hours=1)},
+            actor=world.as_("c_member"),
+        )
+
+
+def test_promotion_is_the_studio_managers_call(world: World) -> None:
+    plan = world.uids["planC"]
+    with pytest.raises(PermissionDeniedError):
+        world.svc.schedules.promote(plan, actor=world.as_("c_manager"))
+    assert world.svc.shows.get(world.uids["draftC"]).show_status is ShowStatus.DRAFT
+    result = world.svc.schedules.promote(plan, actor=world.as_("a_manager"))
+    assert result.confirmed_show_uids == (world.uids["draftC"],)
+
+
+def test_creating_studios_clients_and_platforms_is_for_system_admins(world: World) -> None:
+    for who in ("a_admin", "d_admin", "outsider"):
+        with pytest.raises(PermissionDeniedError):
+            world.svc.studios.create("Mine", actor=world.as_(who))
+        with pytest.raises(PermissionDeniedError):
+            world.svc.clients.create("Mine", actor=world.as_(who))
+    assert world.svc.studios.create("Theirs", actor=world.as_("admin")).name == "Theirs"
+
+
+def test_a_studio_admin_edits_their_studio_and_its_rooms_only(world: World) -> None:
+    a, b = world.uids["A"], world.uids["B"]
+    assert world.svc.studios.update(a, {"name": "A!"}, actor=world.as_("a_admin")).name == "A!"
+    with pytest.raises(PermissionDeniedError):
+        world.svc.studios.update(b, {"name": "B!"}, actor=world.as_("a_admin"))
+    with pytest.raises(PermissionDeniedError):
+        world.svc.studios.update(a, {"name": "A?"}, actor=world.as_("a_manager"))
+    room = world.svc.studio_rooms.create(a, "A2", actor=world.as_("a_admin"))
+    assert room.studio_uid == a
+    with pytest.raises(PermissionDeniedError):
+        world.svc.studio_rooms.create(b, "B2", actor=world.as_("a_admin"))
+
+
+def test_a_client_admin_edits_only_the_contact_details(world: World) -> None:
+    d = world.uids["D"]
+    d_admin = world.as_("d_admin")
+    changed = world.svc.clients.update(d, {"contact_person": "Dee"}, actor=d_admin)
+    assert changed.contact_person == "Dee"
+    with pytest.raises(PermissionDeniedError):
+        world.svc.clients.update(d, {"name": "Renamed"}, actor=d_admin)
+    assert world.svc.clients.get(d).name == "Client D"
+
+
+def test_users_change_their_own_name_and_nothing_else(world: World) -> None:
+    me = world.uids["outsider"]
+    outsider = world.as_("outsider")
+    assert world.svc.users.update(me, {"name": "Me"}, actor=outsider).name == "Me"
+    with pytest.raises(PermissionDeniedError):
+        world.svc.users.update(me, {"role": "admin"}, actor=outsider)
+    with pytest.raises(NotFoundError):
+        world.svc.users.update(world.uids["c_member"], {"name": "You"}, actor=outsider)
+
+
+def test_group_admins_grant_roles_up_to_their_own(world: World) -> None:
+    a_admin, outsider = world.as_("a_admin"), world.uids["outsider"]
+    granted = world.svc.memberships.create(outsider, world.uids["A"], "admin", actor=a_admin)
+    assert granted.role.value == "admin"
+    c_manager = world.as_("c_manager")
+    with pytest.raises(PermissionDeniedError):  # a manager is not the group's admin
+        world.svc.memberships.create(outsider, world.uids["C"], "member", actor=c_manager)
+    with pytest.raises(PermissionDeniedError):  # not an admin of studio B
+        world.svc.memberships.create(outsider, world.uids["B"], "member", actor=a_admin)
+
+
+def test_mcs_are_managed_by_any_studio_admin(world: World) -> None:
+    assert world.svc.mcs.create("New host", actor=world.as_("b_admin")).name == "New host"
+    with pytest.raises(PermissionDeniedError):
+        world.svc.mcs.create("Not mine", actor=world.as_("a_manager"))
+
+
+def test_banned_users_do_nothing_and_admins_everything(world: World) -> None:
+    banned = attrs.evolve(world.as_("a_manager"), is_banned=True)
+    with pytest.raises(PermissionDeniedError):
+        world.svc.studios.get(world.uids["A"], actor=banned)
+    assert world.svc.shows.get(world.uids["showD"], actor=SYSTEM).uid == world.uids["showD"]
+
+
+DOC = Path(__file__).parents[2] / "docs" / "access-control.md"
+
+
+def test_the_docs_hold_the_table_as_the_code_has_it() -> None:
+    assert render_markdown() in DOC.read_text()
+    assert set(ACCESS_TABLE) >= {"shows", "schedules", "clients", "users", "memberships"}
+
+
+def test_the_docs_example_runs_and_hides_the_show_from_a_stranger() -> None:
+    block = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(DOC), "exec"), namespace)
+    assert namespace["hidden"] is True
+    assert namespace["show"].studio_room_uid == namespace["room"].uid
