@@ -35,6 +35,7 @@ __all__ = [
     "Grant",
     "Grants",
     "Scope",
+    "Visibility",
 ]
 
 
@@ -134,6 +135,43 @@ class Scope:
 NO_SCOPE = Scope()
 
 
+@attrs.frozen
+class Visibility:
+    """The records an actor may see in a list: those whose :class:`Scope` meets
+    one of these sets (a studio of ``studio_uids``, a client of
+    ``client_uids``, ...) or whose uid is in ``uids`` (oneself). Adapters apply it
+    in the query itself, so totals and pages count only what is visible."""
+
+    studio_uids: frozenset[str] = frozenset()
+    client_uids: frozenset[str] = frozenset()
+    platform_uids: frozenset[str] = frozenset()
+    mc_uids: frozenset[str] = frozenset()
+    uids: frozenset[str] = frozenset()
+
+    def __or__(self, other: Visibility) -> Visibility:
+        return Visibility(
+            self.studio_uids | other.studio_uids,
+            self.client_uids | other.client_uids,
+            self.platform_uids | other.platform_uids,
+            self.mc_uids | other.mc_uids,
+            self.uids | other.uids,
+        )
+
+    def shows(self, uid: str, scope: Scope) -> bool:
+        """Whether a record with this uid and scope is visible."""
+        return (
+            uid in self.uids
+            or not self.studio_uids.isdisjoint(scope.studio_uids)
+            or not self.client_uids.isdisjoint(scope.client_uids)
+            or not self.platform_uids.isdisjoint(scope.platform_uids)
+            or not self.mc_uids.isdisjoint(scope.mc_uids)
+        )
+
+
+NOTHING = Visibility()
+"""Sees no record."""
+
+
 class AccessRequest:
     """One question to the policy. The target and its scope are loaded on
     first use only: a policy that does not look at them costs no read."""
@@ -223,15 +261,22 @@ class AccessRequest:
 
 
 class AccessPolicy(Protocol):
-    """Decides whether a request is allowed."""
+    """Decides whether a request is allowed, and what lists show."""
 
     def authorize(self, request: AccessRequest) -> None:
         """Return if allowed, raise :class:`PermissionDeniedError` if not."""
         ...
 
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        """Which records of ``resource`` a list shows ``actor`` (``None``: all)."""
+        ...
+
 
 class AdminWritesPolicy:
     """Phase 2: admins write, everyone else reads; banned users do nothing."""
+
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        return None  # everyone reads everything (a banned actor is refused earlier)
 
     def authorize(self, request: AccessRequest) -> None:
         actor, action, resource = request.actor, request.action, request.resource

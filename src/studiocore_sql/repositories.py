@@ -18,10 +18,12 @@ import sqlalchemy as sa
 from studiocore.entities import Entity, Show
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import ShowStatus
+from studiocore.permissions import Visibility
 from studiocore.ports import Deleted, Where
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 from studiocore_sql.session import SqlSession
+from studiocore_sql.visibility import visible_rows
 
 __all__ = ["SqlRepository"]
 
@@ -181,10 +183,14 @@ class SqlRepository(Generic[E]):
             return sa.false()
         return parts[0] if len(parts) == 1 else sa.or_(*parts)
 
-    def _filters(self, where: Where | None, deleted: Deleted) -> list[sa.ColumnElement[bool]]:
+    def _filters(
+        self, where: Where | None, deleted: Deleted, visible: Visibility | None = None
+    ) -> list[sa.ColumnElement[bool]]:
         conditions = [self._deleted(deleted)]
         for name, expected in (where or {}).items():
             conditions.append(self._condition(name, expected))
+        if visible is not None:
+            conditions.append(visible_rows(self._cls, visible))
         return conditions
 
     def list(
@@ -194,19 +200,26 @@ class SqlRepository(Generic[E]):
         deleted: Deleted = Deleted.EXCLUDE,
         limit: int | None = None,
         offset: int = 0,
+        visible: Visibility | None = None,
     ) -> list[E]:
         stmt = (
-            self._map.select.where(*self._filters(where, deleted))
+            self._map.select.where(*self._filters(where, deleted, visible))
             .order_by(self._table.c.uid)
             .limit(limit)
             .offset(offset or None)
         )
         return self._entities(stmt)
 
-    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+    def count(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        visible: Visibility | None = None,
+    ) -> int:
         stmt = (
             sa.select(sa.func.count())
             .select_from(self._table)
-            .where(*self._filters(where, deleted))
+            .where(*self._filters(where, deleted, visible))
         )
         return int(self._execute(stmt).scalar_one())

@@ -29,6 +29,7 @@ from studiocore_sql.bookings import SqlBookings
 from studiocore_sql.mapping import MAPS
 from studiocore_sql.repositories import SqlRepository
 from studiocore_sql.session import SqlSession
+from studiocore_sql.visibility import visible_rows
 
 __all__ = ["SqlShowMcRepository", "SqlShowRepository"]
 
@@ -142,6 +143,8 @@ class SqlShowRepository(SqlRepository[Show]):
             conditions.append(s.c.show_start >= q.start_from)
         if q.start_to is not None:
             conditions.append(s.c.show_start < q.start_to)
+        if q.visible is not None:
+            conditions.append(visible_rows(Show, q.visible))
         return conditions
 
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:

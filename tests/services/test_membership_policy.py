@@ -108,6 +108,8 @@ def world(fresh_db: FreshDatabase, clock: Any) -> World:
         client_uid=u["C"],
         schedule_uid=u["planC"],
     ).show.uid
+    u["briefC"] = svc.materials.create("C brief", "brief", client_uid=u["C"]).uid
+    u["sceneP"] = svc.materials.create("P scene", "scene", platform_uid=u["P"]).uid
     w.actors = {name: svc.users.actor(u[name]) for name in people}
     return w
 
@@ -169,6 +171,65 @@ def test_a_schedule_is_read_by_its_studio_staff_and_client_members(world: World)
     for who in ("b_admin", "d_admin", "host"):
         with pytest.raises(NotFoundError):
             world.svc.schedules.get(plan, actor=world.as_(who))
+
+
+def test_every_list_shows_exactly_what_single_reads_allow(world: World) -> None:
+    """Lists filter in the query (total and pages count only what is visible),
+    and agree record by record with the policy's answer for a single read."""
+    svc = world.svc
+    services: dict[str, Any] = {
+        "studios": svc.studios,
+        "clients": svc.clients,
+        "users": svc.users,
+        "memberships": svc.memberships,
+        "materials": svc.materials,
+        "schedules": svc.schedules,
+        "mcs": svc.mcs,
+    }
+    everything = {name: [e.uid for e in service.list()] for name, service in services.items()}
+    all_shows = [s.uid for s in svc.shows.search(limit=500).items]
+    assert len(all_shows) == 3
+    for who, actor in world.actors.items():
+        for name, service in services.items():
+            readable = set()
+            for uid in everything[name]:
+                try:
+                    service.get(uid, actor=actor)
+                    readable.add(uid)
+                except NotFoundError:
+                    pass
+            page = service.page(actor=actor, limit=500)
+            assert {e.uid for e in page.items} == readable, (
+                who,
+                name,
+                sorted(readable),
+                sorted(e.uid for e in page.items),
+            )
+            assert page.total == len(readable), (who, name)
+            assert {e.uid for e in service.list(actor=actor)} == readable, (who, name)
+        shows = svc.shows.search(actor=actor, limit=2)
+        readable = {
+            uid for uid in all_shows if who in SHOW_READERS.get(_name(world, uid), {"admin"})
+        }
+        readable |= {
+            uid for uid in all_shows if uid == world.uids["draftC"] and who in DRAFT_READERS
+        }
+        assert shows.total == len(readable), who
+        assert {s.uid for s in shows.items} <= readable, who
+
+
+DRAFT_READERS = {"admin", "a_manager", "a_member", "a_admin", "c_manager", "c_member"}
+
+
+def _name(world: World, uid: str) -> str:
+    return next(name for name, value in world.uids.items() if value == uid)
+
+
+def test_a_client_member_sees_only_their_clients_materials(world: World) -> None:
+    c_member, p_member = world.as_("c_member"), world.as_("p_member")
+    assert [m.name for m in world.svc.materials.list(actor=c_member)] == ["C brief"]
+    assert [m.name for m in world.svc.materials.list(actor=p_member)] == ["P scene"]
+    assert world.svc.materials.list(actor=world.as_("outsider")) == []
 
 
 # --------------------------------------------------------------------------- writing

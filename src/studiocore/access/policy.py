@@ -21,7 +21,7 @@ from __future__ import annotations
 from studiocore.entities import LOOKUP_ENTRY_TYPES, Comment, Entity, Taggable
 from studiocore.errors import NotFoundError, PermissionDeniedError
 from studiocore.lookups import UserRole
-from studiocore.permissions import AccessRequest, Action
+from studiocore.permissions import NOTHING, AccessRequest, Action, Actor, Visibility
 
 from .table import ACCESS_TABLE, Access
 
@@ -75,6 +75,16 @@ class MembershipPolicy:
                 action=request.action.value,
                 resource=resource,
             )
+
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        if actor.role is UserRole.ADMIN:
+            return None
+        if actor.is_banned:
+            return NOTHING
+        if resource in _OWNER_FIELD:
+            return None  # listed only about one record, which the use case authorizes
+        access = self.table.get("lookups" if resource in _LOOKUP_TABLES else resource)
+        return NOTHING if access is None else access.read.reach(actor)
 
     def _follow_owner(self, request: AccessRequest, link: Entity) -> None:
         """A tag link needs the right to write what it tags; a comment, the

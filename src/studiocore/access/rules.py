@@ -16,7 +16,7 @@ import attrs
 
 from studiocore.entities import Entity, Membership
 from studiocore.lookups import GroupType, MembershipRole
-from studiocore.permissions import AccessRequest
+from studiocore.permissions import NOTHING, AccessRequest, Actor, Visibility
 
 __all__ = [
     "ANYONE",
@@ -33,20 +33,29 @@ __all__ = [
 ]
 
 Check = Callable[[AccessRequest], bool]
+Reach = Callable[[Actor], Visibility | None]
+
+
+def _sees_nothing(_: Actor) -> Visibility | None:
+    return NOTHING
 
 
 @attrs.frozen
 class Rule:
-    """A yes/no question about a request, with the words the docs use for it."""
+    """A yes/no question about a request, with the words the docs use for it.
+
+    ``reach`` says the same of a whole list, for a read rule: which records the
+    actor sees (``None``: every one), in terms a query can use."""
 
     text: str
     check: Check = attrs.field(repr=False)
+    reach: Reach = attrs.field(default=_sees_nothing, repr=False)
 
     def allows(self, request: AccessRequest) -> bool:
         return self.check(request)
 
 
-ANYONE = Rule("any signed-in user", lambda _: True)
+ANYONE = Rule("any signed-in user", lambda _: True, lambda _: None)
 NOBODY = Rule("nobody but a system admin", lambda _: False)
 
 _GROUP_WORDS = {
@@ -81,10 +90,21 @@ def member_of(
             theirs = scope.of_type(group_type)
         return not mine.isdisjoint(theirs)
 
+    def reach(actor: Actor) -> Visibility:
+        if group_type is None:
+            groups = actor.grants.groups(None, at_least)
+            return Visibility(groups, groups, groups)  # uids are unique across types
+        mine = actor.grants.groups(group_type, at_least)
+        if group_type is GroupType.STUDIO:
+            return Visibility(studio_uids=mine)
+        if group_type is GroupType.CLIENT:
+            return Visibility(client_uids=mine)
+        return Visibility(platform_uids=mine)
+
     words = f"{_GROUP_WORDS[group_type]} {_ROLE_WORDS[at_least]}"
     if at_least is not MembershipRole.ADMIN:
         words += "+"
-    return Rule(text or words, check)
+    return Rule(text or words, check, reach)
 
 
 def _hosts(request: AccessRequest) -> bool:
@@ -92,7 +112,11 @@ def _hosts(request: AccessRequest) -> bool:
     return bool(mine) and not mine.isdisjoint(request.scope.mc_uids)
 
 
-HOSTS = Rule("the MC's user, for shows they host", _hosts)
+HOSTS = Rule(
+    "the MC's user, for shows they host",
+    _hosts,
+    lambda actor: Visibility(mc_uids=actor.grants.mc_uids),
+)
 
 
 def _oneself(request: AccessRequest) -> bool:
@@ -100,7 +124,11 @@ def _oneself(request: AccessRequest) -> bool:
     return target is not None and target.TABLE == "users" and target.uid == request.actor.user_uid
 
 
-ONESELF = Rule("oneself", _oneself)
+ONESELF = Rule(
+    "oneself",
+    _oneself,
+    lambda actor: Visibility(uids=frozenset([actor.user_uid] if actor.user_uid else [])),
+)
 
 
 def admin_of_any(group_type: GroupType) -> Rule:
@@ -114,7 +142,17 @@ def admin_of_any(group_type: GroupType) -> Rule:
 
 def any_of(*rules: Rule) -> Rule:
     """Allowed when one of ``rules`` allows."""
-    return Rule("; ".join(r.text for r in rules), lambda r: any(x.allows(r) for x in rules))
+
+    def reach(actor: Actor) -> Visibility | None:
+        total = NOTHING
+        for rule in rules:
+            one = rule.reach(actor)
+            if one is None:
+                return None
+            total = total | one
+        return total
+
+    return Rule("; ".join(r.text for r in rules), lambda r: any(x.allows(r) for x in rules), reach)
 
 
 def when(condition: Check, rule: Rule, text: str) -> Rule:

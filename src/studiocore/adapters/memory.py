@@ -22,6 +22,7 @@ from typing import Generic, Self, TypeVar, cast
 
 import attrs
 
+from studiocore.access.scope import scope_of
 from studiocore.adapters.memory_bookings import MemoryBookings
 from studiocore.entities import (
     LOOKUP_ENTRY_TYPES,
@@ -35,6 +36,7 @@ from studiocore.entities import (
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.ids import new_uid, new_uids
 from studiocore.lookups import LOOKUP_SEEDS, ShowStatus
+from studiocore.permissions import Visibility
 from studiocore.ports import (
     REPOSITORY_NAMES,
     AuditLog,
@@ -244,9 +246,12 @@ class _MemoryRepository(Generic[E]):
                 found[uid] = _copy(entity)
         return found
 
-    def _select(self, where: Where | None, deleted: Deleted) -> list[E]:
+    def _select(
+        self, where: Where | None, deleted: Deleted, visible: Visibility | None = None
+    ) -> list[E]:
         match = _matcher(self._cls, where)
-        return [e for e in self._rows.values() if _deleted_ok(e, deleted) and match(e)]
+        rows = [e for e in self._rows.values() if _deleted_ok(e, deleted) and match(e)]
+        return rows if visible is None else _visible(self._uow, rows, visible)
 
     def list(
         self,
@@ -255,13 +260,26 @@ class _MemoryRepository(Generic[E]):
         deleted: Deleted = Deleted.EXCLUDE,
         limit: int | None = None,
         offset: int = 0,
+        visible: Visibility | None = None,
     ) -> list[E]:
-        rows = sorted(self._select(where, deleted), key=lambda e: e.uid)
+        rows = sorted(self._select(where, deleted, visible), key=lambda e: e.uid)
         end = None if limit is None else offset + limit
         return [_copy(e) for e in rows[offset:end]]
 
-    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
-        return len(self._select(where, deleted))
+    def count(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        visible: Visibility | None = None,
+    ) -> int:
+        return len(self._select(where, deleted, visible))
+
+
+def _visible(uow: UnitOfWork, rows: list[E], visible: Visibility) -> list[E]:
+    """The rows whose scope the visibility meets (the policy's own reading of
+    scope, so a list shows exactly what a single read allows)."""
+    return [e for e in rows if visible.shows(e.uid, scope_of(uow, e))]
 
 
 def _copy_stored(entity: E) -> E:
@@ -306,16 +324,19 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             return False
         return not (q.start_to is not None and show.show_start >= q.start_to)
 
-    def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
+    def _found(self, query: ShowQuery) -> list[Show]:
         room_studio = self._uow.db.room_studios()
         shows = [s for s in self._rows.values() if self._matches(s, query, room_studio)]
+        return shows if query.visible is None else _visible(self._uow, shows, query.visible)
+
+    def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
+        shows = self._found(query)
         shows.sort(key=lambda s: (s.show_start, s.uid))
         end = None if limit is None else offset + limit
         return [_copy(s) for s in shows[offset:end]]
 
     def search_count(self, query: ShowQuery) -> int:
-        room_studio = self._uow.db.room_studios()
-        return sum(1 for s in self._rows.values() if self._matches(s, query, room_studio))
+        return len(self._found(query))
 
     def set_status(
         self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime

@@ -25,6 +25,7 @@ import attrs
 
 from studiocore.entities import Audit, Entity, Show
 from studiocore.lookups import ShowStatus
+from studiocore.permissions import Visibility
 
 __all__ = [
     "AuditLog",
@@ -93,12 +94,20 @@ class Repository(Protocol[E]):
         deleted: Deleted = Deleted.EXCLUDE,
         limit: int | None = None,
         offset: int = 0,
+        visible: Visibility | None = None,
     ) -> list[E]:
-        """Entities matching ``where``, ordered by uid. An unknown field name in
-        ``where`` raises ``ValidationError``."""
+        """Entities matching ``where`` (and, if given, ``visible``: see
+        :class:`~studiocore.permissions.Visibility`), ordered by uid. An unknown
+        field name in ``where`` raises ``ValidationError``."""
         ...
 
-    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
+    def count(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        visible: Visibility | None = None,
+    ) -> int:
         """How many entities ``list`` would return without limit/offset."""
         ...
 
@@ -130,6 +139,8 @@ class ShowQuery:
     status: ShowStatus | None = None
     start_from: datetime | None = None
     start_to: datetime | None = None
+    visible: Visibility | None = None
+    """Only the shows visible to an actor (``None``: all)."""
 
 
 class ShowRepository(Repository[Show], Protocol):

@@ -140,8 +140,11 @@ class CrudService(Service, Generic[E]):
         offset: int = 0,
         actor: Actor = SYSTEM,
     ) -> list[E]:
-        """Records matching ``where`` (equality filters), ordered by uid."""
-        return self._repo(work).list(where=where, deleted=deleted, limit=limit, offset=offset)
+        """Records matching ``where`` (equality filters) that the actor may see,
+        ordered by uid."""
+        return self._repo(work).list(
+            where=where, deleted=deleted, limit=limit, offset=offset, visible=work.visibility()
+        )
 
     @reads
     def page(
@@ -154,12 +157,15 @@ class CrudService(Service, Generic[E]):
         deleted: Deleted = Deleted.EXCLUDE,
         actor: Actor = SYSTEM,
     ) -> Page[E]:
-        """One page of records plus the total count (limit 1..500)."""
+        """One page of the records the actor may see, plus their total count
+        (limit 1..500)."""
         check_paging(limit, offset)
-        repo = self._repo(work)
+        repo, visible = self._repo(work), work.visibility()
         return Page(
-            items=repo.list(where=where, deleted=deleted, limit=limit, offset=offset),
-            total=repo.count(where=where, deleted=deleted),
+            items=repo.list(
+                where=where, deleted=deleted, limit=limit, offset=offset, visible=visible
+            ),
+            total=repo.count(where=where, deleted=deleted, visible=visible),
             limit=limit,
             offset=offset,
         )

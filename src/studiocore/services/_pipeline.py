@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, Ty
 
 import attrs
 
+from studiocore.access.scope import find_any, scope_of
 from studiocore.entities import Entity, Show
 from studiocore.errors import ValidationError
 from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
-from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor
+from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor, Visibility
 from studiocore.ports import (
     Deleted,
     ReadingUnitOfWorkFactory,
@@ -45,7 +46,6 @@ from studiocore.ports import (
 from studiocore.timeslot import Clock
 
 from ._changes import Change, StatusChange, audit_entries, domain_events
-from ._scope import find_any, scope_of
 
 if TYPE_CHECKING:
     from ._base import Service
@@ -192,13 +192,22 @@ class _Tracked(Generic[E]):
         deleted: Deleted = Deleted.EXCLUDE,
         limit: int | None = None,
         offset: int = 0,
+        visible: Visibility | None = None,
     ) -> list[E]:
-        found = self._inner.list(where=where, deleted=deleted, limit=limit, offset=offset)
+        found = self._inner.list(
+            where=where, deleted=deleted, limit=limit, offset=offset, visible=visible
+        )
         self._seen.update((e.uid, e) for e in found)
         return found
 
-    def count(self, *, where: Where | None = None, deleted: Deleted = Deleted.EXCLUDE) -> int:
-        return self._inner.count(where=where, deleted=deleted)
+    def count(
+        self,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        visible: Visibility | None = None,
+    ) -> int:
+        return self._inner.count(where=where, deleted=deleted, visible=visible)
 
 
 class _TrackedShows(_Tracked[Show]):
@@ -246,6 +255,12 @@ class Work(UnitOfWork):
     def actor(self) -> Actor:
         """Who runs the use case."""
         return self.call.actor
+
+    def visibility(self, resource: str | None = None) -> Visibility | None:
+        """What lists of ``resource`` (default: the use case's) show the actor:
+        pass it as ``visible=`` to ``list``/``count`` or in a ``ShowQuery``."""
+        call = self.call
+        return call.ctx.policy.visibility(call.actor, resource or call.resource)
 
     def now(self) -> datetime:
         """The current time, from the services' clock."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from studiocore.access.scope import find_any
 from studiocore.entities import Audit, Comment, Membership
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import GroupType, MembershipRole
@@ -11,7 +12,6 @@ from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import UnitOfWork
 
 from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
-from ._scope import find_any
 
 __all__ = ["AuditService", "CommentService", "MembershipService"]
 

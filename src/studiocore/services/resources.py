@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from studiocore.access.scope import find_any, scope_of
 from studiocore.conflicts import Severity
 from studiocore.entities import (
     MC,
@@ -25,7 +26,6 @@ from studiocore.permissions import SYSTEM, Actor, Grant, Grants
 from studiocore.ports import ShowQuery, UnitOfWork
 
 from ._base import CrudService, Work, build, reads, require, require_lookup, writes
-from ._scope import find_any, scope_of
 
 __all__ = [
     "ClientService",

@@ -96,9 +96,9 @@ class ShowService(ShowLinks, CrudService[Show]):
         offset: int = 0,
         actor: Actor = SYSTEM,
     ) -> Page[Show]:
-        """Live shows matching ``query``, ordered by start time."""
+        """Live shows matching ``query`` that the actor may see, ordered by start time."""
         check_paging(limit, offset)
-        query = query or ShowQuery()
+        query = attrs.evolve(query or ShowQuery(), visible=work.visibility())
         return Page(
             items=work.shows.search(query, limit=limit, offset=offset),
             total=work.shows.search_count(query),

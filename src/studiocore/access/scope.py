@@ -53,14 +53,17 @@ def scope_of(uow: UnitOfWork, entity: Entity, depth: int = 4) -> Scope:
     ]
     if table in _POLYMORPHIC:
         owners.append((None, getattr(entity, _POLYMORPHIC[table])))
-    for target, uid in owners:
-        if not isinstance(uid, str) or target == "users":
+    for named, uid in owners:
+        if not isinstance(uid, str) or named == "users":
             continue
+        target = named
+        if target is None and (cls := _ENTITY_BY_PREFIX.get(uid_prefix(uid))) is not None:
+            target = cls.TABLE  # a membership's group, a tag link's or comment's record
         if target in _GROUP_TABLES:
-            scope = scope | _group(target, uid)
+            scope = scope | _group(target, uid)  # the group itself, not whom it works with
             continue
         owner = (
-            find_any(uow, uid, include_deleted=True)
+            None
             if target is None
             else repository_for(uow, _ENTITY_BY_TABLE[target]).find(uid, include_deleted=True)
         )

@@ -1,0 +1,140 @@
+"""Visibility as SQL: which rows of a table an actor's list shows.
+
+A :class:`~studiocore.permissions.Visibility` holds the groups (and MCs, and
+uids) an actor sees records of; a row is visible when its scope meets one of
+them. The scope is read here exactly as :mod:`studiocore.access.scope` reads it
+for one record (the contract suite checks that a list and single reads agree):
+a group is its own scope; a row belongs to what its references belong to; a
+show also to the platforms and MCs of its live links; a client, and a material
+of a client, also to the studios where the client has live shows or schedules;
+a user to the groups of their live memberships; a membership to its group.
+The result is one condition for the ``WHERE`` clause: ``IN`` subqueries and
+``EXISTS``, so totals and pages count only what is visible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from studiocore.entities import Entity
+from studiocore.permissions import Visibility
+from studiocore_sql import tables as t
+from studiocore_sql.mapping import MAPS
+
+__all__ = ["visible_rows"]
+
+_BY_TABLE = {cls.TABLE: cls for cls in MAPS}
+_DEPTH = 4  # as studiocore.access.scope.scope_of
+
+
+def visible_rows(cls: type[Entity], visible: Visibility) -> sa.ColumnElement[bool]:
+    """The condition on ``cls``'s table selecting the rows ``visible`` shows."""
+    return _condition(cls, t.metadata.tables[cls.TABLE], visible, _DEPTH)
+
+
+# Every subquery reads an alias of its own: a table met again deeper down (a
+# show's links, below a link of the show) must not be correlated with the outer one.
+Rows = sa.FromClause
+
+
+def _in(column: sa.ColumnElement[Any], uids: frozenset[str]) -> sa.ColumnElement[bool]:
+    return column.in_(sorted(uids))
+
+
+def _group_ids(table: sa.Table, uids: frozenset[str]) -> sa.Select[Any]:
+    return sa.select(table.c.id).where(_in(table.c.uid, uids))
+
+
+def _groups_of(name: str, visible: Visibility) -> frozenset[str]:
+    return {
+        "studios": visible.studio_uids,
+        "clients": visible.client_uids,
+        "platforms": visible.platform_uids,
+    }[name]
+
+
+def _client_studios(client_id: sa.ColumnElement[Any], studios: frozenset[str]) -> list[Any]:
+    """The client (by id column) has live shows or schedules in one of ``studios``."""
+    if not studios:
+        return []
+    s, r, sc = t.shows.alias(), t.studio_rooms.alias(), t.schedules.alias()
+    in_studios = _group_ids(t.studios, studios)
+    return [
+        sa.exists().where(
+            s.c.client_id == client_id,
+            s.c.deleted_at.is_(None),
+            s.c.studio_room_id.in_(sa.select(r.c.id).where(r.c.studio_id.in_(in_studios))),
+        ),
+        sa.exists().where(
+            sc.c.client_id == client_id,
+            sc.c.deleted_at.is_(None),
+            sc.c.studio_id.in_(in_studios),
+        ),
+    ]
+
+
+def _own(cls: type[Entity], table: Rows, visible: Visibility) -> list[Any]:
+    """The row's scope before its references (see ``_own_scope`` in the core)."""
+    name = cls.TABLE
+    parts: list[Any] = []
+    if name in {"studios", "clients", "platforms"}:
+        mine = _groups_of(name, visible)
+        if mine:
+            parts.append(_in(table.c.uid, mine))
+        if name == "clients":
+            parts += _client_studios(table.c.id, visible.studio_uids)
+    elif name == "shows":
+        for link_table, column, target, uids in (
+            (t.show_platforms, "platform_id", t.platforms, visible.platform_uids),
+            (t.show_mcs, "mc_id", t.mcs, visible.mc_uids),
+        ):
+            if uids:
+                links = link_table.alias()
+                parts.append(
+                    sa.exists().where(
+                        links.c.show_id == table.c.id,
+                        links.c.deleted_at.is_(None),
+                        links.c[column].in_(_group_ids(target, uids)),
+                    )
+                )
+    elif name == "materials":
+        parts += _client_studios(table.c.client_id, visible.studio_uids)
+    elif name == "users":
+        groups = visible.studio_uids | visible.client_uids | visible.platform_uids
+        if groups:
+            m = t.memberships.alias()
+            parts.append(
+                sa.exists().where(
+                    m.c.user_id == table.c.id, m.c.deleted_at.is_(None), _in(m.c.group_uid, groups)
+                )
+            )
+    elif name == "memberships":
+        groups = visible.studio_uids | visible.client_uids | visible.platform_uids
+        if groups:
+            parts.append(_in(table.c.group_uid, groups))
+    return parts
+
+
+def _condition(
+    cls: type[Entity], table: Rows, visible: Visibility, depth: int
+) -> sa.ColumnElement[bool]:
+    parts = _own(cls, table, visible)
+    if visible.uids:
+        parts.append(_in(table.c.uid, visible.uids))
+    if depth > 0:
+        for ref in MAPS[cls].refs.values():
+            target = ref.target
+            if target.name == "users":
+                continue
+            column = table.c[ref.column]
+            if target.name in {"studios", "clients", "platforms"}:
+                mine = _groups_of(target.name, visible)
+                if mine:
+                    parts.append(column.in_(_group_ids(target, mine)))
+                continue
+            owner, rows = _BY_TABLE[target.name], target.alias()
+            inner = _condition(owner, rows, visible, depth - 1)
+            parts.append(column.in_(sa.select(rows.c.id).where(inner)))
+    return sa.or_(*parts) if parts else sa.false()
