@@ -55,6 +55,7 @@ def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Call
 
     database = open_database(
         settings.database_url or database_url_from_env(),
+        secret_keys=settings.storage_keys(),
         check_reachable=settings.migrate_on_start,
     )
     if settings.migrate_on_start:

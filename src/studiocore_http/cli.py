@@ -1,7 +1,8 @@
 """The ``studiocore`` command line.
 
-Every command honours ``STUDIOCORE_DATABASE_URL`` and ``STUDIOCORE_JWT_SECRET``
-(see :mod:`studiocore_http.settings`); ``--database-url`` overrides the former.
+Every command honours ``STUDIOCORE_DATABASE_URL``, ``STUDIOCORE_JWT_SECRET`` and
+``STUDIOCORE_SECRET_KEYS`` (see :mod:`studiocore_http.settings`);
+``--database-url`` overrides the first.
 A configuration the commands cannot work with (no secret, a missing database
 driver, an unreachable server: :class:`~studiocore_http.settings.ConfigError`)
 is one line on stderr and exit status 1, never a traceback.
@@ -56,7 +57,7 @@ def _settings(database_url: str | None, demo: bool | None = None) -> Settings:
 
 @contextmanager
 def _database(settings: Settings) -> Iterator[SqlDatabase]:
-    database = open_database(_url_of(settings))
+    database = open_database(_url_of(settings), secret_keys=settings.storage_keys())
     try:
         yield database
     finally:
@@ -111,6 +112,11 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
                 "No STUDIOCORE_JWT_SECRET set: signing tokens with a development secret "
                 "derived from the database URL (demo only, not secure)."
             )
+        if settings.uses_derived_secret_keys:
+            click.echo(
+                "No STUDIOCORE_SECRET_KEYS set: encrypting platform secrets with a development "
+                "key derived from the database URL (demo only, not secure)."
+            )
         click.echo(f"Admin token ({DEMO_ADMIN_EMAIL}):\n\n  {issue_token(settings, admin.uid)}\n")
         click.echo(f'Try: curl -H "Authorization: Bearer <token>" {base}/api/v1/studios')
     click.echo(f"Database: {redact(_url_of(settings))}")
@@ -138,10 +144,14 @@ def db_upgrade(database_url: str | None) -> None:
 @main.command()
 @_database_url
 def demo(database_url: str | None) -> None:
-    """Seed the demo data set (once; a database with studios is left alone)."""
+    """Seed the demo data set (once; a database with studios is left alone).
+
+    Without STUDIOCORE_SECRET_KEYS the demo platforms' secrets are encrypted
+    with the development key that `serve --demo` derives.
+    """
     from .demo import seed_demo
 
-    settings = _settings(database_url)
+    settings = _settings(database_url, demo=True)
     with _database(settings) as database:
         database.upgrade()
         summary = seed_demo(Services(database))
@@ -152,6 +162,48 @@ def demo(database_url: str | None) -> None:
         )
     else:
         click.echo("The database already has studios; demo data not seeded.")
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys of the secrets stored at rest (platforms' api_config)."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print a new random Fernet key (nothing else on stdout).
+
+    To rotate: put it first in STUDIOCORE_SECRET_KEYS, keep the old keys after
+    it, restart the servers, run `studiocore keys rotate`, then drop the old keys.
+    """
+    from studiocore_sql import SecretBox
+
+    click.echo(SecretBox.generate_key())
+
+
+@keys.command("rotate")
+@_database_url
+def keys_rotate(database_url: str | None) -> None:
+    """Re-encrypt every platform's api_config (and its audit entries) with the
+    first key of STUDIOCORE_SECRET_KEYS, in one transaction. Values in clear,
+    stored before encryption existed, are encrypted too."""
+    settings = _settings(database_url)
+    if not settings.secret_keys:
+        raise click.ClickException(
+            "STUDIOCORE_SECRET_KEYS is not set: list the new key first and every older key "
+            "after it (comma-separated)"
+        )
+    with _database(settings) as database:
+        database.upgrade()
+        try:
+            rotated = database.rotate_secrets()
+        except StudioError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Re-encrypted the api_config of {rotated.platforms} platform(s) and "
+        f"{rotated.audits} audit entry(ies) with the first key; keys after it in "
+        "STUDIOCORE_SECRET_KEYS are no longer needed for them."
+    )
 
 
 @main.group()

@@ -14,6 +14,7 @@ when a unit of work cannot connect.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from studiocore import UnavailableError
@@ -54,15 +55,22 @@ def _driver_missing(exc: ImportError, url: str) -> str:
     return f"the driver {module} that {url} needs is not installed: pip install {module}"
 
 
-def open_database(url: str, *, check_reachable: bool = True) -> SqlDatabase:
-    """The SQL database at ``url``; with ``check_reachable`` it is connected to
-    once, so an unreachable server fails here rather than in the first request.
-    Raises :class:`DatabaseSetupError`."""
-    from studiocore_sql import SqlDatabase
+def open_database(
+    url: str, *, secret_keys: Sequence[str] = (), check_reachable: bool = True
+) -> SqlDatabase:
+    """The SQL database at ``url``, encrypting secrets with ``secret_keys``;
+    with ``check_reachable`` it is connected to once, so an unreachable server
+    fails here rather than in the first request. Raises
+    :class:`DatabaseSetupError`, or :class:`ConfigError` for a malformed key."""
+    from studiocore_sql import SecretBox, SqlDatabase
 
+    try:
+        box = SecretBox(secret_keys)
+    except ValueError as exc:
+        raise ConfigError(f"STUDIOCORE_SECRET_KEYS: {exc}") from None
     shown = redact(url)
     try:
-        database = SqlDatabase(url)
+        database = SqlDatabase(url, secret_keys=box)
     except ImportError as exc:
         raise DatabaseSetupError(_driver_missing(exc, shown)) from exc
     except Exception as exc:  # see the module docstring: a configuration error

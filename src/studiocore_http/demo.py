@@ -1,7 +1,8 @@
 """A realistic demo data set, created through the public services only.
 
 Two studios (Seoul, 3 rooms; Berlin, 2 rooms), three clients with materials,
-five MCs, three platforms, tags, a week of confirmed shows starting today (every
+five MCs, three platforms (one with an API key in its ``api_config``, which
+the SQL adapter stores encrypted), tags, a week of confirmed shows starting today (every
 room four times a day, each with an MC and a platform, never double-booked) and,
 when the schedules service is available, a draft schedule for next week.
 """
@@ -16,10 +17,19 @@ import attrs
 
 from studiocore import Services, User, UserRole
 
-__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_VIEWER_EMAIL", "DemoSummary", "ensure_admin", "seed_demo"]
+__all__ = [
+    "DEMO_ADMIN_EMAIL",
+    "DEMO_PLATFORM_API_KEY",
+    "DEMO_VIEWER_EMAIL",
+    "DemoSummary",
+    "ensure_admin",
+    "seed_demo",
+]
 
 DEMO_ADMIN_EMAIL = "admin@demo.studiocore.dev"
 DEMO_VIEWER_EMAIL = "viewer@demo.studiocore.dev"
+DEMO_PLATFORM_API_KEY = "demo_live_key_not_a_real_secret"
+"""The demo YouTube platform's ``api_config["api_key"]`` (stored encrypted)."""
 
 _SLOTS = ((10, 12), (13, 15), (16, 18), (19, 21))
 """Daily show slots in each studio's local time (hours)."""
@@ -108,11 +118,11 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
     ]
     mcs_of = {seoul.uid: mcs[:3], berlin.uid: mcs[3:]}
     platforms = [
-        services.platforms.create(name, api_config={"region": region})
-        for name, region in (
-            ("YouTube Live", "global"),
-            ("Twitch", "global"),
-            ("Naver Shopping Live", "kr"),
+        services.platforms.create(name, api_config=config)
+        for name, config in (
+            ("YouTube Live", {"region": "global", "api_key": DEMO_PLATFORM_API_KEY}),
+            ("Twitch", {"region": "global"}),
+            ("Naver Shopping Live", {"region": "kr"}),
         )
     ]
     for client in clients:

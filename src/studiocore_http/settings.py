@@ -7,6 +7,8 @@ Every setting has an environment variable (documented in docs/http-api.md):
 ``STUDIOCORE_JWT_SECRET``            HMAC secret for bearer tokens, at least 32 bytes
 ``STUDIOCORE_JWT_ISSUER``            ``iss`` claim issued and required (default ``studiocore``)
 ``STUDIOCORE_JWT_AUDIENCE``          ``aud`` claim issued and required (default: none)
+``STUDIOCORE_SECRET_KEYS``           comma-separated Fernet keys encrypting platforms' ``api_config``
+                                     (the first encrypts, all decrypt; ``studiocore keys generate``)
 ``STUDIOCORE_TOKEN_TTL_MINUTES``     lifetime of tokens made by ``studiocore token`` (1440)
 ``STUDIOCORE_AUTH_CACHE_SECONDS``    how long a token's user stays cached (0: no cache, the default)
 ``STUDIOCORE_CORS_ORIGINS``          comma-separated allowed origins (default: CORS off)
@@ -22,6 +24,7 @@ Every setting has an environment variable (documented in docs/http-api.md):
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from collections.abc import Mapping
@@ -91,6 +94,14 @@ def demo_secret(database_url: str | None) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
+def demo_secret_key(database_url: str | None) -> str:
+    """The Fernet key of demo mode, derived from the database URL like
+    :func:`demo_secret`, so ``studiocore serve --demo`` reads the secrets it
+    stored on an earlier run. Anyone who knows the URL can derive it."""
+    seed = f"studiocore-demo-secret-key:{database_url or 'default'}"
+    return base64.urlsafe_b64encode(hashlib.sha256(seed.encode()).digest()).decode("ascii")
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything :func:`studiocore_http.create_app` and the CLI need."""
@@ -100,6 +111,8 @@ class Settings:
     jwt_secret: str | None = None
     jwt_issuer: str = "studiocore"
     jwt_audience: str | None = None
+    secret_keys: tuple[str, ...] = ()
+    """Fernet keys of the secrets stored at rest (see :meth:`storage_keys`)."""
     token_ttl_minutes: int = 24 * 60
     auth_cache_seconds: float = 0.0
     """How long an authenticated user is cached (0: load it on every request)."""
@@ -122,6 +135,7 @@ class Settings:
             "jwt_secret": _optional(env, "JWT_SECRET"),
             "jwt_issuer": env.get(ENV_PREFIX + "JWT_ISSUER") or "studiocore",
             "jwt_audience": _optional(env, "JWT_AUDIENCE"),
+            "secret_keys": _list(env, "SECRET_KEYS"),
             "token_ttl_minutes": _int(env, "TOKEN_TTL_MINUTES", 24 * 60),
             "auth_cache_seconds": _float(env, "AUTH_CACHE_SECONDS", 0.0),
             "cors_origins": _list(env, "CORS_ORIGINS"),
@@ -149,6 +163,19 @@ class Settings:
         if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
             raise ConfigError(f"{ENV_PREFIX}JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         return self.jwt_secret
+
+    def storage_keys(self) -> tuple[str, ...]:
+        """The keys the SQL adapter encrypts secrets with: the configured ones;
+        in demo mode without any, one derived from the database URL; otherwise
+        none (then a platform's non-empty ``api_config`` cannot be stored)."""
+        if not self.secret_keys and self.demo:
+            return (demo_secret_key(self.database_url),)
+        return self.secret_keys
+
+    @property
+    def uses_derived_secret_keys(self) -> bool:
+        """Whether secrets are encrypted with the derived demo key."""
+        return not self.secret_keys and self.demo
 
     @property
     def uses_derived_secret(self) -> bool:

@@ -5,24 +5,55 @@
 ``jsonb_to_recordset`` statement whatever the count on PostgreSQL, multi-row
 ``INSERT`` statements of 1000 rows on SQLite). A use case that records its
 audits once, at the end, pays one round trip for them.
+
+The entries of a table with secrets (:data:`~studiocore_sql.secrets.SECRET_FIELDS`:
+a platform's ``api_config``) store that field sealed in ``old_values`` and
+``new_values``, as the table itself does, and are opened when read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
-from studiocore.entities import Audit
+from studiocore.entities import Audit, Entity
 from studiocore.errors import ConflictError
 from studiocore.ids import new_uids
+from studiocore_sql.mapping import EntityMap
 from studiocore_sql.repositories import SqlRepository
+from studiocore_sql.secrets import SECRET_FIELDS, SecretBox
+from studiocore_sql.session import SqlSession
 
 __all__ = ["SqlAuditLog"]
 
 
 class SqlAuditLog(SqlRepository[Audit]):
     """:class:`studiocore.ports.AuditLog` over the ``audits`` table."""
+
+    def __init__(self, session: SqlSession, emap: EntityMap, box: SecretBox) -> None:
+        super().__init__(session, emap)
+        self._box = box
+        self._to_entity = self._open_row
+
+    def _open_row(self, row: Mapping[str, Any]) -> Entity:
+        field = SECRET_FIELDS.get(row["recordable_type"])
+        if field is None:
+            return self._map.to_entity(row)
+        record = f"audit {row['uid']!r} of {row['recordable_type']} {row['recordable_uid']!r}"
+        values = dict(row)
+        for column in ("old_values", "new_values"):
+            values[column] = self._box.open_in(values[column], field, record)
+        return self._map.to_entity(values)
+
+    def _values(self, entity: Audit) -> dict[str, Any]:
+        values = super()._values(entity)
+        field = SECRET_FIELDS.get(entity.recordable_type)
+        if field is not None:
+            for column in ("old_values", "new_values"):
+                values[column] = self._box.seal_in(values[column], field)
+        return values
 
     def add(self, entity: Audit) -> None:
         self.add_many([entity])

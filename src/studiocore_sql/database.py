@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,11 +21,14 @@ from studiocore_sql import tables as t
 from studiocore_sql.dialect_postgresql import PostgresDialect
 from studiocore_sql.dialect_sqlite import SqliteDialect
 from studiocore_sql.dialects import SqlDialect
+from studiocore_sql.platforms import Rotation, rotate_secrets
+from studiocore_sql.secrets import SecretBox, secret_keys_from_env
 from studiocore_sql.unit_of_work import SqlUnitOfWork
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "ENV_VAR",
+    "SecretBox",
     "SqlDatabase",
     "SqlUnitOfWork",
     "database_url_from_env",
@@ -66,6 +69,11 @@ class SqlDatabase:
     bounds connecting to PostgreSQL and, on SQLite, how long a writer waits for
     the lock; ``connect_args`` go to the driver as is.
 
+    ``secret_keys``: the Fernet keys that encrypt the platforms' ``api_config``
+    values (the first encrypts, all decrypt), or a :class:`SecretBox`; ``None``
+    reads the comma-separated ``STUDIOCORE_SECRET_KEYS``. Without a key a
+    non-empty ``api_config`` cannot be stored. See docs/persistence.md.
+
     ``ping_idle_after``: a PostgreSQL connection that sat in the pool for this
     many seconds is pinged before a unit of work uses it, and replaced if the
     server dropped it; ``0`` pings on every checkout (SQLAlchemy's
@@ -84,7 +92,12 @@ class SqlDatabase:
         echo: bool = False,
         connect_args: Mapping[str, Any] | None = None,
         ping_idle_after: float | None = 1.0,
+        secret_keys: Iterable[str | bytes] | SecretBox | None = None,
     ) -> None:
+        if isinstance(secret_keys, SecretBox):
+            self.secrets = secret_keys
+        else:
+            self.secrets = SecretBox(secret_keys_from_env() if secret_keys is None else secret_keys)
         if ping_idle_after is not None and ping_idle_after < 0:
             raise ValueError(f"ping_idle_after must be >= 0 or None, not {ping_idle_after!r}")
         self.url = normalize_url(url) if url else database_url_from_env()
@@ -116,7 +129,7 @@ class SqlDatabase:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) over this database."""
-        return SqlUnitOfWork(self.engine, self.dialect)
+        return SqlUnitOfWork(self.engine, self.dialect, secrets=self.secrets)
 
     __call__ = unit_of_work
 
@@ -124,7 +137,7 @@ class SqlDatabase:
         """A new read-only unit of work: no transaction round trips on
         PostgreSQL, no write lock on SQLite; writes raise
         :class:`~studiocore.ports.ReadOnlyError`."""
-        return SqlUnitOfWork(self.engine, self.dialect, read_only=True)
+        return SqlUnitOfWork(self.engine, self.dialect, read_only=True, secrets=self.secrets)
 
     # -- schema -------------------------------------------------------------------------
 
@@ -157,6 +170,14 @@ class SqlDatabase:
             insert_seed_rows(conn)
 
     # -- operations ---------------------------------------------------------------------
+
+    def rotate_secrets(self) -> Rotation:
+        """Encrypt every platform's ``api_config`` (and the copies in the
+        platforms' audit entries) anew with the first key, in one transaction;
+        clear values left from before encryption are encrypted too. Afterwards
+        the older keys can be removed. Says how many rows were rewritten."""
+        with self.unit_of_work() as uow:
+            return rotate_secrets(uow.session, self.secrets)
 
     def health(self) -> bool:
         """Whether the database answers a trivial query."""

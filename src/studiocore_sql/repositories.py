@@ -10,7 +10,7 @@ caches): a reference to a record that does not exist is a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
@@ -47,6 +47,9 @@ class SqlRepository(Generic[E]):
         self._map = emap
         self._cls = cast(type[E], emap.cls)
         self._table = emap.table
+        self._to_entity: Callable[[Mapping[str, Any]], Entity] = emap.to_entity
+        """Builds an entity from a row of the map's select (a subclass may
+        decode stored values first)."""
 
     def _execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
         return self._session.execute(statement, params)
@@ -102,7 +105,7 @@ class SqlRepository(Generic[E]):
     # -- reads ------------------------------------------------------------------------
 
     def _entities(self, stmt: sa.Select[Any]) -> list[E]:
-        to_entity = self._map.to_entity
+        to_entity = self._to_entity
         result = self._execute(stmt)
         keys = tuple(result.keys())  # the field names (see EntityMap.select)
         # all() fetches every row in one driver call (iterating fetches one by one)

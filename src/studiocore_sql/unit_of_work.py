@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy as sa
 
-from studiocore.entities import Audit, Entity
+from studiocore.entities import Audit, Entity, Platform
 from studiocore.errors import ConcurrencyError, UnavailableError
 from studiocore.ports import (
     AuditLog,
@@ -28,7 +28,9 @@ from studiocore_sql.bookings import SqlBookings
 from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.errors import reraise
 from studiocore_sql.mapping import MAPS
+from studiocore_sql.platforms import SqlPlatformRepository
 from studiocore_sql.repositories import SqlRepository
+from studiocore_sql.secrets import SecretBox
 from studiocore_sql.session import SqlSession
 from studiocore_sql.shows import SqlShowMcRepository, SqlShowRepository
 
@@ -46,11 +48,22 @@ class SqlUnitOfWork(UnitOfWork):
     COMMITTED; :meth:`lock_resources` takes row locks on the rooms and MCs being
     booked, the exclusion constraint on ``shows`` refuses room overlaps and the
     MC guard trigger refuses MC overlaps.
+
+    ``secrets`` encrypts the platforms' ``api_config`` values (without keys a
+    non-empty one cannot be stored; see :mod:`studiocore_sql.secrets`).
     """
 
-    def __init__(self, engine: sa.Engine, dialect: SqlDialect, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        dialect: SqlDialect,
+        *,
+        read_only: bool = False,
+        secrets: SecretBox | None = None,
+    ) -> None:
         self.engine = engine
         self.read_only = read_only
+        self.secrets = secrets if secrets is not None else SecretBox()
         self.session = SqlSession(dialect, read_only=read_only)
         session = self.session
         bookings = SqlBookings(session)
@@ -58,9 +71,11 @@ class SqlUnitOfWork(UnitOfWork):
         shows = SqlShowRepository(session, bookings)
         self.shows: ShowRepository = shows
         self.show_mcs = SqlShowMcRepository(session, shows)
-        self.audits: AuditLog = SqlAuditLog(session, MAPS[Audit])
+        self.audits: AuditLog = SqlAuditLog(session, MAPS[Audit], self.secrets)
 
     def make_repository(self, entity_type: type[E]) -> Repository[E]:
+        if entity_type is Platform:
+            return cast(Repository[E], SqlPlatformRepository(self.session, self.secrets))
         return SqlRepository(self.session, MAPS[entity_type])
 
     # -- transaction --------------------------------------------------------------------

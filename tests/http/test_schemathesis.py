@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 from studiocore import Services, UserRole
 from studiocore_http import Settings, create_app, issue_token
 from studiocore_sql import SqlDatabase
+from tests.support.keys import TEST_SECRET_KEYS
 
 from .conftest import SECRET
 
@@ -46,7 +47,7 @@ SETTINGS = Settings(jwt_secret=SECRET, log_requests=False)
 # On the SQLite adapter rather than in memory, so that database-level failures
 # (types, sizes, constraints) would surface as 5xx here too.
 _FOLDER = Path(tempfile.mkdtemp(prefix="studiocore-schemathesis-"))
-_DATABASE = SqlDatabase(f"sqlite:///{_FOLDER / 'fuzz.db'}")
+_DATABASE = SqlDatabase(f"sqlite:///{_FOLDER / 'fuzz.db'}", secret_keys=TEST_SECRET_KEYS)
 _DATABASE.upgrade()
 _SERVICES = Services(_DATABASE)
 _ADMIN = _SERVICES.users.create("fuzz-admin@example.com", "Fuzz", role=UserRole.ADMIN)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from studiocore import InMemoryDatabase, UnitOfWork
 from studiocore_sql import SqlDatabase
+from tests.support.keys import TEST_SECRET_KEYS
 from tests.support.postgres import fresh_database, migrate
 
 UowFactory = Callable[[], UnitOfWork]
@@ -47,7 +48,7 @@ def sqlite_adapter() -> Iterator[UowFactory]:
     with tempfile.TemporaryDirectory(prefix="studiocore-sqlite-") as folder:
         path = Path(folder) / "studiocore.db"
         shutil.copyfile(template, path)
-        db = SqlDatabase(f"sqlite:///{path}")
+        db = SqlDatabase(f"sqlite:///{path}", secret_keys=TEST_SECRET_KEYS)
         try:
             yield db
         finally:

@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from studiocore_sql import SqlDatabase
 from studiocore_sql.seeds import insert_seed_rows
 from studiocore_sql.tables import metadata
+from tests.support.keys import TEST_SECRET_KEYS
 
 __all__ = [
     "fresh_database",
@@ -171,8 +172,10 @@ def scratch_database() -> Iterator[str]:
 
 @contextmanager
 def fresh_database(**options: object) -> Iterator[SqlDatabase]:
-    """A migrated, seeded, otherwise empty database. With ``options`` (engine
-    options of :class:`SqlDatabase`) a new database is cloned for the caller."""
+    """A migrated, seeded, otherwise empty database, encrypting secrets with
+    :data:`~tests.support.keys.TEST_SECRET_KEYS` unless ``options`` say
+    otherwise. With ``options`` (keyword arguments of :class:`SqlDatabase`) a
+    new database is cloned for the caller."""
     require_postgres()
     template = _template_name()
     db: SqlDatabase | None = None
@@ -183,7 +186,8 @@ def fresh_database(**options: object) -> Iterator[SqlDatabase]:
         _reset(db)
     else:
         name = f"{_prefix}_{secrets.token_hex(4)}"
-        db = SqlDatabase(_create(name, template), **options)  # type: ignore[arg-type]
+        arguments = {"secret_keys": TEST_SECRET_KEYS, **options}
+        db = SqlDatabase(_create(name, template), **arguments)  # type: ignore[arg-type]
     try:
         yield db
     finally:

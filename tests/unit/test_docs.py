@@ -20,6 +20,7 @@ import studiocore.timeslot
 import studiocore_sql
 import studiocore_sql.audit
 import studiocore_sql.database
+import studiocore_sql.secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
         studiocore_sql,
         studiocore_sql.database,
         studiocore_sql.audit,
+        studiocore_sql.secrets,
     ],
     ids=lambda m: m.__name__,
 )
