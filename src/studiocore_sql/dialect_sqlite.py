@@ -4,9 +4,9 @@ Writers are serialized for the whole unit of work (``BEGIN IMMEDIATE``), so
 nothing needs a savepoint or a row lock; readers take a deferred ``BEGIN`` (a
 consistent snapshot without the write lock). Sets are bound as ``IN`` lists of
 at most :data:`~studiocore_sql.dialects.CHUNK` values; the read models run the
-same plain queries as any SQL database would, and ``crowded`` narrows the
-drafts in Python with the core's ``near_bookings``, as the in-memory adapter
-does.
+same plain queries as any SQL database would, and ``crowded`` is the base
+class's: it narrows the drafts in Python with the core's ``near_bookings``, as
+the in-memory adapter does.
 """
 
 from __future__ import annotations
@@ -19,12 +19,9 @@ from typing import Any, ClassVar, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
-from studiocore.lookups import ShowStatus
-from studiocore.ports import Booking
-from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
-from studiocore_sql.dialects import BookingSource, Row, Runner, SqlDialect, Windows, chunks
+from studiocore_sql.dialects import Row, Runner, SqlDialect, Windows, chunks
 
 __all__ = ["SqliteDialect"]
 
@@ -131,17 +128,6 @@ class SqliteDialect(SqlDialect):
                 if windows.hit(resource, row.show_start, row.show_end)
             )
         return ids
-
-    def crowded(
-        self,
-        runner: Runner,
-        source: BookingSource,
-        schedule_uid: str,
-        status: ShowStatus,
-        margin: timedelta,
-    ) -> tuple[list[Booking], list[Booking]]:
-        everyone = source.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
-        return near_bookings(everyone, source.near(everyone, margin), margin)
 
     def occupancy_rows(self, runner: Runner, studio_uid: str, window: TimeSlot) -> list[Row]:
         """The studio and its rooms, then the shows of those rooms around the

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from studiocore.lookups import ShowStatus
 from studiocore.ports import Booking
+from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot, union
 
 __all__ = ["CHUNK", "BookingSource", "Runner", "SqlDialect", "Windows", "chunks"]
@@ -215,7 +216,6 @@ class SqlDialect(abc.ABC):
         """Ids of the reserving, live shows that overlap a window of their room
         or of one of their MCs."""
 
-    @abc.abstractmethod
     def crowded(
         self,
         runner: Runner,
@@ -224,7 +224,12 @@ class SqlDialect(abc.ABC):
         status: ShowStatus,
         margin: timedelta,
     ) -> tuple[list[Booking], list[Booking]]:
-        """:meth:`studiocore.ports.BookingReadModel.crowded`, unordered."""
+        """:meth:`studiocore.ports.BookingReadModel.crowded`, unordered. Here as
+        any database can answer it (and as the in-memory adapter does): the
+        drafts and their neighbours through ``source``, narrowed in Python by the
+        core's ``near_bookings``."""
+        everyone = source.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        return near_bookings(everyone, source.near(everyone, margin), margin)
 
     @abc.abstractmethod
     def occupancy_rows(self, runner: Runner, studio_uid: str, window: TimeSlot) -> list[Row]:

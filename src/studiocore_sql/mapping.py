@@ -84,22 +84,21 @@ class EntityMap:
                     f"{self.table.name}.{ref.column} ({name}) is not a foreign key "
                     f"to {ref.target.name}"
                 )
+        # a field stored as an id reads the referenced row's uid, or the lookup entry's name
+        joins: dict[str, tuple[Ref | LookupRef, str, str]] = {
+            **{name: (ref, f"r_{name}", "uid") for name, ref in self.refs.items()},
+            **{name: (lk, f"l_{name}", "name") for name, lk in self.lookups.items()},
+        }
         columns: list[sa.ColumnElement[Any]] = []
         source: sa.FromClause = self.table
         self.joined = {}
         for name in self.field_names:
-            if name in self.refs:
-                ref = self.refs[name]
-                alias = ref.target.alias(f"r_{name}")
+            if name in joins:
+                ref, alias_name, shown = joins[name]
+                alias = ref.target.alias(alias_name)
                 source = source.outerjoin(alias, self.table.c[ref.column] == alias.c.id)
                 self.joined[name] = alias
-                columns.append(alias.c.uid.label(name))
-            elif name in self.lookups:
-                lk = self.lookups[name]
-                alias = lk.target.alias(f"l_{name}")
-                source = source.outerjoin(alias, self.table.c[lk.column] == alias.c.id)
-                self.joined[name] = alias
-                columns.append(alias.c.name.label(name))
+                columns.append(alias.c[shown].label(name))
             elif name == STATUS_FIELD and self.cls is Show:
                 columns.append(self.table.c.show_status_id.label(name))
             else:

@@ -12,33 +12,32 @@ import attrs
 from studiocore import (
     MC,
     Booking,
-    Entity,
     Show,
     ShowMC,
     ShowQuery,
     ShowStatus,
-    Studio,
     StudioRoom,
     TimeSlot,
-    UnitOfWork,
     new_uid,
 )
-from studiocore.ports import ScheduledShow, repository_for
+from studiocore.ports import ScheduledShow
 from tests.conftest import FreshDatabase
-from tests.support.builders import T0, at, client_and_schedule, make, show
-
-
-def _store(uow: UnitOfWork, rows: list[Entity]) -> None:
-    for row in rows:
-        repository_for(uow, type(row)).add(row)
+from tests.support.builders import (
+    T0,
+    at,
+    client_and_schedule,
+    make,
+    show,
+    store,
+    studio_and_room,
+)
 
 
 def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs(
     fresh_db: FreshDatabase,
 ) -> None:
     db = fresh_db()
-    studio = make(Studio, name="S")
-    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    studio, room = studio_and_room()
     mcs = [make(MC, name=n) for n in ("b", "a")]
     client, schedule = client_and_schedule(studio.uid, at(0), at(100))
 
@@ -47,7 +46,8 @@ def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs
             in_room, start, start + 1, status=ShowStatus.DRAFT, schedule=schedule, name="d", **kw
         )
 
-    hosted, roomless, bare = draft(4), draft(2, None), draft(0)
+    hosted = draft(4, client=client, external_id="ext-h")
+    roomless, bare = draft(2, None), draft(0)
     gone = draft(6, deleted_at=T0)
     confirmed = attrs.evolve(draft(8), show_status=ShowStatus.CONFIRMED)
     elsewhere = attrs.evolve(draft(10), schedule_uid=None)
@@ -56,30 +56,38 @@ def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs
         make(ShowMC, show_uid=bare.uid, mc_uid=mcs[0].uid, deleted_at=T0),
     ]
     with db() as uow:
-        _store(uow, [studio, room, *mcs, client, schedule])
-        _store(uow, [hosted, roomless, bare, gone, confirmed, elsewhere, *links])
+        store(uow, [studio, room, *mcs, client, schedule])
+        store(uow, [hosted, roomless, bare, gone, confirmed, elsewhere, *links])
 
-    def row(show: Show, mc_uids: tuple[str, ...] = ()) -> ScheduledShow:
+    def row(s: Show, start: float, **differs: Any) -> ScheduledShow:
+        """What ``draft`` set up: a one-hour draft "d" in ``room`` at ``start``,
+        with no MCs, client or external id, of the default type and standard."""
         return ScheduledShow(
-            show_uid=show.uid,
-            room_uid=show.studio_room_uid,
-            mc_uids=mc_uids,
-            status=show.show_status,
-            name=show.name,
-            start=show.show_start,
-            end=show.show_end,
-            client_uid=show.client_uid,
-            show_type=show.show_type,
-            show_standard=show.show_standard,
-            external_id=show.external_id,
-        )
+            show_uid=s.uid,
+            room_uid=room.uid,
+            mc_uids=(),
+            status=ShowStatus.DRAFT,
+            name="d",
+            start=at(start),
+            end=at(start + 1),
+            client_uid=None,
+            show_type="bau",
+            show_standard="standard",
+            external_id=None,
+        )._replace(**differs)
 
     with db() as uow:
         assert uow.bookings.schedule_shows(schedule.uid) == [
-            row(bare),
-            row(roomless),
-            row(hosted, tuple(sorted(mc.uid for mc in mcs))),
-            row(confirmed),
+            row(bare, 0),
+            row(roomless, 2, room_uid=None),
+            row(
+                hosted,
+                4,
+                mc_uids=tuple(sorted(mc.uid for mc in mcs)),
+                client_uid=client.uid,
+                external_id="ext-h",
+            ),
+            row(confirmed, 8, status=ShowStatus.CONFIRMED),
         ]
         assert uow.bookings.schedule_shows("schedule_unknown") == []
 
@@ -90,8 +98,7 @@ def test_set_status_after_schedule_shows_changes_exactly_the_live_drafts(
     """The SQL adapter updates by the ids ``schedule_shows`` read; the answer must be
     the one the uid path gives: a draft deleted, or cancelled, in between is left
     alone and not counted."""
-    studio = make(Studio, name="S")
-    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    studio, room = studio_and_room()
     client, schedule = client_and_schedule(studio.uid, at(0), at(100))
     schedule_uid = schedule.uid
     shows = [
@@ -108,7 +115,7 @@ def test_set_status_after_schedule_shows_changes_exactly_the_live_drafts(
     ]
     db = fresh_db()
     with db() as uow:
-        _store(uow, [studio, room, client, schedule, *shows])
+        store(uow, [studio, room, client, schedule, *shows])
     with db() as uow:
         drafts = [r.show_uid for r in uow.bookings.schedule_shows(schedule_uid)]
         assert len(drafts) >= 3
@@ -134,8 +141,8 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(
     MCs, and two stored shows near each other are no reason to report anything:
     PostgreSQL answers "nothing crowded" from a one-sort check and runs the full
     sweep only when that check finds a pair."""
-    studio = make(Studio, name="S")
-    room, other_room = (make(StudioRoom, studio_uid=studio.uid, name=n) for n in "AB")
+    studio, room = studio_and_room("A")
+    other_room = make(StudioRoom, studio_uid=studio.uid, name="B")
     mc = make(MC, name="M")
     client, schedule = client_and_schedule(studio.uid, at(0), at(100))
 
@@ -165,8 +172,8 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(
     ]  # d2 ends at 5, h starts at 10: five hours apart
     db = fresh_db()
     with db() as uow:
-        _store(uow, [studio, room, other_room, mc, client, schedule])
-        _store(uow, [*drafts, stored, b1, b2, hosted, *links])
+        store(uow, [studio, room, other_room, mc, client, schedule])
+        store(uow, [*drafts, stored, b1, b2, hosted, *links])
     with db() as uow:
         for minutes in (0, 15, 30):
             assert uow.bookings.crowded(
@@ -205,14 +212,13 @@ def test_near_looks_up_merged_windows_but_reports_only_true_neighbours(
     fresh_db: FreshDatabase,
 ) -> None:
     db = fresh_db()
-    studio = make(Studio, name="S")
-    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    studio, room = studio_and_room()
 
     in_the_gap = show(room, 1.5, 2.5, name="x")  # between the two candidates: not a neighbour
     touching = show(room, 4, 5, name="x")  # starts when the second candidate ends
     overlapping = show(room, 8.5, 9.5, name="x")
     with db() as uow:
-        _store(uow, [studio, room, in_the_gap, touching, overlapping])
+        store(uow, [studio, room, in_the_gap, touching, overlapping])
     candidates = [
         Booking(
             show_uid=new_uid("show"),
@@ -235,15 +241,14 @@ def test_near_looks_up_merged_windows_but_reports_only_true_neighbours(
 
 def test_set_status_keeps_every_other_field(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
-    studio = make(Studio, name="S")
-    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    studio, room = studio_and_room()
     drafts = [
         show(room, i, i + 1, status=ShowStatus.DRAFT, name=f"d{i}", external_id=f"ext-{i}")
         for i in range(3)
     ]
     later = T0 + timedelta(minutes=5)
     with db() as uow:
-        _store(uow, [studio, room, *drafts])
+        store(uow, [studio, room, *drafts])
         changed = uow.shows.set_status(
             [d.uid for d in drafts], ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=later
         )

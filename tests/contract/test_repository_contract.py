@@ -34,7 +34,7 @@ from studiocore.ports import (
     repository_for,
 )
 from tests.conftest import FreshDatabase
-from tests.support.builders import T0, evolve, make, one_of_each
+from tests.support.builders import T0, evolve, make, one_of_each, put, studio_and_room
 
 
 def test_every_entity_type_round_trips_with_every_field(fresh_db: FreshDatabase) -> None:
@@ -64,8 +64,7 @@ def test_lookup_tables_hold_the_spec_seed_values(fresh_db: FreshDatabase) -> Non
 def test_adding_a_duplicate_uid_is_a_conflict(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     client = make(Client, name="Acme")
-    with db() as uow:
-        uow.clients.add(client)
+    put(db, client)
     with pytest.raises(ConflictError), db() as uow:
         uow.clients.add(evolve(client, name="Other"))
     with db() as uow:
@@ -84,8 +83,7 @@ def test_unknown_uids_are_not_found(fresh_db: FreshDatabase) -> None:
 def test_update_replaces_the_stored_entity(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     client = make(Client, name="Acme", metadata={"tier": 1})
-    with db() as uow:
-        uow.clients.add(client)
+    put(db, client)
     changed = evolve(client, name="Acme GmbH", metadata={"tier": 2}, updated_at=T0 + timedelta(1))
     with db() as uow:
         uow.clients.update(changed)
@@ -97,9 +95,7 @@ def test_soft_deleted_rows_are_hidden_but_kept(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     live = make(Client, name="live")
     gone = make(Client, name="gone", deleted_at=T0)
-    with db() as uow:
-        uow.clients.add(live)
-        uow.clients.add(gone)
+    put(db, live, gone)
     with db() as uow:
         repo = uow.clients
         assert repo.find(gone.uid) is None
@@ -138,13 +134,7 @@ def test_where_filters_by_equality_any_of_and_null(fresh_db: FreshDatabase) -> N
     ]
     mc_plain = make(MC, name="plain")
     mc_alias = make(MC, name="alias", alias_name="Al")
-    with db() as uow:
-        uow.studios.add(studio_a)
-        uow.studios.add(studio_b)
-        for room in rooms:
-            uow.studio_rooms.add(room)
-        uow.mcs.add(mc_plain)
-        uow.mcs.add(mc_alias)
+    put(db, studio_a, studio_b, *rooms, mc_plain, mc_alias)
     with db() as uow:
         in_a = uow.studio_rooms.list(where={"studio_uid": studio_a.uid})
         assert {r.uid for r in in_a} == {rooms[0].uid, rooms[1].uid}
@@ -178,8 +168,7 @@ def test_loaded_objects_are_copies(fresh_db: FreshDatabase) -> None:
 def test_leaving_the_block_normally_commits(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     client = make(Client, name="Acme")
-    with db() as uow:
-        uow.clients.add(client)
+    put(db, client)
     with db() as uow:
         assert uow.clients.get(client.uid) == client
 
@@ -187,8 +176,7 @@ def test_leaving_the_block_normally_commits(fresh_db: FreshDatabase) -> None:
 def test_an_exception_rolls_everything_back(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     kept = make(Client, name="kept")
-    with db() as uow:
-        uow.clients.add(kept)
+    put(db, kept)
     new = make(Client, name="new")
     with pytest.raises(RuntimeError, match="boom"), db() as uow:  # noqa: PT012
         uow.clients.add(new)
@@ -229,9 +217,7 @@ def test_a_reader_reads_committed_data_and_refuses_every_write(fresh_db: FreshDa
     assert isinstance(db, ReadingUnitOfWorkFactory)
     client = make(Client, name="Acme")
     studio = make(Studio, name="One")
-    with db() as uow:
-        uow.clients.add(client)
-        uow.studios.add(studio)
+    put(db, client, studio)
     writes: dict[str, Callable[[UnitOfWork], object]] = {
         "add": lambda uow: uow.clients.add(make(Client, name="new")),
         "update": lambda uow: uow.clients.update(evolve(client, name="renamed")),
@@ -259,8 +245,7 @@ def test_a_reader_sees_what_a_writer_committed_meanwhile(fresh_db: FreshDatabase
     db = fresh_db()
     assert isinstance(db, ReadingUnitOfWorkFactory)
     client = make(Client, name="Acme")
-    with db() as uow:
-        uow.clients.add(client)
+    put(db, client)
     with db.reader() as uow:
         assert uow.clients.get(client.uid).name == "Acme"
     with db() as uow:
@@ -272,8 +257,7 @@ def test_a_reader_sees_what_a_writer_committed_meanwhile(fresh_db: FreshDatabase
 def test_datetimes_come_back_aware_in_utc_whatever_zone_went_in(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     seoul = timezone(timedelta(hours=9))
-    studio = make(Studio, name="S")
-    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    studio, room = studio_and_room()
     start = datetime(2026, 3, 2, 18, 30, 15, 123456, tzinfo=seoul)
     entity = make(
         Show,
@@ -282,10 +266,7 @@ def test_datetimes_come_back_aware_in_utc_whatever_zone_went_in(fresh_db: FreshD
         show_start=start,
         show_end=start + timedelta(hours=1),
     )
-    with db() as uow:
-        uow.studios.add(studio)
-        uow.studio_rooms.add(room)
-        uow.shows.add(entity)
+    put(db, studio, room, entity)
     with db() as uow:
         loaded = uow.shows.get(entity.uid)
     assert loaded.show_start == start
@@ -298,13 +279,10 @@ def test_uid_lists_with_any_characters_match_exactly(fresh_db: FreshDatabase) ->
     (PostgreSQL binds it as one array parameter, sent in binary), and a list of
     10k uids works."""
     db = fresh_db()
-    studio = make(Studio, name="S")
-    room = make(StudioRoom, studio_uid=studio.uid, name="R")
+    studio, room = studio_and_room()
     odd = ['a"b', "c,d", "{e}", "f\\g", "NULL", " h ", "ü", "", "i'j"]
     many = [new_uid("studio") for _ in range(10_000)]
-    with db() as uow:
-        uow.studios.add(studio)
-        uow.studio_rooms.add(room)
+    put(db, studio, room)
     with db() as uow:
         assert uow.studio_rooms.list(where={"studio_uid": [*odd, studio.uid]}) == [room]
         assert uow.studio_rooms.list(where={"studio_uid": odd}) == []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from httpx import Response
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -12,6 +14,8 @@ from studiocore import Services, User, UserRole
 from studiocore_http import Settings, create_app, issue_token
 
 SECRET = "test-secret-that-is-long-enough-for-hs256!"
+API = "/api/v1"
+Headers = dict[str, str]
 
 
 @pytest.fixture
@@ -58,3 +62,27 @@ def as_admin(settings: Settings, admin: User) -> dict[str, str]:
 @pytest.fixture
 def as_member(settings: Settings, member: User) -> dict[str, str]:
     return bearer(settings, member)
+
+
+def show_body(room_uid: str, start: str, end: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "Live",
+        "studio_room_uid": room_uid,
+        "show_start": start,
+        "show_end": end,
+        **extra,
+    }
+
+
+def post_show(
+    client: TestClient[Litestar],
+    headers: Headers,
+    room_uid: str,
+    start: str,
+    end: str,
+    **extra: Any,
+) -> Response:
+    """POST a show of :func:`show_body` to ``/shows``."""
+    return client.post(
+        f"{API}/shows", json=show_body(room_uid, start, end, **extra), headers=headers
+    )

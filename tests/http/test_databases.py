@@ -14,9 +14,7 @@ from studiocore_http import Settings, create_app, issue_token
 from tests.conftest import FreshDatabase
 from tests.support.postgres import fresh_database, terminate_backend
 
-from .conftest import SECRET
-
-API = "/api/v1"
+from .conftest import API, SECRET, post_show
 
 
 def test_booking_conflicts_availability_and_tags_work_on_every_adapter(
@@ -33,27 +31,23 @@ def test_booking_conflicts_availability_and_tags_work_on_every_adapter(
             f"{API}/studio-rooms", json={"studio_uid": studio["uid"], "name": "A"}, headers=headers
         ).json()
         mc = client.post(f"{API}/mcs", json={"name": "Hana"}, headers=headers).json()
-        show = client.post(
-            f"{API}/shows",
-            json={
-                "name": "Morning",
-                "studio_room_uid": room["uid"],
-                "show_start": "2030-03-02T09:00:00+09:00",
-                "show_end": "2030-03-02T11:00:00+09:00",
-                "mc_uids": [mc["uid"]],
-            },
-            headers=headers,
+        show = post_show(
+            client,
+            headers,
+            room["uid"],
+            "2030-03-02T09:00:00+09:00",
+            "2030-03-02T11:00:00+09:00",
+            name="Morning",
+            mc_uids=[mc["uid"]],
         )
         assert show.status_code == 201, show.text
-        clash = client.post(
-            f"{API}/shows",
-            json={
-                "name": "Clash",
-                "studio_room_uid": room["uid"],
-                "show_start": "2030-03-02T10:00:00+09:00",
-                "show_end": "2030-03-02T12:00:00+09:00",
-            },
-            headers=headers,
+        clash = post_show(
+            client,
+            headers,
+            room["uid"],
+            "2030-03-02T10:00:00+09:00",
+            "2030-03-02T12:00:00+09:00",
+            name="Clash",
         )
         assert clash.status_code == 409
         assert show.json()["uid"] in clash.json()["extra"]["conflicts"][0]["show_uids"]

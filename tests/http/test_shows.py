@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from httpx import Response
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from studiocore import Services, StudioRoom
 
-API = "/api/v1"
-Headers = dict[str, str]
+from .conftest import API, Headers, post_show, show_body
 
 
 @pytest.fixture
@@ -21,40 +17,18 @@ def room(services: Services) -> StudioRoom:
     return services.studio_rooms.create(studio.uid, "Room A", changeover_minutes=30)
 
 
-def show_body(room: StudioRoom, start: str, end: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "Live",
-        "studio_room_uid": room.uid,
-        "show_start": start,
-        "show_end": end,
-        **extra,
-    }
-
-
-def post_show(
-    client: TestClient[Litestar],
-    headers: Headers,
-    room: StudioRoom,
-    start: str,
-    end: str,
-    **extra: Any,
-) -> Response:
-    """POST a show of :func:`show_body` to ``/shows``."""
-    return client.post(f"{API}/shows", json=show_body(room, start, end, **extra), headers=headers)
-
-
 def test_a_show_without_schedule_is_confirmed_and_reports_buffer_warnings(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
     first = post_show(
-        client, as_admin, room, "2030-03-02T09:00:00+09:00", "2030-03-02T10:00:00+09:00"
+        client, as_admin, room.uid, "2030-03-02T09:00:00+09:00", "2030-03-02T10:00:00+09:00"
     )
     assert first.status_code == 201
     assert first.json()["show_status"] == "confirmed"
     assert first.json()["show_start"] == "2030-03-02T00:00:00Z"
     assert first.json()["warnings"] == []
     tight = post_show(
-        client, as_admin, room, "2030-03-02T10:10:00+09:00", "2030-03-02T11:00:00+09:00"
+        client, as_admin, room.uid, "2030-03-02T10:10:00+09:00", "2030-03-02T11:00:00+09:00"
     )
     assert tight.status_code == 201, tight.text
     [warning] = tight.json()["warnings"]
@@ -67,10 +41,10 @@ def test_a_double_booking_is_a_409_listing_the_conflicting_shows(
     client: TestClient[Litestar], services: Services, room: StudioRoom, as_admin: Headers
 ) -> None:
     first = post_show(
-        client, as_admin, room, "2030-03-02T09:00:00+09:00", "2030-03-02T11:00:00+09:00"
+        client, as_admin, room.uid, "2030-03-02T09:00:00+09:00", "2030-03-02T11:00:00+09:00"
     ).json()
     clash = post_show(
-        client, as_admin, room, "2030-03-02T10:00:00+09:00", "2030-03-02T12:00:00+09:00"
+        client, as_admin, room.uid, "2030-03-02T10:00:00+09:00", "2030-03-02T12:00:00+09:00"
     )
     assert clash.status_code == 409
     body = clash.json()
@@ -92,9 +66,9 @@ def test_an_mc_cannot_host_two_overlapping_shows_in_different_studios(
     other_room = services.studio_rooms.create(other_studio.uid, "Loft")
     mc = services.mcs.create("Hana")
     window = ("2030-03-02T09:00:00+00:00", "2030-03-02T10:00:00+00:00")
-    ok = post_show(client, as_admin, room, *window, mc_uids=[mc.uid])
+    ok = post_show(client, as_admin, room.uid, *window, mc_uids=[mc.uid])
     assert ok.status_code == 201
-    clash = post_show(client, as_admin, other_room, *window, mc_uids=[mc.uid])
+    clash = post_show(client, as_admin, other_room.uid, *window, mc_uids=[mc.uid])
     assert clash.status_code == 409
     assert clash.json()["extra"]["conflicts"][0]["kind"] == "mc_overlap"
 
@@ -112,7 +86,7 @@ def test_an_mc_cannot_host_two_overlapping_shows_in_different_studios(
 def test_timestamps_without_offset_or_not_iso_are_a_422_naming_the_field(
     field: str, value: object, client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    body = show_body(room, "2030-03-02T09:00:00+00:00", "2030-03-02T11:00:00+00:00")
+    body = show_body(room.uid, "2030-03-02T09:00:00+00:00", "2030-03-02T11:00:00+00:00")
     body[field] = value
     response = client.post(f"{API}/shows", json=body, headers=as_admin)
     assert response.status_code == 422
@@ -122,7 +96,7 @@ def test_timestamps_without_offset_or_not_iso_are_a_422_naming_the_field(
 def test_unknown_lookup_names_and_missing_fields_are_a_422_naming_the_field(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    body = show_body(room, "2030-03-02T09:00:00Z", "2030-03-02T11:00:00Z", show_type="gala")
+    body = show_body(room.uid, "2030-03-02T09:00:00Z", "2030-03-02T11:00:00Z", show_type="gala")
     response = client.post(f"{API}/shows", json=body, headers=as_admin)
     assert response.status_code == 422
     assert response.json()["extra"]["field"] == "show_type"
@@ -174,8 +148,8 @@ def test_shows_are_filtered_by_studio_room_status_and_start(
 def test_moving_a_show_onto_another_is_a_409_and_changes_nothing(
     client: TestClient[Litestar], services: Services, room: StudioRoom, as_admin: Headers
 ) -> None:
-    a = post_show(client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z").json()
-    b = post_show(client, as_admin, room, "2030-03-02T12:00:00Z", "2030-03-02T13:00:00Z").json()
+    a = post_show(client, as_admin, room.uid, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z").json()
+    b = post_show(client, as_admin, room.uid, "2030-03-02T12:00:00Z", "2030-03-02T13:00:00Z").json()
     moved = client.patch(
         f"{API}/shows/{b['uid']}", json={"show_start": "2030-03-02T09:30:00Z"}, headers=as_admin
     )
@@ -195,7 +169,9 @@ def test_moving_a_show_onto_another_is_a_409_and_changes_nothing(
 def test_status_changes_follow_the_workflow_and_a_forbidden_one_is_a_409(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    show = post_show(client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z").json()
+    show = post_show(
+        client, as_admin, room.uid, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z"
+    ).json()
     live = client.post(
         f"{API}/shows/{show['uid']}/status", json={"show_status": "live"}, headers=as_admin
     )
@@ -217,7 +193,12 @@ def test_mcs_platforms_and_materials_are_linked_updated_and_unlinked(
     youtube = services.platforms.create("YouTube")
     brief = services.materials.create("Brief", "brief", client_uid=glow.uid)
     show = post_show(
-        client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z", client_uid=glow.uid
+        client,
+        as_admin,
+        room.uid,
+        "2030-03-02T09:00:00Z",
+        "2030-03-02T10:00:00Z",
+        client_uid=glow.uid,
     ).json()
     base = f"{API}/shows/{show['uid']}"
 
@@ -278,7 +259,7 @@ def test_relations_of_an_unknown_show_are_a_404(
 def test_a_room_with_upcoming_shows_cannot_be_deleted(
     client: TestClient[Litestar], room: StudioRoom, as_admin: Headers
 ) -> None:
-    post_show(client, as_admin, room, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z")
+    post_show(client, as_admin, room.uid, "2030-03-02T09:00:00Z", "2030-03-02T10:00:00Z")
     response = client.delete(f"{API}/studio-rooms/{room.uid}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["extra"]["conflicts"] == []

@@ -113,6 +113,30 @@ class SchedulingMachine(RuleBasedStateMachine):
     def slot(self, start: int, length: int) -> tuple[datetime, datetime]:
         return BASE + start * STEP, BASE + (start + length) * STEP
 
+    def create_show(
+        self,
+        name: str,
+        start: int,
+        length: int,
+        mcs: set[int],
+        *,
+        room_uid: str | None,
+        schedule_uid: str | None = None,
+    ) -> Any:
+        """The new show's uid for the ``shows`` bundle, or nothing if it was refused."""
+        begin, end = self.slot(start, length)
+        outcome = self.attempt(
+            lambda: self.svc.shows.create(
+                name,
+                begin,
+                end,
+                schedule_uid=schedule_uid,
+                studio_room_uid=room_uid,
+                mc_uids=[self.mcs[m] for m in sorted(mcs)],
+            )
+        )
+        return multiple() if outcome is None else outcome.show.uid
+
     # -- rules ----------------------------------------------------------------------
 
     @rule(target=schedules, studio=st.integers(0, 1))
@@ -138,32 +162,13 @@ class SchedulingMachine(RuleBasedStateMachine):
     def add_draft(self, schedule: str, room: int, start: int, length: int, mcs: set[int]) -> Any:
         rooms = self.rooms_of[self.studio_of_schedule[schedule]]
         room_uid = rooms[room] if room < len(rooms) else None  # sometimes no room yet
-        begin, end = self.slot(start, length)
-        outcome = self.attempt(
-            lambda: self.svc.shows.create(
-                "draft",
-                begin,
-                end,
-                schedule_uid=schedule,
-                studio_room_uid=room_uid,
-                mc_uids=[self.mcs[m] for m in sorted(mcs)],
-            )
+        return self.create_show(
+            "draft", start, length, mcs, room_uid=room_uid, schedule_uid=schedule
         )
-        return multiple() if outcome is None else outcome.show.uid
 
     @rule(target=shows, room=st.integers(0, 2), start=starts, length=lengths, mcs=mc_picks)
     def book_directly(self, room: int, start: int, length: int, mcs: set[int]) -> Any:
-        begin, end = self.slot(start, length)
-        outcome = self.attempt(
-            lambda: self.svc.shows.create(
-                "direct",
-                begin,
-                end,
-                studio_room_uid=self.rooms[room],
-                mc_uids=[self.mcs[m] for m in sorted(mcs)],
-            )
-        )
-        return multiple() if outcome is None else outcome.show.uid
+        return self.create_show("direct", start, length, mcs, room_uid=self.rooms[room])
 
     @rule(show=shows, start=starts, length=lengths)
     def move(self, show: str, start: int, length: int) -> None:

@@ -20,6 +20,7 @@ from studiocore import (
     ValidationError,
 )
 from tests.support.builders import T0
+from tests.support.checks import refused
 
 
 def audits(svc: Services, uid: str) -> list[tuple[str, dict[str, object] | None]]:
@@ -53,18 +54,14 @@ class TestCrud:
     def test_update_names_unknown_and_read_only_fields(self, svc: Services) -> None:
         studio = svc.studios.create("One")
         room = svc.studio_rooms.create(studio.uid, "A")
-        with pytest.raises(ValidationError) as err:
+        with refused("colour"):
             svc.studios.update(studio.uid, {"colour": "red"})
-        assert err.value.field == "colour"
-        with pytest.raises(ValidationError) as err:
+        with refused("uid"):
             svc.studios.update(studio.uid, {"uid": "studio_x"})
-        assert err.value.field == "uid"
-        with pytest.raises(ValidationError) as err:
+        with refused("studio_uid"):
             svc.studio_rooms.update(room.uid, {"studio_uid": studio.uid})
-        assert err.value.field == "studio_uid"
-        with pytest.raises(ValidationError) as err:
+        with refused("operational_day_start_hour"):
             svc.studios.update(studio.uid, {"operational_day_start_hour": 24})
-        assert err.value.field == "operational_day_start_hour"
         assert svc.studios.get(studio.uid) == studio
 
     def test_page_reports_total_and_rejects_bad_limits(self, svc: Services) -> None:
@@ -74,12 +71,10 @@ class TestCrud:
         assert page.total == 5
         assert [c.name for c in page.items] == ["c1", "c2"]
         for bad in (0, 501):
-            with pytest.raises(ValidationError) as err:
+            with refused("limit"):
                 svc.clients.page(limit=bad)
-            assert err.value.field == "limit"
-        with pytest.raises(ValidationError) as err:
+        with refused("offset"):
             svc.clients.page(offset=-1)
-        assert err.value.field == "offset"
 
     def test_restore_brings_a_deleted_record_back(self, svc: Services) -> None:
         client = svc.clients.create("Acme")
@@ -91,10 +86,8 @@ class TestCrud:
 
 class TestRooms:
     def test_a_room_needs_an_existing_studio(self, svc: Services) -> None:
-        with pytest.raises(ValidationError) as err:
+        with refused("studio_uid", "does not exist"):
             svc.studio_rooms.create("studio_01JD0000000000000000000000", "A")
-        assert err.value.field == "studio_uid"
-        assert "does not exist" in err.value.reason
 
     def test_room_names_are_unique_within_a_studio(self, svc: Services) -> None:
         one, two = svc.studios.create("One"), svc.studios.create("Two")
@@ -138,17 +131,14 @@ class TestUsersAndMcs:
             svc.mcs.create("Jo again", user_uid=user.uid)
 
     def test_bad_role_is_named(self, svc: Services) -> None:
-        with pytest.raises(ValidationError) as err:
+        with refused("role"):
             svc.users.create("x@example.com", "X", role="superuser")
-        assert err.value.field == "role"
 
 
 class TestMaterials:
     def test_material_type_must_be_a_known_lookup(self, svc: Services) -> None:
-        with pytest.raises(ValidationError) as err:
+        with refused("material_type", "brief"):
             svc.materials.create("Deck", "slides")
-        assert err.value.field == "material_type"
-        assert "brief" in err.value.reason
         svc.material_types.create("slides")
         assert svc.materials.create("Deck", "slides").material_type == "slides"
 
@@ -158,9 +148,8 @@ class TestMaterials:
             "Script", "script", client_uid=client.uid, resource_url="https://cdn.test/v1.pdf"
         )
         svc.materials.revise(material.uid, version="2", resource_url="https://cdn.test/v2.pdf")
-        with pytest.raises(ValidationError) as err:
+        with refused("version"):
             svc.materials.revise(material.uid, version="2")
-        assert err.value.field == "version"
         history = svc.materials.versions(material.uid)
         assert [(h["version"], h["resource_url"]) for h in history] == [
             ("1", "https://cdn.test/v1.pdf"),
@@ -170,9 +159,8 @@ class TestMaterials:
     def test_client_of_a_material_cannot_be_changed(self, svc: Services) -> None:
         a, b = svc.clients.create("A"), svc.clients.create("B")
         material = svc.materials.create("Brief", "brief", client_uid=a.uid)
-        with pytest.raises(ValidationError) as err:
+        with refused("client_uid"):
             svc.materials.update(material.uid, {"client_uid": b.uid})
-        assert err.value.field == "client_uid"
 
 
 class TestTags:
@@ -205,18 +193,15 @@ class TestTags:
         room_one = svc.studio_rooms.create(one.uid, "A")
         tag = svc.tags.create("green-screen", studio_uid=one.uid)
         svc.tags.tag(room_one.uid, tag.uid)
-        with pytest.raises(ValidationError) as err:
+        with refused("tag_uid", two.uid):
             svc.tags.tag(room_two.uid, tag.uid)
-        assert err.value.field == "tag_uid"
-        assert two.uid in err.value.reason
 
     def test_tagging_an_unknown_entity_is_not_found(self, svc: Services) -> None:
         tag = svc.tags.create("x")
         with pytest.raises(NotFoundError):
             svc.tags.tag("client_01JD0000000000000000000000", tag.uid)
-        with pytest.raises(ValidationError) as err:
+        with refused("tag_uid"):
             svc.tags.tag(tag.uid, "tag_01JD0000000000000000000000")
-        assert err.value.field == "tag_uid"
 
 
 class TestLookups:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from studiocore import Show, ShowStatus, new_uid
+from studiocore import Show, ShowStatus
+from tests.support.builders import make
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -24,17 +25,15 @@ def show(
     name: str = "Show",
 ) -> Show:
     """A show from hour ``start`` to hour ``end`` after ``T0``."""
-    now = datetime.now(UTC)
-    return Show(
-        uid=new_uid("show"),
-        created_at=now,
-        updated_at=now,
+    made: Show = make(
+        Show,
         studio_room_uid=room_uid,
         show_status=status,
         name=name,
         show_start=at(start),
         show_end=at(end),
     )
+    return made
 
 
 ROOM_DOUBLE_BOOKINGS = sa.text(

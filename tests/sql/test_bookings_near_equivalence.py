@@ -5,11 +5,12 @@ windows into one index lookup and filters exactly afterwards)."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from studiocore import (
     MC,
     Booking,
+    Entity,
     InMemoryDatabase,
     Show,
     ShowMC,
@@ -17,28 +18,20 @@ from studiocore import (
     Studio,
     StudioRoom,
     TimeSlot,
-    UnitOfWork,
     new_uid,
 )
 from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
+from tests.support.builders import make, store
 
 STATUSES = list(ShowStatus)
 
 
-def _world(rng: random.Random) -> list[object]:
-    now = datetime.now(UTC)
-
-    def base(prefix: str) -> dict[str, object]:
-        return {"uid": new_uid(prefix), "created_at": now, "updated_at": now}
-
-    studio = Studio(**base("studio"), name="S")  # type: ignore[arg-type]
-    rooms = [
-        StudioRoom(**base("room"), studio_uid=studio.uid, name=f"R{i}")  # type: ignore[arg-type]
-        for i in range(3)
-    ]
-    mcs = [MC(**base("mc"), name=f"M{i}") for i in range(4)]  # type: ignore[arg-type]
-    rows: list[object] = [studio, *rooms, *mcs]
+def _world(rng: random.Random) -> list[Entity]:
+    studio = make(Studio, name="S")
+    rooms = [make(StudioRoom, studio_uid=studio.uid, name=f"R{i}") for i in range(3)]
+    mcs = [make(MC, name=f"M{i}") for i in range(4)]
+    rows: list[Entity] = [studio, *rooms, *mcs]
     busy: dict[str, list[tuple[float, float]]] = {}
 
     def free(key: str, start: float, end: float) -> bool:
@@ -56,8 +49,8 @@ def _world(rng: random.Random) -> list[object]:
         elif reserving:
             for key in [room, *hosts]:
                 busy.setdefault(key, []).append((start, end))
-        show = Show(
-            **base("show"),  # type: ignore[arg-type]
+        show = make(
+            Show,
             studio_room_uid=room,
             show_status=status,
             name="x",
@@ -65,23 +58,8 @@ def _world(rng: random.Random) -> list[object]:
             show_end=at(end),
         )
         rows.append(show)
-        rows.extend(
-            ShowMC(**base("showmc"), show_uid=show.uid, mc_uid=mc)  # type: ignore[arg-type]
-            for mc in hosts
-        )
+        rows.extend(make(ShowMC, show_uid=show.uid, mc_uid=mc) for mc in hosts)
     return rows
-
-
-def _store(uow: UnitOfWork, rows: list[object]) -> None:
-    for row in rows:
-        repo = {
-            Studio: uow.studios,
-            StudioRoom: uow.studio_rooms,
-            MC: uow.mcs,
-            Show: uow.shows,
-            ShowMC: uow.show_mcs,
-        }[type(row)]
-        repo.add(row)  # type: ignore[attr-defined]
 
 
 def test_bookings_near_matches_the_in_memory_adapter_on_random_data(sql_db: SqlDatabase) -> None:
@@ -92,9 +70,9 @@ def test_bookings_near_matches_the_in_memory_adapter_on_random_data(sql_db: SqlD
     shows = [s.uid for s in rows if isinstance(s, Show)]
     memory = InMemoryDatabase()
     with memory() as uow:
-        _store(uow, rows)
+        store(uow, rows)
     with sql_db() as uow:
-        _store(uow, rows)
+        store(uow, rows)
     answered = 0
     for _ in range(150):
         candidates = []

@@ -6,15 +6,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
 import attrs
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from studiocore import Studio, UnavailableError, new_uid
+from studiocore import Studio, UnavailableError
 from studiocore_sql import SqlDatabase
+from tests.support.builders import make, put
 from tests.support.postgres import fresh_database, terminate_backend
 
 
@@ -33,49 +33,32 @@ def backend_pid(db: SqlDatabase) -> int:
         return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
 
 
-def test_a_dropped_connection_that_sat_idle_is_replaced_before_use(
-    postgres_empty_url: str,
-) -> None:
-    with one_connection(postgres_empty_url, ping_idle_after=0.2) as db:
-        first = backend_pid(db)
-        terminate_backend(postgres_empty_url, first)
-        time.sleep(0.3)
+@pytest.mark.parametrize(
+    ("ping_idle_after", "idle", "pinged"),
+    [
         # pinged on checkout, found dead, replaced: the caller sees nothing
-        second = backend_pid(db)
-        assert second != first
-        assert db.health()
-
-
-def test_ping_idle_after_zero_pings_every_checkout(postgres_empty_url: str) -> None:
-    with one_connection(postgres_empty_url, ping_idle_after=0) as db:
-        first = backend_pid(db)
-        terminate_backend(postgres_empty_url, first)
-        assert backend_pid(db) != first  # no idle time needed
-
-
-def test_a_connection_returned_moments_ago_is_used_without_a_ping(
-    postgres_empty_url: str,
+        pytest.param(0.2, 0.3, True, id="sat-idle-longer-than-the-window"),
+        pytest.param(0, 0, True, id="zero-pings-every-checkout"),
+        # The trade-off ping_idle_after makes: a connection dropped within the
+        # window fails its next statement once; the pool is then invalidated, so
+        # the statement after that gets a new connection.
+        pytest.param(60, 0, False, id="returned-moments-ago-is-not-pinged"),
+        pytest.param(None, 0.2, False, id="none-never-pings"),
+    ],
+)
+def test_a_dropped_connection_is_replaced_before_use_only_when_pinged(
+    postgres_empty_url: str, ping_idle_after: float | None, idle: float, pinged: bool
 ) -> None:
-    # The trade-off ping_idle_after makes: a connection dropped within the
-    # window fails its next statement once; the pool is then invalidated, so
-    # the statement after that gets a new connection.
-    with one_connection(postgres_empty_url, ping_idle_after=60) as db:
+    with one_connection(postgres_empty_url, ping_idle_after=ping_idle_after) as db:
         first = backend_pid(db)
         terminate_backend(postgres_empty_url, first)
-        with pytest.raises(sa.exc.OperationalError) as caught:
-            backend_pid(db)
-        assert caught.value.connection_invalidated
+        time.sleep(idle)
+        if not pinged:
+            with pytest.raises(sa.exc.OperationalError) as caught:
+                backend_pid(db)
+            assert caught.value.connection_invalidated
         assert backend_pid(db) != first
-
-
-def test_ping_idle_after_none_never_pings(postgres_empty_url: str) -> None:
-    with one_connection(postgres_empty_url, ping_idle_after=None) as db:
-        first = backend_pid(db)
-        terminate_backend(postgres_empty_url, first)
-        time.sleep(0.2)
-        with pytest.raises(sa.exc.OperationalError):
-            backend_pid(db)
-        assert backend_pid(db) != first
+        assert db.health()
 
 
 def rename_while_the_connection_drops(db: SqlDatabase, studio: Studio) -> None:
@@ -91,10 +74,8 @@ def rename_while_the_connection_drops(db: SqlDatabase, studio: Studio) -> None:
 
 def test_a_connection_lost_mid_unit_of_work_raises_unavailable_and_writes_nothing() -> None:
     with fresh_database(pool_size=1, max_overflow=0) as db:
-        now = datetime.now(UTC)
-        studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="Seoul")
-        with db() as uow:
-            uow.studios.add(studio)
+        studio: Studio = make(Studio, name="Seoul")
+        put(db, studio)
         with pytest.raises(UnavailableError, match="nothing was written"):
             rename_while_the_connection_drops(db, studio)
         # the server rolled the transaction back; the pool was emptied, so the

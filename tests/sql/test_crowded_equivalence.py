@@ -14,27 +14,27 @@ import attrs
 from studiocore import (
     MC,
     Booking,
-    Client,
+    Entity,
     InMemoryDatabase,
-    Schedule,
     Show,
     ShowStatus,
     Studio,
     StudioRoom,
+    UnitOfWork,
 )
 from studiocore.scheduling.detector import BufferPolicy, find_conflicts, near_bookings
 from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
-from tests.sql.test_bookings_near_equivalence import _store, _world
-from tests.support.builders import client_and_schedule
+from tests.sql.test_bookings_near_equivalence import _world
+from tests.support.builders import client_and_schedule, store
 
 
-def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
+def _with_schedule(rng: random.Random) -> tuple[list[Entity], str]:
     """A random world (see ``_world``) whose drafts partly belong to one schedule."""
     rows = _world(rng)
     studio = next(r for r in rows if isinstance(r, Studio))
     client, schedule = client_and_schedule(studio.uid, at(-10), at(200))
-    out: list[object] = [client, schedule]
+    out: list[Entity] = [client, schedule]
     for row in rows:
         if isinstance(row, Show) and row.show_status is ShowStatus.DRAFT and rng.random() < 0.7:
             out.append(attrs.evolve(row, schedule_uid=schedule.uid, client_uid=client.uid))
@@ -43,17 +43,12 @@ def _with_schedule(rng: random.Random) -> tuple[list[object], str]:
     return out, schedule.uid
 
 
-def _store_all(uow: object, rows: list[object]) -> None:
-    head = [r for r in rows if isinstance(r, (Client, Schedule))]
-    rest = [r for r in rows if not isinstance(r, (Client, Schedule))]
-    studios = [r for r in rest if isinstance(r, Studio)]
-    _store(uow, studios)  # type: ignore[arg-type]
-    for row in head:
-        getattr(uow, "clients" if isinstance(row, Client) else "schedules").add(row)
-    _store(uow, [r for r in rest if not isinstance(r, Studio)])  # type: ignore[arg-type]
+def _store_all(uow: UnitOfWork, rows: list[Entity]) -> None:
+    """``rows`` with the studio first: the schedule refers to it."""
+    store(uow, sorted(rows, key=lambda row: not isinstance(row, Studio)))
 
 
-def _in_memory(rows: list[object]) -> InMemoryDatabase:
+def _in_memory(rows: list[Entity]) -> InMemoryDatabase:
     """The reference adapter holding ``rows``."""
     db = InMemoryDatabase()
     with db() as uow:

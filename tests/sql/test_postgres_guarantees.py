@@ -21,23 +21,17 @@ from studiocore import (
     ShowQuery,
     ShowStatus,
     Studio,
-    StudioRoom,
     new_uid,
 )
 from studiocore_sql import SqlDatabase
 from studiocore_sql import tables as t
 from tests.sql.helpers import MC_DOUBLE_BOOKINGS, ROOM_DOUBLE_BOOKINGS, at, show
+from tests.support.builders import make, put, studio_and_room
 
 
 def _room(db: SqlDatabase) -> str:
-    now = datetime.now(UTC)
-    studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
-    room = StudioRoom(
-        uid=new_uid("room"), created_at=now, updated_at=now, studio_uid=studio.uid, name="R"
-    )
-    with db() as uow:
-        uow.studios.add(studio)
-        uow.studio_rooms.add(room)
+    studio, room = studio_and_room()
+    put(db, studio, room)
     return room.uid
 
 
@@ -178,18 +172,14 @@ def test_after_a_database_error_the_unit_of_work_refuses_to_commit(pg_db: SqlDat
 
 
 def _mc(db: SqlDatabase) -> str:
-    now = datetime.now(UTC)
-    mc = MC(uid=new_uid("mc"), created_at=now, updated_at=now, name="Kim")
-    with db() as uow:
-        uow.mcs.add(mc)
+    mc: MC = make(MC, name="Kim")
+    put(db, mc)
     return mc.uid
 
 
 def _link(show_uid: str, mc_uid: str) -> ShowMC:
-    now = datetime.now(UTC)
-    return ShowMC(
-        uid=new_uid("showmc"), created_at=now, updated_at=now, show_uid=show_uid, mc_uid=mc_uid
-    )
+    link: ShowMC = make(ShowMC, show_uid=show_uid, mc_uid=mc_uid)
+    return link
 
 
 @pytest.mark.postgres

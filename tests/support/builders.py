@@ -5,6 +5,7 @@ Used by the contract suite so that a foreign-key-enforcing adapter accepts them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -104,6 +105,25 @@ def schedule_of(
     return made
 
 
+def studio_and_room(room_name: str = "R") -> tuple[Studio, StudioRoom]:
+    """A studio "S" and its room ``room_name``."""
+    studio = make(Studio, name="S")
+    room: StudioRoom = make(StudioRoom, studio_uid=studio.uid, name=room_name)
+    return studio, room
+
+
+def store(uow: UnitOfWork, rows: Iterable[Entity]) -> None:
+    """Add ``rows``, each to the repository of its type, in order (references first)."""
+    for row in rows:
+        repository_for(uow, type(row)).add(row)
+
+
+def put(db: Callable[[], UnitOfWork], *rows: Entity) -> None:
+    """Store ``rows`` in one unit of work of ``db`` (see :func:`store`)."""
+    with db() as uow:
+        store(uow, rows)
+
+
 def client_and_schedule(studio_uid: str, start: datetime, end: datetime) -> tuple[Client, Schedule]:
     """A client and its schedule in ``studio_uid`` from ``start`` to ``end``."""
     client = make(Client, name="C")
@@ -160,20 +180,10 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
     )
     tag = make(Tag, studio_uid=studio.uid, name="vip")
     taggable = make(Taggable, tag_uid=tag.uid, taggable_uid=the_show.uid, taggable_type="shows")
-    comment = make(
-        Comment,
-        commentable_uid=the_show.uid,
-        commentable_type="shows",
-        owner_uid=user.uid,
-        content="hello",
-    )
+    on_the_show = {"commentable_uid": the_show.uid, "commentable_type": "shows"}
+    comment = make(Comment, **on_the_show, owner_uid=user.uid, content="hello")
     reply = make(
-        Comment,
-        commentable_uid=the_show.uid,
-        commentable_type="shows",
-        owner_uid=user.uid,
-        parent_uid=comment.uid,
-        content="reply",
+        Comment, **on_the_show, owner_uid=user.uid, parent_uid=comment.uid, content="reply"
     )
     audit = make(
         Audit,
@@ -229,8 +239,7 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         task,
         lookup,
     ]
-    for entity in entities:
-        repository_for(uow, type(entity)).add(entity)
+    store(uow, entities)
     return entities
 
 

@@ -180,32 +180,40 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
     ) -> None:
         service_of(services).delete(uid, actor=actor)
 
+    def route(
+        method: Callable[..., Any],
+        verb: str,
+        fn: Callable[..., Any],
+        raises: Any,
+        returns: object = read,
+        *,
+        data: type[Input] | None = None,
+        on_item: bool = True,
+        **options: Any,
+    ) -> Any:
+        """``fn`` as the handler ``<verb>_<stem>`` of operation ``<Verb><Stem>`` on
+        one item (``/{uid}``) or on the collection; ``data`` types its body."""
+        path = ("/{uid:str}",) if on_item else ()
+        annotations = {} if data is None else {"data": body[data]}
+        handler = named_handler(fn, f"{verb}_{snake}", returns, **annotations)
+        operation = f"{verb.capitalize()}{resource.stem}"
+        decorate = method(
+            *path, operation_id=operation, sync_to_thread=True, raises=raises, **options
+        )
+        return decorate(handler)
+
     handlers = {
         "list_items": get(
             operation_id=f"List{resource.plural}", sync_to_thread=True, raises=READ_ERRORS
         )(listing),
-        "create_item": post(
-            operation_id=f"Create{resource.stem}", sync_to_thread=True, raises=BODY_ERRORS
-        )(named_handler(create_item, f"create_{snake}", read, data=body[resource.create])),
-        "get_item": get(
-            "/{uid:str}",
-            operation_id=f"Get{resource.stem}",
-            sync_to_thread=True,
-            raises=READ_ERRORS,
-        )(named_handler(get_item, f"get_{snake}", read)),
-        "update_item": patch(
-            "/{uid:str}",
-            operation_id=f"Update{resource.stem}",
-            sync_to_thread=True,
-            raises=BODY_ERRORS,
-        )(named_handler(update_item, f"update_{snake}", read, data=body[resource.update])),
-        "delete_item": delete(
-            "/{uid:str}",
-            operation_id=f"Delete{resource.stem}",
-            status_code=HTTP_204_NO_CONTENT,
-            sync_to_thread=True,
-            raises=WRITE_ERRORS,
-        )(named_handler(delete_item, f"delete_{snake}", None)),
+        "create_item": route(
+            post, "create", create_item, BODY_ERRORS, data=resource.create, on_item=False
+        ),
+        "get_item": route(get, "get", get_item, READ_ERRORS),
+        "update_item": route(patch, "update", update_item, BODY_ERRORS, data=resource.update),
+        "delete_item": route(
+            delete, "delete", delete_item, WRITE_ERRORS, None, status_code=HTTP_204_NO_CONTENT
+        ),
     }
     name = f"{resource.stem}Controller"
     return type(name, (Controller,), {"path": resource.path, "tags": [resource.tag], **handlers})
