@@ -1,10 +1,18 @@
 """Authentication (bearer JWT). Authorization is the core's.
 
-* Litestar's :class:`~litestar.security.jwt.JWTAuth` verifies the token (signature,
-  expiry, issuer, audience). Its ``sub`` is a user uid; the user is loaded from the
-  database on every request (optionally cached per process for
-  ``STUDIOCORE_AUTH_CACHE_SECONDS``; off by default so a ban applies at once):
-  unknown or deleted users get 401.
+* Two kinds of bearer token go through one middleware
+  (:class:`BearerAuthenticationMiddleware`, Litestar's JWT middleware extended),
+  told apart by their *unverified* ``iss``: a configured OpenID Connect issuer's
+  tokens are verified only with that issuer's keys and algorithms
+  (:mod:`studiocore_http.oidc`); every other token only as a built-in one.
+* Built-in tokens (``studiocore token``) are checked as Litestar's
+  :class:`~litestar.security.jwt.JWTAuth` does (HS256 with the server's secret,
+  expiry, issuer, audience). Their ``sub`` is a user uid; OIDC tokens name a
+  user by ``ext_id``. The user is loaded from the database on every request
+  (optionally cached per process for ``STUDIOCORE_AUTH_CACHE_SECONDS``; off by
+  default so a ban applies at once): unknown or deleted users get 401.
+* A 401's ``detail`` is a short reason ("token expired", "wrong audience",
+  "unknown signing key", ...), never a library's message.
 * The request's :class:`studiocore.Actor` is built from that user and passed as
   ``actor=`` to every service call, so the core's :class:`studiocore.AccessPolicy`
   decides what is allowed (Phase 2: admins write, others read, banned users
@@ -19,19 +27,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio.to_thread
+import jwt
 from litestar.connection import ASGIConnection
-from litestar.security.jwt import JWTAuth, Token
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.authentication import AuthenticationResult
+from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from studiocore import Actor, NotFoundError, Services, User
 
+from .oidc import OidcSignIn, check_default_membership, reason_of, refuse
 from .settings import Settings
 
 __all__ = [
     "PUBLIC_PATHS",
+    "BearerAuth",
+    "BearerAuthenticationMiddleware",
+    "OidcBearer",
     "UserCache",
     "actor_of",
     "build_jwt_auth",
@@ -75,11 +92,101 @@ class UserCache:
         self._entries[uid] = (self._clock() + self.ttl, user)
 
 
-def build_jwt_auth(settings: Settings, services: Services) -> JWTAuth[User, Token]:
-    """The JWT configuration of the app: HS256 with the configured secret, issuer
-    (and audience if set) required; the token's user is loaded (and cached for
-    ``settings.auth_cache_seconds``)."""
+class OidcBearer:
+    """The OIDC half of the middleware: verify (off the event loop), then find the
+    user by ``ext_id`` (cached like built-in tokens' users; refusals are not cached)."""
+
+    def __init__(self, sign_in: OidcSignIn, cache: UserCache) -> None:
+        self.sign_in = sign_in
+        self.issuers = sign_in.issuers
+        self._cache = cache
+
+    async def authenticate(self, token: str, issuer: str) -> AuthenticationResult:
+        identity = await anyio.to_thread.run_sync(self.sign_in.verify, token, issuer)
+        _, user = self._cache.get(identity.ext_id)
+        if user is None:
+            user = await anyio.to_thread.run_sync(self.sign_in.user_for, identity)
+            self._cache.put(identity.ext_id, user)
+        return AuthenticationResult(user=user, auth=dict(identity.claims))
+
+
+def _unverified_issuer(token: str) -> str | None:
+    """The ``iss`` a token claims, before anything is verified: it only chooses
+    how the token is verified."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise refuse("malformed token") from exc
+    issuer = claims.get("iss")
+    return issuer if isinstance(issuer, str) else None
+
+
+class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
+    """Litestar's JWT middleware that also accepts the tokens of OIDC issuers
+    (``oidc``) and says why it refuses a token.
+
+    ``request.auth`` is the built-in :class:`Token`, or an OIDC token's claims."""
+
+    __slots__ = ("oidc",)
+
+    def __init__(self, *args: Any, oidc: OidcBearer | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.oidc = oidc
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get(self.auth_header)
+        if not header:
+            raise refuse("no bearer token")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise refuse("the Authorization header must be 'Bearer <token>'")
+        return await self.authenticate_token(token.strip(), connection)
+
+    async def authenticate_token(
+        self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        issuer = _unverified_issuer(encoded_token)
+        if self.oidc is not None and issuer in self.oidc.issuers:
+            return await self.oidc.authenticate(encoded_token, issuer)
+        if self.token_issuer and issuer not in self.token_issuer:
+            raise refuse("unknown issuer")
+        try:
+            return await super().authenticate_token(encoded_token, connection)
+        except NotAuthorizedException as exc:
+            if exc.__cause__ is None:  # the token was fine; its user is not there
+                raise refuse("the user of this token does not exist") from exc
+            raise refuse(reason_of(exc.__cause__)) from exc
+
+
+@dataclass
+class BearerAuth(JWTAuth[User, Token]):
+    """:class:`JWTAuth` (the bearer scheme in OpenAPI, exclusions, built-in tokens)
+    whose middleware also accepts the tokens of the configured OIDC issuers."""
+
+    oidc: OidcBearer | None = None
+    authentication_middleware_class: type[JWTAuthenticationMiddleware] = field(
+        default=BearerAuthenticationMiddleware
+    )
+
+    @property
+    def middleware(self) -> DefineMiddleware:
+        base = super().middleware
+        return DefineMiddleware(base.middleware, *base.args, **base.kwargs, oidc=self.oidc)
+
+
+def build_jwt_auth(settings: Settings, services: Services) -> BearerAuth:
+    """The authentication of the app: built-in HS256 tokens with the configured
+    secret, issuer (and audience if set) required, plus the tokens of
+    ``settings.oidc_providers``; the token's user is loaded (and cached for
+    ``settings.auth_cache_seconds``). Raises :class:`ConfigError` when the
+    default membership of provisioned users names no existing group."""
     cache = UserCache(settings.auth_cache_seconds)
+    oidc = None
+    if settings.oidc_providers:
+        check_default_membership(services, settings.oidc_default_membership)
+        oidc = OidcBearer(OidcSignIn(settings, services), UserCache(settings.auth_cache_seconds))
 
     def load_user(uid: str) -> User | None:
         try:
@@ -96,7 +203,8 @@ def build_jwt_auth(settings: Settings, services: Services) -> JWTAuth[User, Toke
         return user
 
     audiences = [settings.jwt_audience] if settings.jwt_audience else None
-    return JWTAuth[User, Token](
+    return BearerAuth(
+        oidc=oidc,
         retrieve_user_handler=retrieve_user,
         token_secret=settings.signing_secret(),
         accepted_issuers=[settings.jwt_issuer],
@@ -104,7 +212,9 @@ def build_jwt_auth(settings: Settings, services: Services) -> JWTAuth[User, Toke
         require_claims=["sub", "exp", "iss"],
         default_token_expiration=timedelta(minutes=settings.token_ttl_minutes),
         exclude=PUBLIC_PATHS,
-        description="A bearer JWT whose `sub` is a user uid (`studiocore token --email E`).",
+        description="A bearer JWT: a built-in token whose `sub` is a user uid "
+        "(`studiocore token --email E`), or a token of a configured OpenID Connect "
+        "provider (see docs/sign-in.md).",
     )
 
 

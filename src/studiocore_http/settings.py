@@ -1,12 +1,14 @@
 """Configuration of the HTTP adapter, read from ``STUDIOCORE_*`` environment variables.
 
-Every setting has an environment variable (documented in docs/http-api.md):
+Every setting has an environment variable (documented in docs/http-api.md and,
+for sign-in through OpenID Connect, docs/sign-in.md):
 
-===================================  ==========================================================
 ``STUDIOCORE_DATABASE_URL``          SQLAlchemy URL; default: a SQLite file (the SQL adapter's)
 ``STUDIOCORE_JWT_SECRET``            HMAC secret for bearer tokens, at least 32 bytes
 ``STUDIOCORE_JWT_ISSUER``            ``iss`` claim issued and required (default ``studiocore``)
 ``STUDIOCORE_JWT_AUDIENCE``          ``aud`` claim issued and required (default: none)
+``STUDIOCORE_SECRET_KEYS``                 comma-separated Fernet keys encrypting platforms' ``api_config``
+                                           (the first encrypts, all decrypt; ``studiocore keys generate``)
 ``STUDIOCORE_SECRET_KEYS``           comma-separated Fernet keys encrypting platforms' ``api_config``
                                      (the first encrypts, all decrypt; ``studiocore keys generate``)
 ``STUDIOCORE_TOKEN_TTL_MINUTES``     lifetime of tokens made by ``studiocore token`` (1440)
@@ -20,18 +22,57 @@ Every setting has an environment variable (documented in docs/http-api.md):
 ``STUDIOCORE_DEMO``                  ``true``/``false``: demo mode (a derived dev secret is allowed)
 ``STUDIOCORE_DEBUG``                 ``true``/``false``: Litestar debug mode (tracebacks in bodies)
 ===================================  ==========================================================
+=======
+=========================================  ==========================================================
+``STUDIOCORE_DATABASE_URL``                SQLAlchemy URL; default: a SQLite file (the SQL adapter's)
+``STUDIOCORE_JWT_SECRET``                  HMAC secret for bearer tokens, at least 32 bytes
+``STUDIOCORE_JWT_ISSUER``                  ``iss`` claim issued and required (default ``studiocore``)
+``STUDIOCORE_JWT_AUDIENCE``                ``aud`` claim issued and required (default: none)
+``STUDIOCORE_SECRET_KEYS``                 comma-separated Fernet keys encrypting platforms' ``api_config``
+                                           (the first encrypts, all decrypt; ``studiocore keys generate``)
+``STUDIOCORE_TOKEN_TTL_MINUTES``           lifetime of tokens made by ``studiocore token`` (1440)
+``STUDIOCORE_AUTH_CACHE_SECONDS``          how long a token's user stays cached (0: no cache, the default)
+``STUDIOCORE_CORS_ORIGINS``                comma-separated allowed origins (default: CORS off)
+``STUDIOCORE_ALLOWED_HOSTS``               comma-separated ``Host`` values accepted (default: any)
+``STUDIOCORE_SECURITY_HEADERS``            ``true``/``false``: nosniff, frame and referrer headers
+``STUDIOCORE_HSTS_SECONDS``                send ``Strict-Transport-Security`` with this max-age (0: off)
+``STUDIOCORE_MIGRATE_ON_START``            ``true``/``false``: upgrade the database when the app starts
+``STUDIOCORE_LOG_REQUESTS``                ``true``/``false``: log one line per request and response
+``STUDIOCORE_DEMO``                        ``true``/``false``: demo mode (a derived dev secret is allowed)
+``STUDIOCORE_DEBUG``                       ``true``/``false``: Litestar debug mode (tracebacks in bodies)
+``STUDIOCORE_OIDC_ISSUER``                 an OpenID Connect issuer whose tokens are accepted (none)
+``STUDIOCORE_OIDC_AUDIENCE``               the ``aud`` its tokens must carry (required with an issuer)
+``STUDIOCORE_OIDC_JWKS_URL``               its key set (default: discovered from the issuer)
+``STUDIOCORE_OIDC_ALGORITHMS``             comma-separated signing algorithms (``RS256,ES256``)
+``STUDIOCORE_OIDC_PROVIDERS``              several issuers: a JSON list of ``{issuer, audience, jwks_url,``
+                                           ``algorithms}`` objects (instead of the four above)
+``STUDIOCORE_OIDC_PROVISION``              ``true``/``false``: create unknown users at first sign-in
+``STUDIOCORE_OIDC_DEFAULT_MEMBERSHIP``     ``<studio|client|platform>:<uid>:<role>`` for them
+``STUDIOCORE_OIDC_JWKS_COOLDOWN_SECONDS``  least seconds between refetches for an unknown key (30)
+=========================================  ==========================================================
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
+import json
 import os
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import attrs
 
-__all__ = ["ENV_PREFIX", "MIN_SECRET_BYTES", "ConfigError", "Settings"]
+__all__ = [
+    "DEFAULT_OIDC_ALGORITHMS",
+    "ENV_PREFIX",
+    "MIN_SECRET_BYTES",
+    "ConfigError",
+    "DefaultMembership",
+    "OidcProvider",
+    "Settings",
+]
 
 ENV_PREFIX = "STUDIOCORE_"
 MIN_SECRET_BYTES = 32
@@ -86,6 +127,146 @@ def _optional(env: Mapping[str, str], name: str) -> str | None:
     return raw if raw else None
 
 
+DEFAULT_OIDC_ALGORITHMS = ("RS256", "ES256")
+OIDC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+"""Asymmetric algorithms only: ``none`` and the HMAC ones (``HS*``) are never
+accepted from an identity provider (an HMAC "public key" is no secret)."""
+_GROUP_TYPES = ("studio", "client", "platform")
+_MEMBERSHIP_ROLES = ("admin", "manager", "member")
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(value: str, what: str) -> None:
+    """An ``https`` URL (``http`` only on this machine's loopback, for tests)."""
+    parts = urlsplit(value)
+    if not parts.netloc or parts.scheme not in {"https", "http"}:
+        raise ConfigError(f"{what} must be an https URL, got {value!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigError(f"{what} must use https (http only on localhost), got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class OidcProvider:
+    """An OpenID Connect issuer whose bearer tokens are accepted. Raises
+    :class:`ConfigError` when it cannot be used safely."""
+
+    issuer: str
+    """The ``iss`` of its tokens, exactly as the provider writes it."""
+    audience: str
+    """The ``aud`` its tokens must carry (the API's client id or identifier)."""
+    jwks_url: str | None = None
+    """Its key set; ``None``: read from ``<issuer>/.well-known/openid-configuration``."""
+    algorithms: tuple[str, ...] = DEFAULT_OIDC_ALGORITHMS
+
+    def __attrs_post_init__(self) -> None:
+        check_url(self.issuer, "the OIDC issuer")
+        if "|" in self.issuer or any(c.isspace() for c in self.issuer):
+            raise ConfigError(f"the OIDC issuer must not contain '|' or spaces: {self.issuer!r}")
+        if not self.audience.strip():
+            raise ConfigError(f"the OIDC issuer {self.issuer} needs an audience")
+        if self.jwks_url is not None:
+            check_url(self.jwks_url, f"the JWKS URL of {self.issuer}")
+        if not self.algorithms:
+            raise ConfigError(f"the OIDC issuer {self.issuer} needs at least one algorithm")
+        refused = [a for a in self.algorithms if a not in OIDC_ALGORITHMS]
+        if refused:
+            raise ConfigError(
+                f"OIDC algorithm {refused[0]!r} is not allowed for {self.issuer}; "
+                f"use asymmetric ones such as {', '.join(DEFAULT_OIDC_ALGORITHMS)}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class DefaultMembership:
+    """The membership a user provisioned at first sign-in is given."""
+
+    group_uid: str
+    role: str
+
+    @classmethod
+    def parse(cls, raw: str) -> DefaultMembership:
+        """From ``<studio|client|platform>:<uid>:<admin|manager|member>``."""
+        name = f"{ENV_PREFIX}OIDC_DEFAULT_MEMBERSHIP"
+        parts = raw.strip().split(":")
+        if len(parts) != 3:
+            raise ConfigError(f"{name} must look like client:<client_uid>:member, got {raw!r}")
+        group_type, group_uid, role = (p.strip() for p in parts)
+        if group_type not in _GROUP_TYPES:
+            raise ConfigError(f"{name}: the group type must be one of {', '.join(_GROUP_TYPES)}")
+        if not group_uid.startswith(group_type + "_"):
+            raise ConfigError(f"{name}: {group_uid!r} is not a {group_type} uid")
+        if role not in _MEMBERSHIP_ROLES:
+            raise ConfigError(f"{name}: the role must be one of {', '.join(_MEMBERSHIP_ROLES)}")
+        return cls(group_uid=group_uid, role=role)
+
+    @property
+    def group_type(self) -> str:
+        return self.group_uid.split("_", 1)[0]
+
+
+def _provider_of(item: object, index: int) -> OidcProvider:
+    name = f"{ENV_PREFIX}OIDC_PROVIDERS[{index}]"
+    if not isinstance(item, dict):
+        raise ConfigError(f"{name} must be an object with issuer and audience")
+    unknown = sorted(set(item) - {"issuer", "audience", "jwks_url", "algorithms"})
+    if unknown:
+        raise ConfigError(f"{name} has an unknown key {unknown[0]!r}")
+    issuer, audience = item.get("issuer"), item.get("audience")
+    jwks_url, algorithms = item.get("jwks_url"), item.get("algorithms", DEFAULT_OIDC_ALGORITHMS)
+    if not isinstance(issuer, str) or not isinstance(audience, str):
+        raise ConfigError(f"{name} needs an issuer and an audience (strings)")
+    if jwks_url is not None and not isinstance(jwks_url, str):
+        raise ConfigError(f"{name}: jwks_url must be a string")
+    if not isinstance(algorithms, list | tuple) or not all(isinstance(a, str) for a in algorithms):
+        raise ConfigError(f"{name}: algorithms must be a list of strings")
+    return OidcProvider(
+        issuer=issuer, audience=audience, jwks_url=jwks_url, algorithms=tuple(algorithms)
+    )
+
+
+def _oidc_providers(env: Mapping[str, str]) -> tuple[OidcProvider, ...]:
+    single = {k: _optional(env, "OIDC_" + k) for k in ("ISSUER", "AUDIENCE", "JWKS_URL")}
+    algorithms = _list(env, "OIDC_ALGORITHMS")
+    raw = _optional(env, "OIDC_PROVIDERS")
+    if raw is not None:
+        if any(single.values()) or algorithms:
+            raise ConfigError(
+                f"set either {ENV_PREFIX}OIDC_PROVIDERS or {ENV_PREFIX}OIDC_ISSUER (and its "
+                "AUDIENCE, JWKS_URL, ALGORITHMS), not both"
+            )
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            raise ConfigError(f"{ENV_PREFIX}OIDC_PROVIDERS is not valid JSON") from None
+        if not isinstance(items, list):
+            raise ConfigError(f"{ENV_PREFIX}OIDC_PROVIDERS must be a JSON list of objects")
+        return tuple(_provider_of(item, i) for i, item in enumerate(items))
+    if single["ISSUER"] is None:
+        if any(single.values()) or algorithms:
+            raise ConfigError(f"{ENV_PREFIX}OIDC_ISSUER is not set, but other OIDC_* settings are")
+        return ()
+    if single["AUDIENCE"] is None:
+        raise ConfigError(f"{ENV_PREFIX}OIDC_AUDIENCE must be set with {ENV_PREFIX}OIDC_ISSUER")
+    return (
+        OidcProvider(
+            issuer=single["ISSUER"],
+            audience=single["AUDIENCE"],
+            jwks_url=single["JWKS_URL"],
+            algorithms=algorithms or DEFAULT_OIDC_ALGORITHMS,
+        ),
+    )
+
+
 def demo_secret(database_url: str | None) -> str:
     """The development secret of demo mode: derived from the database URL so that
     ``studiocore serve --demo`` and ``studiocore token --demo`` agree. Anyone who
@@ -124,6 +305,33 @@ class Settings:
     log_requests: bool = True
     demo: bool = False
     debug: bool = False
+    oidc_providers: tuple[OidcProvider, ...] = ()
+    """OpenID Connect issuers whose tokens are accepted besides the built-in ones."""
+    oidc_provision: bool = False
+    """Create the user of an unknown ``sub`` at its first sign-in."""
+    oidc_default_membership: DefaultMembership | None = None
+    """The membership such a user is given."""
+    oidc_jwks_cooldown_seconds: float = 30.0
+    """Least time between two refetches of a key set for a token with an unknown key."""
+
+    def __attrs_post_init__(self) -> None:
+        issuers = [p.issuer for p in self.oidc_providers]
+        if len(set(issuers)) != len(issuers):
+            raise ConfigError("an OIDC issuer is configured twice")
+        if self.jwt_issuer in issuers:
+            raise ConfigError(
+                f"the OIDC issuer {self.jwt_issuer!r} is also {ENV_PREFIX}JWT_ISSUER, the "
+                "issuer of built-in tokens: give them different names"
+            )
+        if (self.oidc_provision or self.oidc_default_membership) and not self.oidc_providers:
+            raise ConfigError(
+                f"{ENV_PREFIX}OIDC_PROVISION and OIDC_DEFAULT_MEMBERSHIP need an OIDC issuer"
+            )
+        if self.oidc_default_membership is not None and not self.oidc_provision:
+            raise ConfigError(
+                f"{ENV_PREFIX}OIDC_DEFAULT_MEMBERSHIP is only used with "
+                f"{ENV_PREFIX}OIDC_PROVISION=true"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -146,6 +354,12 @@ class Settings:
             "log_requests": _flag(env, "LOG_REQUESTS", True),
             "demo": _flag(env, "DEMO", False),
             "debug": _flag(env, "DEBUG", False),
+            "oidc_providers": _oidc_providers(env),
+            "oidc_provision": _flag(env, "OIDC_PROVISION", False),
+            "oidc_default_membership": DefaultMembership.parse(membership)
+            if (membership := _optional(env, "OIDC_DEFAULT_MEMBERSHIP"))
+            else None,
+            "oidc_jwks_cooldown_seconds": _float(env, "OIDC_JWKS_COOLDOWN_SECONDS", 30.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

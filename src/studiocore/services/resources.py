@@ -23,7 +23,7 @@ from studiocore.entities import (
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, UserRole
 from studiocore.permissions import SYSTEM, Actor, Grant, Grants
-from studiocore.ports import ShowQuery, UnitOfWork
+from studiocore.ports import Deleted, ShowQuery, UnitOfWork
 
 from ._base import CrudService, Work, build, reads, require, require_lookup, writes
 
@@ -217,10 +217,30 @@ class UserService(CrudService[User]):
             ),
         )
 
+    @reads
+    def find_by_external_id(
+        self, work: Work, ext_id: str, *, include_deleted: bool = False, actor: Actor = SYSTEM
+    ) -> User | None:
+        """The user whose ``ext_id`` (an identity provider's id, see
+        ``studiocore_http.oidc``) is ``ext_id``, or ``None``. With
+        ``include_deleted`` a deleted user is returned when no live one has it, so
+        that a sign-in can tell a deleted account from an unknown one."""
+        found = work.users.list(
+            where={"ext_id": ext_id},
+            deleted=Deleted.INCLUDE if include_deleted else Deleted.EXCLUDE,
+        )
+        if not found:
+            return None
+        user = next((u for u in found if u.deleted_at is None), found[-1])
+        work.authorize(user)
+        return user
+
     def _validate(self, uow: UnitOfWork, new: User, old: User | None) -> None:
         if new.email != new.email.lower():
             raise ValidationError("email", "must be lower case")
         self._unique(uow, new, "email", {"email": new.email}, repr(new.email))
+        if new.ext_id is not None and new.ext_id != (old.ext_id if old else None):
+            self._unique(uow, new, "ext_id", {"ext_id": new.ext_id}, repr(new.ext_id))
 
 
 class McService(CrudService[MC]):
