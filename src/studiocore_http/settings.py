@@ -3,26 +3,6 @@
 Every setting has an environment variable (documented in docs/http-api.md and,
 for sign-in through OpenID Connect, docs/sign-in.md):
 
-``STUDIOCORE_DATABASE_URL``          SQLAlchemy URL; default: a SQLite file (the SQL adapter's)
-``STUDIOCORE_JWT_SECRET``            HMAC secret for bearer tokens, at least 32 bytes
-``STUDIOCORE_JWT_ISSUER``            ``iss`` claim issued and required (default ``studiocore``)
-``STUDIOCORE_JWT_AUDIENCE``          ``aud`` claim issued and required (default: none)
-``STUDIOCORE_SECRET_KEYS``                 comma-separated Fernet keys encrypting platforms' ``api_config``
-                                           (the first encrypts, all decrypt; ``studiocore keys generate``)
-``STUDIOCORE_SECRET_KEYS``           comma-separated Fernet keys encrypting platforms' ``api_config``
-                                     (the first encrypts, all decrypt; ``studiocore keys generate``)
-``STUDIOCORE_TOKEN_TTL_MINUTES``     lifetime of tokens made by ``studiocore token`` (1440)
-``STUDIOCORE_AUTH_CACHE_SECONDS``    how long a token's user stays cached (0: no cache, the default)
-``STUDIOCORE_CORS_ORIGINS``          comma-separated allowed origins (default: CORS off)
-``STUDIOCORE_ALLOWED_HOSTS``         comma-separated ``Host`` values accepted (default: any)
-``STUDIOCORE_SECURITY_HEADERS``      ``true``/``false``: nosniff, frame and referrer headers
-``STUDIOCORE_HSTS_SECONDS``          send ``Strict-Transport-Security`` with this max-age (0: off)
-``STUDIOCORE_MIGRATE_ON_START``      ``true``/``false``: upgrade the database when the app starts
-``STUDIOCORE_LOG_REQUESTS``          ``true``/``false``: log one line per request and response
-``STUDIOCORE_DEMO``                  ``true``/``false``: demo mode (a derived dev secret is allowed)
-``STUDIOCORE_DEBUG``                 ``true``/``false``: Litestar debug mode (tracebacks in bodies)
-===================================  ==========================================================
-=======
 =========================================  ==========================================================
 ``STUDIOCORE_DATABASE_URL``                SQLAlchemy URL; default: a SQLite file (the SQL adapter's)
 ``STUDIOCORE_JWT_SECRET``                  HMAC secret for bearer tokens, at least 32 bytes
