@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Protocol
+from typing import ClassVar, Protocol, Self
 
 import attrs
 
@@ -115,13 +115,10 @@ class Scope:
     mc_uids: frozenset[str] = frozenset()
     """The MCs a show (or a link of it) is hosted by."""
 
-    def __or__(self, other: Scope) -> Scope:
-        return Scope(
-            self.studio_uids | other.studio_uids,
-            self.client_uids | other.client_uids,
-            self.platform_uids | other.platform_uids,
-            self.mc_uids | other.mc_uids,
-        )
+    def __or__(self, other: Self) -> Self:
+        """Field by field union (of two scopes, or of two visibilities)."""
+        mine, theirs = attrs.astuple(self, recurse=False), attrs.astuple(other, recurse=False)
+        return type(self)(*(a | b for a, b in zip(mine, theirs, strict=True)))
 
     def of_type(self, group_type: GroupType) -> frozenset[str]:
         """The groups of ``group_type`` in this scope."""
@@ -136,26 +133,13 @@ NO_SCOPE = Scope()
 
 
 @attrs.frozen
-class Visibility:
+class Visibility(Scope):
     """The records an actor may see in a list: those whose :class:`Scope` meets
-    one of these sets (a studio of ``studio_uids``, a client of
-    ``client_uids``, ...) or whose uid is in ``uids`` (oneself). Adapters apply it
-    in the query itself, so totals and pages count only what is visible."""
+    this one (a studio of ``studio_uids``, a client of ``client_uids``, ...) or
+    whose uid is in ``uids`` (oneself). Adapters apply it in the query itself,
+    so totals and pages count only what is visible."""
 
-    studio_uids: frozenset[str] = frozenset()
-    client_uids: frozenset[str] = frozenset()
-    platform_uids: frozenset[str] = frozenset()
-    mc_uids: frozenset[str] = frozenset()
     uids: frozenset[str] = frozenset()
-
-    def __or__(self, other: Visibility) -> Visibility:
-        return Visibility(
-            self.studio_uids | other.studio_uids,
-            self.client_uids | other.client_uids,
-            self.platform_uids | other.platform_uids,
-            self.mc_uids | other.mc_uids,
-            self.uids | other.uids,
-        )
 
     def shows(self, uid: str, scope: Scope) -> bool:
         """Whether a record with this uid and scope is visible."""
@@ -274,6 +258,9 @@ class AccessPolicy(Protocol):
 
 class AdminWritesPolicy:
     """Phase 2: admins write, everyone else reads; banned users do nothing."""
+
+    uses_grants: ClassVar[bool] = False
+    """It never looks at memberships (callers need not load them)."""
 
     def visibility(self, actor: Actor, resource: str) -> Visibility | None:
         return None  # everyone reads everything (a banned actor is refused earlier)

@@ -18,7 +18,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services
 
-from .auth import build_jwt_auth, provide_actor
+from .auth import actor_dependency, build_jwt_auth
 from .database import open_database
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
@@ -61,7 +61,7 @@ def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Call
     if settings.migrate_on_start:
         database.upgrade()
 
-    return Services(database), database.health, database.dispose
+    return Services(database, policy=settings.policy()), database.health, database.dispose
 
 
 def _security_headers(settings: Settings) -> list[ResponseHeader]:
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         route_handlers=API_CONTROLLERS,
         dependencies={
             "services": Provide(_provide_services, sync_to_thread=False),
-            "actor": Provide(provide_actor, sync_to_thread=False),
+            "actor": actor_dependency(services),
         },
         signature_namespace={"Services": Services, "Actor": Actor},
     )

@@ -34,6 +34,7 @@ from typing import Any
 import anyio.to_thread
 import jwt
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.authentication import AuthenticationResult
@@ -50,6 +51,7 @@ __all__ = [
     "BearerAuthenticationMiddleware",
     "OidcBearer",
     "UserCache",
+    "actor_dependency",
     "actor_of",
     "build_jwt_auth",
     "issue_token",
@@ -232,5 +234,22 @@ def issue_token(settings: Settings, user_uid: str, *, ttl: timedelta | None = No
 
 
 def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
-    """Dependency: the :class:`Actor` of the authenticated user."""
+    """Dependency: the :class:`Actor` of the authenticated user, for an access
+    policy that does not look at memberships."""
     return actor_of(request.user)
+
+
+async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
+    """Dependency: the :class:`Actor` of the authenticated user with the grants
+    of their memberships (read on every request, off the event loop, so that a
+    revoked membership applies at once)."""
+    services: Services = request.app.state.services
+    return await anyio.to_thread.run_sync(services.users.actor, request.user.uid)
+
+
+def actor_dependency(services: Services) -> Provide:
+    """How handlers get their ``actor``: with grants only when the services'
+    policy decides by memberships (no extra read per request otherwise)."""
+    if getattr(services.context.policy, "uses_grants", True):
+        return Provide(provide_actor_with_grants)
+    return Provide(provide_actor, sync_to_thread=False)

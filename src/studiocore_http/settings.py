@@ -10,6 +10,8 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_JWT_AUDIENCE``                ``aud`` claim issued and required (default: none)
 ``STUDIOCORE_SECRET_KEYS``                 comma-separated Fernet keys encrypting platforms' ``api_config``
                                            (the first encrypts, all decrypt; ``studiocore keys generate``)
+``STUDIOCORE_ACCESS_POLICY``               ``simple`` (admins write, everyone reads: the default for now)
+                                           or ``membership`` (docs/access-control.md)
 ``STUDIOCORE_TOKEN_TTL_MINUTES``           lifetime of tokens made by ``studiocore token`` (1440)
 ``STUDIOCORE_AUTH_CACHE_SECONDS``          how long a token's user stays cached (0: no cache, the default)
 ``STUDIOCORE_CORS_ORIGINS``                comma-separated allowed origins (default: CORS off)
@@ -44,6 +46,9 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from studiocore import AccessPolicy, AdminWritesPolicy
+from studiocore.access import MembershipPolicy
+
 __all__ = [
     "DEFAULT_OIDC_ALGORITHMS",
     "ENV_PREFIX",
@@ -55,6 +60,7 @@ __all__ = [
 ]
 
 ENV_PREFIX = "STUDIOCORE_"
+ACCESS_POLICIES = ("simple", "membership")
 MIN_SECRET_BYTES = 32
 
 
@@ -274,6 +280,8 @@ class Settings:
     jwt_audience: str | None = None
     secret_keys: tuple[str, ...] = ()
     """Fernet keys of the secrets stored at rest (see :meth:`storage_keys`)."""
+    access_policy: str = "simple"
+    """``simple`` (Phase 2: admins write, everyone reads) or ``membership``."""
     token_ttl_minutes: int = 24 * 60
     auth_cache_seconds: float = 0.0
     """How long an authenticated user is cached (0: load it on every request)."""
@@ -295,6 +303,11 @@ class Settings:
     """Least time between two refetches of a key set for a token with an unknown key."""
 
     def __attrs_post_init__(self) -> None:
+        if self.access_policy not in ACCESS_POLICIES:
+            raise ConfigError(
+                f"{ENV_PREFIX}ACCESS_POLICY must be one of {', '.join(ACCESS_POLICIES)}, "
+                f"got {self.access_policy!r}"
+            )
         issuers = [p.issuer for p in self.oidc_providers]
         if len(set(issuers)) != len(issuers):
             raise ConfigError("an OIDC issuer is configured twice")
@@ -321,6 +334,7 @@ class Settings:
         values: dict[str, object] = {
             "database_url": _optional(env, "DATABASE_URL"),
             "jwt_secret": _optional(env, "JWT_SECRET"),
+            "access_policy": _optional(env, "ACCESS_POLICY") or "simple",
             "jwt_issuer": env.get(ENV_PREFIX + "JWT_ISSUER") or "studiocore",
             "jwt_audience": _optional(env, "JWT_AUDIENCE"),
             "secret_keys": _list(env, "SECRET_KEYS"),
@@ -357,6 +371,10 @@ class Settings:
         if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
             raise ConfigError(f"{ENV_PREFIX}JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         return self.jwt_secret
+
+    def policy(self) -> AccessPolicy:
+        """The core's access policy this setting names."""
+        return MembershipPolicy() if self.access_policy == "membership" else AdminWritesPolicy()
 
     def storage_keys(self) -> tuple[str, ...]:
         """The keys the SQL adapter encrypts secrets with: the configured ones;
