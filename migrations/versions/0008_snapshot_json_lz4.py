@@ -25,17 +25,25 @@ COMPRESSION = (  # SET COMPRESSION is PostgreSQL 14+, and lz4 is a build option
 )
 
 
+UPGRADE = (
+    "ALTER TABLE schedule_versions ALTER COLUMN snapshot TYPE json USING snapshot::json",
+    COMPRESSION.format("lz4"),
+)
+DOWNGRADE = (
+    COMPRESSION.format("default"),
+    "ALTER TABLE schedule_versions ALTER COLUMN snapshot TYPE jsonb USING snapshot::jsonb",
+)
+
+
+def _on_postgresql(statements: tuple[str, ...]) -> None:
+    if op.get_context().dialect.name == "postgresql":  # SQLite stores JSON as text anyway
+        for statement in statements:
+            op.execute(statement)
+
+
 def upgrade() -> None:
-    if op.get_context().dialect.name != "postgresql":
-        return
-    op.execute("ALTER TABLE schedule_versions ALTER COLUMN snapshot TYPE json USING snapshot::json")
-    op.execute(COMPRESSION.format("lz4"))
+    _on_postgresql(UPGRADE)
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name != "postgresql":
-        return
-    op.execute(COMPRESSION.format("default"))
-    op.execute(
-        "ALTER TABLE schedule_versions ALTER COLUMN snapshot TYPE jsonb USING snapshot::jsonb"
-    )
+    _on_postgresql(DOWNGRADE)

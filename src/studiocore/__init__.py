@@ -21,6 +21,7 @@ from studiocore.lookups import *  # noqa: F403
 from studiocore.permissions import *  # noqa: F403
 from studiocore.ports import (
     Booking,
+    BookingQuery,
     Deleted,
     Repository,
     ShowQuery,
@@ -42,6 +43,7 @@ from studiocore.timeslot import Clock, FixedClock, SystemClock, TimeSlot
 
 __all__ = [
     "Booking",
+    "BookingQuery",
     "Clock",
     "Conflict",
     "ConflictKind",

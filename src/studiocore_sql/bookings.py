@@ -9,7 +9,7 @@ dialect strategy (:mod:`studiocore_sql.dialects`), which runs them its own way.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import chain, groupby
 from operator import itemgetter
@@ -22,6 +22,7 @@ from studiocore.errors import NotFoundError
 from studiocore.lookups import LookupTable, ShowStatus
 from studiocore.ports import (
     Booking,
+    BookingQuery,
     BookingReadModel,
     Reservation,
     RoomSummary,
@@ -47,6 +48,40 @@ def _utc(value: datetime) -> datetime:
 
 def _room_order(room: RoomSummary) -> tuple[str, str]:
     return (room.name, room.uid)
+
+
+def live_shows(
+    *,
+    status: ShowStatus | None = None,
+    schedule_uid: str | None = None,
+    studio_uid: str | None = None,
+    room_uid: str | None = None,
+    client_uid: str | None = None,
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions selecting live shows, optionally of one status, schedule,
+    studio, room or client (uids resolved in subqueries): what show searches and
+    booking searches share."""
+    s = t.shows
+    conditions: list[sa.ColumnElement[bool]] = [s.c.deleted_at.is_(None)]
+    if status is not None:
+        conditions.append(s.c.show_status_id == t.SHOW_STATUS_IDS[status])
+    for column, target, uid in (
+        (s.c.studio_room_id, t.studio_rooms, room_uid),
+        (s.c.client_id, t.clients, client_uid),
+        (s.c.schedule_id, t.schedules, schedule_uid),
+    ):
+        if uid is not None:
+            conditions.append(
+                column == sa.select(target.c.id).where(target.c.uid == uid).scalar_subquery()
+            )
+    if studio_uid is not None:
+        rooms = (
+            sa.select(t.studio_rooms.c.id)
+            .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
+            .where(t.studios.c.uid == studio_uid)
+        )
+        conditions.append(s.c.studio_room_id.in_(rooms))
+    return conditions
 
 
 class SqlBookings:
@@ -115,44 +150,25 @@ class SqlBookings:
             found.extend(self._pairs([self._dialect.in_ids(t.shows.c.id, part)]))
         return found
 
-    def search(
-        self,
-        *,
-        studio_uid: str | None = None,
-        window: TimeSlot | None = None,
-        show_uids: Collection[str] | None = None,
-        reserving_only: bool = True,
-        schedule_uid: str | None = None,
-        status: ShowStatus | None = None,
-    ) -> list[Booking]:
+    def search(self, query: BookingQuery) -> list[Booking]:
         s = t.shows
-        conditions: list[sa.ColumnElement[bool]] = [s.c.deleted_at.is_(None)]
-        if reserving_only:
+        conditions = live_shows(
+            status=query.status, schedule_uid=query.schedule_uid, studio_uid=query.studio_uid
+        )
+        if query.reserving_only:
             conditions.append(t.reserving(s))
-        if status is not None:
-            conditions.append(s.c.show_status_id == t.SHOW_STATUS_IDS[status])
-        if schedule_uid is not None:
-            schedule = sa.select(t.schedules.c.id).where(t.schedules.c.uid == schedule_uid)
-            conditions.append(s.c.schedule_id == schedule.scalar_subquery())
-        if studio_uid is not None:
-            rooms = (
-                sa.select(t.studio_rooms.c.id)
-                .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
-                .where(t.studios.c.uid == studio_uid)
-            )
-            conditions.append(s.c.studio_room_id.in_(rooms))
-        if window is not None:
+        if query.window is not None:
             conditions.append(
                 # reserving shows: in the form the database's index serves
-                self._dialect.overlapping(s, window.start, window.end)
-                if reserving_only
-                else sa.and_(s.c.show_start < window.end, s.c.show_end > window.start)
+                self._dialect.overlapping(s, query.window.start, query.window.end)
+                if query.reserving_only
+                else sa.and_(s.c.show_start < query.window.end, s.c.show_end > query.window.start)
             )
-        if show_uids is None:
+        if query.show_uids is None:
             found = self._bookings(conditions)
         else:
             found = []
-            for part in self._dialect.batches(sorted(set(show_uids))):
+            for part in self._dialect.batches(sorted(set(query.show_uids))):
                 found.extend(self._bookings([*conditions, self._dialect.in_uids(s.c.uid, part)]))
         found.sort(key=_booking_order)
         return found

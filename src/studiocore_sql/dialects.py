@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import sqlalchemy as sa
 
 from studiocore.lookups import ShowStatus
-from studiocore.ports import Booking
+from studiocore.ports import Booking, BookingQuery
 from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot, union
 
@@ -57,9 +57,7 @@ class Runner(Protocol):
 class BookingSource(Protocol):
     """What a dialect's ``crowded`` reads through (the booking read model)."""
 
-    def search(
-        self, *, schedule_uid: str, status: ShowStatus, reserving_only: bool
-    ) -> list[Booking]: ...
+    def search(self, query: BookingQuery) -> list[Booking]: ...
 
     def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]: ...
 
@@ -228,7 +226,9 @@ class SqlDialect(abc.ABC):
         any database can answer it (and as the in-memory adapter does): the
         drafts and their neighbours through ``source``, narrowed in Python by the
         core's ``near_bookings``."""
-        everyone = source.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        everyone = source.search(
+            BookingQuery(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        )
         return near_bookings(everyone, source.near(everyone, margin), margin)
 
     @abc.abstractmethod

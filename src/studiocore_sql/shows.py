@@ -22,10 +22,10 @@ from studiocore.conflicts import Conflict
 from studiocore.entities import Show, ShowMC
 from studiocore.errors import ConcurrencyError, NotFoundError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
-from studiocore.ports import Booking, ShowQuery, ShowRepository
+from studiocore.ports import Booking, BookingQuery, ShowQuery, ShowRepository
 from studiocore.scheduling.detector import BufferPolicy, find_conflicts
 from studiocore_sql import tables as t
-from studiocore_sql.bookings import SqlBookings
+from studiocore_sql.bookings import SqlBookings, live_shows
 from studiocore_sql.mapping import MAPS
 from studiocore_sql.repositories import SqlRepository
 from studiocore_sql.session import SqlSession
@@ -121,24 +121,13 @@ class SqlShowRepository(SqlRepository[Show]):
 
     def _query_filters(self, q: ShowQuery) -> list[sa.ColumnElement[bool]]:
         s = t.shows
-        conditions: list[sa.ColumnElement[bool]] = [s.c.deleted_at.is_(None)]
-        for column, target, uid in (
-            (s.c.studio_room_id, t.studio_rooms, q.studio_room_uid),
-            (s.c.client_id, t.clients, q.client_uid),
-            (s.c.schedule_id, t.schedules, q.schedule_uid),
-        ):
-            if uid is not None:
-                found = sa.select(target.c.id).where(target.c.uid == uid).scalar_subquery()
-                conditions.append(column == found)
-        if q.studio_uid is not None:
-            rooms = (
-                sa.select(t.studio_rooms.c.id)
-                .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
-                .where(t.studios.c.uid == q.studio_uid)
-            )
-            conditions.append(s.c.studio_room_id.in_(rooms))
-        if q.status is not None:
-            conditions.append(s.c.show_status_id == t.SHOW_STATUS_IDS[q.status])
+        conditions = live_shows(
+            status=q.status,
+            schedule_uid=q.schedule_uid,
+            studio_uid=q.studio_uid,
+            room_uid=q.studio_room_uid,
+            client_uid=q.client_uid,
+        )
         if q.start_from is not None:
             conditions.append(s.c.show_start >= q.start_from)
         if q.start_to is not None:
@@ -208,7 +197,7 @@ class SqlShowRepository(SqlRepository[Show]):
         """Why a set-based status change to ``status`` was refused."""
         candidates = [
             attrs.evolve(b, status=status)
-            for b in self._bookings.search(show_uids=uids, reserving_only=False)
+            for b in self._bookings.search(BookingQuery(show_uids=uids, reserving_only=False))
             if b.status is expected
         ]
         return self.conflicts_of(candidates)

@@ -9,7 +9,6 @@ that session (they never see the unit of work itself).
 from __future__ import annotations
 
 from collections.abc import Collection
-from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy as sa
@@ -98,21 +97,10 @@ class SqlUnitOfWork(UnitOfWork):
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def release(self) -> None:
         conn = self.connection
-        try:
-            if exc_type is None:
-                self.commit()
-            else:
-                self.rollback()
-        finally:
-            self.session.attach(None)
-            conn.close()
+        self.session.attach(None)
+        conn.close()
 
     @property
     def connection(self) -> sa.Connection:

@@ -21,7 +21,7 @@ from studiocore import (
     Studio,
     StudioRoom,
 )
-from studiocore.ports import Reservation, RoomSummary, StudioOccupancy
+from studiocore.ports import BookingQuery, Reservation, RoomSummary, StudioOccupancy
 from tests.conftest import FreshDatabase
 from tests.support.adapters import UowFactory
 from tests.support.builders import T0, make, schedule_of, show, slot
@@ -140,7 +140,7 @@ def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
     with w.db() as uow:
         uow.show_mcs.add(make(ShowMC, show_uid=live.uid, mc_uid=w.mc1.uid, deleted_at=T0))
     with w.db() as uow:
-        found = uow.bookings.search()
+        found = uow.bookings.search(BookingQuery())
         assert [b.show_uid for b in found] == [completed.uid, confirmed.uid, live.uid]
         by_uid = {b.show_uid: b for b in found}
         assert by_uid[confirmed.uid] == Booking(
@@ -152,20 +152,31 @@ def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:
             status=ShowStatus.CONFIRMED,
         )
         assert by_uid[live.uid].mc_uids == frozenset({w.mc2.uid})
-        in_a = uow.bookings.search(studio_uid=w.studio_a.uid)
+        in_a = uow.bookings.search(BookingQuery(studio_uid=w.studio_a.uid))
         assert {b.show_uid for b in in_a} == {confirmed.uid, live.uid}
-        touching = uow.bookings.search(window=slot(3, 5))
+        touching = uow.bookings.search(BookingQuery(window=slot(3, 5)))
         assert [b.show_uid for b in touching] == [live.uid]
-        chosen = uow.bookings.search(show_uids=[draft.uid, live.uid], reserving_only=False)
+        chosen = uow.bookings.search(
+            BookingQuery(show_uids=[draft.uid, live.uid], reserving_only=False)
+        )
         assert [b.show_uid for b in chosen] == [draft.uid, live.uid]
-        of_schedule = uow.bookings.search(schedule_uid=w.schedule.uid, reserving_only=False)
+        of_schedule = uow.bookings.search(
+            BookingQuery(schedule_uid=w.schedule.uid, reserving_only=False)
+        )
         assert [b.show_uid for b in of_schedule] == [draft.uid]
-        assert uow.bookings.search(schedule_uid=w.schedule.uid) == []  # drafts reserve nothing
-        drafts = uow.bookings.search(status=ShowStatus.DRAFT, reserving_only=False)
+        assert (
+            uow.bookings.search(BookingQuery(schedule_uid=w.schedule.uid)) == []
+        )  # drafts reserve nothing
+        drafts = uow.bookings.search(BookingQuery(status=ShowStatus.DRAFT, reserving_only=False))
         assert drafts == of_schedule
-        cancelled_ones = uow.bookings.search(status=ShowStatus.CANCELLED, reserving_only=False)
+        cancelled_ones = uow.bookings.search(
+            BookingQuery(status=ShowStatus.CANCELLED, reserving_only=False)
+        )
         assert [b.show_uid for b in cancelled_ones] == [cancelled.uid]
-        assert uow.bookings.search(schedule_uid="schedule_unknown", reserving_only=False) == []
+        assert (
+            uow.bookings.search(BookingQuery(schedule_uid="schedule_unknown", reserving_only=False))
+            == []
+        )
 
 
 def test_bookings_near_finds_room_and_mc_neighbours_within_the_margin(world: World) -> None:

@@ -31,6 +31,7 @@ from studiocore import (
     StudioError,
     ValidationError,
 )
+from studiocore.ports import BookingQuery
 from studiocore.scheduling import SCHEDULE_TRANSITIONS, SHOW_TRANSITIONS
 from tests.support.adapters import (
     AdapterFactory,
@@ -229,7 +230,7 @@ class SchedulingMachine(RuleBasedStateMachine):
     @invariant()
     def no_two_reserving_shows_overlap_in_a_room_or_on_an_mc(self) -> None:
         with self.svc.context.uow_factory() as uow:
-            bookings = uow.bookings.search()
+            bookings = uow.bookings.search(BookingQuery())
         for i, a in enumerate(bookings):
             for b in bookings[i + 1 :]:
                 if not a.slot.overlaps(b.slot):

@@ -81,33 +81,19 @@ def world(fresh_db: FreshDatabase, clock: Any) -> World:
         svc.memberships.create(u[user], u[group], role)
     u["mc"] = svc.mcs.create("Host", user_uid=u["host"]).uid
     start = T0 + timedelta(days=1)
-    u["showC"] = svc.shows.create(
-        "C in A",
-        start,
-        start + timedelta(hours=2),
-        studio_room_uid=u["roomA"],
-        client_uid=u["C"],
-        mc_uids=[u["mc"]],
-    ).show.uid
-    u["showD"] = svc.shows.create(
-        "D in B",
-        start,
-        start + timedelta(hours=2),
-        studio_room_uid=u["roomB"],
-        client_uid=u["D"],
-        platform_uids=[u["P"]],
-    ).show.uid
+
+    def show(name: str, room: str, client: str, hours: tuple[int, int], **links: Any) -> str:
+        begin, end = (start + timedelta(hours=h) for h in hours)
+        return svc.shows.create(
+            name, begin, end, studio_room_uid=u[room], client_uid=u[client], **links
+        ).show.uid
+
+    u["showC"] = show("C in A", "roomA", "C", (0, 2), mc_uids=[u["mc"]])
+    u["showD"] = show("D in B", "roomB", "D", (0, 2), platform_uids=[u["P"]])
     u["planC"] = svc.schedules.create(
         u["C"], u["A"], "C's week", start, start + timedelta(days=7)
     ).uid
-    u["draftC"] = svc.shows.create(
-        "C draft",
-        start + timedelta(hours=3),
-        start + timedelta(hours=4),
-        studio_room_uid=u["roomA"],
-        client_uid=u["C"],
-        schedule_uid=u["planC"],
-    ).show.uid
+    u["draftC"] = show("C draft", "roomA", "C", (3, 4), schedule_uid=u["planC"])
     u["briefC"] = svc.materials.create("C brief", "brief", client_uid=u["C"]).uid
     u["sceneP"] = svc.materials.create("P scene", "scene", platform_uid=u["P"]).uid
     w.actors = {name: svc.users.actor(u[name]) for name in people}

@@ -22,6 +22,7 @@ from studiocore import (
     StudioRoom,
     UnitOfWork,
 )
+from studiocore.ports import BookingQuery
 from studiocore.scheduling.detector import BufferPolicy, find_conflicts, near_bookings
 from studiocore_sql import SqlDatabase
 from tests.sql.helpers import at
@@ -69,7 +70,9 @@ def test_near_bookings_keeps_exactly_what_find_conflicts_needs() -> None:
         )
         with db.reader() as uow:
             drafts = uow.bookings.search(
-                schedule_uid=schedule_uid, status=ShowStatus.DRAFT, reserving_only=False
+                BookingQuery(
+                    schedule_uid=schedule_uid, status=ShowStatus.DRAFT, reserving_only=False
+                )
             )
             existing = uow.bookings.near(drafts, policy.max_buffer)
         full = find_conflicts(drafts, existing, policy)

@@ -35,15 +35,19 @@ def _room(db: SqlDatabase) -> str:
     return room.uid
 
 
+@pytest.fixture
+def room(pg_db: SqlDatabase) -> str:
+    """A room (of a studio of its own) on the PostgreSQL database."""
+    return _room(pg_db)
+
+
 @pytest.mark.postgres
 def test_the_database_refuses_an_overlapping_show_written_past_the_service(
-    pg_db: SqlDatabase,
+    pg_db: SqlDatabase, room: str
 ) -> None:
-    room = _room(pg_db)
-    first = show(room, 0, 2)
+    first, second = show(room, 0, 2), show(room, 1, 3)  # overlapping for an hour
     with pg_db() as uow:
         uow.shows.add(first)
-    second = show(room, 1, 3)
     with pg_db() as uow:
         with pytest.raises(ConflictError) as caught:
             uow.shows.add(second)
@@ -59,9 +63,8 @@ def test_the_database_refuses_an_overlapping_show_written_past_the_service(
 
 @pytest.mark.postgres
 def test_back_to_back_drafts_cancelled_and_deleted_shows_do_not_collide(
-    pg_db: SqlDatabase,
+    pg_db: SqlDatabase, room: str
 ) -> None:
-    room = _room(pg_db)
     deleted = show(room, 5, 6)
     with pg_db() as uow:
         uow.shows.add(show(room, 0, 2))
@@ -78,8 +81,7 @@ def test_back_to_back_drafts_cancelled_and_deleted_shows_do_not_collide(
 
 
 @pytest.mark.postgres
-def test_raw_sql_cannot_double_book_a_room(pg_db: SqlDatabase) -> None:
-    room = _room(pg_db)
+def test_raw_sql_cannot_double_book_a_room(pg_db: SqlDatabase, room: str) -> None:
     first = show(room, 0, 2)
     with pg_db() as uow:
         uow.shows.add(first)
@@ -97,8 +99,9 @@ def test_raw_sql_cannot_double_book_a_room(pg_db: SqlDatabase) -> None:
 
 
 @pytest.mark.postgres
-def test_a_set_based_promotion_that_would_overlap_is_refused_whole(pg_db: SqlDatabase) -> None:
-    room = _room(pg_db)
+def test_a_set_based_promotion_that_would_overlap_is_refused_whole(
+    pg_db: SqlDatabase, room: str
+) -> None:
     booked = show(room, 0, 2)
     fits = show(room, 3, 4, ShowStatus.DRAFT)
     clashes = show(room, 1, 3, ShowStatus.DRAFT)

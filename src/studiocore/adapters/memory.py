@@ -17,7 +17,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import Generic, Self, TypeVar, cast
 
 import attrs
@@ -378,20 +377,9 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._undo.clear()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if exc_type is None:
-                self.commit()
-            else:
-                self.rollback()
-        finally:
-            self._active = False
-            self.db.lock.release()
+    def release(self) -> None:
+        self._active = False
+        self.db.lock.release()
 
     def require_active(self) -> None:
         """Internal: raise unless inside ``with uow:``."""

@@ -3,7 +3,7 @@ in-memory adapter, over its tables and secondary indexes (internal)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -12,6 +12,7 @@ from studiocore.errors import NotFoundError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import (
     Booking,
+    BookingQuery,
     Reservation,
     RoomSummary,
     ScheduledShow,
@@ -61,38 +62,32 @@ class MemoryBookings:
         studio = room_studio.get(room) if room else None
         return Booking.of(show, studio, self._mc_uids(show.uid))
 
-    def search(
-        self,
-        *,
-        studio_uid: str | None = None,
-        window: TimeSlot | None = None,
-        show_uids: Collection[str] | None = None,
-        reserving_only: bool = True,
-        schedule_uid: str | None = None,
-        status: ShowStatus | None = None,
-    ) -> list[Booking]:
+    def search(self, query: BookingQuery) -> list[Booking]:
         room_studio = self._uow.db.room_studios()
         rows = self._shows
         source: Iterable[Entity] = (
-            rows.values() if show_uids is None else (rows[u] for u in show_uids if u in rows)
+            rows.values()
+            if query.show_uids is None
+            else (rows[u] for u in query.show_uids if u in rows)
         )
         found: list[Booking] = []
         for entity in source:
             show = cast(Show, entity)
             if show.deleted_at is not None:
                 continue
-            if reserving_only and show.show_status not in RESERVING_STATUSES:
+            if query.reserving_only and show.show_status not in RESERVING_STATUSES:
                 continue
-            if status is not None and show.show_status is not status:
+            if query.status is not None and show.show_status is not query.status:
                 continue
-            if schedule_uid is not None and show.schedule_uid != schedule_uid:
+            if query.schedule_uid is not None and show.schedule_uid != query.schedule_uid:
                 continue
-            if studio_uid is not None and (
-                show.studio_room_uid is None or room_studio.get(show.studio_room_uid) != studio_uid
+            if query.studio_uid is not None and (
+                show.studio_room_uid is None
+                or room_studio.get(show.studio_room_uid) != query.studio_uid
             ):
                 continue
-            if window is not None and not (
-                show.show_start < window.end and window.start < show.show_end
+            if query.window is not None and not (
+                show.show_start < query.window.end and query.window.start < show.show_end
             ):
                 continue
             found.append(self._booking(show, room_studio))
@@ -123,7 +118,9 @@ class MemoryBookings:
     def crowded(
         self, schedule_uid: str, status: ShowStatus, margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:
-        candidates = self.search(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        candidates = self.search(
+            BookingQuery(schedule_uid=schedule_uid, status=status, reserving_only=False)
+        )
         return near_bookings(candidates, self.near(candidates, margin), margin)
 
     def client_studios(self, client_uid: str) -> frozenset[str]:
@@ -193,4 +190,4 @@ class MemoryBookings:
             for uid in near - exclude - hits:
                 if _reserves_between(rows[uid], lo, hi):
                     hits.add(uid)
-        return self.search(show_uids=sorted(hits))
+        return self.search(BookingQuery(show_uids=sorted(hits)))

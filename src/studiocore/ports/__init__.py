@@ -10,6 +10,7 @@
 
 from .bookings import (
     Booking,
+    BookingQuery,
     BookingReadModel,
     Reservation,
     RoomSummary,
@@ -38,6 +39,7 @@ __all__ = [
     "REPOSITORY_NAMES",
     "AuditLog",
     "Booking",
+    "BookingQuery",
     "BookingReadModel",
     "Deleted",
     "ReadOnlyError",

@@ -22,6 +22,7 @@ from studiocore.timeslot import TimeSlot
 
 __all__ = [
     "Booking",
+    "BookingQuery",
     "BookingReadModel",
     "Reservation",
     "RoomSummary",
@@ -102,23 +103,26 @@ class StudioOccupancy:
     start, then end."""
 
 
+@attrs.frozen(kw_only=True)
+class BookingQuery:
+    """Which bookings :meth:`BookingReadModel.search` returns: those of live
+    shows (reserving ones unless ``reserving_only`` is False), optionally
+    limited to a studio, to shows overlapping ``window``, to ``show_uids``, to
+    the shows of a schedule, or to one status."""
+
+    studio_uid: str | None = None
+    window: TimeSlot | None = None
+    show_uids: Collection[str] | None = None
+    reserving_only: bool = True
+    schedule_uid: str | None = None
+    status: ShowStatus | None = None
+
+
 class BookingReadModel(Protocol):
     """Bookings as the scheduling engine reads them."""
 
-    def search(
-        self,
-        *,
-        studio_uid: str | None = None,
-        window: TimeSlot | None = None,
-        show_uids: Collection[str] | None = None,
-        reserving_only: bool = True,
-        schedule_uid: str | None = None,
-        status: ShowStatus | None = None,
-    ) -> list[Booking]:
-        """Bookings of live shows (reserving ones unless ``reserving_only`` is
-        False), optionally limited to a studio, to shows overlapping ``window``,
-        to ``show_uids``, to the shows of a schedule, or to one status. Ordered by
-        ``(slot.start, show_uid)``."""
+    def search(self, query: BookingQuery) -> list[Booking]:
+        """The bookings ``query`` selects, ordered by ``(slot.start, show_uid)``."""
         ...
 
     def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:

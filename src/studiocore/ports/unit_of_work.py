@@ -173,13 +173,25 @@ class UnitOfWork(Repositories, abc.ABC):
     @abc.abstractmethod
     def __enter__(self) -> Self: ...
 
-    @abc.abstractmethod
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        """Commit if the block ended normally, roll back if it raised; then
+        :meth:`release` whatever the unit of work held."""
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Give back what the unit of work holds (a connection, a lock): the
+        adapter's part of leaving the ``with`` block."""
 
     @abc.abstractmethod
     def commit(self) -> None:

@@ -23,7 +23,6 @@ import functools
 import inspect
 from collections.abc import Callable, Collection
 from datetime import datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 import attrs
@@ -35,12 +34,10 @@ from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor, Visibility
 from studiocore.ports import (
-    Deleted,
     ReadingUnitOfWorkFactory,
     Repository,
     ShowQuery,
     UnitOfWork,
-    Where,
     repository_for,
 )
 from studiocore.timeslot import Clock
@@ -185,29 +182,14 @@ class _Tracked(Generic[E]):
         self._seen.update(found)
         return found
 
-    def list(
-        self,
-        *,
-        where: Where | None = None,
-        deleted: Deleted = Deleted.EXCLUDE,
-        limit: int | None = None,
-        offset: int = 0,
-        visible: Visibility | None = None,
-    ) -> list[E]:
-        found = self._inner.list(
-            where=where, deleted=deleted, limit=limit, offset=offset, visible=visible
-        )
+    def list(self, **query: Any) -> list[E]:
+        """:meth:`Repository.list`, remembering what was read."""
+        found = self._inner.list(**query)
         self._seen.update((e.uid, e) for e in found)
         return found
 
-    def count(
-        self,
-        *,
-        where: Where | None = None,
-        deleted: Deleted = Deleted.EXCLUDE,
-        visible: Visibility | None = None,
-    ) -> int:
-        return self._inner.count(where=where, deleted=deleted, visible=visible)
+    def count(self, **query: Any) -> int:
+        return self._inner.count(**query)
 
 
 class _TrackedShows(_Tracked[Show]):
@@ -304,13 +286,8 @@ class Work(UnitOfWork):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
+    def __exit__(self, *exc_info: object) -> None:
+        return None  # the use case's own unit of work commits (run_use_case)
 
     def commit(self) -> None:
         """Publish, audit and commit what was written so far."""

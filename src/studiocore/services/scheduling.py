@@ -9,7 +9,7 @@ from studiocore.conflicts import Conflict, Severity
 from studiocore.entities import Show, Studio, StudioRoom
 from studiocore.errors import ValidationError
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import Booking, ShowQuery, UnitOfWork
+from studiocore.ports import Booking, BookingQuery, ShowQuery, UnitOfWork
 from studiocore.scheduling.availability import (
     RoomAvailability,
     availability_from_occupancy,
@@ -83,7 +83,7 @@ class SchedulingService(Service):
         widened = window.widened(margin)
         bookings = [
             b
-            for b in uow.bookings.search(studio_uid=studio_uid, window=widened)
+            for b in uow.bookings.search(BookingQuery(studio_uid=studio_uid, window=widened))
             if b.show_uid != exclude_show_uid
         ]
         return room_availability(
@@ -200,7 +200,7 @@ class SchedulingService(Service):
             window = _window(window)
         if studio_uid is not None:
             work.load(Studio, studio_uid)
-        mine = work.bookings.search(studio_uid=studio_uid, window=window)
+        mine = work.bookings.search(BookingQuery(studio_uid=studio_uid, window=window))
         if not mine:
             return []
         policy = load_policy(work, mine)
@@ -213,21 +213,25 @@ class SchedulingService(Service):
 
     # -- operational days -----------------------------------------------------------
 
+    @staticmethod
+    def _day_rule(work: Work, studio_uid: str) -> tuple[str, int]:
+        """The studio's time zone and the local hour its operational day starts."""
+        studio = work.load(Studio, studio_uid)
+        return studio.time_zone, studio.operational_day_start_hour
+
     @reads_about("studios")
     def operational_day(
         self, work: Work, studio_uid: str, day: date, *, actor: Actor = SYSTEM
     ) -> TimeSlot:
         """The UTC window of operational day ``day`` in the studio's time zone."""
-        studio = work.load(Studio, studio_uid)
-        return operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
+        return operational_day_window(*self._day_rule(work, studio_uid), day)
 
     @reads_about("studios")
     def operational_day_of(
         self, work: Work, studio_uid: str, instant: datetime, *, actor: Actor = SYSTEM
     ) -> date:
         """The studio's operational day that ``instant`` belongs to."""
-        studio = work.load(Studio, studio_uid)
-        return operational_day_of(studio.time_zone, studio.operational_day_start_hour, instant)
+        return operational_day_of(*self._day_rule(work, studio_uid), instant)
 
     @reads
     def shows_of_operational_day(
@@ -235,8 +239,7 @@ class SchedulingService(Service):
     ) -> list[Show]:
         """The live shows (any status) in the studio's rooms that start during
         operational day ``day``, ordered by start."""
-        studio = work.load(Studio, studio_uid)
-        window = operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
+        window = operational_day_window(*self._day_rule(work, studio_uid), day)
         return work.shows.search(
             ShowQuery(studio_uid=studio_uid, start_from=window.start, start_to=window.end)
         )
