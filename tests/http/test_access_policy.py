@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from studiocore import Services, User
@@ -43,7 +44,7 @@ def world() -> tuple[Services, dict[str, str]]:
 
 
 @pytest.fixture
-def client(world: tuple[Services, dict[str, str]]) -> Iterator[TestClient]:  # type: ignore[type-arg]
+def client(world: tuple[Services, dict[str, str]]) -> Iterator[TestClient[Litestar]]:
     settings = Settings(jwt_secret=SECRET, log_requests=False, access_policy="membership")
     with TestClient(create_app(settings, services=world[0])) as test_client:
         yield test_client
@@ -56,8 +57,8 @@ def _as(world: tuple[Services, dict[str, str]], name: str) -> dict[str, str]:
 
 
 def test_a_show_of_another_client_answers_404_like_a_missing_one(
-    client: TestClient,
-    world: tuple[Services, dict[str, str]],  # type: ignore[type-arg]
+    client: TestClient[Litestar],
+    world: tuple[Services, dict[str, str]],
 ) -> None:
     show = world[1]["show"]
     assert client.get(f"{API}/shows/{show}", headers=_as(world, "c_member")).status_code == 200
@@ -70,8 +71,8 @@ def test_a_show_of_another_client_answers_404_like_a_missing_one(
 
 
 def test_lists_hold_only_what_the_user_may_see(
-    client: TestClient,
-    world: tuple[Services, dict[str, str]],  # type: ignore[type-arg]
+    client: TestClient[Litestar],
+    world: tuple[Services, dict[str, str]],
 ) -> None:
     for name, expected in (("c_member", 1), ("d_member", 0), ("member", 1)):
         body = client.get(f"{API}/shows", headers=_as(world, name)).json()
@@ -82,8 +83,8 @@ def test_lists_hold_only_what_the_user_may_see(
 
 
 def test_staff_change_what_their_role_allows_and_nothing_more(
-    client: TestClient,
-    world: tuple[Services, dict[str, str]],  # type: ignore[type-arg]
+    client: TestClient[Litestar],
+    world: tuple[Services, dict[str, str]],
 ) -> None:
     show = world[1]["show"]
     patch = {"name": "C's big launch"}

@@ -9,7 +9,16 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from studiocore import AccessRequest, Action, PermissionDeniedError, Services, User, UserRole
+from studiocore import (
+    AccessRequest,
+    Action,
+    Actor,
+    PermissionDeniedError,
+    Services,
+    User,
+    UserRole,
+    Visibility,
+)
 from studiocore_http import ConfigError, Settings, create_app, issue_token
 from studiocore_http.auth import UserCache
 
@@ -277,6 +286,9 @@ def test_requests_are_logged_without_the_token(services: Services, admin: User) 
 class _ManagersWrite:
     """A stand-in for a later policy: managers write too; banned users nothing."""
 
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        return None  # lists unfiltered
+
     def authorize(self, request: AccessRequest) -> None:
         actor, action = request.actor, request.action
         if actor.is_banned or (
@@ -305,6 +317,9 @@ def test_swapping_the_core_policy_changes_access_without_touching_the_app(
 
 class _NoShowReading:
     """A policy under which nobody may read shows (everything else as usual)."""
+
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        return None  # lists unfiltered
 
     def authorize(self, request: AccessRequest) -> None:
         if request.action is Action.READ and request.resource == "shows":

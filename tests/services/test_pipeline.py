@@ -25,6 +25,7 @@ from studiocore import (
     ShowStatusChanged,
     UnitOfWork,
     UserRole,
+    Visibility,
     new_uid,
 )
 from studiocore.services import EventBus
@@ -36,6 +37,9 @@ SERVICES = Path(__file__).parents[2] / "src" / "studiocore" / "services"
 
 class _Recorder:
     """A policy that allows everything and remembers what it was asked."""
+
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        return None  # lists unfiltered
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, Action, str | None, Scope]] = []
@@ -49,6 +53,9 @@ class _Recorder:
 
 class _StudioManagers:
     """Writes only inside studios listed for the actor: a scoped rule."""
+
+    def visibility(self, actor: Actor, resource: str) -> Visibility | None:
+        return None  # lists unfiltered
 
     def __init__(self, studios: dict[str, set[str]]) -> None:
         self.studios = studios
