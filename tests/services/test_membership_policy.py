@@ -24,6 +24,7 @@ from studiocore import (
     PermissionDeniedError,
     Services,
     ShowStatus,
+    ValidationError,
 )
 from studiocore.access import ACCESS_TABLE, MembershipPolicy, render_markdown
 from tests.conftest import FreshDatabase
@@ -356,3 +357,19 @@ def test_the_docs_example_runs_and_hides_the_show_from_a_stranger() -> None:
     exec(compile(block, str(DOC), "exec"), namespace)
     assert namespace["hidden"] is True
     assert namespace["show"].studio_room_uid == namespace["room"].uid
+
+
+def test_the_last_active_system_admin_cannot_be_demoted_banned_or_deleted(svc: Services) -> None:
+    only = svc.users.create("root@example.com", "Root", role="admin")
+    for changes, field in (({"role": "user"}, "role"), ({"is_banned": True}, "is_banned")):
+        with pytest.raises(ValidationError) as refused:
+            svc.users.update(only.uid, changes)
+        assert refused.value.field == field
+        assert "last active system admin" in str(refused.value)
+    with pytest.raises(ValidationError, match="last active system admin"):
+        svc.users.delete(only.uid)
+    assert svc.users.get(only.uid).role.value == "admin"  # nothing changed
+    second = svc.users.create("ops@example.com", "Ops", role="admin")
+    assert svc.users.update(only.uid, {"role": "user"}).role.value == "user"  # another is left
+    with pytest.raises(ValidationError):
+        svc.users.delete(second.uid)

@@ -236,11 +236,32 @@ class UserService(CrudService[User]):
         return user
 
     def _validate(self, uow: UnitOfWork, new: User, old: User | None) -> None:
+        if old is not None and _active_admin(old) and not _active_admin(new):
+            field = "role" if new.role is not UserRole.ADMIN else "is_banned"
+            self._keep_an_admin(uow, old, field, "demoted or banned")
         if new.email != new.email.lower():
             raise ValidationError("email", "must be lower case")
         self._unique(uow, new, "email", {"email": new.email}, repr(new.email))
         if new.ext_id is not None and new.ext_id != (old.ext_id if old else None):
             self._unique(uow, new, "ext_id", {"ext_id": new.ext_id}, repr(new.ext_id))
+
+
+    def _before_delete(self, uow: UnitOfWork, entity: User) -> None:
+        if _active_admin(entity):
+            self._keep_an_admin(uow, entity, "uid", "deleted")
+
+    @staticmethod
+    def _keep_an_admin(uow: UnitOfWork, user: User, field: str, what: str) -> None:
+        """Refuse to leave no active system admin: nobody could manage users then."""
+        admins = uow.users.list(where={"role": UserRole.ADMIN.value, "is_banned": False})
+        if not any(a.uid != user.uid for a in admins):
+            raise ValidationError(
+                field, f"{user.uid} is the last active system admin and cannot be {what}"
+            )
+
+
+def _active_admin(user: User) -> bool:
+    return user.role is UserRole.ADMIN and not user.is_banned and user.deleted_at is None
 
 
 class McService(CrudService[MC]):
