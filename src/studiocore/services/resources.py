@@ -245,7 +245,6 @@ class UserService(CrudService[User]):
         if new.ext_id is not None and new.ext_id != (old.ext_id if old else None):
             self._unique(uow, new, "ext_id", {"ext_id": new.ext_id}, repr(new.ext_id))
 
-
     def _before_delete(self, uow: UnitOfWork, entity: User) -> None:
         if _active_admin(entity):
             self._keep_an_admin(uow, entity, "uid", "deleted")
