@@ -293,7 +293,7 @@ class PostgresDialect(SqlDialect):
         table: sa.Table,
         row: dict[str, Any],
         varying: Mapping[str, Sequence[Any]],
-    ) -> int:
+    ) -> None:
         # INSERT ... SELECT <the row's values, bound once>, u.* FROM unnest(arrays):
         # one statement, nothing repeated per copy but the varying columns; a
         # plain INSERT (the uids are fresh): no speculative insertion, no RETURNING
@@ -317,7 +317,7 @@ class PostgresDialect(SqlDialect):
                 *(arrays.c[n] for n in varying),
             ),
         )
-        return runner.execute(stmt).rowcount
+        runner.execute(stmt)
 
     @contextmanager
     def savepoint(self, connection: sa.Connection) -> Iterator[None]:

@@ -153,18 +153,16 @@ class SqlDialect(abc.ABC):
         table: sa.Table,
         row: dict[str, Any],
         varying: Mapping[str, Sequence[Any]],
-    ) -> int:
+    ) -> None:
         """Insert one copy of ``row`` per position of the equally long columns in
         ``varying`` (which include ``uid``, fresh uids: a uid that exists is an
-        error of the statement, as any constraint it breaks); how many rows were
-        inserted."""
+        error of the statement, as any constraint it breaks)."""
         names = list(varying)
         rows = [
             {**row, **dict(zip(names, values, strict=True))}
             for values in zip(*varying.values(), strict=True)
         ]
         runner.execute(sa.insert(table), rows)  # executemany, batched by SQLAlchemy
-        return len(rows)
 
     @abc.abstractmethod
     def savepoint(self, connection: sa.Connection) -> AbstractContextManager[None]:

@@ -31,9 +31,15 @@ _LOOKUP_TABLES = frozenset(cls.TABLE for cls in LOOKUP_ENTRY_TYPES.values())
 _OWNER_FIELD = {Taggable.TABLE: "taggable_uid", Comment.TABLE: "commentable_uid"}
 
 
+def _row(table: str) -> str:
+    """The row of the access table for records of ``table`` (every lookup table
+    shares one)."""
+    return "lookups" if table in _LOOKUP_TABLES else table
+
+
 def resource_of(entity: Entity) -> str:
     """The row of the access table that ``entity`` falls under."""
-    return "lookups" if entity.TABLE in _LOOKUP_TABLES else entity.TABLE
+    return _row(entity.TABLE)
 
 
 class MembershipPolicy:
@@ -83,7 +89,7 @@ class MembershipPolicy:
             return NOTHING
         if resource in _OWNER_FIELD:
             return None  # listed only about one record, which the use case authorizes
-        access = self.table.get("lookups" if resource in _LOOKUP_TABLES else resource)
+        access = self.table.get(_row(resource))
         return NOTHING if access is None else access.read.reach(actor)
 
     def _follow_owner(self, request: AccessRequest, link: Entity) -> None:
