@@ -4,6 +4,7 @@ names each change (the same words a change request's operations get)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import attrs
 from hypothesis import given
@@ -21,7 +22,7 @@ from studiocore.scheduling.diff import (
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
-def state(uid: str, hour: int = 0, **changes: object) -> ShowState:
+def state(uid: str, hour: int = 0, **changes: Any) -> ShowState:
     base = ShowState(
         uid,
         f"Show {uid}",

@@ -268,13 +268,36 @@ def test_client_managers_edit_drafts_of_their_draft_schedules_only(world: World)
         )
 
 
-def test_promotion_is_the_studio_managers_call(world: World) -> None:
-    plan = world.uids["planC"]
+def test_the_client_approves_and_the_studio_managers_confirm(world: World) -> None:
+    plan, svc = world.uids["planC"], world.svc.schedules
+    svc.propose(plan, actor=world.as_("c_manager"))
     with pytest.raises(PermissionDeniedError):
-        world.svc.schedules.promote(plan, actor=world.as_("c_manager"))
+        svc.approve(plan, actor=world.as_("a_manager"))  # the studio may not approve
+    with pytest.raises(PermissionDeniedError):
+        svc.approve(plan, actor=world.as_("c_member"))
+    with pytest.raises(ValidationError, match="not approved"):
+        svc.promote(plan, actor=world.as_("a_manager"))
+    with pytest.raises(PermissionDeniedError):  # an override is the studio admins' call
+        svc.promote(plan, reason="urgent", actor=world.as_("a_manager"))
+    svc.approve(plan, actor=world.as_("c_manager"))
+    with pytest.raises(PermissionDeniedError):
+        svc.promote(plan, actor=world.as_("c_manager"))
     assert world.svc.shows.get(world.uids["draftC"]).show_status is ShowStatus.DRAFT
-    result = world.svc.schedules.promote(plan, actor=world.as_("a_manager"))
+    result = svc.promote(plan, actor=world.as_("a_manager"))
     assert result.confirmed_show_uids == (world.uids["draftC"],)
+
+
+def test_a_studio_admin_confirms_without_approval_giving_a_reason(world: World) -> None:
+    plan, svc = world.uids["planC"], world.svc.schedules
+    with pytest.raises(NotFoundError):
+        svc.promote(plan, reason="urgent", actor=world.as_("b_admin"))  # another studio
+    result = svc.promote(plan, reason="client confirmed by phone", actor=world.as_("a_admin"))
+    assert result.schedule.approved_by_uid == world.uids["a_admin"]
+    history = world.svc.audits.history(plan)
+    assert any(
+        "client confirmed by phone" in str((e.new_values or {}).get("approval_note"))
+        for e in history
+    )
 
 
 def test_creating_studios_clients_and_platforms_is_for_system_admins(world: World) -> None:

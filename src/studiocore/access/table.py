@@ -80,6 +80,16 @@ def _own_mc_profile(request: AccessRequest) -> bool:
     return isinstance(mc, MC) and mc.user_uid is not None and mc.user_uid == request.actor.user_uid
 
 
+def _approved(request: AccessRequest) -> bool:
+    schedule = request.target
+    return isinstance(schedule, Schedule) and schedule.approved_at is not None
+
+
+def _not_approved(request: AccessRequest) -> bool:
+    schedule = request.target
+    return isinstance(schedule, Schedule) and schedule.approved_at is None
+
+
 def _studio_tag(request: AccessRequest) -> bool:
     tag = request.after or request.target
     return isinstance(tag, Tag) and tag.studio_uid is not None
@@ -91,6 +101,7 @@ STUDIO_STAFF = member_of(STUDIO, MEMBER, "staff (member+) of its studio")
 CLIENT_MEMBERS = member_of(CLIENT, MEMBER, "its client's members")
 STUDIO_MANAGERS = member_of(STUDIO, MANAGER, "studio managers of its studio")
 CLIENT_MANAGERS = member_of(CLIENT, MANAGER, "its client's managers")
+STUDIO_ADMINS = member_of(STUDIO, ADMIN, "its studio's admins")
 
 _SHOW_READ = any_of(
     STUDIO_STAFF,
@@ -180,8 +191,22 @@ ACCESS_TABLE: Mapping[str, Access] = {
         ),
         use_cases={
             "propose": _EITHER_SIDE,
-            "promote": STUDIO_MANAGERS,
+            "send_back": _EITHER_SIDE,
+            "approve": CLIENT_MANAGERS,
+            "promote": any_of(
+                when(_approved, STUDIO_MANAGERS, "studio managers of its studio, once approved"),
+                when(
+                    _not_approved,
+                    STUDIO_ADMINS,
+                    "without the client's approval: its studio's admins, giving a reason",
+                ),
+            ),
             "check_promotion": _SCHEDULE_READ,
+            "archive": STUDIO_MANAGERS,
+            "cancel": any_of(
+                STUDIO_MANAGERS,
+                when(_schedule_in_draft, CLIENT_MANAGERS, "its client's managers, while draft"),
+            ),
         },
     ),
     "schedule_versions": Access(read=_SCHEDULE_READ, write=_EITHER_SIDE),

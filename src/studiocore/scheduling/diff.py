@@ -86,6 +86,10 @@ _TYPE_OF = {
 _CANCELLED = "cancelled"
 
 
+def _uids(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
 @attrs.frozen
 class ShowState:
     """One show as a version records it."""
@@ -96,8 +100,8 @@ class ShowState:
     start: datetime
     end: datetime
     room_uid: str | None
-    mc_uids: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    platform_uids: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    mc_uids: frozenset[str] = attrs.field(default=frozenset(), converter=_uids)
+    platform_uids: frozenset[str] = attrs.field(default=frozenset(), converter=_uids)
     show_type: str | None = None
     show_standard: str | None = None
 

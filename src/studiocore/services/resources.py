@@ -239,8 +239,8 @@ class UserService(CrudService[User]):
         if old is not None and _active_admin(old) and not _active_admin(new):
             field = "role" if new.role is not UserRole.ADMIN else "is_banned"
             self._keep_an_admin(uow, old, field, "demoted or banned")
-        if new.email != new.email.lower():
-            raise ValidationError("email", "must be lower case")
+        if new.email is None or new.email != new.email.lower():
+            raise ValidationError("email", "must be a lower-case e-mail address")
         self._unique(uow, new, "email", {"email": new.email}, repr(new.email))
         if new.ext_id is not None and new.ext_id != (old.ext_id if old else None):
             self._unique(uow, new, "ext_id", {"ext_id": new.ext_id}, repr(new.ext_id))
