@@ -356,12 +356,19 @@ def users_list(email: str | None, database_url: str | None) -> None:
 @click.argument("email")
 @click.argument("name")
 @click.option("--role", type=_USER_ROLES, default=UserRole.USER.value, show_default=True)
+@click.option(
+    "--ext-id",
+    default=None,
+    help="Links an OpenID Connect sign-in: '<issuer>|<sub>' (docs/sign-in.md).",
+)
 @_database_url
-def users_create(email: str, name: str, role: str, database_url: str | None) -> None:
+def users_create(
+    email: str, name: str, role: str, ext_id: str | None, database_url: str | None
+) -> None:
     """Create the user EMAIL called NAME, with the system role --role. Prints
     the uid (and on stderr, who was created)."""
     with _administering(database_url) as services:
-        user = services.users.create(email, name, role=role)
+        user = services.users.create(email, name, role=role, ext_id=ext_id)
     click.echo(f"created: {_who(user)}, system role {user.role.value}", err=True)
     click.echo(user.uid)
 

@@ -4,6 +4,7 @@ from the command line, against a temporary SQLite file, as the SYSTEM actor."""
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def test_users_are_created_listed_and_changed(cli: Cli, services: Services) -> N
     created = cli.ok("users", "create", "Ann@Example.com", "Ann Lee")
     uid = created.stdout.strip()
     assert "Ann Lee <ann@example.com>" in created.stderr
-    cli.ok("users", "create", "bob@example.com", "Bob", "--role", "manager")
+    cli.ok("users", "create", "bob@example.com", "Bob", "--role", "manager", "--ext-id", "idp|b")
     cli.ok("users", "create-admin", "--email", "root@example.com", "--name", "Root")
 
     header, *rows = cli.lines("users", "list")
@@ -90,6 +91,7 @@ def test_users_are_created_listed_and_changed(cli: Cli, services: Services) -> N
         ["Root", "root@example.com", "admin", "active", root],
     ]
     assert cli.lines("users", "list", "--email", "ANN@example.com")[1:] == [rows[0]]
+    assert services.users.find_by_external_id("idp|b") == services.users.get(bob)
 
     assert "user -> admin" in cli.ok("users", "set-role", "ann@example.com", "admin").stdout
     assert "already" in cli.ok("users", "set-role", "ann@example.com", "ADMIN").stdout
@@ -272,3 +274,50 @@ def test_a_platform_whose_secrets_this_host_cannot_open_is_listed_without_its_na
     assert row == ["Ann", "ann@example.com", "?", "platform", platform.uid, "admin"]
     revoked = cli.ok("memberships", "revoke", "ann@example.com", platform.uid)
     assert f"no longer admin of platform ? ({platform.uid})" in revoked.stdout
+
+
+# --------------------------------------------------------------------------- the documented commands
+
+DOCS = Path(__file__).parents[2] / "docs" / "access-control.md"
+MARKER = "<!-- The commands of this block run in tests/http/test_cli_admin.py. -->\n```bash\n"
+
+
+def _fenced_after(text: str, start: str) -> str:
+    return text.split(start, 1)[1].split("```", 1)[0]
+
+
+def test_the_commands_of_access_control_md_run_as_documented(
+    cli: Cli, services: Services, groups: dict[str, str]
+) -> None:
+    """The "Granting roles" block of docs/access-control.md, line by line:
+    its variables are bound to this database's studio and client."""
+    text = DOCS.read_text(encoding="utf-8")
+    actual = {"STUDIO": groups["studio"], "CLIENT": groups["client"]}
+    documented: dict[str, str] = {}
+    listing = ""
+    for line in _fenced_after(text, MARKER).splitlines():
+        words = shlex.split(line, comments=True)
+        if len(words) == 1 and "=" in words[0]:
+            name, value = words[0].split("=", 1)
+            documented[name] = value
+            continue
+        assert words[0] == "studiocore", line
+        args = [actual[w[1:]] if w.startswith("$") else w for w in words[1:]]
+        result = cli.ok(*args)
+        if args[:2] == ["memberships", "list"]:
+            listing = result.stdout
+    assert set(documented) == set(actual)
+
+    # the sample output is what `memberships list --group $CLIENT` printed
+    sample = _fenced_after(text, "prints who holds which role\nwhere:\n\n```\n")
+    assert listing.replace(actual["CLIENT"], documented["CLIENT"]) == sample
+
+    ann, bob = (services.users.by_email(f"{n}@example.com") for n in ("ann", "bob"))
+    assert services.memberships.role_in(ann.uid, groups["studio"]) == "admin"
+    assert services.memberships.role_in(bob.uid, groups["client"]) is None
+    assert (bob.role, bob.is_banned, bob.ext_id) == (
+        UserRole.MANAGER,
+        False,
+        "https://idp.example.com|bob",
+    )
+    assert services.users.by_email("ops@example.com").role is UserRole.ADMIN

@@ -214,6 +214,10 @@ def test_a_group_admin_grants_changes_and_revokes_in_their_group(world: World, a
     assert c_admin.patch(path, {"role": "admin"}).status_code == 200
     assert c_admin.delete(path).status_code == 204
     assert world.svc.memberships.role_in(world.uid["outsider"], world.uid["C"]) is None
+    # ... and step down: an admin's own role is within their own role
+    own = f"/memberships/{world.membership['c_admin', 'C']}"
+    assert c_admin.patch(own, {"role": "manager"}).status_code == 200
+    assert c_admin.post("/memberships", _grant(world, "outsider", "C", "member")).status_code == 403
 
 
 def test_nobody_grants_a_role_above_their_own(world: World, as_: Any) -> None:
