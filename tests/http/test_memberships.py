@@ -8,11 +8,12 @@ may read, with a ``total`` that counts only that. The rules are the core's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from httpx import Response
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -91,21 +92,24 @@ class Caller:
     def __init__(self, client: TestClient[Litestar], headers: dict[str, str]) -> None:
         self.client, self.headers = client, headers
 
-    def get(self, path: str, **params: str) -> Any:
+    def get(self, path: str, **params: str) -> Response:
         return self.client.get(f"{API}{path}", params=params, headers=self.headers)
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
+    def post(self, path: str, body: dict[str, Any]) -> Response:
         return self.client.post(f"{API}{path}", json=body, headers=self.headers)
 
-    def patch(self, path: str, body: dict[str, Any]) -> Any:
+    def patch(self, path: str, body: dict[str, Any]) -> Response:
         return self.client.patch(f"{API}{path}", json=body, headers=self.headers)
 
-    def delete(self, path: str) -> Any:
+    def delete(self, path: str) -> Response:
         return self.client.delete(f"{API}{path}", headers=self.headers)
 
 
+As = Callable[[str], Caller]
+
+
 @pytest.fixture
-def as_(client: TestClient[Litestar], world: World) -> Any:
+def as_(client: TestClient[Litestar], world: World) -> As:
     return lambda name: Caller(client, world.headers(name))
 
 
@@ -113,7 +117,7 @@ def _grant(world: World, user: str, group: str, role: str) -> dict[str, str]:
     return {"user_uid": world.uid[user], "group_uid": world.uid[group], "role": role}
 
 
-def _listed(response: Any) -> tuple[int, set[str]]:
+def _listed(response: Response) -> tuple[int, set[str]]:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["total"] == len(body["items"])  # one page holds them all here
@@ -123,7 +127,7 @@ def _listed(response: Any) -> tuple[int, set[str]]:
 # --------------------------------------------------------------------------- memberships
 
 
-def test_a_system_admin_grants_reads_changes_lists_and_revokes(world: World, as_: Any) -> None:
+def test_a_system_admin_grants_reads_changes_lists_and_revokes(world: World, as_: As) -> None:
     root = as_("root")
     created = root.post("/memberships", _grant(world, "outsider", "D", "member"))
     assert created.status_code == 201, created.text
@@ -146,7 +150,7 @@ def test_a_system_admin_grants_reads_changes_lists_and_revokes(world: World, as_
     assert world.svc.memberships.role_in(world.uid["outsider"], world.uid["D"]) is None
 
 
-def test_lists_filter_by_user_group_and_kind_of_group(world: World, as_: Any) -> None:
+def test_lists_filter_by_user_group_and_kind_of_group(world: World, as_: As) -> None:
     root = as_("root")
     total, _ = _listed(root.get("/memberships"))
     assert total == len(world.membership)
@@ -161,7 +165,7 @@ def test_lists_filter_by_user_group_and_kind_of_group(world: World, as_: Any) ->
     assert unknown.json()["extra"]["field"] == "group_type"
 
 
-def test_bodies_are_checked(world: World, as_: Any) -> None:
+def test_bodies_are_checked(world: World, as_: As) -> None:
     root = as_("root")
     room_uid = world.svc.studio_rooms.list()[0].uid
     not_a_group = root.post(
@@ -184,7 +188,7 @@ def test_bodies_are_checked(world: World, as_: Any) -> None:
         assert moved.json()["extra"]["field"] == next(iter(fixed))
 
 
-def test_members_see_the_memberships_of_their_groups_only(world: World, as_: Any) -> None:
+def test_members_see_the_memberships_of_their_groups_only(world: World, as_: As) -> None:
     c_admin = as_("c_admin")
     # c_admin is in C (admin) and A (member): both groups' memberships, no D ones
     expected = {uid for (_, group), uid in world.membership.items() if group in {"A", "C"}}
@@ -205,7 +209,7 @@ def test_members_see_the_memberships_of_their_groups_only(world: World, as_: Any
     assert _listed(alone.get("/memberships")) == (0, set())
 
 
-def test_a_group_admin_grants_changes_and_revokes_in_their_group(world: World, as_: Any) -> None:
+def test_a_group_admin_grants_changes_and_revokes_in_their_group(world: World, as_: As) -> None:
     c_admin = as_("c_admin")
     made = c_admin.post("/memberships", _grant(world, "outsider", "C", "manager"))
     assert made.status_code == 201, made.text
@@ -220,7 +224,7 @@ def test_a_group_admin_grants_changes_and_revokes_in_their_group(world: World, a
     assert c_admin.post("/memberships", _grant(world, "outsider", "C", "member")).status_code == 403
 
 
-def test_nobody_grants_a_role_above_their_own(world: World, as_: Any) -> None:
+def test_nobody_grants_a_role_above_their_own(world: World, as_: As) -> None:
     # A manager reads their studio's memberships but grants nothing: granting
     # belongs to admins, and a manager's own role is below theirs.
     a_manager = as_("a_manager")
@@ -239,7 +243,7 @@ def test_nobody_grants_a_role_above_their_own(world: World, as_: Any) -> None:
     assert world.svc.memberships.get(world.membership["a_member", "A"]).role == "member"
 
 
-def test_nobody_changes_their_own_role(world: World, as_: Any) -> None:
+def test_nobody_changes_their_own_role(world: World, as_: As) -> None:
     for name, group in (("c_member", "C"), ("a_manager", "A")):
         path = f"/memberships/{world.membership[name, group]}"
         caller = as_(name)
@@ -250,7 +254,7 @@ def test_nobody_changes_their_own_role(world: World, as_: Any) -> None:
     assert world.svc.users.get(world.uid["c_member"]).role is UserRole.USER
 
 
-def test_granting_in_a_group_one_does_not_belong_to_is_refused(world: World, as_: Any) -> None:
+def test_granting_in_a_group_one_does_not_belong_to_is_refused(world: World, as_: As) -> None:
     # The new membership's group is one the caller cannot read, but the request
     # names it itself: the core answers 403 (nothing existing is revealed).
     for name in ("a_manager", "c_admin"):
@@ -262,7 +266,7 @@ def test_granting_in_a_group_one_does_not_belong_to_is_refused(world: World, as_
 # --------------------------------------------------------------------------- users
 
 
-def test_users_see_themselves_and_group_admins_see_their_members(world: World, as_: Any) -> None:
+def test_users_see_themselves_and_group_admins_see_their_members(world: World, as_: As) -> None:
     uid = world.uid
     alone = as_("outsider")
     assert _listed(alone.get("/users"))[1] == {uid["outsider"]}
@@ -286,7 +290,7 @@ def test_users_see_themselves_and_group_admins_see_their_members(world: World, a
     assert _listed(as_("root").get("/users"))[0] == len(PEOPLE)
 
 
-def test_users_change_their_own_name_and_nothing_else(world: World, as_: Any) -> None:
+def test_users_change_their_own_name_and_nothing_else(world: World, as_: As) -> None:
     uid = world.uid
     me = as_("c_member")
     renamed = me.patch(f"/users/{uid['c_member']}", {"name": "Cee"})
@@ -307,7 +311,7 @@ def test_users_change_their_own_name_and_nothing_else(world: World, as_: Any) ->
     assert world.svc.users.get(uid["c_member"]).role is UserRole.MANAGER
 
 
-def test_only_a_system_admin_creates_users(world: World, as_: Any) -> None:
+def test_only_a_system_admin_creates_users(world: World, as_: As) -> None:
     body = {"email": "new@example.com", "name": "New"}
     for name in ("c_admin", "a_admin", "outsider"):
         assert as_(name).post("/users", body).status_code == 403, name
@@ -318,7 +322,7 @@ def test_only_a_system_admin_creates_users(world: World, as_: Any) -> None:
 # --------------------------------------------------------------------------- clients
 
 
-def test_clients_are_seen_by_their_members_and_their_studios_staff(world: World, as_: Any) -> None:
+def test_clients_are_seen_by_their_members_and_their_studios_staff(world: World, as_: As) -> None:
     uid = world.uid
     assert _listed(as_("c_member").get("/clients")) == (1, {uid["C"]})
     assert _listed(as_("d_member").get("/clients")) == (1, {uid["D"]})
@@ -330,7 +334,7 @@ def test_clients_are_seen_by_their_members_and_their_studios_staff(world: World,
     assert as_("c_member").patch(f"/clients/{uid['D']}", {"name": "X"}).status_code == 404
 
 
-def test_a_client_admin_edits_its_contact_details_only(world: World, as_: Any) -> None:
+def test_a_client_admin_edits_its_contact_details_only(world: World, as_: As) -> None:
     uid = world.uid
     c_admin = as_("c_admin")
     contact = {"contact_person": "Ji-woo", "contact_email": "ji@c.example"}

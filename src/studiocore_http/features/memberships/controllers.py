@@ -31,7 +31,7 @@ _Crud = crud_controller(
 
 class MembershipController(_Crud):  # type: ignore[misc,valid-type]
     """The generated CRUD, with a listing whose ``group_type`` is checked
-    against the kinds of group (an unknown one is a 4xx, not an empty page)."""
+    against the kinds of group (an unknown one is a 422, not an empty page)."""
 
     @get(
         operation_id="ListMemberships",
