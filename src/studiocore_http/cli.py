@@ -108,7 +108,7 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
 
     from .app import create_app
     from .auth import issue_token
-    from .demo import DEMO_ADMIN_EMAIL, ensure_admin, seed_demo
+    from .demo import DEMO_ADMIN_EMAIL, demo_people, ensure_admin, seed_demo
 
     settings = _settings(database_url, demo)
     settings.signing_secret()
@@ -119,6 +119,7 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
             services = Services(database)
             summary = seed_demo(services)
             admin, _ = ensure_admin(services, DEMO_ADMIN_EMAIL, "Demo Admin")
+            people = demo_people(services)
         if summary.created:
             click.echo(
                 f"Seeded demo data: {summary.studios} studios, {summary.rooms} rooms, "
@@ -137,6 +138,13 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
                 "key derived from the database URL (demo only, not secure)."
             )
         click.echo(f"Admin token ({DEMO_ADMIN_EMAIL}):\n\n  {issue_token(settings, admin.uid)}\n")
+        if settings.access_policy == "membership":
+            click.echo("Tokens of the demo's people (each sees only what their role allows):\n")
+            for person, user in people:
+                click.echo(
+                    f"{user.name} ({person.role}, {person.group}; {user.email}): {person.sees}"
+                )
+                click.echo(f"\n  {issue_token(settings, user.uid)}\n")
         click.echo(f'Try: curl -H "Authorization: Bearer <token>" {base}/api/v1/studios')
     click.echo(f"Database: {redact(_url_of(settings))}")
     click.echo(f"API docs: {base}/schema   (OpenAPI: {base}/schema/openapi.json)")

@@ -373,3 +373,79 @@ def test_the_last_active_system_admin_cannot_be_demoted_banned_or_deleted(svc: S
     assert svc.users.update(only.uid, {"role": "user"}).role.value == "user"  # another is left
     with pytest.raises(ValidationError):
         svc.users.delete(second.uid)
+
+
+# --------------------------------------------------------------------------- what readers are shown
+
+
+def test_an_email_is_shown_only_to_its_user_and_system_admins(world: World) -> None:
+    svc, u = world.svc, world.uids
+    for reader, shown in [("c_member", True), ("admin", True), ("d_admin", False)]:
+        if reader == "d_admin":
+            # a group admin sees the members of their group, not their e-mail
+            svc.memberships.create(u["c_member"], u["D"], "member")
+        got = svc.users.get(u["c_member"], actor=world.as_(reader))
+        assert got.name == "C_Member"
+        assert (got.email == "c_member@example.com") is shown
+        assert got.email is None or shown
+    listed = svc.users.list(actor=world.as_("d_admin"))
+    assert {x.uid for x in listed} >= {u["c_member"], u["d_admin"]}
+    emails = {x.uid: x.email for x in listed}
+    assert emails[u["c_member"]] is None
+    assert emails[u["d_admin"]] == "d_admin@example.com"  # oneself
+    assert svc.users.get(u["c_member"]).email == "c_member@example.com"  # SYSTEM: in clear
+
+
+def test_secret_values_are_masked_for_everyone_keys_shown_to_platform_admins(
+    world: World,
+) -> None:
+    svc, u = world.svc, world.uids
+    svc.platforms.update(u["P"], {"api_config": {"api_key": "sk_live_123"}})
+    p_admin = svc.users.create("padmin@example.com", "P Admin").uid
+    svc.memberships.create(p_admin, u["P"], "admin")
+    as_p_admin = svc.users.actor(p_admin)
+    assert svc.platforms.get(u["P"], actor=world.as_("admin")).api_config == {"api_key": "********"}
+    assert svc.platforms.get(u["P"], actor=as_p_admin).api_config == {"api_key": "********"}
+    assert svc.platforms.get(u["P"], actor=world.as_("p_member")).api_config == {}
+    assert svc.platforms.get(u["P"], actor=world.as_("outsider")).api_config == {}
+    changed = svc.platforms.update(u["P"], {"name": "P2"}, actor=as_p_admin)
+    assert changed.api_config == {"api_key": "********"}
+    # the in-process system actor (the code calling the platform) reads the secret
+    assert svc.platforms.get(u["P"]).api_config == {"api_key": "sk_live_123"}
+    # ... and so is the history of the platform
+    history = svc.audits.history(u["P"], actor=as_p_admin)
+    values = [e.new_values for e in history if e.new_values and "api_config" in e.new_values]
+    assert values
+    assert all(v["api_config"] in ({}, {"api_key": "********"}) for v in values)
+    assert "sk_live" not in repr(history)
+
+
+def test_an_mcs_user_link_is_shown_to_that_user_and_studio_admins(world: World) -> None:
+    svc, u = world.svc, world.uids
+    for reader, shown in [
+        ("host", True),
+        ("a_admin", True),
+        ("a_manager", False),
+        ("c_member", False),
+    ]:
+        got = svc.mcs.get(u["mc"], actor=world.as_(reader))
+        assert got.name == "Host"
+        assert got.user_uid == (u["host"] if shown else None), reader
+
+
+def test_a_records_history_is_for_its_readers_and_hides_what_they_may_not_see(
+    world: World,
+) -> None:
+    svc, u = world.svc, world.uids
+    with pytest.raises(NotFoundError):
+        svc.audits.history(u["showC"], actor=world.as_("d_admin"))
+    assert svc.audits.history(u["showC"], actor=world.as_("c_member"))
+    svc.users.update(u["c_member"], {"email": "new@example.com"})
+    mine = svc.audits.history(u["c_member"], actor=world.as_("c_member"))
+    assert any((e.new_values or {}).get("email") == "new@example.com" for e in mine)
+    svc.memberships.create(u["c_member"], u["D"], "member")
+    theirs = svc.audits.history(u["c_member"], actor=world.as_("d_admin"))
+    assert theirs
+    assert "example.com" not in repr([e.new_values for e in theirs])
+    assert svc.audits.page(actor=world.as_("a_admin")).total == 0
+    assert svc.audits.page(actor=world.as_("admin")).total > 0

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from studiocore.entities import Schedule, Show, Tag
+from studiocore.entities import MC, Schedule, Show, Tag
 from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessRequest
 
@@ -48,6 +48,9 @@ class Access:
     """For adding a new record (default: :attr:`write`)."""
     use_cases: Mapping[str, Rule] = attrs.field(factory=dict)
     """Rules of named use cases (``"promote"``), instead of :attr:`write`."""
+    hidden: Mapping[str, Rule] = attrs.field(factory=dict)
+    """Fields shown only to the readers a rule allows (withheld from the others:
+    :mod:`studiocore.access.redact`)."""
 
 
 # --------------------------------------------------------------------------- conditions
@@ -70,6 +73,11 @@ def _draft_of_draft_schedule(request: AccessRequest) -> bool:
 def _schedule_in_draft(request: AccessRequest) -> bool:
     schedule = request.target
     return isinstance(schedule, Schedule) and schedule.schedule_status is ScheduleStatus.DRAFT
+
+
+def _own_mc_profile(request: AccessRequest) -> bool:
+    mc = request.target
+    return isinstance(mc, MC) and mc.user_uid is not None and mc.user_uid == request.actor.user_uid
 
 
 def _studio_tag(request: AccessRequest) -> bool:
@@ -122,14 +130,24 @@ ACCESS_TABLE: Mapping[str, Access] = {
         read=any_of(ONESELF, member_of(None, ADMIN, "an admin of a group the user is in")),
         write=only_fields(ONESELF, {"name"}, "oneself, the name"),
         create=NOBODY,
+        hidden={"email": ONESELF, "ext_id": ONESELF},
     ),
     "memberships": Access(
         read=member_of(None, MEMBER, "the group's members"),
         write=not_above_own_role(),
     ),
-    "mcs": Access(read=ANYONE, write=admin_of_any(STUDIO)),
+    "mcs": Access(
+        read=ANYONE,
+        write=admin_of_any(STUDIO),
+        hidden={
+            "user_uid": any_of(Rule("the MC's own user", _own_mc_profile), admin_of_any(STUDIO))
+        },
+    ),
     "platforms": Access(
-        read=ANYONE, write=member_of(PLATFORM, ADMIN, "the platform's admins"), create=NOBODY
+        read=ANYONE,
+        write=member_of(PLATFORM, ADMIN, "the platform's admins"),
+        create=NOBODY,
+        hidden={"api_config": member_of(PLATFORM, ADMIN, "the platform's admins (values masked)")},
     ),
     "materials": Access(
         read=any_of(
@@ -179,11 +197,16 @@ ACCESS_TABLE: Mapping[str, Access] = {
 
 def render_markdown() -> str:
     """The table as Markdown, for ``docs/access-control.md``."""
-    lines = ["| resource | read | write | create | named use cases |", "|---|---|---|---|---|"]
+    lines = [
+        "| resource | read | write | create | named use cases | fields shown only to |",
+        "|---|---|---|---|---|---|",
+    ]
     for resource, access in ACCESS_TABLE.items():
         create = access.create.text if access.create is not None else "as write"
         named = "; ".join(f"`{name}`: {rule.text}" for name, rule in access.use_cases.items())
+        hidden = "; ".join(f"`{name}`: {rule.text}" for name, rule in access.hidden.items())
         lines.append(
-            f"| {resource} | {access.read.text} | {access.write.text} | {create} | {named or '-'} |"
+            f"| {resource} | {access.read.text} | {access.write.text} | {create} "
+            f"| {named or '-'} | {hidden or '-'} |"
         )
     return "\n".join(lines) + "\n"

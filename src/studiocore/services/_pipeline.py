@@ -15,6 +15,8 @@ A service method is a use case, marked ``@reads`` or ``@writes``. Calling it:
    write is recorded as well), then one audit entry per record added, changed
    or deleted is appended in one set-based write, and the unit of work commits.
    Any exception rolls everything back.
+5. what the use case returns is shown to the actor as they may see it: secrets
+   masked, private fields withheld (:mod:`studiocore.access.redact`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, Ty
 
 import attrs
 
+from studiocore.access.redact import FieldPolicy, redact
 from studiocore.access.scope import find_any, scope_of
 from studiocore.entities import Entity, Show
 from studiocore.errors import ValidationError
@@ -281,6 +284,24 @@ class Work(UnitOfWork):
         self.authorize(found)
         return found
 
+    def shown(self, result: R) -> R:
+        """``result`` as the actor may see it: secrets masked, and the fields
+        the policy withholds from them replaced (:mod:`studiocore.access.redact`)."""
+        policy = self.call.ctx.policy
+        if isinstance(policy, FieldPolicy):
+            fields_policy = policy
+
+            def hidden_of(entity: Entity) -> Collection[str]:
+                return fields_policy.hidden_fields(self.call.request(self, target=entity))
+
+        else:
+
+            def hidden_of(entity: Entity) -> Collection[str]:
+                return ()
+
+        inner = self.inner
+        return redact(result, hidden_of, lambda uid: find_any(inner, uid, include_deleted=True))
+
     # -- the unit of work ---------------------------------------------------------------
 
     def __enter__(self) -> Self:
@@ -331,6 +352,8 @@ def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
         result = body(work)
         if write:
             work.finish()
+        if not call.actor.is_system:
+            result = work.shown(result)
     return result
 
 
