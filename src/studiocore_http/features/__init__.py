@@ -10,6 +10,7 @@ from .clients.controllers import ClientController
 from .lookups.controllers import LOOKUP_CONTROLLERS
 from .materials.controllers import MaterialController
 from .mcs.controllers import MCController
+from .memberships.controllers import MembershipController
 from .platforms.controllers import PlatformController
 from .scheduling.controllers import SchedulingController
 from .shows.controllers import ShowController
@@ -24,6 +25,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     StudioRoomController,
     ClientController,
     UserController,
+    MembershipController,
     MCController,
     PlatformController,
     MaterialController,
