@@ -354,8 +354,8 @@ def users_list(email: str | None, database_url: str | None) -> None:
         click.echo("No users.")
         return
     rows = [
-        (u.name, u.email, u.role.value, "banned" if u.is_banned else "active", u.uid)
-        for u in sorted(found, key=lambda u: u.email)
+        (u.name, u.email or "", u.role.value, "banned" if u.is_banned else "active", u.uid)
+        for u in sorted(found, key=lambda u: u.email or "")
     ]
     click.echo(_table(("NAME", "E-MAIL", "ROLE", "STATUS", "UID"), rows))
 
@@ -490,7 +490,7 @@ def memberships_list(email: str | None, group_uid: str | None, database_url: str
     rows = sorted(
         (
             _deleted(people[m.user_uid].name, people[m.user_uid]),
-            people[m.user_uid].email,
+            people[m.user_uid].email or "",
             groups[m.group_uid].name,
             m.group_type.value,
             m.group_uid,

@@ -472,3 +472,19 @@ def test_a_records_history_is_for_its_readers_and_hides_what_they_may_not_see(
     assert "example.com" not in repr([e.new_values for e in theirs])
     assert svc.audits.page(actor=world.as_("a_admin")).total == 0
     assert svc.audits.page(actor=world.as_("admin")).total > 0
+
+
+def test_users_are_not_found_by_an_address_the_reader_may_not_see(world: World) -> None:
+    svc, u = world.svc, world.uids
+    svc.memberships.create(u["c_member"], u["D"], "member")
+    d_admin = world.as_("d_admin")
+    for lookup in (
+        lambda: svc.users.list(where={"email": "c_member@example.com"}, actor=d_admin),
+        lambda: svc.users.page(where={"email": "c_member@example.com"}, actor=d_admin),
+        lambda: svc.users.by_email("c_member@example.com", actor=d_admin),
+    ):
+        with pytest.raises(ValidationError) as err:
+            lookup()
+        assert err.value.field == "email"
+    found = svc.users.by_email("c_member@example.com", actor=world.as_("admin"))
+    assert found.uid == u["c_member"]

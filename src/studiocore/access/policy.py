@@ -95,6 +95,12 @@ class MembershipPolicy:
             return ()
         return [name for name, rule in access.hidden.items() if not rule.allows(request)]
 
+    def private_fields(self, actor: Actor, resource: str) -> Collection[str]:
+        if actor.role is UserRole.ADMIN:
+            return ()
+        access = self.table.get(_row(resource))
+        return () if access is None else tuple(access.hidden)
+
     def visibility(self, actor: Actor, resource: str) -> Visibility | None:
         if actor.role is UserRole.ADMIN:
             return None

@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from studiocore.entities import Audit, Entity, Platform
-from studiocore.permissions import AccessRequest
+from studiocore.permissions import AccessRequest, Actor
 
 __all__ = ["SECRET_MASK", "FieldPolicy", "mask_secrets", "redact", "withheld"]
 
@@ -50,6 +50,11 @@ class FieldPolicy(Protocol):
 
     def hidden_fields(self, request: AccessRequest) -> Collection[str]:
         """The fields of ``request.target`` that ``request.actor`` may not see."""
+        ...
+
+    def private_fields(self, actor: Actor, resource: str) -> Collection[str]:
+        """The fields of ``resource`` that some records withhold from ``actor``:
+        a list may not be filtered by them (that would tell their values)."""
         ...
 
 

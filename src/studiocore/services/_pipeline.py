@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar
 
@@ -246,6 +246,17 @@ class Work(UnitOfWork):
         pass it as ``visible=`` to ``list``/``count`` or in a ``ShowQuery``."""
         call = self.call
         return call.ctx.policy.visibility(call.actor, resource or call.resource)
+
+    def check_filters(self, where: Mapping[str, object] | None) -> None:
+        """Refuse a list filter on a field the actor may not see in every
+        record (filtering users by e-mail would confirm a guessed address)."""
+        policy = self.call.ctx.policy
+        if not where or self.actor.is_system or not isinstance(policy, FieldPolicy):
+            return
+        private = policy.private_fields(self.actor, self.call.resource)
+        for name in where:
+            if name in private:
+                raise ValidationError(name, "only system admins may filter by this field")
 
     def now(self) -> datetime:
         """The current time, from the services' clock."""

@@ -191,7 +191,9 @@ class UserService(CrudService[User]):
 
     @reads
     def by_email(self, work: Work, email: str, *, actor: Actor = SYSTEM) -> User:
-        """The live user with this e-mail address."""
+        """The live user with this e-mail address (looking users up by address
+        is for those who may see every address: system admins)."""
+        work.check_filters({"email": email})
         found = work.users.list(where={"email": email.strip().lower()})
         if not found:
             raise NotFoundError("user", email)
