@@ -16,11 +16,13 @@ from studiocore.errors import (
     ConflictError,
     FieldProblem,
     InvalidTransitionError,
+    NotFoundError,
     ValidationError,
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import ScheduledShow, ShowQuery, UnitOfWork
+from studiocore.scheduling.diff import ShowChange, ShowState, diff_shows
 from studiocore.scheduling.guard import assess_schedule, blocking_error
 from studiocore.scheduling.workflow import (
     FINAL_SCHEDULE_STATUSES,
@@ -157,6 +159,34 @@ class ScheduleService(CrudService[Schedule]):
         work.load(Schedule, uid, include_deleted=True)
         found = work.schedule_versions.list(where={"schedule_uid": uid})
         return sorted(found, key=lambda v: v.version)
+
+    @reads
+    def version(
+        self, work: Work, uid: str, number: int, *, actor: Actor = SYSTEM
+    ) -> ScheduleVersion:
+        """Snapshot ``number`` of a schedule (``NotFoundError`` if it has none)."""
+        work.load(Schedule, uid, include_deleted=True)
+        found = work.schedule_versions.list(where={"schedule_uid": uid, "version": number})
+        if not found:
+            raise NotFoundError("schedule version", f"{uid} v{number}")
+        return found[0]
+
+    @reads
+    def diff(
+        self, work: Work, uid: str, old: int, new: int, *, actor: Actor = SYSTEM
+    ) -> list[ShowChange]:
+        """How the schedule's shows changed from version ``old`` to version
+        ``new``: each changed show with its kinds of change and change types
+        (:mod:`studiocore.scheduling.diff`), by start time."""
+        work.load(Schedule, uid, include_deleted=True)
+        states = {}
+        for number in (old, new):
+            found = work.schedule_versions.list(where={"schedule_uid": uid, "version": number})
+            if not found:
+                raise NotFoundError("schedule version", f"{uid} v{number}")
+            rows = found[0].snapshot.get("shows", [])
+            states[number] = [ShowState.from_snapshot(row) for row in rows]
+        return diff_shows(states[old], states[new])
 
     # -- update / delete --------------------------------------------------------------
 

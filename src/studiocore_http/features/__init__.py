@@ -12,6 +12,7 @@ from .materials.controllers import MaterialController
 from .mcs.controllers import MCController
 from .memberships.controllers import MembershipController
 from .platforms.controllers import PlatformController
+from .schedules.controllers import ScheduleController
 from .scheduling.controllers import SchedulingController
 from .shows.controllers import ShowController
 from .studios.controllers import StudioController, StudioRoomController
@@ -31,6 +32,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     MaterialController,
     TagController,
     ShowController,
+    ScheduleController,
     SchedulingController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
