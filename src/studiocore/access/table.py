@@ -10,11 +10,11 @@ may do everything and are not listed per row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
-from studiocore.entities import MC, Schedule, Show, Tag
+from studiocore.entities import MC, ChangeRequest, Schedule, Show, Tag
 from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessRequest
 
@@ -36,6 +36,7 @@ __all__ = ["ACCESS_TABLE", "Access", "render_markdown"]
 
 STUDIO, CLIENT, PLATFORM = GroupType.STUDIO, GroupType.CLIENT, GroupType.PLATFORM
 MEMBER, MANAGER, ADMIN = MembershipRole.MEMBER, MembershipRole.MANAGER, MembershipRole.ADMIN
+CLIENT_REQUESTED, OPERATIONAL, FORCE_MAJEURE = "CLIENT_REQUESTED", "OPERATIONAL", "FORCE_MAJEURE"
 
 
 @attrs.frozen(kw_only=True)
@@ -90,6 +91,22 @@ def _not_approved(request: AccessRequest) -> bool:
     return isinstance(schedule, Schedule) and schedule.approved_at is None
 
 
+def _category(name: str) -> Callable[[AccessRequest], bool]:
+    def check(request: AccessRequest) -> bool:
+        record = request.after or request.target
+        return isinstance(record, ChangeRequest) and record.change_category == name
+
+    return check
+
+
+def _raised_by_actor(request: AccessRequest) -> bool:
+    record = request.target
+    user = request.actor.user_uid
+    return (
+        isinstance(record, ChangeRequest) and user is not None and record.requested_by_uid == user
+    )
+
+
 def _studio_tag(request: AccessRequest) -> bool:
     tag = request.after or request.target
     return isinstance(tag, Tag) and tag.studio_uid is not None
@@ -119,6 +136,24 @@ _SHOW_WRITE = any_of(
 )
 _SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
 _EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
+REQUESTER = Rule("whoever raised it", _raised_by_actor)
+_CHANGE_RAISERS = any_of(
+    when(
+        _category(CLIENT_REQUESTED),
+        _EITHER_SIDE,
+        "client-requested: its client's managers, or studio managers on their behalf",
+    ),
+    when(_category(OPERATIONAL), STUDIO_MANAGERS, "operational: studio managers"),
+    when(
+        _category(FORCE_MAJEURE),
+        STUDIO_ADMINS,
+        "force majeure: its studio's admins (applied at once)",
+    ),
+)
+_CHANGE_DECIDERS = any_of(
+    when(_category(CLIENT_REQUESTED), STUDIO_MANAGERS, "client-requested: studio managers"),
+    when(_category(OPERATIONAL), CLIENT_MANAGERS, "operational: its client's managers"),
+)
 
 ACCESS_TABLE: Mapping[str, Access] = {
     "studios": Access(
@@ -184,10 +219,17 @@ ACCESS_TABLE: Mapping[str, Access] = {
     ),
     "schedules": Access(
         read=_SCHEDULE_READ,
-        write=when(
-            _schedule_in_draft,
-            _EITHER_SIDE,
-            "while draft: studio managers of its studio; its client's managers",
+        write=any_of(
+            when(
+                _schedule_in_draft,
+                _EITHER_SIDE,
+                "while draft: studio managers of its studio; its client's managers",
+            ),
+            only_fields(
+                STUDIO_MANAGERS,
+                {"version"},
+                "its version (a change request applied): studio managers of its studio",
+            ),
         ),
         use_cases={
             "propose": _EITHER_SIDE,
@@ -210,6 +252,19 @@ ACCESS_TABLE: Mapping[str, Access] = {
         },
     ),
     "schedule_versions": Access(read=_SCHEDULE_READ, write=_EITHER_SIDE),
+    "change_requests": Access(
+        read=_SCHEDULE_READ,
+        write=NOBODY,
+        create=_CHANGE_RAISERS,
+        use_cases={
+            "create": _CHANGE_RAISERS,  # a force-majeure change is also applied by it
+            "approve": _CHANGE_DECIDERS,
+            "reject": _CHANGE_DECIDERS,
+            "withdraw": any_of(REQUESTER, STUDIO_ADMINS),
+            "apply": STUDIO_MANAGERS,
+            "acknowledge": CLIENT_MANAGERS,
+        },
+    ),
     "tags": Access(
         read=ANYONE,
         write=when(_studio_tag, STUDIO_MANAGERS, "studio tags: that studio's managers"),

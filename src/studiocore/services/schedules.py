@@ -485,9 +485,11 @@ class ScheduleService(CrudService[Schedule]):
         shows: Sequence[ScheduledShow],
         *,
         promoted: bool = False,
+        change_request_uid: str | None = None,
     ) -> None:
         """Store snapshot ``schedule.version``: the schedule and its shows as the
-        use case read them, with their MCs (``promoted``: the drafts as confirmed)."""
+        use case read them, with their MCs (``promoted``: the drafts as confirmed;
+        ``change_request_uid``: the change request the version applies)."""
         statuses = {status: status.value for status in ShowStatus}
         if promoted:
             statuses[ShowStatus.DRAFT] = ShowStatus.CONFIRMED.value
@@ -518,6 +520,7 @@ class ScheduleService(CrudService[Schedule]):
                 "snapshot": snapshot,
                 "created_by_uid": work.actor.user_uid,
                 "note": note,
+                "change_request_uid": change_request_uid,
             },
             self._now(),
         )
