@@ -201,11 +201,12 @@ class TestWorkflow:
         assert err.value.field == "schedule_status"
 
     def test_cancelling_a_schedule_cancels_its_drafts_only(self, w: World) -> None:
-        schedule = w.schedule()
+        schedule, booked = w.schedule(), w.schedule("Booked")
         draft = w.draft(schedule, 1, 2)
-        confirmed = w.draft(schedule, 3, 4)
-        w.svc.shows.confirm(confirmed)
+        confirmed = w.draft(booked, 3, 4)
+        w.svc.schedules.promote(booked.uid)
         w.svc.schedules.cancel(schedule.uid)
+        w.svc.schedules.cancel(booked.uid)
         assert w.svc.shows.get(draft).show_status is ShowStatus.CANCELLED
         assert w.svc.shows.get(confirmed).show_status is ShowStatus.CONFIRMED
         audits = w.svc.audits.history(draft)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -195,14 +196,41 @@ class TestDrafts:
         assert draft.client_uid == s.client.uid  # taken from the schedule
         s.svc.shows.create("c", at(1), at(3), studio_room_uid=s.room.uid)
         with pytest.raises(ConflictError):
+            s.svc.schedules.promote(schedule.uid)
+        assert s.svc.shows.get(draft.uid).show_status is ShowStatus.DRAFT
+
+    def test_a_draft_is_confirmed_with_its_schedule_not_on_its_own(self, s: Setup) -> None:
+        schedule = add_schedule(s)
+        draft = s.svc.shows.create(
+            "d", at(1), at(3), studio_room_uid=s.room.uid, schedule_uid=schedule.uid
+        ).show
+        with pytest.raises(ConflictError, match=f"confirm the schedule .*{schedule.uid}/confirm"):
             s.svc.shows.confirm(draft.uid)
         assert s.svc.shows.get(draft.uid).show_status is ShowStatus.DRAFT
+
+    def test_a_proposed_schedules_shows_change_through_change_requests(self, s: Setup) -> None:
+        schedule = add_schedule(s)
+        draft = s.svc.shows.create(
+            "d", at(1), at(3), studio_room_uid=s.room.uid, schedule_uid=schedule.uid
+        ).show
+        s.svc.schedules.propose(schedule.uid)
+        edits: list[Callable[[], object]] = [
+            lambda: s.svc.shows.update(draft.uid, {"name": "renamed"}),
+            lambda: s.svc.shows.add_mc(draft.uid, s.mc.uid),
+            lambda: s.svc.shows.cancel(draft.uid),
+            lambda: s.svc.shows.delete(draft.uid),
+            lambda: s.svc.shows.create("e", at(4), at(5), schedule_uid=schedule.uid),
+        ]
+        for edit in edits:
+            with pytest.raises(ConflictError, match="change-requests"):
+                edit()
+        assert s.svc.shows.get(draft.uid).name == "d"
 
     def test_a_roomless_draft_cannot_be_confirmed(self, s: Setup) -> None:
         schedule = add_schedule(s)
         draft = s.svc.shows.create("d", at(1), at(3), schedule_uid=schedule.uid).show
         with pytest.raises(ValidationError) as err:
-            s.svc.shows.confirm(draft.uid)
+            s.svc.schedules.promote(schedule.uid)
         assert err.value.field == "studio_room_uid"
         assert draft.uid in err.value.reason
 
@@ -243,7 +271,8 @@ class TestMcs:
         ).show
         s.svc.mcs.ban(s.mc.uid)
         with pytest.raises(ValidationError, match="banned"):
-            s.svc.shows.confirm(draft.uid)
+            s.svc.schedules.promote(schedule.uid)
+        assert s.svc.shows.get(draft.uid).show_status is ShowStatus.DRAFT
 
     def test_link_rate_and_unlink(self, s: Setup) -> None:
         show = s.svc.shows.create("a", at(1), at(2), studio_room_uid=s.room.uid).show

@@ -6,19 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from studiocore.entities import MC, Show
-from studiocore.errors import FieldProblem, InvalidTransitionError, ValidationError
+from studiocore.entities import MC, Schedule, Show
+from studiocore.errors import ConflictError, FieldProblem, InvalidTransitionError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ScheduleStatus, ShowStatus
 
 __all__ = [
     "FINAL_SCHEDULE_STATUSES",
     "FROZEN_SHOW_STATUSES",
     "HOLDING_SHOW_STATUSES",
+    "LOCKED_SCHEDULE_STATUSES",
     "OPEN_SCHEDULE_STATUSES",
     "SCHEDULE_TRANSITIONS",
     "SHOW_TRANSITIONS",
     "check_schedule_transition",
     "check_show_editable",
+    "check_show_in_open_schedule",
     "check_show_transition",
     "mc_problems",
     "parse_status",
@@ -66,6 +68,9 @@ def check_schedule_transition(uid: str, current: ScheduleStatus, target: Schedul
 OPEN_SCHEDULE_STATUSES = frozenset({ScheduleStatus.DRAFT, ScheduleStatus.PROPOSED})
 """Schedules whose drafts may still change, be added, or be promoted."""
 
+LOCKED_SCHEDULE_STATUSES = frozenset({ScheduleStatus.PROPOSED, ScheduleStatus.CONFIRMED})
+"""Schedules whose shows change only through change requests."""
+
 FINAL_SCHEDULE_STATUSES = frozenset({ScheduleStatus.ARCHIVED, ScheduleStatus.CANCELLED})
 """Schedules that cannot change any more."""
 
@@ -88,6 +93,19 @@ def parse_status(kind: type[S], value: object, field: str) -> S:
         raise ValidationError(
             field, f"unknown status {value!r}; expected one of {allowed}"
         ) from None
+
+
+def check_show_in_open_schedule(show: Show, schedule: Schedule | None) -> None:
+    """Refuse a direct change to a show of a proposed or confirmed schedule:
+    once proposed, a schedule changes through change requests only (a
+    :class:`ConflictError` naming the way)."""
+    if schedule is None or schedule.schedule_status not in LOCKED_SCHEDULE_STATUSES:
+        return
+    raise ConflictError(
+        f"show {show.uid} belongs to the {schedule.schedule_status.value} schedule "
+        f"{schedule.uid}: change it through a change request "
+        f"(POST /api/v1/schedules/{schedule.uid}/change-requests)"
+    )
 
 
 def check_show_editable(show: Show) -> None:

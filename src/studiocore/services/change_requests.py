@@ -288,6 +288,23 @@ class ChangeRequestService(CrudService[ChangeRequest]):
     # -- reading ------------------------------------------------------------------------
 
     @reads
+    def of_schedule(
+        self,
+        work: Work,
+        schedule_uid: str,
+        *,
+        status: ChangeRequestStatus | None = None,
+        actor: Actor = SYSTEM,
+    ) -> list[ChangeRequest]:
+        """The change requests of a schedule (optionally in one status), oldest first."""
+        work.load(Schedule, schedule_uid, include_deleted=True)
+        where: dict[str, object] = {"schedule_uid": schedule_uid}
+        if status is not None:
+            where["status"] = ChangeRequestStatus(status)
+        found = work.change_requests.list(where=where)
+        return sorted(found, key=lambda r: (r.created_at, r.uid))
+
+    @reads
     def preview(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> ChangePreview:
         """The diff the request would make and the conflicts it would hit now
         (nothing written, nothing locked)."""

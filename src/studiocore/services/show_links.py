@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from studiocore.entities import Material, Show, ShowMaterial, ShowMC, ShowPlatform
+from studiocore.entities import Material, Schedule, Show, ShowMaterial, ShowMC, ShowPlatform
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Repository
+from studiocore.scheduling.workflow import check_show_in_open_schedule
 
 from ._base import Service, Work, build, require, writes
 from ._changes import diff
@@ -49,7 +50,8 @@ class ShowLinks(Service):
         actor: Actor = SYSTEM,
     ) -> ShowPlatform:
         """Stream a show on a platform."""
-        work.load(Show, show_uid)
+        show = work.load(Show, show_uid)
+        check_show_in_open_schedule(show, self.schedule_of(work, show))
         require(work.platforms, platform_uid, "platform_uid", "platform")
         if work.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
             raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
@@ -87,7 +89,9 @@ class ShowLinks(Service):
         self, work: Work, show_uid: str, platform_uid: str, *, actor: Actor = SYSTEM
     ) -> None:
         """Stop streaming a show on a platform."""
-        self._remove_link(work, work.show_platforms, show_uid, {"platform_uid": platform_uid})
+        self._remove_link(
+            work, work.show_platforms, show_uid, {"platform_uid": platform_uid}, scheduled=True
+        )
 
     # -- materials ------------------------------------------------------------------
 
@@ -152,9 +156,27 @@ class ShowLinks(Service):
             repo.update(new)
         return new
 
+    def schedule_of(self, work: Work, show: Show) -> Schedule | None:
+        """The schedule ``show`` belongs to, if any."""
+        if show.schedule_uid is None:
+            return None
+        found: Schedule = work.schedules.get(show.schedule_uid, include_deleted=True)
+        return found
+
     def _remove_link(
-        self, work: Work, repo: Repository[L], show_uid: str, key: dict[str, str]
+        self,
+        work: Work,
+        repo: Repository[L],
+        show_uid: str,
+        key: dict[str, str],
+        *,
+        scheduled: bool = False,
     ) -> None:
+        """Soft-delete a link; ``scheduled``: one a schedule's versions record
+        (an MC, a platform), changed through change requests once proposed."""
+        if scheduled:
+            show = work.load(Show, show_uid)
+            check_show_in_open_schedule(show, self.schedule_of(work, show))
         old = self._find_link(work, repo, show_uid, key)
         now = self._now()
         repo.update(attrs.evolve(old, deleted_at=now, updated_at=now))

@@ -18,6 +18,7 @@ from studiocore.scheduling.guard import ensure_bookable
 from studiocore.scheduling.workflow import (
     OPEN_SCHEDULE_STATUSES,
     check_show_editable,
+    check_show_in_open_schedule,
     check_show_transition,
     mc_problems,
     parse_status,
@@ -168,11 +169,12 @@ class ShowService(ShowLinks, CrudService[Show]):
         )
         if schedule_uid is not None:
             schedule: Schedule = require(work.schedules, schedule_uid, "schedule_uid", "schedule")
+            check_show_in_open_schedule(show, schedule)
             if schedule.schedule_status not in OPEN_SCHEDULE_STATUSES:
                 raise ValidationError(
                     "schedule_uid",
                     f"schedule {schedule_uid} is {schedule.schedule_status.value}; "
-                    "shows are added to draft or proposed schedules only",
+                    "shows are added to draft schedules only",
                 )
             if show.client_uid is None:
                 show = attrs.evolve(show, client_uid=schedule.client_uid)
@@ -211,6 +213,7 @@ class ShowService(ShowLinks, CrudService[Show]):
                 raise ValidationError(name, "unknown field for shows")
         old = work.load(Show, uid)
         check_show_editable(old)
+        check_show_in_open_schedule(old, self.schedule_of(work, old))
         new = attrs.evolve(old, **changes, updated_at=self._now())
         self._validate(work, new, old)
         warnings: tuple[Conflict, ...] = ()
@@ -254,6 +257,11 @@ class ShowService(ShowLinks, CrudService[Show]):
                         f"room {room.uid} is not in the schedule's studio {schedule.studio_uid}",
                     )
 
+    def _before_delete(self, uow: UnitOfWork, entity: Show) -> None:
+        if entity.schedule_uid is not None:
+            schedule = uow.schedules.get(entity.schedule_uid, include_deleted=True)
+            check_show_in_open_schedule(entity, schedule)
+
     def _check_materials_fit(self, uow: UnitOfWork, show: Show) -> None:
         links = uow.show_materials.list(where={"show_uid": show.uid})
         materials = uow.materials.get_many([link.material_uid for link in links])
@@ -277,6 +285,14 @@ class ShowService(ShowLinks, CrudService[Show]):
         status = parse_status(ShowStatus, target, "show_status")
         old = work.load(Show, uid)
         check_show_transition(uid, old.show_status, status)
+        schedule = self.schedule_of(work, old)
+        if schedule is not None and status is ShowStatus.CONFIRMED:
+            raise ConflictError(
+                f"show {uid} is a draft of schedule {schedule.uid}: confirm the schedule "
+                f"(all its drafts at once: POST /api/v1/schedules/{schedule.uid}/confirm)"
+            )
+        if status is ShowStatus.CANCELLED:
+            check_show_in_open_schedule(old, schedule)
         new = attrs.evolve(old, show_status=status, updated_at=self._now())
         warnings: tuple[Conflict, ...] = ()
         if status is ShowStatus.CONFIRMED:
@@ -320,6 +336,7 @@ class ShowService(ShowLinks, CrudService[Show]):
         """Link an MC to a show. Banned MCs are refused; on a reserving show the
         MC is checked for conflicts first."""
         show = work.load(Show, show_uid)
+        check_show_in_open_schedule(show, self.schedule_of(work, show))
         raise_problems(mc_problems(work.mcs.get_many([mc_uid]), [mc_uid], "mc_uid"))
         if work.show_mcs.count(where={"show_uid": show_uid, "mc_uid": mc_uid}):
             raise ConflictError(f"MC {mc_uid} is already linked to show {show_uid}")
@@ -350,7 +367,7 @@ class ShowService(ShowLinks, CrudService[Show]):
     @writes
     def remove_mc(self, work: Work, show_uid: str, mc_uid: str, *, actor: Actor = SYSTEM) -> None:
         """Unlink an MC from a show."""
-        self._remove_link(work, work.show_mcs, show_uid, {"mc_uid": mc_uid})
+        self._remove_link(work, work.show_mcs, show_uid, {"mc_uid": mc_uid}, scheduled=True)
 
 
 def _unique_uids(values: Collection[str], field: str) -> list[str]:

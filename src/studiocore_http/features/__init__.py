@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from litestar import Controller
 
+from .change_requests.controllers import ChangeRequestController
 from .clients.controllers import ClientController
 from .lookups.controllers import LOOKUP_CONTROLLERS
 from .materials.controllers import MaterialController
@@ -33,6 +34,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     TagController,
     ShowController,
     ScheduleController,
+    ChangeRequestController,
     SchedulingController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,

@@ -27,7 +27,7 @@ from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset
 
 from . import schemas as s
 
-__all__ = ["ScheduleController"]
+__all__ = ["ScheduleController", "change_body"]
 
 _Crud = crud_controller(
     CrudResource(
@@ -49,7 +49,8 @@ def _state(state: CoreShowState) -> s.ShowState:
     )
 
 
-def _change(change: ShowChange) -> s.ShowChange:
+def change_body(change: ShowChange) -> s.ShowChange:
+    """The response body of one show's change."""
     return s.ShowChange(
         show_uid=change.show_uid,
         name=change.name,
@@ -280,4 +281,4 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         new: FromPath[int],
     ) -> list[s.ShowChange]:
         """How the shows changed from version ``old`` to ``new``, by start time."""
-        return [_change(c) for c in services.schedules.diff(uid, old, new, actor=actor)]
+        return [change_body(c) for c in services.schedules.diff(uid, old, new, actor=actor)]

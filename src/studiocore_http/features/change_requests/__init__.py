@@ -1,0 +1,1 @@
+"""Change requests: how a proposed or confirmed schedule changes."""

@@ -1,0 +1,170 @@
+"""Change requests over HTTP: raised on a schedule, read with their preview,
+and moved by the decisions of the other side (docs/change-management.md)."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from studiocore import ChangeApplied, ChangePreview, ChangeRequestStatus
+from studiocore.entities import ChangeRequest
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
+from studiocore_http.features.schedules.controllers import change_body
+from studiocore_http.features.scheduling.schemas import Conflict
+from studiocore_http.shared.convert import many
+from studiocore_http.shared.params import ActorDep, ServicesDep
+
+from . import schemas as s
+
+__all__ = ["ChangeRequestController"]
+
+
+def _request(request: ChangeRequest) -> s.ChangeRequest:
+    payload = request.payload
+    return s.ChangeRequest(
+        uid=request.uid,
+        created_at=request.created_at,
+        updated_at=request.updated_at,
+        metadata=request.metadata,
+        schedule_uid=request.schedule_uid,
+        change_category=request.change_category,
+        change_type=request.change_type,
+        change_types=list(payload.get("change_types", [request.change_type])),
+        status=request.status,
+        reason=request.reason,
+        operations=list(payload.get("operations", [])),
+        requested_by_uid=request.requested_by_uid,
+        reviewed_by_uid=request.reviewed_by_uid,
+        decided_at=request.decided_at,
+    )
+
+
+def _preview(preview: ChangePreview) -> s.Preview:
+    return s.Preview(
+        applicable=preview.applicable,
+        changes=[change_body(c) for c in preview.changes],
+        conflicts=many(Conflict, preview.conflicts),
+        problems=list(preview.problems),
+    )
+
+
+def _applied(result: ChangeApplied) -> s.ChangeApplied:
+    return s.ChangeApplied(
+        change_request=_request(result.change_request),
+        version=result.version,
+        warnings=many(Conflict, result.warnings),
+    )
+
+
+def _decision(operation: str, doc: str) -> dict[str, object]:
+    return {
+        "path": f"/change-requests/{{uid:str}}/{operation}",
+        "operation_id": f"{operation.capitalize()}ChangeRequest",
+        "status_code": HTTP_200_OK,
+        "sync_to_thread": True,
+        "raises": BODY_ERRORS,
+        "description": doc,
+    }
+
+
+class ChangeRequestController(Controller):
+    tags = ["change-requests"]
+
+    @get(
+        "/schedules/{uid:str}/change-requests",
+        operation_id="ListScheduleChangeRequests",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def list_requests(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        status: FromQuery[ChangeRequestStatus | None] = None,
+    ) -> list[s.ChangeRequest]:
+        """The schedule's change requests, oldest first."""
+        found = services.change_requests.of_schedule(uid, status=status, actor=actor)
+        return [_request(r) for r in found]
+
+    @post(
+        "/schedules/{uid:str}/change-requests",
+        operation_id="CreateChangeRequest",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+        raises=BODY_ERRORS,
+    )
+    def create_request(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.ChangeRequestCreate],
+    ) -> s.ChangeRequest:
+        """Raise a change request on a proposed or confirmed schedule: pending
+        until the other side approves it (a ``FORCE_MAJEURE`` one, a studio
+        admin's call, is applied at once)."""
+        created = services.change_requests.create(
+            uid, data.change_category, data.reason, data.operations, actor=actor
+        )
+        return _request(created)
+
+    @get(
+        "/change-requests/{uid:str}",
+        operation_id="GetChangeRequest",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def get_request(
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> s.ChangeRequestWithPreview:
+        """A change request with its preview: the diff it would make and the
+        conflicts it would hit now."""
+        preview = services.change_requests.preview(uid, actor=actor)
+        body = _request(preview.change_request)
+        return s.ChangeRequestWithPreview(
+            **{f: getattr(body, f) for f in body.__struct_fields__}, preview=_preview(preview)
+        )
+
+    @post(**_decision("approve", "The other side approves a pending request."))  # type: ignore[arg-type]
+    def approve(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.Decision],
+    ) -> s.ChangeRequest:
+        return _request(services.change_requests.approve(uid, note=data.note, actor=actor))
+
+    @post(**_decision("reject", "The other side turns a pending request down, saying why."))  # type: ignore[arg-type]
+    def reject(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.Rejection],
+    ) -> s.ChangeRequest:
+        return _request(services.change_requests.reject(uid, data.reason, actor=actor))
+
+    @post(**_decision("withdraw", "Whoever raised a request takes it back."))  # type: ignore[arg-type]
+    def withdraw(
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> s.ChangeRequest:
+        return _request(services.change_requests.withdraw(uid, actor=actor))
+
+    @post(
+        **_decision(  # type: ignore[arg-type]
+            "apply",
+            "Apply an approved request all or nothing (409 with the conflict report); "
+            "applying it again answers the same result.",
+        )
+    )
+    def apply(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.ChangeApplied:
+        return _applied(services.change_requests.apply(uid, actor=actor))
+
+    @post(**_decision("acknowledge", "The client acknowledges a force-majeure change."))  # type: ignore[arg-type]
+    def acknowledge(
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> s.ChangeRequest:
+        return _request(services.change_requests.acknowledge(uid, actor=actor))

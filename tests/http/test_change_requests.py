@@ -1,0 +1,210 @@
+"""Change requests over HTTP with real tokens: after the client approved and
+the studio confirmed a schedule, an operational time change raised by the
+studio is previewed, approved by the client and applied (a new version whose
+diff is exactly that move); a conflicting change is refused with its report;
+a force-majeure room change is applied at once and acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from studiocore_http import create_app
+from tests.http.conftest import API
+from tests.http.test_schedules import Studio, draft
+
+Http = TestClient[Litestar]
+
+
+@pytest.fixture
+def world() -> Studio:
+    return Studio()
+
+
+@pytest.fixture
+def http(world: Studio) -> Iterator[Http]:
+    with TestClient(create_app(world.settings, services=world.services)) as client:
+        yield client
+
+
+def confirmed_week(http: Http, world: Studio) -> tuple[str, dict[str, str]]:
+    """A schedule proposed by the studio, approved by the client and confirmed,
+    with two shows in Studio A."""
+    as_ = world.tokens
+    uid = http.post(
+        f"{API}/schedules",
+        json={
+            "client_uid": world.client,
+            "studio_uid": world.studio,
+            "name": "Spring week",
+            "start_time": "2030-03-04T00:00:00Z",
+            "end_time": "2030-03-11T00:00:00Z",
+        },
+        headers=as_["planner"],
+    ).json()["uid"]
+    shows = {}
+    for name, day in (("Launch", 4), ("Tutorial", 5)):
+        body = draft(name, world.room, day, 10, 12)
+        shows[name] = http.post(
+            f"{API}/schedules/{uid}/shows", json=body, headers=as_["planner"]
+        ).json()["uid"]
+    http.post(f"{API}/schedules/{uid}/transitions", json={"to": "proposed"}, headers=as_["planner"])
+    http.post(f"{API}/schedules/{uid}/approve", json={}, headers=as_["client_manager"])
+    done = http.post(f"{API}/schedules/{uid}/confirm", json={}, headers=as_["planner"])
+    assert done.json()["version"] == 3, done.text
+    return uid, shows
+
+
+def move(show: str, day: int, start: int, end: int) -> dict[str, Any]:
+    return {
+        "op": "move",
+        "show_uid": show,
+        "show_start": f"2030-03-{day:02d}T{start:02d}:00:00Z",
+        "show_end": f"2030-03-{day:02d}T{end:02d}:00:00Z",
+    }
+
+
+def test_an_operational_change_is_previewed_approved_applied_and_versioned(
+    http: Http, world: Studio
+) -> None:
+    as_ = world.tokens
+    schedule, shows = confirmed_week(http, world)
+    # a confirmed schedule's shows are changed through change requests
+    raised = http.post(
+        f"{API}/schedules/{schedule}/change-requests",
+        json={
+            "change_category": "OPERATIONAL",
+            "reason": "Crew shift moved",
+            "operations": [move(shows["Launch"], 4, 14, 16)],
+        },
+        headers=as_["planner"],
+    )
+    assert raised.status_code == 201, raised.text
+    request = raised.json()
+    assert (request["status"], request["change_types"]) == ("pending", ["TIME_CHANGE"])
+    uid = request["uid"]
+    seen = http.get(f"{API}/change-requests/{uid}", headers=as_["client_member"]).json()
+    assert seen["preview"]["applicable"] is True
+    assert [(c["name"], c["kinds"]) for c in seen["preview"]["changes"]] == [("Launch", ["time"])]
+    listed = http.get(
+        f"{API}/schedules/{schedule}/change-requests?status=pending", headers=as_["client_member"]
+    ).json()
+    assert [r["uid"] for r in listed] == [uid]
+    # who decides: the other side, never the side that raised it
+    assert (
+        http.post(f"{API}/change-requests/{uid}/apply", headers=as_["planner"]).status_code == 409
+    )
+    own_side = http.post(
+        f"{API}/change-requests/{uid}/approve", json={}, headers=as_["studio_admin"]
+    )
+    assert own_side.status_code == 403
+    other_client = http.post(
+        f"{API}/change-requests/{uid}/approve", json={}, headers=as_["stranger"]
+    )
+    assert other_client.status_code == 404
+    approved = http.post(
+        f"{API}/change-requests/{uid}/approve", json={"note": "OK"}, headers=as_["client_manager"]
+    )
+    assert approved.status_code == 200, approved.text
+    applied = http.post(f"{API}/change-requests/{uid}/apply", headers=as_["planner"])
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["version"] == 4
+    again = http.post(f"{API}/change-requests/{uid}/apply", headers=as_["planner"])
+    assert again.json()["version"] == 4  # the same answer, nothing written
+    diff = http.get(
+        f"{API}/schedules/{schedule}/versions/3/diff/4", headers=as_["client_member"]
+    ).json()
+    assert [(c["name"], c["kinds"], c["change_types"]) for c in diff] == [
+        ("Launch", ["time"], ["TIME_CHANGE"])
+    ]
+    assert (diff[0]["before"]["start"], diff[0]["after"]["start"]) == (
+        "2030-03-04T10:00:00Z",
+        "2030-03-04T14:00:00Z",
+    )
+
+
+def test_a_conflicting_change_is_refused_with_its_report_and_nothing_changes(
+    http: Http, world: Studio
+) -> None:
+    as_ = world.tokens
+    schedule, shows = confirmed_week(http, world)
+    uid = http.post(
+        f"{API}/schedules/{schedule}/change-requests",
+        json={
+            "change_category": "CLIENT_REQUESTED",
+            "reason": "Both on Tuesday",
+            "operations": [move(shows["Tutorial"], 4, 11, 13)],
+        },
+        headers=as_["client_manager"],
+    ).json()["uid"]
+    assert (
+        http.post(
+            f"{API}/change-requests/{uid}/approve", json={}, headers=as_["client_manager"]
+        ).status_code
+        == 403
+    )  # the client raised it: the studio decides
+    http.post(f"{API}/change-requests/{uid}/approve", json={}, headers=as_["planner"])
+    before = http.get(f"{API}/schedules/{schedule}/shows", headers=as_["planner"]).json()
+    refused = http.post(f"{API}/change-requests/{uid}/apply", headers=as_["planner"])
+    assert refused.status_code == 409, refused.text
+    [conflict] = refused.json()["extra"]["conflicts"]
+    assert set(conflict["show_uids"]) == {shows["Launch"], shows["Tutorial"]}
+    assert http.get(f"{API}/schedules/{schedule}/shows", headers=as_["planner"]).json() == before
+    assert http.get(f"{API}/change-requests/{uid}", headers=as_["planner"]).json()["status"] == (
+        "approved"
+    )
+
+
+def test_a_force_majeure_room_change_is_applied_at_once_and_acknowledged(
+    http: Http, world: Studio
+) -> None:
+    as_ = world.tokens
+    schedule, shows = confirmed_week(http, world)
+    body = {
+        "change_category": "FORCE_MAJEURE",
+        "reason": "Studio A flooded",
+        "operations": [
+            {"op": "change_room", "show_uid": shows["Tutorial"], "studio_room_uid": world.room_b}
+        ],
+    }
+    url = f"{API}/schedules/{schedule}/change-requests"
+    assert http.post(url, json=body, headers=as_["planner"]).status_code == 403
+    raised = http.post(url, json=body, headers=as_["studio_admin"])
+    assert raised.status_code == 201, raised.text
+    assert (raised.json()["status"], raised.json()["change_types"]) == (
+        "applied",
+        ["RESOURCE_CHANGE"],
+    )
+    uid = raised.json()["uid"]
+    show = http.get(f"{API}/shows/{shows['Tutorial']}", headers=as_["client_member"]).json()
+    assert show["studio_room_uid"] == world.room_b
+    assert (
+        http.post(
+            f"{API}/change-requests/{uid}/acknowledge", headers=as_["client_member"]
+        ).status_code
+        == 403
+    )
+    acknowledged = http.post(
+        f"{API}/change-requests/{uid}/acknowledge", headers=as_["client_manager"]
+    )
+    assert acknowledged.status_code == 200, acknowledged.text
+    assert "acknowledged_at" in acknowledged.json()["metadata"]
+
+
+def test_bad_operations_are_422_naming_the_operation(http: Http, world: Studio) -> None:
+    schedule, shows = confirmed_week(http, world)
+    bad = http.post(
+        f"{API}/schedules/{schedule}/change-requests",
+        json={
+            "change_category": "OPERATIONAL",
+            "reason": "x",
+            "operations": [move(shows["Launch"], 4, 14, 16), {"op": "teleport"}],
+        },
+        headers=world.tokens["planner"],
+    )
+    assert bad.status_code == 422
+    assert bad.json()["extra"]["field"] == "operations[1].op"
