@@ -288,7 +288,19 @@ def load(url: str, headers: dict[str, str], duration: int, connections: int) -> 
     if wrk:
         for key, value in headers.items():
             header_args += ["-H", f"{key}: {value}"]
-        command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url]
+        # wrk gives up on a request after 2 s by default and leaves it out of
+        # the count: a slow server would look faster than it is.
+        command = [
+            wrk,
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "60s",
+            "--latency",
+            *header_args,
+            url,
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
         p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", output)
@@ -296,6 +308,8 @@ def load(url: str, headers: dict[str, str], duration: int, connections: int) -> 
         non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
         if non2xx:
             raise RuntimeError(f"{non2xx.group(1)} failed responses:\n{output}")
+        if "Socket errors" in output:
+            raise RuntimeError(f"requests failed or timed out:\n{output}")
         return {"rps": rps, "p99_ms": _seconds(p99.group(1), p99.group(2)) * 1000}
     if oha:
         for key, value in headers.items():
