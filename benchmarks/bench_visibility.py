@@ -193,7 +193,7 @@ def _record(
     for name in USERS:
         factor = f"{slower[name]:.2f}x" if name in slower else "-"
         lines.append(
-            f"| {name} | {totals[name]:,} | {best[name]['rps']:.0f} | "
+            f"| {name} | {totals[name]:,} | {best[name]['rps']:.1f} | "
             f"{best[name]['p99_ms']:.1f} ms | {factor} |"
         )
     lines += ["", f"Target: each user within {TARGET}x of the admin's throughput.", ""]
