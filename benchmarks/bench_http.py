@@ -206,7 +206,7 @@ def serve_bare(url: str, port: int) -> None:
     from studiocore_sql import tables as t
     from studiocore_sql.mapping import MAPS
 
-    engine = sa.create_engine(url, pool_size=5, max_overflow=10)
+    engine = sa.create_engine(url, pool_size=15, max_overflow=0)  # SqlDatabase's pool
     shows = t.shows
     page = MAPS[Show].select
 
