@@ -32,6 +32,8 @@ from studiocore.ports import (
 from studiocore.scheduling.availability import RoomAvailability
 from studiocore.serialization import to_jsonable
 from studiocore.services import (
+    ChangeApplied,
+    ChangePreview,
     EventBus,
     Page,
     PromotionReport,
@@ -44,6 +46,8 @@ from studiocore.timeslot import Clock, FixedClock, SystemClock, TimeSlot
 __all__ = [
     "Booking",
     "BookingQuery",
+    "ChangeApplied",
+    "ChangePreview",
     "Clock",
     "Conflict",
     "ConflictKind",

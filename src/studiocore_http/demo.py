@@ -19,9 +19,12 @@ from studiocore import Services, User, UserRole
 
 __all__ = [
     "DEMO_ADMIN_EMAIL",
+    "DEMO_PEOPLE",
     "DEMO_PLATFORM_API_KEY",
     "DEMO_VIEWER_EMAIL",
+    "DemoPerson",
     "DemoSummary",
+    "demo_people",
     "ensure_admin",
     "seed_demo",
 ]
@@ -30,6 +33,53 @@ DEMO_ADMIN_EMAIL = "admin@demo.studiocore.dev"
 DEMO_VIEWER_EMAIL = "viewer@demo.studiocore.dev"
 DEMO_PLATFORM_API_KEY = "demo_live_key_not_a_real_secret"
 """The demo YouTube platform's ``api_config["api_key"]`` (stored encrypted)."""
+
+
+@attrs.frozen
+class DemoPerson:
+    """A demo user with a membership (or an MC profile), to try the access rules as."""
+
+    email: str
+    name: str
+    group: str
+    """The name of the studio, client or MC profile they belong to."""
+    role: str
+    """Their membership role (``host`` for the MC's own user)."""
+    sees: str
+    """What they see and may do, in a few words (printed by ``serve --demo``)."""
+
+
+DEMO_PEOPLE = (
+    DemoPerson(
+        "studio.manager@demo.studiocore.dev",
+        "Seo-jun Han",
+        "Seoul Main",
+        "manager",
+        "every show in Seoul Main, whichever the client; schedules and bookings there",
+    ),
+    DemoPerson(
+        "client.manager@demo.studiocore.dev",
+        "Ji-woo Park",
+        "Glow Cosmetics",
+        "manager",
+        "Glow Cosmetics' shows and materials only; edits the draft schedule's shows",
+    ),
+    DemoPerson(
+        "client.member@demo.studiocore.dev",
+        "Eun-ji Song",
+        "Glow Cosmetics",
+        "member",
+        "Glow Cosmetics' shows and materials, read only",
+    ),
+    DemoPerson(
+        "mc.hana@demo.studiocore.dev",
+        "Hana Kim",
+        "Hana Kim",
+        "host",
+        "the shows Hana hosts",
+    ),
+)
+"""The demo's people besides the admin (and the viewer, who belongs to no group)."""
 
 _SLOTS = ((10, 12), (13, 15), (16, 18), (19, 21))
 """Daily show slots in each studio's local time (hours)."""
@@ -139,6 +189,7 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
             platform_uid=platforms[0].uid,
             version="v2",
         )
+    _add_people(services, [seoul, berlin], clients, mcs)
     prime = services.tags.create("prime-time")
     services.tags.create("launch", studio_uid=seoul.uid)
 
@@ -179,6 +230,31 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
         draft_shows=drafts,
         schedule_uid=schedule_uid,
     )
+
+
+def _add_people(services: Services, studios: list[Any], clients: list[Any], mcs: list[Any]) -> None:
+    """The users of :data:`DEMO_PEOPLE`, with their memberships or MC profile."""
+    groups = {g.name: g.uid for g in (*studios, *clients)}
+    profiles = {mc.name: mc.uid for mc in mcs}
+    for person in DEMO_PEOPLE:
+        user = services.users.create(person.email, person.name)
+        if person.role == "host":
+            services.mcs.update(profiles[person.group], {"user_uid": user.uid})
+        else:
+            services.memberships.create(user.uid, groups[person.group], person.role)
+
+
+def demo_people(services: Services) -> list[tuple[DemoPerson, User]]:
+    """The demo's people and their users (those that exist in this database)."""
+    from studiocore import NotFoundError
+
+    found = []
+    for person in DEMO_PEOPLE:
+        try:
+            found.append((person, services.users.by_email(person.email)))
+        except NotFoundError:
+            continue
+    return found
 
 
 def _draft_schedule(

@@ -10,8 +10,8 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_JWT_AUDIENCE``                ``aud`` claim issued and required (default: none)
 ``STUDIOCORE_SECRET_KEYS``                 comma-separated Fernet keys encrypting platforms' ``api_config``
                                            (the first encrypts, all decrypt; ``studiocore keys generate``)
-``STUDIOCORE_ACCESS_POLICY``               ``simple`` (admins write, everyone reads: the default for now)
-                                           or ``membership`` (docs/access-control.md)
+``STUDIOCORE_ACCESS_POLICY``               ``membership`` (the default: docs/access-control.md) or
+                                           ``simple`` (Phase 2: admins write, everyone reads)
 ``STUDIOCORE_TOKEN_TTL_MINUTES``           lifetime of tokens made by ``studiocore token`` (1440)
 ``STUDIOCORE_AUTH_CACHE_SECONDS``          how long a token's user stays cached (0: no cache, the default)
 ``STUDIOCORE_CORS_ORIGINS``                comma-separated allowed origins (default: CORS off)
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 ENV_PREFIX = "STUDIOCORE_"
-ACCESS_POLICIES = ("simple", "membership")
+ACCESS_POLICIES = ("membership", "simple")
 MIN_SECRET_BYTES = 32
 
 
@@ -280,8 +280,9 @@ class Settings:
     jwt_audience: str | None = None
     secret_keys: tuple[str, ...] = ()
     """Fernet keys of the secrets stored at rest (see :meth:`storage_keys`)."""
-    access_policy: str = "simple"
-    """``simple`` (Phase 2: admins write, everyone reads) or ``membership``."""
+    access_policy: str = "membership"
+    """``membership`` (the access table) or ``simple`` (Phase 2: admins write,
+    everyone reads)."""
     token_ttl_minutes: int = 24 * 60
     auth_cache_seconds: float = 0.0
     """How long an authenticated user is cached (0: load it on every request)."""
@@ -334,7 +335,7 @@ class Settings:
         values: dict[str, object] = {
             "database_url": _optional(env, "DATABASE_URL"),
             "jwt_secret": _optional(env, "JWT_SECRET"),
-            "access_policy": _optional(env, "ACCESS_POLICY") or "simple",
+            "access_policy": _optional(env, "ACCESS_POLICY") or "membership",
             "jwt_issuer": env.get(ENV_PREFIX + "JWT_ISSUER") or "studiocore",
             "jwt_audience": _optional(env, "JWT_AUDIENCE"),
             "secret_keys": _list(env, "SECRET_KEYS"),

@@ -228,6 +228,9 @@ schedules = _base(
     sa.Column("end_time", UTCDateTime(), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     _meta(),
+    sa.Column("approved_at", UTCDateTime(), nullable=True),
+    _fk("approved_by_id", "users", nullable=True, index=False),
+    sa.Column("approval_note", sa.String(4000), nullable=True),
     sa.CheckConstraint("end_time > start_time", name="time_order"),
 )
 

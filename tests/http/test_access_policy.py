@@ -96,9 +96,8 @@ def test_staff_change_what_their_role_allows_and_nothing_more(
 
 
 def test_the_policy_setting_is_checked() -> None:
-    assert Settings.from_env({"STUDIOCORE_ACCESS_POLICY": "membership"}).access_policy == (
-        "membership"
-    )
-    assert Settings.from_env({}).access_policy == "simple"
-    with pytest.raises(ConfigError, match="ACCESS_POLICY must be one of simple, membership"):
+    assert Settings.from_env({"STUDIOCORE_ACCESS_POLICY": "simple"}).access_policy == "simple"
+    assert Settings.from_env({}).access_policy == "membership"  # the default
+    assert isinstance(Settings().policy(), MembershipPolicy)
+    with pytest.raises(ConfigError, match="ACCESS_POLICY must be one of membership, simple"):
         Settings.from_env({"STUDIOCORE_ACCESS_POLICY": "open"})

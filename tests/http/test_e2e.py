@@ -45,6 +45,12 @@ class Server:
         assert match, self.output
         return match.group(1)
 
+    def token_of(self, email: str) -> str:
+        """The token ``serve --demo`` printed for one of the demo's people."""
+        match = re.search(rf"; {re.escape(email)}\)[^\n]*\n\s*\n\s*(\S+)", self.output)
+        assert match, self.output
+        return match.group(1)
+
 
 def _env(database_url: str, secret: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("STUDIOCORE_")}
@@ -131,6 +137,46 @@ def test_serve_demo_gives_a_working_api_with_data_and_an_admin_token(server: Ser
         assert http.get(f"/api/v1/clients/{created.json()['uid']}").status_code == 200
         assert http.get("/api/v1/conflicts").json() == []
         assert http.get("/schema/openapi.json").json()["openapi"].startswith("3.1")
+
+
+def test_serve_demo_prints_a_token_per_role_and_each_sees_what_their_role_allows(
+    server: Server,
+) -> None:
+    def client(email: str | None) -> httpx.Client:
+        token = server.token if email is None else server.token_of(email)
+        return httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+
+    with client(None) as admin:
+        every = admin.get("/api/v1/shows?limit=500").json()["items"]
+        studios = {s["uid"]: s["name"] for s in admin.get("/api/v1/studios").json()["items"]}
+        clients = {c["uid"]: c["name"] for c in admin.get("/api/v1/clients").json()["items"]}
+        rooms = admin.get("/api/v1/studio-rooms").json()["items"]
+    studio_of_room = {r["uid"]: studios[r["studio_uid"]] for r in rooms}
+    glow = {s["uid"] for s in every if clients.get(s["client_uid"]) == "Glow Cosmetics"}
+    seoul = {s["uid"] for s in every if studio_of_room[s["studio_room_uid"]] == "Seoul Main"}
+    other = next(s for s in every if s["uid"] not in glow)
+    assert glow
+    assert seoul
+    with client("client.member@demo.studiocore.dev") as member:
+        listed = member.get("/api/v1/shows?limit=500").json()
+        assert {s["uid"] for s in listed["items"]} == glow
+        assert listed["total"] == len(glow)
+        assert member.get(f"/api/v1/shows/{other['uid']}").status_code == 404
+        mine = next(iter(glow))
+        assert member.patch(f"/api/v1/shows/{mine}", json={"name": "x"}).status_code == 403
+        assert [c["name"] for c in member.get("/api/v1/clients").json()["items"]] == [
+            "Glow Cosmetics"
+        ]
+    with client("studio.manager@demo.studiocore.dev") as manager:
+        listed = manager.get("/api/v1/shows?limit=500").json()
+        assert {s["uid"] for s in listed["items"]} == seoul
+        renamed = manager.patch(f"/api/v1/shows/{next(iter(seoul))}", json={"name": "Renamed"})
+        assert renamed.status_code == 200, renamed.text
+    with client("mc.hana@demo.studiocore.dev") as host:
+        hosted = host.get("/api/v1/shows?limit=500").json()
+        assert 0 < hosted["total"] < len(seoul)
 
 
 @pytest.mark.postgres

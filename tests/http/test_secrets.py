@@ -56,7 +56,8 @@ def test_a_platform_created_through_the_api_is_stored_encrypted(tmp_path: Path) 
     )
     created = _post_platform(settings, {"name": "YouTube", "api_config": {"api_key": API_KEY}})
     assert created.status_code == 201, created.text
-    assert created.json()["api_config"] == {"api_key": API_KEY}
+    assert created.json()["api_config"] == {"api_key": "********"}  # write-only
+    assert API_KEY not in created.text
     [stored] = _raw_api_configs(url)
     assert API_KEY not in stored
     assert ENVELOPE in stored
@@ -171,3 +172,44 @@ def test_the_demo_data_stores_its_platform_api_key_encrypted_with_the_demo_key(
     finally:
         demo.dispose()
     assert {"region": "global", "api_key": DEMO_PLATFORM_API_KEY} in configs
+
+
+def test_a_written_secret_is_in_no_response_and_no_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'api.db'}",
+        jwt_secret=SECRET,
+        log_requests=True,
+        secret_keys=(TEST_SECRET_KEY,),
+    )
+    app = create_app(settings)
+    services: Services = app.state.services
+    admin = services.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
+    member = services.users.create("member@example.com", "Member")
+    with TestClient(app) as client, caplog.at_level("DEBUG"):
+        bodies = []
+        for headers in (
+            {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"},
+            {"Authorization": f"Bearer {issue_token(settings, member.uid)}"},
+        ):
+            created = client.post(
+                f"{API}/platforms",
+                json={"name": "YouTube", "api_config": {"api_key": API_KEY}},
+                headers=headers,
+            )
+            bodies.append(created.text)
+            uid = created.json().get("uid")
+            if uid is None:  # the member may not create one: read the admin's
+                uid = client.get(f"{API}/platforms", headers=headers).json()["items"][0]["uid"]
+            bodies.append(client.get(f"{API}/platforms/{uid}", headers=headers).text)
+            bodies.append(client.get(f"{API}/platforms", headers=headers).text)
+            bodies.append(
+                client.patch(
+                    f"{API}/platforms/{uid}", json={"name": "YouTube Live"}, headers=headers
+                ).text
+            )
+    assert any("YouTube" in body for body in bodies)
+    assert not [body for body in bodies if API_KEY in body]
+    assert caplog.records
+    assert not [r for r in caplog.records if API_KEY in r.getMessage()]

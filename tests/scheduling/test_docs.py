@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import studiocore.scheduling.detector
+import studiocore.scheduling.diff
 import studiocore.scheduling.opday
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scheduling.md"
@@ -25,7 +26,11 @@ def test_the_worked_example_prints_the_documented_conflict_report() -> None:
 
 
 def test_the_doc_and_module_doctests_pass() -> None:
-    for module in (studiocore.scheduling.detector, studiocore.scheduling.opday):
+    for module in (
+        studiocore.scheduling.detector,
+        studiocore.scheduling.diff,
+        studiocore.scheduling.opday,
+    ):
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0

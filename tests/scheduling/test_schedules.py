@@ -167,7 +167,7 @@ class TestWorkflow:
         [
             ([], ScheduleStatus.ARCHIVED),
             (["cancel"], ScheduleStatus.PROPOSED),
-            (["propose"], ScheduleStatus.DRAFT),
+            (["propose", "confirm"], ScheduleStatus.DRAFT),
             (["propose", "confirm", "archive"], ScheduleStatus.CANCELLED),
         ],
     )
@@ -384,9 +384,54 @@ class TestPromotion:
             w.svc.schedules.promote(schedule.uid, actor=reader)
         assert w.svc.schedules.check_promotion(schedule.uid, actor=reader).promotable
         admin = w.svc.users.create("a@example.com", "A", role=UserRole.ADMIN)
-        result = w.svc.schedules.promote(schedule.uid, actor=w.svc.users.actor(admin.uid))
+        as_admin = w.svc.users.actor(admin.uid)
+        with pytest.raises(ValidationError, match="not approved by the client") as err:
+            w.svc.schedules.promote(schedule.uid, actor=as_admin)  # no approval, no reason
+        assert err.value.field == "reason"
+        result = w.svc.schedules.promote(
+            schedule.uid, reason="client agreed by phone", actor=as_admin
+        )
         assert w.svc.schedules.versions(schedule.uid)[-1].created_by_uid == admin.uid
         assert result.schedule.schedule_status is ScheduleStatus.CONFIRMED
+        assert result.schedule.approved_by_uid == admin.uid
+        assert result.schedule.approval_note == (
+            "confirmed without client approval: client agreed by phone"
+        )
+
+
+class TestApproval:
+    """Proposed to the client, sent back with a reason, proposed again, approved,
+    confirmed: each step recorded."""
+
+    def test_the_client_approves_a_proposal_and_sending_back_needs_a_reason(self, w: World) -> None:
+        schedule = w.schedule()
+        w.draft(schedule, 1, 2)
+        svc = w.svc.schedules
+        with pytest.raises(InvalidTransitionError, match="from 'draft' to 'approved'"):
+            svc.approve(schedule.uid)
+        proposed = svc.propose(schedule.uid)
+        assert proposed.version == 2
+        with pytest.raises(ValidationError) as err:
+            svc.send_back(schedule.uid, "  ")
+        assert err.value.field == "reason"
+        back = svc.send_back(schedule.uid, "move Tuesday's show to the afternoon")
+        assert back.schedule_status is ScheduleStatus.DRAFT
+        assert back.approval_note == "move Tuesday's show to the afternoon"
+        svc.propose(schedule.uid)
+        approved = svc.approve(schedule.uid, note="looks good")
+        assert approved.approved_at is not None
+        assert approved.approval_note == "looks good"
+        assert svc.approve(schedule.uid) == approved  # approving again changes nothing
+        assert svc.transition(schedule.uid, "draft", reason="one more change").approved_at is None
+        notes = [v.note for v in svc.versions(schedule.uid)]
+        assert notes == ["created", "proposed", "proposed"]
+
+    def test_the_approval_fields_are_not_edited_directly(self, w: World) -> None:
+        schedule = w.schedule()
+        for field in ("approved_at", "approved_by_uid", "approval_note"):
+            with pytest.raises(ValidationError) as err:
+                w.svc.schedules.update(schedule.uid, {field: None})
+            assert err.value.field == field
 
 
 class TestSingleShowChecks:

@@ -20,6 +20,7 @@ SHOW_ALLOWED = {
 SCHEDULE_ALLOWED = {
     ("draft", "proposed"),
     ("proposed", "confirmed"),
+    ("proposed", "draft"),
     ("confirmed", "archived"),
     ("draft", "cancelled"),
     ("proposed", "cancelled"),

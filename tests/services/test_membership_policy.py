@@ -268,13 +268,36 @@ def test_client_managers_edit_drafts_of_their_draft_schedules_only(world: World)
         )
 
 
-def test_promotion_is_the_studio_managers_call(world: World) -> None:
-    plan = world.uids["planC"]
+def test_the_client_approves_and_the_studio_managers_confirm(world: World) -> None:
+    plan, svc = world.uids["planC"], world.svc.schedules
+    svc.propose(plan, actor=world.as_("c_manager"))
     with pytest.raises(PermissionDeniedError):
-        world.svc.schedules.promote(plan, actor=world.as_("c_manager"))
+        svc.approve(plan, actor=world.as_("a_manager"))  # the studio may not approve
+    with pytest.raises(PermissionDeniedError):
+        svc.approve(plan, actor=world.as_("c_member"))
+    with pytest.raises(ValidationError, match="not approved"):
+        svc.promote(plan, actor=world.as_("a_manager"))
+    with pytest.raises(PermissionDeniedError):  # an override is the studio admins' call
+        svc.promote(plan, reason="urgent", actor=world.as_("a_manager"))
+    svc.approve(plan, actor=world.as_("c_manager"))
+    with pytest.raises(PermissionDeniedError):
+        svc.promote(plan, actor=world.as_("c_manager"))
     assert world.svc.shows.get(world.uids["draftC"]).show_status is ShowStatus.DRAFT
-    result = world.svc.schedules.promote(plan, actor=world.as_("a_manager"))
+    result = svc.promote(plan, actor=world.as_("a_manager"))
     assert result.confirmed_show_uids == (world.uids["draftC"],)
+
+
+def test_a_studio_admin_confirms_without_approval_giving_a_reason(world: World) -> None:
+    plan, svc = world.uids["planC"], world.svc.schedules
+    with pytest.raises(NotFoundError):
+        svc.promote(plan, reason="urgent", actor=world.as_("b_admin"))  # another studio
+    result = svc.promote(plan, reason="client confirmed by phone", actor=world.as_("a_admin"))
+    assert result.schedule.approved_by_uid == world.uids["a_admin"]
+    history = world.svc.audits.history(plan)
+    assert any(
+        "client confirmed by phone" in str((e.new_values or {}).get("approval_note"))
+        for e in history
+    )
 
 
 def test_creating_studios_clients_and_platforms_is_for_system_admins(world: World) -> None:
@@ -373,3 +396,95 @@ def test_the_last_active_system_admin_cannot_be_demoted_banned_or_deleted(svc: S
     assert svc.users.update(only.uid, {"role": "user"}).role.value == "user"  # another is left
     with pytest.raises(ValidationError):
         svc.users.delete(second.uid)
+
+
+# --------------------------------------------------------------------------- what readers are shown
+
+
+def test_an_email_is_shown_only_to_its_user_and_system_admins(world: World) -> None:
+    svc, u = world.svc, world.uids
+    for reader, shown in [("c_member", True), ("admin", True), ("d_admin", False)]:
+        if reader == "d_admin":
+            # a group admin sees the members of their group, not their e-mail
+            svc.memberships.create(u["c_member"], u["D"], "member")
+        got = svc.users.get(u["c_member"], actor=world.as_(reader))
+        assert got.name == "C_Member"
+        assert (got.email == "c_member@example.com") is shown
+        assert got.email is None or shown
+    listed = svc.users.list(actor=world.as_("d_admin"))
+    assert {x.uid for x in listed} >= {u["c_member"], u["d_admin"]}
+    emails = {x.uid: x.email for x in listed}
+    assert emails[u["c_member"]] is None
+    assert emails[u["d_admin"]] == "d_admin@example.com"  # oneself
+    assert svc.users.get(u["c_member"]).email == "c_member@example.com"  # SYSTEM: in clear
+
+
+def test_secret_values_are_masked_for_everyone_keys_shown_to_platform_admins(
+    world: World,
+) -> None:
+    svc, u = world.svc, world.uids
+    svc.platforms.update(u["P"], {"api_config": {"api_key": "sk_live_123"}})
+    p_admin = svc.users.create("padmin@example.com", "P Admin").uid
+    svc.memberships.create(p_admin, u["P"], "admin")
+    as_p_admin = svc.users.actor(p_admin)
+    assert svc.platforms.get(u["P"], actor=world.as_("admin")).api_config == {"api_key": "********"}
+    assert svc.platforms.get(u["P"], actor=as_p_admin).api_config == {"api_key": "********"}
+    assert svc.platforms.get(u["P"], actor=world.as_("p_member")).api_config == {}
+    assert svc.platforms.get(u["P"], actor=world.as_("outsider")).api_config == {}
+    changed = svc.platforms.update(u["P"], {"name": "P2"}, actor=as_p_admin)
+    assert changed.api_config == {"api_key": "********"}
+    # the in-process system actor (the code calling the platform) reads the secret
+    assert svc.platforms.get(u["P"]).api_config == {"api_key": "sk_live_123"}
+    # ... and so is the history of the platform
+    history = svc.audits.history(u["P"], actor=as_p_admin)
+    values = [e.new_values for e in history if e.new_values and "api_config" in e.new_values]
+    assert values
+    assert all(v["api_config"] in ({}, {"api_key": "********"}) for v in values)
+    assert "sk_live" not in repr(history)
+
+
+def test_an_mcs_user_link_is_shown_to_that_user_and_studio_admins(world: World) -> None:
+    svc, u = world.svc, world.uids
+    for reader, shown in [
+        ("host", True),
+        ("a_admin", True),
+        ("a_manager", False),
+        ("c_member", False),
+    ]:
+        got = svc.mcs.get(u["mc"], actor=world.as_(reader))
+        assert got.name == "Host"
+        assert got.user_uid == (u["host"] if shown else None), reader
+
+
+def test_a_records_history_is_for_its_readers_and_hides_what_they_may_not_see(
+    world: World,
+) -> None:
+    svc, u = world.svc, world.uids
+    with pytest.raises(NotFoundError):
+        svc.audits.history(u["showC"], actor=world.as_("d_admin"))
+    assert svc.audits.history(u["showC"], actor=world.as_("c_member"))
+    svc.users.update(u["c_member"], {"email": "new@example.com"})
+    mine = svc.audits.history(u["c_member"], actor=world.as_("c_member"))
+    assert any((e.new_values or {}).get("email") == "new@example.com" for e in mine)
+    svc.memberships.create(u["c_member"], u["D"], "member")
+    theirs = svc.audits.history(u["c_member"], actor=world.as_("d_admin"))
+    assert theirs
+    assert "example.com" not in repr([e.new_values for e in theirs])
+    assert svc.audits.page(actor=world.as_("a_admin")).total == 0
+    assert svc.audits.page(actor=world.as_("admin")).total > 0
+
+
+def test_users_are_not_found_by_an_address_the_reader_may_not_see(world: World) -> None:
+    svc, u = world.svc, world.uids
+    svc.memberships.create(u["c_member"], u["D"], "member")
+    d_admin = world.as_("d_admin")
+    for lookup in (
+        lambda: svc.users.list(where={"email": "c_member@example.com"}, actor=d_admin),
+        lambda: svc.users.page(where={"email": "c_member@example.com"}, actor=d_admin),
+        lambda: svc.users.by_email("c_member@example.com", actor=d_admin),
+    ):
+        with pytest.raises(ValidationError) as err:
+            lookup()
+        assert err.value.field == "email"
+    found = svc.users.by_email("c_member@example.com", actor=world.as_("admin"))
+    assert found.uid == u["c_member"]

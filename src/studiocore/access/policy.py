@@ -18,6 +18,8 @@ applied to each request of the use-case pipeline.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from studiocore.entities import LOOKUP_ENTRY_TYPES, Comment, Entity, Taggable
 from studiocore.errors import NotFoundError, PermissionDeniedError
 from studiocore.lookups import UserRole
@@ -81,6 +83,23 @@ class MembershipPolicy:
                 action=request.action.value,
                 resource=resource,
             )
+
+    def hidden_fields(self, request: AccessRequest) -> Collection[str]:
+        """The fields of the target the table shows only to some readers, that
+        this actor is not one of (system admins see every field)."""
+        target = request.target
+        if target is None or request.actor.role is UserRole.ADMIN:
+            return ()
+        access = self.table.get(resource_of(target))
+        if access is None or not access.hidden:
+            return ()
+        return [name for name, rule in access.hidden.items() if not rule.allows(request)]
+
+    def private_fields(self, actor: Actor, resource: str) -> Collection[str]:
+        if actor.role is UserRole.ADMIN:
+            return ()
+        access = self.table.get(_row(resource))
+        return () if access is None else tuple(access.hidden)
 
     def visibility(self, actor: Actor, resource: str) -> Visibility | None:
         if actor.role is UserRole.ADMIN:

@@ -10,11 +10,11 @@ may do everything and are not listed per row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
-from studiocore.entities import Schedule, Show, Tag
+from studiocore.entities import MC, ChangeRequest, Schedule, Show, Tag
 from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessRequest
 
@@ -36,6 +36,7 @@ __all__ = ["ACCESS_TABLE", "Access", "render_markdown"]
 
 STUDIO, CLIENT, PLATFORM = GroupType.STUDIO, GroupType.CLIENT, GroupType.PLATFORM
 MEMBER, MANAGER, ADMIN = MembershipRole.MEMBER, MembershipRole.MANAGER, MembershipRole.ADMIN
+CLIENT_REQUESTED, OPERATIONAL, FORCE_MAJEURE = "CLIENT_REQUESTED", "OPERATIONAL", "FORCE_MAJEURE"
 
 
 @attrs.frozen(kw_only=True)
@@ -48,6 +49,9 @@ class Access:
     """For adding a new record (default: :attr:`write`)."""
     use_cases: Mapping[str, Rule] = attrs.field(factory=dict)
     """Rules of named use cases (``"promote"``), instead of :attr:`write`."""
+    hidden: Mapping[str, Rule] = attrs.field(factory=dict)
+    """Fields shown only to the readers a rule allows (withheld from the others:
+    :mod:`studiocore.access.redact`)."""
 
 
 # --------------------------------------------------------------------------- conditions
@@ -72,6 +76,37 @@ def _schedule_in_draft(request: AccessRequest) -> bool:
     return isinstance(schedule, Schedule) and schedule.schedule_status is ScheduleStatus.DRAFT
 
 
+def _own_mc_profile(request: AccessRequest) -> bool:
+    mc = request.target
+    return isinstance(mc, MC) and mc.user_uid is not None and mc.user_uid == request.actor.user_uid
+
+
+def _approved(request: AccessRequest) -> bool:
+    schedule = request.target
+    return isinstance(schedule, Schedule) and schedule.approved_at is not None
+
+
+def _not_approved(request: AccessRequest) -> bool:
+    schedule = request.target
+    return isinstance(schedule, Schedule) and schedule.approved_at is None
+
+
+def _category(name: str) -> Callable[[AccessRequest], bool]:
+    def check(request: AccessRequest) -> bool:
+        record = request.after or request.target
+        return isinstance(record, ChangeRequest) and record.change_category == name
+
+    return check
+
+
+def _raised_by_actor(request: AccessRequest) -> bool:
+    record = request.target
+    user = request.actor.user_uid
+    return (
+        isinstance(record, ChangeRequest) and user is not None and record.requested_by_uid == user
+    )
+
+
 def _studio_tag(request: AccessRequest) -> bool:
     tag = request.after or request.target
     return isinstance(tag, Tag) and tag.studio_uid is not None
@@ -83,6 +118,7 @@ STUDIO_STAFF = member_of(STUDIO, MEMBER, "staff (member+) of its studio")
 CLIENT_MEMBERS = member_of(CLIENT, MEMBER, "its client's members")
 STUDIO_MANAGERS = member_of(STUDIO, MANAGER, "studio managers of its studio")
 CLIENT_MANAGERS = member_of(CLIENT, MANAGER, "its client's managers")
+STUDIO_ADMINS = member_of(STUDIO, ADMIN, "its studio's admins")
 
 _SHOW_READ = any_of(
     STUDIO_STAFF,
@@ -100,6 +136,24 @@ _SHOW_WRITE = any_of(
 )
 _SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
 _EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
+REQUESTER = Rule("whoever raised it", _raised_by_actor)
+_CHANGE_RAISERS = any_of(
+    when(
+        _category(CLIENT_REQUESTED),
+        _EITHER_SIDE,
+        "client-requested: its client's managers, or studio managers on their behalf",
+    ),
+    when(_category(OPERATIONAL), STUDIO_MANAGERS, "operational: studio managers"),
+    when(
+        _category(FORCE_MAJEURE),
+        STUDIO_ADMINS,
+        "force majeure: its studio's admins (applied at once)",
+    ),
+)
+_CHANGE_DECIDERS = any_of(
+    when(_category(CLIENT_REQUESTED), STUDIO_MANAGERS, "client-requested: studio managers"),
+    when(_category(OPERATIONAL), CLIENT_MANAGERS, "operational: its client's managers"),
+)
 
 ACCESS_TABLE: Mapping[str, Access] = {
     "studios": Access(
@@ -122,14 +176,24 @@ ACCESS_TABLE: Mapping[str, Access] = {
         read=any_of(ONESELF, member_of(None, ADMIN, "an admin of a group the user is in")),
         write=only_fields(ONESELF, {"name"}, "oneself, the name"),
         create=NOBODY,
+        hidden={"email": ONESELF, "ext_id": ONESELF},
     ),
     "memberships": Access(
         read=member_of(None, MEMBER, "the group's members"),
         write=not_above_own_role(),
     ),
-    "mcs": Access(read=ANYONE, write=admin_of_any(STUDIO)),
+    "mcs": Access(
+        read=ANYONE,
+        write=admin_of_any(STUDIO),
+        hidden={
+            "user_uid": any_of(Rule("the MC's own user", _own_mc_profile), admin_of_any(STUDIO))
+        },
+    ),
     "platforms": Access(
-        read=ANYONE, write=member_of(PLATFORM, ADMIN, "the platform's admins"), create=NOBODY
+        read=ANYONE,
+        write=member_of(PLATFORM, ADMIN, "the platform's admins"),
+        create=NOBODY,
+        hidden={"api_config": member_of(PLATFORM, ADMIN, "the platform's admins (values masked)")},
     ),
     "materials": Access(
         read=any_of(
@@ -155,18 +219,52 @@ ACCESS_TABLE: Mapping[str, Access] = {
     ),
     "schedules": Access(
         read=_SCHEDULE_READ,
-        write=when(
-            _schedule_in_draft,
-            _EITHER_SIDE,
-            "while draft: studio managers of its studio; its client's managers",
+        write=any_of(
+            when(
+                _schedule_in_draft,
+                _EITHER_SIDE,
+                "while draft: studio managers of its studio; its client's managers",
+            ),
+            only_fields(
+                STUDIO_MANAGERS,
+                {"version"},
+                "its version (a change request applied): studio managers of its studio",
+            ),
         ),
         use_cases={
             "propose": _EITHER_SIDE,
-            "promote": STUDIO_MANAGERS,
+            "send_back": _EITHER_SIDE,
+            "approve": CLIENT_MANAGERS,
+            "promote": any_of(
+                when(_approved, STUDIO_MANAGERS, "studio managers of its studio, once approved"),
+                when(
+                    _not_approved,
+                    STUDIO_ADMINS,
+                    "without the client's approval: its studio's admins, giving a reason",
+                ),
+            ),
             "check_promotion": _SCHEDULE_READ,
+            "archive": STUDIO_MANAGERS,
+            "cancel": any_of(
+                STUDIO_MANAGERS,
+                when(_schedule_in_draft, CLIENT_MANAGERS, "its client's managers, while draft"),
+            ),
         },
     ),
     "schedule_versions": Access(read=_SCHEDULE_READ, write=_EITHER_SIDE),
+    "change_requests": Access(
+        read=_SCHEDULE_READ,
+        write=NOBODY,
+        create=_CHANGE_RAISERS,
+        use_cases={
+            "create": _CHANGE_RAISERS,  # a force-majeure change is also applied by it
+            "approve": _CHANGE_DECIDERS,
+            "reject": _CHANGE_DECIDERS,
+            "withdraw": any_of(REQUESTER, STUDIO_ADMINS),
+            "apply": STUDIO_MANAGERS,
+            "acknowledge": CLIENT_MANAGERS,
+        },
+    ),
     "tags": Access(
         read=ANYONE,
         write=when(_studio_tag, STUDIO_MANAGERS, "studio tags: that studio's managers"),
@@ -179,11 +277,16 @@ ACCESS_TABLE: Mapping[str, Access] = {
 
 def render_markdown() -> str:
     """The table as Markdown, for ``docs/access-control.md``."""
-    lines = ["| resource | read | write | create | named use cases |", "|---|---|---|---|---|"]
+    lines = [
+        "| resource | read | write | create | named use cases | fields shown only to |",
+        "|---|---|---|---|---|---|",
+    ]
     for resource, access in ACCESS_TABLE.items():
         create = access.create.text if access.create is not None else "as write"
         named = "; ".join(f"`{name}`: {rule.text}" for name, rule in access.use_cases.items())
+        hidden = "; ".join(f"`{name}`: {rule.text}" for name, rule in access.hidden.items())
         lines.append(
-            f"| {resource} | {access.read.text} | {access.write.text} | {create} | {named or '-'} |"
+            f"| {resource} | {access.read.text} | {access.write.text} | {create} "
+            f"| {named or '-'} | {hidden or '-'} |"
         )
     return "\n".join(lines) + "\n"

@@ -104,7 +104,9 @@ class User(Entity):
     TABLE: ClassVar[str] = "users"
 
     ext_id: str | None = attrs.field(default=None, validator=f.text(optional=True))
-    email: str = attrs.field(validator=f.email)
+    email: str | None = attrs.field(validator=f.email)
+    """Required; reads ``None`` only in a copy shown to a reader who may not see
+    it (:mod:`studiocore.access.redact`)."""
     name: str = attrs.field(validator=f.text())
     role: UserRole = attrs.field(
         default=UserRole.USER,

@@ -136,7 +136,11 @@ class Schedule(Entity):
     PREFIX: ClassVar[str] = "schedule"
     TABLE: ClassVar[str] = "schedules"
     STATUS_FIELD: ClassVar[str | None] = "schedule_status"
-    REFERENCES: ClassVar[Mapping[str, str]] = {"client_uid": "clients", "studio_uid": "studios"}
+    REFERENCES: ClassVar[Mapping[str, str]] = {
+        "client_uid": "clients",
+        "studio_uid": "studios",
+        "approved_by_uid": "users",
+    }
     LOOKUPS: ClassVar[Mapping[str, LookupTable]] = {"schedule_status": LookupTable.SCHEDULE_STATUS}
 
     client_uid: str = attrs.field(validator=f.uid("client"))
@@ -154,6 +158,13 @@ class Schedule(Entity):
     end_time: datetime = _ts()
     version: int = attrs.field(default=0, validator=f.integer(minimum=0))
     metadata: dict[str, Any] = _metadata()
+    approved_at: datetime | None = _ts(optional=True)
+    """When the client approved the current proposal (``None``: not approved)."""
+    approved_by_uid: str | None = attrs.field(default=None, validator=f.uid("user", optional=True))
+    approval_note: str | None = attrs.field(
+        default=None, validator=f.text(optional=True, max_length=4000)
+    )
+    """The approver's note, or why the proposal was sent back to draft."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()

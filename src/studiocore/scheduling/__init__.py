@@ -14,6 +14,15 @@ from studiocore.scheduling.detector import (
     find_conflicts,
     sort_conflicts,
 )
+from studiocore.scheduling.diff import (
+    ChangeKind,
+    ChangeType,
+    ShowChange,
+    ShowState,
+    change_types_of,
+    classify,
+    diff_shows,
+)
 from studiocore.scheduling.guard import assess_bookings, ensure_bookable, load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
 from studiocore.scheduling.workflow import (
@@ -27,11 +36,18 @@ __all__ = [
     "SCHEDULE_TRANSITIONS",
     "SHOW_TRANSITIONS",
     "BufferPolicy",
+    "ChangeKind",
+    "ChangeType",
     "RoomAvailability",
+    "ShowChange",
+    "ShowState",
     "assess_bookings",
+    "change_types_of",
     "check_schedule_transition",
     "check_show_transition",
+    "classify",
     "detect_all",
+    "diff_shows",
     "ensure_bookable",
     "find_conflicts",
     "first_fitting_room",

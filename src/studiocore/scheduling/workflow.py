@@ -37,13 +37,16 @@ SHOW_TRANSITIONS: Mapping[ShowStatus, frozenset[ShowStatus]] = {
 
 SCHEDULE_TRANSITIONS: Mapping[ScheduleStatus, frozenset[ScheduleStatus]] = {
     ScheduleStatus.DRAFT: frozenset({ScheduleStatus.PROPOSED, ScheduleStatus.CANCELLED}),
-    ScheduleStatus.PROPOSED: frozenset({ScheduleStatus.CONFIRMED, ScheduleStatus.CANCELLED}),
+    ScheduleStatus.PROPOSED: frozenset(
+        {ScheduleStatus.DRAFT, ScheduleStatus.CONFIRMED, ScheduleStatus.CANCELLED}
+    ),
     ScheduleStatus.CONFIRMED: frozenset({ScheduleStatus.ARCHIVED, ScheduleStatus.CANCELLED}),
     ScheduleStatus.ARCHIVED: frozenset(),
     ScheduleStatus.CANCELLED: frozenset(),
     ScheduleStatus.OTHER: frozenset(),
 }
-"""draft -> proposed -> confirmed -> archived; draft, proposed, confirmed -> cancelled."""
+"""draft -> proposed -> confirmed -> archived; proposed -> draft (sent back);
+draft, proposed, confirmed -> cancelled."""
 
 
 def check_show_transition(uid: str, current: ShowStatus, target: ShowStatus) -> None:

@@ -25,6 +25,7 @@ from studiocore.timeslot import Clock, SystemClock
 
 from ._base import CrudService, LookupService, Page
 from ._pipeline import EventBus, ServiceContext, Work, reads, writes
+from .change_requests import ChangeApplied, ChangePreview, ChangeRequestService
 from .collaboration import AuditService, CommentService, MembershipService
 from .resources import (
     ClientService,
@@ -42,6 +43,9 @@ from .shows import ShowOutcome, ShowService
 
 __all__ = [
     "AuditService",
+    "ChangeApplied",
+    "ChangePreview",
+    "ChangeRequestService",
     "ClientService",
     "CommentService",
     "CrudService",
@@ -113,6 +117,7 @@ class Services:
         self.comments = CommentService(ctx)
         self.audits = AuditService(ctx)
         self.schedules = ScheduleService(ctx)
+        self.change_requests = ChangeRequestService(ctx)
         self.scheduling = SchedulingService(ctx)
         self.lookups: dict[LookupTable, LookupService] = {
             table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))

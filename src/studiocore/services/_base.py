@@ -142,6 +142,7 @@ class CrudService(Service, Generic[E]):
     ) -> list[E]:
         """Records matching ``where`` (equality filters) that the actor may see,
         ordered by uid."""
+        work.check_filters(where)
         return self._repo(work).list(
             where=where, deleted=deleted, limit=limit, offset=offset, visible=work.visibility()
         )
@@ -160,6 +161,7 @@ class CrudService(Service, Generic[E]):
         """One page of the records the actor may see, plus their total count
         (limit 1..500)."""
         check_paging(limit, offset)
+        work.check_filters(where)
         repo, visible = self._repo(work), work.visibility()
         return Page(
             items=repo.list(

@@ -15,18 +15,21 @@ A service method is a use case, marked ``@reads`` or ``@writes``. Calling it:
    write is recorded as well), then one audit entry per record added, changed
    or deleted is appended in one set-based write, and the unit of work commits.
    Any exception rolls everything back.
+5. what the use case returns is shown to the actor as they may see it: secrets
+   masked, private fields withheld (:mod:`studiocore.access.redact`).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 import attrs
 
+from studiocore.access.redact import FieldPolicy, redact
 from studiocore.access.scope import find_any, scope_of
 from studiocore.entities import Entity, Show
 from studiocore.errors import ValidationError
@@ -244,6 +247,17 @@ class Work(UnitOfWork):
         call = self.call
         return call.ctx.policy.visibility(call.actor, resource or call.resource)
 
+    def check_filters(self, where: Mapping[str, object] | None) -> None:
+        """Refuse a list filter on a field the actor may not see in every
+        record (filtering users by e-mail would confirm a guessed address)."""
+        policy = self.call.ctx.policy
+        if not where or self.actor.is_system or not isinstance(policy, FieldPolicy):
+            return
+        private = policy.private_fields(self.actor, self.call.resource)
+        for name in where:
+            if name in private:
+                raise ValidationError(name, "only system admins may filter by this field")
+
     def now(self) -> datetime:
         """The current time, from the services' clock."""
         return self.call.ctx.clock.now()
@@ -280,6 +294,24 @@ class Work(UnitOfWork):
         found = repository_for(self, entity_type).get(uid, include_deleted=include_deleted)
         self.authorize(found)
         return found
+
+    def shown(self, result: R) -> R:
+        """``result`` as the actor may see it: secrets masked, and the fields
+        the policy withholds from them replaced (:mod:`studiocore.access.redact`)."""
+        policy = self.call.ctx.policy
+        if isinstance(policy, FieldPolicy):
+            fields_policy = policy
+
+            def hidden_of(entity: Entity) -> Collection[str]:
+                return fields_policy.hidden_fields(self.call.request(self, target=entity))
+
+        else:
+
+            def hidden_of(entity: Entity) -> Collection[str]:
+                return ()
+
+        inner = self.inner
+        return redact(result, hidden_of, lambda uid: find_any(inner, uid, include_deleted=True))
 
     # -- the unit of work ---------------------------------------------------------------
 
@@ -331,6 +363,8 @@ def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
         result = body(work)
         if write:
             work.finish()
+        if not call.actor.is_system:
+            result = work.shown(result)
     return result
 
 

@@ -137,7 +137,13 @@ class AuditService(Service):
 
     @reads
     def history(self, work: Work, record_uid: str, *, actor: Actor = SYSTEM) -> list[Audit]:
-        """Every audited change of one record, oldest first."""
+        """Every audited change of one record, oldest first: for whoever may
+        read the record (``NotFoundError`` for anyone else)."""
+        record = find_any(work, record_uid, include_deleted=True)
+        if record is not None:
+            work.authorize(record)
+        elif work.visibility() is not None:
+            raise NotFoundError("record", record_uid)
         return work.audits.list(where={"recordable_uid": record_uid})
 
     @reads
@@ -152,8 +158,11 @@ class AuditService(Service):
         offset: int = 0,
         actor: Actor = SYSTEM,
     ) -> Page[Audit]:
-        """Audit entries filtered by who, what kind of record, and which action."""
+        """Audit entries filtered by who, what kind of record, and which action
+        (the full list: for those the policy shows every entry, system admins)."""
         check_paging(limit, offset)
+        if work.visibility() is not None:
+            return Page(items=[], total=0, limit=limit, offset=offset)
         where = {
             k: v
             for k, v in {

@@ -191,7 +191,9 @@ class UserService(CrudService[User]):
 
     @reads
     def by_email(self, work: Work, email: str, *, actor: Actor = SYSTEM) -> User:
-        """The live user with this e-mail address."""
+        """The live user with this e-mail address (looking users up by address
+        is for those who may see every address: system admins)."""
+        work.check_filters({"email": email})
         found = work.users.list(where={"email": email.strip().lower()})
         if not found:
             raise NotFoundError("user", email)
@@ -239,8 +241,8 @@ class UserService(CrudService[User]):
         if old is not None and _active_admin(old) and not _active_admin(new):
             field = "role" if new.role is not UserRole.ADMIN else "is_banned"
             self._keep_an_admin(uow, old, field, "demoted or banned")
-        if new.email != new.email.lower():
-            raise ValidationError("email", "must be lower case")
+        if new.email is None or new.email != new.email.lower():
+            raise ValidationError("email", "must be a lower-case e-mail address")
         self._unique(uow, new, "email", {"email": new.email}, repr(new.email))
         if new.ext_id is not None and new.ext_id != (old.ext_id if old else None):
             self._unique(uow, new, "ext_id", {"ext_id": new.ext_id}, repr(new.ext_id))

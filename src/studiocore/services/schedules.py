@@ -15,11 +15,14 @@ from studiocore.errors import (
     ConcurrencyError,
     ConflictError,
     FieldProblem,
+    InvalidTransitionError,
+    NotFoundError,
     ValidationError,
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import ScheduledShow, ShowQuery, UnitOfWork
+from studiocore.scheduling.diff import ShowChange, ShowState, diff_shows
 from studiocore.scheduling.guard import assess_schedule, blocking_error
 from studiocore.scheduling.workflow import (
     FINAL_SCHEDULE_STATUSES,
@@ -93,7 +96,17 @@ class ScheduleService(CrudService[Schedule]):
 
     entity_type = Schedule
     resource = "schedules"
-    read_only_fields = frozenset({"schedule_status", "version", "client_uid", "studio_uid"})
+    read_only_fields = frozenset(
+        {
+            "schedule_status",
+            "version",
+            "client_uid",
+            "studio_uid",
+            "approved_at",
+            "approved_by_uid",
+            "approval_note",
+        }
+    )
 
     # -- create ---------------------------------------------------------------------
 
@@ -147,6 +160,34 @@ class ScheduleService(CrudService[Schedule]):
         found = work.schedule_versions.list(where={"schedule_uid": uid})
         return sorted(found, key=lambda v: v.version)
 
+    @reads
+    def version(
+        self, work: Work, uid: str, number: int, *, actor: Actor = SYSTEM
+    ) -> ScheduleVersion:
+        """Snapshot ``number`` of a schedule (``NotFoundError`` if it has none)."""
+        work.load(Schedule, uid, include_deleted=True)
+        found = work.schedule_versions.list(where={"schedule_uid": uid, "version": number})
+        if not found:
+            raise NotFoundError("schedule version", f"{uid} v{number}")
+        return found[0]
+
+    @reads
+    def diff(
+        self, work: Work, uid: str, old: int, new: int, *, actor: Actor = SYSTEM
+    ) -> list[ShowChange]:
+        """How the schedule's shows changed from version ``old`` to version
+        ``new``: each changed show with its kinds of change and change types
+        (:mod:`studiocore.scheduling.diff`), by start time."""
+        work.load(Schedule, uid, include_deleted=True)
+        states = {}
+        for number in (old, new):
+            found = work.schedule_versions.list(where={"schedule_uid": uid, "version": number})
+            if not found:
+                raise NotFoundError("schedule version", f"{uid} v{number}")
+            rows = found[0].snapshot.get("shows", [])
+            states[number] = [ShowState.from_snapshot(row) for row in rows]
+        return diff_shows(states[old], states[new])
+
     # -- update / delete --------------------------------------------------------------
 
     def _validate(self, uow: UnitOfWork, new: Schedule, old: Schedule | None) -> None:
@@ -192,44 +233,116 @@ class ScheduleService(CrudService[Schedule]):
     # -- workflow -------------------------------------------------------------------
 
     def transition(
-        self, uid: str, target: ScheduleStatus | str, *, actor: Actor = SYSTEM
+        self,
+        uid: str,
+        target: ScheduleStatus | str,
+        *,
+        reason: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Schedule:
-        """Move a schedule to ``target`` status. ``confirmed`` promotes its drafts
-        (see :meth:`promote`); ``cancelled`` also cancels its draft shows."""
+        """Move a schedule to ``target`` status, through the use case of that
+        step: :meth:`propose`, :meth:`send_back` (to ``draft``, with a
+        ``reason``), :meth:`confirm` (promotes its drafts), :meth:`archive` or
+        :meth:`cancel`."""
         status = parse_status(ScheduleStatus, target, "schedule_status")
         if status is ScheduleStatus.CONFIRMED:
-            return self.promote(uid, actor=actor).schedule
-        return self._move(uid, status, actor=actor)
+            return self.promote(uid, reason=reason, actor=actor).schedule
+        if status is ScheduleStatus.DRAFT:
+            return self.send_back(uid, reason or "", actor=actor)
+        step = {
+            ScheduleStatus.PROPOSED: self.propose,
+            ScheduleStatus.ARCHIVED: self.archive,
+            ScheduleStatus.CANCELLED: self.cancel,
+        }.get(status)
+        if step is None:
+            raise ValidationError("schedule_status", f"no workflow step leads to {status.value}")
+        return step(uid, actor=actor)
 
-    @writes
-    def _move(
-        self, work: Work, uid: str, target: ScheduleStatus, *, actor: Actor = SYSTEM
-    ) -> Schedule:
+    def _step(
+        self, work: Work, uid: str, target: ScheduleStatus, **changes: Any
+    ) -> tuple[Schedule, Schedule]:
+        """Check and write one workflow step of ``uid``; the schedule before and after."""
         old = work.load(Schedule, uid)
         check_schedule_transition(uid, old.schedule_status, target)
-        if target is ScheduleStatus.CANCELLED:
-            drafts = work.shows.search(ShowQuery(schedule_uid=uid, status=ShowStatus.DRAFT))
-            self._cancel_drafts(work, [s.uid for s in drafts])
-        new = attrs.evolve(old, schedule_status=target, updated_at=self._now())
+        new = attrs.evolve(old, schedule_status=target, updated_at=self._now(), **changes)
+        work.schedules.update(new)
+        return old, new
+
+    @writes
+    def propose(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
+        """draft -> proposed: offer the plan to the client, who approves it or
+        sends it back. Records a new version."""
+        _, new = self._step(
+            work,
+            uid,
+            ScheduleStatus.PROPOSED,
+            approved_at=None,
+            approved_by_uid=None,
+            approval_note=None,
+        )
+        new = attrs.evolve(new, version=new.version + 1)
+        work.schedules.update(new)
+        self._write_version(work, new, "proposed", work.bookings.schedule_shows(uid))
+        return new
+
+    @writes
+    def send_back(self, work: Work, uid: str, reason: str, *, actor: Actor = SYSTEM) -> Schedule:
+        """proposed -> draft: the client asked for changes (or the studio takes
+        its proposal back); ``reason`` says why."""
+        old = work.load(Schedule, uid)
+        check_schedule_transition(uid, old.schedule_status, ScheduleStatus.DRAFT)
+        if not (reason or "").strip():
+            raise ValidationError("reason", "say why the proposal goes back to draft")
+        _, new = self._step(
+            work,
+            uid,
+            ScheduleStatus.DRAFT,
+            approved_at=None,
+            approved_by_uid=None,
+            approval_note=reason.strip(),
+        )
+        return new
+
+    @writes
+    def approve(
+        self, work: Work, uid: str, *, note: str | None = None, actor: Actor = SYSTEM
+    ) -> Schedule:
+        """The client approves the proposed schedule (its managers' call): the
+        studio may then confirm it. Approving an approved proposal changes nothing."""
+        old = work.load(Schedule, uid)
+        if old.schedule_status is not ScheduleStatus.PROPOSED:
+            raise InvalidTransitionError("schedule", uid, old.schedule_status.value, "approved")
+        if old.approved_at is not None:
+            return old
+        new = attrs.evolve(
+            old,
+            approved_at=self._now(),
+            approved_by_uid=work.actor.user_uid,
+            approval_note=note,
+            updated_at=self._now(),
+        )
         work.schedules.update(new)
         return new
 
-    def propose(self, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
-        """draft -> proposed: offer the plan to the client."""
-        return self.transition(uid, ScheduleStatus.PROPOSED, actor=actor)
-
-    def confirm(self, uid: str, *, actor: Actor = SYSTEM) -> PromotionResult:
+    def confirm(
+        self, uid: str, *, reason: str | None = None, actor: Actor = SYSTEM
+    ) -> PromotionResult:
         """Confirm the schedule: the same as :meth:`promote`."""
-        return self.promote(uid, actor=actor)
+        return self.promote(uid, reason=reason, actor=actor)
 
-    def archive(self, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
+    @writes
+    def archive(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
         """confirmed -> archived."""
-        return self.transition(uid, ScheduleStatus.ARCHIVED, actor=actor)
+        return self._step(work, uid, ScheduleStatus.ARCHIVED)[1]
 
-    def cancel(self, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
+    @writes
+    def cancel(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
         """draft, proposed or confirmed -> cancelled; its draft shows are cancelled
         too (confirmed shows keep their bookings until cancelled one by one)."""
-        return self.transition(uid, ScheduleStatus.CANCELLED, actor=actor)
+        _, new = self._step(work, uid, ScheduleStatus.CANCELLED)
+        drafts = work.shows.search(ShowQuery(schedule_uid=uid, status=ShowStatus.DRAFT))
+        self._cancel_drafts(work, [s.uid for s in drafts])
+        return new
 
     # -- promotion ------------------------------------------------------------------
 
@@ -241,8 +354,16 @@ class ScheduleService(CrudService[Schedule]):
         return report
 
     @writes
-    def promote(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> PromotionResult:
-        """Confirm every draft show of a draft or proposed schedule, all or nothing.
+    def promote(
+        self, work: Work, uid: str, *, reason: str | None = None, actor: Actor = SYSTEM
+    ) -> PromotionResult:
+        """Confirm every draft show of a proposed schedule the client approved,
+        all or nothing.
+
+        Without the client's approval only a studio admin may confirm, giving a
+        ``reason`` (recorded on the schedule and audited as an override); the
+        in-process ``SYSTEM`` actor may confirm a draft or proposed schedule
+        directly (scripts, imports).
 
         Inside one unit of work: lock the drafts' rooms and MCs, check every draft
         against the reserving shows (one set-based read) and against each other.
@@ -254,6 +375,7 @@ class ScheduleService(CrudService[Schedule]):
         """
         schedule = work.load(Schedule, uid)
         path = self._promotion_path(schedule)
+        approval = self._approval(work, schedule, reason)
         report, problems, shows = self._assess(work, schedule, lock=True)
         raise_problems(problems)
         error = blocking_error(report.conflicts, prefix=f"promotion of schedule {uid} refused: ")
@@ -272,7 +394,7 @@ class ScheduleService(CrudService[Schedule]):
         for _, after in path:  # each workflow step is a status change of its own
             new = attrs.evolve(new, schedule_status=after, updated_at=now)
             work.schedules.update(new)
-        new = attrs.evolve(new, version=schedule.version + 1)
+        new = attrs.evolve(new, version=schedule.version + 1, **approval)
         work.schedules.update(new)
         self._write_version(
             work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", shows, promoted=True
@@ -283,6 +405,24 @@ class ScheduleService(CrudService[Schedule]):
             warnings=report.warnings,
             version=new.version,
         )
+
+    def _approval(self, work: Work, schedule: Schedule, reason: str | None) -> dict[str, Any]:
+        """What confirming records of the client's approval: nothing when the
+        client approved; the override and its reason when a studio admin
+        confirms without (the policy decides who may); nothing for ``SYSTEM``."""
+        if schedule.approved_at is not None or work.actor.is_system:
+            return {}
+        if reason is None or not reason.strip():
+            raise ValidationError(
+                "reason",
+                f"schedule {schedule.uid} is not approved by the client: propose it and have "
+                "the client approve it, or (a studio admin) confirm it giving a reason",
+            )
+        return {
+            "approved_at": self._now(),
+            "approved_by_uid": work.actor.user_uid,
+            "approval_note": f"confirmed without client approval: {reason.strip()}",
+        }
 
     def _promotion_path(self, schedule: Schedule) -> list[tuple[ScheduleStatus, ScheduleStatus]]:
         """The workflow steps from the schedule's status to confirmed."""
@@ -345,9 +485,11 @@ class ScheduleService(CrudService[Schedule]):
         shows: Sequence[ScheduledShow],
         *,
         promoted: bool = False,
+        change_request_uid: str | None = None,
     ) -> None:
         """Store snapshot ``schedule.version``: the schedule and its shows as the
-        use case read them, with their MCs (``promoted``: the drafts as confirmed)."""
+        use case read them, with their MCs (``promoted``: the drafts as confirmed;
+        ``change_request_uid``: the change request the version applies)."""
         statuses = {status: status.value for status in ShowStatus}
         if promoted:
             statuses[ShowStatus.DRAFT] = ShowStatus.CONFIRMED.value
@@ -378,6 +520,7 @@ class ScheduleService(CrudService[Schedule]):
                 "snapshot": snapshot,
                 "created_by_uid": work.actor.user_uid,
                 "note": note,
+                "change_request_uid": change_request_uid,
             },
             self._now(),
         )

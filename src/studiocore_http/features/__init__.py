@@ -10,7 +10,9 @@ from .clients.controllers import ClientController
 from .lookups.controllers import LOOKUP_CONTROLLERS
 from .materials.controllers import MaterialController
 from .mcs.controllers import MCController
+from .memberships.controllers import MembershipController
 from .platforms.controllers import PlatformController
+from .schedules.controllers import ScheduleController
 from .scheduling.controllers import SchedulingController
 from .shows.controllers import ShowController
 from .studios.controllers import StudioController, StudioRoomController
@@ -24,11 +26,13 @@ API_CONTROLLERS: list[type[Controller]] = [
     StudioRoomController,
     ClientController,
     UserController,
+    MembershipController,
     MCController,
     PlatformController,
     MaterialController,
     TagController,
     ShowController,
+    ScheduleController,
     SchedulingController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,

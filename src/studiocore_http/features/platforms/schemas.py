@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
+
 from studiocore_http.shared.schemas import Json, MetadataInput, MetadataRecord, Name, patch_of
 
 __all__ = ["Platform", "PlatformCreate", "PlatformUpdate"]
@@ -9,7 +13,13 @@ __all__ = ["Platform", "PlatformCreate", "PlatformUpdate"]
 
 class Platform(MetadataRecord):
     name: str
-    api_config: Json
+    api_config: Annotated[
+        Json,
+        msgspec.Meta(
+            description="write-only secrets: every value reads ********; the keys are shown "
+            "to the platform's admins and system admins, {} to anyone else"
+        ),
+    ]
 
 
 class PlatformCreate(MetadataInput):

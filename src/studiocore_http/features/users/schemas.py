@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
+
 from studiocore import UserRole
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, Name, patch_of
 
@@ -9,10 +13,19 @@ __all__ = ["User", "UserCreate", "UserUpdate"]
 
 
 class User(MetadataRecord):
-    email: str
+    email: Annotated[
+        str | None,
+        msgspec.Meta(description="null unless the reader is this user or a system admin"),
+    ]
     name: str
     role: UserRole
-    ext_id: str | None
+    ext_id: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="the identity provider's issuer|sub; null unless the reader is "
+            "this user or a system admin"
+        ),
+    ]
     is_banned: bool
 
 

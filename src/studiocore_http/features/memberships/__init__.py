@@ -1,0 +1,1 @@
+"""Memberships: a user's role in a studio, client or platform."""

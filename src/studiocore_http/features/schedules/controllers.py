@@ -1,0 +1,283 @@
+"""Schedules over HTTP: CRUD, the drafts of a schedule, its workflow steps
+(propose, send back, approve, confirm, archive, cancel), what confirming would
+hit now, and its versions with their diffs. Who may do what is the core's
+access table (docs/access-control.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import get, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from studiocore import PromotionResult, ScheduleStatus, ShowStatus, ValidationError
+from studiocore.entities import ScheduleVersion
+from studiocore.scheduling import ShowChange, ShowState
+from studiocore.scheduling.diff import ShowState as CoreShowState
+from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
+from studiocore_http.features.scheduling.schemas import Conflict
+from studiocore_http.features.shows import schemas as shows
+from studiocore_http.features.shows.controllers import UidQuery
+from studiocore_http.features.shows.convert import written
+from studiocore_http.shared.convert import many, one, page, payload
+from studiocore_http.shared.crud import CrudResource, crud_controller
+from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+
+from . import schemas as s
+
+__all__ = ["ScheduleController"]
+
+_Crud = crud_controller(
+    CrudResource(
+        "/schedules", lambda sv: sv.schedules, s.Schedule, s.ScheduleCreate, s.ScheduleUpdate
+    )
+)
+
+
+def _state(state: CoreShowState) -> s.ShowState:
+    return s.ShowState(
+        uid=state.uid,
+        name=state.name,
+        status=state.status,
+        start=state.start,
+        end=state.end,
+        room_uid=state.room_uid,
+        mc_uids=sorted(state.mc_uids),
+        platform_uids=sorted(state.platform_uids),
+    )
+
+
+def _change(change: ShowChange) -> s.ShowChange:
+    return s.ShowChange(
+        show_uid=change.show_uid,
+        name=change.name,
+        kinds=sorted(k.value for k in change.kinds),
+        change_types=sorted(t.value for t in change.change_types),
+        before=None if change.before is None else _state(change.before),
+        after=None if change.after is None else _state(change.after),
+        mcs_added=sorted(change.mcs_added),
+        mcs_removed=sorted(change.mcs_removed),
+        platforms_added=sorted(change.platforms_added),
+        platforms_removed=sorted(change.platforms_removed),
+    )
+
+
+def _shows_of(version: ScheduleVersion) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = version.snapshot.get("shows", [])
+    return rows
+
+
+def _summary(version: ScheduleVersion) -> dict[str, Any]:
+    return {
+        "schedule_uid": version.schedule_uid,
+        "version": version.version,
+        "created_at": version.created_at,
+        "created_by_uid": version.created_by_uid,
+        "note": version.note,
+        "change_request_uid": version.change_request_uid,
+        "show_count": len(_shows_of(version)),
+    }
+
+
+def _confirmed(result: PromotionResult) -> s.Confirmed:
+    return s.Confirmed(
+        schedule=one(s.Schedule, result.schedule),
+        confirmed_show_uids=list(result.confirmed_show_uids),
+        version=result.version,
+        warnings=many(Conflict, result.warnings),
+    )
+
+
+class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
+    """The generated CRUD, with a listing filtered by client, studio and status,
+    and the schedule's own operations."""
+
+    @get(operation_id="ListSchedules", sync_to_thread=True, raises=READ_ERRORS)
+    def list_items(
+        self,
+        *,
+        services: ServicesDep,
+        actor: ActorDep,
+        client_uid: UidQuery = None,
+        studio_uid: UidQuery = None,
+        status: FromQuery[ScheduleStatus | None] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> OffsetPagination[s.Schedule]:
+        """Schedules the user may see, by uid; filters are equalities."""
+        result = services.schedules.page(
+            where=where(client_uid=client_uid, studio_uid=studio_uid, schedule_status=status),
+            limit=limit,
+            offset=offset,
+            actor=actor,
+        )
+        return page(s.Schedule, result)
+
+    # -- drafts -------------------------------------------------------------------------
+
+    @get(
+        "/{uid:str}/shows",
+        operation_id="ListScheduleShows",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def list_shows(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        status: FromQuery[ShowStatus | None] = None,
+    ) -> list[shows.Show]:
+        """The schedule's live shows (drafts and confirmed), by start."""
+        return many(shows.Show, services.schedules.shows(uid, status=status, actor=actor))
+
+    @post(
+        "/{uid:str}/shows",
+        operation_id="CreateScheduleShow",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+        raises=BODY_ERRORS,
+    )
+    def add_show(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[shows.ShowCreate],
+    ) -> shows.ShowWritten:
+        """Add a draft to the schedule (it reserves nothing until the schedule is
+        confirmed); it must lie inside the schedule's window, in a room of its
+        studio. ``schedule_uid`` in the body, if given, must be this schedule."""
+        fields = payload(data)
+        if fields.get("schedule_uid") not in (None, uid):
+            raise ValidationError("schedule_uid", f"must be {uid} (the schedule in the path)")
+        fields["schedule_uid"] = uid
+        return written(services.shows.create(**fields, actor=actor))
+
+    # -- workflow -----------------------------------------------------------------------
+
+    @post(
+        "/{uid:str}/transitions",
+        operation_id="TransitionSchedule",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+        raises=BODY_ERRORS,
+    )
+    def transition(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.Transition],
+    ) -> s.Schedule:
+        """Move the schedule along its workflow (409 for a move it does not allow):
+        ``proposed``; ``draft`` (sent back, with a ``reason``); ``confirmed``
+        (the same as ``/confirm``); ``archived``; ``cancelled``."""
+        return one(
+            s.Schedule,
+            services.schedules.transition(uid, data.to, reason=data.reason, actor=actor),
+        )
+
+    @post(
+        "/{uid:str}/approve",
+        operation_id="ApproveSchedule",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+        raises=BODY_ERRORS,
+    )
+    def approve(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.Approval],
+    ) -> s.Schedule:
+        """The client approves the proposed schedule (its managers' call)."""
+        return one(s.Schedule, services.schedules.approve(uid, note=data.note, actor=actor))
+
+    @post(
+        "/{uid:str}/confirm",
+        operation_id="ConfirmSchedule",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+        raises=BODY_ERRORS,
+    )
+    def confirm(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.Confirmation],
+    ) -> s.Confirmed:
+        """Promote every draft at once: all confirmed with the schedule, or, on
+        any blocking conflict, a 409 whose ``extra.conflicts`` is the full report
+        and nothing changed."""
+        return _confirmed(services.schedules.promote(uid, reason=data.reason, actor=actor))
+
+    @get(
+        "/{uid:str}/conflicts",
+        operation_id="CheckScheduleConfirmation",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def conflicts(
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> s.PromotionReport:
+        """What confirming would hit now (nothing is written or locked)."""
+        report = services.schedules.check_promotion(uid, actor=actor)
+        return s.PromotionReport(
+            schedule_uid=report.schedule_uid,
+            promotable=report.promotable,
+            show_uids=list(report.show_uids),
+            conflicts=many(Conflict, report.conflicts),
+            problems=list(report.problems),
+        )
+
+    # -- versions -------------------------------------------------------------------------
+
+    @get(
+        "/{uid:str}/versions",
+        operation_id="ListScheduleVersions",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def versions(
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> list[s.VersionSummary]:
+        """Every version of the schedule, oldest first."""
+        return [
+            s.VersionSummary(**_summary(v)) for v in services.schedules.versions(uid, actor=actor)
+        ]
+
+    @get(
+        "/{uid:str}/versions/{number:int}",
+        operation_id="GetScheduleVersion",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def version(
+        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str], number: FromPath[int]
+    ) -> s.Version:
+        """One version, with the state of every show it recorded."""
+        found = services.schedules.version(uid, number, actor=actor)
+        states = [_state(ShowState.from_snapshot(row)) for row in _shows_of(found)]
+        return s.Version(**_summary(found), shows=states)
+
+    @get(
+        "/{uid:str}/versions/{old:int}/diff/{new:int}",
+        operation_id="DiffScheduleVersions",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def diff(
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        old: FromPath[int],
+        new: FromPath[int],
+    ) -> list[s.ShowChange]:
+        """How the shows changed from version ``old`` to ``new``, by start time."""
+        return [_change(c) for c in services.schedules.diff(uid, old, new, actor=actor)]
