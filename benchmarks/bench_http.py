@@ -71,10 +71,22 @@ def scratch_database() -> Iterator[str]:
         admin.dispose()
 
 
-def seed(url: str, shows: int) -> dict[str, str]:
-    """Studios, rooms, clients and an admin through the services, then ``shows``
-    confirmed shows in one set-based INSERT (back to back in each room, so the
-    exclusion constraints hold). Returns the uids the requests filter on."""
+def seed(
+    url: str,
+    shows: int,
+    *,
+    studios: int = STUDIOS,
+    clients: int = 10,
+    schedules: bool = False,
+) -> dict[str, Any]:
+    """Studios (of ``ROOMS_PER_STUDIO`` rooms), clients and an admin through the
+    services, then ``shows`` confirmed shows in one set-based INSERT (back to
+    back in each room, so the exclusion constraints hold; each room's shows go
+    to every client in turn, so each client holds ``1/clients`` of the shows,
+    spread over every room). With ``schedules``, one confirmed schedule per
+    client, studio and 30 days, holding that client's shows in that studio and
+    period (what promotions leave behind). Returns the uids the requests filter
+    on (``studio_uid``: the first studio) and ``studio_uids``, ``client_uids``."""
     from studiocore import Services, UserRole
     from studiocore_sql import SqlDatabase
 
@@ -82,23 +94,60 @@ def seed(url: str, shows: int) -> dict[str, str]:
     db.upgrade()
     services = Services(db)
     admin = services.users.create("bench@example.com", "Bench", role=UserRole.ADMIN)
-    studios = [services.studios.create(f"Studio {i}") for i in range(STUDIOS)]
-    for studio in studios:
+    made = [services.studios.create(f"Studio {i}") for i in range(studios)]
+    for studio in made:
         for r in range(ROOMS_PER_STUDIO):
             services.studio_rooms.create(studio.uid, f"Room {r}")
-    for c in range(10):
-        services.clients.create(f"Client {c}")
-    rooms = STUDIOS * ROOMS_PER_STUDIO
+    client_uids = [services.clients.create(f"Client {c}").uid for c in range(clients)]
+    rooms = studios * ROOMS_PER_STUDIO
+    periods = shows // rooms // (30 * 24) + 1
+    params = {
+        "rooms": rooms,
+        "per_studio": ROOMS_PER_STUDIO,
+        "studios": studios,
+        "clients": clients,
+        "periods": periods,
+        "n": shows,
+        "base": BASE,
+    }
     started = time.perf_counter()
     with db.engine.begin() as conn:
+        if schedules:
+            conn.execute(
+                sa.text(
+                    """
+                    INSERT INTO schedules (uid, client_id, studio_id, schedule_status_id, name,
+                                           start_time, end_time, version, metadata,
+                                           created_at, updated_at)
+                    SELECT 'schedule_' || lpad(upper(to_hex(n)), 26, '0'),
+                           (SELECT min(id) FROM clients) + c,
+                           (SELECT min(id) FROM studios) + s,
+                           (SELECT id FROM schedule_status WHERE name = 'confirmed'),
+                           'Schedule ' || n,
+                           :base + p * interval '30 days',
+                           :base + (p + 1) * interval '30 days',
+                           1, '{}', now(), now()
+                    FROM generate_series(0, :periods - 1) AS p,
+                         generate_series(0, :clients - 1) AS c,
+                         generate_series(0, :studios - 1) AS s,
+                         LATERAL (SELECT (p * :clients + c) * :studios + s AS n) AS k
+                    """
+                ),
+                params,
+            )
+        # Show g: room g % rooms (rooms were made studio by studio), the room's
+        # (g / rooms)-th hour, client (g / rooms + g) % clients; its schedule is
+        # that client's in the room's studio for the show's 30 days.
         conn.execute(
             sa.text(
                 """
-                INSERT INTO shows (uid, client_id, studio_room_id, show_type_id, show_status_id,
-                                   show_standard_id, name, show_start, show_end,
+                INSERT INTO shows (uid, client_id, schedule_id, studio_room_id, show_type_id,
+                                   show_status_id, show_standard_id, name, show_start, show_end,
                                    created_at, updated_at)
                 SELECT 'show_' || lpad(upper(to_hex(g)), 26, '0'),
-                       (SELECT min(id) FROM clients) + g % 10,
+                       (SELECT min(id) FROM clients) + k.c,
+                       sched.ids[1 + ((g / :rooms / 720 * :clients + k.c) * :studios
+                                      + g % :rooms / :per_studio)],
                        rooms.ids[1 + g % :rooms],
                        (SELECT id FROM show_types WHERE name = 'bau'),
                        (SELECT id FROM show_status WHERE name = 'confirmed'),
@@ -108,28 +157,40 @@ def seed(url: str, shows: int) -> dict[str, str]:
                        :base + (g / :rooms) * interval '1 hour' + interval '50 minutes',
                        now(), now()
                 FROM generate_series(1, :n) AS g,
-                     (SELECT array_agg(id ORDER BY id) AS ids FROM studio_rooms) AS rooms
+                     LATERAL (SELECT (g / :rooms + g) % :clients AS c) AS k,
+                     (SELECT array_agg(id ORDER BY id) AS ids FROM studio_rooms) AS rooms,
+                     (SELECT array_agg(id ORDER BY uid) AS ids FROM schedules) AS sched
                 """
             ),
-            {"rooms": rooms, "n": shows, "base": BASE},
+            params,
         )
         conn.execute(sa.text("ANALYZE"))
     print(f"  inserted {shows:,} shows in {time.perf_counter() - started:.1f} s")
     db.dispose()
-    return {"admin_uid": admin.uid, "studio_uid": studios[0].uid}
+    return {
+        "admin_uid": admin.uid,
+        "studio_uid": made[0].uid,
+        "studio_uids": [s.uid for s in made],
+        "client_uids": client_uids,
+    }
 
 
 # --------------------------------------------------------------------------- servers
 
 
-def serve_api(url: str, port: int) -> None:
-    """The studiocore app, as ``studiocore serve`` builds it (request logging off)."""
+def serve_api(url: str, port: int, policy: str = "simple") -> None:
+    """The studiocore app, as ``studiocore serve`` builds it (request logging off),
+    with the access policy ``policy``."""
     import uvicorn
 
     from studiocore_http import Settings, create_app
 
     settings = Settings(
-        database_url=url, jwt_secret=SECRET, log_requests=False, migrate_on_start=False
+        database_url=url,
+        jwt_secret=SECRET,
+        log_requests=False,
+        migrate_on_start=False,
+        access_policy=policy,
     )
     uvicorn.run(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
@@ -145,7 +206,7 @@ def serve_bare(url: str, port: int) -> None:
     from studiocore_sql import tables as t
     from studiocore_sql.mapping import MAPS
 
-    engine = sa.create_engine(url, pool_size=5, max_overflow=10)
+    engine = sa.create_engine(url, pool_size=15, max_overflow=0)  # SqlDatabase's pool
     shows = t.shows
     page = MAPS[Show].select
 
@@ -186,10 +247,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(kind: str, url: str) -> Iterator[str]:
+def server(kind: str, url: str, *options: str) -> Iterator[str]:
+    """A server process (``api`` or ``bare``; ``options``: the API's access policy)."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, __file__, f"_serve_{kind}", url, str(port)],
+        [sys.executable, __file__, f"_serve_{kind}", url, str(port), *options],
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
     base = f"http://127.0.0.1:{port}"
@@ -226,7 +288,19 @@ def load(url: str, headers: dict[str, str], duration: int, connections: int) -> 
     if wrk:
         for key, value in headers.items():
             header_args += ["-H", f"{key}: {value}"]
-        command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url]
+        # wrk gives up on a request after 2 s by default and leaves it out of
+        # the count: a slow server would look faster than it is.
+        command = [
+            wrk,
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "60s",
+            "--latency",
+            *header_args,
+            url,
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
         p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", output)
@@ -234,6 +308,8 @@ def load(url: str, headers: dict[str, str], duration: int, connections: int) -> 
         non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
         if non2xx:
             raise RuntimeError(f"{non2xx.group(1)} failed responses:\n{output}")
+        if "Socket errors" in output:
+            raise RuntimeError(f"requests failed or timed out:\n{output}")
         return {"rps": rps, "p99_ms": _seconds(p99.group(1), p99.group(2)) * 1000}
     if oha:
         for key, value in headers.items():
@@ -342,7 +418,10 @@ def _record(
 def main(argv: list[str]) -> None:
     if argv and argv[0] in {"_serve_api", "_serve_bare"}:
         url, port = argv[1], int(argv[2])
-        (serve_api if argv[0] == "_serve_api" else serve_bare)(url, port)
+        if argv[0] == "_serve_api":
+            serve_api(url, port, *argv[3:])
+        else:
+            serve_bare(url, port)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--shows", type=int, default=1_000_000)

@@ -65,7 +65,11 @@ class SqlDatabase:
 
     ``url`` defaults to :func:`database_url_from_env`. ``pool_size``,
     ``max_overflow``, ``pool_timeout`` (seconds to wait for a connection) and
-    ``pool_recycle`` configure the connection pool; ``connect_timeout`` (seconds)
+    ``pool_recycle`` configure the connection pool. The pool keeps every
+    connection it opens (up to ``pool_size``, opened as needed): an overflow
+    connection is closed when it is returned, so a server whose concurrent
+    units of work outnumber the kept connections would connect anew for a
+    share of its requests; ``connect_timeout`` (seconds)
     bounds connecting to PostgreSQL and, on SQLite, how long a writer waits for
     the lock; ``connect_args`` go to the driver as is.
 
@@ -84,8 +88,8 @@ class SqlDatabase:
         self,
         url: str | None = None,
         *,
-        pool_size: int = 5,
-        max_overflow: int = 10,
+        pool_size: int = 15,
+        max_overflow: int = 0,
         pool_timeout: float = 30.0,
         pool_recycle: int = 3600,
         connect_timeout: float = 10.0,

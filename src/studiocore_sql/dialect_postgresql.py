@@ -354,6 +354,15 @@ class PostgresDialect(SqlDialect):
         values = sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer()))
         return column.in_(sa.select(sa.func.unnest(values)))
 
+    def in_rows(
+        self, column: sa.ColumnElement[Any], rows: sa.Select[Any]
+    ) -> sa.ColumnElement[bool]:
+        # ``IN (subquery)`` in an OR is a hashed subplan, tested on every row of a
+        # sequential scan; ``= ANY(ARRAY(subquery))`` is computed once (an init
+        # plan) and is an index condition, so the branches of an OR combine as
+        # a BitmapOr of index scans.
+        return column == sa.func.any(sa.func.array(rows.scalar_subquery()))
+
     def batches(self, values: Sequence[V]) -> Iterator[Sequence[V]]:
         yield values
 

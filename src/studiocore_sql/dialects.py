@@ -183,6 +183,14 @@ class SqlDialect(abc.ABC):
     def in_ids(self, column: sa.ColumnElement[Any], ids: Sequence[int]) -> sa.ColumnElement[bool]:
         """``column IN ids`` for one batch of :meth:`batches`."""
 
+    def in_rows(
+        self, column: sa.ColumnElement[Any], rows: sa.Select[Any]
+    ) -> sa.ColumnElement[bool]:
+        """``column IN (rows)``, for a subquery that does not refer to the outer
+        row, in the form the database can answer from an index on ``column``
+        also when it is one branch of an ``OR``."""
+        return column.in_(rows)
+
     @abc.abstractmethod
     def batches(self, values: Sequence[V]) -> Iterator[Sequence[V]]:
         """``values`` in batches small enough for one statement."""

@@ -193,7 +193,7 @@ class SqlRepository(Generic[E]):
         for name, expected in (where or {}).items():
             conditions.append(self._condition(name, expected))
         if visible is not None:
-            conditions.append(visible_rows(self._cls, visible))
+            conditions.append(visible_rows(self._cls, visible, self._session.dialect))
         return conditions
 
     def list(

@@ -133,7 +133,7 @@ class SqlShowRepository(SqlRepository[Show]):
         if q.start_to is not None:
             conditions.append(s.c.show_start < q.start_to)
         if q.visible is not None:
-            conditions.append(visible_rows(Show, q.visible))
+            conditions.append(visible_rows(Show, q.visible, self._session.dialect))
         return conditions
 
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:

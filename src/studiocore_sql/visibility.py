@@ -9,11 +9,15 @@ show also to the platforms and MCs of its live links; a client, and a material
 of a client, also to the studios where the client has live shows or schedules;
 a user to the groups of their live memberships; a membership to its group.
 The result is one condition for the ``WHERE`` clause: ``IN`` subqueries and
-``EXISTS``, so totals and pages count only what is visible.
+``EXISTS``, so totals and pages count only what is visible. Branches that can
+match nothing (a reference to a kind of group the actor has none of) are left
+out, and the condition of one visibility is built once and reused (an actor's
+requests repeat it).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +25,7 @@ import sqlalchemy as sa
 from studiocore.entities import Entity
 from studiocore.permissions import Visibility
 from studiocore_sql import tables as t
+from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.mapping import MAPS
 
 __all__ = ["visible_rows"]
@@ -29,9 +34,17 @@ _BY_TABLE = {cls.TABLE: cls for cls in MAPS}
 _DEPTH = 4  # as studiocore.access.scope.scope_of
 
 
-def visible_rows(cls: type[Entity], visible: Visibility) -> sa.ColumnElement[bool]:
+def visible_rows(
+    cls: type[Entity], visible: Visibility, dialect: SqlDialect
+) -> sa.ColumnElement[bool]:
     """The condition on ``cls``'s table selecting the rows ``visible`` shows."""
-    return _condition(cls, t.metadata.tables[cls.TABLE], visible, _DEPTH)
+    return _visible_rows(cls.TABLE, visible, dialect)
+
+
+@lru_cache(maxsize=1024)
+def _visible_rows(table: str, visible: Visibility, dialect: SqlDialect) -> sa.ColumnElement[bool]:
+    found = _condition(_BY_TABLE[table], t.metadata.tables[table], visible, dialect, _DEPTH)
+    return sa.false() if found is None else found
 
 
 # Every subquery reads an alias of its own: a table met again deeper down (a
@@ -55,27 +68,30 @@ def _groups_of(name: str, visible: Visibility) -> frozenset[str]:
     }[name]
 
 
-def _client_studios(client_id: sa.ColumnElement[Any], studios: frozenset[str]) -> list[Any]:
+def _client_studios(
+    client_id: sa.ColumnElement[Any], studios: frozenset[str], dialect: SqlDialect
+) -> list[Any]:
     """The client (by id column) has live shows or schedules in one of ``studios``."""
     if not studios:
         return []
     s, r, sc = t.shows.alias(), t.studio_rooms.alias(), t.schedules.alias()
     in_studios = _group_ids(t.studios, studios)
+    rooms = sa.select(r.c.id).where(dialect.in_rows(r.c.studio_id, in_studios))
     return [
         sa.exists().where(
             s.c.client_id == client_id,
             s.c.deleted_at.is_(None),
-            s.c.studio_room_id.in_(sa.select(r.c.id).where(r.c.studio_id.in_(in_studios))),
+            dialect.in_rows(s.c.studio_room_id, rooms),
         ),
         sa.exists().where(
             sc.c.client_id == client_id,
             sc.c.deleted_at.is_(None),
-            sc.c.studio_id.in_(in_studios),
+            dialect.in_rows(sc.c.studio_id, in_studios),
         ),
     ]
 
 
-def _own(cls: type[Entity], table: Rows, visible: Visibility) -> list[Any]:
+def _own(cls: type[Entity], table: Rows, visible: Visibility, dialect: SqlDialect) -> list[Any]:
     """The row's scope before its references (see ``_own_scope`` in the core)."""
     name = cls.TABLE
     parts: list[Any] = []
@@ -84,7 +100,7 @@ def _own(cls: type[Entity], table: Rows, visible: Visibility) -> list[Any]:
         if mine:
             parts.append(_in(table.c.uid, mine))
         if name == "clients":
-            parts += _client_studios(table.c.id, visible.studio_uids)
+            parts += _client_studios(table.c.id, visible.studio_uids, dialect)
     elif name == "shows":
         for link_table, column, target, uids in (
             (t.show_platforms, "platform_id", t.platforms, visible.platform_uids),
@@ -96,11 +112,11 @@ def _own(cls: type[Entity], table: Rows, visible: Visibility) -> list[Any]:
                     sa.exists().where(
                         links.c.show_id == table.c.id,
                         links.c.deleted_at.is_(None),
-                        links.c[column].in_(_group_ids(target, uids)),
+                        dialect.in_rows(links.c[column], _group_ids(target, uids)),
                     )
                 )
     elif name == "materials":
-        parts += _client_studios(table.c.client_id, visible.studio_uids)
+        parts += _client_studios(table.c.client_id, visible.studio_uids, dialect)
     elif name == "users":
         groups = visible.studio_uids | visible.client_uids | visible.platform_uids
         if groups:
@@ -118,9 +134,11 @@ def _own(cls: type[Entity], table: Rows, visible: Visibility) -> list[Any]:
 
 
 def _condition(
-    cls: type[Entity], table: Rows, visible: Visibility, depth: int
-) -> sa.ColumnElement[bool]:
-    parts = _own(cls, table, visible)
+    cls: type[Entity], table: Rows, visible: Visibility, dialect: SqlDialect, depth: int
+) -> sa.ColumnElement[bool] | None:
+    """The condition on ``table`` (rows of ``cls``), or ``None`` when no row can
+    be visible."""
+    parts = _own(cls, table, visible, dialect)
     if visible.uids:
         parts.append(_in(table.c.uid, visible.uids))
     if depth > 0:
@@ -132,9 +150,10 @@ def _condition(
             if target.name in {"studios", "clients", "platforms"}:
                 mine = _groups_of(target.name, visible)
                 if mine:
-                    parts.append(column.in_(_group_ids(target, mine)))
+                    parts.append(dialect.in_rows(column, _group_ids(target, mine)))
                 continue
             owner, rows = _BY_TABLE[target.name], target.alias()
-            inner = _condition(owner, rows, visible, depth - 1)
-            parts.append(column.in_(sa.select(rows.c.id).where(inner)))
-    return sa.or_(*parts) if parts else sa.false()
+            inner = _condition(owner, rows, visible, dialect, depth - 1)
+            if inner is not None:
+                parts.append(dialect.in_rows(column, sa.select(rows.c.id).where(inner)))
+    return sa.or_(*parts) if parts else None
