@@ -3,8 +3,10 @@
 Two studios (Seoul, 3 rooms; Berlin, 2 rooms), three clients with materials,
 five MCs, three platforms (one with an API key in its ``api_config``, which
 the SQL adapter stores encrypted), tags, a week of confirmed shows starting today (every
-room four times a day, each with an MC and a platform, never double-booked) and,
-when the schedules service is available, a draft schedule for next week.
+room four times a day, each with an MC and a platform, never double-booked), a
+draft schedule for next week, and a schedule taken through the whole workflow
+by the demo's people: proposed, approved, confirmed, an applied change (four
+versions) and a change request waiting for the client manager.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from studiocore import Services, User, UserRole
+from studiocore.access import MembershipPolicy
 
 __all__ = [
     "DEMO_ADMIN_EMAIL",
@@ -95,6 +98,7 @@ class DemoSummary:
     shows: int = 0
     draft_shows: int = 0
     schedule_uid: str | None = None
+    confirmed_schedule_uid: str | None = None
 
 
 def ensure_admin(services: Services, email: str, name: str) -> tuple[User, bool]:
@@ -222,6 +226,9 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
     schedule_uid, drafts = _draft_schedule(
         services, seoul.uid, rooms[seoul.uid], clients[0].uid, today
     )
+    confirmed_uid = _confirmed_schedule(
+        services, seoul.uid, clients[0].uid, today, rooms=rooms[seoul.uid], mcs=mcs_of[seoul.uid]
+    )
     return DemoSummary(
         created=True,
         studios=2,
@@ -229,6 +236,7 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
         shows=shows,
         draft_shows=drafts,
         schedule_uid=schedule_uid,
+        confirmed_schedule_uid=confirmed_uid,
     )
 
 
@@ -255,6 +263,84 @@ def demo_people(services: Services) -> list[tuple[DemoPerson, User]]:
         except NotFoundError:
             continue
     return found
+
+
+def _confirmed_schedule(
+    services: Services,
+    studio_uid: str,
+    client_uid: str,
+    today: date,
+    *,
+    rooms: list[Any],
+    mcs: list[Any],
+) -> str:
+    """Glow Cosmetics' plan for the week after next, through the whole workflow
+    as the demo's people would run it: drafted and proposed by the studio
+    manager (version 2), approved by the client manager and confirmed (version
+    3), an operational change applied (version 4), and a second change waiting
+    for the client manager's decision."""
+    ctx = services.context
+    services = Services(
+        ctx.uow_factory, clock=ctx.clock, policy=MembershipPolicy(), events=ctx.events
+    )  # the people act under the access table, whatever the caller's policy
+    by_email = {person.email: user.uid for person, user in demo_people(services)}
+    studio = services.users.actor(by_email["studio.manager@demo.studiocore.dev"])
+    client = services.users.actor(by_email["client.manager@demo.studiocore.dev"])
+    zone = ZoneInfo("Asia/Seoul")
+    start_day = today + timedelta(days=14)
+    schedule = services.schedules.create(
+        client_uid,
+        studio_uid,
+        "Glow Cosmetics - summer launch week",
+        _local(start_day, 0, zone),
+        _local(start_day + timedelta(days=7), 0, zone),
+        actor=studio,
+    )
+    shows = []
+    for day_index in range(3):
+        day = start_day + timedelta(days=day_index)
+        shows.append(
+            services.shows.create(
+                f"Glow summer launch day {day_index + 1}",
+                _local(day, 14, zone),
+                _local(day, 16, zone),
+                studio_room_uid=rooms[0].uid,
+                schedule_uid=schedule.uid,
+                mc_uids=[mcs[day_index % len(mcs)].uid],
+                show_type="campaign",
+                actor=studio,
+            ).show
+        )
+    services.schedules.propose(schedule.uid, actor=studio)
+    services.schedules.approve(schedule.uid, note="Approved for launch", actor=client)
+    services.schedules.promote(schedule.uid, actor=studio)
+
+    def move(show: Any, day_index: int, hour: int) -> dict[str, str]:
+        day = start_day + timedelta(days=day_index)
+        return {
+            "op": "move",
+            "show_uid": show.uid,
+            "show_start": _local(day, hour, zone).isoformat(),
+            "show_end": _local(day, hour + 2, zone).isoformat(),
+        }
+
+    applied = services.change_requests.create(
+        schedule.uid,
+        "OPERATIONAL",
+        "The lighting crew starts later on day 2",
+        [move(shows[1], 1, 17)],
+        actor=studio,
+    )
+    services.change_requests.approve(applied.uid, note="Fine by us", actor=client)
+    services.change_requests.apply(applied.uid, actor=studio)
+    services.change_requests.create(
+        schedule.uid,
+        "OPERATIONAL",
+        "Room Studio A is booked for maintenance on day 3: move to Studio B",
+        [{"op": "change_room", "show_uid": shows[2].uid, "studio_room_uid": rooms[1].uid}],
+        actor=studio,
+    )
+    return str(schedule.uid)
 
 
 def _draft_schedule(

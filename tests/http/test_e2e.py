@@ -174,6 +174,17 @@ def test_serve_demo_prints_a_token_per_role_and_each_sees_what_their_role_allows
         assert {s["uid"] for s in listed["items"]} == seoul
         renamed = manager.patch(f"/api/v1/shows/{next(iter(seoul))}", json={"name": "Renamed"})
         assert renamed.status_code == 200, renamed.text
+    with client("client.manager@demo.studiocore.dev") as planner:
+        [confirmed] = planner.get("/api/v1/schedules?status=confirmed").json()["items"]
+        versions = planner.get(f"/api/v1/schedules/{confirmed['uid']}/versions").json()
+        assert [v["version"] for v in versions] == [1, 2, 3, 4]
+        waiting = planner.get(
+            f"/api/v1/schedules/{confirmed['uid']}/change-requests?status=pending"
+        ).json()
+        assert len(waiting) == 1
+        preview = planner.get(f"/api/v1/change-requests/{waiting[0]['uid']}").json()["preview"]
+        assert preview["applicable"] is True
+        assert [c["kinds"] for c in preview["changes"]] == [["room"]]
     with client("mc.hana@demo.studiocore.dev") as host:
         hosted = host.get("/api/v1/shows?limit=500").json()
         assert 0 < hosted["total"] < len(seoul)
