@@ -134,6 +134,16 @@ class SqlShowRepository(SqlRepository[Show]):
             conditions.append(s.c.show_start < q.start_to)
         if q.visible is not None:
             conditions.append(visible_rows(Show, q.visible, self._session.dialect))
+        if q.mc_uid is not None:
+            links = t.show_mcs
+            conditions.append(
+                sa.exists().where(
+                    links.c.show_id == s.c.id,
+                    links.c.deleted_at.is_(None),
+                    links.c.mc_id
+                    == sa.select(t.mcs.c.id).where(t.mcs.c.uid == q.mc_uid).scalar_subquery(),
+                )
+            )
         return conditions
 
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:

@@ -323,9 +323,16 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             return False
         return not (q.start_to is not None and show.show_start >= q.start_to)
 
+    def _hosted_by(self, mc_uid: str) -> set[str]:
+        links = cast(Iterable[ShowMC], self._uow.db.tables["show_mcs"].values())
+        return {link.show_uid for link in links if link.mc_uid == mc_uid and not link.is_deleted}
+
     def _found(self, query: ShowQuery) -> list[Show]:
         room_studio = self._uow.db.room_studios()
         shows = [s for s in self._rows.values() if self._matches(s, query, room_studio)]
+        if query.mc_uid is not None:
+            hosted = self._hosted_by(query.mc_uid)
+            shows = [s for s in shows if s.uid in hosted]
         return shows if query.visible is None else _visible(self._uow, shows, query.visible)
 
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:

@@ -141,6 +141,8 @@ class ShowQuery:
     start_to: datetime | None = None
     visible: Visibility | None = None
     """Only the shows visible to an actor (``None``: all)."""
+    mc_uid: str | None = None
+    """Only the shows this MC hosts (a live link)."""
 
 
 class ShowRepository(Repository[Show], Protocol):

@@ -38,7 +38,7 @@ from .resources import (
     UserService,
 )
 from .schedules import PromotionReport, PromotionResult, ScheduleService
-from .scheduling import SchedulingService
+from .scheduling import McAvailability, SchedulingService
 from .shows import ShowOutcome, ShowService
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "EventBus",
     "LookupService",
     "MaterialService",
+    "McAvailability",
     "McService",
     "MembershipService",
     "Page",

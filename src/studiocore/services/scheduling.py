@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import attrs
+
 from studiocore.conflicts import Conflict, Severity
-from studiocore.entities import Show, Studio, StudioRoom
+from studiocore.entities import MC, Show, Studio, StudioRoom
 from studiocore.errors import ValidationError
+from studiocore.lookups import ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, BookingQuery, ShowQuery, UnitOfWork
 from studiocore.scheduling.availability import (
     RoomAvailability,
     availability_from_occupancy,
+    free_intervals,
+    merge_intervals,
     room_availability,
 )
 from studiocore.scheduling.detector import find_conflicts
@@ -23,7 +28,22 @@ from studiocore.timeslot import TimeSlot
 from ._base import Service, Work, reads
 from ._pipeline import reads_about
 
-__all__ = ["SchedulingService"]
+__all__ = ["McAvailability", "SchedulingService"]
+
+
+@attrs.frozen(kw_only=True)
+class McAvailability:
+    """An MC's time inside a window: ``reserved`` is each reserving show they
+    host, widened by the MC's minimum rest on both sides (they cannot take
+    another show then); ``free`` is the rest of the window. Both sorted,
+    disjoint, clipped to the window."""
+
+    mc_uid: str
+    mc_name: str
+    window: TimeSlot
+    rest: timedelta
+    free: tuple[TimeSlot, ...]
+    reserved: tuple[TimeSlot, ...]
 
 
 def _window(value: object) -> TimeSlot:
@@ -116,6 +136,46 @@ class SchedulingService(Service):
             window,
             min_minutes=min_minutes,
             honour_changeover=honour_changeover,
+        )
+
+    @reads_about("mcs")
+    def mc_availability(
+        self,
+        work: Work,
+        mc_uid: str,
+        window: TimeSlot,
+        *,
+        min_minutes: int | None = None,
+        actor: Actor = SYSTEM,
+    ) -> McAvailability:
+        """When an MC is free inside ``window``: the window minus each reserving
+        show they host widened by their minimum rest (``min_minutes`` drops
+        shorter free intervals). One set-based read of their bookings."""
+        window = _window(window)
+        min_length = _min_length(min_minutes)
+        mc = work.load(MC, mc_uid)
+        rest = timedelta(minutes=mc.min_rest_minutes)
+        probe = Booking(
+            show_uid="",
+            studio_uid=None,
+            room_uid=None,
+            mc_uids=frozenset({mc.uid}),
+            slot=window,
+            status=ShowStatus.DRAFT,
+        )
+        busy = [b.slot.widened(rest) for b in work.bookings.near([probe], rest)]
+        reserved = tuple(
+            clipped
+            for slot in merge_intervals(busy)
+            if (clipped := slot.intersection(window)) is not None
+        )
+        return McAvailability(
+            mc_uid=mc.uid,
+            mc_name=mc.name,
+            window=window,
+            rest=rest,
+            free=tuple(free_intervals(window, reserved, min_length)),
+            reserved=reserved,
         )
 
     @reads_about("studio_rooms")

@@ -10,7 +10,7 @@ import attrs
 
 from studiocore.conflicts import Conflict
 from studiocore.entities import Schedule, Show, ShowMaterial, ShowMC, ShowPlatform
-from studiocore.errors import ConflictError, ValidationError
+from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, ShowQuery, UnitOfWork
@@ -112,6 +112,26 @@ class ShowService(ShowLinks, CrudService[Show]):
         """The MCs linked to a show."""
         work.load(Show, show_uid)
         return work.show_mcs.list(where={"show_uid": show_uid})
+
+    @reads
+    def mcs_of(
+        self, work: Work, show_uids: Collection[str], *, actor: Actor = SYSTEM
+    ) -> dict[str, list[ShowMC]]:
+        """The MC links of many shows in one read, by show uid (shows the actor
+        may not see, or that do not exist, are left out)."""
+        shows = work.shows.get_many(list(show_uids))
+        visible = []
+        for show in shows.values():
+            try:
+                work.authorize(show)
+            except NotFoundError:
+                continue
+            visible.append(show.uid)
+        found: dict[str, list[ShowMC]] = {uid: [] for uid in visible}
+        if visible:
+            for link in work.show_mcs.list(where={"show_uid": visible}):
+                found[link.show_uid].append(link)
+        return found
 
     @reads
     def platforms(self, work: Work, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowPlatform]:

@@ -1,4 +1,4 @@
-"""Scheduling reads: room availability and the conflict audit."""
+"""Scheduling reads: room and MC availability, an MC's agenda, and the conflict audit."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, QueryParameter
 
-from studiocore import TimeSlot, ValidationError
+from studiocore import ShowQuery, TimeSlot, ValidationError
 from studiocore_http.errors import READ_ERRORS
+from studiocore_http.features.shows.controllers import TimestampQuery
+from studiocore_http.features.shows.schemas import Show
 from studiocore_http.shared.convert import (
     MAX_YEAR,
     MIN_YEAR,
     many,
+    page,
     parse_optional_timestamp,
     parse_timestamp,
 )
-from studiocore_http.shared.params import ActorDep, ServicesDep
+from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 
 from . import schemas as s
 
@@ -94,6 +98,65 @@ class SchedulingController(Controller):
                 for room in rooms
             ],
         )
+
+    @get(
+        "/mcs/{uid:str}/availability",
+        operation_id="GetMcAvailability",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def mc_availability(
+        self,
+        *,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        start: RequiredTimestamp,
+        end: RequiredTimestamp,
+        min_minutes: MinMinutes = None,
+    ) -> s.McAvailability:
+        """An MC's free intervals inside ``[start, end)``: the window minus each
+        booked show they host, widened by their minimum rest on both sides."""
+        window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+        found = services.scheduling.mc_availability(
+            uid, window, min_minutes=min_minutes, actor=actor
+        )
+        return s.McAvailability(
+            mc_uid=found.mc_uid,
+            mc_name=found.mc_name,
+            start=window.start,
+            end=window.end,
+            rest_minutes=int(found.rest.total_seconds() // 60),
+            free=many(s.Interval, found.free),
+            reserved=many(s.Interval, found.reserved),
+        )
+
+    @get(
+        "/mcs/{uid:str}/shows",
+        operation_id="ListMcShows",
+        sync_to_thread=True,
+        raises=READ_ERRORS,
+    )
+    def mc_agenda(
+        self,
+        *,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        start_from: TimestampQuery = None,
+        start_to: TimestampQuery = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> OffsetPagination[Show]:
+        """An MC's agenda: the shows they host that the user may see, by start
+        (``start_from <= show_start < start_to``)."""
+        services.mcs.get(uid, actor=actor)  # 404 for an unknown MC, not an empty page
+        query = ShowQuery(
+            mc_uid=uid,
+            start_from=parse_optional_timestamp(start_from, "start_from"),
+            start_to=parse_optional_timestamp(start_to, "start_to"),
+        )
+        return page(Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
     @get("/conflicts", operation_id="ListConflicts", sync_to_thread=True, raises=READ_ERRORS)
     def conflicts(

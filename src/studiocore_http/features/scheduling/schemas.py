@@ -7,7 +7,7 @@ from datetime import datetime
 from studiocore import ConflictKind, ResourceType, Severity
 from studiocore_http.shared.schemas import Output
 
-__all__ = ["Availability", "Conflict", "Interval", "RoomAvailability"]
+__all__ = ["Availability", "Conflict", "Interval", "McAvailability", "RoomAvailability"]
 
 
 class Conflict(Output):
@@ -46,3 +46,16 @@ class Availability(Output):
     start: datetime
     end: datetime
     rooms: list[RoomAvailability]
+
+
+class McAvailability(Output):
+    """An MC's free time inside ``[start, end)``: ``reserved`` is each booked
+    show they host widened by their minimum rest (``rest_minutes``)."""
+
+    mc_uid: str
+    mc_name: str
+    start: datetime
+    end: datetime
+    rest_minutes: int
+    free: list[Interval]
+    reserved: list[Interval]

@@ -54,18 +54,21 @@ class ShowController(Controller):
         studio_room_uid: UidQuery = None,
         client_uid: UidQuery = None,
         schedule_uid: UidQuery = None,
+        mc_uid: UidQuery = None,
         status: FromQuery[ShowStatus | None] = None,
         start_from: TimestampQuery = None,
         start_to: TimestampQuery = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Show]:
-        """Live shows ordered by start time, filtered by any of the parameters."""
+        """Live shows ordered by start time, filtered by any of the parameters
+        (``mc_uid``: the shows that MC hosts)."""
         query = ShowQuery(
             studio_uid=studio_uid,
             studio_room_uid=studio_room_uid,
             client_uid=client_uid,
             schedule_uid=schedule_uid,
+            mc_uid=mc_uid,
             status=status,
             start_from=parse_optional_timestamp(start_from, "start_from"),
             start_to=parse_optional_timestamp(start_to, "start_to"),
