@@ -37,3 +37,13 @@ def test_the_doc_and_module_doctests_pass() -> None:
     result = doctest.testfile(str(DOC), module_relative=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_the_schedule_management_example_prints_what_the_page_shows() -> None:
+    page = DOC.with_name("schedule-management.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+    (expected,) = re.findall(r"Output:\n\n```text\n(.*?)```", page, flags=re.DOTALL)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "schedule-management.md", "exec"), {})
+    assert out.getvalue() == expected
