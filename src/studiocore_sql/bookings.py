@@ -246,11 +246,11 @@ class SqlBookings:
         return shows
 
     def crowded(
-        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+        self, drafts: Sequence[ScheduledShow], margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:
-        candidates, existing = self._dialect.crowded(
-            self._session, self, schedule_uid, status, margin
-        )
+        if not drafts:
+            return [], []
+        candidates, existing = self._dialect.crowded(self._session, self, drafts, margin)
         return sorted(candidates, key=_booking_order), sorted(existing, key=_booking_order)
 
     def client_studios(self, client_uid: str) -> frozenset[str]:
