@@ -9,10 +9,8 @@ dialect strategy (:mod:`studiocore_sql.dialects`), which runs them its own way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import chain, groupby
-from operator import itemgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -220,25 +218,39 @@ class SqlBookings:
         )
         shows: list[ScheduledShow] = []
         ids: dict[str, int] = {}
-        # fetched a thousand rows at a time: plain iteration fetches row by row
-        rows = cast(Iterable[Row], chain.from_iterable(self._execute(stmt).partitions(1000)))
-        for show_uid, group in groupby(rows, key=itemgetter(0)):
-            first, *others = group
-            mcs = sorted(row[2] for row in (first, *others) if row[2] is not None)
-            ids[show_uid] = first[3]
+        names = t.SHOW_STATUS_NAMES
+        for (
+            show_uid,
+            room_uid,
+            mc_uid,
+            show_id,
+            status_id,
+            name,
+            start,
+            end,
+            client_uid,
+            show_type,
+            show_standard,
+            external_id,
+        ) in cast(list[Row], self._execute(stmt).all()):
+            if show_uid in ids:  # another MC of the show before (a show's rows are adjacent)
+                last = shows[-1]
+                shows[-1] = last._replace(mc_uids=tuple(sorted((*last.mc_uids, mc_uid))))
+                continue
+            ids[show_uid] = show_id
             shows.append(
                 ScheduledShow(
-                    show_uid=show_uid,
-                    room_uid=first[1],
-                    mc_uids=tuple(mcs),
-                    status=t.SHOW_STATUS_NAMES[first[4]],
-                    name=first[5],
-                    start=_utc(first[6]),
-                    end=_utc(first[7]),
-                    client_uid=first[8],
-                    show_type=first[9],
-                    show_standard=first[10],
-                    external_id=first[11],
+                    show_uid,
+                    room_uid,
+                    () if mc_uid is None else (mc_uid,),
+                    names[status_id],
+                    name,
+                    _utc(start),
+                    _utc(end),
+                    client_uid,
+                    show_type,
+                    show_standard,
+                    external_id,
                 )
             )
         # a promotion updates these shows next: by id, not by uid (set_status)

@@ -345,10 +345,9 @@ class PostgresDialect(SqlDialect):
         params: dict[str, list[Any]] = {}
         for kind, lanes in (("room", rooms), ("mc", mcs)):
             params[f"{kind}_uids"] = list(lanes)
-            params[f"{kind}_lo"] = [
-                min(starts[i] for i in lane) - margin for lane in lanes.values()
-            ]
-            params[f"{kind}_hi"] = [max(ends[i] for i in lane) + margin for lane in lanes.values()]
+            spans = lanes.values()
+            params[f"{kind}_lo"] = [min(map(starts.__getitem__, i)) - margin for i in spans]
+            params[f"{kind}_hi"] = [max(map(ends.__getitem__, i)) + margin for i in spans]
         ids: list[int] = []  # of the reserving shows, rows len(drafts) on
         row_of: dict[int, int] = {}
         for show_id, key, start, end in cast(Iterable[Row], runner.execute(NEAR_SQL, params)):
