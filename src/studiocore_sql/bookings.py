@@ -148,6 +148,18 @@ class SqlBookings:
             found.extend(self._pairs([self._dialect.in_ids(t.shows.c.id, part)]))
         return found
 
+    def ids_of(self, show_uids: Sequence[str]) -> list[int]:
+        """The ids of the shows with these uids (those that exist)."""
+        s = t.shows
+        known = self._session.known_ids(s, show_uids)  # after schedule_shows: all of them
+        if known is not None:
+            return known
+        found: list[int] = []
+        for part in self._dialect.batches(sorted(set(show_uids))):
+            stmt = sa.select(s.c.id).where(self._dialect.in_uids(s.c.uid, part))
+            found.extend(self._execute(stmt).scalars())
+        return found
+
     def search(self, query: BookingQuery) -> list[Booking]:
         s = t.shows
         conditions = live_shows(

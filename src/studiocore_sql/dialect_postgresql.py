@@ -21,7 +21,6 @@ from typing import Any, ClassVar, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from studiocore.lookups import RESERVING_STATUSES
 from studiocore.ports import Booking, BookingQuery, ScheduledShow
 from studiocore.scheduling.detector import near_in_lanes
 from studiocore.timeslot import TimeSlot
@@ -49,6 +48,7 @@ NEAR_SQL = sa.text(
          WHERE s.studio_room_id = r.id
            AND s.time_range && tstzrange(cr.lo, cr.hi, '[)')
            AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+           AND s.id NOT IN (SELECT unnest(CAST(:skip AS integer[])))
         OFFSET 0
       ) hit
     UNION ALL
@@ -60,6 +60,7 @@ NEAR_SQL = sa.text(
          WHERE sm.mc_id = m.id
            AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
            AND sm.deleted_at IS NULL
+           AND sm.show_id NOT IN (SELECT unnest(CAST(:skip AS integer[])))
            AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
         OFFSET 0
       ) hit
@@ -70,7 +71,9 @@ NEAR_SQL = sa.text(
 an MC branch. Each window looks up a GiST index (the room exclusion
 constraint's on ``shows``, ``ix_show_mcs_mc_range`` on the MC links) through a
 ``LATERAL`` subquery fenced with ``OFFSET 0`` (else the planner flattens it
-into a hash join that filters every pair)."""
+into a hash join that filters every pair). ``:skip`` are show ids left out:
+a promotion's drafts, whose own MC links fill the MC windows (left out
+before their shows are looked up)."""
 
 
 OCCUPANCY_SQL = sa.text(
@@ -310,6 +313,7 @@ class PostgresDialect(SqlDialect):
         params: dict[str, list[Any]] = {
             f"{kind}_{part}": [] for kind in ("room", "mc") for part in ("uids", "lo", "hi")
         }
+        params["skip"] = []
         for resource, lo, hi in windows.probes():
             kind = "mc" if resource in windows.mcs else "room"
             params[f"{kind}_uids"].append(resource)
@@ -327,12 +331,9 @@ class PostgresDialect(SqlDialect):
     ) -> tuple[list[Booking], list[Booking]]:
         """Each room and MC of the drafts is a lane; one statement
         (:data:`NEAR_SQL`, one probe per lane over its drafts' span widened by
-        ``margin``) reads the reserving shows in the lanes, the core's
-        ``near_in_lanes`` finds the crowded ones among those rows and the
-        drafts, and only these are read as bookings."""
-        if any(d.status in RESERVING_STATUSES for d in drafts):
-            # a draft would be among the reserving shows, near itself
-            return super().crowded(runner, source, drafts, margin)
+        ``margin``, the drafts themselves left out) reads the reserving shows in
+        the lanes, the core's ``near_in_lanes`` finds the crowded ones among
+        those rows and the drafts, and only these are read as bookings."""
         starts = [d.start for d in drafts]
         ends = [d.end for d in drafts]
         rooms: dict[str, list[int]] = {}
@@ -342,7 +343,7 @@ class PostgresDialect(SqlDialect):
                 rooms.setdefault(draft.room_uid, []).append(i)
             for mc in draft.mc_uids:
                 mcs.setdefault(mc, []).append(i)
-        params: dict[str, list[Any]] = {}
+        params: dict[str, list[Any]] = {"skip": source.ids_of([d.show_uid for d in drafts])}
         for kind, lanes in (("room", rooms), ("mc", mcs)):
             params[f"{kind}_uids"] = list(lanes)
             spans = lanes.values()

@@ -62,6 +62,8 @@ class BookingSource(Protocol):
 
     def by_ids(self, ids: Sequence[int]) -> list[tuple[int, Booking]]: ...
 
+    def ids_of(self, show_uids: Sequence[str]) -> list[int]: ...
+
 
 class Windows:
     """The candidates' windows (slot widened by the margin) per room and per MC.
