@@ -9,10 +9,8 @@ dialect strategy (:mod:`studiocore_sql.dialects`), which runs them its own way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import chain, groupby
-from operator import itemgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -150,6 +148,18 @@ class SqlBookings:
             found.extend(self._pairs([self._dialect.in_ids(t.shows.c.id, part)]))
         return found
 
+    def ids_of(self, show_uids: Sequence[str]) -> list[int]:
+        """The ids of the shows with these uids (those that exist)."""
+        s = t.shows
+        known = self._session.known_ids(s, show_uids)  # after schedule_shows: all of them
+        if known is not None:
+            return known
+        found: list[int] = []
+        for part in self._dialect.batches(sorted(set(show_uids))):
+            stmt = sa.select(s.c.id).where(self._dialect.in_uids(s.c.uid, part))
+            found.extend(self._execute(stmt).scalars())
+        return found
+
     def search(self, query: BookingQuery) -> list[Booking]:
         s = t.shows
         conditions = live_shows(
@@ -220,25 +230,39 @@ class SqlBookings:
         )
         shows: list[ScheduledShow] = []
         ids: dict[str, int] = {}
-        # fetched a thousand rows at a time: plain iteration fetches row by row
-        rows = cast(Iterable[Row], chain.from_iterable(self._execute(stmt).partitions(1000)))
-        for show_uid, group in groupby(rows, key=itemgetter(0)):
-            first, *others = group
-            mcs = sorted(row[2] for row in (first, *others) if row[2] is not None)
-            ids[show_uid] = first[3]
+        names = t.SHOW_STATUS_NAMES
+        for (
+            show_uid,
+            room_uid,
+            mc_uid,
+            show_id,
+            status_id,
+            name,
+            start,
+            end,
+            client_uid,
+            show_type,
+            show_standard,
+            external_id,
+        ) in cast(list[Row], self._execute(stmt).all()):
+            if show_uid in ids:  # another MC of the show before (a show's rows are adjacent)
+                last = shows[-1]
+                shows[-1] = last._replace(mc_uids=tuple(sorted((*last.mc_uids, mc_uid))))
+                continue
+            ids[show_uid] = show_id
             shows.append(
                 ScheduledShow(
-                    show_uid=show_uid,
-                    room_uid=first[1],
-                    mc_uids=tuple(mcs),
-                    status=t.SHOW_STATUS_NAMES[first[4]],
-                    name=first[5],
-                    start=_utc(first[6]),
-                    end=_utc(first[7]),
-                    client_uid=first[8],
-                    show_type=first[9],
-                    show_standard=first[10],
-                    external_id=first[11],
+                    show_uid,
+                    room_uid,
+                    () if mc_uid is None else (mc_uid,),
+                    names[status_id],
+                    name,
+                    _utc(start),
+                    _utc(end),
+                    client_uid,
+                    show_type,
+                    show_standard,
+                    external_id,
                 )
             )
         # a promotion updates these shows next: by id, not by uid (set_status)
@@ -246,11 +270,11 @@ class SqlBookings:
         return shows
 
     def crowded(
-        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+        self, drafts: Sequence[ScheduledShow], margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:
-        candidates, existing = self._dialect.crowded(
-            self._session, self, schedule_uid, status, margin
-        )
+        if not drafts:
+            return [], []
+        candidates, existing = self._dialect.crowded(self._session, self, drafts, margin)
         return sorted(candidates, key=_booking_order), sorted(existing, key=_booking_order)
 
     def client_studios(self, client_uid: str) -> frozenset[str]:

@@ -21,14 +21,14 @@ from typing import Any, ClassVar, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from studiocore.lookups import ShowStatus
-from studiocore.ports import Booking
+from studiocore.ports import Booking, BookingQuery, ScheduledShow
+from studiocore.scheduling.detector import near_in_lanes
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
 from studiocore_sql.dialects import BookingSource, Row, Runner, SqlDialect, Windows
 from studiocore_sql.types import DRIVER_TIMESTAMPTZ
 
-__all__ = ["CROWDED_SQL", "NEAR_SQL", "OCCUPANCY_SQL", "PostgresDialect"]
+__all__ = ["NEAR_SQL", "OCCUPANCY_SQL", "PostgresDialect"]
 
 V = TypeVar("V")
 
@@ -48,6 +48,7 @@ NEAR_SQL = sa.text(
          WHERE s.studio_room_id = r.id
            AND s.time_range && tstzrange(cr.lo, cr.hi, '[)')
            AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
+           AND s.id NOT IN (SELECT unnest(CAST(:skip AS integer[])))
         OFFSET 0
       ) hit
     UNION ALL
@@ -59,6 +60,7 @@ NEAR_SQL = sa.text(
          WHERE sm.mc_id = m.id
            AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(cm.lo, cm.hi, '[)')
            AND sm.deleted_at IS NULL
+           AND sm.show_id NOT IN (SELECT unnest(CAST(:skip AS integer[])))
            AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
         OFFSET 0
       ) hit
@@ -69,88 +71,9 @@ NEAR_SQL = sa.text(
 an MC branch. Each window looks up a GiST index (the room exclusion
 constraint's on ``shows``, ``ix_show_mcs_mc_range`` on the MC links) through a
 ``LATERAL`` subquery fenced with ``OFFSET 0`` (else the planner flattens it
-into a hash join that filters every pair)."""
-
-
-CROWDED_SQL = sa.text(
-    f"""
-    WITH d AS (
-        SELECT s.id, s.studio_room_id, s.show_start, s.show_end FROM shows s
-         WHERE s.schedule_id = (SELECT id FROM schedules WHERE uid = :schedule)
-           AND s.show_status_id = :status AND s.deleted_at IS NULL
-    ), dl AS (
-        SELECT sm.mc_id, d.id, d.show_start, d.show_end
-          FROM d JOIN show_mcs sm ON sm.show_id = d.id AND sm.deleted_at IS NULL
-    ), lanes AS (
-        SELECT 'room' AS kind, studio_room_id AS rid,
-               min(show_start) - CAST(:margin AS interval) AS lo,
-               max(show_end) + CAST(:margin AS interval) AS hi
-          FROM d WHERE studio_room_id IS NOT NULL GROUP BY studio_room_id
-        UNION ALL
-        SELECT 'mc', mc_id, min(show_start) - CAST(:margin AS interval),
-               max(show_end) + CAST(:margin AS interval)
-          FROM dl GROUP BY mc_id
-    ), lane_rows AS (
-        SELECT 'room' AS kind, studio_room_id AS rid, id, show_start AS st, show_end AS en,
-               true AS draft
-          FROM d WHERE studio_room_id IS NOT NULL
-        UNION ALL
-        SELECT 'mc', mc_id, id, show_start, show_end, true FROM dl
-        UNION ALL
-        SELECT l.kind, l.rid, x.id, x.show_start, x.show_end, false
-          FROM lanes l CROSS JOIN LATERAL (
-            SELECT s.id, s.show_start, s.show_end FROM shows s
-             WHERE l.kind = 'room' AND s.studio_room_id = l.rid
-               AND s.time_range && tstzrange(l.lo, l.hi, '[)')
-               AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
-            UNION ALL
-            SELECT sm.show_id, sm.show_start, sm.show_end FROM show_mcs sm
-              JOIN shows s ON s.id = sm.show_id
-             WHERE l.kind = 'mc' AND sm.mc_id = l.rid AND sm.deleted_at IS NULL
-               AND tstzrange(sm.show_start, sm.show_end, '[)') && tstzrange(l.lo, l.hi, '[)')
-               AND sm.show_id NOT IN (SELECT id FROM d)  -- the candidates' own links
-               AND s.show_status_id IN ({t.RESERVING_IDS_SQL}) AND s.deleted_at IS NULL
-            OFFSET 0
-          ) x
-    ), crowding AS (
-        -- every crowded pair involving a candidate, seen from its later
-        -- member: one sort; the full sweep below runs only if this finds one
-        SELECT 1 FROM (
-            SELECT draft, st,
-                   max(en) OVER back AS before_any,
-                   max(en) FILTER (WHERE draft) OVER back AS before_draft
-              FROM lane_rows
-            WINDOW back AS (PARTITION BY kind, rid ORDER BY st, id
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-        ) b
-         WHERE CASE WHEN draft THEN before_any ELSE before_draft END
-               + CAST(:margin AS interval) > st
-         LIMIT 1
-    ), swept AS (
-        SELECT id, draft, st, en,
-               max(en) OVER back AS before_any,
-               max(en) FILTER (WHERE draft) OVER back AS before_draft,
-               min(st) OVER ahead AS after_any,
-               min(st) FILTER (WHERE draft) OVER ahead AS after_draft
-          FROM lane_rows
-        WINDOW back AS (PARTITION BY kind, rid ORDER BY st, id
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-               ahead AS (PARTITION BY kind, rid ORDER BY st DESC, id DESC
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-    )
-    SELECT DISTINCT id, draft FROM swept
-     WHERE EXISTS (SELECT 1 FROM crowding)
-       AND CASE WHEN draft
-                THEN before_any + CAST(:margin AS interval) > st
-                     OR after_any < en + CAST(:margin AS interval)
-                ELSE before_draft + CAST(:margin AS interval) > st
-                     OR after_draft < en + CAST(:margin AS interval) END
-    """
-)
-"""The drafts of a schedule near another draft or a reserving show of one of
-their lanes (a room or an MC, keyed ``'room'``/``'mc'``): every crowded pair
-involving a draft is seen from its later member with one sort; only when that
-finds one does the full sweep (a second sort, the other way) run."""
+into a hash join that filters every pair). ``:skip`` are show ids left out:
+a promotion's drafts, whose own MC links fill the MC windows (left out
+before their shows are looked up)."""
 
 
 OCCUPANCY_SQL = sa.text(
@@ -399,6 +322,7 @@ class PostgresDialect(SqlDialect):
         params: dict[str, list[Any]] = {
             f"{kind}_{part}": [] for kind in ("room", "mc") for part in ("uids", "lo", "hi")
         }
+        params["skip"] = []
         for resource, lo, hi in windows.probes():
             kind = "mc" if resource in windows.mcs else "room"
             params[f"{kind}_uids"].append(resource)
@@ -411,20 +335,47 @@ class PostgresDialect(SqlDialect):
         self,
         runner: Runner,
         source: BookingSource,
-        schedule_uid: str,
-        status: ShowStatus,
+        drafts: Sequence[ScheduledShow],
         margin: timedelta,
     ) -> tuple[list[Booking], list[Booking]]:
-        """One statement (:data:`CROWDED_SQL`) finds the ids, one more reads them."""
-        params = {"schedule": schedule_uid, "status": t.SHOW_STATUS_IDS[status], "margin": margin}
-        rows = cast(list[Row], runner.execute(CROWDED_SQL, params).all())
-        if not rows:
+        """Each room and MC of the drafts is a lane; one statement
+        (:data:`NEAR_SQL`, one probe per lane over its drafts' span widened by
+        ``margin``, the drafts themselves left out) reads the reserving shows in
+        the lanes, the core's ``near_in_lanes`` finds the crowded ones among
+        those rows and the drafts, and only these are read as bookings."""
+        starts = [d.start for d in drafts]
+        ends = [d.end for d in drafts]
+        rooms: dict[str, list[int]] = {}
+        mcs: dict[str, list[int]] = {}
+        for i, draft in enumerate(drafts):
+            if draft.room_uid is not None:
+                rooms.setdefault(draft.room_uid, []).append(i)
+            for mc in draft.mc_uids:
+                mcs.setdefault(mc, []).append(i)
+        params: dict[str, list[Any]] = {"skip": source.ids_of([d.show_uid for d in drafts])}
+        for kind, lanes in (("room", rooms), ("mc", mcs)):
+            params[f"{kind}_uids"] = list(lanes)
+            spans = lanes.values()
+            params[f"{kind}_lo"] = [min(map(starts.__getitem__, i)) - margin for i in spans]
+            params[f"{kind}_hi"] = [max(map(ends.__getitem__, i)) + margin for i in spans]
+        ids: list[int] = []  # of the reserving shows, rows len(drafts) on
+        row_of: dict[int, int] = {}
+        for show_id, key, start, end in cast(Iterable[Row], runner.execute(NEAR_SQL, params)):
+            row = row_of.get(show_id)
+            if row is None:
+                row = row_of[show_id] = len(starts)
+                ids.append(show_id)
+                starts.append(start)
+                ends.append(end)
+            (rooms[key] if key in rooms else mcs[key]).append(row)
+        n = len(drafts)
+        near = near_in_lanes(starts, ends, [*rooms.values(), *mcs.values()], n, margin)
+        crowded = [d.show_uid for d, flag in zip(drafts, near, strict=False) if flag]
+        if not crowded:
             return [], []
-        mine = {show_id for show_id, draft in rows if draft}
-        candidates: list[Booking] = []
-        existing: list[Booking] = []
-        for show_id, booking in source.by_ids(sorted({show_id for show_id, _ in rows})):
-            (candidates if show_id in mine else existing).append(booking)
+        candidates = source.search(BookingQuery(show_uids=crowded, reserving_only=False))
+        neighbours = [ids[i - n] for i in range(n, len(near)) if near[i]]
+        existing = [b for _, b in source.by_ids(neighbours)] if neighbours else []
         return candidates, existing
 
     def occupancy_rows(self, runner: Runner, studio_uid: str, window: TimeSlot) -> list[Row]:

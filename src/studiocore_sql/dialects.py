@@ -23,8 +23,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 import sqlalchemy as sa
 
-from studiocore.lookups import ShowStatus
-from studiocore.ports import Booking, BookingQuery
+from studiocore.ports import Booking, BookingQuery, ScheduledShow
 from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot, union
 
@@ -62,6 +61,8 @@ class BookingSource(Protocol):
     def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]: ...
 
     def by_ids(self, ids: Sequence[int]) -> list[tuple[int, Booking]]: ...
+
+    def ids_of(self, show_uids: Sequence[str]) -> list[int]: ...
 
 
 class Windows:
@@ -224,8 +225,7 @@ class SqlDialect(abc.ABC):
         self,
         runner: Runner,
         source: BookingSource,
-        schedule_uid: str,
-        status: ShowStatus,
+        drafts: Sequence[ScheduledShow],
         margin: timedelta,
     ) -> tuple[list[Booking], list[Booking]]:
         """:meth:`studiocore.ports.BookingReadModel.crowded`, unordered. Here as
@@ -233,7 +233,7 @@ class SqlDialect(abc.ABC):
         drafts and their neighbours through ``source``, narrowed in Python by the
         core's ``near_bookings``."""
         everyone = source.search(
-            BookingQuery(schedule_uid=schedule_uid, status=status, reserving_only=False)
+            BookingQuery(show_uids=[d.show_uid for d in drafts], reserving_only=False)
         )
         return near_bookings(everyone, source.near(everyone, margin), margin)
 

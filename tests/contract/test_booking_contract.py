@@ -138,9 +138,7 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(
     fresh_db: FreshDatabase,
 ) -> None:
     """The boundary of "near" (gaps of exactly ``margin`` are not), on rooms and on
-    MCs, and two stored shows near each other are no reason to report anything:
-    PostgreSQL answers "nothing crowded" from a one-sort check and runs the full
-    sweep only when that check finds a pair."""
+    MCs, and two stored shows near each other are no reason to report anything."""
     studio, room = studio_and_room("A")
     other_room = make(StudioRoom, studio_uid=studio.uid, name="B")
     mc = make(MC, name="M")
@@ -175,26 +173,21 @@ def test_crowded_is_empty_exactly_when_no_pair_involving_a_draft_is_near(
         store(uow, [studio, room, other_room, mc, client, schedule])
         store(uow, [*drafts, stored, b1, b2, hosted, *links])
     with db() as uow:
+        pending = [
+            s for s in uow.bookings.schedule_shows(schedule.uid) if s.status is ShowStatus.DRAFT
+        ]
         for minutes in (0, 15, 30):
-            assert uow.bookings.crowded(
-                schedule.uid, ShowStatus.DRAFT, timedelta(minutes=minutes)
-            ) == ([], []), minutes
+            assert uow.bookings.crowded(pending, timedelta(minutes=minutes)) == ([], []), minutes
         # a stored show after the last draft is the only near pair
-        candidates, existing = uow.bookings.crowded(
-            schedule.uid, ShowStatus.DRAFT, timedelta(minutes=30, seconds=1)
-        )
+        candidates, existing = uow.bookings.crowded(pending, timedelta(minutes=30, seconds=1))
         assert [b.show_uid for b in candidates] == [drafts[2].uid]
         assert [b.show_uid for b in existing] == [stored.uid]
         # one second more than the room gaps: every draft of room A and the stored show
-        candidates, existing = uow.bookings.crowded(
-            schedule.uid, ShowStatus.DRAFT, timedelta(minutes=60, seconds=1)
-        )
+        candidates, existing = uow.bookings.crowded(pending, timedelta(minutes=60, seconds=1))
         assert [b.show_uid for b in candidates] == [d.uid for d in drafts]
         assert [b.show_uid for b in existing] == [stored.uid]
         # five hours and a second: the MC's two drafts as well (b1, b2 still never)
-        candidates, existing = uow.bookings.crowded(
-            schedule.uid, ShowStatus.DRAFT, timedelta(hours=5, seconds=1)
-        )
+        candidates, existing = uow.bookings.crowded(pending, timedelta(hours=5, seconds=1))
         assert [b.show_uid for b in candidates] == [*(d.uid for d in drafts), hosted.uid]
         assert [b.show_uid for b in existing] == [stored.uid]
         # the bookings are complete: room, studio, MCs, slot, status

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from studiocore.entities import Entity, Schedule, Show, ShowMC, Studio, StudioRoom
 from studiocore.errors import NotFoundError
-from studiocore.lookups import RESERVING_STATUSES, ShowStatus
+from studiocore.lookups import RESERVING_STATUSES
 from studiocore.ports import (
     Booking,
     BookingQuery,
@@ -116,10 +116,12 @@ class MemoryBookings:
         return found
 
     def crowded(
-        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+        self, drafts: Sequence[ScheduledShow], margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:
+        if not drafts:
+            return [], []
         candidates = self.search(
-            BookingQuery(schedule_uid=schedule_uid, status=status, reserving_only=False)
+            BookingQuery(show_uids=[d.show_uid for d in drafts], reserving_only=False)
         )
         return near_bookings(candidates, self.near(candidates, margin), margin)
 

@@ -139,14 +139,14 @@ class BookingReadModel(Protocol):
         ...
 
     def crowded(
-        self, schedule_uid: str, status: ShowStatus, margin: timedelta
+        self, drafts: Sequence[ScheduledShow], margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:
         """The bookings a promotion has to check, as
         :func:`~studiocore.scheduling.detector.near_bookings` defines them: the
-        live shows of a schedule in ``status`` (the candidates) that lie within
-        ``margin`` of another candidate or of a reserving, live show sharing a
-        room or an MC, and those reserving shows; each list ordered by
-        ``(slot.start, show_uid)``."""
+        ``drafts`` (shows that do not reserve yet, as :meth:`schedule_shows`
+        read them; the candidates) that lie within ``margin`` of another draft or
+        of a reserving, live show sharing a room or an MC, and those reserving
+        shows; each list ordered by ``(slot.start, show_uid)``."""
         ...
 
     def client_studios(self, client_uid: str) -> frozenset[str]:

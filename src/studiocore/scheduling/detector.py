@@ -32,6 +32,7 @@ __all__ = [
     "detect_all",
     "find_conflicts",
     "near_bookings",
+    "near_in_lanes",
     "sort_conflicts",
 ]
 
@@ -307,40 +308,63 @@ def near_bookings(
     included). With ``margin`` at least the widest buffer, every conflict
     :func:`find_conflicts` reports is between two near bookings, so running it on
     this (usually small) subset gives the same answer. The SQL adapter computes
-    the same subset in the database."""
+    the same subset with :func:`near_in_lanes` from the rows it read."""
     if not candidates:
         return [], []
     rows = _candidates_first(candidates, existing)
     n_cand = len(candidates)
     rooms, mcs = _by_resource(rows)
-    near = [False] * len(rows)
-    for lane in [*rooms.values(), *mcs.values()]:
-        if len(lane) < 2:
-            continue
-        lane.sort(key=lambda i: (rows[i].slot.start, rows[i].show_uid))
-        # forward: near an earlier row (any, and any candidate)
-        latest_any: datetime | None = None
-        latest_cand: datetime | None = None
-        for i in lane:
-            start, end = rows[i].slot.start, rows[i].slot.end
-            partner = latest_any if i < n_cand else latest_cand
-            if partner is not None and start < partner + margin:
-                near[i] = True
-            latest_any = end if latest_any is None else max(latest_any, end)
-            if i < n_cand:
-                latest_cand = end if latest_cand is None else max(latest_cand, end)
-        # backward: near a later row (the next start is the earliest later start)
-        next_any: datetime | None = None
-        next_cand: datetime | None = None
-        for i in reversed(lane):
-            start, end = rows[i].slot.start, rows[i].slot.end
-            partner = next_any if i < n_cand else next_cand
-            if partner is not None and partner < end + margin:
-                near[i] = True
-            next_any = start
-            if i < n_cand:
-                next_cand = start
+    near = near_in_lanes(
+        [b.slot.start for b in rows],
+        [b.slot.end for b in rows],
+        [*rooms.values(), *mcs.values()],
+        n_cand,
+        margin,
+    )
     return (
         [b for i, b in enumerate(rows[:n_cand]) if near[i]],
         [b for i, b in enumerate(rows[n_cand:], start=n_cand) if near[i]],
     )
+
+
+def near_in_lanes(
+    starts: Sequence[datetime],
+    ends: Sequence[datetime],
+    lanes: Iterable[list[int]],
+    candidates: int,
+    margin: timedelta,
+) -> list[bool]:
+    """Which rows are near (see :func:`near_bookings`): row ``i`` runs
+    ``[starts[i], ends[i])``; rows below ``candidates`` are candidates, the
+    others existing bookings; each lane lists the rows of one room or one MC
+    (sorted here by start, in place). A candidate is near any row of its lanes,
+    an existing booking only a candidate."""
+    near = [False] * len(starts)
+    for lane in lanes:
+        if len(lane) < 2:
+            continue
+        lane.sort(key=starts.__getitem__)  # ties in any order give the same answer
+        # forward: near an earlier row (any, and any candidate)
+        latest_any: datetime | None = None
+        latest_cand: datetime | None = None
+        for i in lane:
+            start, end = starts[i], ends[i]
+            partner = latest_any if i < candidates else latest_cand
+            if partner is not None and start < partner + margin:
+                near[i] = True
+            if latest_any is None or end > latest_any:
+                latest_any = end
+            if i < candidates and (latest_cand is None or end > latest_cand):
+                latest_cand = end
+        # backward: near a later row (the next start is the earliest later start)
+        next_any: datetime | None = None
+        next_cand: datetime | None = None
+        for i in reversed(lane):
+            start, end = starts[i], ends[i]
+            partner = next_any if i < candidates else next_cand
+            if partner is not None and partner < end + margin:
+                near[i] = True
+            next_any = start
+            if i < candidates:
+                next_cand = start
+    return near

@@ -94,8 +94,8 @@ def assess_schedule(
     already stored and with each other. The same answer as
     :func:`assess_bookings` on all the drafts, but only the drafts involved in a
     conflict's neighbourhood are ever loaded as bookings
-    (:meth:`BookingReadModel.crowded`): a schedule of 10k drafts without
-    conflicts costs two reads.
+    (:meth:`BookingReadModel.crowded`, handed the drafts this read found): a
+    schedule of 10k drafts without conflicts costs two reads.
 
     With ``lock`` the drafts' rooms and MCs are locked first, so the answer stays
     true until the unit of work ends."""
@@ -108,7 +108,7 @@ def assess_schedule(
     if lock:
         uow.lock_resources(room_uids=sorted(room_uids), mc_uids=sorted(mc_uids))
     policy = _policy(uow, room_uids, mc_uids, set())
-    candidates, existing = uow.bookings.crowded(schedule_uid, ShowStatus.DRAFT, policy.max_buffer)
+    candidates, existing = uow.bookings.crowded(drafts, policy.max_buffer)
     if not candidates:
         return shows, []
     policy = load_policy(uow, [*candidates, *existing])

@@ -493,6 +493,14 @@ class ScheduleService(CrudService[Schedule]):
         statuses = {status: status.value for status in ShowStatus}
         if promoted:
             statuses[ShowStatus.DRAFT] = ShowStatus.CONFIRMED.value
+        instants: dict[datetime, str] = {}  # a schedule's shows share few start and end times
+
+        def iso(at: datetime) -> str:
+            text = instants.get(at)
+            if text is None:
+                text = instants[at] = at.isoformat()
+            return text
+
         snapshot = {
             "schedule": to_jsonable(schedule),
             "shows": [
@@ -500,8 +508,8 @@ class ScheduleService(CrudService[Schedule]):
                     "uid": s.show_uid,
                     "name": s.name,
                     "show_status": statuses[s.status],
-                    "show_start": s.start.isoformat(),
-                    "show_end": s.end.isoformat(),
+                    "show_start": iso(s.start),
+                    "show_end": iso(s.end),
                     "studio_room_uid": s.room_uid,
                     "client_uid": s.client_uid,
                     "show_type": s.show_type,
