@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
-__all__ = ["Conflict", "ConflictKind", "ResourceType", "Severity"]
+__all__ = ["Conflict", "ConflictKind", "ConflictShow", "ResourceType", "Severity"]
 
 
 class Severity(enum.StrEnum):
@@ -36,12 +36,31 @@ class ResourceType(enum.StrEnum):
 
 
 @attrs.frozen(kw_only=True)
+class ConflictShow:
+    """One show of a conflict, for people: its name and its times in UTC and
+    in the studio's time zone."""
+
+    uid: str
+    name: str
+    start: datetime
+    end: datetime
+    local_start: datetime
+    local_end: datetime
+
+
+@attrs.frozen(kw_only=True)
 class Conflict:
     """One conflicting pair of shows on one resource.
 
     ``start``/``end`` is the overlapping interval for overlaps, and the gap
     between the two shows for buffer conflicts (empty when they touch).
     ``show_uids`` is ordered: the earlier show (by start, then uid) first.
+    ``required`` is the changeover or rest a buffer conflict falls short of.
+
+    The engine fills the uids; the services then describe the conflict for
+    people (:func:`studiocore.scheduling.describe.describe_conflicts`):
+    ``resource_name``, ``time_zone`` (the studio's), ``shows`` (names and
+    local times), and a ``reason`` that uses them.
     """
 
     kind: ConflictKind
@@ -52,6 +71,10 @@ class Conflict:
     start: datetime
     end: datetime
     reason: str
+    required: timedelta | None = None
+    resource_name: str | None = None
+    time_zone: str | None = None
+    shows: tuple[ConflictShow, ...] = ()
 
     @property
     def blocking(self) -> bool:

@@ -7,7 +7,7 @@ versions and by adapters that need JSON.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import cattrs
@@ -27,6 +27,9 @@ converter.register_structure_hook(
 converter.register_unstructure_hook(
     frozenset, lambda s: sorted(converter.unstructure(v) for v in s)
 )
+converter.register_unstructure_hook(
+    timedelta, lambda length: f"PT{length.total_seconds():g}S"
+)  # ISO 8601, as the HTTP bodies write it
 
 
 def to_jsonable(value: object) -> Any:

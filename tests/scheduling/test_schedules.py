@@ -278,8 +278,9 @@ class TestPromotion:
         with pytest.raises(ConflictError) as err:
             w.svc.schedules.promote(schedule.uid)
         assert str(err.value) == (
-            f"promotion of schedule {schedule.uid} refused: 2 blocking conflict(s) involving "
-            f"shows {', '.join(sorted([booked, clash]))}"
+            f"promotion of schedule {schedule.uid} refused: Room A is double-booked: "
+            '"direct 1" 10:00-12:00 and "draft 2" 11:00-13:00 (Europe/Berlin, Mon 2 Mar 2026; '
+            "UTC 09:00-11:00 and 10:00-12:00), overlap 1 h (and 1 more)"
         )
         assert [
             (c.kind, c.resource_uid, c.show_uids, c.start, c.end) for c in err.value.conflicts
@@ -346,9 +347,16 @@ class TestPromotion:
         assert [(c.kind, c.severity, c.show_uids) for c in result.warnings] == [
             (ConflictKind.ROOM_CHANGEOVER, Severity.WARN, (booked, draft))
         ]
-        assert result.warnings[0].reason == (
-            f"room {w.room.uid} has 15 min between {booked} and {draft}; it needs 30 min changeover"
+        warning = result.warnings[0]
+        assert warning.reason == (
+            'Room A needs 30 min changeover between "direct 1" (ends 11:00) and "draft 2.25" '
+            "(starts 11:15) (Europe/Berlin, Mon 2 Mar 2026; UTC 10:00 and 10:15): it has 15 min"
         )
+        assert (warning.resource_name, warning.time_zone) == ("A", "Europe/Berlin")
+        assert [(s.name, s.local_start.hour, s.start.hour) for s in warning.shows] == [
+            ("direct 1", 10, 9),
+            ("draft 2.25", 11, 10),
+        ]
 
     def test_a_studio_can_make_buffer_conflicts_block(self, w: World) -> None:
         w.svc.studios.update(w.studio.uid, {"mc_rest_severity": Severity.BLOCK})
@@ -448,8 +456,9 @@ class TestSingleShowChecks:
         (conflict,) = err.value.conflicts
         assert conflict.kind is ConflictKind.MC_OVERLAP
         assert conflict.show_uids[0] == first
-        assert str(err.value) == (
-            f"1 blocking conflict(s) involving shows {', '.join(sorted(conflict.show_uids))}"
+        assert str(err.value) == (  # the new show by its name: its uid will never exist
+            'MC Jo is double-booked: "direct 1" 10:00-12:00 and "late" 11:00-13:00 '
+            "(Europe/Berlin, Mon 2 Mar 2026; UTC 09:00-11:00 and 10:00-12:00), overlap 1 h"
         )
         assert w.statuses() == before
 

@@ -1,15 +1,18 @@
 """One conflict report, whoever refuses the booking: the services' check on
 every adapter and PostgreSQL's own guards (the room exclusion constraint, the
-MC guard) describe a double booking in the same words, built by the core's
-classifier (``find_conflicts``)."""
+MC guard) report a double booking built by the core's classifier
+(``find_conflicts``), which the core describes in the same words for people
+(``describe_conflicts``: names, local times)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
-from studiocore import ConflictError, Services, Show, ShowMC, ShowStatus
+from studiocore import Booking, Conflict, ConflictError, Services, Show, ShowMC, ShowStatus
+from studiocore.scheduling.describe import describe_conflicts
 from studiocore_sql import SqlDatabase
 from tests.support.adapters import ADAPTERS
 from tests.support.builders import at, make
@@ -24,10 +27,10 @@ def _world(svc: Services) -> tuple[str, str, str, Show]:
     return studio.uid, room.uid, mc.uid, first.show
 
 
-def _words(caught: pytest.ExceptionInfo[ConflictError], room: str, mc: str, a: str) -> set[str]:
+def _words(conflicts: Sequence[Conflict], room: str, mc: str, a: str) -> set[str]:
     """The reasons with this run's uids replaced by their roles (B: any other show)."""
     reasons = set()
-    for conflict in caught.value.conflicts:
+    for conflict in conflicts:
         reason = conflict.reason
         for uid, role in ((room, "ROOM"), (mc, "MC-1"), (a, "A")):
             reason = reason.replace(uid, role)
@@ -42,7 +45,7 @@ def _refused_by_the_service(backend: str) -> set[str]:
         _, room, mc, first = _world(svc)
         with pytest.raises(ConflictError) as caught:
             svc.shows.create("b", at(1), at(3), studio_room_uid=room, mc_uids=[mc])
-    return _words(caught, room, mc, first.uid)
+    return _words(caught.value.conflicts, room, mc, first.uid)
 
 
 def _refused_by_postgresql() -> set[str]:
@@ -56,15 +59,28 @@ def _refused_by_postgresql() -> set[str]:
         other_room = svc.studio_rooms.create(studio, "Q").uid
         words: set[str] = set()
         with factory() as uow:
+            refused = _confirmed(room)
             with pytest.raises(ConflictError) as caught:
-                uow.shows.add(_confirmed(room))
-            words |= _words(caught, room, mc, first.uid)
+                uow.shows.add(refused)
+            words |= _words(_described(factory, caught, refused), room, mc, first.uid)
             elsewhere = _confirmed(other_room)
             uow.shows.add(elsewhere)
             with pytest.raises(ConflictError) as caught:
                 uow.show_mcs.add(make(ShowMC, show_uid=elsewhere.uid, mc_uid=mc))
-            words |= _words(caught, room, mc, first.uid)
+            words |= _words(_described(factory, caught, elsewhere), room, mc, first.uid)
     return words
+
+
+def _described(
+    factory: SqlDatabase, caught: pytest.ExceptionInfo[ConflictError], show: Show
+) -> pytest.ExceptionInfo[ConflictError]:
+    """The database's report as the core describes it (a new unit of work: the
+    refused one is rolled back), naming the refused show by its name."""
+    with factory() as uow:
+        described = describe_conflicts(uow, caught.value.conflicts, [Booking.of(show, None, [])])
+    return pytest.ExceptionInfo.from_exc_info(
+        (ConflictError, ConflictError("", described), caught.tb)
+    )
 
 
 def _confirmed(room: str) -> Show:
@@ -81,9 +97,10 @@ def _confirmed(room: str) -> Show:
 
 @pytest.mark.postgres
 def test_a_double_booking_is_described_in_the_same_words_on_every_adapter() -> None:
+    times = '"a" 08:00-10:00 and "b" 09:00-11:00 (UTC, Mon 2 Mar 2026; UTC 08:00-10:00 and '
     expected = {
-        "room ROOM is double-booked: A and B overlap for 1 h",
-        "MC MC-1 is double-booked: A and B overlap for 1 h",
+        f"Room R is double-booked: {times}09:00-11:00), overlap 1 h",
+        f"MC Kim is double-booked: {times}09:00-11:00), overlap 1 h",
     }
     for backend in ADAPTERS:
         assert _refused_by_the_service(backend) == expected, backend

@@ -41,6 +41,9 @@ class Booking:
     mc_uids: frozenset[str]
     slot: TimeSlot
     status: ShowStatus
+    name: str | None = attrs.field(default=None, eq=False)
+    """The show's name, when the caller knows it (a candidate booking): what a
+    conflict report calls it (stored shows are looked up by uid)."""
 
     @classmethod
     def of(cls, show: Show, studio_uid: str | None, mc_uids: Iterable[str]) -> Booking:
@@ -52,6 +55,7 @@ class Booking:
             mc_uids=frozenset(mc_uids),
             slot=show.slot,
             status=show.show_status,
+            name=show.name,
         )
 
 

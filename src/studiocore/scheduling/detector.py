@@ -34,6 +34,7 @@ __all__ = [
     "near_bookings",
     "near_in_lanes",
     "sort_conflicts",
+    "span",
 ]
 
 _RANK = {Severity.IGNORE: 0, Severity.WARN: 1, Severity.BLOCK: 2}
@@ -92,7 +93,7 @@ class BufferPolicy:
 
 
 @lru_cache(maxsize=4096)
-def _span(length: timedelta) -> str:
+def span(length: timedelta) -> str:
     """A length for humans: ``2 h 5 min``, ``45 min``, ``12.5 s``."""
     seconds = length.total_seconds()
     if seconds % 60:
@@ -136,7 +137,7 @@ def _classify(  # noqa: PLR0917 - one positional call site, in the sweep
             end=end,
             reason=(
                 f"{label} {resource} is double-booked: {first} and {second} "
-                f"overlap for {_span(end - start)}"
+                f"overlap for {span(end - start)}"
             ),
         )
     gap = start - a_slot.end
@@ -155,9 +156,10 @@ def _classify(  # noqa: PLR0917 - one positional call site, in the sweep
         start=a_slot.end,
         end=start,
         reason=(
-            f"{label} {resource} has {_span(gap)} between {first} and "
-            f"{second}; it needs {_span(need)} {'changeover' if room else 'rest'}"
+            f"{label} {resource} has {span(gap)} between {first} and "
+            f"{second}; it needs {span(need)} {'changeover' if room else 'rest'}"
         ),
+        required=need,
     )
 
 

@@ -10,6 +10,7 @@ from studiocore.conflicts import Conflict, Severity
 from studiocore.errors import ConflictError
 from studiocore.lookups import ShowStatus
 from studiocore.ports import Booking, ScheduledShow, UnitOfWork
+from studiocore.scheduling.describe import describe_conflicts
 from studiocore.scheduling.detector import BufferPolicy, find_conflicts
 
 __all__ = [
@@ -82,7 +83,7 @@ def assess_bookings(
     existing = uow.bookings.near(candidates, policy.max_buffer)
     if existing:
         policy = load_policy(uow, [*candidates, *existing])
-    return find_conflicts(candidates, existing, policy)
+    return describe_conflicts(uow, find_conflicts(candidates, existing, policy), candidates)
 
 
 def assess_schedule(
@@ -112,7 +113,7 @@ def assess_schedule(
     if not candidates:
         return shows, []
     policy = load_policy(uow, [*candidates, *existing])
-    return shows, find_conflicts(candidates, existing, policy)
+    return shows, describe_conflicts(uow, find_conflicts(candidates, existing, policy))
 
 
 def blocking_error(conflicts: Sequence[Conflict], prefix: str = "") -> ConflictError | None:
@@ -121,11 +122,9 @@ def blocking_error(conflicts: Sequence[Conflict], prefix: str = "") -> ConflictE
     blocking = [c for c in conflicts if c.severity is Severity.BLOCK]
     if not blocking:
         return None
-    shows = sorted({u for c in blocking for u in c.show_uids})
-    return ConflictError(
-        f"{prefix}{len(blocking)} blocking conflict(s) involving shows {', '.join(shows)}",
-        conflicts,
-    )
+    first = blocking[0].reason
+    more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
+    return ConflictError(f"{prefix}{first}{more}", conflicts)
 
 
 def ensure_bookable(uow: UnitOfWork, candidates: Sequence[Booking]) -> tuple[Conflict, ...]:

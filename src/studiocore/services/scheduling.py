@@ -20,6 +20,7 @@ from studiocore.scheduling.availability import (
     merge_intervals,
     room_availability,
 )
+from studiocore.scheduling.describe import describe_conflicts
 from studiocore.scheduling.detector import find_conflicts
 from studiocore.scheduling.guard import load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
@@ -269,7 +270,7 @@ class SchedulingService(Service):
             others = work.bookings.near(mine, policy.max_buffer)
             if others:
                 policy = load_policy(work, [*mine, *others])
-        return find_conflicts(mine, others, policy)
+        return describe_conflicts(work, find_conflicts(mine, others, policy))
 
     # -- operational days -----------------------------------------------------------
 

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import msgspec
 
 from studiocore import ConflictKind, ResourceType, Severity
 from studiocore_http.shared.schemas import Output
 
-__all__ = ["Availability", "Conflict", "Interval", "McAvailability", "RoomAvailability"]
+__all__ = [
+    "Availability",
+    "Conflict",
+    "ConflictShow",
+    "Interval",
+    "McAvailability",
+    "RoomAvailability",
+]
+
+
+class ConflictShow(Output):
+    """One show of a conflict: its name, its times in UTC and in the studio's
+    time zone (``local_start``/``local_end`` carry the studio's offset)."""
+
+    uid: str
+    name: str
+    start: datetime
+    end: datetime
+    local_start: datetime
+    local_end: datetime
 
 
 class Conflict(Output):
-    """Two shows competing for one room or MC."""
+    """Two shows competing for one room or MC. ``reason`` says it for people:
+    names, and times in the studio's time zone next to UTC."""
 
     kind: ConflictKind
     severity: Severity
@@ -21,6 +43,11 @@ class Conflict(Output):
     start: datetime
     end: datetime
     reason: str
+    resource_name: str | None = None
+    time_zone: str | None = None
+    required: timedelta | None = None
+    """The changeover or rest a buffer conflict falls short of (ISO 8601 duration)."""
+    shows: list[ConflictShow] = msgspec.field(default_factory=list)
 
 
 class Interval(Output):
