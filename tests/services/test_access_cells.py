@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
 
 import attrs
 import pytest
@@ -38,9 +37,15 @@ from tests.support.access_matrix import (
     World,
     build_world,
     cases,
-    new_draft_c,
+    fresh_draft,
+    fresh_membership_in_c,
+    fresh_user,
+    fresh_user_in_c,
     new_plan_c,
     new_show_c,
+    show_c_with_material,
+    show_window,
+    tagged_show_c,
 )
 from tests.support.adapters import ADAPTERS
 from tests.support.builders import T0
@@ -91,42 +96,6 @@ def record(w: World, uid: str) -> object:
 
 def fixed(key: str) -> Setup:
     return lambda w: w[key]
-
-
-def fresh_draft(w: World) -> str:
-    return new_draft_c(w, w["planC"])
-
-
-def fresh_user_in_c(w: World) -> str:
-    user = w.svc.users.create(f"{w.name('u').replace(' ', '')}@example.com", "Someone")
-    w.svc.memberships.create(user.uid, w["C"], "member")
-    return user.uid
-
-
-def fresh_membership_in_c(w: World) -> str:
-    user = w.svc.users.create(f"{w.name('m').replace(' ', '')}@example.com", "Someone")
-    return w.svc.memberships.create(user.uid, w["C"], "member").uid
-
-
-def fresh_user(w: World) -> str:
-    return w.svc.users.create(f"{w.name('n').replace(' ', '')}@example.com", "New").uid
-
-
-def _show_window(w: World) -> dict[str, Any]:
-    start, end = w.when(w.next_hours())
-    return {"show_start": start, "show_end": end}
-
-
-def _tagged(w: World) -> str:
-    show = new_show_c(w)
-    w.svc.tags.tag(show, w["gtag"])
-    return show
-
-
-def _with_material(w: World) -> str:
-    show = new_show_c(w)
-    w.svc.shows.add_material(show, w["briefC"])
-    return show
 
 
 LOOKUP = LookupTable.SHOW_TYPES
@@ -293,7 +262,7 @@ OPS: dict[str, Op] = {
     "shows.create[showC]": Op(
         lambda w, t, a: w.svc.shows.create(
             w.name("show"),
-            **_show_window(w),
+            **show_window(w),
             studio_room_uid=w["roomA"],
             client_uid=w["C"],
             actor=a,
@@ -354,7 +323,7 @@ OPS: dict[str, Op] = {
     ),
     "show_materials.delete[showC]": Op(
         lambda w, t, a: w.svc.shows.remove_material(t, w["briefC"], actor=a),
-        _with_material,
+        show_c_with_material,
         state=rows("show_materials"),
         fresh=True,
     ),
@@ -469,7 +438,7 @@ OPS: dict[str, Op] = {
     ),
     "tags.untag[showC]": Op(
         lambda w, t, a: w.svc.tags.untag(t, w["gtag"], actor=a),
-        _tagged,
+        tagged_show_c,
         state=rows("taggables"),
         fresh=True,
     ),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -38,9 +39,16 @@ __all__ = [
     "World",
     "build_world",
     "cases",
+    "fresh_draft",
+    "fresh_membership_in_c",
+    "fresh_user",
+    "fresh_user_in_c",
     "new_draft_c",
     "new_plan_c",
     "new_show_c",
+    "show_c_with_material",
+    "show_window",
+    "tagged_show_c",
 ]
 
 # --------------------------------------------------------------------------- personas
@@ -227,6 +235,52 @@ def new_draft_c(w: World, plan: str) -> str:
         schedule_uid=plan,
         mc_uids=[w["mc"]],
     ).show.uid
+
+
+# --------------------------------------------------------------------------- fresh targets
+
+
+def fresh_draft(w: World) -> str:
+    """A draft like ``draftC``, in ``planC``."""
+    return new_draft_c(w, w["planC"])
+
+
+def fresh_user_in_c(w: World) -> str:
+    """A new user (not a persona) who is a member of C."""
+    user = w.svc.users.create(f"{w.name('u').replace(' ', '')}@example.com", "Someone")
+    w.svc.memberships.create(user.uid, w["C"], "member")
+    return user.uid
+
+
+def fresh_membership_in_c(w: World) -> str:
+    """A new user's membership (member) in C."""
+    user = w.svc.users.create(f"{w.name('m').replace(' ', '')}@example.com", "Someone")
+    return w.svc.memberships.create(user.uid, w["C"], "member").uid
+
+
+def fresh_user(w: World) -> str:
+    """A new user of no group."""
+    return w.svc.users.create(f"{w.name('n').replace(' ', '')}@example.com", "New").uid
+
+
+def show_window(w: World) -> dict[str, Any]:
+    """``show_start`` and ``show_end`` of a slot no other show of the tests uses."""
+    start, end = w.when(w.next_hours())
+    return {"show_start": start, "show_end": end}
+
+
+def tagged_show_c(w: World) -> str:
+    """A show like ``showC``, tagged ``gtag``."""
+    show = new_show_c(w)
+    w.svc.tags.tag(show, w["gtag"])
+    return show
+
+
+def show_c_with_material(w: World) -> str:
+    """A show like ``showC`` that uses ``briefC``."""
+    show = new_show_c(w)
+    w.svc.shows.add_material(show, w["briefC"])
+    return show
 
 
 # --------------------------------------------------------------------------- who reads what
