@@ -394,6 +394,13 @@ CELLS: tuple[Cell, ...] = (
     # MCs: system admin; studio admins
     _read("mcs", "mc"),
     Cell("mcs", "update", "mc", SYS | A_ADMINS),
+    Cell(
+        "mcs",
+        "link_user",
+        "mc",
+        SYS,
+        note="the user link lets its user read every show the MC hosts, in any studio",
+    ),
     Cell("mcs", "create", "mc", SYS | A_ADMINS, container="nothing"),
     Cell("mcs", "delete", "mc", SYS | A_ADMINS),
     # platforms: system admin; the platform's admin
@@ -511,6 +518,11 @@ KNOWN_BUGS: Mapping[tuple[str, str, str], Mapping[str, str]] = {
     },
     ("schedules", "approve", "planC"): dict.fromkeys(
         PERSONAS, f"{_NOT_IMPLEMENTED}: there is no approve use case (nor an approved state)"
+    ),
+    ("mcs", "link_user", "mc"): dict.fromkeys(
+        A_ADMINS,
+        "any studio's admin may link an MC to any user (themselves too), who then "
+        "reads every show the MC hosts in every studio, of every client",
     ),
     ("audits", "list", "nothing"): {
         "a_admin": f"{_NOT_IMPLEMENTED}: studio admins see no audit entry of their studio's "
