@@ -33,6 +33,7 @@ from tests.support.access_matrix import (
     build_world,
     cases,
     fresh_draft,
+    fresh_membership_in_c,
     fresh_user,
     fresh_user_in_c,
     known_bug,
@@ -147,6 +148,33 @@ CALLS: dict[str, Call] = {
         tables=("users",),
     ),
     "users.delete[user_in_C]": Call("DELETE", "/users/{t}", setup=fresh_user_in_c, fresh=True),
+    "memberships.read[m_c_member]": Call("GET", "/memberships/{m_c_member}"),
+    "memberships.update[m_c_member]": Call(
+        "PATCH",
+        "/memberships/{t}",
+        lambda w, t: {"role": "manager"},
+        fresh_membership_in_c,
+        fresh=True,
+    ),
+    "memberships.create[m_c_member]": Call(
+        "POST",
+        "/memberships",
+        lambda w, t: {"user_uid": t, "group_uid": w["C"], "role": "member"},
+        fresh_user,
+        tables=("memberships",),
+        fresh=True,
+    ),
+    "memberships.create_admin[m_c_member]": Call(
+        "POST",
+        "/memberships",
+        lambda w, t: {"user_uid": t, "group_uid": w["C"], "role": "admin"},
+        fresh_user,
+        tables=("memberships",),
+        fresh=True,
+    ),
+    "memberships.delete[m_c_member]": Call(
+        "DELETE", "/memberships/{t}", setup=fresh_membership_in_c, fresh=True
+    ),
     "mcs.read[mc]": Call("GET", "/mcs/{mc}"),
     "mcs.update[mc]": Call(
         "PATCH",
@@ -386,7 +414,7 @@ CALLS: dict[str, Call] = {
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"memberships": "/memberships", "schedules": "/schedules", "audits": "/audits"}
+UNROUTED = {"schedules": "/schedules", "audits": "/audits"}
 """Rows with no routes yet (``schedule_versions`` would live under ``/schedules``)."""
 
 HTTP_CELLS = tuple(

@@ -392,12 +392,18 @@ OPS: dict[str, Op] = {
         lambda w, t, a: w.svc.schedules.propose(t, actor=a), new_plan_c, fresh=True
     ),
     "schedules.approve[planC]": Op(
-        lambda w, t, a: getattr(w.svc.schedules, "approve")(t, actor=a),  # noqa: B009
+        lambda w, t, a: w.svc.schedules.approve(t, actor=a),
         lambda w: new_plan_c(w, proposed=True),
         fresh=True,
     ),
     "schedules.promote[planC]": Op(
         lambda w, t, a: w.svc.schedules.promote(t, actor=a),
+        lambda w: new_plan_c(w, approved=True),
+        state=rows("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "schedules.promote_unapproved[planC]": Op(
+        lambda w, t, a: w.svc.schedules.promote(t, reason="the client said yes by phone", actor=a),
         lambda w: new_plan_c(w, proposed=True),
         state=rows("schedules", "schedule_versions"),
         fresh=True,

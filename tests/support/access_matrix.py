@@ -213,13 +213,16 @@ def new_show_c(w: World) -> str:
     ).show.uid
 
 
-def new_plan_c(w: World, *, proposed: bool = False) -> str:
-    """A draft (or proposed) schedule of C in studio A, over the days after ``T0``."""
+def new_plan_c(w: World, *, proposed: bool = False, approved: bool = False) -> str:
+    """A draft (or proposed, or proposed and approved by the client) schedule of
+    C in studio A, over the days after ``T0``."""
     plan = w.svc.schedules.create(
         w["C"], w["A"], "C's week", T0 + timedelta(days=1), T0 + timedelta(days=8)
     ).uid
-    if proposed:
+    if proposed or approved:
         w.svc.schedules.propose(plan)
+    if approved:
+        w.svc.schedules.approve(plan)
     return plan
 
 
@@ -459,13 +462,14 @@ CELLS: tuple[Cell, ...] = (
     Cell("schedules", "create", "planC", DRAFT_EDITORS, container="C"),
     Cell("schedules", "delete", "planC", DRAFT_EDITORS),
     Cell("schedules", "propose", "planC", DRAFT_EDITORS),
-    Cell("schedules", "approve", "planC", SYS | C_MANAGERS),
+    Cell("schedules", "approve", "planC", SYS | C_MANAGERS, note="a proposed schedule"),
+    Cell("schedules", "promote", "planC", SYS | A_MANAGERS, note="once the client approved"),
     Cell(
         "schedules",
-        "promote",
+        "promote_unapproved",
         "planC",
-        SYS | A_MANAGERS,
-        note="of a proposed schedule: there is no approval step yet to wait for",
+        SYS | A_ADMINS,
+        note="a studio admin, without the client's approval, giving a reason",
     ),
     _read("schedule_versions", "planC"),
     # tags: global: system admin; studio tags: that studio's managers; tagging an
@@ -519,9 +523,6 @@ KNOWN_BUGS: Mapping[tuple[str, str, str], Mapping[str, str]] = {
             ("schedules", "create", "planC"),
         )
     },
-    ("schedules", "approve", "planC"): dict.fromkeys(
-        PERSONAS, f"{_NOT_IMPLEMENTED}: there is no approve use case (nor an approved state)"
-    ),
     ("mcs", "link_user", "mc"): dict.fromkeys(
         A_ADMINS,
         "any studio's admin may link an MC to any user (themselves too), who then "
