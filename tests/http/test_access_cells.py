@@ -37,6 +37,7 @@ from tests.support.access_matrix import (
     fresh_user,
     fresh_user_in_c,
     known_bug,
+    new_plan_c,
     new_show_c,
     show_c_with_material,
     show_window,
@@ -348,6 +349,63 @@ CALLS: dict[str, Call] = {
         tables=("show_platforms",),
         fresh=True,
     ),
+    "schedules.read[planC]": Call("GET", "/schedules/{planC}"),
+    "schedules.check_promotion[planC]": Call("GET", "/schedules/{planC}/conflicts"),
+    "schedules.update[planC]": Call(
+        "PATCH", "/schedules/{t}", _name("plan"), new_plan_c, fresh=True
+    ),
+    "schedules.update_proposed[planC]": Call(
+        "PATCH",
+        "/schedules/{t}",
+        _name("plan"),
+        lambda w: new_plan_c(w, proposed=True),
+        fresh=True,
+    ),
+    "schedules.create[planC]": Call(
+        "POST",
+        "/schedules",
+        lambda w, t: {
+            "client_uid": w["C"],
+            "studio_uid": w["A"],
+            "name": w.name("plan"),
+            "start_time": T0.isoformat(),
+            "end_time": (T0 + timedelta(days=7)).isoformat(),
+        },
+        tables=("schedules", "schedule_versions"),
+    ),
+    "schedules.delete[planC]": Call("DELETE", "/schedules/{t}", setup=new_plan_c, fresh=True),
+    "schedules.propose[planC]": Call(
+        "POST",
+        "/schedules/{t}/transitions",
+        lambda w, t: {"to": "proposed"},
+        new_plan_c,
+        tables=("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "schedules.approve[planC]": Call(
+        "POST",
+        "/schedules/{t}/approve",
+        lambda w, t: {},
+        lambda w: new_plan_c(w, proposed=True),
+        fresh=True,
+    ),
+    "schedules.promote[planC]": Call(
+        "POST",
+        "/schedules/{t}/confirm",
+        lambda w, t: {},
+        lambda w: new_plan_c(w, approved=True),
+        tables=("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "schedules.promote_unapproved[planC]": Call(
+        "POST",
+        "/schedules/{t}/confirm",
+        lambda w, t: {"reason": "the client said yes by phone"},
+        lambda w: new_plan_c(w, proposed=True),
+        tables=("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "schedule_versions.read[planC]": Call("GET", "/schedules/{planC}/versions"),
     "tags.read[gtag]": Call("GET", "/tags/{gtag}"),
     "tags.read[atag]": Call("GET", "/tags/{atag}"),
     "tags.update[gtag]": Call(
@@ -414,12 +472,10 @@ CALLS: dict[str, Call] = {
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"schedules": "/schedules", "audits": "/audits"}
-"""Rows with no routes yet (``schedule_versions`` would live under ``/schedules``)."""
+UNROUTED = {"audits": "/audits"}
+"""Rows with no routes yet."""
 
-HTTP_CELLS = tuple(
-    c for c in CELLS if c.resource not in UNROUTED and c.resource != "schedule_versions"
-)
+HTTP_CELLS = tuple(c for c in CELLS if c.resource not in UNROUTED)
 
 
 @attrs.define

@@ -26,7 +26,7 @@ from studiocore.access import MembershipPolicy
 from studiocore.ports import REPOSITORY_NAMES, Deleted, repository_for
 from studiocore_http import Settings, create_app
 from tests.http.conftest import API, SECRET, bearer
-from tests.support.access_matrix import World, build_world
+from tests.support.access_matrix import World, build_world, known_bug
 from tests.support.builders import T0
 
 ATTACKER = "d_member"
@@ -61,6 +61,21 @@ OTHER_PARAMS = {"mc_uid": "mc", "platform_uid": "P", "material_uid": "briefC", "
 """Path parameters after ``uid`` -> the world's record they name (links of C's
 records that exist, so a 404 is not merely "no such link")."""
 
+NUMBERS = {"number": "1", "old": "1", "new": "1"}
+"""Path parameters that are numbers (a schedule's versions: ``planC`` has its first)."""
+
+KNOWN_LEAKS = {
+    ("POST", "/api/v1/schedules/{uid}/shows"): "a draft show added to a schedule the "
+    "caller may not read answers 403, not 404 (the create is refused before the "
+    "schedule is looked at): the schedule's existence leaks",
+}
+"""Operations that still answer otherwise: strict xfails."""
+
+_DRAFT = {
+    "show_start": (T0 + timedelta(days=2)).isoformat(),
+    "show_end": (T0 + timedelta(days=2, hours=1)).isoformat(),
+}
+
 BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", r"/[^/]+/\{uid\}/tags", {"tag_uid": "{atag}"}),
     ("POST", r"/shows/\{uid\}/mcs", {"mc_uid": "{mc2}"}),
@@ -69,6 +84,10 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", r"/shows/\{uid\}/status", {"show_status": "cancelled"}),
     ("PATCH", r"/shows/\{uid\}/mcs/\{mc_uid\}", {"note": "mine now"}),
     ("PATCH", r"/shows/\{uid\}/platforms/\{platform_uid\}", {"viewer_count": 1}),
+    ("POST", r"/schedules/\{uid\}/shows", {"name": "Mine", **_DRAFT}),
+    ("POST", r"/schedules/\{uid\}/transitions", {"to": "cancelled"}),
+    ("POST", r"/schedules/\{uid\}/approve", {}),
+    ("POST", r"/schedules/\{uid\}/confirm", {"reason": "mine now"}),
     ("PATCH", r"/memberships/\{uid\}", {"role": "admin"}),
     ("PATCH", r"/[^/]+/\{uid\}", {"name": "Mine now"}),
 ]
@@ -179,6 +198,8 @@ def _call(method: str, template: str, w: World) -> tuple[str, dict[str, Any] | N
             values[name] = w[key]
         elif name in OTHER_PARAMS:
             values[name] = w[OTHER_PARAMS[name]]
+        elif name in NUMBERS:
+            values[name] = NUMBERS[name]
         else:
             pytest.fail(f"unclassified path parameter {name!r} in {template}")
     url = template.format(**values)
@@ -195,6 +216,11 @@ def _call(method: str, template: str, w: World) -> tuple[str, dict[str, Any] | N
 def test_an_id_of_client_c_answers_404_to_client_d_and_changes_nothing(
     site: Site, method: str, template: str
 ) -> None:
+    with known_bug(KNOWN_LEAKS.get((method, template))):
+        _sweep_one(site, method, template)
+
+
+def _sweep_one(site: Site, method: str, template: str) -> None:
     url, body, kind = _call(method, template, site.world)
     before = _snapshot(site.db)
     response = site.client.request(
