@@ -472,7 +472,7 @@ CALLS: dict[str, Call] = {
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"audits": "/audits"}
+UNROUTED = {"audits": "/audits", "change_requests": "/change-requests"}
 """Rows with no routes yet."""
 
 HTTP_CELLS = tuple(c for c in CELLS if c.resource not in UNROUTED)

@@ -53,6 +53,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "shows": ("showC", HIDDEN),
     "schedules": ("planC", HIDDEN),
     "memberships": ("m_c_member", HIDDEN),
+    "change-requests": ("crC", HIDDEN),
 }
 """The first segment of a path under /api/v1 -> the world's record its ``{uid}``
 names, and whether client D's member may read it."""

@@ -43,6 +43,8 @@ from tests.support.access_matrix import (
     fresh_user,
     fresh_user_in_c,
     known_bug,
+    new_change_request_c,
+    new_draft_c,
     new_plan_c,
     new_show_c,
     show_c_with_material,
@@ -98,6 +100,24 @@ def record(w: World, uid: str) -> object:
 
 def fixed(key: str) -> Setup:
     return lambda w: w[key]
+
+
+def _proposed_plan_c(w: World) -> str:
+    """A new proposed schedule of C with one draft (change requests are for
+    proposed or confirmed schedules)."""
+    plan = new_plan_c(w)
+    new_draft_c(w, plan)
+    w.svc.schedules.propose(plan)
+    return plan
+
+
+def _raise_change(category: str) -> Act:
+    def act(w: World, plan: str, actor: Actor) -> object:
+        draft = w.svc.schedules.shows(plan)[0].uid
+        operations = [{"op": "cancel_show", "show_uid": draft}]
+        return w.svc.change_requests.create(plan, category, "please", operations, actor=actor)
+
+    return act
 
 
 LOOKUP = LookupTable.SHOW_TYPES
@@ -407,6 +427,26 @@ OPS: dict[str, Op] = {
         lambda w, t, a: w.svc.schedules.promote(t, reason="the client said yes by phone", actor=a),
         lambda w: new_plan_c(w, proposed=True),
         state=rows("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "change_requests.read[crC]": Op(
+        lambda w, t, a: w.svc.change_requests.get(t, actor=a), fixed("crC")
+    ),
+    "change_requests.create[crC]": Op(
+        _raise_change("CLIENT_REQUESTED"),
+        _proposed_plan_c,
+        state=rows("change_requests"),
+        fresh=True,
+    ),
+    "change_requests.create_operational[crC]": Op(
+        _raise_change("OPERATIONAL"),
+        _proposed_plan_c,
+        state=rows("change_requests"),
+        fresh=True,
+    ),
+    "change_requests.approve[crC]": Op(
+        lambda w, t, a: w.svc.change_requests.approve(t, actor=a),
+        new_change_request_c,
         fresh=True,
     ),
     "schedule_versions.read[planC]": Op(

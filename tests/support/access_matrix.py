@@ -46,6 +46,7 @@ __all__ = [
     "fresh_user",
     "fresh_user_in_c",
     "known_bug",
+    "new_change_request_c",
     "new_draft_c",
     "new_plan_c",
     "new_show_c",
@@ -184,6 +185,7 @@ def build_world(svc: Services) -> World:
     ).show.uid
     u["planC"] = new_plan_c(w)
     u["draftC"] = new_draft_c(w, u["planC"])
+    u["crC"] = new_change_request_c(w)
     u["briefC"] = svc.materials.create("C brief", "brief", client_uid=u["C"]).uid
     u["brief2C"] = svc.materials.create("C script", "script", client_uid=u["C"]).uid
     u["sceneP"] = svc.materials.create("P scene", "scene", platform_uid=u["P"]).uid
@@ -241,6 +243,15 @@ def new_draft_c(w: World, plan: str) -> str:
         schedule_uid=plan,
         mc_uids=[w["mc"]],
     ).show.uid
+
+
+def new_change_request_c(w: World, category: str = "CLIENT_REQUESTED") -> str:
+    """A change request (adding ``mc2`` to a draft) on a new proposed schedule of C."""
+    plan = new_plan_c(w)
+    draft = new_draft_c(w, plan)
+    w.svc.schedules.propose(plan)
+    operations = [{"op": "add_mc", "show_uid": draft, "mc_uid": w["mc2"]}]
+    return w.svc.change_requests.create(plan, category, "the client asks", operations).uid
 
 
 # --------------------------------------------------------------------------- fresh targets
@@ -318,6 +329,7 @@ READERS: Mapping[str, People] = {
     "draftC": SYS | A_STAFF | C_MEMBERS | HOST,
     # schedules: staff of its studio; members of its client
     "planC": SYS | A_STAFF | C_MEMBERS,
+    "crC": SYS | A_STAFF | C_MEMBERS,  # a change request: as its schedule
 }
 
 
@@ -472,6 +484,12 @@ CELLS: tuple[Cell, ...] = (
         note="a studio admin, without the client's approval, giving a reason",
     ),
     _read("schedule_versions", "planC"),
+    # change requests (their own issue; as the core's table has them): read like
+    # the schedule; raised by the side the category allows, decided by the other
+    _read("change_requests", "crC"),
+    Cell("change_requests", "create", "crC", DRAFT_EDITORS, container="planC"),
+    Cell("change_requests", "create_operational", "crC", SYS | A_MANAGERS, container="planC"),
+    Cell("change_requests", "approve", "crC", SYS | A_MANAGERS, note="client-requested"),
     # tags: global: system admin; studio tags: that studio's managers; tagging an
     # entity: whoever may write the entity
     _read("tags", "gtag"),
