@@ -37,8 +37,10 @@ from tests.support.access_matrix import (
     fresh_user,
     fresh_user_in_c,
     known_bug,
+    new_change_request_c,
     new_plan_c,
     new_show_c,
+    proposed_plan_c,
     show_c_with_material,
     show_window,
     tagged_show_c,
@@ -76,6 +78,12 @@ def _fixed(key: str) -> Callable[[World], str]:
 
 def _iso(w: World) -> dict[str, str]:
     return {k: v.isoformat() for k, v in show_window(w).items()}
+
+
+def _change(w: World, plan: str, category: str) -> dict[str, Any]:
+    draft = w.svc.schedules.shows(plan)[0].uid
+    operations = [{"op": "cancel_show", "show_uid": draft}]
+    return {"change_category": category, "reason": "please", "operations": operations}
 
 
 CALLS: dict[str, Call] = {
@@ -405,6 +413,30 @@ CALLS: dict[str, Call] = {
         tables=("schedules", "schedule_versions"),
         fresh=True,
     ),
+    "change_requests.read[crC]": Call("GET", "/change-requests/{crC}"),
+    "change_requests.create[crC]": Call(
+        "POST",
+        "/schedules/{t}/change-requests",
+        lambda w, t: _change(w, t, "CLIENT_REQUESTED"),
+        proposed_plan_c,
+        tables=("change_requests",),
+        fresh=True,
+    ),
+    "change_requests.create_operational[crC]": Call(
+        "POST",
+        "/schedules/{t}/change-requests",
+        lambda w, t: _change(w, t, "OPERATIONAL"),
+        proposed_plan_c,
+        tables=("change_requests",),
+        fresh=True,
+    ),
+    "change_requests.approve[crC]": Call(
+        "POST",
+        "/change-requests/{t}/approve",
+        lambda w, t: {},
+        new_change_request_c,
+        fresh=True,
+    ),
     "schedule_versions.read[planC]": Call("GET", "/schedules/{planC}/versions"),
     "tags.read[gtag]": Call("GET", "/tags/{gtag}"),
     "tags.read[atag]": Call("GET", "/tags/{atag}"),
@@ -472,7 +504,7 @@ CALLS: dict[str, Call] = {
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"audits": "/audits", "change_requests": "/change-requests"}
+UNROUTED = {"audits": "/audits"}
 """Rows with no routes yet."""
 
 HTTP_CELLS = tuple(c for c in CELLS if c.resource not in UNROUTED)

@@ -86,6 +86,17 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("PATCH", r"/shows/\{uid\}/mcs/\{mc_uid\}", {"note": "mine now"}),
     ("PATCH", r"/shows/\{uid\}/platforms/\{platform_uid\}", {"viewer_count": 1}),
     ("POST", r"/schedules/\{uid\}/shows", {"name": "Mine", **_DRAFT}),
+    (
+        "POST",
+        r"/schedules/\{uid\}/change-requests",
+        {
+            "change_category": "CLIENT_REQUESTED",
+            "reason": "mine now",
+            "operations": [{"op": "cancel_show", "show_uid": "{draftC}"}],
+        },
+    ),
+    ("POST", r"/change-requests/\{uid\}/(approve|acknowledge)", {}),
+    ("POST", r"/change-requests/\{uid\}/reject", {"reason": "no"}),
     ("POST", r"/schedules/\{uid\}/transitions", {"to": "cancelled"}),
     ("POST", r"/schedules/\{uid\}/approve", {}),
     ("POST", r"/schedules/\{uid\}/confirm", {"reason": "mine now"}),
@@ -94,7 +105,12 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
 ]
 """(method, path pattern, minimal valid body): the first match applies."""
 
+_WINDOW = {
+    "start": (T0 + timedelta(days=1)).isoformat(),
+    "end": (T0 + timedelta(days=2)).isoformat(),
+}
 QUERIES = {
+    "/mcs/{uid}/availability": _WINDOW,
     "/studios/{uid}/availability": {
         "start": (T0 + timedelta(days=1)).isoformat(),
         "end": (T0 + timedelta(days=2)).isoformat(),
@@ -152,18 +168,22 @@ def site() -> Iterator[Site]:
         yield Site(w, db, client, headers)
 
 
-def _operations() -> list[tuple[str, str]]:
+def _operations() -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+    """Every operation of the OpenAPI document, and those that take a body."""
     app = create_app(Settings(jwt_secret=SECRET, access_policy="membership"))
     paths = app.openapi_schema.paths or {}
-    found = []
+    found, with_body = [], set()
     for path, item in paths.items():
         for method in ("get", "post", "put", "patch", "delete"):
-            if getattr(item, method, None) is not None:
+            operation = getattr(item, method, None)
+            if operation is not None:
                 found.append((method.upper(), path))
-    return sorted(found)
+                if operation.request_body is not None:
+                    with_body.add((method.upper(), path))
+    return sorted(found), with_body
 
 
-OPERATIONS = _operations()
+OPERATIONS, TAKE_A_BODY = _operations()
 WITH_IDS = [(m, p) for m, p in OPERATIONS if "{" in p]
 LIST_OPERATIONS = [p for m, p in OPERATIONS if m == "GET" and "{" not in p]
 
@@ -182,6 +202,8 @@ def _fill(value: Any, uids: dict[str, str]) -> Any:
         return value.format(**uids)
     if isinstance(value, dict):
         return {k: _fill(v, uids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, uids) for v in value]
     return value
 
 
@@ -205,7 +227,7 @@ def _call(method: str, template: str, w: World) -> tuple[str, dict[str, Any] | N
             pytest.fail(f"unclassified path parameter {name!r} in {template}")
     url = template.format(**values)
     body = None
-    if method in {"POST", "PUT", "PATCH"}:
+    if (method, template) in TAKE_A_BODY:
         found = [b for m, p, b in BODIES if m == method and re.fullmatch(p, relative)]
         if not found:
             pytest.fail(f"no body for {method} {template} (add one to BODIES)")

@@ -44,9 +44,9 @@ from tests.support.access_matrix import (
     fresh_user_in_c,
     known_bug,
     new_change_request_c,
-    new_draft_c,
     new_plan_c,
     new_show_c,
+    proposed_plan_c,
     show_c_with_material,
     show_window,
     tagged_show_c,
@@ -100,15 +100,6 @@ def record(w: World, uid: str) -> object:
 
 def fixed(key: str) -> Setup:
     return lambda w: w[key]
-
-
-def _proposed_plan_c(w: World) -> str:
-    """A new proposed schedule of C with one draft (change requests are for
-    proposed or confirmed schedules)."""
-    plan = new_plan_c(w)
-    new_draft_c(w, plan)
-    w.svc.schedules.propose(plan)
-    return plan
 
 
 def _raise_change(category: str) -> Act:
@@ -434,13 +425,13 @@ OPS: dict[str, Op] = {
     ),
     "change_requests.create[crC]": Op(
         _raise_change("CLIENT_REQUESTED"),
-        _proposed_plan_c,
+        proposed_plan_c,
         state=rows("change_requests"),
         fresh=True,
     ),
     "change_requests.create_operational[crC]": Op(
         _raise_change("OPERATIONAL"),
-        _proposed_plan_c,
+        proposed_plan_c,
         state=rows("change_requests"),
         fresh=True,
     ),

@@ -50,6 +50,7 @@ __all__ = [
     "new_draft_c",
     "new_plan_c",
     "new_show_c",
+    "proposed_plan_c",
     "show_c_with_material",
     "show_window",
     "tagged_show_c",
@@ -252,6 +253,15 @@ def new_change_request_c(w: World, category: str = "CLIENT_REQUESTED") -> str:
     w.svc.schedules.propose(plan)
     operations = [{"op": "add_mc", "show_uid": draft, "mc_uid": w["mc2"]}]
     return w.svc.change_requests.create(plan, category, "the client asks", operations).uid
+
+
+def proposed_plan_c(w: World) -> str:
+    """A new proposed schedule of C with one draft (change requests are for
+    proposed or confirmed schedules)."""
+    plan = new_plan_c(w)
+    new_draft_c(w, plan)
+    w.svc.schedules.propose(plan)
+    return plan
 
 
 # --------------------------------------------------------------------------- fresh targets
