@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import attrs
+
 from studiocore.entities import LOOKUP_ENTRY_TYPES, Comment, Entity, Taggable
 from studiocore.errors import NotFoundError, PermissionDeniedError
 from studiocore.lookups import UserRole
@@ -121,6 +123,10 @@ class MembershipPolicy:
         action = request.action
         if link.TABLE == Comment.TABLE:
             action = Action.READ
+        # Writing a link asks the owner's write rule: with the owner unchanged as
+        # ``after`` (a copy: the same object would mean a new record), as
+        # without one the policy stops at "may read it".
+        after = attrs.evolve(owner) if action is Action.WRITE and request.after else None
         self.authorize(
             AccessRequest(
                 actor=request.actor,
@@ -129,6 +135,7 @@ class MembershipPolicy:
                 resource=resource_of(owner),
                 target=owner,
                 resolve_scope=request.resolver,
+                after=after,
                 fetch=request.fetcher,
             )
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from studiocore.entities import MC, ChangeRequest, Schedule, Show, Tag
+from studiocore.entities import MC, ChangeRequest, Schedule, Show, ShowPlatform, Tag
 from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessRequest
 
@@ -105,6 +105,14 @@ def _raised_by_actor(request: AccessRequest) -> bool:
     return (
         isinstance(record, ChangeRequest) and user is not None and record.requested_by_uid == user
     )
+
+
+def _own_platforms_link(request: AccessRequest) -> bool:
+    """The actor manages the platform of this show link (not merely another
+    platform the same show streams to, which the link's scope also holds)."""
+    link = request.target
+    managed = request.actor.grants.groups(PLATFORM, MANAGER)
+    return isinstance(link, ShowPlatform) and link.platform_uid in managed
 
 
 def _studio_tag(request: AccessRequest) -> bool:
@@ -211,7 +219,7 @@ ACCESS_TABLE: Mapping[str, Access] = {
         write=any_of(
             _SHOW_WRITE,
             only_fields(
-                member_of(PLATFORM, MANAGER),
+                Rule("the link's platform's managers", _own_platforms_link),
                 {"live_stream_link", "platform_show_id", "viewer_count"},
                 "the platform's managers: stream link, platform show id, viewer count",
             ),

@@ -198,6 +198,7 @@ class CrudService(Service, Generic[E]):
                 raise ValidationError(name, "cannot be changed with update")
         old: E = work.load(self.entity_type, uid)  # type: ignore[assignment]
         new = attrs.evolve(old, **changes, updated_at=self._now())
+        work.authorize(old, after=new)  # before the rules: their answers may name hidden records
         self._validate(work, new, old)
         self._repo(work).update(new)
         return new
@@ -206,9 +207,11 @@ class CrudService(Service, Generic[E]):
     def delete(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> None:
         """Soft-delete ``uid``: hidden from normal reads, kept for history."""
         old: E = work.load(self.entity_type, uid)  # type: ignore[assignment]
-        self._before_delete(work, old)
         now = self._now()
-        self._repo(work).update(attrs.evolve(old, deleted_at=now, updated_at=now))
+        gone = attrs.evolve(old, deleted_at=now, updated_at=now)
+        work.authorize(old, after=gone)  # before the rules: their answers may name hidden records
+        self._before_delete(work, old)
+        self._repo(work).update(gone)
 
     @writes
     def restore(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> E:

@@ -499,7 +499,12 @@ class TagService(CrudService[Tag]):
 
     @reads
     def tags_of(self, work: Work, entity_uid: str, *, actor: Actor = SYSTEM) -> list[Tag]:
-        """The live tags attached to an entity."""
+        """The live tags attached to an entity (``NotFoundError`` if there is
+        none the actor may read)."""
+        entity = find_any(work, entity_uid)
+        if entity is None:
+            raise NotFoundError("entity", entity_uid)
+        work.authorize(entity)
         links = work.taggables.list(where={"taggable_uid": entity_uid})
         tags = work.tags.get_many([link.tag_uid for link in links])
         return sorted(tags.values(), key=lambda t: t.uid)

@@ -299,8 +299,13 @@ class SchedulingService(Service):
         self, work: Work, studio_uid: str, day: date, *, actor: Actor = SYSTEM
     ) -> list[Show]:
         """The live shows (any status) in the studio's rooms that start during
-        operational day ``day``, ordered by start."""
+        operational day ``day`` and that the actor may see, ordered by start."""
         window = operational_day_window(*self._day_rule(work, studio_uid), day)
         return work.shows.search(
-            ShowQuery(studio_uid=studio_uid, start_from=window.start, start_to=window.end)
+            ShowQuery(
+                studio_uid=studio_uid,
+                start_from=window.start,
+                start_to=window.end,
+                visible=work.visibility("shows"),
+            )
         )

@@ -1,0 +1,584 @@
+"""The access table, cell by cell, through HTTP (in-memory services).
+
+The same cells as ``tests/services/test_access_cells.py`` (data in
+``tests/support/access_matrix.py``), each mapped to its call on ``/api/v1``:
+allowed is 2xx, hidden 404, refused 403. A refused call changes nothing.
+Rows without routes yet are listed, and a test fails once their routes appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import attrs
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from studiocore import FixedClock, LookupTable, Services
+from studiocore.access import MembershipPolicy
+from studiocore.access.scope import find_any
+from studiocore.ports import REPOSITORY_NAMES, Deleted, repository_for
+from studiocore_http import Settings, create_app
+from tests.http.conftest import API, SECRET, bearer
+from tests.support.access_matrix import (
+    CELLS,
+    DRAFT_START,
+    KNOWN_BUGS,
+    Cell,
+    Outcome,
+    World,
+    build_world,
+    cases,
+    fresh_draft,
+    fresh_membership_in_c,
+    fresh_user,
+    fresh_user_in_c,
+    known_bug,
+    new_change_request_c,
+    new_plan_c,
+    new_show_c,
+    proposed_plan_c,
+    show_c_with_material,
+    show_window,
+    tagged_show_c,
+)
+from tests.support.builders import T0
+
+_BY_TABLE = {cls.TABLE: cls for cls in REPOSITORY_NAMES}
+LOOKUP = LookupTable.SHOW_TYPES
+
+Body = Callable[[World, str], dict[str, Any] | None]
+
+
+@attrs.frozen
+class Call:
+    """A cell's HTTP call: ``path`` is formatted with the world's uids and
+    ``t``, the target's uid (from ``setup``: fresh when ``fresh``)."""
+
+    method: str
+    path: str
+    body: Body | None = None
+    setup: Callable[[World], str] | None = None
+    tables: tuple[str, ...] = ()
+    """Tables a refused call must leave unchanged (default: the target record)."""
+    undo: Callable[[World, str], object] | None = None
+    fresh: bool = False
+
+
+def _name(prefix: str) -> Body:
+    return lambda w, t: {"name": w.name(prefix)}
+
+
+def _fixed(key: str) -> Callable[[World], str]:
+    return lambda w: w[key]
+
+
+def _iso(w: World) -> dict[str, str]:
+    return {k: v.isoformat() for k, v in show_window(w).items()}
+
+
+def _change(w: World, plan: str, category: str) -> dict[str, Any]:
+    draft = w.svc.schedules.shows(plan)[0].uid
+    operations = [{"op": "cancel_show", "show_uid": draft}]
+    return {"change_category": category, "reason": "please", "operations": operations}
+
+
+CALLS: dict[str, Call] = {
+    "studios.read[A]": Call("GET", "/studios/{A}"),
+    "studios.update[A]": Call(
+        "PATCH",
+        "/studios/{t}",
+        _name("A"),
+        _fixed("A"),
+        undo=lambda w, t: w.svc.studios.update(t, {"name": "Studio A"}),
+    ),
+    "studios.create[A]": Call("POST", "/studios", _name("studio"), tables=("studios",)),
+    "studio_rooms.read[roomA]": Call("GET", "/studio-rooms/{roomA}"),
+    "studio_rooms.update[roomA]": Call(
+        "PATCH",
+        "/studio-rooms/{t}",
+        _name("room"),
+        lambda w: w.svc.studio_rooms.create(w["A"], w.name("room")).uid,
+        fresh=True,
+    ),
+    "studio_rooms.create[roomA]": Call(
+        "POST",
+        "/studio-rooms",
+        lambda w, t: {"studio_uid": w["A"], "name": w.name("room")},
+        tables=("studio_rooms",),
+    ),
+    "studio_rooms.delete[roomA]": Call(
+        "DELETE",
+        "/studio-rooms/{t}",
+        setup=lambda w: w.svc.studio_rooms.create(w["A"], w.name("room")).uid,
+        fresh=True,
+    ),
+    "clients.read[C]": Call("GET", "/clients/{C}"),
+    "clients.update_contact[C]": Call(
+        "PATCH",
+        "/clients/{t}",
+        lambda w, t: {"contact_person": w.name("Cee")},
+        _fixed("C"),
+        undo=lambda w, t: w.svc.clients.update(t, {"contact_person": None}),
+    ),
+    "clients.update_name[C]": Call(
+        "PATCH",
+        "/clients/{t}",
+        _name("C"),
+        _fixed("C"),
+        undo=lambda w, t: w.svc.clients.update(t, {"name": "Client C"}),
+    ),
+    "clients.create[C]": Call("POST", "/clients", _name("client"), tables=("clients",)),
+    "clients.delete[C]": Call(
+        "DELETE", "/clients/{t}", setup=_fixed("C"), undo=lambda w, t: w.svc.clients.restore(t)
+    ),
+    "users.read[c_member]": Call("GET", "/users/{c_member}"),
+    "users.update_name[c_member]": Call(
+        "PATCH",
+        "/users/{t}",
+        _name("Cm"),
+        _fixed("c_member"),
+        undo=lambda w, t: w.svc.users.update(t, {"name": "c_member"}),
+    ),
+    "users.update_role[c_member]": Call(
+        "PATCH",
+        "/users/{t}",
+        lambda w, t: {"role": "manager"},
+        _fixed("c_member"),
+        undo=lambda w, t: w.svc.users.update(t, {"role": "user"}),
+    ),
+    "users.create[c_member]": Call(
+        "POST",
+        "/users",
+        lambda w, t: {"email": f"{w.name('h').replace(' ', '')}@example.com", "name": "New"},
+        tables=("users",),
+    ),
+    "users.delete[user_in_C]": Call("DELETE", "/users/{t}", setup=fresh_user_in_c, fresh=True),
+    "memberships.read[m_c_member]": Call("GET", "/memberships/{m_c_member}"),
+    "memberships.update[m_c_member]": Call(
+        "PATCH",
+        "/memberships/{t}",
+        lambda w, t: {"role": "manager"},
+        fresh_membership_in_c,
+        fresh=True,
+    ),
+    "memberships.create[m_c_member]": Call(
+        "POST",
+        "/memberships",
+        lambda w, t: {"user_uid": t, "group_uid": w["C"], "role": "member"},
+        fresh_user,
+        tables=("memberships",),
+        fresh=True,
+    ),
+    "memberships.create_admin[m_c_member]": Call(
+        "POST",
+        "/memberships",
+        lambda w, t: {"user_uid": t, "group_uid": w["C"], "role": "admin"},
+        fresh_user,
+        tables=("memberships",),
+        fresh=True,
+    ),
+    "memberships.delete[m_c_member]": Call(
+        "DELETE", "/memberships/{t}", setup=fresh_membership_in_c, fresh=True
+    ),
+    "mcs.read[mc]": Call("GET", "/mcs/{mc}"),
+    "mcs.update[mc]": Call(
+        "PATCH",
+        "/mcs/{t}",
+        _name("MC"),
+        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        fresh=True,
+    ),
+    "mcs.link_user[mc]": Call(
+        "PATCH",
+        "/mcs/{t}",
+        lambda w, t: {"user_uid": fresh_user(w)},
+        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        fresh=True,
+    ),
+    "mcs.create[mc]": Call("POST", "/mcs", _name("MC"), tables=("mcs",)),
+    "mcs.delete[mc]": Call(
+        "DELETE", "/mcs/{t}", setup=lambda w: w.svc.mcs.create(w.name("MC")).uid, fresh=True
+    ),
+    "platforms.read[P]": Call("GET", "/platforms/{P}"),
+    "platforms.update[P]": Call(
+        "PATCH",
+        "/platforms/{t}",
+        _name("P"),
+        _fixed("P"),
+        undo=lambda w, t: w.svc.platforms.update(t, {"name": "Platform P"}),
+    ),
+    "platforms.create[P]": Call("POST", "/platforms", _name("platform"), tables=("platforms",)),
+    "platforms.delete[P]": Call(
+        "DELETE",
+        "/platforms/{t}",
+        setup=_fixed("P"),
+        undo=lambda w, t: w.svc.platforms.restore(t),
+    ),
+    "materials.read[briefC]": Call("GET", "/materials/{briefC}"),
+    "materials.read[sceneP]": Call("GET", "/materials/{sceneP}"),
+    "materials.update[briefC]": Call(
+        "PATCH",
+        "/materials/{t}",
+        lambda w, t: {"description": w.name("d")},
+        lambda w: w.svc.materials.create(w.name("brief"), "brief", client_uid=w["C"]).uid,
+        fresh=True,
+    ),
+    "materials.update[sceneP]": Call(
+        "PATCH",
+        "/materials/{t}",
+        lambda w, t: {"description": w.name("d")},
+        _fixed("sceneP"),
+        undo=lambda w, t: w.svc.materials.update(t, {"description": None}),
+    ),
+    "materials.create[briefC]": Call(
+        "POST",
+        "/materials",
+        lambda w, t: {"name": w.name("m"), "material_type": "brief", "client_uid": w["C"]},
+        tables=("materials",),
+    ),
+    "materials.delete[briefC]": Call(
+        "DELETE",
+        "/materials/{t}",
+        setup=lambda w: w.svc.materials.create(w.name("brief"), "brief", client_uid=w["C"]).uid,
+        fresh=True,
+    ),
+    "shows.read[showC]": Call("GET", "/shows/{showC}"),
+    "shows.read[draftC]": Call("GET", "/shows/{draftC}"),
+    "shows.update[showC]": Call("PATCH", "/shows/{t}", _name("show"), new_show_c, fresh=True),
+    "shows.update[draftC]": Call("PATCH", "/shows/{t}", _name("draft"), fresh_draft, fresh=True),
+    "shows.create[showC]": Call(
+        "POST",
+        "/shows",
+        lambda w, t: {
+            "name": w.name("show"),
+            "studio_room_uid": w["roomA"],
+            "client_uid": w["C"],
+            **_iso(w),
+        },
+        tables=("shows",),
+    ),
+    "shows.create[draftC]": Call(
+        "POST",
+        "/shows",
+        lambda w, t: {
+            "name": w.name("draft"),
+            "studio_room_uid": w["roomA"],
+            "schedule_uid": w["planC"],
+            "show_start": DRAFT_START.isoformat(),
+            "show_end": (DRAFT_START + timedelta(hours=1)).isoformat(),
+        },
+        tables=("shows",),
+    ),
+    "shows.delete[showC]": Call("DELETE", "/shows/{t}", setup=new_show_c, fresh=True),
+    "shows.cancel[showC]": Call(
+        "POST",
+        "/shows/{t}/status",
+        lambda w, t: {"show_status": "cancelled"},
+        new_show_c,
+        fresh=True,
+    ),
+    "show_mcs.read[showC]": Call("GET", "/shows/{showC}/mcs"),
+    "show_mcs.update[showC]": Call(
+        "PATCH",
+        "/shows/{t}/mcs/{mc}",
+        lambda w, t: {"note": w.name("note")},
+        new_show_c,
+        tables=("show_mcs",),
+        fresh=True,
+    ),
+    "show_mcs.create[showC]": Call(
+        "POST",
+        "/shows/{t}/mcs",
+        lambda w, t: {"mc_uid": w["mc2"]},
+        new_show_c,
+        tables=("show_mcs",),
+        fresh=True,
+    ),
+    "show_mcs.create[draftC]": Call(
+        "POST",
+        "/shows/{t}/mcs",
+        lambda w, t: {"mc_uid": w["mc2"]},
+        fresh_draft,
+        tables=("show_mcs",),
+        fresh=True,
+    ),
+    "show_mcs.delete[showC]": Call(
+        "DELETE", "/shows/{t}/mcs/{mc}", setup=new_show_c, tables=("show_mcs",), fresh=True
+    ),
+    "show_materials.read[showC]": Call("GET", "/shows/{showC}/materials"),
+    "show_materials.create[showC]": Call(
+        "POST",
+        "/shows/{t}/materials",
+        lambda w, t: {"material_uid": w["briefC"]},
+        new_show_c,
+        tables=("show_materials",),
+        fresh=True,
+    ),
+    "show_materials.delete[showC]": Call(
+        "DELETE",
+        "/shows/{t}/materials/{briefC}",
+        setup=show_c_with_material,
+        tables=("show_materials",),
+        fresh=True,
+    ),
+    "show_platforms.read[showC]": Call("GET", "/shows/{showC}/platforms"),
+    "show_platforms.update_own_platform[showC]": Call(
+        "PATCH",
+        "/shows/{t}/platforms/{P}",
+        lambda w, t: {"viewer_count": w.number()},
+        new_show_c,
+        tables=("show_platforms",),
+        fresh=True,
+    ),
+    "show_platforms.update_other_platform[showC]": Call(
+        "PATCH",
+        "/shows/{t}/platforms/{Q}",
+        lambda w, t: {"viewer_count": w.number()},
+        new_show_c,
+        tables=("show_platforms",),
+        fresh=True,
+    ),
+    "show_platforms.create[showC]": Call(
+        "POST",
+        "/shows/{t}/platforms",
+        lambda w, t: {"platform_uid": w["R"]},
+        new_show_c,
+        tables=("show_platforms",),
+        fresh=True,
+    ),
+    "show_platforms.delete[showC]": Call(
+        "DELETE",
+        "/shows/{t}/platforms/{Q}",
+        setup=new_show_c,
+        tables=("show_platforms",),
+        fresh=True,
+    ),
+    "schedules.read[planC]": Call("GET", "/schedules/{planC}"),
+    "schedules.check_promotion[planC]": Call("GET", "/schedules/{planC}/conflicts"),
+    "schedules.update[planC]": Call(
+        "PATCH", "/schedules/{t}", _name("plan"), new_plan_c, fresh=True
+    ),
+    "schedules.update_proposed[planC]": Call(
+        "PATCH",
+        "/schedules/{t}",
+        _name("plan"),
+        lambda w: new_plan_c(w, proposed=True),
+        fresh=True,
+    ),
+    "schedules.create[planC]": Call(
+        "POST",
+        "/schedules",
+        lambda w, t: {
+            "client_uid": w["C"],
+            "studio_uid": w["A"],
+            "name": w.name("plan"),
+            "start_time": T0.isoformat(),
+            "end_time": (T0 + timedelta(days=7)).isoformat(),
+        },
+        tables=("schedules", "schedule_versions"),
+    ),
+    "schedules.delete[planC]": Call("DELETE", "/schedules/{t}", setup=new_plan_c, fresh=True),
+    "schedules.propose[planC]": Call(
+        "POST",
+        "/schedules/{t}/transitions",
+        lambda w, t: {"to": "proposed"},
+        new_plan_c,
+        tables=("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "schedules.approve[planC]": Call(
+        "POST",
+        "/schedules/{t}/approve",
+        lambda w, t: {},
+        lambda w: new_plan_c(w, proposed=True),
+        fresh=True,
+    ),
+    "schedules.promote[planC]": Call(
+        "POST",
+        "/schedules/{t}/confirm",
+        lambda w, t: {},
+        lambda w: new_plan_c(w, approved=True),
+        tables=("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "schedules.promote_unapproved[planC]": Call(
+        "POST",
+        "/schedules/{t}/confirm",
+        lambda w, t: {"reason": "the client said yes by phone"},
+        lambda w: new_plan_c(w, proposed=True),
+        tables=("schedules", "schedule_versions"),
+        fresh=True,
+    ),
+    "change_requests.read[crC]": Call("GET", "/change-requests/{crC}"),
+    "change_requests.create[crC]": Call(
+        "POST",
+        "/schedules/{t}/change-requests",
+        lambda w, t: _change(w, t, "CLIENT_REQUESTED"),
+        proposed_plan_c,
+        tables=("change_requests",),
+        fresh=True,
+    ),
+    "change_requests.create_operational[crC]": Call(
+        "POST",
+        "/schedules/{t}/change-requests",
+        lambda w, t: _change(w, t, "OPERATIONAL"),
+        proposed_plan_c,
+        tables=("change_requests",),
+        fresh=True,
+    ),
+    "change_requests.approve[crC]": Call(
+        "POST",
+        "/change-requests/{t}/approve",
+        lambda w, t: {},
+        new_change_request_c,
+        fresh=True,
+    ),
+    "schedule_versions.read[planC]": Call("GET", "/schedules/{planC}/versions"),
+    "tags.read[gtag]": Call("GET", "/tags/{gtag}"),
+    "tags.read[atag]": Call("GET", "/tags/{atag}"),
+    "tags.update[gtag]": Call(
+        "PATCH",
+        "/tags/{t}",
+        _name("tag"),
+        lambda w: w.svc.tags.create(w.name("tag")).uid,
+        fresh=True,
+    ),
+    "tags.update[atag]": Call(
+        "PATCH",
+        "/tags/{t}",
+        _name("tag"),
+        lambda w: w.svc.tags.create(w.name("tag"), studio_uid=w["A"]).uid,
+        fresh=True,
+    ),
+    "tags.create[gtag]": Call("POST", "/tags", _name("tag"), tables=("tags",)),
+    "tags.create[atag]": Call(
+        "POST",
+        "/tags",
+        lambda w, t: {"name": w.name("tag"), "studio_uid": w["A"]},
+        tables=("tags",),
+    ),
+    "tags.delete[atag]": Call(
+        "DELETE",
+        "/tags/{t}",
+        setup=lambda w: w.svc.tags.create(w.name("tag"), studio_uid=w["A"]).uid,
+        fresh=True,
+    ),
+    "tags.tag[showC]": Call(
+        "POST",
+        "/shows/{t}/tags",
+        lambda w, t: {"tag_uid": w["gtag"]},
+        new_show_c,
+        tables=("taggables",),
+        fresh=True,
+    ),
+    "tags.tag[A]": Call(
+        "POST",
+        "/studios/{t}/tags",
+        lambda w, t: {"tag_uid": w["atag"]},
+        _fixed("A"),
+        tables=("taggables",),
+        undo=lambda w, t: w.svc.tags.untag(t, w["atag"]),
+    ),
+    "tags.untag[showC]": Call(
+        "DELETE", "/shows/{t}/tags/{gtag}", setup=tagged_show_c, tables=("taggables",), fresh=True
+    ),
+    "lookups.read[show_type]": Call("GET", "/show-types/{show_type}"),
+    "lookups.update[show_type]": Call(
+        "PATCH",
+        "/show-types/{t}",
+        lambda w, t: {"description": w.name("d")},
+        lambda w: w.svc.lookups[LOOKUP].create(w.name("type")).uid,
+        fresh=True,
+    ),
+    "lookups.create[show_type]": Call("POST", "/show-types", _name("type"), tables=("show_types",)),
+    "lookups.delete[show_type]": Call(
+        "DELETE",
+        "/show-types/{t}",
+        setup=lambda w: w.svc.lookups[LOOKUP].create(w.name("type")).uid,
+        fresh=True,
+    ),
+}
+"""Each cell's HTTP call, by :attr:`Cell.id`."""
+
+UNROUTED = {"audits": "/audits"}
+"""Rows with no routes yet."""
+
+HTTP_CELLS = tuple(c for c in CELLS if c.resource not in UNROUTED)
+
+
+@attrs.define
+class Site:
+    world: World
+    client: TestClient[Litestar]
+    headers: dict[str, dict[str, str]]
+    targets: dict[str, str] = attrs.field(factory=dict)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    svc = Services.in_memory(clock=FixedClock(T0), policy=MembershipPolicy())
+    world = build_world(svc)
+    settings = Settings(
+        jwt_secret=SECRET, log_requests=False, auth_cache_seconds=0, access_policy="membership"
+    )
+    headers = {name: bearer(settings, svc.users.get(world[name])) for name in world.actors}
+    with TestClient(create_app(settings, services=svc)) as client:
+        yield Site(world, client, headers)
+
+
+def _state(w: World, call: Call, target: str) -> object:
+    with w.svc.context.reader() as uow:
+        if not call.tables:
+            return find_any(uow, target, include_deleted=True)
+        return [
+            sorted(
+                repository_for(uow, _BY_TABLE[t]).list(deleted=Deleted.INCLUDE),
+                key=lambda e: e.uid,
+            )
+            for t in call.tables
+        ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "persona"), list(cases(HTTP_CELLS)), ids=lambda v: getattr(v, "id", v)
+)
+def test_cell(site: Site, cell: Cell, persona: str) -> None:
+    bug = KNOWN_BUGS.get((cell.resource, cell.action, cell.target), {}).get(persona)
+    with known_bug(bug):
+        call, w = CALLS[cell.id], site.world
+        target = ""
+        if call.setup is not None:
+            if not call.fresh:
+                target = call.setup(w)
+            elif cell.id in site.targets:
+                target = site.targets[cell.id]
+            else:
+                target = site.targets[cell.id] = call.setup(w)
+        path = API + call.path.format(t=target, **w.uids)
+        body = call.body(w, target) if call.body is not None else None
+        before = _state(w, call, target)
+        response = site.client.request(call.method, path, json=body, headers=site.headers[persona])
+        expected = cell.expected(persona)
+        if expected is Outcome.ALLOWED:
+            assert 200 <= response.status_code < 300, response.text
+            site.targets.pop(cell.id, None)
+            if call.undo is not None:
+                call.undo(w, target)
+            return
+        status = 404 if expected is Outcome.HIDDEN else 403
+        assert response.status_code == status, response.text
+        assert _state(w, call, target) == before, "a refused call changed data"
+
+
+def test_every_cell_with_a_route_has_its_call(site: Site) -> None:
+    """A cell without a call is a row (or action) the HTTP tests do not cover
+    yet; once a row in UNROUTED gets routes, map its cells."""
+    assert set(CALLS) == {c.id for c in HTTP_CELLS}
+    paths = site.client.app.openapi_schema.paths or {}
+    for resource, prefix in UNROUTED.items():
+        routed = [p for p in paths if p.startswith(API + prefix)]
+        assert not routed, f"{resource} has routes now: map its cells here ({routed})"
