@@ -255,11 +255,16 @@ def test_nobody_changes_their_own_role(world: World, as_: As) -> None:
 
 
 def test_granting_in_a_group_one_does_not_belong_to_is_refused(world: World, as_: As) -> None:
-    # The new membership's group is one the caller cannot read, but the request
-    # names it itself: the core answers 403 (nothing existing is revealed).
+    # The new membership's group is one the caller cannot read: refused in the
+    # words of a group that does not exist (nothing existing is revealed).
     for name in ("a_manager", "c_admin"):
         refused = as_(name).post("/memberships", _grant(world, "outsider", "D", "member"))
-        assert refused.status_code == 403, name
+        missing = _grant(world, "outsider", "D", "member") | {
+            "group_uid": "client_0000000000000000000000000"
+        }
+        unknown = as_(name).post("/memberships", missing)
+        assert refused.status_code == unknown.status_code == 422, name
+        assert refused.json()["extra"]["field"] == unknown.json()["extra"]["field"] == "group_uid"
     assert world.svc.memberships.role_in(world.uid["outsider"], world.uid["D"]) is None
 
 

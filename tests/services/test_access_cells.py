@@ -578,7 +578,10 @@ def test_cell(run: Run, cell: Cell, persona: str) -> None:
             return
         key = (cell.id, target)
         before = run.states.pop(key) if key in run.states else state(w, target)
-        error = NotFoundError if expected is Outcome.HIDDEN else PermissionDeniedError
+        error = {
+            Outcome.HIDDEN: NotFoundError,
+            Outcome.UNKNOWN: ValidationError,
+        }.get(expected, PermissionDeniedError)
         with pytest.raises(error):
             op.act(w, target, actor)
         after = state(w, target)

@@ -22,8 +22,8 @@ from collections.abc import Collection
 
 import attrs
 
-from studiocore.entities import LOOKUP_ENTRY_TYPES, Comment, Entity, Taggable
-from studiocore.errors import NotFoundError, PermissionDeniedError
+from studiocore.entities import LOOKUP_ENTRY_TYPES, Comment, Entity, Membership, Taggable
+from studiocore.errors import NotFoundError, PermissionDeniedError, ValidationError
 from studiocore.lookups import UserRole
 from studiocore.permissions import NOTHING, AccessRequest, Action, Actor, Visibility
 
@@ -33,6 +33,14 @@ __all__ = ["MembershipPolicy", "resource_of"]
 
 _LOOKUP_TABLES = frozenset(cls.TABLE for cls in LOOKUP_ENTRY_TYPES.values())
 _OWNER_FIELD = {Taggable.TABLE: "taggable_uid", Comment.TABLE: "commentable_uid"}
+_WORDS = {
+    "studio_rooms": "studio room",
+    "mcs": "MC",
+    "change_requests": "change request",
+    "schedule_versions": "schedule version",
+    "task_templates": "task template",
+}
+"""What a refusal calls a record of these tables (else: the table's name, singular)."""
 
 
 def _row(table: str) -> str:
@@ -80,6 +88,8 @@ class MembershipPolicy:
         elif creating and access.create is not None:
             rule = access.create
         if not rule.allows(request):
+            if creating:
+                self._hide_references(request, target)
             raise PermissionDeniedError(
                 f"{resource}: allowed to {rule.text}",
                 action=request.action.value,
@@ -112,6 +122,36 @@ class MembershipPolicy:
             return None  # listed only about one record, which the use case authorizes
         access = self.table.get(_row(resource))
         return NOTHING if access is None else access.read.reach(actor)
+
+    def _hide_references(self, request: AccessRequest, record: Entity) -> None:
+        """A refused new record that references a record the actor may not
+        read is refused in the words of a reference that does not exist (the
+        services' ``require``): the refusal never tells a hidden record is there."""
+        references = dict(type(record).REFERENCES)
+        if isinstance(record, Membership):  # its group first: the reference that matters
+            references = {"group_uid": f"{record.group_type.value}s", **references}
+        for field, table in references.items():
+            if table == "users":
+                continue  # a group's admin adds people they cannot see yet, by uid
+            uid = getattr(record, field, None)
+            referenced = request.fetch(uid) if isinstance(uid, str) else None
+            if referenced is None or referenced.deleted_at is not None:
+                continue
+            probe = AccessRequest(
+                actor=request.actor,
+                action=Action.READ,
+                use_case=request.use_case,
+                resource=resource_of(referenced),
+                target=referenced,
+                resolve_scope=request.resolver,
+                fetch=request.fetcher,
+            )
+            try:
+                self.authorize(probe)
+            except NotFoundError:
+                raise ValidationError(
+                    field, f"{_WORDS.get(table, table.rstrip('s'))} {uid!r} does not exist"
+                ) from None
 
     def _follow_owner(self, request: AccessRequest, link: Entity) -> None:
         """A tag link needs the right to write what it tags; a comment, the

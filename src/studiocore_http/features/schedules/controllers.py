@@ -151,6 +151,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         """Add a draft to the schedule (it reserves nothing until the schedule is
         confirmed); it must lie inside the schedule's window, in a room of its
         studio. ``schedule_uid`` in the body, if given, must be this schedule."""
+        services.schedules.get(uid, actor=actor)  # 404 for a schedule the user may not see
         fields = payload(data)
         if fields.get("schedule_uid") not in (None, uid):
             raise ValidationError("schedule_uid", f"must be {uid} (the schedule in the path)")
