@@ -537,11 +537,6 @@ _NOT_IMPLEMENTED = "not implemented"
 
 
 KNOWN_BUGS: Mapping[tuple[str, str, str], Mapping[str, str]] = {
-    ("mcs", "link_user", "mc"): dict.fromkeys(
-        A_ADMINS,
-        "any studio's admin may link an MC to any user (themselves too), who then "
-        "reads every show the MC hosts in every studio, of every client",
-    ),
     ("audits", "list", "nothing"): {
         "a_admin": f"{_NOT_IMPLEMENTED}: studio admins see no audit entry of their studio's "
         "records (the table's audits row is 'nobody but a system admin')",

@@ -81,6 +81,10 @@ def _own_mc_profile(request: AccessRequest) -> bool:
     return isinstance(mc, MC) and mc.user_uid is not None and mc.user_uid == request.actor.user_uid
 
 
+def _without_user_link(request: AccessRequest) -> bool:
+    return isinstance(request.after, MC) and request.after.user_uid is None
+
+
 def _approved(request: AccessRequest) -> bool:
     schedule = request.target
     return isinstance(schedule, Schedule) and schedule.approved_at is not None
@@ -192,7 +196,17 @@ ACCESS_TABLE: Mapping[str, Access] = {
     ),
     "mcs": Access(
         read=ANYONE,
-        write=admin_of_any(STUDIO),
+        write=only_fields(
+            admin_of_any(STUDIO),
+            {"name", "alias_name", "is_banned", "metadata", "min_rest_minutes", "deleted_at"},
+            "studio admins (of any studio), all but the user link (it grants the user "
+            "every show the MC hosts: system admins)",
+        ),
+        create=when(
+            _without_user_link,
+            admin_of_any(STUDIO),
+            "studio admins (of any studio), without a user link",
+        ),
         hidden={
             "user_uid": any_of(Rule("the MC's own user", _own_mc_profile), admin_of_any(STUDIO))
         },

@@ -32,7 +32,7 @@ import attrs
 from studiocore.access.redact import FieldPolicy, redact
 from studiocore.access.scope import find_any, scope_of
 from studiocore.entities import Entity, Show
-from studiocore.errors import ValidationError
+from studiocore.errors import NotFoundError, PermissionDeniedError, ValidationError
 from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import SYSTEM, AccessPolicy, AccessRequest, Action, Actor, Visibility
@@ -273,6 +273,19 @@ class Work(UnitOfWork):
         self.call.ctx.policy.authorize(self.call.request(self, target=target, after=after))
         if after is None or after is target:
             self._allowed.add(target.uid)
+
+    def may_read(self, record: Entity) -> bool:
+        """Whether the actor may read ``record`` (asked of the policy as a read,
+        whatever the use case does): for a use case that lists records of
+        several kinds and leaves out what the actor may not see."""
+        if record.uid in self._allowed or self.actor.is_system:
+            return True
+        call = attrs.evolve(self.call, action=Action.READ)
+        try:
+            self.call.ctx.policy.authorize(call.request(self, target=record))
+        except (NotFoundError, PermissionDeniedError):
+            return False
+        return True
 
     def authorize_uid(self, entity_type: type[Entity], uid: str) -> None:
         """:meth:`authorize` for a record known by its uid: the policy loads it

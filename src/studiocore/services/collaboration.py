@@ -8,7 +8,7 @@ from studiocore.access.scope import find_any
 from studiocore.entities import Audit, Comment, Membership
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import GroupType, MembershipRole
-from studiocore.permissions import SYSTEM, Actor
+from studiocore.permissions import SYSTEM, Actor, Scope
 from studiocore.ports import UnitOfWork
 
 from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
@@ -64,7 +64,23 @@ class MembershipService(CrudService[Membership]):
     def role_in(
         self, work: Work, user_uid: str, group_uid: str, *, actor: Actor = SYSTEM
     ) -> MembershipRole | None:
-        """The user's live role in a group, if any."""
+        """The user's live role in a group, if any: for the group's members and
+        the user (``NotFoundError`` for anyone else, whether or not there is one)."""
+        visible = work.visibility()
+        mine = work.actor.user_uid == user_uid
+        if (
+            visible is not None
+            and not mine
+            and not visible.shows(
+                group_uid,
+                Scope(
+                    studio_uids=frozenset({group_uid}),
+                    client_uids=frozenset({group_uid}),
+                    platform_uids=frozenset({group_uid}),
+                ),
+            )
+        ):
+            raise NotFoundError("membership", f"{user_uid} in {group_uid}")
         found = work.memberships.list(where={"user_uid": user_uid, "group_uid": group_uid})
         return found[0].role if found else None
 
@@ -118,9 +134,16 @@ class CommentService(CrudService[Comment]):
             },
         )
 
-    def thread(self, commentable_uid: str, *, actor: Actor = SYSTEM) -> list[Comment]:
-        """The live comments on an entity, oldest first (replies carry ``parent_uid``)."""
-        return self.list(where={"commentable_uid": commentable_uid}, actor=actor)
+    @reads
+    def thread(self, work: Work, commentable_uid: str, *, actor: Actor = SYSTEM) -> list[Comment]:
+        """The live comments on an entity the actor may read, oldest first
+        (replies carry ``parent_uid``); ``NotFoundError`` for any other."""
+        record = find_any(work, commentable_uid)
+        if record is None:
+            raise NotFoundError("record", commentable_uid)
+        work.authorize(record)
+        found = work.comments.list(where={"commentable_uid": commentable_uid})
+        return sorted(found, key=lambda c: (c.created_at, c.uid))
 
     def _validate(self, uow: UnitOfWork, new: Comment, old: Comment | None) -> None:
         require(uow.users, new.owner_uid, "owner_uid", "user")

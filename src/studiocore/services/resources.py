@@ -511,9 +511,16 @@ class TagService(CrudService[Tag]):
 
     @reads
     def tagged(self, work: Work, tag_uid: str, *, actor: Actor = SYSTEM) -> list[Taggable]:
-        """The live links of a tag."""
+        """The live links of a tag to records the actor may read."""
         work.load(Tag, tag_uid)
-        return work.taggables.list(where={"tag_uid": tag_uid})
+        links = work.taggables.list(where={"tag_uid": tag_uid})
+        if work.visibility("shows") is None:
+            return links  # the actor reads every record
+        return [
+            link
+            for link in links
+            if (record := find_any(work, link.taggable_uid)) is not None and work.may_read(record)
+        ]
 
 
 def _normalize_email(value: object) -> object:

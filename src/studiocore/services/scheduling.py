@@ -251,7 +251,8 @@ class SchedulingService(Service):
         window: TimeSlot | None = None,
         actor: Actor = SYSTEM,
     ) -> list[Conflict]:
-        """The audit: every conflict among reserving shows, BLOCK and WARN.
+        """The audit: every conflict among reserving shows, BLOCK and WARN
+        (among the shows the actor may read).
 
         With ``studio_uid`` and/or ``window``, the conflicts of the reserving
         shows of that studio overlapping that window, with each other and with
@@ -270,7 +271,13 @@ class SchedulingService(Service):
             others = work.bookings.near(mine, policy.max_buffer)
             if others:
                 policy = load_policy(work, [*mine, *others])
-        return describe_conflicts(work, find_conflicts(mine, others, policy))
+        found = find_conflicts(mine, others, policy)
+        if work.visibility("shows") is not None:  # only conflicts among shows the actor reads
+            shows = work.shows.get_many({u for c in found for u in c.show_uids})
+            found = [
+                c for c in found if all(u in shows and work.may_read(shows[u]) for u in c.show_uids)
+            ]
+        return describe_conflicts(work, found)
 
     # -- operational days -----------------------------------------------------------
 
