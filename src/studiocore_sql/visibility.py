@@ -7,7 +7,8 @@ for one record (the contract suite checks that a list and single reads agree):
 a group is its own scope; a row belongs to what its references belong to; a
 show also to the platforms and MCs of its live links; a client, and a material
 of a client, also to the studios where the client has live shows or schedules;
-a user to the groups of their live memberships; a membership to its group.
+a user to the groups of their live memberships; a membership to its group; an
+audit entry to the record it is about.
 The result is one condition for the ``WHERE`` clause: ``IN`` subqueries and
 ``EXISTS``, so totals and pages count only what is visible. Branches that can
 match nothing (a reference to a kind of group the actor has none of) are left
@@ -133,6 +134,25 @@ def _own(cls: type[Entity], table: Rows, visible: Visibility, dialect: SqlDialec
     return parts
 
 
+def _audited(table: Rows, visible: Visibility, dialect: SqlDialect, depth: int) -> list[Any]:
+    """An audit entry is visible with the record it is about: one branch per
+    kind of record that can be visible."""
+    parts: list[Any] = []
+    for name, owner in sorted(_BY_TABLE.items()):
+        if name == "audits":
+            continue
+        rows = t.metadata.tables[name].alias()
+        inner = _condition(owner, rows, visible, dialect, depth - 1)
+        if inner is not None:
+            parts.append(
+                sa.and_(
+                    table.c.recordable_type == name,
+                    dialect.in_rows(table.c.recordable_uid, sa.select(rows.c.uid).where(inner)),
+                )
+            )
+    return parts
+
+
 def _condition(
     cls: type[Entity], table: Rows, visible: Visibility, dialect: SqlDialect, depth: int
 ) -> sa.ColumnElement[bool] | None:
@@ -141,6 +161,8 @@ def _condition(
     parts = _own(cls, table, visible, dialect)
     if visible.uids:
         parts.append(_in(table.c.uid, visible.uids))
+    if depth > 0 and cls.TABLE == "audits":
+        parts += _audited(table, visible, dialect, depth)
     if depth > 0:
         for ref in MAPS[cls].refs.values():
             target = ref.target

@@ -533,15 +533,9 @@ CELLS: tuple[Cell, ...] = (
 )
 """Every cell: (row, action, target) -> who is allowed."""
 
-_NOT_IMPLEMENTED = "not implemented"
 
 
-KNOWN_BUGS: Mapping[tuple[str, str, str], Mapping[str, str]] = {
-    ("audits", "list", "nothing"): {
-        "a_admin": f"{_NOT_IMPLEMENTED}: studio admins see no audit entry of their studio's "
-        "records (the table's audits row is 'nobody but a system admin')",
-    },
-}
+KNOWN_BUGS: Mapping[tuple[str, str, str], Mapping[str, str]] = {}
 """(cell) -> {persona: why the implementation answers otherwise}: strict xfails."""
 
 

@@ -10,7 +10,8 @@ membership, tag link or comment) belong to, with these additions:
 * a client, and a material of a client, also belong to the studios where the
   client has shows or schedules (their staff work with the client);
 * a user belongs to the groups of their memberships (so a group's admins see
-  the group's members).
+  the group's members);
+* an audit entry belongs to what the record it is about belongs to.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _POLYMORPHIC = {
     "memberships": "group_uid",
     "taggables": "taggable_uid",
     "comments": "commentable_uid",
+    "audits": "recordable_uid",
 }
 
 

@@ -291,7 +291,10 @@ ACCESS_TABLE: Mapping[str, Access] = {
         read=ANYONE,
         write=when(_studio_tag, STUDIO_MANAGERS, "studio tags: that studio's managers"),
     ),
-    "audits": Access(read=NOBODY, write=NOBODY),
+    "audits": Access(
+        read=member_of(STUDIO, ADMIN, "for their studio's records, its studio admins"),
+        write=NOBODY,
+    ),
     "lookups": Access(read=ANYONE, write=NOBODY),
 }
 """The default policy (the specification's Phase 3 table)."""
