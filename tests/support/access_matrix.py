@@ -534,7 +534,6 @@ CELLS: tuple[Cell, ...] = (
 """Every cell: (row, action, target) -> who is allowed."""
 
 
-
 KNOWN_BUGS: Mapping[tuple[str, str, str], Mapping[str, str]] = {}
 """(cell) -> {persona: why the implementation answers otherwise}: strict xfails."""
 
