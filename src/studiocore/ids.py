@@ -52,7 +52,17 @@ def _next_ulids(count: int) -> list[str]:
             rand = int.from_bytes(os.urandom(10), "big") >> 1
         _last_ms, _last_rand = ms, rand + count - 1
     stamp = _encode(ms, 10)
-    return [stamp + _encode(rand + i, 16) for i in range(count)]
+    if count == 1:
+        return [stamp + _encode(rand, 16)]
+    # consecutive values share their high 60 bits for runs of 2**20: encode
+    # those twelve characters once per run, the low four per uid
+    out, high, head = [], -1, ""
+    for value in range(rand, rand + count):
+        if value >> 20 != high:
+            high = value >> 20
+            head = stamp + _encode(high, 12)
+        out.append(head + _PAIRS[(value >> 10) & 1023] + _PAIRS[value & 1023])
+    return out
 
 
 def new_uid(prefix: str) -> str:

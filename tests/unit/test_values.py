@@ -209,3 +209,24 @@ def test_uids_made_in_bulk_are_distinct_increasing_and_after_earlier_ones() -> N
     assert [before, *batch, after] == sorted([before, *batch, after])
     assert all(is_uid(uid, "audit") for uid in batch)
     assert new_uids("audit", 0) == []
+
+
+@given(
+    st.one_of(st.integers(0, (1 << 79) - 1), st.integers((1 << 40) - 3000, 1 << 40)),
+    st.integers(1, 3000),
+)
+def test_bulk_uids_encode_each_value_as_a_single_uid_would(start: int, count: int) -> None:
+    """The bulk path encodes the shared high bits once per run: every uid is
+    still the plain Crockford encoding of its value, across run boundaries."""
+    from studiocore import ids
+
+    with ids._lock:
+        saved = ids._last_ms, ids._last_rand
+    ms = 2**47
+    ids._last_ms, ids._last_rand = ms, start - 1  # the next batch starts at `start`
+    try:
+        got = ids._next_ulids(count)
+    finally:
+        ids._last_ms, ids._last_rand = saved
+    stamp = ids._encode(ms, 10)
+    assert got == [stamp + ids._encode(start + i, 16) for i in range(count)]
