@@ -205,14 +205,28 @@ class TestTags:
 
 
 class TestLookups:
-    def test_workflow_statuses_cannot_be_deleted_or_renamed(self, svc: Services) -> None:
-        statuses = svc.lookups[LookupTable.SHOW_STATUS]
-        draft = statuses.by_name("draft")
+    @pytest.mark.parametrize(
+        ("table", "name"),
+        [
+            (LookupTable.SHOW_STATUS, "draft"),
+            (LookupTable.SCHEDULE_STATUS, "proposed"),
+            (LookupTable.CHANGE_CATEGORIES, "FORCE_MAJEURE"),
+            (LookupTable.CHANGE_TYPES, "TIME_CHANGE"),
+        ],
+    )
+    def test_the_workflows_own_names_cannot_be_deleted_or_renamed(
+        self, svc: Services, table: LookupTable, name: str
+    ) -> None:
+        entries = svc.lookups[table]
+        entry = entries.by_name(name)
         with pytest.raises(ValidationError):
-            statuses.delete(draft.uid)
+            entries.delete(entry.uid)
         with pytest.raises(ValidationError):
-            statuses.update(draft.uid, {"name": "sketch"})
-        assert statuses.by_name("draft").uid == draft.uid
+            entries.update(entry.uid, {"name": "renamed"})
+        assert entries.by_name(name).uid == entry.uid
+        other = entries.create("SITE_SPECIFIC")  # an admin's own value may change
+        entries.update(other.uid, {"name": "SITE_SPECIFIC_2"})
+        entries.delete(other.uid)
 
     def test_admins_may_add_change_types(self, svc: Services) -> None:
         types = svc.lookups[LookupTable.CHANGE_TYPES]

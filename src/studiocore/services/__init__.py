@@ -21,11 +21,17 @@ from studiocore.entities import LOOKUP_ENTRY_TYPES
 from studiocore.lookups import LookupTable, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessPolicy, AdminWritesPolicy
 from studiocore.ports import UnitOfWork
+from studiocore.scheduling.diff import ChangeType
 from studiocore.timeslot import Clock, SystemClock
 
 from ._base import CrudService, LookupService, Page
 from ._pipeline import EventBus, ServiceContext, Work, reads, writes
-from .change_requests import ChangeApplied, ChangePreview, ChangeRequestService
+from .change_requests import (
+    CHANGE_CATEGORIES,
+    ChangeApplied,
+    ChangePreview,
+    ChangeRequestService,
+)
 from .collaboration import AuditService, CommentService, MembershipService
 from .resources import (
     ClientService,
@@ -77,7 +83,10 @@ __all__ = [
 _PROTECTED: dict[LookupTable, frozenset[str]] = {
     LookupTable.SHOW_STATUS: frozenset(s.value for s in ShowStatus),
     LookupTable.SCHEDULE_STATUS: frozenset(s.value for s in ScheduleStatus),
+    LookupTable.CHANGE_CATEGORIES: frozenset(CHANGE_CATEGORIES),
+    LookupTable.CHANGE_TYPES: frozenset(t.value for t in ChangeType),
 }
+"""Lookup names the workflows depend on: they cannot be renamed or deleted."""
 
 
 class Services:
