@@ -157,9 +157,18 @@ class TestCrud:
 class TestWorkflow:
     def test_draft_proposed_confirmed_archived(self, w: World) -> None:
         schedule = w.schedule()
+        w.draft(schedule, 1, 2)
         assert w.svc.schedules.propose(schedule.uid).schedule_status is ScheduleStatus.PROPOSED
         result = w.svc.schedules.confirm(schedule.uid)
         assert result.schedule.schedule_status is ScheduleStatus.CONFIRMED
+        audits = len(w.svc.audits.page(limit=500).items)
+        again = w.svc.schedules.confirm(schedule.uid)  # the same answer, nothing written
+        assert (again.schedule, again.confirmed_show_uids, again.version) == (
+            result.schedule,
+            result.confirmed_show_uids,
+            result.version,
+        )
+        assert len(w.svc.audits.page(limit=500).items) == audits
         assert w.svc.schedules.archive(schedule.uid).schedule_status is ScheduleStatus.ARCHIVED
 
     @pytest.mark.parametrize(

@@ -374,6 +374,8 @@ class ScheduleService(CrudService[Schedule]):
         confirmed with a new version snapshot, and every change is audited.
         """
         schedule = work.load(Schedule, uid)
+        if schedule.schedule_status is ScheduleStatus.CONFIRMED:
+            return self._confirmed_already(work, schedule)
         path = self._promotion_path(schedule)
         approval = self._approval(work, schedule, reason)
         report, problems, shows = self._assess(work, schedule, lock=True)
@@ -404,6 +406,17 @@ class ScheduleService(CrudService[Schedule]):
             confirmed_show_uids=report.show_uids,
             warnings=report.warnings,
             version=new.version,
+        )
+
+    def _confirmed_already(self, work: Work, schedule: Schedule) -> PromotionResult:
+        """Confirming a confirmed schedule again: the same answer, nothing written
+        (the shows it confirmed, as its confirmed shows are now)."""
+        shows = work.bookings.schedule_shows(schedule.uid)
+        held = {ShowStatus.CONFIRMED, ShowStatus.LIVE, ShowStatus.COMPLETED}
+        return PromotionResult(
+            schedule=schedule,
+            confirmed_show_uids=tuple(s.show_uid for s in shows if s.status in held),
+            version=schedule.version,
         )
 
     def _approval(self, work: Work, schedule: Schedule, reason: str | None) -> dict[str, Any]:
