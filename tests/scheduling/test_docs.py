@@ -47,3 +47,13 @@ def test_the_schedule_management_example_prints_what_the_page_shows() -> None:
     with contextlib.redirect_stdout(out):
         exec(compile(code, "schedule-management.md", "exec"), {})
     assert out.getvalue() == expected
+
+
+def test_the_conflict_resolution_example_prints_what_the_page_shows() -> None:
+    page = DOC.with_name("conflict-resolution.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+    (expected,) = re.findall(r"Output:\n\n```text\n(.*?)```", page, flags=re.DOTALL)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "conflict-resolution.md", "exec"), {})
+    assert out.getvalue() == expected
