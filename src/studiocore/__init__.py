@@ -32,6 +32,7 @@ from studiocore.ports import (
 from studiocore.scheduling.availability import RoomAvailability
 from studiocore.serialization import to_jsonable
 from studiocore.services import (
+    BulkConfirmation,
     ChangeApplied,
     ChangePreview,
     EventBus,
@@ -46,6 +47,7 @@ from studiocore.timeslot import Clock, FixedClock, SystemClock, TimeSlot
 __all__ = [
     "Booking",
     "BookingQuery",
+    "BulkConfirmation",
     "ChangeApplied",
     "ChangePreview",
     "Clock",

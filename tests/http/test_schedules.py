@@ -258,3 +258,45 @@ def _hours(day: int, start: int, end: int) -> tuple[Any, Any]:
     from datetime import UTC, datetime
 
     return datetime(2030, 3, day, start, tzinfo=UTC), datetime(2030, 3, day, end, tzinfo=UTC)
+
+
+def test_drafts_confirmed_in_bulk_all_or_nothing(http: TestClient[Litestar], world: Studio) -> None:
+    svc = world.services
+    start, end = _week()
+    plan = svc.schedules.create(world.client, world.studio, "Glow week", start, end).uid
+    first = svc.shows.create(
+        "One", *_hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=plan
+    )
+    second = svc.shows.create(
+        "Two", *_hours(4, 11, 13), studio_room_uid=world.room, schedule_uid=plan
+    )
+    third = svc.shows.create(
+        "Three", *_hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=plan
+    )
+    svc.schedules.propose(plan)
+    svc.schedules.approve(plan)
+    body = {"show_uids": [first.show.uid, second.show.uid]}
+    as_planner = world.tokens["planner"]
+    clash = http.post(f"{API}/shows/confirm", json=body, headers=as_planner)
+    assert clash.status_code == 409, clash.text
+    assert "One" in clash.json()["detail"]
+    assert (
+        http.post(
+            f"{API}/shows/confirm", json=body, headers=world.tokens["client_manager"]
+        ).status_code
+        == 403
+    )
+    done = http.post(
+        f"{API}/shows/confirm",
+        json={"show_uids": [first.show.uid, third.show.uid]},
+        headers=as_planner,
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["versions"] == {plan: 3}
+    single = http.post(
+        f"{API}/shows/{second.show.uid}/status",
+        json={"show_status": "confirmed"},
+        headers=as_planner,
+    )
+    assert single.status_code == 409  # a draft is not confirmed on its own
+    assert "confirm the schedule" in single.json()["detail"]

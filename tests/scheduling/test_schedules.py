@@ -14,6 +14,7 @@ from studiocore import (
     ConflictError,
     ConflictKind,
     InvalidTransitionError,
+    NotFoundError,
     PermissionDeniedError,
     Schedule,
     ScheduleStatus,
@@ -502,3 +503,50 @@ class TestSingleShowChecks:
         again = w.direct(1, 3, mcs=(w.mc,))
         assert w.svc.shows.get(again).show_status is ShowStatus.CONFIRMED
         assert w.svc.scheduling.conflicts() == []
+
+
+class TestBulkConfirmation:
+    """An explicit list of drafts confirmed together, all or nothing."""
+
+    def test_listed_drafts_are_confirmed_together_with_a_version_each(self, w: World) -> None:
+        one, two = w.schedule("One"), w.schedule("Two")
+        a = w.draft(one, 1, 2)
+        b = w.draft(one, 3, 4)
+        left = w.draft(one, 5, 6)
+        c = w.draft(two, 1, 2, room=w.room2)
+        done = w.svc.schedules.confirm_shows([a, b, c])
+        assert done.confirmed_show_uids == (a, b, c)
+        assert done.versions == {one.uid: 2, two.uid: 2}
+        status = {u: w.svc.shows.get(u).show_status for u in (a, b, c, left)}
+        assert status == {
+            a: ShowStatus.CONFIRMED,
+            b: ShowStatus.CONFIRMED,
+            c: ShowStatus.CONFIRMED,
+            left: ShowStatus.DRAFT,
+        }
+        assert w.svc.schedules.versions(one.uid)[-1].note == "2 show(s) confirmed"
+
+    def test_one_conflict_refuses_them_all_with_the_report(self, w: World) -> None:
+        booked = w.direct(1, 3)
+        schedule = w.schedule()
+        fine = w.draft(schedule, 5, 6)
+        clash = w.draft(schedule, 2, 4)
+        before = w.statuses()
+        with pytest.raises(ConflictError) as err:
+            w.svc.schedules.confirm_shows([fine, clash])
+        assert [c.show_uids for c in err.value.conflicts] == [(booked, clash)]
+        assert w.statuses() == before
+        assert w.svc.schedules.get(schedule.uid).version == 1
+
+    def test_only_drafts_of_open_schedules_and_only_existing_ones(self, w: World) -> None:
+        booked = w.direct(1, 2)
+        schedule = w.schedule()
+        draft = w.draft(schedule, 3, 4)
+        with pytest.raises(InvalidTransitionError):
+            w.svc.schedules.confirm_shows([draft, booked])
+        with pytest.raises(NotFoundError):
+            w.svc.schedules.confirm_shows([draft, "show_01JD0000000000000000000000"])
+        with pytest.raises(ValidationError) as err:
+            w.svc.schedules.confirm_shows([])
+        assert err.value.field == "show_uids"
+        assert w.svc.shows.get(draft).show_status is ShowStatus.DRAFT

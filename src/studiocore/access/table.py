@@ -149,6 +149,14 @@ _SHOW_WRITE = any_of(
 _SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
 _EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
 REQUESTER = Rule("whoever raised it", _raised_by_actor)
+_CONFIRMERS = any_of(
+    when(_approved, STUDIO_MANAGERS, "studio managers of its studio, once approved"),
+    when(
+        _not_approved,
+        STUDIO_ADMINS,
+        "without the client's approval: its studio's admins, giving a reason",
+    ),
+)
 _CHANGE_RAISERS = any_of(
     when(
         _category(CLIENT_REQUESTED),
@@ -257,14 +265,8 @@ ACCESS_TABLE: Mapping[str, Access] = {
             "propose": _EITHER_SIDE,
             "send_back": _EITHER_SIDE,
             "approve": CLIENT_MANAGERS,
-            "promote": any_of(
-                when(_approved, STUDIO_MANAGERS, "studio managers of its studio, once approved"),
-                when(
-                    _not_approved,
-                    STUDIO_ADMINS,
-                    "without the client's approval: its studio's admins, giving a reason",
-                ),
-            ),
+            "promote": _CONFIRMERS,
+            "confirm_shows": _CONFIRMERS,
             "check_promotion": _SCHEDULE_READ,
             "archive": STUDIO_MANAGERS,
             "cancel": any_of(

@@ -43,12 +43,13 @@ from .resources import (
     TagService,
     UserService,
 )
-from .schedules import PromotionReport, PromotionResult, ScheduleService
+from .schedules import BulkConfirmation, PromotionReport, PromotionResult, ScheduleService
 from .scheduling import McAvailability, SchedulingService
 from .shows import ShowOutcome, ShowService
 
 __all__ = [
     "AuditService",
+    "BulkConfirmation",
     "ChangeApplied",
     "ChangePreview",
     "ChangeRequestService",

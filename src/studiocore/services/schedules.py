@@ -21,9 +21,9 @@ from studiocore.errors import (
 )
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import ScheduledShow, ShowQuery, UnitOfWork
+from studiocore.ports import Booking, ScheduledShow, ShowQuery, UnitOfWork
 from studiocore.scheduling.diff import ShowChange, ShowState, diff_shows
-from studiocore.scheduling.guard import assess_schedule, blocking_error
+from studiocore.scheduling.guard import assess_schedule, blocking_error, ensure_bookable
 from studiocore.scheduling.workflow import (
     FINAL_SCHEDULE_STATUSES,
     HOLDING_SHOW_STATUSES,
@@ -38,7 +38,7 @@ from studiocore.serialization import to_jsonable
 
 from ._base import CrudService, Work, build, reads, require, writes
 
-__all__ = ["PromotionReport", "PromotionResult", "ScheduleService"]
+__all__ = ["BulkConfirmation", "PromotionReport", "PromotionResult", "ScheduleService"]
 
 
 @attrs.frozen(kw_only=True)
@@ -70,6 +70,16 @@ class PromotionReport:
     def promotable(self) -> bool:
         """Whether :meth:`ScheduleService.promote` would succeed now."""
         return not self.problems and not self.blocking
+
+
+@attrs.frozen(kw_only=True)
+class BulkConfirmation:
+    """Drafts confirmed together: their uids, their WARN conflicts, and the new
+    version of each schedule they belong to."""
+
+    confirmed_show_uids: tuple[str, ...]
+    warnings: tuple[Conflict, ...] = ()
+    versions: dict[str, int] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -378,6 +388,8 @@ class ScheduleService(CrudService[Schedule]):
             return self._confirmed_already(work, schedule)
         path = self._promotion_path(schedule)
         approval = self._approval(work, schedule, reason)
+        # who may, before what the data says (403 before 409)
+        work.authorize(schedule, after=attrs.evolve(schedule, **approval))
         report, problems, shows = self._assess(work, schedule, lock=True)
         raise_problems(problems)
         error = blocking_error(report.conflicts, prefix=f"promotion of schedule {uid} refused: ")
@@ -406,6 +418,94 @@ class ScheduleService(CrudService[Schedule]):
             confirmed_show_uids=report.show_uids,
             warnings=report.warnings,
             version=new.version,
+        )
+
+    @writes
+    def confirm_shows(
+        self,
+        work: Work,
+        show_uids: Sequence[str],
+        *,
+        reason: str | None = None,
+        actor: Actor = SYSTEM,
+    ) -> BulkConfirmation:
+        """Confirm an explicit list of drafts at once, all or nothing: each must
+        be a draft of a draft or proposed schedule the client approved (a studio
+        admin may confirm without, giving a ``reason``), and all of them are
+        checked for conflicts together (with the booked shows and each other).
+        Each schedule touched records a new version."""
+        uids = list(dict.fromkeys(show_uids))
+        if not uids:
+            raise ValidationError("show_uids", "name at least one draft show")
+        shows = work.shows.get_many(uids)
+        for uid in uids:
+            if uid not in shows:
+                raise NotFoundError("Show", uid)
+            work.authorize(shows[uid])
+        drafts = [shows[uid] for uid in uids]
+        for show in drafts:
+            if show.show_status is not ShowStatus.DRAFT or show.schedule_uid is None:
+                raise InvalidTransitionError(
+                    "show", show.uid, show.show_status.value, ShowStatus.CONFIRMED.value
+                )
+        schedules = {
+            sid: work.load(Schedule, sid)
+            for sid in dict.fromkeys(d.schedule_uid for d in drafts if d.schedule_uid)
+        }
+        approvals = {}
+        for schedule in schedules.values():
+            if schedule.schedule_status not in OPEN_SCHEDULE_STATUSES:
+                raise ValidationError(
+                    "show_uids",
+                    f"schedule {schedule.uid} is {schedule.schedule_status.value}; "
+                    "its drafts cannot be confirmed",
+                )
+            approvals[schedule.uid] = self._approval(work, schedule, reason)
+        mc_links = work.show_mcs.list(where={"show_uid": uids})
+        mcs_of: dict[str, list[str]] = {uid: [] for uid in uids}
+        for link in mc_links:
+            mcs_of[link.show_uid].append(link.mc_uid)
+        problems: list[FieldProblem] = []
+        for show in drafts:
+            problem = room_problem(show.uid, show.studio_room_uid, ShowStatus.CONFIRMED)
+            problems += [problem] if problem else []
+        mcs = work.mcs.get_many({mc for found in mcs_of.values() for mc in found})
+        for show in drafts:
+            problems += mc_problems(mcs, mcs_of[show.uid], "show_uids", show.uid)
+        raise_problems(problems)
+        rooms = work.studio_rooms.get_many({d.studio_room_uid for d in drafts if d.studio_room_uid})
+        candidates = [
+            Booking.of(
+                attrs.evolve(d, show_status=ShowStatus.CONFIRMED),
+                rooms[d.studio_room_uid].studio_uid if d.studio_room_uid in rooms else None,
+                mcs_of[d.uid],
+            )
+            for d in drafts
+        ]
+        for show in drafts:  # who may, before what the data says (403 before 409)
+            work.authorize(show, after=attrs.evolve(show, show_status=ShowStatus.CONFIRMED))
+        for schedule in schedules.values():
+            work.authorize(schedule, after=attrs.evolve(schedule, **approvals[schedule.uid]))
+        warnings = ensure_bookable(work, candidates)
+        now = self._now()
+        changed = work.shows.set_status(
+            uids, ShowStatus.CONFIRMED, expected=ShowStatus.DRAFT, at=now
+        )
+        if changed != len(uids):
+            raise ConcurrencyError("draft shows changed while confirming them; retry")
+        versions = {}
+        for schedule in schedules.values():
+            new = attrs.evolve(
+                schedule, version=schedule.version + 1, updated_at=now, **approvals[schedule.uid]
+            )
+            work.schedules.update(new)
+            mine = sum(1 for d in drafts if d.schedule_uid == schedule.uid)
+            self._write_version(
+                work, new, f"{mine} show(s) confirmed", work.bookings.schedule_shows(schedule.uid)
+            )
+            versions[schedule.uid] = new.version
+        return BulkConfirmation(
+            confirmed_show_uids=tuple(uids), warnings=tuple(warnings), versions=versions
         )
 
     def _confirmed_already(self, work: Work, schedule: Schedule) -> PromotionResult:

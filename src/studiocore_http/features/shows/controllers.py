@@ -11,8 +11,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from studiocore_http.features.scheduling.schemas import Conflict
 from studiocore_http.shared.convert import (
     changes,
+    many,
     one,
     page,
     parse_optional_timestamp,
@@ -86,6 +88,25 @@ class ShowController(Controller):
         MCs checked: 409 with ``extra.conflicts`` on a clash); with one it is a
         draft of that schedule. ``warnings`` lists non-blocking buffer conflicts."""
         return written(services.shows.create(**payload(data), actor=actor))
+
+    @post(
+        "/confirm",
+        operation_id="ConfirmShows",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+        raises=BODY_ERRORS,
+    )
+    def confirm_shows(
+        self, services: ServicesDep, actor: ActorDep, data: JSONBody[s.ShowsConfirmation]
+    ) -> s.ShowsConfirmed:
+        """Confirm a list of drafts at once: every one confirmed, or, on any
+        blocking conflict, a 409 with the full report and nothing changed."""
+        done = services.schedules.confirm_shows(data.show_uids, reason=data.reason, actor=actor)
+        return s.ShowsConfirmed(
+            confirmed_show_uids=list(done.confirmed_show_uids),
+            warnings=many(Conflict, done.warnings),
+            versions=dict(done.versions),
+        )
 
     @get("/{uid:str}", operation_id="GetShow", sync_to_thread=True, raises=READ_ERRORS)
     def get_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Show:

@@ -16,6 +16,7 @@ from studiocore_http.shared.schemas import (
     Json,
     MetadataRecord,
     Name,
+    Output,
     Record,
     Timestamp,
 )
@@ -34,6 +35,8 @@ __all__ = [
     "ShowStatusChange",
     "ShowUpdate",
     "ShowWritten",
+    "ShowsConfirmation",
+    "ShowsConfirmed",
 ]
 
 Rating = Annotated[int, msgspec.Meta(ge=0, le=10)]
@@ -146,3 +149,20 @@ class ShowMaterial(Record):
 
 class ShowMaterialCreate(Input):
     material_uid: str
+
+
+class ShowsConfirmation(Input):
+    """Drafts to confirm together (all or nothing); ``reason`` only for a
+    studio admin confirming drafts of a schedule the client has not approved."""
+
+    show_uids: Annotated[list[str], msgspec.Meta(min_length=1, max_length=10_000)]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)] | None = None
+
+
+class ShowsConfirmed(Output):
+    """Every listed draft confirmed; the WARN conflicts they have; the new
+    version of each schedule they belong to."""
+
+    confirmed_show_uids: list[str]
+    warnings: list[Conflict]
+    versions: dict[str, int]
