@@ -195,8 +195,9 @@ class SchedulingMachine(RuleBasedStateMachine):
         result = self.attempt(lambda: self.svc.schedules.promote(schedule))
         if result is not None:
             assert self.svc.schedules.shows(schedule, status=ShowStatus.DRAFT) == []
+            held = {ShowStatus.CONFIRMED, ShowStatus.LIVE, ShowStatus.COMPLETED}
             assert all(
-                self.svc.shows.get(uid).show_status is ShowStatus.CONFIRMED
+                self.svc.shows.get(uid).show_status in held  # confirmed, or gone on since
                 for uid in result.confirmed_show_uids
             )
 
@@ -211,6 +212,9 @@ class SchedulingMachine(RuleBasedStateMachine):
             succeeded = True
         except (ConflictError, ValidationError, InvalidTransitionError):
             succeeded = False
+        if status is ScheduleStatus.CONFIRMED:  # confirming again: the same answer
+            assert succeeded, (status, report)
+            return
         assert succeeded == report.promotable, (status, report)
 
     @rule(schedule=schedules, status=st.sampled_from(list(ScheduleStatus)))
