@@ -8,6 +8,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 import studiocore.scheduling.detector
 import studiocore.scheduling.diff
 import studiocore.scheduling.opday
@@ -39,21 +41,12 @@ def test_the_doc_and_module_doctests_pass() -> None:
     assert result.failed == 0
 
 
-def test_the_schedule_management_example_prints_what_the_page_shows() -> None:
-    page = DOC.with_name("schedule-management.md").read_text()
-    (code,) = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
-    (expected,) = re.findall(r"Output:\n\n```text\n(.*?)```", page, flags=re.DOTALL)
+@pytest.mark.parametrize("page", ["schedule-management.md", "conflict-resolution.md"])
+def test_a_pages_example_prints_what_the_page_shows(page: str) -> None:
+    text = DOC.with_name(page).read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    (expected,) = re.findall(r"Output:\n\n```text\n(.*?)```", text, flags=re.DOTALL)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "schedule-management.md", "exec"), {})
-    assert out.getvalue() == expected
-
-
-def test_the_conflict_resolution_example_prints_what_the_page_shows() -> None:
-    page = DOC.with_name("conflict-resolution.md").read_text()
-    (code,) = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
-    (expected,) = re.findall(r"Output:\n\n```text\n(.*?)```", page, flags=re.DOTALL)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "conflict-resolution.md", "exec"), {})
+        exec(compile(code, page, "exec"), {})
     assert out.getvalue() == expected
