@@ -559,12 +559,15 @@ class ChangeRequestService(CrudService[ChangeRequest]):
                     f"operations[{i}].show_uid",
                     f"show {uid} is {show.show_status.value} and cannot change",
                 )
-            if uid not in before:
-                mcs = [link.mc_uid for link in work.show_mcs.list(where={"show_uid": uid})]
-                platforms = [
-                    link.platform_uid for link in work.show_platforms.list(where={"show_uid": uid})
-                ]
-                before[uid] = _state(show, mcs, platforms)
+        # the touched shows' links: one read per kind of link, not one per show
+        mcs: dict[str, list[str]] = {uid: [] for uid in uids}
+        for link in work.show_mcs.list(where={"show_uid": uids}) if uids else []:
+            mcs[link.show_uid].append(link.mc_uid)
+        platforms: dict[str, list[str]] = {uid: [] for uid in uids}
+        for stream in work.show_platforms.list(where={"show_uid": uids}) if uids else []:
+            platforms[stream.show_uid].append(stream.platform_uid)
+        for uid in uids:
+            before[uid] = _state(shows[uid], mcs[uid], platforms[uid])
         plan = _Plan(schedule, shows, before, dict(before))
         status = (
             ShowStatus.CONFIRMED
