@@ -232,9 +232,10 @@ class ShowService(ShowLinks, CrudService[Show]):
             if name not in _EDITABLE:
                 raise ValidationError(name, "unknown field for shows")
         old = work.load(Show, uid)
+        new = attrs.evolve(old, **changes, updated_at=self._now())
+        work.authorize(old, after=new)  # who may, before what the data says (403 before 409)
         check_show_editable(old)
         check_show_in_open_schedule(old, self.schedule_of(work, old))
-        new = attrs.evolve(old, **changes, updated_at=self._now())
         self._validate(work, new, old)
         warnings: tuple[Conflict, ...] = ()
         moved = (new.slot, new.studio_room_uid) != (old.slot, old.studio_room_uid)
