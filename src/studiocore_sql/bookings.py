@@ -269,6 +269,24 @@ class SqlBookings:
         self._session.remember_ids(s, ids)
         return shows
 
+    def schedule_platforms(self, schedule_uid: str) -> dict[str, tuple[str, ...]]:
+        s, sp, p = t.shows, t.show_platforms, t.platforms
+        schedule = sa.select(t.schedules.c.id).where(t.schedules.c.uid == schedule_uid)
+        stmt = (
+            sa.select(s.c.uid, p.c.uid)
+            .select_from(s.join(sp, sp.c.show_id == s.c.id).join(p, p.c.id == sp.c.platform_id))
+            .where(
+                s.c.schedule_id == schedule.scalar_subquery(),
+                s.c.deleted_at.is_(None),
+                sp.c.deleted_at.is_(None),
+            )
+            .order_by(s.c.uid, p.c.uid)
+        )
+        found: dict[str, list[str]] = {}
+        for show_uid, platform_uid in cast(list[tuple[str, str]], self._execute(stmt).all()):
+            found.setdefault(show_uid, []).append(platform_uid)
+        return {uid: tuple(platforms) for uid, platforms in found.items()}
+
     def crowded(
         self, drafts: Sequence[ScheduledShow], margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:

@@ -12,8 +12,10 @@ import attrs
 from studiocore import (
     MC,
     Booking,
+    Platform,
     Show,
     ShowMC,
+    ShowPlatform,
     ShowQuery,
     ShowStatus,
     StudioRoom,
@@ -90,6 +92,36 @@ def test_schedule_shows_lists_each_live_show_of_a_schedule_with_its_room_and_mcs
             row(confirmed, 8, status=ShowStatus.CONFIRMED),
         ]
         assert uow.bookings.schedule_shows("schedule_unknown") == []
+
+
+def test_schedule_platforms_lists_the_live_links_of_a_schedules_live_shows(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    studio, room = studio_and_room()
+    platforms = [make(Platform, name=n) for n in ("b", "a", "c")]
+    client, schedule = client_and_schedule(studio.uid, at(0), at(100))
+    client_b, other = client_and_schedule(studio.uid, at(0), at(100))
+    streamed, unlinked, bare = (
+        show(room, h, h + 1, status=ShowStatus.DRAFT, schedule=schedule) for h in (0, 2, 4)
+    )
+    gone = show(room, 6, 7, status=ShowStatus.DRAFT, schedule=schedule, deleted_at=T0)
+    elsewhere = show(room, 8, 9, status=ShowStatus.DRAFT, schedule=other)
+    links = [
+        make(ShowPlatform, show_uid=streamed.uid, platform_uid=platforms[0].uid),
+        make(ShowPlatform, show_uid=streamed.uid, platform_uid=platforms[1].uid),
+        make(ShowPlatform, show_uid=unlinked.uid, platform_uid=platforms[2].uid, deleted_at=T0),
+        make(ShowPlatform, show_uid=gone.uid, platform_uid=platforms[2].uid),
+        make(ShowPlatform, show_uid=elsewhere.uid, platform_uid=platforms[2].uid),
+    ]
+    with db() as uow:
+        store(uow, [studio, room, *platforms, client, schedule, client_b, other])
+        store(uow, [streamed, unlinked, bare, gone, elsewhere, *links])
+    with db() as uow:
+        assert uow.bookings.schedule_platforms(schedule.uid) == {
+            streamed.uid: tuple(sorted(p.uid for p in platforms[:2]))
+        }
+        assert uow.bookings.schedule_platforms("schedule_unknown") == {}
 
 
 def test_set_status_after_schedule_shows_changes_exactly_the_live_drafts(

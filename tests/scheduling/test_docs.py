@@ -13,6 +13,7 @@ import pytest
 import studiocore.scheduling.detector
 import studiocore.scheduling.diff
 import studiocore.scheduling.opday
+import studiocore.scheduling.versions
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scheduling.md"
 
@@ -32,6 +33,7 @@ def test_the_doc_and_module_doctests_pass() -> None:
         studiocore.scheduling.detector,
         studiocore.scheduling.diff,
         studiocore.scheduling.opday,
+        studiocore.scheduling.versions,
     ):
         result = doctest.testmod(module)
         assert result.attempted > 0

@@ -93,9 +93,10 @@ class TestCrud:
         assert schedule.version == 1
         assert w.svc.schedules.get(schedule.uid) == schedule
         (version,) = w.svc.schedules.versions(schedule.uid)
-        assert version.version == 1
-        assert version.snapshot["schedule"]["uid"] == schedule.uid
-        assert version.snapshot["shows"] == []
+        assert (version.version, version.show_count, version.full) == (1, 0, True)
+        first = w.svc.schedules.version(schedule.uid, 1)
+        assert first.schedule["uid"] == schedule.uid
+        assert first.shows == ()
         assert [a.action for a in w.svc.audits.history(schedule.uid)] == ["create"]
 
     def test_references_and_window_are_validated(self, w: World) -> None:
@@ -263,9 +264,10 @@ class TestPromotion:
         latest = w.svc.schedules.versions(schedule.uid)[-1]
         assert latest.version == 2
         assert latest.note == "promoted: 3 show(s) confirmed"
-        shows = {s["uid"]: s for s in latest.snapshot["shows"]}
-        assert {s["show_status"] for s in shows.values()} == {"confirmed"}
-        assert shows[a]["mc_uids"] == [w.mc.uid]
+        assert latest.show_count == 3
+        shows = {s.uid: s for s in w.svc.schedules.version(schedule.uid, 2).shows}
+        assert {s.status for s in shows.values()} == {"confirmed"}
+        assert shows[a].mc_uids == {w.mc.uid}
 
     def test_a_proposed_schedule_is_promoted_in_one_step(self, w: World) -> None:
         schedule = w.schedule()

@@ -7,7 +7,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from studiocore.entities import Entity, Schedule, Show, ShowMC, Studio, StudioRoom
+from studiocore.entities import (
+    Entity,
+    Schedule,
+    Show,
+    ShowMC,
+    ShowPlatform,
+    Studio,
+    StudioRoom,
+)
 from studiocore.errors import NotFoundError
 from studiocore.lookups import RESERVING_STATUSES
 from studiocore.ports import (
@@ -114,6 +122,20 @@ class MemoryBookings:
         ]
         found.sort(key=lambda s: (s.start, s.show_uid))
         return found
+
+    def schedule_platforms(self, schedule_uid: str) -> dict[str, tuple[str, ...]]:
+        db = self._uow.db
+        shows = {
+            show.uid
+            for show in self._shows.values()
+            if show.schedule_uid == schedule_uid and show.deleted_at is None
+        }
+        found: dict[str, list[str]] = {}
+        for entity in db.tables["show_platforms"].values():
+            link = cast(ShowPlatform, entity)
+            if link.deleted_at is None and link.show_uid in shows:
+                found.setdefault(link.show_uid, []).append(link.platform_uid)
+        return {uid: tuple(sorted(p)) for uid, p in found.items()}
 
     def crowded(
         self, drafts: Sequence[ScheduledShow], margin: timedelta

@@ -142,6 +142,12 @@ class BookingReadModel(Protocol):
         what it snapshots. An unknown schedule has none."""
         ...
 
+    def schedule_platforms(self, schedule_uid: str) -> dict[str, tuple[str, ...]]:
+        """The platforms each live show of a schedule streams on (its live
+        links, as for MCs in :meth:`schedule_shows`), sorted uids by show uid; shows without any are left
+        out. With :meth:`schedule_shows`, what a full version records."""
+        ...
+
     def crowded(
         self, drafts: Sequence[ScheduledShow], margin: timedelta
     ) -> tuple[list[Booking], list[Booking]]:

@@ -25,6 +25,7 @@ from studiocore.scheduling.diff import (
 )
 from studiocore.scheduling.guard import assess_bookings, ensure_bookable, load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
+from studiocore.scheduling.versions import ScheduleSnapshot, VersionSummary
 from studiocore.scheduling.workflow import (
     SCHEDULE_TRANSITIONS,
     SHOW_TRANSITIONS,
@@ -39,8 +40,10 @@ __all__ = [
     "ChangeKind",
     "ChangeType",
     "RoomAvailability",
+    "ScheduleSnapshot",
     "ShowChange",
     "ShowState",
+    "VersionSummary",
     "assess_bookings",
     "change_types_of",
     "check_schedule_transition",

@@ -56,11 +56,12 @@ from studiocore.scheduling.diff import (
     diff_shows,
 )
 from studiocore.scheduling.guard import assess_bookings, ensure_bookable
+from studiocore.scheduling.versions import row_of
 from studiocore.scheduling.workflow import mc_problems, raise_problems
 from studiocore.timeslot import TimeSlot
 
 from ._base import CrudService, Work, build, reads, require, writes
-from .schedules import ScheduleService
+from ._versions import record_changes
 
 __all__ = [
     "CHANGE_CATEGORIES",
@@ -443,11 +444,12 @@ class ChangeRequestService(CrudService[ChangeRequest]):
             self._write(work, plan, change, now)
         new_schedule = attrs.evolve(schedule, version=schedule.version + 1, updated_at=now)
         work.schedules.update(new_schedule)
-        ScheduleService(self.context)._write_version(
+        record_changes(
             work,
             new_schedule,
             f"change request applied: {request.reason}",
-            work.bookings.schedule_shows(schedule.uid),
+            [row_of(c.after) for c in changes if c.after is not None],
+            now,
             change_request_uid=request.uid,
         )
         applied = attrs.evolve(

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from studiocore.conflicts import Conflict, Severity
-from studiocore.entities import Schedule, ScheduleVersion, Show
+from studiocore.entities import Schedule, Show
 from studiocore.errors import (
     ConcurrencyError,
     ConflictError,
@@ -22,8 +22,9 @@ from studiocore.errors import (
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, ScheduledShow, ShowQuery, UnitOfWork
-from studiocore.scheduling.diff import ShowChange, ShowState, diff_shows
+from studiocore.scheduling.diff import ShowChange, diff_shows
 from studiocore.scheduling.guard import assess_schedule, blocking_error, ensure_bookable
+from studiocore.scheduling.versions import ScheduleSnapshot, VersionSummary
 from studiocore.scheduling.workflow import (
     FINAL_SCHEDULE_STATUSES,
     HOLDING_SHOW_STATUSES,
@@ -34,9 +35,9 @@ from studiocore.scheduling.workflow import (
     raise_problems,
     room_problem,
 )
-from studiocore.serialization import to_jsonable
 
-from ._base import CrudService, Work, build, reads, require, writes
+from ._base import CrudService, Work, reads, require, writes
+from ._versions import record_changes, record_full, snapshots, stored, summaries
 
 __all__ = ["BulkConfirmation", "PromotionReport", "PromotionResult", "ScheduleService"]
 
@@ -150,7 +151,7 @@ class ScheduleService(CrudService[Schedule]):
                 "version": 1,
             },
         )
-        self._write_version(work, schedule, "created", [])
+        record_full(work, schedule, "created", [], self._now())
         return schedule
 
     # -- reads ----------------------------------------------------------------------
@@ -164,22 +165,19 @@ class ScheduleService(CrudService[Schedule]):
         return work.shows.search(ShowQuery(schedule_uid=uid, status=status))
 
     @reads
-    def versions(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> list[ScheduleVersion]:
-        """Every snapshot of a schedule, oldest first."""
+    def versions(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> list[VersionSummary]:
+        """Every version of a schedule, oldest first, without their shows."""
         work.load(Schedule, uid, include_deleted=True)
-        found = work.schedule_versions.list(where={"schedule_uid": uid})
-        return sorted(found, key=lambda v: v.version)
+        return summaries(stored(work, uid))
 
     @reads
     def version(
         self, work: Work, uid: str, number: int, *, actor: Actor = SYSTEM
-    ) -> ScheduleVersion:
-        """Snapshot ``number`` of a schedule (``NotFoundError`` if it has none)."""
+    ) -> ScheduleSnapshot:
+        """Version ``number`` of a schedule with the state of every show it
+        records (``NotFoundError`` if it has none)."""
         work.load(Schedule, uid, include_deleted=True)
-        found = work.schedule_versions.list(where={"schedule_uid": uid, "version": number})
-        if not found:
-            raise NotFoundError("schedule version", f"{uid} v{number}")
-        return found[0]
+        return snapshots(stored(work, uid), [number])[number]
 
     @reads
     def diff(
@@ -189,14 +187,8 @@ class ScheduleService(CrudService[Schedule]):
         ``new``: each changed show with its kinds of change and change types
         (:mod:`studiocore.scheduling.diff`), by start time."""
         work.load(Schedule, uid, include_deleted=True)
-        states = {}
-        for number in (old, new):
-            found = work.schedule_versions.list(where={"schedule_uid": uid, "version": number})
-            if not found:
-                raise NotFoundError("schedule version", f"{uid} v{number}")
-            rows = found[0].snapshot.get("shows", [])
-            states[number] = [ShowState.from_snapshot(row) for row in rows]
-        return diff_shows(states[old], states[new])
+        found = snapshots(stored(work, uid), {old, new})
+        return diff_shows(found[old].shows, found[new].shows)
 
     # -- update / delete --------------------------------------------------------------
 
@@ -292,7 +284,7 @@ class ScheduleService(CrudService[Schedule]):
         )
         new = attrs.evolve(new, version=new.version + 1)
         work.schedules.update(new)
-        self._write_version(work, new, "proposed", work.bookings.schedule_shows(uid))
+        record_full(work, new, "proposed", work.bookings.schedule_shows(uid), self._now())
         return new
 
     @writes
@@ -410,9 +402,11 @@ class ScheduleService(CrudService[Schedule]):
             work.schedules.update(new)
         new = attrs.evolve(new, version=schedule.version + 1, **approval)
         work.schedules.update(new)
-        self._write_version(
-            work, new, f"promoted: {len(report.show_uids)} show(s) confirmed", shows, promoted=True
-        )
+        note = f"promoted: {len(report.show_uids)} show(s) confirmed"
+        if schedule.schedule_status is ScheduleStatus.PROPOSED:  # nothing else changed since
+            record_changes(work, new, note, _confirmed_rows(report.show_uids), now)
+        else:  # a draft schedule, confirmed directly: its plan changed since its last version
+            record_full(work, new, note, shows, now, promoted=True)
         return PromotionResult(
             schedule=new,
             confirmed_show_uids=report.show_uids,
@@ -499,10 +493,12 @@ class ScheduleService(CrudService[Schedule]):
                 schedule, version=schedule.version + 1, updated_at=now, **approvals[schedule.uid]
             )
             work.schedules.update(new)
-            mine = sum(1 for d in drafts if d.schedule_uid == schedule.uid)
-            self._write_version(
-                work, new, f"{mine} show(s) confirmed", work.bookings.schedule_shows(schedule.uid)
-            )
+            mine = [d.uid for d in drafts if d.schedule_uid == schedule.uid]
+            note = f"{len(mine)} show(s) confirmed"
+            if schedule.schedule_status is ScheduleStatus.PROPOSED:
+                record_changes(work, new, note, _confirmed_rows(mine), now)
+            else:
+                record_full(work, new, note, work.bookings.schedule_shows(schedule.uid), now)
             versions[schedule.uid] = new.version
         return BulkConfirmation(
             confirmed_show_uids=tuple(uids), warnings=tuple(warnings), versions=versions
@@ -590,59 +586,8 @@ class ScheduleService(CrudService[Schedule]):
         if changed != len(uids):
             raise ConcurrencyError("draft shows changed while cancelling them; retry")
 
-    def _write_version(
-        self,
-        work: Work,
-        schedule: Schedule,
-        note: str,
-        shows: Sequence[ScheduledShow],
-        *,
-        promoted: bool = False,
-        change_request_uid: str | None = None,
-    ) -> None:
-        """Store snapshot ``schedule.version``: the schedule and its shows as the
-        use case read them, with their MCs (``promoted``: the drafts as confirmed;
-        ``change_request_uid``: the change request the version applies)."""
-        statuses = {status: status.value for status in ShowStatus}
-        if promoted:
-            statuses[ShowStatus.DRAFT] = ShowStatus.CONFIRMED.value
-        instants: dict[datetime, str] = {}  # a schedule's shows share few start and end times
 
-        def iso(at: datetime) -> str:
-            text = instants.get(at)
-            if text is None:
-                text = instants[at] = at.isoformat()
-            return text
-
-        snapshot = {
-            "schedule": to_jsonable(schedule),
-            "shows": [
-                {
-                    "uid": s.show_uid,
-                    "name": s.name,
-                    "show_status": statuses[s.status],
-                    "show_start": iso(s.start),
-                    "show_end": iso(s.end),
-                    "studio_room_uid": s.room_uid,
-                    "client_uid": s.client_uid,
-                    "show_type": s.show_type,
-                    "show_standard": s.show_standard,
-                    "external_id": s.external_id,
-                    "mc_uids": list(s.mc_uids),
-                }
-                for s in shows
-            ],
-        }
-        version = build(
-            ScheduleVersion,
-            {
-                "schedule_uid": schedule.uid,
-                "version": schedule.version,
-                "snapshot": snapshot,
-                "created_by_uid": work.actor.user_uid,
-                "note": note,
-                "change_request_uid": change_request_uid,
-            },
-            self._now(),
-        )
-        work.schedule_versions.add(version)
+def _confirmed_rows(uids: Sequence[str]) -> list[dict[str, Any]]:
+    """A version's changes when drafts are confirmed: their status."""
+    confirmed = ShowStatus.CONFIRMED.value
+    return [{"uid": uid, "show_status": confirmed} for uid in uids]

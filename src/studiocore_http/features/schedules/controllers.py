@@ -13,8 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from studiocore import PromotionResult, ScheduleStatus, ShowStatus, ValidationError
-from studiocore.entities import ScheduleVersion
-from studiocore.scheduling import ShowChange, ShowState
+from studiocore.scheduling import ShowChange, VersionSummary
 from studiocore.scheduling.diff import ShowState as CoreShowState
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
 from studiocore_http.features.scheduling.schemas import Conflict
@@ -65,12 +64,7 @@ def change_body(change: ShowChange) -> s.ShowChange:
     )
 
 
-def _shows_of(version: ScheduleVersion) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = version.snapshot.get("shows", [])
-    return rows
-
-
-def _summary(version: ScheduleVersion) -> dict[str, Any]:
+def _summary(version: VersionSummary) -> dict[str, Any]:
     return {
         "schedule_uid": version.schedule_uid,
         "version": version.version,
@@ -78,7 +72,7 @@ def _summary(version: ScheduleVersion) -> dict[str, Any]:
         "created_by_uid": version.created_by_uid,
         "note": version.note,
         "change_request_uid": version.change_request_uid,
-        "show_count": len(_shows_of(version)),
+        "show_count": version.show_count,
     }
 
 
@@ -264,8 +258,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
     ) -> s.Version:
         """One version, with the state of every show it recorded."""
         found = services.schedules.version(uid, number, actor=actor)
-        states = [_state(ShowState.from_snapshot(row)) for row in _shows_of(found)]
-        return s.Version(**_summary(found), shows=states)
+        return s.Version(**_summary(found.summary), shows=[_state(x) for x in found.shows])
 
     @get(
         "/{uid:str}/versions/{old:int}/diff/{new:int}",

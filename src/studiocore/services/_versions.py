@@ -1,0 +1,185 @@
+"""Writing and reading a schedule's versions (internal): the use cases that
+record a version call :func:`record_full` or :func:`record_changes`; the reads
+replay them (:mod:`studiocore.scheduling.versions` says how they are stored)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from studiocore.entities import Schedule, ScheduleVersion
+from studiocore.errors import NotFoundError
+from studiocore.lookups import ShowStatus
+from studiocore.ports import ScheduledShow, UnitOfWork
+from studiocore.scheduling.versions import (
+    ScheduleSnapshot,
+    VersionSummary,
+    changes_snapshot,
+    is_full,
+    replay,
+    show_counts,
+)
+from studiocore.serialization import to_jsonable
+
+from ._base import Work, build
+
+__all__ = ["record_changes", "record_full", "snapshots", "stored", "summaries"]
+
+
+def record_full(
+    work: Work,
+    schedule: Schedule,
+    note: str,
+    shows: Sequence[ScheduledShow],
+    at: datetime,
+    *,
+    promoted: bool = False,
+) -> None:
+    """Store version ``schedule.version`` in full: the schedule and ``shows``
+    (as :meth:`~studiocore.ports.BookingReadModel.schedule_shows` read them) with
+    their platforms; ``promoted``: the drafts recorded as confirmed."""
+    statuses = {status: status.value for status in ShowStatus}
+    if promoted:
+        statuses[ShowStatus.DRAFT] = ShowStatus.CONFIRMED.value
+    platforms = work.bookings.schedule_platforms(schedule.uid) if shows else {}
+    instants: dict[datetime, str] = {}  # a schedule's shows share few start and end times
+
+    def iso(instant: datetime) -> str:
+        text = instants.get(instant)
+        if text is None:
+            text = instants[instant] = instant.isoformat()
+        return text
+
+    rows = [
+        {
+            "uid": s.show_uid,
+            "name": s.name,
+            "show_status": statuses[s.status],
+            "show_start": iso(s.start),
+            "show_end": iso(s.end),
+            "studio_room_uid": s.room_uid,
+            "mc_uids": list(s.mc_uids),
+            "platform_uids": list(platforms.get(s.show_uid, ())),
+            "show_type": s.show_type,
+            "show_standard": s.show_standard,
+        }
+        for s in shows
+    ]
+    _store(
+        work,
+        schedule,
+        note,
+        {"schedule": to_jsonable(schedule), "shows": rows},
+        at,
+        change_request_uid=None,
+    )
+
+
+def record_changes(
+    work: Work,
+    schedule: Schedule,
+    note: str,
+    changed: Iterable[Mapping[str, Any]],
+    at: datetime,
+    *,
+    change_request_uid: str | None = None,
+) -> None:
+    """Store version ``schedule.version`` as the changes since the version
+    before: ``changed`` rows (a show's uid and the fields that changed, every
+    field for a new show; :func:`~studiocore.scheduling.versions.row_of`). Only
+    for use cases through which every change of the schedule's shows since the
+    last version passed (a proposed or confirmed schedule's)."""
+    snapshot = changes_snapshot(to_jsonable(schedule), changed)
+    _store(work, schedule, note, snapshot, at, change_request_uid=change_request_uid)
+
+
+def _store(
+    work: Work,
+    schedule: Schedule,
+    note: str,
+    snapshot: dict[str, Any],
+    at: datetime,
+    *,
+    change_request_uid: str | None,
+) -> None:
+    version = build(
+        ScheduleVersion,
+        {
+            "schedule_uid": schedule.uid,
+            "version": schedule.version,
+            "snapshot": snapshot,
+            "created_by_uid": work.actor.user_uid,
+            "note": note,
+            "change_request_uid": change_request_uid,
+        },
+        at,
+    )
+    work.schedule_versions.add(version)
+
+
+def stored(uow: UnitOfWork, schedule_uid: str) -> list[ScheduleVersion]:
+    """The stored versions of a schedule, oldest first."""
+    found = uow.schedule_versions.list(where={"schedule_uid": schedule_uid})
+    return sorted(found, key=lambda v: v.version)
+
+
+def _chain(versions: Sequence[ScheduleVersion], upto: int) -> list[ScheduleVersion]:
+    """The versions to replay for version ``upto``: from the latest full one
+    at or before it."""
+    head = [v for v in versions if v.version <= upto]
+    start = max((i for i, v in enumerate(head) if is_full(v.snapshot)), default=0)
+    return head[start:]
+
+
+def _summary(version: ScheduleVersion, show_count: int) -> VersionSummary:
+    return VersionSummary(
+        schedule_uid=version.schedule_uid,
+        version=version.version,
+        created_at=version.created_at,
+        created_by_uid=version.created_by_uid,
+        note=version.note,
+        change_request_uid=version.change_request_uid,
+        show_count=show_count,
+        full=is_full(version.snapshot),
+    )
+
+
+def summaries(versions: Sequence[ScheduleVersion]) -> list[VersionSummary]:
+    """Each version without its shows (the stored versions, oldest first)."""
+    counts = show_counts([v.snapshot for v in versions]) if versions else []
+    return [_summary(v, n) for v, n in zip(versions, counts, strict=True)]
+
+
+def snapshots(
+    versions: Sequence[ScheduleVersion], numbers: Collection[int]
+) -> dict[int, ScheduleSnapshot]:
+    """Versions ``numbers`` of a schedule with their shows (``versions``: the
+    stored ones, oldest first); :class:`NotFoundError` names a missing number."""
+    by_number = {v.version: v for v in versions}
+    for number in numbers:
+        if number not in by_number:
+            uid = versions[0].schedule_uid if versions else "schedule"
+            raise NotFoundError("schedule version", f"{uid} v{number}")
+    if not numbers:
+        return {}
+    chain = _chain(versions, max(numbers))
+    index = {v.version: i for i, v in enumerate(chain)}
+    positions = sorted(index[n] for n in set(numbers) if n in index)
+    replayed = replay([v.snapshot for v in chain], set(positions))
+    states = dict(zip(positions, replayed, strict=True))
+    out: dict[int, ScheduleSnapshot] = {}
+    for number in sorted(numbers):
+        if number in index:
+            shows = states[index[number]]
+        else:  # older than the latest full version: replayed from its own
+            older = _chain(versions, number)
+            shows = replay([v.snapshot for v in older], {len(older) - 1})[0]
+        version = by_number[number]
+        ordered = sorted(shows.values(), key=lambda s: (s.start, s.uid))
+        out[number] = ScheduleSnapshot(
+            summary=_summary(version, len(ordered)),
+            schedule=version.snapshot.get("schedule", {}),
+            shows=tuple(ordered),
+        )
+    return out
