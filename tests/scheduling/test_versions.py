@@ -33,11 +33,11 @@ def state(uid: str, hour: int, **kw: Any) -> ShowState:
 
 def test_changes_merge_field_by_field_onto_the_version_before() -> None:
     first = full_snapshot({}, [state("a", 1, mc_uids={"mc_1"}), state("b", 3)])
-    moved = changes_snapshot({}, [{"uid": "a", "show_start": at(2).isoformat()}])
+    moved = changes_snapshot({}, [{"uid": "a", "show_start": at(0).isoformat()}])
     added = changes_snapshot({}, [row_of(state("c", 5, platform_uids={"pf_1"}))])
     v1, v2, v3 = replay([first, moved, added])
     assert v1["a"].start == at(1)
-    assert (v2["a"].start, v2["a"].end, v2["a"].mc_uids) == (at(2), at(2), {"mc_1"})
+    assert (v2["a"].start, v2["a"].end, v2["a"].mc_uids) == (at(0), at(2), frozenset({"mc_1"}))
     assert v2["b"] == v1["b"]
     assert set(v3) == {"a", "b", "c"}
     assert v3["c"] == state("c", 5, platform_uids={"pf_1"})
@@ -57,7 +57,7 @@ def test_replay_keeps_only_the_versions_asked_for_and_restarts_at_a_full_one() -
 
 
 def test_rows_stored_before_platforms_were_recorded_still_read() -> None:
-    legacy = {"uid": "a", "name": "A", "show_status": "confirmed"}
+    legacy: dict[str, Any] = {"uid": "a", "name": "A", "show_status": "confirmed"}
     legacy |= {"show_start": at(1).isoformat(), "show_end": at(2).isoformat()}
     legacy |= {"studio_room_uid": "room_a", "client_uid": "client_1", "mc_uids": []}
     [states] = replay([{"schedule": {}, "shows": [legacy]}])
@@ -139,7 +139,7 @@ def test_an_older_version_before_a_new_proposal_reads_from_its_own_full_version(
     w.svc.schedules.promote(schedule.uid)  # v4, changes
     assert w.svc.schedules.version(schedule.uid, 2).shows[1].start == at(2)
     [change] = w.svc.schedules.diff(schedule.uid, 2, 3)
-    assert (change.show_uid, change.kinds) == (uids[1], {ChangeKind.TIME})
+    assert (change.show_uid, change.kinds) == (uids[1], frozenset({ChangeKind.TIME}))
     changes = w.svc.schedules.diff(schedule.uid, 2, 4)
     assert [c.show_uid for c in changes] == uids
     assert changes[1].kinds == {ChangeKind.TIME, ChangeKind.DETAILS}  # moved, and confirmed
