@@ -7,6 +7,7 @@ a force-majeure room change is applied at once and acknowledged."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from litestar.testing import TestClient
 
 from studiocore_http import create_app
 from tests.http.conftest import API
-from tests.http.test_schedules import Studio, draft
+from tests.http.test_schedules import WEEK, Studio, draft
 
 Http = TestClient[Litestar]
 
@@ -208,3 +209,50 @@ def test_bad_operations_are_422_naming_the_operation(http: Http, world: Studio) 
     )
     assert bad.status_code == 422
     assert bad.json()["extra"]["field"] == "operations[1].op"
+
+
+def test_every_direct_edit_of_a_confirmed_schedules_show_is_refused_in_order(
+    http: Http, world: Studio
+) -> None:
+    """Who may comes before what the data says: a client member, who may read
+    but not edit the show, is told 403 by every path; the studio's planner, who
+    may edit shows, is told 409 naming the change-request endpoint; the show
+    stays as it was."""
+    svc = world.services
+    mc, platform = svc.mcs.create("Mina").uid, svc.platforms.create("YouTube").uid
+    week = [datetime.fromisoformat(WEEK[k]) for k in ("start_time", "end_time")]
+    schedule = svc.schedules.create(world.client, world.studio, "Spring week", *week).uid
+    show = svc.shows.create(
+        "Launch",
+        week[0] + timedelta(hours=10),
+        week[0] + timedelta(hours=12),
+        studio_room_uid=world.room,
+        schedule_uid=schedule,
+        mc_uids=[mc],
+        platform_uids=[platform],
+    ).show.uid
+    svc.schedules.promote(schedule)
+    before = http.get(f"{API}/shows/{show}", headers=world.tokens["planner"]).json()
+    mc_2 = world.services.mcs.create("Jun").uid
+    platform_2 = world.services.platforms.create("Twitch").uid
+    edits = [
+        ("PATCH", f"/shows/{show}", {"name": "Renamed"}),
+        ("POST", f"/shows/{show}/mcs", {"mc_uid": mc_2}),
+        ("DELETE", f"/shows/{show}/mcs/{mc}", None),
+        ("POST", f"/shows/{show}/platforms", {"platform_uid": platform_2}),
+        ("DELETE", f"/shows/{show}/platforms/{platform}", None),
+        ("POST", f"/shows/{show}/status", {"show_status": "cancelled"}),
+        ("DELETE", f"/shows/{show}", None),
+    ]
+    for who, status in (("client_member", 403), ("planner", 409)):
+        for method, path, body in edits:
+            answer = http.request(method, f"{API}{path}", json=body, headers=world.tokens[who])
+            assert answer.status_code == status, (who, method, path, answer.text)
+            if status == 409:
+                assert f"/api/v1/schedules/{schedule}/change-requests" in answer.text, path
+    after = http.get(f"{API}/shows/{show}", headers=world.tokens["planner"]).json()
+    assert after == before
+    links = {kind: http.get(f"{API}/shows/{show}/{kind}", headers=world.tokens["planner"]).json()
+             for kind in ("mcs", "platforms")}  # fmt: skip
+    assert [link["mc_uid"] for link in links["mcs"]] == [mc]
+    assert [link["platform_uid"] for link in links["platforms"]] == [platform]

@@ -8,12 +8,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studiocore import Schedule, Services, ShowStatus
 from studiocore.adapters.memory import InMemoryDatabase
-from studiocore.scheduling.diff import ChangeKind, ShowState
+from studiocore.scheduling.diff import ChangeKind, ShowState, diff_shows
 from studiocore.scheduling.versions import (
     changes_snapshot,
+    diff_rows,
     full_snapshot,
     replay,
     row_of,
@@ -26,9 +29,8 @@ from tests.support.cast import Cast
 
 
 def state(uid: str, hour: int, **kw: Any) -> ShowState:
-    return ShowState(
-        uid, kw.pop("name", uid), kw.pop("status", "draft"), at(hour), at(hour + 1), "room_a", **kw
-    )
+    name, status, room = kw.pop("name", uid), kw.pop("status", "draft"), kw.pop("room", "room_a")
+    return ShowState(uid, name, status, at(hour), at(hour + 1), room, **kw)
 
 
 def test_changes_merge_field_by_field_onto_the_version_before() -> None:
@@ -62,6 +64,32 @@ def test_rows_stored_before_platforms_were_recorded_still_read() -> None:
     legacy |= {"studio_room_uid": "room_a", "client_uid": "client_1", "mc_uids": []}
     [states] = replay([{"schedule": {}, "shows": [legacy]}])
     assert states["a"].platform_uids == frozenset()
+
+
+states_st = st.lists(
+    st.builds(
+        lambda uid, hour, status, room, mcs, pfs: state(
+            f"show_{uid}", hour, status=status, room=room, mc_uids=mcs, platform_uids=pfs
+        ),
+        st.integers(0, 5),
+        st.integers(0, 3),
+        st.sampled_from(["draft", "confirmed", "cancelled"]),
+        st.sampled_from(["room_a", "room_b"]),
+        st.frozensets(st.sampled_from(["mc_1", "mc_2"])),
+        st.frozensets(st.sampled_from(["pf_1", "pf_2"])),
+    ),
+    unique_by=lambda s: s.uid,
+)
+
+
+@given(old=states_st, new=states_st)
+def test_diffing_stored_rows_says_what_diffing_the_states_says(
+    old: list[ShowState], new: list[ShowState]
+) -> None:
+    def rows(states: list[ShowState]) -> dict[str, dict[str, Any]]:
+        return {s.uid: row_of(s) for s in states}
+
+    assert diff_rows(rows(old), rows(new)) == diff_shows(old, new)
 
 
 # -- the use cases ----------------------------------------------------------------------

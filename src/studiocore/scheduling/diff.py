@@ -204,7 +204,8 @@ def _added(old: ShowState | None, new: ShowState | None, field: str) -> frozense
     return theirs - ours
 
 
-def _order(change: ShowChange) -> tuple[datetime, str]:
+def change_order(change: ShowChange) -> tuple[datetime, str]:
+    """How changes are listed: by the show's start time, then uid."""
     state = change.after or change.before
     assert state is not None
     return state.start, change.show_uid
@@ -223,5 +224,5 @@ def diff_shows(before: Iterable[ShowState], after: Iterable[ShowState]) -> list[
         kinds = classify(a, b)
         if kinds:
             changes.append(ShowChange(uid, kinds, a, b))
-    changes.sort(key=_order)
+    changes.sort(key=change_order)
     return changes

@@ -33,15 +33,17 @@ from typing import Any
 
 import attrs
 
-from studiocore.scheduling.diff import ShowState
+from studiocore.scheduling.diff import ShowChange, ShowState, change_order, classify
 
 __all__ = [
     "ScheduleSnapshot",
     "VersionSummary",
     "changes_snapshot",
+    "diff_rows",
     "full_snapshot",
     "is_full",
     "replay",
+    "replay_rows",
     "row_of",
     "show_counts",
 ]
@@ -90,29 +92,58 @@ def is_full(snapshot: Mapping[str, Any]) -> bool:
     return _CHANGED not in snapshot
 
 
-def replay(
+Row = dict[str, Any]
+"""A show's stored state (:func:`row_of`)."""
+
+
+def replay_rows(
     snapshots: Sequence[Mapping[str, Any]], keep: Collection[int] | None = None
-) -> list[dict[str, ShowState]]:
-    """The shows of versions, given the stored snapshots of consecutive versions
-    from a full one on: one ``{uid: state}`` per snapshot, or only for the
-    positions in ``keep``."""
+) -> list[dict[str, Row]]:
+    """The stored rows of versions, given the stored snapshots of consecutive
+    versions from a full one on: one ``{uid: row}`` per snapshot, or only for
+    the positions in ``keep``. A row that did not change between two versions
+    is the same object in both."""
     if snapshots and not is_full(snapshots[0]):
         raise ValueError("replay starts at a full version")
-    rows: dict[str, dict[str, Any]] = {}
-    states: dict[str, ShowState] = {}
-    out: list[dict[str, ShowState]] = []
+    rows: dict[str, Row] = {}
+    out: list[dict[str, Row]] = []
     for i, snapshot in enumerate(snapshots):
         if is_full(snapshot):
             rows = {row["uid"]: row for row in snapshot.get(_ROWS, [])}
-            states = {uid: ShowState.from_snapshot(row) for uid, row in rows.items()}
         else:
             for change in snapshot[_CHANGED]:
                 uid = change["uid"]
-                rows[uid] = row = {**rows.get(uid, {}), **change}
-                states[uid] = ShowState.from_snapshot(row)
+                rows[uid] = {**rows.get(uid, {}), **change}
         if keep is None or i in keep:
-            out.append(dict(states))
+            out.append(dict(rows))
     return out
+
+
+def replay(
+    snapshots: Sequence[Mapping[str, Any]], keep: Collection[int] | None = None
+) -> list[dict[str, ShowState]]:
+    """The shows of versions, as :func:`replay_rows` finds their rows."""
+    return [
+        {uid: ShowState.from_snapshot(row) for uid, row in rows.items()}
+        for rows in replay_rows(snapshots, keep)
+    ]
+
+
+def diff_rows(old: Mapping[str, Row], new: Mapping[str, Row]) -> list[ShowChange]:
+    """:func:`~studiocore.scheduling.diff.diff_shows` of two versions' rows:
+    only the rows that differ are read as show states."""
+    changes = []
+    for uid in old.keys() | new.keys():
+        a, b = old.get(uid), new.get(uid)
+        if a is b or a == b:
+            continue
+        before = None if a is None else ShowState.from_snapshot(a)
+        after = None if b is None else ShowState.from_snapshot(b)
+        kinds = classify(before, after)
+        if kinds:
+            changes.append(ShowChange(uid, kinds, before, after))
+    changes.sort(key=change_order)
+    return changes
 
 
 def show_counts(snapshots: Sequence[Mapping[str, Any]]) -> list[int]:

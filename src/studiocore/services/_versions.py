@@ -12,19 +12,22 @@ from studiocore.entities import Schedule, ScheduleVersion
 from studiocore.errors import NotFoundError
 from studiocore.lookups import ShowStatus
 from studiocore.ports import ScheduledShow, UnitOfWork
+from studiocore.scheduling.diff import ShowChange, ShowState
 from studiocore.scheduling.versions import (
+    Row,
     ScheduleSnapshot,
     VersionSummary,
     changes_snapshot,
+    diff_rows,
     is_full,
-    replay,
+    replay_rows,
     show_counts,
 )
 from studiocore.serialization import to_jsonable
 
 from ._base import Work, build
 
-__all__ = ["record_changes", "record_full", "snapshots", "stored", "summaries"]
+__all__ = ["diff", "record_changes", "record_full", "snapshot", "stored", "summaries"]
 
 
 def record_full(
@@ -151,14 +154,14 @@ def summaries(versions: Sequence[ScheduleVersion]) -> list[VersionSummary]:
     return [_summary(v, n) for v, n in zip(versions, counts, strict=True)]
 
 
-def snapshots(
+def _rows_at(
     versions: Sequence[ScheduleVersion], numbers: Collection[int]
-) -> dict[int, ScheduleSnapshot]:
-    """Versions ``numbers`` of a schedule with their shows (``versions``: the
-    stored ones, oldest first); :class:`NotFoundError` names a missing number."""
-    by_number = {v.version: v for v in versions}
+) -> dict[int, dict[str, Row]]:
+    """The stored rows of versions ``numbers`` (``versions``: the stored ones,
+    oldest first); :class:`NotFoundError` names a missing number."""
+    known = {v.version for v in versions}
     for number in numbers:
-        if number not in by_number:
+        if number not in known:
             uid = versions[0].schedule_uid if versions else "schedule"
             raise NotFoundError("schedule version", f"{uid} v{number}")
     if not numbers:
@@ -166,20 +169,33 @@ def snapshots(
     chain = _chain(versions, max(numbers))
     index = {v.version: i for i, v in enumerate(chain)}
     positions = sorted(index[n] for n in set(numbers) if n in index)
-    replayed = replay([v.snapshot for v in chain], set(positions))
-    states = dict(zip(positions, replayed, strict=True))
-    out: dict[int, ScheduleSnapshot] = {}
-    for number in sorted(numbers):
+    replayed = replay_rows([v.snapshot for v in chain], set(positions))
+    rows = dict(zip(positions, replayed, strict=True))
+    out: dict[int, dict[str, Row]] = {}
+    for number in numbers:
         if number in index:
-            shows = states[index[number]]
+            out[number] = rows[index[number]]
         else:  # older than the latest full version: replayed from its own
             older = _chain(versions, number)
-            shows = replay([v.snapshot for v in older], {len(older) - 1})[0]
-        version = by_number[number]
-        ordered = sorted(shows.values(), key=lambda s: (s.start, s.uid))
-        out[number] = ScheduleSnapshot(
-            summary=_summary(version, len(ordered)),
-            schedule=version.snapshot.get("schedule", {}),
-            shows=tuple(ordered),
-        )
+            out[number] = replay_rows([v.snapshot for v in older], {len(older) - 1})[0]
     return out
+
+
+def snapshot(versions: Sequence[ScheduleVersion], number: int) -> ScheduleSnapshot:
+    """Version ``number`` of a schedule with its shows (``versions``: the stored
+    ones, oldest first); :class:`NotFoundError` if there is none."""
+    rows = _rows_at(versions, [number])[number]
+    shows = sorted(map(ShowState.from_snapshot, rows.values()), key=lambda s: (s.start, s.uid))
+    [version] = [v for v in versions if v.version == number]
+    return ScheduleSnapshot(
+        summary=_summary(version, len(shows)),
+        schedule=version.snapshot.get("schedule", {}),
+        shows=tuple(shows),
+    )
+
+
+def diff(versions: Sequence[ScheduleVersion], old: int, new: int) -> list[ShowChange]:
+    """How the shows changed from version ``old`` to ``new`` (``versions``: the
+    stored ones, oldest first); only the shows that differ are read."""
+    rows = _rows_at(versions, {old, new})
+    return diff_rows(rows[old], rows[new])

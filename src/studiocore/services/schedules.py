@@ -22,7 +22,7 @@ from studiocore.errors import (
 from studiocore.lookups import ScheduleStatus, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, ScheduledShow, ShowQuery, UnitOfWork
-from studiocore.scheduling.diff import ShowChange, diff_shows
+from studiocore.scheduling.diff import ShowChange
 from studiocore.scheduling.guard import assess_schedule, blocking_error, ensure_bookable
 from studiocore.scheduling.versions import ScheduleSnapshot, VersionSummary
 from studiocore.scheduling.workflow import (
@@ -36,8 +36,9 @@ from studiocore.scheduling.workflow import (
     room_problem,
 )
 
+from . import _versions
 from ._base import CrudService, Work, reads, require, writes
-from ._versions import record_changes, record_full, snapshots, stored, summaries
+from ._versions import record_changes, record_full
 
 __all__ = ["BulkConfirmation", "PromotionReport", "PromotionResult", "ScheduleService"]
 
@@ -168,7 +169,7 @@ class ScheduleService(CrudService[Schedule]):
     def versions(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> list[VersionSummary]:
         """Every version of a schedule, oldest first, without their shows."""
         work.load(Schedule, uid, include_deleted=True)
-        return summaries(stored(work, uid))
+        return _versions.summaries(_versions.stored(work, uid))
 
     @reads
     def version(
@@ -177,7 +178,7 @@ class ScheduleService(CrudService[Schedule]):
         """Version ``number`` of a schedule with the state of every show it
         records (``NotFoundError`` if it has none)."""
         work.load(Schedule, uid, include_deleted=True)
-        return snapshots(stored(work, uid), [number])[number]
+        return _versions.snapshot(_versions.stored(work, uid), number)
 
     @reads
     def diff(
@@ -187,8 +188,7 @@ class ScheduleService(CrudService[Schedule]):
         ``new``: each changed show with its kinds of change and change types
         (:mod:`studiocore.scheduling.diff`), by start time."""
         work.load(Schedule, uid, include_deleted=True)
-        found = snapshots(stored(work, uid), {old, new})
-        return diff_shows(found[old].shows, found[new].shows)
+        return _versions.diff(_versions.stored(work, uid), old, new)
 
     # -- update / delete --------------------------------------------------------------
 

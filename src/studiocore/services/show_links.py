@@ -51,10 +51,6 @@ class ShowLinks(Service):
     ) -> ShowPlatform:
         """Stream a show on a platform."""
         show = work.load(Show, show_uid)
-        check_show_in_open_schedule(show, self.schedule_of(work, show))
-        require(work.platforms, platform_uid, "platform_uid", "platform")
-        if work.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
-            raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
         link = build(
             ShowPlatform,
             {
@@ -66,6 +62,11 @@ class ShowLinks(Service):
             },
             self._now(),
         )
+        work.authorize(link, after=link)  # who may, before what the data says (403 before 409)
+        check_show_in_open_schedule(show, self.schedule_of(work, show))
+        require(work.platforms, platform_uid, "platform_uid", "platform")
+        if work.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
+            raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
         work.show_platforms.add(link)
         return link
 
@@ -174,9 +175,11 @@ class ShowLinks(Service):
     ) -> None:
         """Soft-delete a link; ``scheduled``: one a schedule's versions record
         (an MC, a platform), changed through change requests once proposed."""
+        old = self._find_link(work, repo, show_uid, key)
+        now = self._now()
+        gone = attrs.evolve(old, deleted_at=now, updated_at=now)
+        work.authorize(old, after=gone)  # who may, before what the data says (403 before 409)
         if scheduled:
             show = work.load(Show, show_uid)
             check_show_in_open_schedule(show, self.schedule_of(work, show))
-        old = self._find_link(work, repo, show_uid, key)
-        now = self._now()
-        repo.update(attrs.evolve(old, deleted_at=now, updated_at=now))
+        repo.update(gone)

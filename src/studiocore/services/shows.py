@@ -312,9 +312,10 @@ class ShowService(ShowLinks, CrudService[Show]):
                 f"show {uid} is a draft of schedule {schedule.uid}: confirm the schedule "
                 f"(all its drafts at once: POST /api/v1/schedules/{schedule.uid}/confirm)"
             )
+        new = attrs.evolve(old, show_status=status, updated_at=self._now())
+        work.authorize(old, after=new)  # who may, before what the data says (403 before 409)
         if status is ShowStatus.CANCELLED:
             check_show_in_open_schedule(old, schedule)
-        new = attrs.evolve(old, show_status=status, updated_at=self._now())
         warnings: tuple[Conflict, ...] = ()
         if status is ShowStatus.CONFIRMED:
             raise_problems([p for p in [room_problem(uid, new.studio_room_uid, status)] if p])
@@ -357,15 +358,16 @@ class ShowService(ShowLinks, CrudService[Show]):
         """Link an MC to a show. Banned MCs are refused; on a reserving show the
         MC is checked for conflicts first."""
         show = work.load(Show, show_uid)
-        check_show_in_open_schedule(show, self.schedule_of(work, show))
-        raise_problems(mc_problems(work.mcs.get_many([mc_uid]), [mc_uid], "mc_uid"))
-        if work.show_mcs.count(where={"show_uid": show_uid, "mc_uid": mc_uid}):
-            raise ConflictError(f"MC {mc_uid} is already linked to show {show_uid}")
         link = build(
             ShowMC,
             {"show_uid": show_uid, "mc_uid": mc_uid, "rating": rating, "note": note},
             self._now(),
         )
+        work.authorize(link, after=link)  # who may, before what the data says (403 before 409)
+        check_show_in_open_schedule(show, self.schedule_of(work, show))
+        raise_problems(mc_problems(work.mcs.get_many([mc_uid]), [mc_uid], "mc_uid"))
+        if work.show_mcs.count(where={"show_uid": show_uid, "mc_uid": mc_uid}):
+            raise ConflictError(f"MC {mc_uid} is already linked to show {show_uid}")
         if show.show_status in RESERVING_STATUSES:
             booking = booking_of(work, show)
             ensure_bookable(work, [attrs.evolve(booking, mc_uids=booking.mc_uids | {mc_uid})])
