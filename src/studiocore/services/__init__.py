@@ -33,6 +33,7 @@ from .change_requests import (
     ChangeRequestService,
 )
 from .collaboration import AuditService, CommentService, MembershipService
+from .promotion import BulkConfirmation, PromotionReport, PromotionResult
 from .resources import (
     ClientService,
     MaterialService,
@@ -40,12 +41,12 @@ from .resources import (
     PlatformService,
     StudioRoomService,
     StudioService,
-    TagService,
     UserService,
 )
-from .schedules import BulkConfirmation, PromotionReport, PromotionResult, ScheduleService
+from .schedules import ScheduleService
 from .scheduling import McAvailability, SchedulingService
 from .shows import ShowOutcome, ShowService
+from .tags import TagService
 
 __all__ = [
     "AuditService",

@@ -1,13 +1,11 @@
-"""Phase 1 resources: studios, rooms, clients, users, MCs, platforms, materials, tags."""
+"""Phase 1 resources: studios, rooms, clients, users, MCs, platforms, materials
+(tags: :mod:`.tags`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-import attrs
-
-from studiocore.access.scope import find_any, scope_of
 from studiocore.conflicts import Severity
 from studiocore.entities import (
     MC,
@@ -16,8 +14,6 @@ from studiocore.entities import (
     Platform,
     Studio,
     StudioRoom,
-    Tag,
-    Taggable,
     User,
 )
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
@@ -25,7 +21,7 @@ from studiocore.lookups import RESERVING_STATUSES, UserRole
 from studiocore.permissions import SYSTEM, Actor, Grant, Grants
 from studiocore.ports import Deleted, ShowQuery, UnitOfWork
 
-from ._base import CrudService, Work, build, reads, require, require_lookup, writes
+from ._base import CrudService, Work, reads, require, require_lookup, writes
 
 __all__ = [
     "ClientService",
@@ -34,7 +30,6 @@ __all__ = [
     "PlatformService",
     "StudioRoomService",
     "StudioService",
-    "TagService",
     "UserService",
 ]
 
@@ -421,106 +416,6 @@ class MaterialService(CrudService[Material]):
             require(uow.clients, new.client_uid, "client_uid", "client")
         if new.platform_uid is not None:
             require(uow.platforms, new.platform_uid, "platform_uid", "platform")
-
-
-class TagService(CrudService[Tag]):
-    """Tags, global or studio-scoped, attachable to any entity."""
-
-    entity_type = Tag
-    resource = "tags"
-    read_only_fields = frozenset({"studio_uid"})
-
-    @writes
-    def create(
-        self,
-        work: Work,
-        name: str,
-        *,
-        studio_uid: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        actor: Actor = SYSTEM,
-    ) -> Tag:
-        """Create a tag; names are unique within their scope (a studio or global)."""
-        return self._add(work, {"name": name, "studio_uid": studio_uid, "metadata": metadata or {}})
-
-    def _validate(self, uow: UnitOfWork, new: Tag, old: Tag | None) -> None:
-        if new.studio_uid is not None:
-            require(uow.studios, new.studio_uid, "studio_uid", "studio")
-        self._unique(
-            uow, new, "name", {"studio_uid": new.studio_uid, "name": new.name}, repr(new.name)
-        )
-
-    def _before_delete(self, uow: UnitOfWork, entity: Tag) -> None:
-        now = self._now()
-        for link in uow.taggables.list(where={"tag_uid": entity.uid}):
-            uow.taggables.update(attrs.evolve(link, deleted_at=now, updated_at=now))
-
-    # -- tagging --------------------------------------------------------------------
-
-    @writes
-    def tag(self, work: Work, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> Taggable:
-        """Attach a tag to any entity. A studio-scoped tag only fits entities of that
-        studio; tagging twice returns the existing link."""
-        tag = require(work.tags, tag_uid, "tag_uid", "tag")
-        entity = find_any(work, entity_uid)
-        if entity is None:
-            raise NotFoundError("entity", entity_uid)
-        work.authorize(entity)
-        if isinstance(entity, Tag | Taggable):
-            raise ValidationError("taggable_uid", "tags cannot be tagged")
-        if tag.studio_uid is not None:
-            elsewhere = sorted(scope_of(work, entity).studio_uids - {tag.studio_uid})
-            if elsewhere:
-                raise ValidationError(
-                    "tag_uid",
-                    f"tag {tag.uid} belongs to studio {tag.studio_uid}; "
-                    f"{entity_uid} belongs to studio {elsewhere[0]}",
-                )
-        existing = work.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
-        if existing:
-            return existing[0]
-        link = build(
-            Taggable,
-            {"tag_uid": tag_uid, "taggable_uid": entity_uid, "taggable_type": entity.TABLE},
-            self._now(),
-        )
-        work.taggables.add(link)
-        return link
-
-    @writes
-    def untag(self, work: Work, entity_uid: str, tag_uid: str, *, actor: Actor = SYSTEM) -> None:
-        """Detach a tag (soft delete of the link); unknown links are a NotFoundError."""
-        links = work.taggables.list(where={"tag_uid": tag_uid, "taggable_uid": entity_uid})
-        if not links:
-            raise NotFoundError("taggable", f"{entity_uid}/{tag_uid}")
-        now = self._now()
-        for link in links:
-            work.taggables.update(attrs.evolve(link, deleted_at=now, updated_at=now))
-
-    @reads
-    def tags_of(self, work: Work, entity_uid: str, *, actor: Actor = SYSTEM) -> list[Tag]:
-        """The live tags attached to an entity (``NotFoundError`` if there is
-        none the actor may read)."""
-        entity = find_any(work, entity_uid)
-        if entity is None:
-            raise NotFoundError("entity", entity_uid)
-        work.authorize(entity)
-        links = work.taggables.list(where={"taggable_uid": entity_uid})
-        tags = work.tags.get_many([link.tag_uid for link in links])
-        return sorted(tags.values(), key=lambda t: t.uid)
-
-    @reads
-    def tagged(self, work: Work, tag_uid: str, *, actor: Actor = SYSTEM) -> list[Taggable]:
-        """The live links of a tag to records the actor may read."""
-        work.load(Tag, tag_uid)
-        links = work.taggables.list(where={"tag_uid": tag_uid})
-        if work.visibility("shows") is None:
-            return links  # the actor reads every record
-        return [
-            link
-            for link in links
-            if (record := find_any(work, link.taggable_uid)) is not None and work.may_read(record)
-        ]
 
 
 def _normalize_email(value: object) -> object:

@@ -5,15 +5,14 @@ access table (docs/access-control.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import get, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from studiocore import PromotionResult, ScheduleStatus, ShowStatus, ValidationError
-from studiocore.scheduling import ShowChange, VersionSummary
+from studiocore.scheduling import ShowChange
 from studiocore.scheduling.diff import ShowState as CoreShowState
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
 from studiocore_http.features.scheduling.schemas import Conflict
@@ -62,18 +61,6 @@ def change_body(change: ShowChange) -> s.ShowChange:
         platforms_added=sorted(change.platforms_added),
         platforms_removed=sorted(change.platforms_removed),
     )
-
-
-def _summary(version: VersionSummary) -> dict[str, Any]:
-    return {
-        "schedule_uid": version.schedule_uid,
-        "version": version.version,
-        "created_at": version.created_at,
-        "created_by_uid": version.created_by_uid,
-        "note": version.note,
-        "change_request_uid": version.change_request_uid,
-        "show_count": version.show_count,
-    }
 
 
 def _confirmed(result: PromotionResult) -> s.Confirmed:
@@ -243,9 +230,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> list[s.VersionSummary]:
         """Every version of the schedule, oldest first."""
-        return [
-            s.VersionSummary(**_summary(v)) for v in services.schedules.versions(uid, actor=actor)
-        ]
+        return [one(s.VersionSummary, v) for v in services.schedules.versions(uid, actor=actor)]
 
     @get(
         "/{uid:str}/versions/{number:int}",
@@ -258,7 +243,8 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
     ) -> s.Version:
         """One version, with the state of every show it recorded."""
         found = services.schedules.version(uid, number, actor=actor)
-        return s.Version(**_summary(found.summary), shows=[_state(x) for x in found.shows])
+        summary = msgspec.structs.asdict(one(s.VersionSummary, found.summary))
+        return s.Version(**summary, shows=[_state(x) for x in found.shows])
 
     @get(
         "/{uid:str}/versions/{old:int}/diff/{new:int}",
