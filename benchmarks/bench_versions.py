@@ -89,12 +89,12 @@ class Plan:
 
     def raise_change(self, n: int) -> str:
         """An approved change request moving 10 shows (of 10 rooms) of slot ``n``
-        to the free slot ``slots + n``."""
+        (modulo the slots: a show may move again) to the free slot ``slots + n``."""
         start = EPOCH + (self.slots + n) * SLOT
         ops = [
             {
                 "op": "move",
-                "show_uid": self.shows[n * ROOMS + r],
+                "show_uid": self.shows[(n % self.slots) * ROOMS + r],
                 "show_start": start.isoformat(),
                 "show_end": (start + LENGTH).isoformat(),
             }
