@@ -11,7 +11,7 @@ import attrs
 from studiocore.entities import Material, Schedule, Show, ShowMaterial, ShowMC, ShowPlatform
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import Repository
+from studiocore.ports import Repository, repository_for
 from studiocore.scheduling.workflow import check_show_in_open_schedule
 
 from ._base import Service, Work, build, require, writes
@@ -50,23 +50,15 @@ class ShowLinks(Service):
         actor: Actor = SYSTEM,
     ) -> ShowPlatform:
         """Stream a show on a platform."""
-        show = work.load(Show, show_uid)
-        link = build(
-            ShowPlatform,
-            {
-                "show_uid": show_uid,
-                "platform_uid": platform_uid,
-                "live_stream_link": live_stream_link,
-                "platform_show_id": platform_show_id,
-                "viewer_count": viewer_count,
-            },
-            self._now(),
+        fields = {
+            "live_stream_link": live_stream_link,
+            "platform_show_id": platform_show_id,
+            "viewer_count": viewer_count,
+        }
+        _, link = self._new_link(
+            work, ShowPlatform, show_uid, {"platform_uid": platform_uid}, fields
         )
-        work.authorize(link, after=link)  # who may, before what the data says (403 before 409)
-        check_show_in_open_schedule(show, self.schedule_of(work, show))
         require(work.platforms, platform_uid, "platform_uid", "platform")
-        if work.show_platforms.count(where={"show_uid": show_uid, "platform_uid": platform_uid}):
-            raise ConflictError(f"platform {platform_uid} is already linked to show {show_uid}")
         work.show_platforms.add(link)
         return link
 
@@ -101,7 +93,8 @@ class ShowLinks(Service):
         self, work: Work, show_uid: str, material_uid: str, *, actor: Actor = SYSTEM
     ) -> ShowMaterial:
         """Use a material in a show. A client's material only fits that client's shows."""
-        show = work.load(Show, show_uid)
+        key = {"material_uid": material_uid}
+        show, link = self._new_link(work, ShowMaterial, show_uid, key, scheduled=False)
         material: Material = require(work.materials, material_uid, "material_uid", "material")
         if material.client_uid is not None and material.client_uid != show.client_uid:
             raise ValidationError(
@@ -111,11 +104,6 @@ class ShowLinks(Service):
             )
         if not material.is_active:
             raise ValidationError("material_uid", f"material {material_uid} is inactive")
-        if work.show_materials.count(where={"show_uid": show_uid, "material_uid": material_uid}):
-            raise ConflictError(f"material {material_uid} is already linked to show {show_uid}")
-        link = build(
-            ShowMaterial, {"show_uid": show_uid, "material_uid": material_uid}, self._now()
-        )
         work.show_materials.add(link)
         return link
 
@@ -127,6 +115,33 @@ class ShowLinks(Service):
         self._remove_link(work, work.show_materials, show_uid, {"material_uid": material_uid})
 
     # -- link plumbing --------------------------------------------------------------
+
+    def _new_link(
+        self,
+        work: Work,
+        kind: type[L],
+        show_uid: str,
+        key: dict[str, str],
+        fields: Mapping[str, Any] | None = None,
+        *,
+        scheduled: bool = True,
+    ) -> tuple[Show, L]:
+        """A new link of the show ``show_uid`` to what ``key`` names (``{"mc_uid":
+        uid}``...), with ``fields``: built, allowed by the policy, then refused if it exists
+        or (``scheduled``: a link a schedule's versions record, an MC or a
+        platform) if the show's schedule changes through change requests only.
+        Who may comes before what the data says: 403 before 409."""
+        show = work.load(Show, show_uid)
+        link = build(kind, {"show_uid": show_uid, **key, **(fields or {})}, self._now())
+        work.authorize(link, after=link)
+        if scheduled:
+            check_show_in_open_schedule(show, self.schedule_of(work, show))
+        repo = repository_for(work, kind)
+        if repo.count(where={"show_uid": show_uid, **key}):
+            ((field, other),) = key.items()
+            what = "MC" if field == "mc_uid" else field.removesuffix("_uid")
+            raise ConflictError(f"{what} {other} is already linked to show {show_uid}")
+        return show, link
 
     def _find_link(self, work: Work, repo: Repository[L], show_uid: str, key: dict[str, str]) -> L:
         work.load(Show, show_uid)

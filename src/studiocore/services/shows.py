@@ -357,17 +357,9 @@ class ShowService(ShowLinks, CrudService[Show]):
     ) -> ShowMC:
         """Link an MC to a show. Banned MCs are refused; on a reserving show the
         MC is checked for conflicts first."""
-        show = work.load(Show, show_uid)
-        link = build(
-            ShowMC,
-            {"show_uid": show_uid, "mc_uid": mc_uid, "rating": rating, "note": note},
-            self._now(),
-        )
-        work.authorize(link, after=link)  # who may, before what the data says (403 before 409)
-        check_show_in_open_schedule(show, self.schedule_of(work, show))
+        fields = {"rating": rating, "note": note}
+        show, link = self._new_link(work, ShowMC, show_uid, {"mc_uid": mc_uid}, fields)
         raise_problems(mc_problems(work.mcs.get_many([mc_uid]), [mc_uid], "mc_uid"))
-        if work.show_mcs.count(where={"show_uid": show_uid, "mc_uid": mc_uid}):
-            raise ConflictError(f"MC {mc_uid} is already linked to show {show_uid}")
         if show.show_status in RESERVING_STATUSES:
             booking = booking_of(work, show)
             ensure_bookable(work, [attrs.evolve(booking, mc_uids=booking.mc_uids | {mc_uid})])
