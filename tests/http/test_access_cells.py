@@ -17,38 +17,18 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from studiocore import FixedClock, LookupTable, Services
+from studiocore import FixedClock, Services
 from studiocore.access import MembershipPolicy
 from studiocore.access.scope import find_any
 from studiocore.ports import REPOSITORY_NAMES, Deleted, repository_for
 from studiocore_http import Settings, create_app
 from tests.http.conftest import API, SECRET, bearer
-from tests.support.access_matrix import (
-    CELLS,
-    DRAFT_START,
-    KNOWN_BUGS,
-    Cell,
-    Outcome,
-    World,
-    build_world,
-    cases,
-    fresh_draft,
-    fresh_membership_in_c,
-    fresh_user,
-    fresh_user_in_c,
-    known_bug,
-    new_change_request_c,
-    new_plan_c,
-    new_show_c,
-    proposed_plan_c,
-    show_c_with_material,
-    show_window,
-    tagged_show_c,
-)
+from tests.support import access_matrix as matrix
+from tests.support import access_targets as new
+from tests.support.access_matrix import Cell, Outcome, World
 from tests.support.builders import T0
 
 _BY_TABLE = {cls.TABLE: cls for cls in REPOSITORY_NAMES}
-LOOKUP = LookupTable.SHOW_TYPES
 
 Body = Callable[[World, str], dict[str, Any] | None]
 
@@ -77,7 +57,7 @@ def _fixed(key: str) -> Callable[[World], str]:
 
 
 def _iso(w: World) -> dict[str, str]:
-    return {k: v.isoformat() for k, v in show_window(w).items()}
+    return {k: v.isoformat() for k, v in new.show_window(w).items()}
 
 
 def _change(w: World, plan: str, category: str) -> dict[str, Any]:
@@ -101,7 +81,7 @@ CALLS: dict[str, Call] = {
         "PATCH",
         "/studio-rooms/{t}",
         _name("room"),
-        lambda w: w.svc.studio_rooms.create(w["A"], w.name("room")).uid,
+        new.room_a,
         fresh=True,
     ),
     "studio_rooms.create[roomA]": Call(
@@ -113,7 +93,7 @@ CALLS: dict[str, Call] = {
     "studio_rooms.delete[roomA]": Call(
         "DELETE",
         "/studio-rooms/{t}",
-        setup=lambda w: w.svc.studio_rooms.create(w["A"], w.name("room")).uid,
+        setup=new.room_a,
         fresh=True,
     ),
     "clients.read[C]": Call("GET", "/clients/{C}"),
@@ -156,20 +136,20 @@ CALLS: dict[str, Call] = {
         lambda w, t: {"email": f"{w.name('h').replace(' ', '')}@example.com", "name": "New"},
         tables=("users",),
     ),
-    "users.delete[user_in_C]": Call("DELETE", "/users/{t}", setup=fresh_user_in_c, fresh=True),
+    "users.delete[user_in_C]": Call("DELETE", "/users/{t}", setup=new.user_in_c, fresh=True),
     "memberships.read[m_c_member]": Call("GET", "/memberships/{m_c_member}"),
     "memberships.update[m_c_member]": Call(
         "PATCH",
         "/memberships/{t}",
         lambda w, t: {"role": "manager"},
-        fresh_membership_in_c,
+        new.membership_in_c,
         fresh=True,
     ),
     "memberships.create[m_c_member]": Call(
         "POST",
         "/memberships",
         lambda w, t: {"user_uid": t, "group_uid": w["C"], "role": "member"},
-        fresh_user,
+        new.user,
         tables=("memberships",),
         fresh=True,
     ),
@@ -177,32 +157,30 @@ CALLS: dict[str, Call] = {
         "POST",
         "/memberships",
         lambda w, t: {"user_uid": t, "group_uid": w["C"], "role": "admin"},
-        fresh_user,
+        new.user,
         tables=("memberships",),
         fresh=True,
     ),
     "memberships.delete[m_c_member]": Call(
-        "DELETE", "/memberships/{t}", setup=fresh_membership_in_c, fresh=True
+        "DELETE", "/memberships/{t}", setup=new.membership_in_c, fresh=True
     ),
     "mcs.read[mc]": Call("GET", "/mcs/{mc}"),
     "mcs.update[mc]": Call(
         "PATCH",
         "/mcs/{t}",
         _name("MC"),
-        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        new.mc,
         fresh=True,
     ),
     "mcs.link_user[mc]": Call(
         "PATCH",
         "/mcs/{t}",
-        lambda w, t: {"user_uid": fresh_user(w)},
-        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        lambda w, t: {"user_uid": new.user(w)},
+        new.mc,
         fresh=True,
     ),
     "mcs.create[mc]": Call("POST", "/mcs", _name("MC"), tables=("mcs",)),
-    "mcs.delete[mc]": Call(
-        "DELETE", "/mcs/{t}", setup=lambda w: w.svc.mcs.create(w.name("MC")).uid, fresh=True
-    ),
+    "mcs.delete[mc]": Call("DELETE", "/mcs/{t}", setup=new.mc, fresh=True),
     "platforms.read[P]": Call("GET", "/platforms/{P}"),
     "platforms.update[P]": Call(
         "PATCH",
@@ -224,7 +202,7 @@ CALLS: dict[str, Call] = {
         "PATCH",
         "/materials/{t}",
         lambda w, t: {"description": w.name("d")},
-        lambda w: w.svc.materials.create(w.name("brief"), "brief", client_uid=w["C"]).uid,
+        new.brief_c,
         fresh=True,
     ),
     "materials.update[sceneP]": Call(
@@ -243,13 +221,13 @@ CALLS: dict[str, Call] = {
     "materials.delete[briefC]": Call(
         "DELETE",
         "/materials/{t}",
-        setup=lambda w: w.svc.materials.create(w.name("brief"), "brief", client_uid=w["C"]).uid,
+        setup=new.brief_c,
         fresh=True,
     ),
     "shows.read[showC]": Call("GET", "/shows/{showC}"),
     "shows.read[draftC]": Call("GET", "/shows/{draftC}"),
-    "shows.update[showC]": Call("PATCH", "/shows/{t}", _name("show"), new_show_c, fresh=True),
-    "shows.update[draftC]": Call("PATCH", "/shows/{t}", _name("draft"), fresh_draft, fresh=True),
+    "shows.update[showC]": Call("PATCH", "/shows/{t}", _name("show"), new.show_c, fresh=True),
+    "shows.update[draftC]": Call("PATCH", "/shows/{t}", _name("draft"), new.draft_c, fresh=True),
     "shows.create[showC]": Call(
         "POST",
         "/shows",
@@ -268,17 +246,17 @@ CALLS: dict[str, Call] = {
             "name": w.name("draft"),
             "studio_room_uid": w["roomA"],
             "schedule_uid": w["planC"],
-            "show_start": DRAFT_START.isoformat(),
-            "show_end": (DRAFT_START + timedelta(hours=1)).isoformat(),
+            "show_start": new.DRAFT_START.isoformat(),
+            "show_end": (new.DRAFT_START + timedelta(hours=1)).isoformat(),
         },
         tables=("shows",),
     ),
-    "shows.delete[showC]": Call("DELETE", "/shows/{t}", setup=new_show_c, fresh=True),
+    "shows.delete[showC]": Call("DELETE", "/shows/{t}", setup=new.show_c, fresh=True),
     "shows.cancel[showC]": Call(
         "POST",
         "/shows/{t}/status",
         lambda w, t: {"show_status": "cancelled"},
-        new_show_c,
+        new.show_c,
         fresh=True,
     ),
     "show_mcs.read[showC]": Call("GET", "/shows/{showC}/mcs"),
@@ -286,7 +264,7 @@ CALLS: dict[str, Call] = {
         "PATCH",
         "/shows/{t}/mcs/{mc}",
         lambda w, t: {"note": w.name("note")},
-        new_show_c,
+        new.show_c,
         tables=("show_mcs",),
         fresh=True,
     ),
@@ -294,7 +272,7 @@ CALLS: dict[str, Call] = {
         "POST",
         "/shows/{t}/mcs",
         lambda w, t: {"mc_uid": w["mc2"]},
-        new_show_c,
+        new.show_c,
         tables=("show_mcs",),
         fresh=True,
     ),
@@ -302,26 +280,26 @@ CALLS: dict[str, Call] = {
         "POST",
         "/shows/{t}/mcs",
         lambda w, t: {"mc_uid": w["mc2"]},
-        fresh_draft,
+        new.draft_c,
         tables=("show_mcs",),
         fresh=True,
     ),
     "show_mcs.delete[showC]": Call(
-        "DELETE", "/shows/{t}/mcs/{mc}", setup=new_show_c, tables=("show_mcs",), fresh=True
+        "DELETE", "/shows/{t}/mcs/{mc}", setup=new.show_c, tables=("show_mcs",), fresh=True
     ),
     "show_materials.read[showC]": Call("GET", "/shows/{showC}/materials"),
     "show_materials.create[showC]": Call(
         "POST",
         "/shows/{t}/materials",
         lambda w, t: {"material_uid": w["briefC"]},
-        new_show_c,
+        new.show_c,
         tables=("show_materials",),
         fresh=True,
     ),
     "show_materials.delete[showC]": Call(
         "DELETE",
         "/shows/{t}/materials/{briefC}",
-        setup=show_c_with_material,
+        setup=new.show_c_with_material,
         tables=("show_materials",),
         fresh=True,
     ),
@@ -330,7 +308,7 @@ CALLS: dict[str, Call] = {
         "PATCH",
         "/shows/{t}/platforms/{P}",
         lambda w, t: {"viewer_count": w.number()},
-        new_show_c,
+        new.show_c,
         tables=("show_platforms",),
         fresh=True,
     ),
@@ -338,7 +316,7 @@ CALLS: dict[str, Call] = {
         "PATCH",
         "/shows/{t}/platforms/{Q}",
         lambda w, t: {"viewer_count": w.number()},
-        new_show_c,
+        new.show_c,
         tables=("show_platforms",),
         fresh=True,
     ),
@@ -346,27 +324,27 @@ CALLS: dict[str, Call] = {
         "POST",
         "/shows/{t}/platforms",
         lambda w, t: {"platform_uid": w["R"]},
-        new_show_c,
+        new.show_c,
         tables=("show_platforms",),
         fresh=True,
     ),
     "show_platforms.delete[showC]": Call(
         "DELETE",
         "/shows/{t}/platforms/{Q}",
-        setup=new_show_c,
+        setup=new.show_c,
         tables=("show_platforms",),
         fresh=True,
     ),
     "schedules.read[planC]": Call("GET", "/schedules/{planC}"),
     "schedules.check_promotion[planC]": Call("GET", "/schedules/{planC}/conflicts"),
     "schedules.update[planC]": Call(
-        "PATCH", "/schedules/{t}", _name("plan"), new_plan_c, fresh=True
+        "PATCH", "/schedules/{t}", _name("plan"), new.plan_c, fresh=True
     ),
     "schedules.update_proposed[planC]": Call(
         "PATCH",
         "/schedules/{t}",
         _name("plan"),
-        lambda w: new_plan_c(w, proposed=True),
+        new.proposed_plan_c,
         fresh=True,
     ),
     "schedules.create[planC]": Call(
@@ -381,12 +359,12 @@ CALLS: dict[str, Call] = {
         },
         tables=("schedules", "schedule_versions"),
     ),
-    "schedules.delete[planC]": Call("DELETE", "/schedules/{t}", setup=new_plan_c, fresh=True),
+    "schedules.delete[planC]": Call("DELETE", "/schedules/{t}", setup=new.plan_c, fresh=True),
     "schedules.propose[planC]": Call(
         "POST",
         "/schedules/{t}/transitions",
         lambda w, t: {"to": "proposed"},
-        new_plan_c,
+        new.plan_c,
         tables=("schedules", "schedule_versions"),
         fresh=True,
     ),
@@ -394,14 +372,14 @@ CALLS: dict[str, Call] = {
         "POST",
         "/schedules/{t}/approve",
         lambda w, t: {},
-        lambda w: new_plan_c(w, proposed=True),
+        new.proposed_plan_c,
         fresh=True,
     ),
     "schedules.promote[planC]": Call(
         "POST",
         "/schedules/{t}/confirm",
         lambda w, t: {},
-        lambda w: new_plan_c(w, approved=True),
+        new.approved_plan_c,
         tables=("schedules", "schedule_versions"),
         fresh=True,
     ),
@@ -409,7 +387,7 @@ CALLS: dict[str, Call] = {
         "POST",
         "/schedules/{t}/confirm",
         lambda w, t: {"reason": "the client said yes by phone"},
-        lambda w: new_plan_c(w, proposed=True),
+        new.proposed_plan_c,
         tables=("schedules", "schedule_versions"),
         fresh=True,
     ),
@@ -418,7 +396,7 @@ CALLS: dict[str, Call] = {
         "POST",
         "/schedules/{t}/change-requests",
         lambda w, t: _change(w, t, "CLIENT_REQUESTED"),
-        proposed_plan_c,
+        new.proposed_plan_c_with_draft,
         tables=("change_requests",),
         fresh=True,
     ),
@@ -426,7 +404,7 @@ CALLS: dict[str, Call] = {
         "POST",
         "/schedules/{t}/change-requests",
         lambda w, t: _change(w, t, "OPERATIONAL"),
-        proposed_plan_c,
+        new.proposed_plan_c_with_draft,
         tables=("change_requests",),
         fresh=True,
     ),
@@ -434,7 +412,7 @@ CALLS: dict[str, Call] = {
         "POST",
         "/change-requests/{t}/approve",
         lambda w, t: {},
-        new_change_request_c,
+        new.change_request_c,
         fresh=True,
     ),
     "schedule_versions.read[planC]": Call("GET", "/schedules/{planC}/versions"),
@@ -444,14 +422,14 @@ CALLS: dict[str, Call] = {
         "PATCH",
         "/tags/{t}",
         _name("tag"),
-        lambda w: w.svc.tags.create(w.name("tag")).uid,
+        new.gtag,
         fresh=True,
     ),
     "tags.update[atag]": Call(
         "PATCH",
         "/tags/{t}",
         _name("tag"),
-        lambda w: w.svc.tags.create(w.name("tag"), studio_uid=w["A"]).uid,
+        new.atag,
         fresh=True,
     ),
     "tags.create[gtag]": Call("POST", "/tags", _name("tag"), tables=("tags",)),
@@ -464,14 +442,14 @@ CALLS: dict[str, Call] = {
     "tags.delete[atag]": Call(
         "DELETE",
         "/tags/{t}",
-        setup=lambda w: w.svc.tags.create(w.name("tag"), studio_uid=w["A"]).uid,
+        setup=new.atag,
         fresh=True,
     ),
     "tags.tag[showC]": Call(
         "POST",
         "/shows/{t}/tags",
         lambda w, t: {"tag_uid": w["gtag"]},
-        new_show_c,
+        new.show_c,
         tables=("taggables",),
         fresh=True,
     ),
@@ -484,21 +462,25 @@ CALLS: dict[str, Call] = {
         undo=lambda w, t: w.svc.tags.untag(t, w["atag"]),
     ),
     "tags.untag[showC]": Call(
-        "DELETE", "/shows/{t}/tags/{gtag}", setup=tagged_show_c, tables=("taggables",), fresh=True
+        "DELETE",
+        "/shows/{t}/tags/{gtag}",
+        setup=new.tagged_show_c,
+        tables=("taggables",),
+        fresh=True,
     ),
     "lookups.read[show_type]": Call("GET", "/show-types/{show_type}"),
     "lookups.update[show_type]": Call(
         "PATCH",
         "/show-types/{t}",
         lambda w, t: {"description": w.name("d")},
-        lambda w: w.svc.lookups[LOOKUP].create(w.name("type")).uid,
+        new.show_type,
         fresh=True,
     ),
     "lookups.create[show_type]": Call("POST", "/show-types", _name("type"), tables=("show_types",)),
     "lookups.delete[show_type]": Call(
         "DELETE",
         "/show-types/{t}",
-        setup=lambda w: w.svc.lookups[LOOKUP].create(w.name("type")).uid,
+        setup=new.show_type,
         fresh=True,
     ),
 }
@@ -507,7 +489,7 @@ CALLS: dict[str, Call] = {
 UNROUTED = {"audits": "/audits"}
 """Rows with no routes yet."""
 
-HTTP_CELLS = tuple(c for c in CELLS if c.resource not in UNROUTED)
+HTTP_CELLS = tuple(c for c in matrix.CELLS if c.resource not in UNROUTED)
 
 
 @attrs.define
@@ -521,7 +503,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
     svc = Services.in_memory(clock=FixedClock(T0), policy=MembershipPolicy())
-    world = build_world(svc)
+    world = matrix.build_world(svc)
     settings = Settings(
         jwt_secret=SECRET, log_requests=False, auth_cache_seconds=0, access_policy="membership"
     )
@@ -544,11 +526,11 @@ def _state(w: World, call: Call, target: str) -> object:
 
 
 @pytest.mark.parametrize(
-    ("cell", "persona"), list(cases(HTTP_CELLS)), ids=lambda v: getattr(v, "id", v)
+    ("cell", "persona"), list(matrix.cases(HTTP_CELLS)), ids=lambda v: getattr(v, "id", v)
 )
 def test_cell(site: Site, cell: Cell, persona: str) -> None:
-    bug = KNOWN_BUGS.get((cell.resource, cell.action, cell.target), {}).get(persona)
-    with known_bug(bug):
+    bug = matrix.KNOWN_BUGS.get((cell.resource, cell.action, cell.target), {}).get(persona)
+    with matrix.known_bug(bug):
         call, w = CALLS[cell.id], site.world
         target = ""
         if call.setup is not None:

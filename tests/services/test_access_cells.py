@@ -28,29 +28,9 @@ from studiocore.access import ACCESS_TABLE, MembershipPolicy
 from studiocore.access.scope import find_any
 from studiocore.entities import Entity
 from studiocore.ports import REPOSITORY_NAMES, Deleted, repository_for
-from tests.support.access_matrix import (
-    CELLS,
-    DRAFT_START,
-    KNOWN_BUGS,
-    PERSONAS,
-    Cell,
-    Outcome,
-    World,
-    build_world,
-    cases,
-    fresh_draft,
-    fresh_membership_in_c,
-    fresh_user,
-    fresh_user_in_c,
-    known_bug,
-    new_change_request_c,
-    new_plan_c,
-    new_show_c,
-    proposed_plan_c,
-    show_c_with_material,
-    show_window,
-    tagged_show_c,
-)
+from tests.support import access_matrix as matrix
+from tests.support import access_targets as new
+from tests.support.access_matrix import Cell, Outcome, World
 from tests.support.adapters import ADAPTERS
 from tests.support.builders import T0
 
@@ -129,7 +109,7 @@ OPS: dict[str, Op] = {
     ),
     "studio_rooms.update[roomA]": Op(
         lambda w, t, a: w.svc.studio_rooms.update(t, {"name": w.name("room")}, actor=a),
-        lambda w: w.svc.studio_rooms.create(w["A"], w.name("room")).uid,
+        new.room_a,
         fresh=True,
     ),
     "studio_rooms.create[roomA]": Op(
@@ -138,7 +118,7 @@ OPS: dict[str, Op] = {
     ),
     "studio_rooms.delete[roomA]": Op(
         lambda w, t, a: w.svc.studio_rooms.delete(t, actor=a),
-        lambda w: w.svc.studio_rooms.create(w["A"], w.name("room")).uid,
+        new.room_a,
         fresh=True,
     ),
     # clients
@@ -180,7 +160,7 @@ OPS: dict[str, Op] = {
         state=rows("users"),
     ),
     "users.delete[user_in_C]": Op(
-        lambda w, t, a: w.svc.users.delete(t, actor=a), fresh_user_in_c, fresh=True
+        lambda w, t, a: w.svc.users.delete(t, actor=a), new.user_in_c, fresh=True
     ),
     # memberships
     "memberships.read[m_c_member]": Op(
@@ -188,34 +168,34 @@ OPS: dict[str, Op] = {
     ),
     "memberships.update[m_c_member]": Op(
         lambda w, t, a: w.svc.memberships.update(t, {"role": "manager"}, actor=a),
-        fresh_membership_in_c,
+        new.membership_in_c,
         fresh=True,
     ),
     "memberships.create[m_c_member]": Op(
         lambda w, t, a: w.svc.memberships.create(t, w["C"], "member", actor=a),
-        fresh_user,
+        new.user,
         state=rows("memberships"),
         fresh=True,
     ),
     "memberships.create_admin[m_c_member]": Op(
         lambda w, t, a: w.svc.memberships.create(t, w["C"], "admin", actor=a),
-        fresh_user,
+        new.user,
         state=rows("memberships"),
         fresh=True,
     ),
     "memberships.delete[m_c_member]": Op(
-        lambda w, t, a: w.svc.memberships.delete(t, actor=a), fresh_membership_in_c, fresh=True
+        lambda w, t, a: w.svc.memberships.delete(t, actor=a), new.membership_in_c, fresh=True
     ),
     # MCs
     "mcs.read[mc]": Op(lambda w, t, a: w.svc.mcs.get(t, actor=a), fixed("mc")),
     "mcs.update[mc]": Op(
         lambda w, t, a: w.svc.mcs.update(t, {"name": w.name("MC")}, actor=a),
-        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        new.mc,
         fresh=True,
     ),
     "mcs.link_user[mc]": Op(
-        lambda w, t, a: w.svc.mcs.update(t, {"user_uid": fresh_user(w)}, actor=a),
-        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        lambda w, t, a: w.svc.mcs.update(t, {"user_uid": new.user(w)}, actor=a),
+        new.mc,
         fresh=True,
     ),
     "mcs.create[mc]": Op(
@@ -223,7 +203,7 @@ OPS: dict[str, Op] = {
     ),
     "mcs.delete[mc]": Op(
         lambda w, t, a: w.svc.mcs.delete(t, actor=a),
-        lambda w: w.svc.mcs.create(w.name("MC")).uid,
+        new.mc,
         fresh=True,
     ),
     # platforms
@@ -247,7 +227,7 @@ OPS: dict[str, Op] = {
     "materials.read[sceneP]": Op(lambda w, t, a: w.svc.materials.get(t, actor=a), fixed("sceneP")),
     "materials.update[briefC]": Op(
         lambda w, t, a: w.svc.materials.update(t, {"description": w.name("d")}, actor=a),
-        lambda w: w.svc.materials.create(w.name("brief"), "brief", client_uid=w["C"]).uid,
+        new.brief_c,
         fresh=True,
     ),
     "materials.update[sceneP]": Op(
@@ -261,7 +241,7 @@ OPS: dict[str, Op] = {
     ),
     "materials.delete[briefC]": Op(
         lambda w, t, a: w.svc.materials.delete(t, actor=a),
-        lambda w: w.svc.materials.create(w.name("brief"), "brief", client_uid=w["C"]).uid,
+        new.brief_c,
         fresh=True,
     ),
     # shows
@@ -269,18 +249,18 @@ OPS: dict[str, Op] = {
     "shows.read[draftC]": Op(lambda w, t, a: w.svc.shows.get(t, actor=a), fixed("draftC")),
     "shows.update[showC]": Op(
         lambda w, t, a: w.svc.shows.update(t, {"name": w.name("show")}, actor=a),
-        new_show_c,
+        new.show_c,
         fresh=True,
     ),
     "shows.update[draftC]": Op(
         lambda w, t, a: w.svc.shows.update(t, {"name": w.name("draft")}, actor=a),
-        fresh_draft,
+        new.draft_c,
         fresh=True,
     ),
     "shows.create[showC]": Op(
         lambda w, t, a: w.svc.shows.create(
             w.name("show"),
-            **show_window(w),
+            **new.show_window(w),
             studio_room_uid=w["roomA"],
             client_uid=w["C"],
             actor=a,
@@ -290,8 +270,8 @@ OPS: dict[str, Op] = {
     "shows.create[draftC]": Op(
         lambda w, t, a: w.svc.shows.create(
             w.name("draft"),
-            DRAFT_START,
-            DRAFT_START + timedelta(hours=1),
+            new.DRAFT_START,
+            new.DRAFT_START + timedelta(hours=1),
             studio_room_uid=w["roomA"],
             schedule_uid=w["planC"],
             actor=a,
@@ -299,34 +279,34 @@ OPS: dict[str, Op] = {
         state=rows("shows"),
     ),
     "shows.delete[showC]": Op(
-        lambda w, t, a: w.svc.shows.delete(t, actor=a), new_show_c, fresh=True
+        lambda w, t, a: w.svc.shows.delete(t, actor=a), new.show_c, fresh=True
     ),
     "shows.cancel[showC]": Op(
-        lambda w, t, a: w.svc.shows.cancel(t, actor=a), new_show_c, fresh=True
+        lambda w, t, a: w.svc.shows.cancel(t, actor=a), new.show_c, fresh=True
     ),
     # the show's links
     "show_mcs.read[showC]": Op(lambda w, t, a: w.svc.shows.mcs(t, actor=a), fixed("showC")),
     "show_mcs.update[showC]": Op(
         lambda w, t, a: w.svc.shows.update_mc(t, w["mc"], {"note": w.name("note")}, actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("show_mcs"),
         fresh=True,
     ),
     "show_mcs.create[showC]": Op(
         lambda w, t, a: w.svc.shows.add_mc(t, w["mc2"], actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("show_mcs"),
         fresh=True,
     ),
     "show_mcs.create[draftC]": Op(
         lambda w, t, a: w.svc.shows.add_mc(t, w["mc2"], actor=a),
-        fresh_draft,
+        new.draft_c,
         state=rows("show_mcs"),
         fresh=True,
     ),
     "show_mcs.delete[showC]": Op(
         lambda w, t, a: w.svc.shows.remove_mc(t, w["mc"], actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("show_mcs"),
         fresh=True,
     ),
@@ -335,13 +315,13 @@ OPS: dict[str, Op] = {
     ),
     "show_materials.create[showC]": Op(
         lambda w, t, a: w.svc.shows.add_material(t, w["briefC"], actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("show_materials"),
         fresh=True,
     ),
     "show_materials.delete[showC]": Op(
         lambda w, t, a: w.svc.shows.remove_material(t, w["briefC"], actor=a),
-        show_c_with_material,
+        new.show_c_with_material,
         state=rows("show_materials"),
         fresh=True,
     ),
@@ -352,7 +332,7 @@ OPS: dict[str, Op] = {
         lambda w, t, a: w.svc.shows.update_platform(
             t, w["P"], {"viewer_count": w.number()}, actor=a
         ),
-        new_show_c,
+        new.show_c,
         state=rows("show_platforms"),
         fresh=True,
     ),
@@ -360,19 +340,19 @@ OPS: dict[str, Op] = {
         lambda w, t, a: w.svc.shows.update_platform(
             t, w["Q"], {"viewer_count": w.number()}, actor=a
         ),
-        new_show_c,
+        new.show_c,
         state=rows("show_platforms"),
         fresh=True,
     ),
     "show_platforms.create[showC]": Op(
         lambda w, t, a: w.svc.shows.add_platform(t, w["R"], actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("show_platforms"),
         fresh=True,
     ),
     "show_platforms.delete[showC]": Op(
         lambda w, t, a: w.svc.shows.remove_platform(t, w["Q"], actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("show_platforms"),
         fresh=True,
     ),
@@ -383,12 +363,12 @@ OPS: dict[str, Op] = {
     ),
     "schedules.update[planC]": Op(
         lambda w, t, a: w.svc.schedules.update(t, {"name": w.name("plan")}, actor=a),
-        new_plan_c,
+        new.plan_c,
         fresh=True,
     ),
     "schedules.update_proposed[planC]": Op(
         lambda w, t, a: w.svc.schedules.update(t, {"name": w.name("plan")}, actor=a),
-        lambda w: new_plan_c(w, proposed=True),
+        new.proposed_plan_c,
         fresh=True,
     ),
     "schedules.create[planC]": Op(
@@ -398,25 +378,25 @@ OPS: dict[str, Op] = {
         state=rows("schedules", "schedule_versions"),
     ),
     "schedules.delete[planC]": Op(
-        lambda w, t, a: w.svc.schedules.delete(t, actor=a), new_plan_c, fresh=True
+        lambda w, t, a: w.svc.schedules.delete(t, actor=a), new.plan_c, fresh=True
     ),
     "schedules.propose[planC]": Op(
-        lambda w, t, a: w.svc.schedules.propose(t, actor=a), new_plan_c, fresh=True
+        lambda w, t, a: w.svc.schedules.propose(t, actor=a), new.plan_c, fresh=True
     ),
     "schedules.approve[planC]": Op(
         lambda w, t, a: w.svc.schedules.approve(t, actor=a),
-        lambda w: new_plan_c(w, proposed=True),
+        new.proposed_plan_c,
         fresh=True,
     ),
     "schedules.promote[planC]": Op(
         lambda w, t, a: w.svc.schedules.promote(t, actor=a),
-        lambda w: new_plan_c(w, approved=True),
+        new.approved_plan_c,
         state=rows("schedules", "schedule_versions"),
         fresh=True,
     ),
     "schedules.promote_unapproved[planC]": Op(
         lambda w, t, a: w.svc.schedules.promote(t, reason="the client said yes by phone", actor=a),
-        lambda w: new_plan_c(w, proposed=True),
+        new.proposed_plan_c,
         state=rows("schedules", "schedule_versions"),
         fresh=True,
     ),
@@ -425,19 +405,19 @@ OPS: dict[str, Op] = {
     ),
     "change_requests.create[crC]": Op(
         _raise_change("CLIENT_REQUESTED"),
-        proposed_plan_c,
+        new.proposed_plan_c_with_draft,
         state=rows("change_requests"),
         fresh=True,
     ),
     "change_requests.create_operational[crC]": Op(
         _raise_change("OPERATIONAL"),
-        proposed_plan_c,
+        new.proposed_plan_c_with_draft,
         state=rows("change_requests"),
         fresh=True,
     ),
     "change_requests.approve[crC]": Op(
         lambda w, t, a: w.svc.change_requests.approve(t, actor=a),
-        new_change_request_c,
+        new.change_request_c,
         fresh=True,
     ),
     "schedule_versions.read[planC]": Op(
@@ -448,12 +428,12 @@ OPS: dict[str, Op] = {
     "tags.read[atag]": Op(lambda w, t, a: w.svc.tags.get(t, actor=a), fixed("atag")),
     "tags.update[gtag]": Op(
         lambda w, t, a: w.svc.tags.update(t, {"name": w.name("tag")}, actor=a),
-        lambda w: w.svc.tags.create(w.name("tag")).uid,
+        new.gtag,
         fresh=True,
     ),
     "tags.update[atag]": Op(
         lambda w, t, a: w.svc.tags.update(t, {"name": w.name("tag")}, actor=a),
-        lambda w: w.svc.tags.create(w.name("tag"), studio_uid=w["A"]).uid,
+        new.atag,
         fresh=True,
     ),
     "tags.create[gtag]": Op(
@@ -465,12 +445,12 @@ OPS: dict[str, Op] = {
     ),
     "tags.delete[atag]": Op(
         lambda w, t, a: w.svc.tags.delete(t, actor=a),
-        lambda w: w.svc.tags.create(w.name("tag"), studio_uid=w["A"]).uid,
+        new.atag,
         fresh=True,
     ),
     "tags.tag[showC]": Op(
         lambda w, t, a: w.svc.tags.tag(t, w["gtag"], actor=a),
-        new_show_c,
+        new.show_c,
         state=rows("taggables"),
         fresh=True,
     ),
@@ -482,7 +462,7 @@ OPS: dict[str, Op] = {
     ),
     "tags.untag[showC]": Op(
         lambda w, t, a: w.svc.tags.untag(t, w["gtag"], actor=a),
-        tagged_show_c,
+        new.tagged_show_c,
         state=rows("taggables"),
         fresh=True,
     ),
@@ -495,7 +475,7 @@ OPS: dict[str, Op] = {
     ),
     "lookups.update[show_type]": Op(
         lambda w, t, a: w.svc.lookups[LOOKUP].update(t, {"description": "x"}, actor=a),
-        lambda w: w.svc.lookups[LOOKUP].create(w.name("type")).uid,
+        new.show_type,
         fresh=True,
     ),
     "lookups.create[show_type]": Op(
@@ -504,7 +484,7 @@ OPS: dict[str, Op] = {
     ),
     "lookups.delete[show_type]": Op(
         lambda w, t, a: w.svc.lookups[LOOKUP].delete(t, actor=a),
-        lambda w: w.svc.lookups[LOOKUP].create(w.name("type")).uid,
+        new.show_type,
         fresh=True,
     ),
 }
@@ -526,7 +506,7 @@ class Run:
 def run(request: pytest.FixtureRequest) -> Iterator[Run]:
     with ADAPTERS[request.param]() as db:
         svc = Services(db, clock=FixedClock(T0), policy=MembershipPolicy())
-        w = build_world(svc)
+        w = matrix.build_world(svc)
         # for the reads about C's records: a tag, a comment and a WARN conflict
         svc.tags.tag(w["showC"], w["gtag"])
         svc.comments.create(w["showC"], w["c_member"], "C only")
@@ -552,10 +532,12 @@ def _target(run: Run, cell: Cell, op: Op) -> str:
     return run.targets[cell.id]
 
 
-@pytest.mark.parametrize(("cell", "persona"), list(cases()), ids=lambda v: getattr(v, "id", v))
+@pytest.mark.parametrize(
+    ("cell", "persona"), list(matrix.cases()), ids=lambda v: getattr(v, "id", v)
+)
 def test_cell(run: Run, cell: Cell, persona: str) -> None:
-    bug = KNOWN_BUGS.get((cell.resource, cell.action, cell.target), {}).get(persona)
-    with known_bug(bug):
+    bug = matrix.KNOWN_BUGS.get((cell.resource, cell.action, cell.target), {}).get(persona)
+    with matrix.known_bug(bug):
         op = OPS[cell.id]
         w = run.world
         target = _target(run, cell, op)
@@ -591,11 +573,11 @@ def test_cell(run: Run, cell: Cell, persona: str) -> None:
 
 def test_the_matrix_covers_every_row_of_the_access_table() -> None:
     """A new row of ACCESS_TABLE needs cells here (and a new cell, a call)."""
-    assert {c.resource for c in CELLS} == set(ACCESS_TABLE)
-    assert set(OPS) == {c.id for c in CELLS}
-    assert len({c.id for c in CELLS}) == len(CELLS)
-    for cell in CELLS:
-        assert cell.allowed <= set(PERSONAS), cell.id
+    assert {c.resource for c in matrix.CELLS} == set(ACCESS_TABLE)
+    assert set(OPS) == {c.id for c in matrix.CELLS}
+    assert len({c.id for c in matrix.CELLS}) == len(matrix.CELLS)
+    for cell in matrix.CELLS:
+        assert cell.allowed <= set(matrix.PERSONAS), cell.id
         assert "sys_admin" in cell.allowed, cell.id  # system admins may do everything
 
 
@@ -677,7 +659,7 @@ def _c_uids(w: World, svc: Services) -> set[str]:
 @pytest.mark.parametrize("name", sorted(READS_ABOUT_C))
 def test_reads_about_client_c_tell_client_d_nothing(run: Run, name: str) -> None:
     """Hidden (NotFoundError); a list may answer, naming none of C's records."""
-    with known_bug(READ_LEAKS.get(name)):
+    with matrix.known_bug(READ_LEAKS.get(name)):
         w = run.world
         try:
             answer = READS_ABOUT_C[name](w, w.actors["d_member"])
