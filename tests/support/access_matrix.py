@@ -39,6 +39,7 @@ __all__ = [
     "Outcome",
     "Persona",
     "World",
+    "add_groups",
     "build_world",
     "cases",
     "known_bug",
@@ -135,6 +136,19 @@ class World:
         return T0 + timedelta(hours=hours[0]), T0 + timedelta(hours=hours[1])
 
 
+def add_groups(svc: Services, u: dict[str, str]) -> None:
+    """Studios A and B (rooms ``roomA``, ``roomB``), clients C and D and platform
+    P, by key into ``u``: the groups (and rooms) every access world starts from,
+    this module's and ``tests/services/test_membership_policy.py``'s."""
+    u["A"] = svc.studios.create("Studio A").uid
+    u["B"] = svc.studios.create("Studio B").uid
+    u["roomA"] = svc.studio_rooms.create(u["A"], "A1").uid
+    u["roomB"] = svc.studio_rooms.create(u["B"], "B1").uid
+    u["C"] = svc.clients.create("Client C").uid
+    u["D"] = svc.clients.create("Client D").uid
+    u["P"] = svc.platforms.create("Platform P").uid
+
+
 def build_world(svc: Services) -> World:
     """Studios A and B (rooms ``roomA``, ``roomB``), clients C and D, platforms P
     and Q (nobody's), the MC ``mc`` of the ``host`` user, and:
@@ -150,13 +164,7 @@ def build_world(svc: Services) -> World:
     """
     w = World(svc)
     u = w.uids
-    u["A"] = svc.studios.create("Studio A").uid
-    u["B"] = svc.studios.create("Studio B").uid
-    u["roomA"] = svc.studio_rooms.create(u["A"], "A1").uid
-    u["roomB"] = svc.studio_rooms.create(u["B"], "B1").uid
-    u["C"] = svc.clients.create("Client C").uid
-    u["D"] = svc.clients.create("Client D").uid
-    u["P"] = svc.platforms.create("Platform P").uid
+    add_groups(svc, u)
     u["Q"] = svc.platforms.create("Platform Q").uid
     u["R"] = svc.platforms.create("Platform R").uid
     for name, persona in PERSONAS.items():
