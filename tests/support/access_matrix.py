@@ -19,7 +19,7 @@ through HTTP (``tests/http/test_access_cells.py``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -35,6 +35,7 @@ __all__ = [
     "KNOWN_BUGS",
     "PERSONAS",
     "READERS",
+    "UNDO",
     "Cell",
     "Outcome",
     "Persona",
@@ -196,6 +197,25 @@ def build_world(svc: Services) -> World:
         if persona.banned:
             svc.users.update(u[name], {"is_banned": True})
     return w
+
+
+Undo = Callable[[World, str], object]
+
+UNDO: Mapping[str, Undo] = {
+    "studios.update[A]": lambda w, t: w.svc.studios.update(t, {"name": "Studio A"}),
+    "clients.update_contact[C]": lambda w, t: w.svc.clients.update(t, {"contact_person": None}),
+    "clients.update_name[C]": lambda w, t: w.svc.clients.update(t, {"name": "Client C"}),
+    "clients.delete[C]": lambda w, t: w.svc.clients.restore(t),
+    "users.update_name[c_member]": lambda w, t: w.svc.users.update(t, {"name": "c_member"}),
+    "users.update_role[c_member]": lambda w, t: w.svc.users.update(t, {"role": "user"}),
+    "platforms.update[P]": lambda w, t: w.svc.platforms.update(t, {"name": "Platform P"}),
+    "platforms.delete[P]": lambda w, t: w.svc.platforms.restore(t),
+    "materials.update[sceneP]": lambda w, t: w.svc.materials.update(t, {"description": None}),
+    "tags.tag[A]": lambda w, t: w.svc.tags.untag(t, w["atag"]),
+}
+"""How to put back the world's record ``t`` after an allowed call of the cell
+(by :attr:`Cell.id`) changed it: the cells that act on the world's own record
+rather than a new one (the per-cell tests share one world per run)."""
 
 
 # --------------------------------------------------------------------------- who reads what
