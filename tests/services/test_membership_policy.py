@@ -28,6 +28,7 @@ from studiocore import (
 )
 from studiocore.access import ACCESS_TABLE, MembershipPolicy, render_markdown
 from tests.conftest import FreshDatabase
+from tests.support.access_matrix import add_groups
 from tests.support.builders import T0
 
 
@@ -46,13 +47,7 @@ def world(fresh_db: FreshDatabase, clock: Any) -> World:
     svc = Services(fresh_db(), clock=clock, policy=MembershipPolicy())
     w = World(svc)
     u = w.uids
-    u["A"] = svc.studios.create("Studio A").uid
-    u["B"] = svc.studios.create("Studio B").uid
-    u["roomA"] = svc.studio_rooms.create(u["A"], "A1").uid
-    u["roomB"] = svc.studio_rooms.create(u["B"], "B1").uid
-    u["C"] = svc.clients.create("Client C").uid
-    u["D"] = svc.clients.create("Client D").uid
-    u["P"] = svc.platforms.create("Platform P").uid
+    add_groups(svc, u)
     people = {
         "admin": "admin",
         "a_manager": "user",

@@ -1,9 +1,10 @@
 """The access table of issue 13 as expected data, written from the issue's table
 (not from ``studiocore.access``), for the generated per-cell tests.
 
-A small world of personas and records (:func:`build_world`), and for each row
-of the table and each action on a given target record the set of personas
-allowed (:data:`CELLS`). Whoever is not allowed gets, as the issue's
+A small world of personas and records (:func:`build_world`; new records like
+its own come from ``tests/support/access_targets.py``), and for each row of the
+table and each action on a given target record the set of personas allowed
+(:data:`CELLS`). Whoever is not allowed gets, as the issue's
 "Isolation" section says:
 
 * ``hidden`` (``NotFoundError``, HTTP 404) when they may not read the target
@@ -18,42 +19,31 @@ through HTTP (``tests/http/test_access_cells.py``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
 
 import attrs
 import pytest
 
 from studiocore import Actor, LookupTable, Services
+from tests.support import access_targets as new
 from tests.support.builders import T0
 
 __all__ = [
     "CELLS",
-    "DRAFT_START",
     "KNOWN_BUGS",
     "PERSONAS",
     "READERS",
+    "UNDO",
     "Cell",
     "Outcome",
     "Persona",
     "World",
+    "add_groups",
     "build_world",
     "cases",
-    "fresh_draft",
-    "fresh_membership_in_c",
-    "fresh_user",
-    "fresh_user_in_c",
     "known_bug",
-    "new_change_request_c",
-    "new_draft_c",
-    "new_plan_c",
-    "new_show_c",
-    "proposed_plan_c",
-    "show_c_with_material",
-    "show_window",
-    "tagged_show_c",
 ]
 
 # --------------------------------------------------------------------------- personas
@@ -147,6 +137,19 @@ class World:
         return T0 + timedelta(hours=hours[0]), T0 + timedelta(hours=hours[1])
 
 
+def add_groups(svc: Services, u: dict[str, str]) -> None:
+    """Studios A and B (rooms ``roomA``, ``roomB``), clients C and D and platform
+    P, by key into ``u``: the groups (and rooms) every access world starts from,
+    this module's and ``tests/services/test_membership_policy.py``'s."""
+    u["A"] = svc.studios.create("Studio A").uid
+    u["B"] = svc.studios.create("Studio B").uid
+    u["roomA"] = svc.studio_rooms.create(u["A"], "A1").uid
+    u["roomB"] = svc.studio_rooms.create(u["B"], "B1").uid
+    u["C"] = svc.clients.create("Client C").uid
+    u["D"] = svc.clients.create("Client D").uid
+    u["P"] = svc.platforms.create("Platform P").uid
+
+
 def build_world(svc: Services) -> World:
     """Studios A and B (rooms ``roomA``, ``roomB``), clients C and D, platforms P
     and Q (nobody's), the MC ``mc`` of the ``host`` user, and:
@@ -162,13 +165,7 @@ def build_world(svc: Services) -> World:
     """
     w = World(svc)
     u = w.uids
-    u["A"] = svc.studios.create("Studio A").uid
-    u["B"] = svc.studios.create("Studio B").uid
-    u["roomA"] = svc.studio_rooms.create(u["A"], "A1").uid
-    u["roomB"] = svc.studio_rooms.create(u["B"], "B1").uid
-    u["C"] = svc.clients.create("Client C").uid
-    u["D"] = svc.clients.create("Client D").uid
-    u["P"] = svc.platforms.create("Platform P").uid
+    add_groups(svc, u)
     u["Q"] = svc.platforms.create("Platform Q").uid
     u["R"] = svc.platforms.create("Platform R").uid
     for name, persona in PERSONAS.items():
@@ -179,14 +176,14 @@ def build_world(svc: Services) -> World:
             u[f"m_{name}"] = membership.uid
     u["mc"] = svc.mcs.create("Host", user_uid=u["host"]).uid
     u["mc2"] = svc.mcs.create("Second host").uid
-    u["showC"] = new_show_c(w)
+    u["showC"] = new.show_c(w)
     start, end = w.when(w.next_hours())
     u["showD"] = svc.shows.create(
         "D in B", start, end, studio_room_uid=u["roomB"], client_uid=u["D"]
     ).show.uid
-    u["planC"] = new_plan_c(w)
-    u["draftC"] = new_draft_c(w, u["planC"])
-    u["crC"] = new_change_request_c(w)
+    u["planC"] = new.plan_c(w)
+    u["draftC"] = new.draft_c(w, u["planC"])
+    u["crC"] = new.change_request_c(w)
     u["briefC"] = svc.materials.create("C brief", "brief", client_uid=u["C"]).uid
     u["brief2C"] = svc.materials.create("C script", "script", client_uid=u["C"]).uid
     u["sceneP"] = svc.materials.create("P scene", "scene", platform_uid=u["P"]).uid
@@ -202,112 +199,23 @@ def build_world(svc: Services) -> World:
     return w
 
 
-def new_show_c(w: World) -> str:
-    """A confirmed show like ``showC`` (client C, room A, hosted by ``mc``, on P and Q)."""
-    start, end = w.when(w.next_hours())
-    return w.svc.shows.create(
-        "C in A",
-        start,
-        end,
-        studio_room_uid=w["roomA"],
-        client_uid=w["C"],
-        mc_uids=[w["mc"]],
-        platform_uids=[w["P"], w["Q"]],
-    ).show.uid
+Undo = Callable[[World, str], object]
 
-
-def new_plan_c(w: World, *, proposed: bool = False, approved: bool = False) -> str:
-    """A draft (or proposed, or proposed and approved by the client) schedule of
-    C in studio A, over the days after ``T0``."""
-    plan = w.svc.schedules.create(
-        w["C"], w["A"], "C's week", T0 + timedelta(days=1), T0 + timedelta(days=8)
-    ).uid
-    if proposed or approved:
-        w.svc.schedules.propose(plan)
-    if approved:
-        w.svc.schedules.approve(plan)
-    return plan
-
-
-DRAFT_START = T0 + timedelta(days=2)
-"""When draft shows start (inside every schedule of :func:`new_plan_c`; drafts
-reserve nothing, so they may overlap)."""
-
-
-def new_draft_c(w: World, plan: str) -> str:
-    """A draft show of client C in ``plan``, in room A, hosted by ``mc``."""
-    return w.svc.shows.create(
-        "C draft",
-        DRAFT_START,
-        DRAFT_START + timedelta(hours=1),
-        studio_room_uid=w["roomA"],
-        schedule_uid=plan,
-        mc_uids=[w["mc"]],
-    ).show.uid
-
-
-def new_change_request_c(w: World, category: str = "CLIENT_REQUESTED") -> str:
-    """A change request (adding ``mc2`` to a draft) on a new proposed schedule of C."""
-    plan = new_plan_c(w)
-    draft = new_draft_c(w, plan)
-    w.svc.schedules.propose(plan)
-    operations = [{"op": "add_mc", "show_uid": draft, "mc_uid": w["mc2"]}]
-    return w.svc.change_requests.create(plan, category, "the client asks", operations).uid
-
-
-def proposed_plan_c(w: World) -> str:
-    """A new proposed schedule of C with one draft (change requests are for
-    proposed or confirmed schedules)."""
-    plan = new_plan_c(w)
-    new_draft_c(w, plan)
-    w.svc.schedules.propose(plan)
-    return plan
-
-
-# --------------------------------------------------------------------------- fresh targets
-
-
-def fresh_draft(w: World) -> str:
-    """A draft like ``draftC``, in ``planC``."""
-    return new_draft_c(w, w["planC"])
-
-
-def fresh_user_in_c(w: World) -> str:
-    """A new user (not a persona) who is a member of C."""
-    user = w.svc.users.create(f"{w.name('u').replace(' ', '')}@example.com", "Someone")
-    w.svc.memberships.create(user.uid, w["C"], "member")
-    return user.uid
-
-
-def fresh_membership_in_c(w: World) -> str:
-    """A new user's membership (member) in C."""
-    user = w.svc.users.create(f"{w.name('m').replace(' ', '')}@example.com", "Someone")
-    return w.svc.memberships.create(user.uid, w["C"], "member").uid
-
-
-def fresh_user(w: World) -> str:
-    """A new user of no group."""
-    return w.svc.users.create(f"{w.name('n').replace(' ', '')}@example.com", "New").uid
-
-
-def show_window(w: World) -> dict[str, Any]:
-    """``show_start`` and ``show_end`` of a slot no other show of the tests uses."""
-    start, end = w.when(w.next_hours())
-    return {"show_start": start, "show_end": end}
-
-
-def tagged_show_c(w: World) -> str:
-    """A show like ``showC``, tagged ``gtag``."""
-    show = new_show_c(w)
-    w.svc.tags.tag(show, w["gtag"])
-    return show
-
-
-def show_c_with_material(w: World) -> str:
-    """A show like ``showC`` that uses ``briefC``."""
-    show = new_show_c(w)
-    w.svc.shows.add_material(show, w["briefC"])
-    return show
+UNDO: Mapping[str, Undo] = {
+    "studios.update[A]": lambda w, t: w.svc.studios.update(t, {"name": "Studio A"}),
+    "clients.update_contact[C]": lambda w, t: w.svc.clients.update(t, {"contact_person": None}),
+    "clients.update_name[C]": lambda w, t: w.svc.clients.update(t, {"name": "Client C"}),
+    "clients.delete[C]": lambda w, t: w.svc.clients.restore(t),
+    "users.update_name[c_member]": lambda w, t: w.svc.users.update(t, {"name": "c_member"}),
+    "users.update_role[c_member]": lambda w, t: w.svc.users.update(t, {"role": "user"}),
+    "platforms.update[P]": lambda w, t: w.svc.platforms.update(t, {"name": "Platform P"}),
+    "platforms.delete[P]": lambda w, t: w.svc.platforms.restore(t),
+    "materials.update[sceneP]": lambda w, t: w.svc.materials.update(t, {"description": None}),
+    "tags.tag[A]": lambda w, t: w.svc.tags.untag(t, w["atag"]),
+}
+"""How to put back the world's record ``t`` after an allowed call of the cell
+(by :attr:`Cell.id`) changed it: the cells that act on the world's own record
+rather than a new one (the per-cell tests share one world per run)."""
 
 
 # --------------------------------------------------------------------------- who reads what
