@@ -26,6 +26,7 @@ from .features.system.controllers import HealthController
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
+from .web import WEB_PATHS, web_app_config
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -103,7 +104,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     else:
         health_check = _probe(services)
 
-    jwt_auth = build_jwt_auth(settings, services)
+    jwt_auth = build_jwt_auth(settings, services, signed_in_elsewhere=WEB_PATHS)
+    web = web_app_config(settings)
     api = Router(
         path=API_PREFIX,
         route_handlers=API_CONTROLLERS,
@@ -125,7 +127,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         else []
     )
     return Litestar(
-        route_handlers=[HealthController, api],
+        route_handlers=[HealthController, api, *web["route_handlers"]],
+        template_config=web["template_config"],
+        csrf_config=web["csrf_config"],
         exception_handlers=exception_handlers,
         before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
@@ -138,7 +142,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if settings.allowed_hosts
         else None,
         response_headers=_security_headers(settings),
-        middleware=middleware_logging,
+        middleware=[*web["middleware"], *middleware_logging],
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
             loggers={"studiocore_http": {"level": "INFO", "propagate": True}},

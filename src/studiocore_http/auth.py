@@ -26,7 +26,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -178,11 +178,15 @@ class BearerAuth(JWTAuth[User, Token]):
         return DefineMiddleware(base.middleware, *base.args, **base.kwargs, oidc=self.oidc)
 
 
-def build_jwt_auth(settings: Settings, services: Services) -> BearerAuth:
+def build_jwt_auth(
+    settings: Settings, services: Services, *, signed_in_elsewhere: Sequence[str] = ()
+) -> BearerAuth:
     """The authentication of the app: built-in HS256 tokens with the configured
     secret, issuer (and audience if set) required, plus the tokens of
     ``settings.oidc_providers``; the token's user is loaded (and cached for
-    ``settings.auth_cache_seconds``). Raises :class:`ConfigError` when the
+    ``settings.auth_cache_seconds``). ``signed_in_elsewhere``: the paths (regular
+    expressions) that take no bearer token because they sign users in their own
+    way (the web interface's session). Raises :class:`ConfigError` when the
     default membership of provisioned users names no existing group."""
     cache = UserCache(settings.auth_cache_seconds)
     oidc = None
@@ -213,7 +217,7 @@ def build_jwt_auth(settings: Settings, services: Services) -> BearerAuth:
         accepted_audiences=audiences,
         require_claims=["sub", "exp", "iss"],
         default_token_expiration=timedelta(minutes=settings.token_ttl_minutes),
-        exclude=PUBLIC_PATHS,
+        exclude=[*PUBLIC_PATHS, *signed_in_elsewhere],
         description="A bearer JWT: a built-in token whose `sub` is a user uid "
         "(`studiocore token --email E`), or a token of a configured OpenID Connect "
         "provider (see docs/sign-in.md).",

@@ -34,7 +34,7 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from studiocore import ValidationError
 from studiocore.errors import FieldProblem
 
-__all__ = ["MAX_JSON_DEPTH", "check_request", "json_depth_exceeds"]
+__all__ = ["MAX_JSON_DEPTH", "check_request", "json_depth_exceeds", "refuse_nul_parameters"]
 
 MAX_JSON_DEPTH = 64
 """The deepest nesting of arrays and objects a JSON body may have."""
@@ -101,7 +101,7 @@ def _declared_for(request: Request[Any, Any, Any]) -> _Declared | None:
     return index.get(request.route_handler)
 
 
-def _refuse_nul_parameters(request: Request[Any, Any, Any]) -> None:
+def refuse_nul_parameters(request: Request[Any, Any, Any]) -> None:
     for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
         if isinstance(value, str) and "\x00" in value:
             raise ValidationError(name, "must not contain NUL characters")
@@ -137,7 +137,7 @@ def _refuse_other_media_types(request: Request[Any, Any, Any]) -> None:
 
 async def check_request(request: Request[Any, Any, Any]) -> None:
     """The app's ``before_request`` hook: the checks of the module docstring."""
-    _refuse_nul_parameters(request)
+    refuse_nul_parameters(request)
     declared = _declared_for(request)
     if declared is None:  # not a route handler of this app's routes (cannot happen)
         return

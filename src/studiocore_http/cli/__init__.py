@@ -89,6 +89,7 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
                 click.echo(f"\n  {issue_token(settings, user.uid)}\n")
         click.echo(f'Try: curl -H "Authorization: Bearer <token>" {base}/api/v1/studios')
     click.echo(f"Database: {redact(_url_of(settings))}")
+    click.echo(f"Web interface: {base}/   (sign in as any demo user with --demo)")
     click.echo(f"API docs: {base}/schema   (OpenAPI: {base}/schema/openapi.json)")
     app = create_app(settings)
     # One line per request comes from the app (STUDIOCORE_LOG_REQUESTS), not uvicorn.

@@ -1,0 +1,138 @@
+"""The web interface over HTTP (no browser): signing in, the schedule workflow
+as the demo's people, what each may see, and the protections every page has."""
+
+from __future__ import annotations
+
+import re
+
+from studiocore import Services
+from tests.web.conftest import (
+    CLIENT_MANAGER,
+    CLIENT_MEMBER,
+    STUDIO_MANAGER,
+    Browser,
+)
+
+
+def schedule_links(html: str) -> dict[str, str]:
+    """The schedules a page links to: name -> path."""
+    return {
+        name: path for path, name in re.findall(r'<a href="(/schedules/[^"]+)">([^<]+)</a>', html)
+    }
+
+
+def draft_schedule(browser: Browser) -> str:
+    [path] = [
+        p for name, p in schedule_links(browser.get("/schedules").text).items() if "draft" in name
+    ]
+    return path
+
+
+def test_the_start_sends_a_stranger_to_sign_in_and_lists_every_demo_person(
+    browser: Browser,
+) -> None:
+    answer = browser.get("/schedules", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (302, "/sign-in")
+    page = browser.get("/").text
+    for name in ("Seo-jun Han", "Ji-woo Park", "Eun-ji Song", "Hana Kim", "Demo Admin"):
+        assert f"Sign in as {name}" in page
+
+
+def test_the_promotable_draft_workflow_through_the_pages(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    plan = draft_schedule(browser)
+    page = browser.get(plan).text
+    assert "Propose to the client" in page
+    assert "Glow Cosmetics" in page  # names, and local times with their zone
+    assert "Asia/Seoul" in page
+    done = browser.submit(plan, f"{plan}/propose")
+    assert "Proposed to the client." in done.text
+    assert 'status-proposed">proposed' in done.text
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
+    browser.sign_in(CLIENT_MANAGER)
+    approved = browser.submit(plan, f"{plan}/approve", note="Looks good")
+    assert "Approved" in approved.text, approved.text
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
+    browser.sign_in(STUDIO_MANAGER)
+    confirmed = browser.submit(plan, f"{plan}/confirm")
+    assert "Confirmed: every draft is booked." in confirmed.text, confirmed.text
+    uid = plan.rsplit("/", 1)[1]
+    assert services.schedules.get(uid).schedule_status.value == "confirmed"
+    shows = services.schedules.shows(uid)
+    assert shows
+    assert {s.show_status.value for s in shows} == {"confirmed"}
+
+
+def test_a_step_the_core_refuses_is_a_message_and_changes_nothing(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(CLIENT_MEMBER)
+    plan = draft_schedule(browser)
+    uid = plan.rsplit("/", 1)[1]
+    answer = browser.submit(plan, f"{plan}/propose")
+    assert answer.status_code == 200
+    assert "Refused:" in answer.text
+    assert services.schedules.get(uid).schedule_status.value == "draft"
+
+
+def test_a_client_member_sees_only_their_clients_schedules_and_404_for_others(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(CLIENT_MEMBER)
+    listed = schedule_links(browser.get("/schedules").text)
+    assert listed
+    assert all(name.startswith("Glow Cosmetics") for name in listed)
+    nordic = services.clients.list(where={"name": "Nordic Outdoor"})[0]
+    mine = services.schedules.list()[0]
+    other = services.schedules.create(
+        nordic.uid, mine.studio_uid, "Nordic autumn", mine.start_time, mine.end_time
+    )
+    assert other.name not in browser.get("/schedules").text
+    hidden = browser.get(f"/schedules/{other.uid}")
+    assert hidden.status_code == 404
+    assert "nothing you may see" in hidden.text
+    assert other.name not in hidden.text
+    assert browser.get("/schedules/schedule_unknown").status_code == 404
+
+
+def test_every_form_needs_its_csrf_token(browser: Browser, services: Services) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    plan = draft_schedule(browser)
+    forged = browser.post(f"{plan}/propose", data={})
+    assert forged.status_code == 403
+    assert services.schedules.get(plan.rsplit("/", 1)[1]).schedule_status.value == "draft"
+    assert browser.post("/sign-in", data={"email": STUDIO_MANAGER}).status_code == 403
+
+
+def test_pages_carry_a_strict_csp_and_the_session_cookie_its_flags(browser: Browser) -> None:
+    page = browser.get("/sign-in")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "<script" not in page.text
+    assert "style=" not in page.text
+    answer = browser.post(
+        "/sign-in",
+        data={"email": STUDIO_MANAGER, "_csrf_token": browser.token("/sign-in")},
+        follow_redirects=False,
+    )
+    cookie = next(
+        c for c in answer.headers.get_list("set-cookie") if c.startswith("studiocore_session=")
+    )
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "secure", "samesite=lax"} <= flags
+    # the API keeps answering bearer tokens only: no session there
+    assert browser.get("/api/v1/studios").status_code == 401
+
+
+def test_what_users_typed_is_escaped(browser: Browser, services: Services) -> None:
+    plan = next(s for s in services.schedules.list() if "draft" in s.name)
+    services.schedules.update(plan.uid, {"name": "<script>alert(1)</script> week"})
+    browser.sign_in(STUDIO_MANAGER)
+    page = browser.get("/schedules").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; week" in page
