@@ -12,7 +12,7 @@ from studiocore.entities import ChangeRequest
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
 from studiocore_http.features.schedules.controllers import change_body
 from studiocore_http.features.scheduling.schemas import Conflict
-from studiocore_http.shared.convert import many
+from studiocore_http.shared.convert import many, one
 from studiocore_http.shared.params import ActorDep, ServicesDep
 
 from . import schemas as s
@@ -21,22 +21,13 @@ __all__ = ["ChangeRequestController"]
 
 
 def _request(request: ChangeRequest) -> s.ChangeRequest:
+    """The request's fields, and the change types and operations of its payload."""
     payload = request.payload
-    return s.ChangeRequest(
-        uid=request.uid,
-        created_at=request.created_at,
-        updated_at=request.updated_at,
-        metadata=request.metadata,
-        schedule_uid=request.schedule_uid,
-        change_category=request.change_category,
-        change_type=request.change_type,
+    return one(
+        s.ChangeRequest,
+        request,
         change_types=list(payload.get("change_types", [request.change_type])),
-        status=request.status,
-        reason=request.reason,
         operations=list(payload.get("operations", [])),
-        requested_by_uid=request.requested_by_uid,
-        reviewed_by_uid=request.reviewed_by_uid,
-        decided_at=request.decided_at,
     )
 
 

@@ -35,13 +35,9 @@ _Crud = crud_controller(
 
 
 def _state(state: CoreShowState) -> s.ShowState:
-    return s.ShowState(
-        uid=state.uid,
-        name=state.name,
-        status=state.status,
-        start=state.start,
-        end=state.end,
-        room_uid=state.room_uid,
+    return one(
+        s.ShowState,
+        state,
         mc_uids=sorted(state.mc_uids),
         platform_uids=sorted(state.platform_uids),
     )
