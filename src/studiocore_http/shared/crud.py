@@ -42,6 +42,7 @@ from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 from .convert import changes, one, page, payload
 from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+from .routes import operation
 from .schemas import Input, Output
 
 __all__ = ["CrudResource", "QueryFilter", "ServiceOf", "crud_controller", "named_handler"]
@@ -189,23 +190,18 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
         *,
         data: type[Input] | None = None,
         on_item: bool = True,
-        **options: Any,
+        status_code: int | None = None,
     ) -> Any:
         """``fn`` as the handler ``<verb>_<stem>`` of operation ``<Verb><Stem>`` on
         one item (``/{uid}``) or on the collection; ``data`` types its body."""
         path = ("/{uid:str}",) if on_item else ()
         annotations = {} if data is None else {"data": body[data]}
         handler = named_handler(fn, f"{verb}_{snake}", returns, **annotations)
-        operation = f"{verb.capitalize()}{resource.stem}"
-        decorate = method(
-            *path, operation_id=operation, sync_to_thread=True, raises=raises, **options
-        )
-        return decorate(handler)
+        options = operation(f"{verb.capitalize()}{resource.stem}", raises, status_code)
+        return method(*path, **options)(handler)
 
     handlers = {
-        "list_items": get(
-            operation_id=f"List{resource.plural}", sync_to_thread=True, raises=READ_ERRORS
-        )(listing),
+        "list_items": get(**operation(f"List{resource.plural}"))(listing),
         "create_item": route(
             post, "create", create_item, BODY_ERRORS, data=resource.create, on_item=False
         ),

@@ -9,10 +9,10 @@ from litestar.pagination import OffsetPagination
 from litestar.params import FromQuery
 
 from studiocore import GroupType
-from studiocore_http.errors import READ_ERRORS
 from studiocore_http.shared.convert import page
 from studiocore_http.shared.crud import CrudResource, crud_controller
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 
@@ -33,12 +33,7 @@ class MembershipController(_Crud):  # type: ignore[misc,valid-type]
     """The generated CRUD, with a listing whose ``group_type`` is checked
     against the kinds of group (an unknown one is a 422, not an empty page)."""
 
-    @get(
-        operation_id="ListMemberships",
-        summary="ListMemberships",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get(summary="ListMemberships", **operation("ListMemberships"))
     def list_items(
         self,
         *,

@@ -10,7 +10,6 @@ from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, QueryParameter
 
 from studiocore import ShowQuery, TimeSlot, ValidationError
-from studiocore_http.errors import READ_ERRORS
 from studiocore_http.features.shows.controllers import TimestampQuery
 from studiocore_http.features.shows.schemas import Show
 from studiocore_http.shared.convert import (
@@ -22,6 +21,7 @@ from studiocore_http.shared.convert import (
     parse_timestamp,
 )
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 
@@ -56,12 +56,7 @@ StudioFilter = Annotated[str | None, QueryParameter(description="Only this studi
 class SchedulingController(Controller):
     tags = ["scheduling"]
 
-    @get(
-        "/studios/{uid:str}/availability",
-        operation_id="GetStudioAvailability",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/studios/{uid:str}/availability", **operation("GetStudioAvailability"))
     def availability(
         self,
         *,
@@ -99,12 +94,7 @@ class SchedulingController(Controller):
             ],
         )
 
-    @get(
-        "/mcs/{uid:str}/availability",
-        operation_id="GetMcAvailability",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/mcs/{uid:str}/availability", **operation("GetMcAvailability"))
     def mc_availability(
         self,
         *,
@@ -131,12 +121,7 @@ class SchedulingController(Controller):
             reserved=many(s.Interval, found.reserved),
         )
 
-    @get(
-        "/mcs/{uid:str}/shows",
-        operation_id="ListMcShows",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/mcs/{uid:str}/shows", **operation("ListMcShows"))
     def mc_agenda(
         self,
         *,
@@ -158,7 +143,7 @@ class SchedulingController(Controller):
         )
         return page(Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
-    @get("/conflicts", operation_id="ListConflicts", sync_to_thread=True, raises=READ_ERRORS)
+    @get("/conflicts", **operation("ListConflicts"))
     def conflicts(
         self,
         *,
