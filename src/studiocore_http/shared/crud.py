@@ -53,10 +53,12 @@ ServiceOf = Callable[[Services], Any]
 
 @attrs.frozen
 class QueryFilter:
-    """An optional equality filter of a listing, read from the query string."""
+    """An optional equality filter of a listing, read from the query string as
+    a ``value_type`` (an enum's unknown value is a 422, not an empty page)."""
 
     name: str
-    description: str = "Only rows with this value."
+    description: str | None = "Only rows with this value."
+    value_type: Any = attrs.field(default=str, kw_only=True)
 
 
 def _stem(resource: CrudResource) -> str:
@@ -120,7 +122,9 @@ def _list_signature(resource: CrudResource) -> inspect.Signature:
                     f.name,
                     keyword,
                     default=None,
-                    annotation=Annotated[str | None, QueryParameter(description=f.description)],
+                    annotation=Annotated[
+                        f.value_type | None, QueryParameter(description=f.description)
+                    ],
                 )
                 for f in resource.filters
             ),
