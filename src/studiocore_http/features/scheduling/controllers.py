@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
+import attrs
 from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, QueryParameter
 
@@ -53,8 +55,31 @@ Changeover = Annotated[
 StudioFilter = Annotated[str | None, QueryParameter(description="Only this studio's shows.")]
 
 
+@attrs.frozen
+class FreeTimeQuery:
+    """What both availability reads ask: the free intervals inside ``window``,
+    none shorter than ``min_minutes`` (``None``: every one)."""
+
+    window: TimeSlot
+    min_minutes: int | None
+
+
+def _free_time_query(
+    start: RequiredTimestamp, end: RequiredTimestamp, min_minutes: MinMinutes = None
+) -> FreeTimeQuery:
+    """An availability read's query parameters; a bad timestamp or an empty window
+    is a 422 naming the parameter."""
+    window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+    return FreeTimeQuery(window, min_minutes)
+
+
+FreeTimeDep = NamedDependency[FreeTimeQuery]
+"""The parsed :class:`FreeTimeQuery` of an availability read (injected)."""
+
+
 class SchedulingController(Controller):
     tags = ["scheduling"]
+    dependencies = {"free_time": Provide(_free_time_query, sync_to_thread=False)}
 
     @get("/studios/{uid:str}/availability", **operation("GetStudioAvailability"))
     def availability(
@@ -63,19 +88,17 @@ class SchedulingController(Controller):
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        start: RequiredTimestamp,
-        end: RequiredTimestamp,
-        min_minutes: MinMinutes = None,
+        free_time: FreeTimeDep,
         honour_changeover: Changeover = False,
     ) -> s.Availability:
         """Each room's free intervals inside ``[start, end)``: the window minus its
         booked (confirmed, live, completed) shows; with ``honour_changeover`` each
         show also blocks its room's changeover time."""
-        window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+        window = free_time.window
         rooms = services.scheduling.availability(
             uid,
             window,
-            min_minutes=min_minutes,
+            min_minutes=free_time.min_minutes,
             honour_changeover=honour_changeover,
             actor=actor,
         )
@@ -101,15 +124,13 @@ class SchedulingController(Controller):
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        start: RequiredTimestamp,
-        end: RequiredTimestamp,
-        min_minutes: MinMinutes = None,
+        free_time: FreeTimeDep,
     ) -> s.McAvailability:
         """An MC's free intervals inside ``[start, end)``: the window minus each
         booked show they host, widened by their minimum rest on both sides."""
-        window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+        window = free_time.window
         found = services.scheduling.mc_availability(
-            uid, window, min_minutes=min_minutes, actor=actor
+            uid, window, min_minutes=free_time.min_minutes, actor=actor
         )
         return s.McAvailability(
             mc_uid=found.mc_uid,
