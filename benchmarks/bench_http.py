@@ -323,7 +323,44 @@ def load(url: str, headers: dict[str, str], duration: int, connections: int) -> 
     raise SystemExit("bench_http needs wrk or oha on PATH (apt-get install wrk)")
 
 
+# --------------------------------------------------------------------------- RESULTS.md
+
+
+def load_summary(duration: int, connections: int, rounds: int, *, detail: str = "") -> str:
+    """How a run loaded its server, for RESULTS.md: ``duration`` seconds of wrk (or
+    oha) with ``connections`` connections (``detail`` after them), the best of
+    ``rounds`` interleaved rounds, and the machine."""
+    tool = "wrk" if shutil.which("wrk") else "oha"
+    return (
+        f"{duration} s of {tool} load with {connections} connections{detail}, best of "
+        f"{rounds} interleaved rounds; Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs (load generator, server and PostgreSQL share them)."
+    )
+
+
+def append_results(bench: str, lines: list[str]) -> None:
+    """Append a run to benchmarks/RESULTS.md: a heading with ``bench`` and
+    today's date, then ``lines``."""
+    path = Path(__file__).with_name("RESULTS.md")
+    heading = f"## {bench} ({datetime.now(UTC):%Y-%m-%d})"
+    with path.open("a") as out:
+        out.write("\n".join(["", heading, "", *lines]))
+    print(f"  recorded in {path}")
+
+
 # --------------------------------------------------------------------------- main
+
+
+def load_arguments(doc: str | None, *, rounds: int) -> argparse.ArgumentParser:
+    """The command line of a benchmark, described by the first line of ``doc``,
+    with the options every one takes: ``--shows``, ``--duration``,
+    ``--connections`` and ``--rounds`` (default ``rounds``)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--shows", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=rounds)
+    return parser
 
 
 def run(shows: int, duration: int, connections: int, rounds: int, record: bool) -> None:
@@ -369,50 +406,28 @@ def run(shows: int, duration: int, connections: int, rounds: int, record: bool) 
         f"{results['studiocore']['rps']:.1f} req/s = {ratio:.0%} of bare (target >= 60%)"
     )
     if record:
-        _record(
-            shows,
-            duration=duration,
-            connections=connections,
-            rounds=rounds,
-            results=results,
-            ratio=ratio,
-        )
+        how = load_summary(duration, connections, rounds, detail=" from a separate process")
+        _record(shows, how, results, ratio)
 
 
-def _record(
-    shows: int,
-    *,
-    duration: int,
-    connections: int,
-    rounds: int,
-    results: dict[str, dict[str, float]],
-    ratio: float,
-) -> None:
-    path = Path(__file__).with_name("RESULTS.md")
-    tool = "wrk" if shutil.which("wrk") else "oha"
-    lines = [
-        "",
-        f"## bench_http ({datetime.now(UTC):%Y-%m-%d})",
-        "",
-        f"`GET /api/v1/shows?studio_uid=..&start_from=..&start_to=..&limit=50`, PostgreSQL with "
-        f"{shows:,} shows, one uvicorn worker each, {duration} s of {tool} load with "
-        f"{connections} connections from a separate process, best of {rounds} interleaved "
-        f"rounds; Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs (load generator, server and PostgreSQL share them).",
-        "",
-        "| server | requests/s | p99 |",
-        "|---|---:|---:|",
-        f"| bare Litestar handler, the page query via SQLAlchemy Core | "
-        f"{results['bare']['rps']:.0f} | {results['bare']['p99_ms']:.1f} ms |",
-        f"| studiocore API (JWT, user lookup, guard, page + count, structs) | "
-        f"{results['studiocore']['rps']:.0f} | {results['studiocore']['p99_ms']:.1f} ms |",
-        "",
-        f"studiocore reaches {ratio:.0%} of the bare handler's throughput (target: 60 %).",
-        "",
-    ]
-    with path.open("a") as out:
-        out.write("\n".join(lines))
-    print(f"  recorded in {path}")
+def _record(shows: int, how: str, results: dict[str, dict[str, float]], ratio: float) -> None:
+    append_results(
+        "bench_http",
+        [
+            f"`GET /api/v1/shows?studio_uid=..&start_from=..&start_to=..&limit=50`, PostgreSQL "
+            f"with {shows:,} shows, one uvicorn worker each, {how}",
+            "",
+            "| server | requests/s | p99 |",
+            "|---|---:|---:|",
+            f"| bare Litestar handler, the page query via SQLAlchemy Core | "
+            f"{results['bare']['rps']:.0f} | {results['bare']['p99_ms']:.1f} ms |",
+            f"| studiocore API (JWT, user lookup, guard, page + count, structs) | "
+            f"{results['studiocore']['rps']:.0f} | {results['studiocore']['p99_ms']:.1f} ms |",
+            "",
+            f"studiocore reaches {ratio:.0%} of the bare handler's throughput (target: 60 %).",
+            "",
+        ],
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -423,11 +438,7 @@ def main(argv: list[str]) -> None:
         else:
             serve_bare(url, port)
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--shows", type=int, default=1_000_000)
-    parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser = load_arguments(__doc__, rounds=2)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
     run(args.shows, args.duration, args.connections, args.rounds, args.record)

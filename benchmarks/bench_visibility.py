@@ -27,12 +27,7 @@ statements each user's request runs, with ``EXPLAIN ANALYZE``), ``--record``
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
-import shutil
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +37,16 @@ import sqlalchemy as sa
 if __package__ in {None, ""}:  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_http import SECRET, load, scratch_database, seed, server
+from benchmarks.bench_http import (
+    SECRET,
+    append_results,
+    load,
+    load_arguments,
+    load_summary,
+    scratch_database,
+    seed,
+    server,
+)
 
 STUDIOS = 10
 CLIENTS = 50
@@ -154,38 +158,20 @@ def run(
             f"{factor:.2f}x (target <= {TARGET}x)"
         )
     if record:
-        _record(
-            shows,
-            duration=duration,
-            connections=connections,
-            rounds=rounds,
-            best=best,
-            totals=totals,
-            slower=slower,
-        )
+        _record(shows, load_summary(duration, connections, rounds), best, totals, slower)
 
 
 def _record(
     shows: int,
-    *,
-    duration: int,
-    connections: int,
-    rounds: int,
+    how: str,
     best: dict[str, dict[str, float]],
     totals: dict[str, int],
     slower: dict[str, float],
 ) -> None:
-    path = Path(__file__).with_name("RESULTS.md")
-    tool = "wrk" if shutil.which("wrk") else "oha"
     lines = [
-        "",
-        f"## bench_visibility ({datetime.now(UTC):%Y-%m-%d})",
-        "",
         f"`GET {PATH}`, PostgreSQL with {shows:,} shows ({STUDIOS} studios, {CLIENTS} "
         f"clients, a schedule per client, studio and 30 days), membership policy, one "
-        f"uvicorn worker, {duration} s of {tool} load with {connections} connections, best "
-        f"of {rounds} interleaved rounds; Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs (load generator, server and PostgreSQL share them).",
+        f"uvicorn worker, {how}",
         "",
         "| user | sees | requests/s | p99 | admin / user |",
         "|---|---:|---:|---:|---:|",
@@ -197,17 +183,11 @@ def _record(
             f"{best[name]['p99_ms']:.1f} ms | {factor} |"
         )
     lines += ["", f"Target: each user within {TARGET}x of the admin's throughput.", ""]
-    with path.open("a") as out:
-        out.write("\n".join(lines))
-    print(f"  recorded in {path}")
+    append_results("bench_visibility", lines)
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--shows", type=int, default=1_000_000)
-    parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = load_arguments(__doc__, rounds=3)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)

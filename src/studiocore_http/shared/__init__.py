@@ -1,2 +1,2 @@
 """What every feature of the HTTP adapter shares: base structs, conversions,
-parameter types and the CRUD controller factory."""
+parameter types, route options and the CRUD controller factory."""

@@ -82,9 +82,25 @@ def changes(data: Input) -> dict[str, Any]:
     return payload(data)
 
 
-def one(cls: type[OutputT], entity: object) -> OutputT:
-    """A response struct from a core entity (fields copied by name)."""
-    return msgspec.convert(entity, cls, from_attributes=True)
+def one(cls: type[OutputT], entity: object, /, **fields: Any) -> OutputT:
+    """A response struct from a core entity (fields copied by name).
+
+    ``fields`` are taken instead of the entity's attributes of those names: for
+    fields the entity derives or lacks, and for sets, which must be given as
+    sorted lists (a set's order would make the JSON unstable)."""
+    source = _Overlay(entity, fields) if fields else entity
+    return msgspec.convert(source, cls, from_attributes=True)
+
+
+class _Overlay:
+    """The attributes of ``entity``, with ``fields`` in place of some."""
+
+    def __init__(self, entity: object, fields: dict[str, Any]) -> None:
+        self.__dict__.update(fields)
+        self._entity = entity
+
+    def __getattr__(self, name: str) -> Any:  # only for names not in ``fields``
+        return getattr(self._entity, name)
 
 
 def many(cls: type[OutputT], entities: Iterable[object]) -> list[OutputT]:

@@ -42,6 +42,7 @@ from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 from .convert import changes, one, page, payload
 from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+from .routes import operation
 from .schemas import Input, Output
 
 __all__ = ["CrudResource", "QueryFilter", "ServiceOf", "crud_controller", "named_handler"]
@@ -52,10 +53,12 @@ ServiceOf = Callable[[Services], Any]
 
 @attrs.frozen
 class QueryFilter:
-    """An optional equality filter of a listing, read from the query string."""
+    """An optional equality filter of a listing, read from the query string as
+    a ``value_type`` (an enum's unknown value is a 422, not an empty page)."""
 
     name: str
-    description: str = "Only rows with this value."
+    description: str | None = "Only rows with this value."
+    value_type: Any = attrs.field(default=str, kw_only=True)
 
 
 def _stem(resource: CrudResource) -> str:
@@ -119,7 +122,9 @@ def _list_signature(resource: CrudResource) -> inspect.Signature:
                     f.name,
                     keyword,
                     default=None,
-                    annotation=Annotated[str | None, QueryParameter(description=f.description)],
+                    annotation=Annotated[
+                        f.value_type | None, QueryParameter(description=f.description)
+                    ],
                 )
                 for f in resource.filters
             ),
@@ -189,23 +194,18 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
         *,
         data: type[Input] | None = None,
         on_item: bool = True,
-        **options: Any,
+        status_code: int | None = None,
     ) -> Any:
         """``fn`` as the handler ``<verb>_<stem>`` of operation ``<Verb><Stem>`` on
         one item (``/{uid}``) or on the collection; ``data`` types its body."""
         path = ("/{uid:str}",) if on_item else ()
         annotations = {} if data is None else {"data": body[data]}
         handler = named_handler(fn, f"{verb}_{snake}", returns, **annotations)
-        operation = f"{verb.capitalize()}{resource.stem}"
-        decorate = method(
-            *path, operation_id=operation, sync_to_thread=True, raises=raises, **options
-        )
-        return decorate(handler)
+        options = operation(f"{verb.capitalize()}{resource.stem}", raises, status_code)
+        return method(*path, **options)(handler)
 
     handlers = {
-        "list_items": get(
-            operation_id=f"List{resource.plural}", sync_to_thread=True, raises=READ_ERRORS
-        )(listing),
+        "list_items": get(**operation(f"List{resource.plural}"))(listing),
         "create_item": route(
             post, "create", create_item, BODY_ERRORS, data=resource.create, on_item=False
         ),

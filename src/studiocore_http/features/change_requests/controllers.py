@@ -9,11 +9,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from studiocore import ChangeApplied, ChangePreview, ChangeRequestStatus
 from studiocore.entities import ChangeRequest
-from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
+from studiocore_http.errors import BODY_ERRORS
 from studiocore_http.features.schedules.controllers import change_body
 from studiocore_http.features.scheduling.schemas import Conflict
-from studiocore_http.shared.convert import many
+from studiocore_http.shared.convert import many, one
 from studiocore_http.shared.params import ActorDep, ServicesDep
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 
@@ -21,22 +22,13 @@ __all__ = ["ChangeRequestController"]
 
 
 def _request(request: ChangeRequest) -> s.ChangeRequest:
+    """The request's fields, and the change types and operations of its payload."""
     payload = request.payload
-    return s.ChangeRequest(
-        uid=request.uid,
-        created_at=request.created_at,
-        updated_at=request.updated_at,
-        metadata=request.metadata,
-        schedule_uid=request.schedule_uid,
-        change_category=request.change_category,
-        change_type=request.change_type,
+    return one(
+        s.ChangeRequest,
+        request,
         change_types=list(payload.get("change_types", [request.change_type])),
-        status=request.status,
-        reason=request.reason,
         operations=list(payload.get("operations", [])),
-        requested_by_uid=request.requested_by_uid,
-        reviewed_by_uid=request.reviewed_by_uid,
-        decided_at=request.decided_at,
     )
 
 
@@ -57,26 +49,19 @@ def _applied(result: ChangeApplied) -> s.ChangeApplied:
     )
 
 
-def _decision(operation: str, doc: str) -> dict[str, object]:
-    return {
-        "path": f"/change-requests/{{uid:str}}/{operation}",
-        "operation_id": f"{operation.capitalize()}ChangeRequest",
-        "status_code": HTTP_200_OK,
-        "sync_to_thread": True,
-        "raises": BODY_ERRORS,
-        "description": doc,
-    }
+def _decision(name: str, doc: str) -> post:
+    """The route of the decision ``name`` on one change request, ``doc`` its description."""
+    return post(
+        f"/change-requests/{{uid:str}}/{name}",
+        description=doc,
+        **operation(f"{name.capitalize()}ChangeRequest", BODY_ERRORS, HTTP_200_OK),
+    )
 
 
 class ChangeRequestController(Controller):
     tags = ["change-requests"]
 
-    @get(
-        "/schedules/{uid:str}/change-requests",
-        operation_id="ListScheduleChangeRequests",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/schedules/{uid:str}/change-requests", **operation("ListScheduleChangeRequests"))
     def list_requests(
         self,
         services: ServicesDep,
@@ -90,10 +75,7 @@ class ChangeRequestController(Controller):
 
     @post(
         "/schedules/{uid:str}/change-requests",
-        operation_id="CreateChangeRequest",
-        status_code=HTTP_201_CREATED,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
+        **operation("CreateChangeRequest", BODY_ERRORS, HTTP_201_CREATED),
     )
     def create_request(
         self,
@@ -110,12 +92,7 @@ class ChangeRequestController(Controller):
         )
         return _request(created)
 
-    @get(
-        "/change-requests/{uid:str}",
-        operation_id="GetChangeRequest",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/change-requests/{uid:str}", **operation("GetChangeRequest"))
     def get_request(
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.ChangeRequestWithPreview:
@@ -127,7 +104,7 @@ class ChangeRequestController(Controller):
             **{f: getattr(body, f) for f in body.__struct_fields__}, preview=_preview(preview)
         )
 
-    @post(**_decision("approve", "The other side approves a pending request."))  # type: ignore[arg-type]
+    @_decision("approve", "The other side approves a pending request.")
     def approve(
         self,
         services: ServicesDep,
@@ -137,7 +114,7 @@ class ChangeRequestController(Controller):
     ) -> s.ChangeRequest:
         return _request(services.change_requests.approve(uid, note=data.note, actor=actor))
 
-    @post(**_decision("reject", "The other side turns a pending request down, saying why."))  # type: ignore[arg-type]
+    @_decision("reject", "The other side turns a pending request down, saying why.")
     def reject(
         self,
         services: ServicesDep,
@@ -147,23 +124,21 @@ class ChangeRequestController(Controller):
     ) -> s.ChangeRequest:
         return _request(services.change_requests.reject(uid, data.reason, actor=actor))
 
-    @post(**_decision("withdraw", "Whoever raised a request takes it back."))  # type: ignore[arg-type]
+    @_decision("withdraw", "Whoever raised a request takes it back.")
     def withdraw(
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.ChangeRequest:
         return _request(services.change_requests.withdraw(uid, actor=actor))
 
-    @post(
-        **_decision(  # type: ignore[arg-type]
-            "apply",
-            "Apply an approved request all or nothing (409 with the conflict report); "
-            "applying it again answers the same result.",
-        )
+    @_decision(
+        "apply",
+        "Apply an approved request all or nothing (409 with the conflict report); "
+        "applying it again answers the same result.",
     )
     def apply(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.ChangeApplied:
         return _applied(services.change_requests.apply(uid, actor=actor))
 
-    @post(**_decision("acknowledge", "The client acknowledges a force-majeure change."))  # type: ignore[arg-type]
+    @_decision("acknowledge", "The client acknowledges a force-majeure change.")
     def acknowledge(
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.ChangeRequest:

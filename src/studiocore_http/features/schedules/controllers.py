@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from studiocore import PromotionResult, ScheduleStatus, ShowStatus, ValidationError
 from studiocore.scheduling import ShowChange
 from studiocore.scheduling.diff import ShowState as CoreShowState
-from studiocore_http.errors import BODY_ERRORS, READ_ERRORS
+from studiocore_http.errors import BODY_ERRORS
 from studiocore_http.features.scheduling.schemas import Conflict
 from studiocore_http.features.shows import schemas as shows
 from studiocore_http.features.shows.controllers import UidQuery
@@ -22,6 +22,7 @@ from studiocore_http.features.shows.convert import written
 from studiocore_http.shared.convert import many, one, page, payload
 from studiocore_http.shared.crud import CrudResource, crud_controller
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 
@@ -35,13 +36,9 @@ _Crud = crud_controller(
 
 
 def _state(state: CoreShowState) -> s.ShowState:
-    return s.ShowState(
-        uid=state.uid,
-        name=state.name,
-        status=state.status,
-        start=state.start,
-        end=state.end,
-        room_uid=state.room_uid,
+    return one(
+        s.ShowState,
+        state,
         mc_uids=sorted(state.mc_uids),
         platform_uids=sorted(state.platform_uids),
     )
@@ -76,7 +73,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
     """The generated CRUD, with a listing filtered by client, studio and status,
     and the schedule's own operations."""
 
-    @get(operation_id="ListSchedules", sync_to_thread=True, raises=READ_ERRORS)
+    @get(**operation("ListSchedules"))
     def list_items(
         self,
         *,
@@ -99,12 +96,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
 
     # -- drafts -------------------------------------------------------------------------
 
-    @get(
-        "/{uid:str}/shows",
-        operation_id="ListScheduleShows",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/{uid:str}/shows", **operation("ListScheduleShows"))
     def list_shows(
         self,
         services: ServicesDep,
@@ -115,13 +107,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         """The schedule's live shows (drafts and confirmed), by start."""
         return many(shows.Show, services.schedules.shows(uid, status=status, actor=actor))
 
-    @post(
-        "/{uid:str}/shows",
-        operation_id="CreateScheduleShow",
-        status_code=HTTP_201_CREATED,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
+    @post("/{uid:str}/shows", **operation("CreateScheduleShow", BODY_ERRORS, HTTP_201_CREATED))
     def add_show(
         self,
         services: ServicesDep,
@@ -141,13 +127,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
 
     # -- workflow -----------------------------------------------------------------------
 
-    @post(
-        "/{uid:str}/transitions",
-        operation_id="TransitionSchedule",
-        status_code=HTTP_200_OK,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
+    @post("/{uid:str}/transitions", **operation("TransitionSchedule", BODY_ERRORS, HTTP_200_OK))
     def transition(
         self,
         services: ServicesDep,
@@ -163,13 +143,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             services.schedules.transition(uid, data.to, reason=data.reason, actor=actor),
         )
 
-    @post(
-        "/{uid:str}/approve",
-        operation_id="ApproveSchedule",
-        status_code=HTTP_200_OK,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
+    @post("/{uid:str}/approve", **operation("ApproveSchedule", BODY_ERRORS, HTTP_200_OK))
     def approve(
         self,
         services: ServicesDep,
@@ -180,13 +154,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         """The client approves the proposed schedule (its managers' call)."""
         return one(s.Schedule, services.schedules.approve(uid, note=data.note, actor=actor))
 
-    @post(
-        "/{uid:str}/confirm",
-        operation_id="ConfirmSchedule",
-        status_code=HTTP_200_OK,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
+    @post("/{uid:str}/confirm", **operation("ConfirmSchedule", BODY_ERRORS, HTTP_200_OK))
     def confirm(
         self,
         services: ServicesDep,
@@ -199,12 +167,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         and nothing changed."""
         return _confirmed(services.schedules.promote(uid, reason=data.reason, actor=actor))
 
-    @get(
-        "/{uid:str}/conflicts",
-        operation_id="CheckScheduleConfirmation",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/{uid:str}/conflicts", **operation("CheckScheduleConfirmation"))
     def conflicts(
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.PromotionReport:
@@ -220,24 +183,14 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
 
     # -- versions -------------------------------------------------------------------------
 
-    @get(
-        "/{uid:str}/versions",
-        operation_id="ListScheduleVersions",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/{uid:str}/versions", **operation("ListScheduleVersions"))
     def versions(
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> list[s.VersionSummary]:
         """Every version of the schedule, oldest first."""
         return [one(s.VersionSummary, v) for v in services.schedules.versions(uid, actor=actor)]
 
-    @get(
-        "/{uid:str}/versions/{number:int}",
-        operation_id="GetScheduleVersion",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/{uid:str}/versions/{number:int}", **operation("GetScheduleVersion"))
     def version(
         self, services: ServicesDep, actor: ActorDep, uid: FromPath[str], number: FromPath[int]
     ) -> s.Version:
@@ -246,12 +199,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         summary = msgspec.structs.asdict(one(s.VersionSummary, found.summary))
         return s.Version(**summary, shows=[_state(x) for x in found.shows])
 
-    @get(
-        "/{uid:str}/versions/{old:int}/diff/{new:int}",
-        operation_id="DiffScheduleVersions",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/{uid:str}/versions/{old:int}/diff/{new:int}", **operation("DiffScheduleVersions"))
     def diff(
         self,
         services: ServicesDep,

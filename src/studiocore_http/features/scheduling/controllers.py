@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
+import attrs
 from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, QueryParameter
 
 from studiocore import ShowQuery, TimeSlot, ValidationError
-from studiocore_http.errors import READ_ERRORS
 from studiocore_http.features.shows.controllers import TimestampQuery
 from studiocore_http.features.shows.schemas import Show
 from studiocore_http.shared.convert import (
@@ -22,6 +23,7 @@ from studiocore_http.shared.convert import (
     parse_timestamp,
 )
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 
@@ -53,34 +55,50 @@ Changeover = Annotated[
 StudioFilter = Annotated[str | None, QueryParameter(description="Only this studio's shows.")]
 
 
+@attrs.frozen
+class FreeTimeQuery:
+    """What both availability reads ask: the free intervals inside ``window``,
+    none shorter than ``min_minutes`` (``None``: every one)."""
+
+    window: TimeSlot
+    min_minutes: int | None
+
+
+def _free_time_query(
+    start: RequiredTimestamp, end: RequiredTimestamp, min_minutes: MinMinutes = None
+) -> FreeTimeQuery:
+    """An availability read's query parameters; a bad timestamp or an empty window
+    is a 422 naming the parameter."""
+    window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+    return FreeTimeQuery(window, min_minutes)
+
+
+FreeTimeDep = NamedDependency[FreeTimeQuery]
+"""The parsed :class:`FreeTimeQuery` of an availability read (injected)."""
+
+
 class SchedulingController(Controller):
     tags = ["scheduling"]
+    dependencies = {"free_time": Provide(_free_time_query, sync_to_thread=False)}
 
-    @get(
-        "/studios/{uid:str}/availability",
-        operation_id="GetStudioAvailability",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/studios/{uid:str}/availability", **operation("GetStudioAvailability"))
     def availability(
         self,
         *,
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        start: RequiredTimestamp,
-        end: RequiredTimestamp,
-        min_minutes: MinMinutes = None,
+        free_time: FreeTimeDep,
         honour_changeover: Changeover = False,
     ) -> s.Availability:
         """Each room's free intervals inside ``[start, end)``: the window minus its
         booked (confirmed, live, completed) shows; with ``honour_changeover`` each
         show also blocks its room's changeover time."""
-        window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+        window = free_time.window
         rooms = services.scheduling.availability(
             uid,
             window,
-            min_minutes=min_minutes,
+            min_minutes=free_time.min_minutes,
             honour_changeover=honour_changeover,
             actor=actor,
         )
@@ -99,27 +117,20 @@ class SchedulingController(Controller):
             ],
         )
 
-    @get(
-        "/mcs/{uid:str}/availability",
-        operation_id="GetMcAvailability",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/mcs/{uid:str}/availability", **operation("GetMcAvailability"))
     def mc_availability(
         self,
         *,
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        start: RequiredTimestamp,
-        end: RequiredTimestamp,
-        min_minutes: MinMinutes = None,
+        free_time: FreeTimeDep,
     ) -> s.McAvailability:
         """An MC's free intervals inside ``[start, end)``: the window minus each
         booked show they host, widened by their minimum rest on both sides."""
-        window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
+        window = free_time.window
         found = services.scheduling.mc_availability(
-            uid, window, min_minutes=min_minutes, actor=actor
+            uid, window, min_minutes=free_time.min_minutes, actor=actor
         )
         return s.McAvailability(
             mc_uid=found.mc_uid,
@@ -131,12 +142,7 @@ class SchedulingController(Controller):
             reserved=many(s.Interval, found.reserved),
         )
 
-    @get(
-        "/mcs/{uid:str}/shows",
-        operation_id="ListMcShows",
-        sync_to_thread=True,
-        raises=READ_ERRORS,
-    )
+    @get("/mcs/{uid:str}/shows", **operation("ListMcShows"))
     def mc_agenda(
         self,
         *,
@@ -158,7 +164,7 @@ class SchedulingController(Controller):
         )
         return page(Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
-    @get("/conflicts", operation_id="ListConflicts", sync_to_thread=True, raises=READ_ERRORS)
+    @get("/conflicts", **operation("ListConflicts"))
     def conflicts(
         self,
         *,

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
-from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.features.scheduling.schemas import Conflict
 from studiocore_http.shared.convert import (
     changes,
@@ -21,6 +21,7 @@ from studiocore_http.shared.convert import (
     payload,
 )
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 from .convert import written
@@ -46,7 +47,7 @@ class ShowController(Controller):
     path = "/shows"
     tags = ["shows"]
 
-    @get(operation_id="ListShows", sync_to_thread=True, raises=READ_ERRORS)
+    @get(**operation("ListShows"))
     def list_shows(
         self,
         *,
@@ -77,7 +78,7 @@ class ShowController(Controller):
         )
         return page(s.Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
-    @post(operation_id="CreateShow", sync_to_thread=True, raises=BODY_ERRORS)
+    @post(**operation("CreateShow", BODY_ERRORS))
     def create_show(
         self,
         services: ServicesDep,
@@ -89,13 +90,7 @@ class ShowController(Controller):
         draft of that schedule. ``warnings`` lists non-blocking buffer conflicts."""
         return written(services.shows.create(**payload(data), actor=actor))
 
-    @post(
-        "/confirm",
-        operation_id="ConfirmShows",
-        status_code=HTTP_200_OK,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
+    @post("/confirm", **operation("ConfirmShows", BODY_ERRORS, HTTP_200_OK))
     def confirm_shows(
         self, services: ServicesDep, actor: ActorDep, data: JSONBody[s.ShowsConfirmation]
     ) -> s.ShowsConfirmed:
@@ -108,11 +103,11 @@ class ShowController(Controller):
             versions=dict(done.versions),
         )
 
-    @get("/{uid:str}", operation_id="GetShow", sync_to_thread=True, raises=READ_ERRORS)
+    @get("/{uid:str}", **operation("GetShow"))
     def get_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> s.Show:
         return one(s.Show, services.shows.get(uid, actor=actor))
 
-    @patch("/{uid:str}", operation_id="UpdateShow", sync_to_thread=True, raises=BODY_ERRORS)
+    @patch("/{uid:str}", **operation("UpdateShow", BODY_ERRORS))
     def update_show(
         self,
         services: ServicesDep,
@@ -123,23 +118,11 @@ class ShowController(Controller):
         """Change a show; moving a booked show is checked like a new booking."""
         return written(services.shows.reschedule(uid, changes(data), actor=actor))
 
-    @delete(
-        "/{uid:str}",
-        operation_id="DeleteShow",
-        status_code=HTTP_204_NO_CONTENT,
-        sync_to_thread=True,
-        raises=WRITE_ERRORS,
-    )
+    @delete("/{uid:str}", **operation("DeleteShow", WRITE_ERRORS, HTTP_204_NO_CONTENT))
     def delete_show(self, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.shows.delete(uid, actor=actor)
 
-    @post(
-        "/{uid:str}/status",
-        operation_id="ChangeShowStatus",
-        status_code=HTTP_200_OK,
-        sync_to_thread=True,
-        raises=BODY_ERRORS,
-    )
+    @post("/{uid:str}/status", **operation("ChangeShowStatus", BODY_ERRORS, HTTP_200_OK))
     def change_status(
         self,
         services: ServicesDep,

@@ -32,10 +32,11 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from studiocore import Actor, Services
-from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import changes, many, one, payload
 from studiocore_http.shared.crud import named_handler
 from studiocore_http.shared.params import ActorDep, ServicesDep
+from studiocore_http.shared.routes import operation
 from studiocore_http.shared.schemas import Input, Output
 
 __all__ = ["ShowLink", "link_handlers"]
@@ -116,28 +117,24 @@ def link_handlers(link: ShowLink, owner: str) -> tuple[HTTPRouteHandler, ...]:
     add_link.__doc__ = link.add_doc
     collection, item = f"/{{uid:str}}/{plural}", f"/{{uid:str}}/{plural}/{{{linked}:str}}"
     handlers = [
-        get(collection, operation_id=f"List{stem}s", sync_to_thread=True, raises=READ_ERRORS)(
+        get(collection, **operation(f"List{stem}s"))(
             _handler(list_links, owner, f"list_{plural}", list[read])  # type: ignore[valid-type]
         ),
-        post(collection, operation_id=f"Add{stem}", sync_to_thread=True, raises=BODY_ERRORS)(
+        post(collection, **operation(f"Add{stem}", BODY_ERRORS))(
             _handler(add_link, owner, f"add_{kind}", read, data=link.create)
         ),
     ]
     if link.update is not None:
         handlers.append(
-            patch(item, operation_id=f"Update{stem}", sync_to_thread=True, raises=BODY_ERRORS)(
+            patch(item, **operation(f"Update{stem}", BODY_ERRORS))(
                 _handler(
                     update_link, owner, f"update_{kind}", read, linked=linked, data=link.update
                 )
             )
         )
     handlers.append(
-        delete(
-            item,
-            operation_id=f"Remove{stem}",
-            status_code=HTTP_204_NO_CONTENT,
-            sync_to_thread=True,
-            raises=WRITE_ERRORS,
-        )(_handler(remove_link, owner, f"remove_{kind}", None, linked=linked))
+        delete(item, **operation(f"Remove{stem}", WRITE_ERRORS, HTTP_204_NO_CONTENT))(
+            _handler(remove_link, owner, f"remove_{kind}", None, linked=linked)
+        )
     )
     return tuple(handlers)

@@ -6,10 +6,11 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import many, one
 from studiocore_http.shared.crud import CrudResource, QueryFilter, ServiceOf, crud_controller
 from studiocore_http.shared.params import ActorDep, ServicesDep
+from studiocore_http.shared.routes import operation
 
 from . import schemas as s
 
@@ -34,7 +35,7 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
     class TaggingController(Controller):
         tags = [path.strip("/")]
 
-        @get(operation_id=f"List{singular}Tags", sync_to_thread=True, raises=READ_ERRORS)
+        @get(**operation(f"List{singular}Tags"))
         def list_tags(
             self,
             services: ServicesDep,
@@ -44,7 +45,7 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
             service_of(services).get(uid, actor=actor)
             return many(s.Tag, services.tags.tags_of(uid, actor=actor))
 
-        @post(operation_id=f"Tag{singular}", sync_to_thread=True, raises=BODY_ERRORS)
+        @post(**operation(f"Tag{singular}", BODY_ERRORS))
         def add_tag(
             self,
             services: ServicesDep,
@@ -56,11 +57,7 @@ def tagging_controller(path: str, singular: str, service_of: ServiceOf) -> type[
             return one(s.Tagging, services.tags.tag(uid, data.tag_uid, actor=actor))
 
         @delete(
-            "/{tag_uid:str}",
-            operation_id=f"Untag{singular}",
-            status_code=HTTP_204_NO_CONTENT,
-            sync_to_thread=True,
-            raises=WRITE_ERRORS,
+            "/{tag_uid:str}", **operation(f"Untag{singular}", WRITE_ERRORS, HTTP_204_NO_CONTENT)
         )
         def remove_tag(
             self,
