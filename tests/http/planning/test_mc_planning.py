@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 
 from studiocore_http import create_app
 from tests.http.conftest import API
-from tests.http.test_schedules import Studio
+from tests.http.planning.test_schedules import Studio
 
 T = datetime(2030, 3, 4, 10, tzinfo=UTC)
 

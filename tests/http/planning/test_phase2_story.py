@@ -28,7 +28,7 @@ from litestar.testing import TestClient
 
 from studiocore_http import create_app
 from tests.http.conftest import API
-from tests.http.test_schedules import Studio, draft
+from tests.http.planning.test_schedules import Studio, draft
 
 Http = TestClient[Litestar]
 
