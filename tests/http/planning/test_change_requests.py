@@ -6,30 +6,11 @@ a force-majeure room change is applied at once and acknowledged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
-
-from studiocore_http import create_app
 from tests.http.conftest import API
-from tests.http.planning.test_schedules import WEEK, Studio, draft
-
-Http = TestClient[Litestar]
-
-
-@pytest.fixture
-def world() -> Studio:
-    return Studio()
-
-
-@pytest.fixture
-def http(world: Studio) -> Iterator[Http]:
-    with TestClient(create_app(world.settings, services=world.services)) as client:
-        yield client
+from tests.http.planning.conftest import WEEK, Http, Studio, draft
 
 
 def confirmed_week(http: Http, world: Studio) -> tuple[str, dict[str, str]]:

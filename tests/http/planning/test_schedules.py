@@ -5,72 +5,13 @@ once; versions and their diff; the refusals along the way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
-
-from studiocore import Services, UserRole
-from studiocore.access import MembershipPolicy
-from studiocore_http import Settings, create_app
-from tests.http.conftest import API, SECRET, bearer
-
-WEEK = {"start_time": "2030-03-04T00:00:00Z", "end_time": "2030-03-11T00:00:00Z"}
+from tests.http.conftest import API
+from tests.http.planning.conftest import WEEK, Http, Studio, draft
 
 
-def draft(name: str, room: str, day: int, start: int, end: int) -> dict[str, Any]:
-    return {
-        "name": name,
-        "studio_room_uid": room,
-        "show_start": f"2030-03-{day:02d}T{start:02d}:00:00Z",
-        "show_end": f"2030-03-{day:02d}T{end:02d}:00:00Z",
-    }
-
-
-class Studio:
-    """A studio with two rooms, clients C and D, and one user per role."""
-
-    def __init__(self) -> None:
-        svc = Services.in_memory(policy=MembershipPolicy())
-        self.services = svc
-        self.settings = Settings(jwt_secret=SECRET, log_requests=False)
-        self.studio = svc.studios.create("Seoul Main", time_zone="Asia/Seoul").uid
-        self.other_studio = svc.studios.create("Berlin Loft").uid
-        self.room = svc.studio_rooms.create(self.studio, "Studio A").uid
-        self.room_b = svc.studio_rooms.create(self.studio, "Studio B").uid
-        self.berlin_room = svc.studio_rooms.create(self.other_studio, "Loft 1").uid
-        self.client = svc.clients.create("Glow Cosmetics").uid
-        self.other_client = svc.clients.create("Nordic Outdoor").uid
-        self.tokens: dict[str, dict[str, str]] = {}
-        people = {
-            "planner": (self.studio, "manager"),
-            "studio_admin": (self.studio, "admin"),
-            "client_manager": (self.client, "manager"),
-            "client_member": (self.client, "member"),
-            "stranger": (self.other_client, "manager"),
-        }
-        for name, (group, role) in people.items():
-            user = svc.users.create(f"{name}@example.com", name.replace("_", " ").title())
-            svc.memberships.create(user.uid, group, role)
-            self.tokens[name] = bearer(self.settings, user)
-        admin = svc.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
-        self.tokens["admin"] = bearer(self.settings, admin)
-
-
-@pytest.fixture
-def world() -> Studio:
-    return Studio()
-
-
-@pytest.fixture
-def http(world: Studio) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(world.settings, services=world.services)) as client:
-        yield client
-
-
-def test_the_promotable_draft_story(http: TestClient[Litestar], world: Studio) -> None:
+def test_the_promotable_draft_story(http: Http, world: Studio) -> None:
     as_ = world.tokens
     created = http.post(
         f"{API}/schedules",
@@ -174,9 +115,7 @@ def test_the_promotable_draft_story(http: TestClient[Litestar], world: Studio) -
     assert again.status_code == 409
 
 
-def test_another_clients_schedule_is_not_found_and_not_listed(
-    http: TestClient[Litestar], world: Studio
-) -> None:
+def test_another_clients_schedule_is_not_found_and_not_listed(http: Http, world: Studio) -> None:
     schedule = world.services.schedules.create(
         world.client, world.studio, "Glow week", *_week()
     ).uid
@@ -193,9 +132,7 @@ def test_another_clients_schedule_is_not_found_and_not_listed(
     assert world.services.schedules.get(schedule).schedule_status.value == "draft"
 
 
-def test_drafts_stay_inside_the_window_and_the_studio(
-    http: TestClient[Litestar], world: Studio
-) -> None:
+def test_drafts_stay_inside_the_window_and_the_studio(http: Http, world: Studio) -> None:
     schedule = world.services.schedules.create(
         world.client, world.studio, "Glow week", *_week()
     ).uid
@@ -218,7 +155,7 @@ def test_drafts_stay_inside_the_window_and_the_studio(
 
 
 def test_a_conflicting_confirmation_is_refused_with_the_report_and_changes_nothing(
-    http: TestClient[Litestar], world: Studio
+    http: Http, world: Studio
 ) -> None:
     svc = world.services
     booked = svc.shows.create(
@@ -260,7 +197,7 @@ def _hours(day: int, start: int, end: int) -> tuple[Any, Any]:
     return datetime(2030, 3, day, start, tzinfo=UTC), datetime(2030, 3, day, end, tzinfo=UTC)
 
 
-def test_drafts_confirmed_in_bulk_all_or_nothing(http: TestClient[Litestar], world: Studio) -> None:
+def test_drafts_confirmed_in_bulk_all_or_nothing(http: Http, world: Studio) -> None:
     svc = world.services
     start, end = _week()
     plan = svc.schedules.create(world.client, world.studio, "Glow week", start, end).uid
