@@ -6,28 +6,17 @@ a force-majeure room change is applied at once and acknowledged."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from tests.http.conftest import API
-from tests.http.planning.conftest import WEEK, Http, Studio, draft
+from tests.http.planning.conftest import Http, Studio, create_schedule, draft, hours
 
 
 def confirmed_week(http: Http, world: Studio) -> tuple[str, dict[str, str]]:
     """A schedule proposed by the studio, approved by the client and confirmed,
     with two shows in Studio A."""
     as_ = world.tokens
-    uid = http.post(
-        f"{API}/schedules",
-        json={
-            "client_uid": world.client,
-            "studio_uid": world.studio,
-            "name": "Spring week",
-            "start_time": "2030-03-04T00:00:00Z",
-            "end_time": "2030-03-11T00:00:00Z",
-        },
-        headers=as_["planner"],
-    ).json()["uid"]
+    uid = create_schedule(http, world, "planner").json()["uid"]
     shows = {}
     for name, day in (("Launch", 4), ("Tutorial", 5)):
         body = draft(name, world.room, day, 10, 12)
@@ -201,12 +190,10 @@ def test_every_direct_edit_of_a_confirmed_schedules_show_is_refused_in_order(
     stays as it was."""
     svc = world.services
     mc, platform = svc.mcs.create("Mina").uid, svc.platforms.create("YouTube").uid
-    week = [datetime.fromisoformat(WEEK[k]) for k in ("start_time", "end_time")]
-    schedule = svc.schedules.create(world.client, world.studio, "Spring week", *week).uid
+    schedule = world.schedule("Spring week")
     show = svc.shows.create(
         "Launch",
-        week[0] + timedelta(hours=10),
-        week[0] + timedelta(hours=12),
+        *hours(4, 10, 12),
         studio_room_uid=world.room,
         schedule_uid=schedule,
         mc_uids=[mc],

@@ -5,24 +5,13 @@ once; versions and their diff; the refusals along the way."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.http.conftest import API
-from tests.http.planning.conftest import WEEK, Http, Studio, draft
+from tests.http.planning.conftest import Http, Studio, create_schedule, draft, hours
 
 
 def test_the_promotable_draft_story(http: Http, world: Studio) -> None:
     as_ = world.tokens
-    created = http.post(
-        f"{API}/schedules",
-        json={
-            "client_uid": world.client,
-            "studio_uid": world.studio,
-            "name": "Spring week",
-            **WEEK,
-        },
-        headers=as_["planner"],
-    )
+    created = create_schedule(http, world, "planner")
     assert created.status_code == 201, created.text
     uid = created.json()["uid"]
     base = f"{API}/schedules/{uid}"
@@ -116,9 +105,7 @@ def test_the_promotable_draft_story(http: Http, world: Studio) -> None:
 
 
 def test_another_clients_schedule_is_not_found_and_not_listed(http: Http, world: Studio) -> None:
-    schedule = world.services.schedules.create(
-        world.client, world.studio, "Glow week", *_week()
-    ).uid
+    schedule = world.schedule("Glow week")
     stranger = world.tokens["stranger"]
     for path in ("", "/shows", "/versions", "/versions/1", "/conflicts"):
         assert http.get(f"{API}/schedules/{schedule}{path}", headers=stranger).status_code == 404
@@ -133,9 +120,7 @@ def test_another_clients_schedule_is_not_found_and_not_listed(http: Http, world:
 
 
 def test_drafts_stay_inside_the_window_and_the_studio(http: Http, world: Studio) -> None:
-    schedule = world.services.schedules.create(
-        world.client, world.studio, "Glow week", *_week()
-    ).uid
+    schedule = world.schedule("Glow week")
     planner = world.tokens["planner"]
     outside = http.post(
         f"{API}/schedules/{schedule}/shows",
@@ -159,13 +144,13 @@ def test_a_conflicting_confirmation_is_refused_with_the_report_and_changes_nothi
 ) -> None:
     svc = world.services
     booked = svc.shows.create(
-        "Booked", *_hours(4, 11, 13), studio_room_uid=world.room, client_uid=world.other_client
+        "Booked", *hours(4, 11, 13), studio_room_uid=world.room, client_uid=world.other_client
     ).show
-    schedule = svc.schedules.create(world.client, world.studio, "Glow week", *_week()).uid
+    schedule = world.schedule("Glow week")
     clash = svc.shows.create(
-        "Launch", *_hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=schedule
+        "Launch", *hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=schedule
     ).show
-    svc.shows.create("Fine", *_hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=schedule)
+    svc.shows.create("Fine", *hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=schedule)
     svc.schedules.propose(schedule)
     svc.schedules.approve(schedule)
     report = http.get(
@@ -182,33 +167,17 @@ def test_a_conflicting_confirmation_is_refused_with_the_report_and_changes_nothi
     assert {s.show_status.value for s in svc.schedules.shows(schedule)} == {"draft"}
 
 
-def _week() -> tuple[Any, Any]:
-    from datetime import datetime
-
-    return (
-        datetime.fromisoformat(WEEK["start_time"]),
-        datetime.fromisoformat(WEEK["end_time"]),
-    )
-
-
-def _hours(day: int, start: int, end: int) -> tuple[Any, Any]:
-    from datetime import UTC, datetime
-
-    return datetime(2030, 3, day, start, tzinfo=UTC), datetime(2030, 3, day, end, tzinfo=UTC)
-
-
 def test_drafts_confirmed_in_bulk_all_or_nothing(http: Http, world: Studio) -> None:
     svc = world.services
-    start, end = _week()
-    plan = svc.schedules.create(world.client, world.studio, "Glow week", start, end).uid
+    plan = world.schedule("Glow week")
     first = svc.shows.create(
-        "One", *_hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=plan
+        "One", *hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=plan
     )
     second = svc.shows.create(
-        "Two", *_hours(4, 11, 13), studio_room_uid=world.room, schedule_uid=plan
+        "Two", *hours(4, 11, 13), studio_room_uid=world.room, schedule_uid=plan
     )
     third = svc.shows.create(
-        "Three", *_hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=plan
+        "Three", *hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=plan
     )
     svc.schedules.propose(plan)
     svc.schedules.approve(plan)
