@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.http.conftest import API
+from httpx import Response
+
+from tests.http.conftest import API, Headers
 from tests.http.planning.conftest import Http, Studio, create_schedule, draft, hours
 
 
@@ -39,21 +41,24 @@ def move(show: str, day: int, start: int, end: int) -> dict[str, Any]:
     }
 
 
+def change(category: str, reason: str, *operations: dict[str, Any]) -> dict[str, Any]:
+    """The body of a change request."""
+    return {"change_category": category, "reason": reason, "operations": list(operations)}
+
+
+def raise_change(http: Http, schedule: str, body: dict[str, Any], headers: Headers) -> Response:
+    """POST the change request ``body`` on ``schedule``."""
+    return http.post(f"{API}/schedules/{schedule}/change-requests", json=body, headers=headers)
+
+
 def test_an_operational_change_is_previewed_approved_applied_and_versioned(
     http: Http, world: Studio
 ) -> None:
     as_ = world.tokens
     schedule, shows = confirmed_week(http, world)
     # a confirmed schedule's shows are changed through change requests
-    raised = http.post(
-        f"{API}/schedules/{schedule}/change-requests",
-        json={
-            "change_category": "OPERATIONAL",
-            "reason": "Crew shift moved",
-            "operations": [move(shows["Launch"], 4, 14, 16)],
-        },
-        headers=as_["planner"],
-    )
+    crew_shift = change("OPERATIONAL", "Crew shift moved", move(shows["Launch"], 4, 14, 16))
+    raised = raise_change(http, schedule, crew_shift, as_["planner"])
     assert raised.status_code == 201, raised.text
     request = raised.json()
     assert (request["status"], request["change_types"]) == ("pending", ["TIME_CHANGE"])
@@ -103,15 +108,9 @@ def test_a_conflicting_change_is_refused_with_its_report_and_nothing_changes(
 ) -> None:
     as_ = world.tokens
     schedule, shows = confirmed_week(http, world)
-    uid = http.post(
-        f"{API}/schedules/{schedule}/change-requests",
-        json={
-            "change_category": "CLIENT_REQUESTED",
-            "reason": "Both on Tuesday",
-            "operations": [move(shows["Tutorial"], 4, 11, 13)],
-        },
-        headers=as_["client_manager"],
-    ).json()["uid"]
+    clash = move(shows["Tutorial"], 4, 11, 13)  # into Launch's hours
+    body = change("CLIENT_REQUESTED", "Both on Tuesday", clash)
+    uid = raise_change(http, schedule, body, as_["client_manager"]).json()["uid"]
     assert (
         http.post(
             f"{API}/change-requests/{uid}/approve", json={}, headers=as_["client_manager"]
@@ -135,16 +134,10 @@ def test_a_force_majeure_room_change_is_applied_at_once_and_acknowledged(
 ) -> None:
     as_ = world.tokens
     schedule, shows = confirmed_week(http, world)
-    body = {
-        "change_category": "FORCE_MAJEURE",
-        "reason": "Studio A flooded",
-        "operations": [
-            {"op": "change_room", "show_uid": shows["Tutorial"], "studio_room_uid": world.room_b}
-        ],
-    }
-    url = f"{API}/schedules/{schedule}/change-requests"
-    assert http.post(url, json=body, headers=as_["planner"]).status_code == 403
-    raised = http.post(url, json=body, headers=as_["studio_admin"])
+    flood = {"op": "change_room", "show_uid": shows["Tutorial"], "studio_room_uid": world.room_b}
+    flooded = change("FORCE_MAJEURE", "Studio A flooded", flood)
+    assert raise_change(http, schedule, flooded, as_["planner"]).status_code == 403
+    raised = raise_change(http, schedule, flooded, as_["studio_admin"])
     assert raised.status_code == 201, raised.text
     assert (raised.json()["status"], raised.json()["change_types"]) == (
         "applied",
@@ -168,15 +161,8 @@ def test_a_force_majeure_room_change_is_applied_at_once_and_acknowledged(
 
 def test_bad_operations_are_422_naming_the_operation(http: Http, world: Studio) -> None:
     schedule, shows = confirmed_week(http, world)
-    bad = http.post(
-        f"{API}/schedules/{schedule}/change-requests",
-        json={
-            "change_category": "OPERATIONAL",
-            "reason": "x",
-            "operations": [move(shows["Launch"], 4, 14, 16), {"op": "teleport"}],
-        },
-        headers=world.tokens["planner"],
-    )
+    teleport = change("OPERATIONAL", "x", move(shows["Launch"], 4, 14, 16), {"op": "teleport"})
+    bad = raise_change(http, schedule, teleport, world.tokens["planner"])
     assert bad.status_code == 422
     assert bad.json()["extra"]["field"] == "operations[1].op"
 
