@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 ISSUER = "https://login.example.com/realms/studio"
 
 
+def one_issuer(**more: str) -> dict[str, str]:
+    """The variables of one usable issuer (audience "a"), with ``more`` added."""
+    return {"STUDIOCORE_OIDC_ISSUER": ISSUER, "STUDIOCORE_OIDC_AUDIENCE": "a", **more}
+
+
 def test_one_issuer_from_its_four_variables() -> None:
     settings = Settings.from_env(
         {
@@ -77,26 +82,9 @@ def test_several_issuers_from_a_json_list() -> None:
     [
         ({"STUDIOCORE_OIDC_ISSUER": ISSUER}, "OIDC_AUDIENCE must be set"),
         ({"STUDIOCORE_OIDC_AUDIENCE": "api"}, "OIDC_ISSUER is not set"),
-        (
-            {"STUDIOCORE_OIDC_ISSUER": ISSUER, "STUDIOCORE_OIDC_AUDIENCE": "a", "X": "HS256"},
-            None,
-        ),
-        (
-            {
-                "STUDIOCORE_OIDC_ISSUER": ISSUER,
-                "STUDIOCORE_OIDC_AUDIENCE": "a",
-                "STUDIOCORE_OIDC_ALGORITHMS": "HS256",
-            },
-            "'HS256' is not allowed",
-        ),
-        (
-            {
-                "STUDIOCORE_OIDC_ISSUER": ISSUER,
-                "STUDIOCORE_OIDC_AUDIENCE": "a",
-                "STUDIOCORE_OIDC_ALGORITHMS": "RS256,none",
-            },
-            "'none' is not allowed",
-        ),
+        (one_issuer(X="HS256"), None),
+        (one_issuer(STUDIOCORE_OIDC_ALGORITHMS="HS256"), "'HS256' is not allowed"),
+        (one_issuer(STUDIOCORE_OIDC_ALGORITHMS="RS256,none"), "'none' is not allowed"),
         (
             {"STUDIOCORE_OIDC_ISSUER": "http://login.example.com", "STUDIOCORE_OIDC_AUDIENCE": "a"},
             "must use https",
@@ -105,14 +93,7 @@ def test_several_issuers_from_a_json_list() -> None:
             {"STUDIOCORE_OIDC_ISSUER": "login.example.com", "STUDIOCORE_OIDC_AUDIENCE": "a"},
             "must be an https URL",
         ),
-        (
-            {
-                "STUDIOCORE_OIDC_ISSUER": ISSUER,
-                "STUDIOCORE_OIDC_AUDIENCE": "a",
-                "STUDIOCORE_OIDC_JWKS_URL": "file:///etc/keys.json",
-            },
-            "JWKS URL",
-        ),
+        (one_issuer(STUDIOCORE_OIDC_JWKS_URL="file:///etc/keys.json"), "JWKS URL"),
         ({"STUDIOCORE_OIDC_PROVIDERS": "[{"}, "not valid JSON"),
         ({"STUDIOCORE_OIDC_PROVIDERS": '{"issuer": "x"}'}, "JSON list"),
         ({"STUDIOCORE_OIDC_PROVIDERS": f'[{{"issuer": "{ISSUER}"}}]'}, r"PROVIDERS\[0\]"),
@@ -135,21 +116,10 @@ def test_several_issuers_from_a_json_list() -> None:
             },
             "configured twice",
         ),
-        (
-            {
-                "STUDIOCORE_OIDC_ISSUER": ISSUER,
-                "STUDIOCORE_OIDC_AUDIENCE": "a",
-                "STUDIOCORE_JWT_ISSUER": ISSUER,
-            },
-            "also STUDIOCORE_JWT_ISSUER",
-        ),
+        (one_issuer(STUDIOCORE_JWT_ISSUER=ISSUER), "also STUDIOCORE_JWT_ISSUER"),
         ({"STUDIOCORE_OIDC_PROVISION": "true"}, "need an OIDC issuer"),
         (
-            {
-                "STUDIOCORE_OIDC_ISSUER": ISSUER,
-                "STUDIOCORE_OIDC_AUDIENCE": "a",
-                "STUDIOCORE_OIDC_DEFAULT_MEMBERSHIP": "client:client_01J:member",
-            },
+            one_issuer(STUDIOCORE_OIDC_DEFAULT_MEMBERSHIP="client:client_01J:member"),
             "only used with STUDIOCORE_OIDC_PROVISION=true",
         ),
         ({"STUDIOCORE_OIDC_DEFAULT_MEMBERSHIP": "client_01J:member"}, "must look like"),

@@ -42,9 +42,9 @@ class World(Cast):
         start: float,
         end: float,
         *,
+        mcs: tuple[MC, ...] = (),
         room: StudioRoom | None = None,
         roomless: bool = False,
-        mcs: tuple[MC, ...] = (),
     ) -> str:
         outcome = self.svc.shows.create(
             f"draft {start}",

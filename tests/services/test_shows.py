@@ -16,6 +16,7 @@ from studiocore import (
     NotFoundError,
     Schedule,
     Services,
+    Show,
     ShowStatus,
     ValidationError,
     new_uid,
@@ -48,6 +49,13 @@ def add_schedule(s: Setup) -> Schedule:
     with s.svc.context.uow_factory() as uow:
         uow.schedules.add(schedule)
     return schedule
+
+
+def add_draft(s: Setup, schedule: Schedule) -> Show:
+    """A show "d" of ``schedule`` in the room, from hour 1 to hour 3."""
+    return s.svc.shows.create(
+        "d", at(1), at(3), studio_room_uid=s.room.uid, schedule_uid=schedule.uid
+    ).show
 
 
 class TestDirectShows:
@@ -189,9 +197,7 @@ class TestStatus:
 class TestDrafts:
     def test_a_show_in_a_schedule_is_a_draft_that_reserves_nothing(self, s: Setup) -> None:
         schedule = add_schedule(s)
-        draft = s.svc.shows.create(
-            "d", at(1), at(3), studio_room_uid=s.room.uid, schedule_uid=schedule.uid
-        ).show
+        draft = add_draft(s, schedule)
         assert draft.show_status is ShowStatus.DRAFT
         assert draft.client_uid == s.client.uid  # taken from the schedule
         s.svc.shows.create("c", at(1), at(3), studio_room_uid=s.room.uid)
@@ -201,18 +207,14 @@ class TestDrafts:
 
     def test_a_draft_is_confirmed_with_its_schedule_not_on_its_own(self, s: Setup) -> None:
         schedule = add_schedule(s)
-        draft = s.svc.shows.create(
-            "d", at(1), at(3), studio_room_uid=s.room.uid, schedule_uid=schedule.uid
-        ).show
+        draft = add_draft(s, schedule)
         with pytest.raises(ConflictError, match=f"confirm the schedule .*{schedule.uid}/confirm"):
             s.svc.shows.confirm(draft.uid)
         assert s.svc.shows.get(draft.uid).show_status is ShowStatus.DRAFT
 
     def test_a_proposed_schedules_shows_change_through_change_requests(self, s: Setup) -> None:
         schedule = add_schedule(s)
-        draft = s.svc.shows.create(
-            "d", at(1), at(3), studio_room_uid=s.room.uid, schedule_uid=schedule.uid
-        ).show
+        draft = add_draft(s, schedule)
         s.svc.schedules.propose(schedule.uid)
         edits: list[Callable[[], object]] = [
             lambda: s.svc.shows.update(draft.uid, {"name": "renamed"}),

@@ -46,6 +46,13 @@ def race(*calls: Callable[[], object]) -> list[str]:
     return sorted(outcomes)
 
 
+def studio_with_two_rooms(svc: Services) -> tuple[str, str, str, str]:
+    """A studio "S" with rooms "A" and "B", and a client "C": their uids."""
+    studio = svc.studios.create("S").uid
+    room_a, room_b = (svc.studio_rooms.create(studio, n).uid for n in ("A", "B"))
+    return studio, room_a, room_b, svc.clients.create("C").uid
+
+
 def confirmed_schedule(
     svc: Services, studio: str, room: str, client: str, *, mc: str, at: float
 ) -> tuple[str, str]:
@@ -78,6 +85,11 @@ def approved_move(svc: Services, plan: str, show: str, start: float, **change: s
     return request
 
 
+def apply_both(svc: Services, first: str, second: str) -> list[str]:
+    """Apply two approved change requests at the same moment (see :func:`race`)."""
+    return race(lambda: svc.change_requests.apply(first), lambda: svc.change_requests.apply(second))
+
+
 def no_double_booking(db: SqlDatabase) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(ROOM_DOUBLE_BOOKINGS).all() == []
@@ -86,37 +98,27 @@ def no_double_booking(db: SqlDatabase) -> None:
 
 def test_two_changes_into_one_room_slot_never_both_succeed(pg_db: SqlDatabase) -> None:
     svc = Services(pg_db)
-    studio = svc.studios.create("S").uid
-    room_a, room_b = (svc.studio_rooms.create(studio, n).uid for n in ("A", "B"))
-    client = svc.clients.create("C").uid
+    studio, room_a, room_b, client = studio_with_two_rooms(svc)
     mc1, mc2 = (svc.mcs.create(n).uid for n in ("Jo", "Sam"))
     plan1, show1 = confirmed_schedule(svc, studio, room_a, client, mc=mc1, at=1)
     plan2, show2 = confirmed_schedule(svc, studio, room_b, client, mc=mc2, at=3)
     # both want room A at 10:00
     first = approved_move(svc, plan1, show1, 10)
     second = approved_move(svc, plan2, show2, 10, room=room_a)
-    outcomes = race(
-        lambda: svc.change_requests.apply(first), lambda: svc.change_requests.apply(second)
-    )
-    assert outcomes == ["ConflictError", "won"]
+    assert apply_both(svc, first, second) == ["ConflictError", "won"]
     no_double_booking(pg_db)
 
 
 def test_two_changes_onto_one_mc_never_both_succeed(pg_db: SqlDatabase) -> None:
     svc = Services(pg_db)
-    studio = svc.studios.create("S").uid
-    room_a, room_b = (svc.studio_rooms.create(studio, n).uid for n in ("A", "B"))
-    client = svc.clients.create("C").uid
+    studio, room_a, room_b, client = studio_with_two_rooms(svc)
     shared = svc.mcs.create("Jo").uid
     plan1, show1 = confirmed_schedule(svc, studio, room_a, client, mc=shared, at=1)
     plan2, show2 = confirmed_schedule(svc, studio, room_b, client, mc=shared, at=3)
     # different rooms, the same MC, the same hour
     first = approved_move(svc, plan1, show1, 10)
     second = approved_move(svc, plan2, show2, 10)
-    outcomes = race(
-        lambda: svc.change_requests.apply(first), lambda: svc.change_requests.apply(second)
-    )
-    assert outcomes == ["ConflictError", "won"]
+    assert apply_both(svc, first, second) == ["ConflictError", "won"]
     no_double_booking(pg_db)
 
 

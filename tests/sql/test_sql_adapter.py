@@ -17,7 +17,6 @@ from studiocore import (
     ShowMC,
     ShowQuery,
     ShowStatus,
-    Studio,
     StudioRoom,
     TimeSlot,
     new_uid,
@@ -28,6 +27,7 @@ from studiocore_sql.audit import room_overlap_audit
 from studiocore_sql.mapping import MAPS
 from tests.sql.helpers import at, show
 from tests.support.adapters import ADAPTERS
+from tests.support.builders import make, studio_and_room
 
 
 def test_the_database_url_comes_from_the_environment_or_defaults_to_a_sqlite_file() -> None:
@@ -63,14 +63,7 @@ def test_occupancy_comes_back_in_utc_when_a_session_overrides_the_time_zone() ->
         assert isinstance(factory, SqlDatabase)
         tokyo = SqlDatabase(factory.url, connect_args={"options": "-c timezone=Asia/Tokyo"})
         try:
-            studio = Studio(uid=new_uid("studio"), name="S", created_at=at(0), updated_at=at(0))
-            room = StudioRoom(
-                uid=new_uid("room"),
-                studio_uid=studio.uid,
-                name="R",
-                created_at=at(0),
-                updated_at=at(0),
-            )
+            studio, room = studio_and_room()
             booked = show(room.uid, 1, 2, ShowStatus.CONFIRMED)
             with tokyo() as uow:
                 uow.studios.add(studio)
@@ -144,14 +137,8 @@ def test_postgresql_readers_spend_no_round_trips_on_begin_and_commit() -> None:
 def test_the_overlap_audit_flags_every_show_starting_before_an_earlier_one_ended(
     sql_db: SqlDatabase,
 ) -> None:
-    now = datetime.now(UTC)
-    studio = Studio(uid=new_uid("studio"), created_at=now, updated_at=now, name="S")
-    rooms = [
-        StudioRoom(
-            uid=new_uid("room"), created_at=now, updated_at=now, studio_uid=studio.uid, name=n
-        )
-        for n in ("A", "B")
-    ]
+    studio, room_a = studio_and_room("A")
+    rooms = [room_a, make(StudioRoom, studio_uid=studio.uid, name="B")]
     long = show(rooms[0].uid, 0, 5)
     inside = show(rooms[0].uid, 1, 2, ShowStatus.DRAFT)
     after_inside = show(rooms[0].uid, 3, 4, ShowStatus.DRAFT)  # overlaps `long` only

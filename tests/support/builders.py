@@ -12,35 +12,18 @@ from typing import Any
 import attrs
 
 from studiocore import (
-    MC,
-    Audit,
-    ChangeRequest,
     Client,
-    Comment,
     Entity,
-    Material,
-    Membership,
-    Platform,
     Schedule,
-    ScheduleVersion,
     Show,
-    ShowMaterial,
-    ShowMC,
-    ShowPlatform,
     ShowStatus,
     Studio,
     StudioRoom,
-    Tag,
-    Taggable,
-    Task,
-    TaskTemplate,
-    TaskTemplateItem,
     TimeSlot,
     UnitOfWork,
-    User,
     new_uid,
 )
-from studiocore.entities import ShowTypeEntry
+from studiocore import entities as entity
 from studiocore.ports import repository_for
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -135,14 +118,20 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
     studio = make(Studio, name="Studio", time_zone="Europe/Berlin", metadata={"floor": 2})
     room = make(StudioRoom, studio_uid=studio.uid, name="Room A", changeover_minutes=15)
     client = make(Client, name="Acme", contact_person="Ann", contact_email="ann@acme.test")
-    user = make(User, email="u@example.com", name="U", ext_id="sso-1")
+    user = make(entity.User, email="u@example.com", name="U", ext_id="sso-1")
     membership = make(
-        Membership, user_uid=user.uid, group_uid=studio.uid, group_type="studio", role="manager"
+        entity.Membership,
+        role="manager",
+        user_uid=user.uid,
+        group_uid=studio.uid,
+        group_type="studio",
     )
-    mc = make(MC, name="Jo", alias_name="JJ", user_uid=user.uid, min_rest_minutes=30)
-    platform = make(Platform, name="Twitch", api_config={"key": "x", "nested": {"a": [1, 2]}})
+    mc = make(entity.MC, name="Jo", alias_name="JJ", user_uid=user.uid, min_rest_minutes=30)
+    platform = make(
+        entity.Platform, name="Twitch", api_config={"key": "x", "nested": {"a": [1, 2]}}
+    )
     material = make(
-        Material,
+        entity.Material,
         client_uid=client.uid,
         platform_uid=platform.uid,
         material_type="script",
@@ -153,18 +142,19 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
     )
     schedule = schedule_of(client, studio.uid, T0, T0 + timedelta(days=7), name="Spring")
     the_show = show(room, 1, 3, client=client, schedule=schedule, status=ShowStatus.DRAFT)
-    show_mc = make(ShowMC, show_uid=the_show.uid, mc_uid=mc.uid, rating=8, note="great")
+    of_the_show = {"show_uid": the_show.uid}
+    show_mc = make(entity.ShowMC, **of_the_show, mc_uid=mc.uid, rating=8, note="great")
     show_platform = make(
-        ShowPlatform,
-        show_uid=the_show.uid,
+        entity.ShowPlatform,
+        **of_the_show,
         platform_uid=platform.uid,
         live_stream_link="https://twitch.tv/x",
         platform_show_id="abc",
         viewer_count=12,
     )
-    show_material = make(ShowMaterial, show_uid=the_show.uid, material_uid=material.uid)
+    show_material = make(entity.ShowMaterial, **of_the_show, material_uid=material.uid)
     change_request = make(
-        ChangeRequest,
+        entity.ChangeRequest,
         schedule_uid=schedule.uid,
         change_category="CLIENT_REQUESTED",
         change_type="TIME_CHANGE",
@@ -172,21 +162,23 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         requested_by_uid=user.uid,
     )
     version = make(
-        ScheduleVersion,
+        entity.ScheduleVersion,
         schedule_uid=schedule.uid,
         version=1,
         snapshot={"shows": [the_show.uid]},
         created_by_uid=user.uid,
     )
-    tag = make(Tag, studio_uid=studio.uid, name="vip")
-    taggable = make(Taggable, tag_uid=tag.uid, taggable_uid=the_show.uid, taggable_type="shows")
+    tag = make(entity.Tag, studio_uid=studio.uid, name="vip")
+    taggable = make(
+        entity.Taggable, tag_uid=tag.uid, taggable_uid=the_show.uid, taggable_type="shows"
+    )
     on_the_show = {"commentable_uid": the_show.uid, "commentable_type": "shows"}
-    comment = make(Comment, **on_the_show, owner_uid=user.uid, content="hello")
+    comment = make(entity.Comment, **on_the_show, owner_uid=user.uid, content="hello")
     reply = make(
-        Comment, **on_the_show, owner_uid=user.uid, parent_uid=comment.uid, content="reply"
+        entity.Comment, **on_the_show, owner_uid=user.uid, parent_uid=comment.uid, content="reply"
     )
     audit = make(
-        Audit,
+        entity.Audit,
         user_uid=user.uid,
         action="update",
         recordable_uid=the_show.uid,
@@ -194,9 +186,9 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         old_values={"name": "a"},
         new_values={"name": "b"},
     )
-    template = make(TaskTemplate, studio_uid=studio.uid, name="Checklist")
+    template = make(entity.TaskTemplate, studio_uid=studio.uid, name="Checklist")
     item = make(
-        TaskTemplateItem,
+        entity.TaskTemplateItem,
         task_template_uid=template.uid,
         task_type="pre_production",
         input_type="text",
@@ -204,7 +196,7 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         name="Mic check",
     )
     task = make(
-        Task,
+        entity.Task,
         assignee_uid=user.uid,
         taskable_uid=the_show.uid,
         taskable_type="shows",
@@ -212,8 +204,8 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         name="Mic check",
         due_date=T0,
     )
-    lookup = make(ShowTypeEntry, name="custom_value")
-    entities: list[Entity] = [
+    lookup = make(entity.ShowTypeEntry, name="custom_value")
+    rows: list[Entity] = [
         studio,
         room,
         client,
@@ -239,8 +231,8 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         task,
         lookup,
     ]
-    store(uow, entities)
-    return entities
+    store(uow, rows)
+    return rows
 
 
 def evolve(entity: Any, **changes: Any) -> Any:

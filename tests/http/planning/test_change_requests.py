@@ -6,47 +6,19 @@ a force-majeure room change is applied at once and acknowledged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
+from httpx import Response
 
-from studiocore_http import create_app
-from tests.http.conftest import API
-from tests.http.test_schedules import WEEK, Studio, draft
-
-Http = TestClient[Litestar]
-
-
-@pytest.fixture
-def world() -> Studio:
-    return Studio()
-
-
-@pytest.fixture
-def http(world: Studio) -> Iterator[Http]:
-    with TestClient(create_app(world.settings, services=world.services)) as client:
-        yield client
+from tests.http.conftest import API, Headers
+from tests.http.planning.conftest import Http, Studio, create_schedule, draft, hours
 
 
 def confirmed_week(http: Http, world: Studio) -> tuple[str, dict[str, str]]:
     """A schedule proposed by the studio, approved by the client and confirmed,
     with two shows in Studio A."""
     as_ = world.tokens
-    uid = http.post(
-        f"{API}/schedules",
-        json={
-            "client_uid": world.client,
-            "studio_uid": world.studio,
-            "name": "Spring week",
-            "start_time": "2030-03-04T00:00:00Z",
-            "end_time": "2030-03-11T00:00:00Z",
-        },
-        headers=as_["planner"],
-    ).json()["uid"]
+    uid = create_schedule(http, world, "planner").json()["uid"]
     shows = {}
     for name, day in (("Launch", 4), ("Tutorial", 5)):
         body = draft(name, world.room, day, 10, 12)
@@ -69,21 +41,24 @@ def move(show: str, day: int, start: int, end: int) -> dict[str, Any]:
     }
 
 
+def change(category: str, reason: str, *operations: dict[str, Any]) -> dict[str, Any]:
+    """The body of a change request."""
+    return {"change_category": category, "reason": reason, "operations": list(operations)}
+
+
+def raise_change(http: Http, schedule: str, body: dict[str, Any], headers: Headers) -> Response:
+    """POST the change request ``body`` on ``schedule``."""
+    return http.post(f"{API}/schedules/{schedule}/change-requests", json=body, headers=headers)
+
+
 def test_an_operational_change_is_previewed_approved_applied_and_versioned(
     http: Http, world: Studio
 ) -> None:
     as_ = world.tokens
     schedule, shows = confirmed_week(http, world)
     # a confirmed schedule's shows are changed through change requests
-    raised = http.post(
-        f"{API}/schedules/{schedule}/change-requests",
-        json={
-            "change_category": "OPERATIONAL",
-            "reason": "Crew shift moved",
-            "operations": [move(shows["Launch"], 4, 14, 16)],
-        },
-        headers=as_["planner"],
-    )
+    crew_shift = change("OPERATIONAL", "Crew shift moved", move(shows["Launch"], 4, 14, 16))
+    raised = raise_change(http, schedule, crew_shift, as_["planner"])
     assert raised.status_code == 201, raised.text
     request = raised.json()
     assert (request["status"], request["change_types"]) == ("pending", ["TIME_CHANGE"])
@@ -133,15 +108,9 @@ def test_a_conflicting_change_is_refused_with_its_report_and_nothing_changes(
 ) -> None:
     as_ = world.tokens
     schedule, shows = confirmed_week(http, world)
-    uid = http.post(
-        f"{API}/schedules/{schedule}/change-requests",
-        json={
-            "change_category": "CLIENT_REQUESTED",
-            "reason": "Both on Tuesday",
-            "operations": [move(shows["Tutorial"], 4, 11, 13)],
-        },
-        headers=as_["client_manager"],
-    ).json()["uid"]
+    clash = move(shows["Tutorial"], 4, 11, 13)  # into Launch's hours
+    body = change("CLIENT_REQUESTED", "Both on Tuesday", clash)
+    uid = raise_change(http, schedule, body, as_["client_manager"]).json()["uid"]
     assert (
         http.post(
             f"{API}/change-requests/{uid}/approve", json={}, headers=as_["client_manager"]
@@ -165,16 +134,10 @@ def test_a_force_majeure_room_change_is_applied_at_once_and_acknowledged(
 ) -> None:
     as_ = world.tokens
     schedule, shows = confirmed_week(http, world)
-    body = {
-        "change_category": "FORCE_MAJEURE",
-        "reason": "Studio A flooded",
-        "operations": [
-            {"op": "change_room", "show_uid": shows["Tutorial"], "studio_room_uid": world.room_b}
-        ],
-    }
-    url = f"{API}/schedules/{schedule}/change-requests"
-    assert http.post(url, json=body, headers=as_["planner"]).status_code == 403
-    raised = http.post(url, json=body, headers=as_["studio_admin"])
+    flood = {"op": "change_room", "show_uid": shows["Tutorial"], "studio_room_uid": world.room_b}
+    flooded = change("FORCE_MAJEURE", "Studio A flooded", flood)
+    assert raise_change(http, schedule, flooded, as_["planner"]).status_code == 403
+    raised = raise_change(http, schedule, flooded, as_["studio_admin"])
     assert raised.status_code == 201, raised.text
     assert (raised.json()["status"], raised.json()["change_types"]) == (
         "applied",
@@ -198,15 +161,8 @@ def test_a_force_majeure_room_change_is_applied_at_once_and_acknowledged(
 
 def test_bad_operations_are_422_naming_the_operation(http: Http, world: Studio) -> None:
     schedule, shows = confirmed_week(http, world)
-    bad = http.post(
-        f"{API}/schedules/{schedule}/change-requests",
-        json={
-            "change_category": "OPERATIONAL",
-            "reason": "x",
-            "operations": [move(shows["Launch"], 4, 14, 16), {"op": "teleport"}],
-        },
-        headers=world.tokens["planner"],
-    )
+    teleport = change("OPERATIONAL", "x", move(shows["Launch"], 4, 14, 16), {"op": "teleport"})
+    bad = raise_change(http, schedule, teleport, world.tokens["planner"])
     assert bad.status_code == 422
     assert bad.json()["extra"]["field"] == "operations[1].op"
 
@@ -220,12 +176,10 @@ def test_every_direct_edit_of_a_confirmed_schedules_show_is_refused_in_order(
     stays as it was."""
     svc = world.services
     mc, platform = svc.mcs.create("Mina").uid, svc.platforms.create("YouTube").uid
-    week = [datetime.fromisoformat(WEEK[k]) for k in ("start_time", "end_time")]
-    schedule = svc.schedules.create(world.client, world.studio, "Spring week", *week).uid
+    schedule = world.schedule("Spring week")
     show = svc.shows.create(
         "Launch",
-        week[0] + timedelta(hours=10),
-        week[0] + timedelta(hours=12),
+        *hours(4, 10, 12),
         studio_room_uid=world.room,
         schedule_uid=schedule,
         mc_uids=[mc],

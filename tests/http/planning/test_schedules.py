@@ -5,83 +5,13 @@ once; versions and their diff; the refusals along the way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
-
-from studiocore import Services, UserRole
-from studiocore.access import MembershipPolicy
-from studiocore_http import Settings, create_app
-from tests.http.conftest import API, SECRET, bearer
-
-WEEK = {"start_time": "2030-03-04T00:00:00Z", "end_time": "2030-03-11T00:00:00Z"}
+from tests.http.conftest import API
+from tests.http.planning.conftest import Http, Studio, create_schedule, draft, hours
 
 
-def draft(name: str, room: str, day: int, start: int, end: int) -> dict[str, Any]:
-    return {
-        "name": name,
-        "studio_room_uid": room,
-        "show_start": f"2030-03-{day:02d}T{start:02d}:00:00Z",
-        "show_end": f"2030-03-{day:02d}T{end:02d}:00:00Z",
-    }
-
-
-class Studio:
-    """A studio with two rooms, clients C and D, and one user per role."""
-
-    def __init__(self) -> None:
-        svc = Services.in_memory(policy=MembershipPolicy())
-        self.services = svc
-        self.settings = Settings(jwt_secret=SECRET, log_requests=False)
-        self.studio = svc.studios.create("Seoul Main", time_zone="Asia/Seoul").uid
-        self.other_studio = svc.studios.create("Berlin Loft").uid
-        self.room = svc.studio_rooms.create(self.studio, "Studio A").uid
-        self.room_b = svc.studio_rooms.create(self.studio, "Studio B").uid
-        self.berlin_room = svc.studio_rooms.create(self.other_studio, "Loft 1").uid
-        self.client = svc.clients.create("Glow Cosmetics").uid
-        self.other_client = svc.clients.create("Nordic Outdoor").uid
-        self.tokens: dict[str, dict[str, str]] = {}
-        people = {
-            "planner": (self.studio, "manager"),
-            "studio_admin": (self.studio, "admin"),
-            "client_manager": (self.client, "manager"),
-            "client_member": (self.client, "member"),
-            "stranger": (self.other_client, "manager"),
-        }
-        for name, (group, role) in people.items():
-            user = svc.users.create(f"{name}@example.com", name.replace("_", " ").title())
-            svc.memberships.create(user.uid, group, role)
-            self.tokens[name] = bearer(self.settings, user)
-        admin = svc.users.create("admin@example.com", "Admin", role=UserRole.ADMIN)
-        self.tokens["admin"] = bearer(self.settings, admin)
-
-
-@pytest.fixture
-def world() -> Studio:
-    return Studio()
-
-
-@pytest.fixture
-def http(world: Studio) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(world.settings, services=world.services)) as client:
-        yield client
-
-
-def test_the_promotable_draft_story(http: TestClient[Litestar], world: Studio) -> None:
+def test_the_promotable_draft_story(http: Http, world: Studio) -> None:
     as_ = world.tokens
-    created = http.post(
-        f"{API}/schedules",
-        json={
-            "client_uid": world.client,
-            "studio_uid": world.studio,
-            "name": "Spring week",
-            **WEEK,
-        },
-        headers=as_["planner"],
-    )
+    created = create_schedule(http, world, "planner")
     assert created.status_code == 201, created.text
     uid = created.json()["uid"]
     base = f"{API}/schedules/{uid}"
@@ -174,12 +104,8 @@ def test_the_promotable_draft_story(http: TestClient[Litestar], world: Studio) -
     assert again.status_code == 409
 
 
-def test_another_clients_schedule_is_not_found_and_not_listed(
-    http: TestClient[Litestar], world: Studio
-) -> None:
-    schedule = world.services.schedules.create(
-        world.client, world.studio, "Glow week", *_week()
-    ).uid
+def test_another_clients_schedule_is_not_found_and_not_listed(http: Http, world: Studio) -> None:
+    schedule = world.schedule("Glow week")
     stranger = world.tokens["stranger"]
     for path in ("", "/shows", "/versions", "/versions/1", "/conflicts"):
         assert http.get(f"{API}/schedules/{schedule}{path}", headers=stranger).status_code == 404
@@ -193,12 +119,8 @@ def test_another_clients_schedule_is_not_found_and_not_listed(
     assert world.services.schedules.get(schedule).schedule_status.value == "draft"
 
 
-def test_drafts_stay_inside_the_window_and_the_studio(
-    http: TestClient[Litestar], world: Studio
-) -> None:
-    schedule = world.services.schedules.create(
-        world.client, world.studio, "Glow week", *_week()
-    ).uid
+def test_drafts_stay_inside_the_window_and_the_studio(http: Http, world: Studio) -> None:
+    schedule = world.schedule("Glow week")
     planner = world.tokens["planner"]
     outside = http.post(
         f"{API}/schedules/{schedule}/shows",
@@ -218,17 +140,17 @@ def test_drafts_stay_inside_the_window_and_the_studio(
 
 
 def test_a_conflicting_confirmation_is_refused_with_the_report_and_changes_nothing(
-    http: TestClient[Litestar], world: Studio
+    http: Http, world: Studio
 ) -> None:
     svc = world.services
     booked = svc.shows.create(
-        "Booked", *_hours(4, 11, 13), studio_room_uid=world.room, client_uid=world.other_client
+        "Booked", *hours(4, 11, 13), studio_room_uid=world.room, client_uid=world.other_client
     ).show
-    schedule = svc.schedules.create(world.client, world.studio, "Glow week", *_week()).uid
+    schedule = world.schedule("Glow week")
     clash = svc.shows.create(
-        "Launch", *_hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=schedule
+        "Launch", *hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=schedule
     ).show
-    svc.shows.create("Fine", *_hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=schedule)
+    svc.shows.create("Fine", *hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=schedule)
     svc.schedules.propose(schedule)
     svc.schedules.approve(schedule)
     report = http.get(
@@ -245,33 +167,17 @@ def test_a_conflicting_confirmation_is_refused_with_the_report_and_changes_nothi
     assert {s.show_status.value for s in svc.schedules.shows(schedule)} == {"draft"}
 
 
-def _week() -> tuple[Any, Any]:
-    from datetime import datetime
-
-    return (
-        datetime.fromisoformat(WEEK["start_time"]),
-        datetime.fromisoformat(WEEK["end_time"]),
-    )
-
-
-def _hours(day: int, start: int, end: int) -> tuple[Any, Any]:
-    from datetime import UTC, datetime
-
-    return datetime(2030, 3, day, start, tzinfo=UTC), datetime(2030, 3, day, end, tzinfo=UTC)
-
-
-def test_drafts_confirmed_in_bulk_all_or_nothing(http: TestClient[Litestar], world: Studio) -> None:
+def test_drafts_confirmed_in_bulk_all_or_nothing(http: Http, world: Studio) -> None:
     svc = world.services
-    start, end = _week()
-    plan = svc.schedules.create(world.client, world.studio, "Glow week", start, end).uid
+    plan = world.schedule("Glow week")
     first = svc.shows.create(
-        "One", *_hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=plan
+        "One", *hours(4, 10, 12), studio_room_uid=world.room, schedule_uid=plan
     )
     second = svc.shows.create(
-        "Two", *_hours(4, 11, 13), studio_room_uid=world.room, schedule_uid=plan
+        "Two", *hours(4, 11, 13), studio_room_uid=world.room, schedule_uid=plan
     )
     third = svc.shows.create(
-        "Three", *_hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=plan
+        "Three", *hours(5, 10, 12), studio_room_uid=world.room, schedule_uid=plan
     )
     svc.schedules.propose(plan)
     svc.schedules.approve(plan)

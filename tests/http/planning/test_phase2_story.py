@@ -18,30 +18,12 @@ docs/change-management.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from httpx import Response
-from litestar import Litestar
-from litestar.testing import TestClient
 
-from studiocore_http import create_app
 from tests.http.conftest import API
-from tests.http.test_schedules import Studio, draft
-
-Http = TestClient[Litestar]
-
-
-@pytest.fixture
-def world() -> Studio:
-    return Studio()
-
-
-@pytest.fixture
-def http(world: Studio) -> Iterator[Http]:
-    with TestClient(create_app(world.settings, services=world.services)) as client:
-        yield client
+from tests.http.planning.conftest import Http, Studio, draft
 
 
 def at(day: int, hour: int) -> str:
