@@ -29,7 +29,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, NamedTuple, cast
 
 import attrs
 from litestar import Controller, delete, get, patch, post
@@ -45,10 +45,22 @@ from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
 from .routes import operation
 from .schemas import Input, Output
 
-__all__ = ["CrudResource", "QueryFilter", "ServiceOf", "crud_controller", "named_handler"]
+__all__ = ["Bodies", "CrudResource", "QueryFilter", "ServiceOf", "crud_controller", "named_handler"]
 
 ServiceOf = Callable[[Services], Any]
 """Picks the resource's service from the facade (``lambda sv: sv.studios``)."""
+
+
+class Bodies(NamedTuple):
+    """A plain resource's three bodies, which its schemas module declares once
+    (``STUDIO_BODIES``) for its :class:`CrudResource`."""
+
+    read: type[Output]
+    """The response."""
+    create: type[Input]
+    """The POST body."""
+    update: type[Input]
+    """The PATCH body."""
 
 
 @attrs.frozen
@@ -62,7 +74,7 @@ class QueryFilter:
 
 
 def _stem(resource: CrudResource) -> str:
-    return resource.read.__name__
+    return resource.bodies.read.__name__
 
 
 def _plural(resource: CrudResource) -> str:
@@ -76,8 +88,8 @@ def _tag(resource: CrudResource) -> str:
 @attrs.frozen
 class CrudResource:
     """The declaration of a plain resource's CRUD endpoints: its ``path``, the
-    ``service`` that owns it, its response struct ``read`` and its POST / PATCH
-    bodies ``create`` / ``update``.
+    ``service`` that owns it and its ``bodies`` (the response struct ``read``
+    and the POST / PATCH bodies ``create`` / ``update``).
 
     ``stem`` and ``plural`` (default: the name of ``read``, plus ``s``) name the
     operations (``GetStudioRoom``, ``ListStudioRooms``) and, in snake case, the
@@ -87,9 +99,7 @@ class CrudResource:
 
     path: str
     service: ServiceOf
-    read: type[Output]
-    create: type[Input]
-    update: type[Input]
+    bodies: Bodies
     filters: tuple[QueryFilter, ...] = attrs.field(default=(), kw_only=True)
     stem: str = attrs.field(default=attrs.Factory(_stem, takes_self=True), kw_only=True)
     plural: str = attrs.field(default=attrs.Factory(_plural, takes_self=True), kw_only=True)
@@ -131,14 +141,14 @@ def _list_signature(resource: CrudResource) -> inspect.Signature:
             inspect.Parameter("limit", keyword, default=DEFAULT_LIMIT, annotation=Limit),
             inspect.Parameter("offset", keyword, default=0, annotation=Offset),
         ],
-        return_annotation=cast(Any, OffsetPagination)[resource.read],
+        return_annotation=cast(Any, OffsetPagination)[resource.bodies.read],
     )
 
 
 def crud_controller(resource: CrudResource) -> type[Controller]:
     """The controller of ``resource``: list, create, get, update, delete."""
     service_of = resource.service
-    read = resource.read
+    read, create, update = resource.bodies
     snake, snake_plural = _snake(resource.stem), _snake(resource.plural)
     body = cast(Any, JSONBody)
 
@@ -206,11 +216,9 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
 
     handlers = {
         "list_items": get(**operation(f"List{resource.plural}"))(listing),
-        "create_item": route(
-            post, "create", create_item, BODY_ERRORS, data=resource.create, on_item=False
-        ),
+        "create_item": route(post, "create", create_item, BODY_ERRORS, data=create, on_item=False),
         "get_item": route(get, "get", get_item, READ_ERRORS),
-        "update_item": route(patch, "update", update_item, BODY_ERRORS, data=resource.update),
+        "update_item": route(patch, "update", update_item, BODY_ERRORS, data=update),
         "delete_item": route(
             delete, "delete", delete_item, WRITE_ERRORS, None, status_code=HTTP_204_NO_CONTENT
         ),

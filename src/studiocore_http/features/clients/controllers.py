@@ -8,6 +8,4 @@ from . import schemas as s
 
 __all__ = ["ClientController"]
 
-ClientController = crud_controller(
-    CrudResource("/clients", lambda sv: sv.clients, s.Client, s.ClientCreate, s.ClientUpdate)
-)
+ClientController = crud_controller(CrudResource("/clients", lambda sv: sv.clients, s.CLIENT_BODIES))

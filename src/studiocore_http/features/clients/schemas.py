@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, Name, patch_of
 
-__all__ = ["Client", "ClientCreate", "ClientUpdate"]
+__all__ = ["CLIENT_BODIES", "Client", "ClientCreate", "ClientUpdate"]
 
 
 class Client(MetadataRecord):
@@ -20,3 +21,4 @@ class ClientCreate(MetadataInput):
 
 
 ClientUpdate = patch_of(ClientCreate)
+CLIENT_BODIES = Bodies(Client, ClientCreate, ClientUpdate)

@@ -20,9 +20,7 @@ def lookup_controller(
         CrudResource(
             path,
             lambda sv: sv.lookups[table],
-            s.Lookup,
-            s.LookupCreate,
-            s.LookupUpdate,
+            s.LOOKUP_BODIES,
             filters=(QueryFilter("name", "Only the value with this name."),),
             stem=singular,
             plural=plural,

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import msgspec
 
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, patch_of
 
-__all__ = ["Lookup", "LookupCreate", "LookupUpdate"]
+__all__ = ["LOOKUP_BODIES", "Lookup", "LookupCreate", "LookupUpdate"]
 
 LookupName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
@@ -26,3 +27,4 @@ class LookupCreate(MetadataInput):
 
 
 LookupUpdate = patch_of(LookupCreate)
+LOOKUP_BODIES = Bodies(Lookup, LookupCreate, LookupUpdate)

@@ -8,13 +8,8 @@ from . import schemas as s
 
 __all__ = ["MaterialController"]
 
+_FILTERS = (QueryFilter("client_uid"), QueryFilter("platform_uid"))
+
 MaterialController = crud_controller(
-    CrudResource(
-        "/materials",
-        lambda sv: sv.materials,
-        s.Material,
-        s.MaterialCreate,
-        s.MaterialUpdate,
-        filters=(QueryFilter("client_uid"), QueryFilter("platform_uid")),
-    )
+    CrudResource("/materials", lambda sv: sv.materials, s.MATERIAL_BODIES, filters=_FILTERS)
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, Name, Timestamp, patch_of
 
-__all__ = ["Material", "MaterialCreate", "MaterialUpdate"]
+__all__ = ["MATERIAL_BODIES", "Material", "MaterialCreate", "MaterialUpdate"]
 
 
 class Material(MetadataRecord):
@@ -37,3 +38,4 @@ class MaterialCreate(MetadataInput):
 
 
 MaterialUpdate = patch_of(MaterialCreate, omit={"client_uid"})
+MATERIAL_BODIES = Bodies(Material, MaterialCreate, MaterialUpdate)

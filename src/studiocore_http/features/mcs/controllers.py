@@ -8,6 +8,4 @@ from . import schemas as s
 
 __all__ = ["MCController"]
 
-MCController = crud_controller(
-    CrudResource("/mcs", lambda sv: sv.mcs, s.MC, s.MCCreate, s.MCUpdate)
-)
+MCController = crud_controller(CrudResource("/mcs", lambda sv: sv.mcs, s.MC_BODIES))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, Minutes, Name, patch_of
 
-__all__ = ["MC", "MCCreate", "MCUpdate"]
+__all__ = ["MC", "MC_BODIES", "MCCreate", "MCUpdate"]
 
 
 class MC(MetadataRecord):
@@ -24,3 +25,4 @@ class MCCreate(MetadataInput):
 
 
 MCUpdate = patch_of(MCCreate)
+MC_BODIES = Bodies(MC, MCCreate, MCUpdate)

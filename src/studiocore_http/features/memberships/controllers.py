@@ -12,17 +12,12 @@ from . import schemas as s
 
 __all__ = ["MembershipController"]
 
+_FILTERS = (
+    QueryFilter("user_uid", description=None),
+    QueryFilter("group_uid", description=None),
+    QueryFilter("group_type", description=None, value_type=GroupType),
+)
+
 MembershipController = crud_controller(
-    CrudResource(
-        "/memberships",
-        lambda sv: sv.memberships,
-        s.Membership,
-        s.MembershipCreate,
-        s.MembershipUpdate,
-        filters=(
-            QueryFilter("user_uid", description=None),
-            QueryFilter("group_uid", description=None),
-            QueryFilter("group_type", description=None, value_type=GroupType),
-        ),
-    )
+    CrudResource("/memberships", lambda sv: sv.memberships, s.MEMBERSHIP_BODIES, filters=_FILTERS)
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from studiocore import GroupType, MembershipRole
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, patch_of
 
-__all__ = ["Membership", "MembershipCreate", "MembershipUpdate"]
+__all__ = ["MEMBERSHIP_BODIES", "Membership", "MembershipCreate", "MembershipUpdate"]
 
 
 class Membership(MetadataRecord):
@@ -25,4 +26,5 @@ class MembershipCreate(MetadataInput):
 
 
 MembershipUpdate = patch_of(MembershipCreate, omit={"user_uid", "group_uid"})
+MEMBERSHIP_BODIES = Bodies(Membership, MembershipCreate, MembershipUpdate)
 """Only the role (and metadata) change; another user or group is another membership."""

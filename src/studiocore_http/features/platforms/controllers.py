@@ -9,7 +9,5 @@ from . import schemas as s
 __all__ = ["PlatformController"]
 
 PlatformController = crud_controller(
-    CrudResource(
-        "/platforms", lambda sv: sv.platforms, s.Platform, s.PlatformCreate, s.PlatformUpdate
-    )
+    CrudResource("/platforms", lambda sv: sv.platforms, s.PLATFORM_BODIES)
 )

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import msgspec
 
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import Json, MetadataInput, MetadataRecord, Name, patch_of
 
-__all__ = ["Platform", "PlatformCreate", "PlatformUpdate"]
+__all__ = ["PLATFORM_BODIES", "Platform", "PlatformCreate", "PlatformUpdate"]
 
 
 class Platform(MetadataRecord):
@@ -28,3 +29,4 @@ class PlatformCreate(MetadataInput):
 
 
 PlatformUpdate = patch_of(PlatformCreate)
+PLATFORM_BODIES = Bodies(Platform, PlatformCreate, PlatformUpdate)

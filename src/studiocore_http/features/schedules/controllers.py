@@ -28,11 +28,7 @@ from . import schemas as s
 
 __all__ = ["ScheduleController", "change_body"]
 
-_Crud = crud_controller(
-    CrudResource(
-        "/schedules", lambda sv: sv.schedules, s.Schedule, s.ScheduleCreate, s.ScheduleUpdate
-    )
-)
+_Crud = crud_controller(CrudResource("/schedules", lambda sv: sv.schedules, s.SCHEDULE_BODIES))
 
 
 def _state(state: CoreShowState) -> s.ShowState:

@@ -9,6 +9,7 @@ import msgspec
 
 from studiocore import ScheduleStatus
 from studiocore_http.features.scheduling.schemas import Conflict
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import (
     Input,
     MetadataInput,
@@ -20,6 +21,7 @@ from studiocore_http.shared.schemas import (
 )
 
 __all__ = [
+    "SCHEDULE_BODIES",
     "Approval",
     "Confirmation",
     "Confirmed",
@@ -63,6 +65,7 @@ class ScheduleCreate(MetadataInput):
 
 
 ScheduleUpdate = patch_of(ScheduleCreate, omit={"client_uid", "studio_uid"})
+SCHEDULE_BODIES = Bodies(Schedule, ScheduleCreate, ScheduleUpdate)
 
 
 class Transition(Input):

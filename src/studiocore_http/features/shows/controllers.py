@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import attrs
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency, Provide
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -40,43 +42,66 @@ TimestampQuery = Annotated[
 ]
 
 
+@attrs.frozen
+class ShowSearch:
+    """What the show listing asks: the shows matching ``query``, one page of them."""
+
+    query: ShowQuery
+    limit: int
+    offset: int
+
+
+def _show_search(
+    *,
+    studio_uid: UidQuery = None,
+    studio_room_uid: UidQuery = None,
+    client_uid: UidQuery = None,
+    schedule_uid: UidQuery = None,
+    mc_uid: UidQuery = None,
+    status: FromQuery[ShowStatus | None] = None,
+    start_from: TimestampQuery = None,
+    start_to: TimestampQuery = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> ShowSearch:
+    """The show listing's query parameters. Litestar checks them all at once (one
+    422 listing every bad one) before a bad timestamp is a 422 naming it."""
+    return ShowSearch(
+        ShowQuery(
+            studio_uid=studio_uid,
+            studio_room_uid=studio_room_uid,
+            client_uid=client_uid,
+            schedule_uid=schedule_uid,
+            status=status,
+            start_from=parse_optional_timestamp(start_from, "start_from"),
+            start_to=parse_optional_timestamp(start_to, "start_to"),
+            mc_uid=mc_uid,
+        ),
+        limit,
+        offset,
+    )
+
+
+ShowSearchDep = NamedDependency[ShowSearch]
+"""The parsed :class:`ShowSearch` of the show listing (injected)."""
+
 _OWNER = f"{__name__}.ShowController"
 
 
 class ShowController(Controller):
     path = "/shows"
     tags = ["shows"]
+    dependencies = {"search": Provide(_show_search, sync_to_thread=False)}
 
     @get(**operation("ListShows"))
     def list_shows(
-        self,
-        *,
-        services: ServicesDep,
-        actor: ActorDep,
-        studio_uid: UidQuery = None,
-        studio_room_uid: UidQuery = None,
-        client_uid: UidQuery = None,
-        schedule_uid: UidQuery = None,
-        mc_uid: UidQuery = None,
-        status: FromQuery[ShowStatus | None] = None,
-        start_from: TimestampQuery = None,
-        start_to: TimestampQuery = None,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
+        self, services: ServicesDep, actor: ActorDep, search: ShowSearchDep
     ) -> OffsetPagination[s.Show]:
         """Live shows ordered by start time, filtered by any of the parameters
         (``mc_uid``: the shows that MC hosts)."""
-        query = ShowQuery(
-            studio_uid=studio_uid,
-            studio_room_uid=studio_room_uid,
-            client_uid=client_uid,
-            schedule_uid=schedule_uid,
-            mc_uid=mc_uid,
-            status=status,
-            start_from=parse_optional_timestamp(start_from, "start_from"),
-            start_to=parse_optional_timestamp(start_to, "start_to"),
-        )
-        return page(s.Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
+        limit, offset = search.limit, search.offset
+        found = services.shows.search(search.query, limit=limit, offset=offset, actor=actor)
+        return page(s.Show, found)
 
     @post(**operation("CreateShow", BODY_ERRORS))
     def create_show(

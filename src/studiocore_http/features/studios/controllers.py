@@ -8,16 +8,12 @@ from . import schemas as s
 
 __all__ = ["StudioController", "StudioRoomController"]
 
-StudioController = crud_controller(
-    CrudResource("/studios", lambda sv: sv.studios, s.Studio, s.StudioCreate, s.StudioUpdate)
-)
+StudioController = crud_controller(CrudResource("/studios", lambda sv: sv.studios, s.STUDIO_BODIES))
 StudioRoomController = crud_controller(
     CrudResource(
         "/studio-rooms",
         lambda sv: sv.studio_rooms,
-        s.StudioRoom,
-        s.StudioRoomCreate,
-        s.StudioRoomUpdate,
+        s.STUDIO_ROOM_BODIES,
         filters=(QueryFilter("studio_uid"),),
     )
 )

@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from studiocore import Severity
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import (
     MetadataInput,
     MetadataRecord,
@@ -17,6 +18,8 @@ from studiocore_http.shared.schemas import (
 )
 
 __all__ = [
+    "STUDIO_BODIES",
+    "STUDIO_ROOM_BODIES",
     "Studio",
     "StudioCreate",
     "StudioRoom",
@@ -47,6 +50,7 @@ class StudioCreate(MetadataInput):
 
 
 StudioUpdate = patch_of(StudioCreate)
+STUDIO_BODIES = Bodies(Studio, StudioCreate, StudioUpdate)
 
 
 class StudioRoom(MetadataRecord):
@@ -62,3 +66,4 @@ class StudioRoomCreate(MetadataInput):
 
 
 StudioRoomUpdate = patch_of(StudioRoomCreate, omit={"studio_uid"})
+STUDIO_ROOM_BODIES = Bodies(StudioRoom, StudioRoomCreate, StudioRoomUpdate)

@@ -17,14 +17,7 @@ from . import schemas as s
 __all__ = ["TAGGING_CONTROLLERS", "TagController", "tagging_controller"]
 
 TagController = crud_controller(
-    CrudResource(
-        "/tags",
-        lambda sv: sv.tags,
-        s.Tag,
-        s.TagCreate,
-        s.TagUpdate,
-        filters=(QueryFilter("studio_uid"),),
-    )
+    CrudResource("/tags", lambda sv: sv.tags, s.TAG_BODIES, filters=(QueryFilter("studio_uid"),))
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import (
     Input,
     MetadataInput,
@@ -13,7 +14,7 @@ from studiocore_http.shared.schemas import (
     patch_of,
 )
 
-__all__ = ["Tag", "TagCreate", "TagLink", "TagUpdate", "Tagging"]
+__all__ = ["TAG_BODIES", "Tag", "TagCreate", "TagLink", "TagUpdate", "Tagging"]
 
 
 class Tag(MetadataRecord):
@@ -27,6 +28,7 @@ class TagCreate(MetadataInput):
 
 
 TagUpdate = patch_of(TagCreate, omit={"studio_uid"})
+TAG_BODIES = Bodies(Tag, TagCreate, TagUpdate)
 
 
 class Tagging(Output):

@@ -9,12 +9,5 @@ from . import schemas as s
 __all__ = ["UserController"]
 
 UserController = crud_controller(
-    CrudResource(
-        "/users",
-        lambda sv: sv.users,
-        s.User,
-        s.UserCreate,
-        s.UserUpdate,
-        filters=(QueryFilter("email"),),
-    )
+    CrudResource("/users", lambda sv: sv.users, s.USER_BODIES, filters=(QueryFilter("email"),))
 )

@@ -7,9 +7,10 @@ from typing import Annotated
 import msgspec
 
 from studiocore import UserRole
+from studiocore_http.shared.crud import Bodies
 from studiocore_http.shared.schemas import MetadataInput, MetadataRecord, Name, patch_of
 
-__all__ = ["User", "UserCreate", "UserUpdate"]
+__all__ = ["USER_BODIES", "User", "UserCreate", "UserUpdate"]
 
 
 class User(MetadataRecord):
@@ -38,3 +39,4 @@ class UserCreate(MetadataInput):
 
 
 UserUpdate = patch_of(UserCreate)
+USER_BODIES = Bodies(User, UserCreate, UserUpdate)
