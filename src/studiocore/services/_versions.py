@@ -135,14 +135,20 @@ def _chain(versions: Sequence[ScheduleVersion], upto: int) -> list[ScheduleVersi
     return head[start:]
 
 
+_SUMMARIZED = (
+    "schedule_uid",
+    "version",
+    "created_at",
+    "created_by_uid",
+    "note",
+    "change_request_uid",
+)
+"""The fields a summary takes from the stored version as they are."""
+
+
 def _summary(version: ScheduleVersion, show_count: int) -> VersionSummary:
     return VersionSummary(
-        schedule_uid=version.schedule_uid,
-        version=version.version,
-        created_at=version.created_at,
-        created_by_uid=version.created_by_uid,
-        note=version.note,
-        change_request_uid=version.change_request_uid,
+        **{name: getattr(version, name) for name in _SUMMARIZED},
         show_count=show_count,
         full=is_full(version.snapshot),
     )
