@@ -194,3 +194,23 @@ def test_a_client_member_meets_404_for_another_clients_schedule(
     assert answer is not None
     assert answer.status == 404
     audit(page)
+
+
+def test_a_change_request_from_the_inbox(server: LiveServer, page: Any, tmp_path: Path) -> None:
+    sign_in(page, server, CLIENT_MANAGER)
+    page.get_by_role("link", name="Inbox").click()
+    audit(page)
+    shot(page, "inbox", tmp_path)
+    page.locator("a[href^='/change-requests/']").first.click()
+    audit(page)
+    uid = page.url.rsplit("/", 1)[1]
+    page.get_by_role("button", name="Approve").click()
+    assert "Approved" in page.get_by_role("status").inner_text()
+    sign_out(page)
+
+    sign_in(page, server, STUDIO_MANAGER)
+    page.goto(f"{server.url}/change-requests/{uid}")
+    page.get_by_role("button", name="Apply").click()
+    assert "Applied" in page.get_by_role("status").inner_text()
+    audit(page)
+    assert server.services.change_requests.get(uid).status.value == "applied"

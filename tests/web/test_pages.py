@@ -136,3 +136,46 @@ def test_what_users_typed_is_escaped(browser: Browser, services: Services) -> No
     page = browser.get("/schedules").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; week" in page
+
+
+def change_links(html: str) -> dict[str, str]:
+    """The change requests a page links to: label -> path."""
+    return {
+        label: path
+        for path, label in re.findall(r'<a href="(/change-requests/[^"]+)">([^<]+)</a>', html)
+    }
+
+
+def test_a_change_request_waits_in_the_inbox_is_approved_and_applied(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(CLIENT_MANAGER)
+    inbox = browser.get("/inbox").text
+    [path] = change_links(inbox).values()
+    assert "Waiting for a decision" in inbox
+    page = browser.get(path).text
+    assert "What it changes" in page
+    assert "Asia/Seoul" in page  # the shows' times in the studio's zone
+    assert "No conflict: it would apply cleanly now." in page
+    approved = browser.submit(path, f"{path}/approve", note="Fine by us")
+    assert "Approved: the studio may now apply it." in approved.text, approved.text
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(path)})
+    browser.sign_in(STUDIO_MANAGER)
+    uid = path.rsplit("/", 1)[1]
+    schedule = services.change_requests.get(uid).schedule_uid
+    before = services.schedules.get(schedule).version
+    applied = browser.submit(path, f"{path}/apply")
+    assert "Applied: the schedule has a new version." in applied.text, applied.text
+    assert services.change_requests.get(uid).status.value == "applied"
+    assert services.schedules.get(schedule).version == before + 1
+
+
+def test_a_client_member_reads_a_change_request_but_may_not_decide_it(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(CLIENT_MEMBER)
+    [path] = change_links(browser.get("/inbox").text).values()
+    refused = browser.submit(path, f"{path}/approve")
+    assert "Refused:" in refused.text
+    assert services.change_requests.get(path.rsplit("/", 1)[1]).status.value == "pending"

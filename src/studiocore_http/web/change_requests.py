@@ -1,0 +1,178 @@
+"""Change requests: the inbox of requests waiting for someone's decision, and a
+request's page with what it would change, the conflicts it would hit now, and
+the decisions (approve, reject, apply, withdraw, acknowledge)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from studiocore import (
+    ChangeRequestStatus,
+    ConflictError,
+    NotFoundError,
+    Services,
+    StudioError,
+)
+from studiocore.entities import ChangeRequest
+from studiocore.scheduling import ShowChange, ShowState
+
+from .common import Form, Viewer, flash, local, page, services_of
+
+__all__ = ["CHANGE_REQUEST_ROUTES"]
+
+_OPEN = (ChangeRequestStatus.PENDING, ChangeRequestStatus.APPROVED)
+
+
+def _names(services: Services, viewer: Any, uids: set[str]) -> dict[str, str]:
+    """People's names by uid, where the viewer may read them."""
+    found = services.users.list(where={"uid": sorted(uids)}, actor=viewer) if uids else []
+    return {user.uid: user.name for user in found}
+
+
+def _row(
+    request: ChangeRequest, schedules: dict[str, str], people: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "uid": request.uid,
+        "schedule": schedules.get(request.schedule_uid, request.schedule_uid),
+        "category": request.change_category,
+        "types": ", ".join(request.payload.get("change_types", [request.change_type])),
+        "reason": request.reason or "",
+        "status": request.status.value,
+        "by": people.get(request.requested_by_uid or "", "someone"),
+        "mine": False,
+    }
+
+
+@get("/inbox", sync_to_thread=True, include_in_schema=False)
+def inbox(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
+    """Open requests the viewer may read: those raised by others first (waiting
+    for a decision or to be applied), then the viewer's own."""
+    services = services_of(request)
+    found = [
+        r
+        for status in _OPEN
+        for r in services.change_requests.list(where={"status": status}, actor=viewer)
+    ]
+    wanted = sorted({r.schedule_uid for r in found})
+    schedules = {
+        s.uid: s.name
+        for s in (services.schedules.list(where={"uid": wanted}, actor=viewer) if wanted else [])
+    }
+    people = _names(services, viewer, {r.requested_by_uid for r in found if r.requested_by_uid})
+    rows = []
+    for r in sorted(found, key=lambda r: (r.created_at, r.uid)):
+        row = _row(r, schedules, people)
+        row["mine"] = r.requested_by_uid == viewer.user_uid
+        rows.append(row)
+    waiting = [r for r in rows if not r["mine"]]
+    mine = [r for r in rows if r["mine"]]
+    return page(request, "inbox.html", waiting=waiting, mine=mine)
+
+
+def _state(state: ShowState | None, rooms: dict[str, str], zone: str) -> str:
+    if state is None:
+        return "-"
+    room = rooms.get(state.room_uid or "", "no room")
+    return f"{local(state.start, zone)} - {local(state.end, zone)[-5:]}, {room}, {state.status}"
+
+
+def _change(change: ShowChange, rooms: dict[str, str], zone: str) -> dict[str, str]:
+    return {
+        "name": change.name,
+        "kinds": ", ".join(sorted(k.value for k in change.kinds)),
+        "types": ", ".join(sorted(t.value for t in change.change_types)),
+        "before": _state(change.before, rooms, zone),
+        "after": _state(change.after, rooms, zone),
+    }
+
+
+def _steps(request: ChangeRequest) -> list[dict[str, str]]:
+    """The decisions the request's status offers; whether the viewer may take
+    one is the core's answer when they try."""
+    status = request.status
+    steps: list[tuple[str, str]] = []
+    if status is ChangeRequestStatus.PENDING:
+        steps = [("approve", "Approve"), ("reject", "Reject"), ("withdraw", "Withdraw")]
+    elif status is ChangeRequestStatus.APPROVED:
+        steps = [("apply", "Apply"), ("withdraw", "Withdraw")]
+    elif request.change_category == "FORCE_MAJEURE" and "acknowledged_at" not in request.metadata:
+        steps = [("acknowledge", "Acknowledge")]
+    return [{"step": step, "label": label} for step, label in steps]
+
+
+@get("/change-requests/{uid:str}", sync_to_thread=True, include_in_schema=False)
+def change_request_page(
+    request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath[str]
+) -> Template:
+    services = services_of(request)
+    preview = services.change_requests.preview(uid, actor=viewer)
+    change = preview.change_request
+    schedule = services.schedules.get(change.schedule_uid, actor=viewer)
+    studio = services.studios.get(schedule.studio_uid, actor=viewer)
+    rooms = {r.uid: r.name for r in services.studio_rooms.list(actor=viewer)}
+    people = _names(
+        services, viewer, {u for u in (change.requested_by_uid, change.reviewed_by_uid) if u}
+    )
+    return page(
+        request,
+        "change_request.html",
+        change=_row(change, {schedule.uid: schedule.name}, people),
+        schedule=schedule,
+        zone=studio.time_zone,
+        reviewed_by=people.get(change.reviewed_by_uid or ""),
+        note=change.metadata.get("review_note"),
+        acknowledged=change.metadata.get("acknowledged_at"),
+        changes=[_change(c, rooms, studio.time_zone) for c in preview.changes],
+        conflicts=[c.reason for c in preview.conflicts],
+        problems=list(preview.problems),
+        applicable=preview.applicable,
+        steps=_steps(change),
+    )
+
+
+@post("/change-requests/{uid:str}/{step:str}", sync_to_thread=True, include_in_schema=False)
+def change_request_step(
+    request: Request[Any, Any, Any],
+    viewer: Viewer,
+    uid: FromPath[str],
+    step: FromPath[str],
+    data: Form,
+) -> Redirect:
+    services = services_of(request)
+    requests = services.change_requests
+    calls: dict[str, Callable[[], object]] = {
+        "approve": lambda: requests.approve(uid, note=data.get("note") or None, actor=viewer),
+        "reject": lambda: requests.reject(uid, data.get("reason", ""), actor=viewer),
+        "apply": lambda: requests.apply(uid, actor=viewer),
+        "withdraw": lambda: requests.withdraw(uid, actor=viewer),
+        "acknowledge": lambda: requests.acknowledge(uid, actor=viewer),
+    }
+    done = {
+        "approve": "Approved: the studio may now apply it.",
+        "reject": "Rejected.",
+        "apply": "Applied: the schedule has a new version.",
+        "withdraw": "Withdrawn.",
+        "acknowledge": "Acknowledged.",
+    }
+    if step not in calls:
+        raise NotFoundError("page", f"/change-requests/{uid}/{step}")
+    try:
+        calls[step]()
+    except ConflictError as exc:
+        flash(request, " ".join([str(exc), *(c.reason for c in exc.conflicts)]), "error")
+    except NotFoundError:
+        raise
+    except StudioError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, done[step])
+    return Redirect(f"/change-requests/{uid}")
+
+
+CHANGE_REQUEST_ROUTES = [inbox, change_request_page, change_request_step]
