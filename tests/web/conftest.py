@@ -53,8 +53,16 @@ class Browser(TestClient[Litestar]):
         assert "Signed in as" in answer.text
 
     def submit(self, page: str, action: str, **fields: str) -> Any:
-        """Submit the form of ``page`` that posts to ``action``."""
-        return self.post(action, data={**fields, "_csrf_token": self.token(page)})
+        """Submit the form of ``page`` that posts to ``action``, with the CSRF
+        token that form carries (a form without one fails the test)."""
+        html = self.get(page).text
+        form = re.search(
+            rf'<form method="post" action="{re.escape(action)}">(.*?)</form>', html, re.S
+        )
+        assert form, f"{page} has no form posting to {action}"
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.group(1))
+        assert token, f"the form posting to {action} carries no CSRF token"
+        return self.post(action, data={**fields, "_csrf_token": token.group(1)})
 
 
 @pytest.fixture

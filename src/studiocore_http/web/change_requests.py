@@ -4,7 +4,6 @@ the decisions (approve, reject, apply, withdraw, acknowledge)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -13,15 +12,12 @@ from litestar.response import Redirect, Template
 
 from studiocore import (
     ChangeRequestStatus,
-    ConflictError,
-    NotFoundError,
     Services,
-    StudioError,
 )
 from studiocore.entities import ChangeRequest
 from studiocore.scheduling import ShowChange, ShowState
 
-from .common import Form, Viewer, flash, local, page, services_of
+from .common import Form, Viewer, local, page, run_step, services_of
 
 __all__ = ["CHANGE_REQUEST_ROUTES"]
 
@@ -92,18 +88,22 @@ def _change(change: ShowChange, rooms: dict[str, str], zone: str) -> dict[str, s
     }
 
 
-def _steps(request: ChangeRequest) -> list[dict[str, str]]:
-    """The decisions the request's status offers; whether the viewer may take
-    one is the core's answer when they try."""
+def _steps(request: ChangeRequest) -> list[dict[str, Any]]:
+    """The decisions the request's status offers (each with the text field it
+    asks for, if any); whether the viewer may take one is the core's answer
+    when they try."""
+    approve = {"step": "approve", "label": "Approve", "field": "note", "prompt": "Note (optional)"}
+    reject: dict[str, Any] = {"step": "reject", "label": "Reject", "field": "reason"}
+    reject |= {"prompt": "Why it is rejected", "required": True}
+    withdraw = {"step": "withdraw", "label": "Withdraw"}
     status = request.status
-    steps: list[tuple[str, str]] = []
     if status is ChangeRequestStatus.PENDING:
-        steps = [("approve", "Approve"), ("reject", "Reject"), ("withdraw", "Withdraw")]
-    elif status is ChangeRequestStatus.APPROVED:
-        steps = [("apply", "Apply"), ("withdraw", "Withdraw")]
-    elif request.change_category == "FORCE_MAJEURE" and "acknowledged_at" not in request.metadata:
-        steps = [("acknowledge", "Acknowledge")]
-    return [{"step": step, "label": label} for step, label in steps]
+        return [approve, reject, withdraw]
+    if status is ChangeRequestStatus.APPROVED:
+        return [{"step": "apply", "label": "Apply"}, withdraw]
+    if request.change_category == "FORCE_MAJEURE" and "acknowledged_at" not in request.metadata:
+        return [{"step": "acknowledge", "label": "Acknowledge"}]
+    return []
 
 
 @get("/change-requests/{uid:str}", sync_to_thread=True, include_in_schema=False)
@@ -144,35 +144,21 @@ def change_request_step(
     step: FromPath[str],
     data: Form,
 ) -> Redirect:
-    services = services_of(request)
-    requests = services.change_requests
-    calls: dict[str, Callable[[], object]] = {
-        "approve": lambda: requests.approve(uid, note=data.get("note") or None, actor=viewer),
-        "reject": lambda: requests.reject(uid, data.get("reason", ""), actor=viewer),
-        "apply": lambda: requests.apply(uid, actor=viewer),
-        "withdraw": lambda: requests.withdraw(uid, actor=viewer),
-        "acknowledge": lambda: requests.acknowledge(uid, actor=viewer),
+    requests = services_of(request).change_requests
+    steps = {
+        "approve": (
+            lambda: requests.approve(uid, note=data.get("note") or None, actor=viewer),
+            "Approved: the studio may now apply it.",
+        ),
+        "reject": (lambda: requests.reject(uid, data.get("reason", ""), actor=viewer), "Rejected."),
+        "apply": (
+            lambda: requests.apply(uid, actor=viewer),
+            "Applied: the schedule has a new version.",
+        ),
+        "withdraw": (lambda: requests.withdraw(uid, actor=viewer), "Withdrawn."),
+        "acknowledge": (lambda: requests.acknowledge(uid, actor=viewer), "Acknowledged."),
     }
-    done = {
-        "approve": "Approved: the studio may now apply it.",
-        "reject": "Rejected.",
-        "apply": "Applied: the schedule has a new version.",
-        "withdraw": "Withdrawn.",
-        "acknowledge": "Acknowledged.",
-    }
-    if step not in calls:
-        raise NotFoundError("page", f"/change-requests/{uid}/{step}")
-    try:
-        calls[step]()
-    except ConflictError as exc:
-        flash(request, " ".join([str(exc), *(c.reason for c in exc.conflicts)]), "error")
-    except NotFoundError:
-        raise
-    except StudioError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, done[step])
-    return Redirect(f"/change-requests/{uid}")
+    return run_step(request, steps, step, f"/change-requests/{uid}")
 
 
 CHANGE_REQUEST_ROUTES = [inbox, change_request_page, change_request_step]

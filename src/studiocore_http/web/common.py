@@ -3,6 +3,7 @@ rendering a page, local times (internal)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,11 +12,21 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import URLEncodedBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
-from studiocore import Actor, NotFoundError, Services, User
+from studiocore import Actor, ConflictError, NotFoundError, Services, StudioError, User
 
-__all__ = ["Form", "Viewer", "flash", "local", "page", "provide_viewer", "services_of", "signed_in"]
+__all__ = [
+    "Form",
+    "Viewer",
+    "flash",
+    "local",
+    "page",
+    "provide_viewer",
+    "run_step",
+    "services_of",
+    "signed_in",
+]
 
 Viewer = NamedDependency[Actor]
 """The signed-in user (:func:`provide_viewer`)."""
@@ -62,3 +73,29 @@ def page(request: Request[Any, Any, Any], name: str, **context: Any) -> Template
 def local(at: datetime, zone: str) -> str:
     """``at`` as the people of a studio in ``zone`` read it."""
     return at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M")
+
+
+def run_step(
+    request: Request[Any, Any, Any],
+    steps: Mapping[str, tuple[Callable[[], object], str]],
+    step: str,
+    back_to: str,
+) -> Redirect:
+    """Take the form's ``step`` (its call and what to say when it is done) and
+    go back to the page ``back_to`` with the outcome as a message: the core's
+    refusal (a conflict report, a rule, a permission) in its own words. A step
+    that does not exist, or a record the user may not see, is a 404."""
+    if step not in steps:
+        raise NotFoundError("page", f"{back_to}/{step}")
+    call, done = steps[step]
+    try:
+        call()
+    except ConflictError as exc:
+        flash(request, " ".join([str(exc), *(c.reason for c in exc.conflicts)]), "error")
+    except NotFoundError:
+        raise
+    except StudioError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, done)
+    return Redirect(back_to)

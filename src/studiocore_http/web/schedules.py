@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from studiocore import ConflictError, NotFoundError, PermissionDeniedError, StudioError
-
-from .common import Form, Viewer, flash, local, page, services_of
+from .common import Form, Viewer, local, page, run_step, services_of
 
 __all__ = ["SCHEDULE_ROUTES"]
 
@@ -44,18 +41,27 @@ def schedules(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     return page(request, "schedules.html", schedules=rows)
 
 
-def _actions(status: str, approved: bool) -> list[dict[str, str]]:
-    """The workflow steps a schedule in ``status`` offers; whether the viewer
-    may take one is the core's answer when they try (shown on the page)."""
-    steps = {
-        "draft": [("propose", "Propose to the client")],
+def _actions(status: str, approved: bool) -> list[dict[str, Any]]:
+    """The workflow steps a schedule in ``status`` offers (each with the text
+    field it asks for, if any); whether the viewer may take one is the core's
+    answer when they try (shown on the page)."""
+    approve: dict[str, Any] = {"step": "approve", "label": "Approve", "field": "note"}
+    approve["prompt"] = "Note for the studio (optional)"
+    send_back: dict[str, Any] = {
+        "step": "send-back",
+        "label": "Send back to draft",
+        "field": "reason",
+    }
+    send_back |= {"prompt": "Why it goes back", "required": True}
+    steps: dict[str, list[dict[str, Any]]] = {
+        "draft": [{"step": "propose", "label": "Propose to the client"}],
         "proposed": [
-            *([] if approved else [("approve", "Approve")]),
-            ("confirm", "Confirm"),
-            ("send-back", "Send back to draft"),
+            *([] if approved else [approve]),
+            {"step": "confirm", "label": "Confirm"},
+            send_back,
         ],
-    }.get(status, [])
-    return [{"step": step, "label": label} for step, label in steps]
+    }
+    return steps.get(status, [])
 
 
 @get("/schedules/{uid:str}", sync_to_thread=True, include_in_schema=False)
@@ -103,38 +109,26 @@ def schedule_step(
 ) -> Redirect:
     """One workflow step from the schedule's page; the core decides whether the
     viewer may, and its refusal comes back as a message on the page."""
-    services = services_of(request)
-    calls: dict[str, Callable[[], object]] = {
-        "propose": lambda: services.schedules.propose(uid, actor=viewer),
-        "approve": lambda: services.schedules.approve(
-            uid, note=data.get("note") or None, actor=viewer
+    schedules = services_of(request).schedules
+    steps = {
+        "propose": (
+            lambda: schedules.propose(uid, actor=viewer),
+            "Proposed to the client.",
         ),
-        "confirm": lambda: services.schedules.confirm(
-            uid, reason=data.get("reason") or None, actor=viewer
+        "approve": (
+            lambda: schedules.approve(uid, note=data.get("note") or None, actor=viewer),
+            "Approved: the studio may now confirm it.",
         ),
-        "send-back": lambda: services.schedules.send_back(
-            uid, data.get("reason", ""), actor=viewer
+        "confirm": (
+            lambda: schedules.confirm(uid, reason=data.get("reason") or None, actor=viewer),
+            "Confirmed: every draft is booked.",
+        ),
+        "send-back": (
+            lambda: schedules.send_back(uid, data.get("reason", ""), actor=viewer),
+            "Sent back to draft.",
         ),
     }
-    if step not in calls:
-        raise NotFoundError("page", f"/schedules/{uid}/{step}")
-    done = {
-        "propose": "Proposed to the client.",
-        "approve": "Approved: the studio may now confirm it.",
-        "confirm": "Confirmed: every draft is booked.",
-        "send-back": "Sent back to draft.",
-    }
-    try:
-        calls[step]()
-    except ConflictError as exc:
-        flash(request, " ".join([str(exc), *(c.reason for c in exc.conflicts)]), "error")
-    except NotFoundError:
-        raise
-    except (PermissionDeniedError, StudioError) as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, done[step])
-    return Redirect(f"/schedules/{uid}")
+    return run_step(request, steps, step, f"/schedules/{uid}")
 
 
 SCHEDULE_ROUTES = [schedules, schedule_page, schedule_step]
