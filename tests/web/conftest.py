@@ -23,6 +23,7 @@ CHROMIUM = os.environ.get("STUDIOCORE_CHROMIUM", "/usr/bin/chromium")
 STUDIO_MANAGER = "studio.manager@demo.studiocore.dev"
 CLIENT_MANAGER = "client.manager@demo.studiocore.dev"
 CLIENT_MEMBER = "client.member@demo.studiocore.dev"
+MC = "mc.hana@demo.studiocore.dev"
 ADMIN = DEMO_ADMIN_EMAIL
 
 

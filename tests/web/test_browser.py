@@ -20,6 +20,7 @@ from studiocore_http import create_app
 from tests.web.conftest import (
     CLIENT_MANAGER,
     CLIENT_MEMBER,
+    MC,
     STUDIO_MANAGER,
     demo_services,
     demo_settings,
@@ -31,6 +32,7 @@ axe_api = pytest.importorskip(
     "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
 )
 NAMES = {
+    MC: "Hana Kim",
     STUDIO_MANAGER: "Seo-jun Han",
     CLIENT_MANAGER: "Ji-woo Park",
     CLIENT_MEMBER: "Eun-ji Song",
@@ -214,3 +216,14 @@ def test_a_change_request_from_the_inbox(server: LiveServer, page: Any, tmp_path
     assert "Applied" in page.get_by_role("status").inner_text()
     audit(page)
     assert server.services.change_requests.get(uid).status.value == "applied"
+
+
+def test_the_agenda_on_a_phone(server: LiveServer, page: Any, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, server, MC)
+    page.get_by_role("link", name="Agenda").click()
+    audit(page)
+    assert page.get_by_role("heading", name="My agenda").is_visible()
+    # nothing wider than the phone: no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "agenda-phone", tmp_path)

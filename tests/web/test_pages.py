@@ -4,11 +4,13 @@ as the demo's people, what each may see, and the protections every page has."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
-from studiocore import Services
+from studiocore import Services, ShowQuery
 from tests.web.conftest import (
     CLIENT_MANAGER,
     CLIENT_MEMBER,
+    MC,
     STUDIO_MANAGER,
     Browser,
 )
@@ -179,3 +181,24 @@ def test_a_client_member_reads_a_change_request_but_may_not_decide_it(
     refused = browser.submit(path, f"{path}/approve")
     assert "Refused:" in refused.text
     assert services.change_requests.get(path.rsplit("/", 1)[1]).status.value == "pending"
+
+
+def test_an_mc_sees_their_own_shows_on_their_agenda(browser: Browser, services: Services) -> None:
+    browser.sign_in(MC)
+    user = services.users.by_email(MC)
+    [mine] = [m for m in services.mcs.list() if m.user_uid == user.uid]
+    hosted = services.shows.search(ShowQuery(mc_uid=mine.uid), limit=500).items
+    others = services.shows.search(ShowQuery(), limit=500).items
+    page = browser.get("/agenda").text
+    upcoming = [s for s in hosted if s.show_end > datetime.now(UTC)]
+    assert upcoming, "the demo gives the MC shows ahead"
+    for show in upcoming[:5]:
+        assert show.name in page
+    assert "(Asia/Seoul)" in page
+    not_hers = {s.name for s in others} - {s.name for s in hosted}
+    assert not any(f"<strong>{name}</strong>" in page for name in not_hers)
+
+
+def test_someone_without_an_mc_profile_is_told_so(browser: Browser) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    assert "You have no MC profile" in browser.get("/agenda").text

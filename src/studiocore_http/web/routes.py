@@ -21,6 +21,7 @@ from studiocore import Actor, NotFoundError
 from studiocore_http.request_checks import refuse_nul_parameters
 from studiocore_http.settings import Settings
 
+from .agenda import AGENDA_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
 from .common import page, provide_viewer
 from .schedules import SCHEDULE_ROUTES
@@ -35,6 +36,7 @@ WEB_PATHS = [
     "^/sign-out$",
     "^/schedules",
     "^/inbox$",
+    "^/agenda$",
     "^/change-requests",
     "^/static/",
 ]
@@ -88,7 +90,7 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
     )
     pages = Router(
         path="/",
-        route_handlers=[*SIGN_IN_ROUTES, *SCHEDULE_ROUTES, *CHANGE_REQUEST_ROUTES],
+        route_handlers=[*SIGN_IN_ROUTES, *SCHEDULE_ROUTES, *CHANGE_REQUEST_ROUTES, *AGENDA_ROUTES],
         dependencies={"viewer": Provide(provide_viewer, sync_to_thread=True)},
         response_headers=[ResponseHeader(name="Content-Security-Policy", value=CSP)],
         exception_handlers={
