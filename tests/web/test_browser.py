@@ -5,6 +5,7 @@ accessibility audit (axe-core) of every page on the way, and screenshots."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -104,7 +105,11 @@ def audit(page: Any) -> None:
 
 
 def shot(page: Any, name: str, folder: Path) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    """Save a screenshot of the page: in ``folder`` (the test's temporary
+    one), or in ``$STUDIOCORE_SCREENSHOTS`` when set (how docs/images/ is made)."""
+    target = Path(os.environ.get("STUDIOCORE_SCREENSHOTS") or folder)
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
 
 
 def sign_in(page: Any, server: LiveServer, email: str) -> None:
