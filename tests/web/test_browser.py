@@ -221,6 +221,11 @@ def test_a_change_request_from_the_inbox(server: LiveServer, page: Any, tmp_path
     assert "Applied" in page.get_by_role("status").inner_text()
     audit(page)
     assert server.services.change_requests.get(uid).status.value == "applied"
+    # the schedule's newest version, and what the change changed in it
+    page.locator("p.crumbs a[href^='/schedules/']").click()
+    page.locator("a[href*='/diff/']").last.click()
+    audit(page)
+    assert page.get_by_role("heading", level=1).inner_text().endswith("version 4 to 5")
 
 
 def test_the_agenda_on_a_phone(server: LiveServer, page: Any, tmp_path: Path) -> None:

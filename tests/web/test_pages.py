@@ -202,3 +202,22 @@ def test_an_mc_sees_their_own_shows_on_their_agenda(browser: Browser, services: 
 def test_someone_without_an_mc_profile_is_told_so(browser: Browser) -> None:
     browser.sign_in(STUDIO_MANAGER)
     assert "You have no MC profile" in browser.get("/agenda").text
+
+
+def test_a_schedules_page_links_each_version_to_what_changed_since_the_one_before(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(CLIENT_MEMBER)
+    confirmed = next(s for s in services.schedules.list() if s.schedule_status.value == "confirmed")
+    page = browser.get(f"/schedules/{confirmed.uid}").text
+    last = confirmed.version
+    link = f"/schedules/{confirmed.uid}/versions/{last - 1}/diff/{last}"
+    assert f'href="{link}"' in page
+    diff = browser.get(link).text
+    expected = services.schedules.diff(confirmed.uid, last - 1, last)
+    assert expected, "the demo's last version changed something"
+    for change in expected:
+        assert change.name in diff
+        assert ", ".join(sorted(k.value for k in change.kinds)) in diff
+    assert "Asia/Seoul" in diff
+    assert browser.get(f"/schedules/{confirmed.uid}/versions/1/diff/99").status_code == 404

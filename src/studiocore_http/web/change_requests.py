@@ -15,9 +15,8 @@ from studiocore import (
     Services,
 )
 from studiocore.entities import ChangeRequest
-from studiocore.scheduling import ShowChange, ShowState
 
-from .common import Form, Viewer, local, page, run_step, services_of
+from .common import Form, Viewer, page, run_step, services_of, show_change
 
 __all__ = ["CHANGE_REQUEST_ROUTES"]
 
@@ -71,23 +70,6 @@ def inbox(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     return page(request, "inbox.html", waiting=waiting, mine=mine)
 
 
-def _state(state: ShowState | None, rooms: dict[str, str], zone: str) -> str:
-    if state is None:
-        return "-"
-    room = rooms.get(state.room_uid or "", "no room")
-    return f"{local(state.start, zone)} - {local(state.end, zone)[-5:]}, {room}, {state.status}"
-
-
-def _change(change: ShowChange, rooms: dict[str, str], zone: str) -> dict[str, str]:
-    return {
-        "name": change.name,
-        "kinds": ", ".join(sorted(k.value for k in change.kinds)),
-        "types": ", ".join(sorted(t.value for t in change.change_types)),
-        "before": _state(change.before, rooms, zone),
-        "after": _state(change.after, rooms, zone),
-    }
-
-
 def _steps(request: ChangeRequest) -> list[dict[str, Any]]:
     """The decisions the request's status offers (each with the text field it
     asks for, if any); whether the viewer may take one is the core's answer
@@ -128,7 +110,7 @@ def change_request_page(
         reviewed_by=people.get(change.reviewed_by_uid or ""),
         note=change.metadata.get("review_note"),
         acknowledged=change.metadata.get("acknowledged_at"),
-        changes=[_change(c, rooms, studio.time_zone) for c in preview.changes],
+        changes=[show_change(c, rooms, studio.time_zone) for c in preview.changes],
         conflicts=[c.reason for c in preview.conflicts],
         problems=list(preview.problems),
         applicable=preview.applicable,

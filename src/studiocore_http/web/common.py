@@ -15,6 +15,7 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from studiocore import Actor, ConflictError, NotFoundError, Services, StudioError, User
+from studiocore.scheduling import ShowChange, ShowState
 
 __all__ = [
     "Form",
@@ -25,6 +26,7 @@ __all__ = [
     "provide_viewer",
     "run_step",
     "services_of",
+    "show_change",
     "signed_in",
 ]
 
@@ -99,3 +101,22 @@ def run_step(
     else:
         flash(request, done)
     return Redirect(back_to)
+
+
+def _state(state: ShowState | None, rooms: dict[str, str], zone: str) -> str:
+    if state is None:
+        return "-"
+    room = rooms.get(state.room_uid or "", "no room")
+    return f"{local(state.start, zone)} - {local(state.end, zone)[-5:]}, {room}, {state.status}"
+
+
+def show_change(change: ShowChange, rooms: dict[str, str], zone: str) -> dict[str, str]:
+    """One show's change as a row: what changed, and the show before and after
+    in local time with its room's name."""
+    return {
+        "name": change.name,
+        "kinds": ", ".join(sorted(k.value for k in change.kinds)),
+        "types": ", ".join(sorted(t.value for t in change.change_types)),
+        "before": _state(change.before, rooms, zone),
+        "after": _state(change.after, rooms, zone),
+    }

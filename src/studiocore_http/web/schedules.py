@@ -8,7 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from .common import Form, Viewer, local, page, run_step, services_of
+from .common import Form, Viewer, local, page, run_step, services_of, show_change
 
 __all__ = ["SCHEDULE_ROUTES"]
 
@@ -99,6 +99,35 @@ def schedule_page(request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath
     )
 
 
+@get(
+    "/schedules/{uid:str}/versions/{old:int}/diff/{new:int}",
+    sync_to_thread=True,
+    include_in_schema=False,
+)
+def version_diff(
+    request: Request[Any, Any, Any],
+    viewer: Viewer,
+    uid: FromPath[str],
+    old: FromPath[int],
+    new: FromPath[int],
+) -> Template:
+    """How the schedule's shows changed from version ``old`` to ``new``."""
+    services = services_of(request)
+    schedule = services.schedules.get(uid, actor=viewer)
+    zone = services.studios.get(schedule.studio_uid, actor=viewer).time_zone
+    rooms = {r.uid: r.name for r in services.studio_rooms.list(actor=viewer)}
+    changes = services.schedules.diff(uid, old, new, actor=viewer)
+    return page(
+        request,
+        "version_diff.html",
+        schedule=schedule,
+        old=old,
+        new=new,
+        zone=zone,
+        changes=[show_change(c, rooms, zone) for c in changes],
+    )
+
+
 @post("/schedules/{uid:str}/{step:str}", sync_to_thread=True, include_in_schema=False)
 def schedule_step(
     request: Request[Any, Any, Any],
@@ -131,4 +160,4 @@ def schedule_step(
     return run_step(request, steps, step, f"/schedules/{uid}")
 
 
-SCHEDULE_ROUTES = [schedules, schedule_page, schedule_step]
+SCHEDULE_ROUTES = [schedules, schedule_page, version_diff, schedule_step]
