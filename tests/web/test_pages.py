@@ -221,3 +221,15 @@ def test_a_schedules_page_links_each_version_to_what_changed_since_the_one_befor
         assert ", ".join(sorted(k.value for k in change.kinds)) in diff
     assert "Asia/Seoul" in diff
     assert browser.get(f"/schedules/{confirmed.uid}/versions/1/diff/99").status_code == 404
+
+
+def test_the_schedules_list_filters_by_status(browser: Browser, services: Services) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    every = schedule_links(browser.get("/schedules").text)
+    confirmed = {
+        s.name for s in services.schedules.list() if s.schedule_status.value == "confirmed"
+    }
+    assert confirmed
+    assert set(every) > confirmed
+    assert set(schedule_links(browser.get("/schedules?status=confirmed").text)) == confirmed
+    assert schedule_links(browser.get("/schedules?status=nonsense").text) == every

@@ -8,6 +8,8 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from studiocore import ScheduleStatus
+
 from .common import Form, Viewer, local, page, run_step, services_of, show_change
 
 __all__ = ["SCHEDULE_ROUTES"]
@@ -16,7 +18,10 @@ __all__ = ["SCHEDULE_ROUTES"]
 @get("/schedules", sync_to_thread=True, include_in_schema=False)
 def schedules(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     services = services_of(request)
-    found = services.schedules.page(limit=200, actor=viewer).items
+    wanted = request.query_params.get("status") or ""
+    statuses = [status.value for status in ScheduleStatus]
+    where = {"schedule_status": ScheduleStatus(wanted)} if wanted in statuses else None
+    found = services.schedules.page(where=where, limit=200, actor=viewer).items
     studios = {s.uid: s for s in services.studios.list(actor=viewer)}
     clients = {c.uid: c for c in services.clients.list(actor=viewer)}
     rows = []
@@ -38,7 +43,13 @@ def schedules(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
                 "approved": schedule.approved_at is not None,
             }
         )
-    return page(request, "schedules.html", schedules=rows)
+    return page(
+        request,
+        "schedules.html",
+        schedules=rows,
+        statuses=statuses,
+        status=wanted if where else "",
+    )
 
 
 def _actions(status: str, approved: bool) -> list[dict[str, Any]]:
