@@ -42,15 +42,21 @@ def services_of(request: Request[Any, Any, Any]) -> Services:
 
 
 def signed_in(request: Request[Any, Any, Any]) -> User | None:
-    """The user the session names, if it names a live, unbanned one."""
+    """The user the session names, if it names a live, unbanned one (read once
+    per request: the viewer dependency and the page's header both ask)."""
+    if "signed_in" in request.state:
+        found: User | None = request.state["signed_in"]
+        return found
     uid = request.session.get("user_uid") if request.scope.get("session") else None
-    if not isinstance(uid, str):
-        return None
-    try:
-        user = services_of(request).users.get(uid)
-    except NotFoundError:
-        return None
-    return None if user.is_banned else user
+    user = None
+    if isinstance(uid, str):
+        try:
+            user = services_of(request).users.get(uid)
+        except NotFoundError:
+            user = None
+    found = None if user is None or user.is_banned else user
+    request.state["signed_in"] = found
+    return found
 
 
 def provide_viewer(request: Request[Any, Any, Any]) -> Actor:
