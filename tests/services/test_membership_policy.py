@@ -375,6 +375,7 @@ def test_the_docs_example_runs_and_hides_the_show_from_a_stranger() -> None:
     exec(compile(block, str(DOC), "exec"), namespace)
     assert namespace["hidden"] is True
     assert namespace["show"].studio_room_uid == namespace["room"].uid
+    assert namespace["offered"] == set()  # rooms are edited by the studio's admins
 
 
 def test_the_last_active_system_admin_cannot_be_demoted_banned_or_deleted(svc: Services) -> None:

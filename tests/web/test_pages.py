@@ -75,7 +75,8 @@ def test_a_step_the_core_refuses_is_a_message_and_changes_nothing(
     browser.sign_in(CLIENT_MEMBER)
     plan = draft_schedule(browser)
     uid = plan.rsplit("/", 1)[1]
-    answer = browser.submit(plan, f"{plan}/propose")
+    assert f'action="{plan}/propose"' not in browser.get(plan).text  # no button: may not
+    answer = browser.post(f"{plan}/propose", data={"_csrf_token": browser.token(plan)})
     assert answer.status_code == 200
     assert "Refused:" in answer.text
     assert services.schedules.get(uid).schedule_status.value == "draft"
@@ -178,7 +179,8 @@ def test_a_client_member_reads_a_change_request_but_may_not_decide_it(
 ) -> None:
     browser.sign_in(CLIENT_MEMBER)
     [path] = change_links(browser.get("/inbox").text).values()
-    refused = browser.submit(path, f"{path}/approve")
+    assert f'action="{path}/approve"' not in browser.get(path).text
+    refused = browser.post(f"{path}/approve", data={"_csrf_token": browser.token(path)})
     assert "Refused:" in refused.text
     assert services.change_requests.get(path.rsplit("/", 1)[1]).status.value == "pending"
 
@@ -233,3 +235,44 @@ def test_the_schedules_list_filters_by_status(browser: Browser, services: Servic
     assert set(every) > confirmed
     assert set(schedule_links(browser.get("/schedules?status=confirmed").text)) == confirmed
     assert schedule_links(browser.get("/schedules?status=nonsense").text) == every
+
+
+def step_buttons(html: str, base: str) -> set[str]:
+    """The steps a page offers as forms posting under ``base``."""
+    return set(re.findall(rf'<form method="post" action="{re.escape(base)}/([a-z-]+)">', html))
+
+
+def test_each_person_sees_only_the_steps_they_may_take(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    plan = draft_schedule(browser)
+    assert step_buttons(browser.get(plan).text, plan) == {"propose"}
+    browser.submit(plan, f"{plan}/propose")
+    # proposed, not approved: confirming needs a studio admin (with a reason)
+    assert step_buttons(browser.get(plan).text, plan) == {"send-back"}
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
+    browser.sign_in(CLIENT_MANAGER)
+    assert step_buttons(browser.get(plan).text, plan) == {"approve", "send-back"}
+    browser.submit(plan, f"{plan}/approve")
+    assert step_buttons(browser.get(plan).text, plan) == {"send-back"}
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
+    browser.sign_in(CLIENT_MEMBER)
+    assert step_buttons(browser.get(plan).text, plan) == set()
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
+    browser.sign_in(STUDIO_MANAGER)
+    assert step_buttons(browser.get(plan).text, plan) == {"confirm", "send-back"}
+
+
+def test_a_change_requests_decisions_are_offered_to_the_side_that_decides(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(CLIENT_MANAGER)
+    [path] = change_links(browser.get("/inbox").text).values()
+    assert step_buttons(browser.get(path).text, path) == {"approve", "reject"}
+    browser.post("/sign-out", data={"_csrf_token": browser.token(path)})
+    browser.sign_in(STUDIO_MANAGER)  # raised it: may withdraw, not decide
+    assert step_buttons(browser.get(path).text, path) == {"withdraw"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -171,6 +171,30 @@ class CrudService(Service, Generic[E]):
             limit=limit,
             offset=offset,
         )
+
+    @reads
+    def permitted(
+        self, work: Work, uid: str, use_cases: Collection[str], *, actor: Actor = SYSTEM
+    ) -> frozenset[str]:
+        """Which of ``use_cases`` (method names of this service, such as
+        ``"approve"``) the access policy lets the actor run on record ``uid``
+        as it stands, for an interface that offers only what its user may do.
+        A use case's own rules (a status, a conflict) still decide when it runs;
+        an unknown or unreadable ``uid`` is a :class:`NotFoundError`.
+
+        ``update`` is permitted when the actor may change some field of it.
+
+        >>> from studiocore import Actor, Services
+        >>> services = Services.in_memory()
+        >>> studio = services.studios.create("Main")
+        >>> sorted(services.studios.permitted(studio.uid, ["update", "delete"]))
+        ['delete', 'update']
+        >>> guest = Actor(user_uid="usr_guest")
+        >>> services.studios.permitted(studio.uid, ["update"], actor=guest)
+        frozenset()
+        """
+        record = work.load(self.entity_type, uid)
+        return frozenset(name for name in use_cases if work.may(record, name))
 
     # -- writes ---------------------------------------------------------------------
 

@@ -287,6 +287,21 @@ class Work(UnitOfWork):
             return False
         return True
 
+    def may(self, record: Entity, use_case: str) -> bool:
+        """Whether the policy lets the actor run the use case ``use_case`` (a
+        method name of this use case's service: ``"approve"``) on ``record`` as
+        it stands. Only access is asked: the use case's own rules (a status, a
+        conflict) still decide when it runs."""
+        if self.actor.is_system:
+            return True
+        call = self.call
+        call = attrs.evolve(call, action=Action.WRITE, use_case=f"{call.resource}.{use_case}")
+        try:  # a copy as ``after``: the same record, changed, not a new one
+            call.ctx.policy.authorize(call.request(self, target=record, after=attrs.evolve(record)))
+        except (NotFoundError, PermissionDeniedError):
+            return False
+        return True
+
     def authorize_uid(self, entity_type: type[Entity], uid: str) -> None:
         """:meth:`authorize` for a record known by its uid: the policy loads it
         (``NotFoundError`` if missing or deleted) only if it looks at it."""

@@ -4,11 +4,12 @@ the decisions (approve, reject, apply, withdraw, acknowledge)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from studiocore import (
     ChangeRequestStatus,
@@ -16,7 +17,8 @@ from studiocore import (
 )
 from studiocore.entities import ChangeRequest
 
-from .common import Form, Viewer, page, run_step, services_of, show_change
+from .common import Viewer, page, services_of, show_change
+from .steps import Step, offered, step_route
 
 __all__ = ["CHANGE_REQUEST_ROUTES"]
 
@@ -70,22 +72,32 @@ def inbox(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     return page(request, "inbox.html", waiting=waiting, mine=mine)
 
 
-def _steps(request: ChangeRequest) -> list[dict[str, Any]]:
-    """The decisions the request's status offers (each with the text field it
-    asks for, if any); whether the viewer may take one is the core's answer
-    when they try."""
-    approve = {"step": "approve", "label": "Approve", "field": "note", "prompt": "Note (optional)"}
-    reject: dict[str, Any] = {"step": "reject", "label": "Reject", "field": "reason"}
-    reject |= {"prompt": "Why it is rejected", "required": True}
-    withdraw = {"step": "withdraw", "label": "Withdraw"}
-    status = request.status
-    if status is ChangeRequestStatus.PENDING:
-        return [approve, reject, withdraw]
-    if status is ChangeRequestStatus.APPROVED:
-        return [{"step": "apply", "label": "Apply"}, withdraw]
-    if request.change_category == "FORCE_MAJEURE" and "acknowledged_at" not in request.metadata:
-        return [{"step": "acknowledge", "label": "Acknowledge"}]
-    return []
+def _status(*statuses: ChangeRequestStatus) -> Callable[[ChangeRequest], bool]:
+    return lambda change: change.status in statuses
+
+
+def _unacknowledged_force_majeure(change: ChangeRequest) -> bool:
+    return change.change_category == "FORCE_MAJEURE" and "acknowledged_at" not in change.metadata
+
+
+APPROVED = ChangeRequestStatus.APPROVED
+_PENDING = _status(ChangeRequestStatus.PENDING)
+CHANGE_REQUEST_STEPS = [
+    Step("approve", "Approve", "Approved: the studio may now apply it.", _PENDING, field="note"),
+    Step(
+        "reject",
+        "Reject",
+        "Rejected.",
+        _PENDING,
+        field="reason",
+        prompt="Why it is rejected",
+        required=True,
+    ),
+    Step("apply", "Apply", "Applied: the schedule has a new version.", _status(APPROVED)),
+    Step("withdraw", "Withdraw", "Withdrawn.", _status(ChangeRequestStatus.PENDING, APPROVED)),
+    Step("acknowledge", "Acknowledge", "Acknowledged.", _unacknowledged_force_majeure),
+]
+"""The decisions of a change request's page."""
 
 
 @get("/change-requests/{uid:str}", sync_to_thread=True, include_in_schema=False)
@@ -114,33 +126,12 @@ def change_request_page(
         conflicts=[c.reason for c in preview.conflicts],
         problems=list(preview.problems),
         applicable=preview.applicable,
-        steps=_steps(change),
+        steps=offered(CHANGE_REQUEST_STEPS, services.change_requests, change, viewer),
     )
 
 
-@post("/change-requests/{uid:str}/{step:str}", sync_to_thread=True, include_in_schema=False)
-def change_request_step(
-    request: Request[Any, Any, Any],
-    viewer: Viewer,
-    uid: FromPath[str],
-    step: FromPath[str],
-    data: Form,
-) -> Redirect:
-    requests = services_of(request).change_requests
-    steps = {
-        "approve": (
-            lambda: requests.approve(uid, note=data.get("note") or None, actor=viewer),
-            "Approved: the studio may now apply it.",
-        ),
-        "reject": (lambda: requests.reject(uid, data.get("reason", ""), actor=viewer), "Rejected."),
-        "apply": (
-            lambda: requests.apply(uid, actor=viewer),
-            "Applied: the schedule has a new version.",
-        ),
-        "withdraw": (lambda: requests.withdraw(uid, actor=viewer), "Withdrawn."),
-        "acknowledge": (lambda: requests.acknowledge(uid, actor=viewer), "Acknowledged."),
-    }
-    return run_step(request, steps, step, f"/change-requests/{uid}")
-
-
-CHANGE_REQUEST_ROUTES = [inbox, change_request_page, change_request_step]
+CHANGE_REQUEST_ROUTES = [
+    inbox,
+    change_request_page,
+    step_route("/change-requests", CHANGE_REQUEST_STEPS, lambda services: services.change_requests),
+]

@@ -3,7 +3,6 @@ rendering a page, local times (internal)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,9 +11,9 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from studiocore import Actor, ConflictError, NotFoundError, Services, StudioError, User
+from studiocore import Actor, NotFoundError, Services, User
 from studiocore.scheduling import ShowChange, ShowState
 
 __all__ = [
@@ -24,7 +23,6 @@ __all__ = [
     "local",
     "page",
     "provide_viewer",
-    "run_step",
     "services_of",
     "show_change",
     "signed_in",
@@ -81,32 +79,6 @@ def page(request: Request[Any, Any, Any], name: str, **context: Any) -> Template
 def local(at: datetime, zone: str) -> str:
     """``at`` as the people of a studio in ``zone`` read it."""
     return at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M")
-
-
-def run_step(
-    request: Request[Any, Any, Any],
-    steps: Mapping[str, tuple[Callable[[], object], str]],
-    step: str,
-    back_to: str,
-) -> Redirect:
-    """Take the form's ``step`` (its call and what to say when it is done) and
-    go back to the page ``back_to`` with the outcome as a message: the core's
-    refusal (a conflict report, a rule, a permission) in its own words. A step
-    that does not exist, or a record the user may not see, is a 404."""
-    if step not in steps:
-        raise NotFoundError("page", f"{back_to}/{step}")
-    call, done = steps[step]
-    try:
-        call()
-    except ConflictError as exc:
-        flash(request, " ".join([str(exc), *(c.reason for c in exc.conflicts)]), "error")
-    except NotFoundError:
-        raise
-    except StudioError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, done)
-    return Redirect(back_to)
 
 
 def _state(state: ShowState | None, rooms: dict[str, str], zone: str) -> str:

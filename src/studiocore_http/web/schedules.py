@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from studiocore import ScheduleStatus
+from studiocore import Schedule, ScheduleStatus
 
-from .common import Form, Viewer, local, page, run_step, services_of, show_change
+from .common import Viewer, local, page, services_of, show_change
+from .steps import Step, offered, step_route
 
 __all__ = ["SCHEDULE_ROUTES"]
 
@@ -52,27 +54,43 @@ def schedules(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     )
 
 
-def _actions(status: str, approved: bool) -> list[dict[str, Any]]:
-    """The workflow steps a schedule in ``status`` offers (each with the text
-    field it asks for, if any); whether the viewer may take one is the core's
-    answer when they try (shown on the page)."""
-    approve: dict[str, Any] = {"step": "approve", "label": "Approve", "field": "note"}
-    approve["prompt"] = "Note for the studio (optional)"
-    send_back: dict[str, Any] = {
-        "step": "send-back",
-        "label": "Send back to draft",
-        "field": "reason",
-    }
-    send_back |= {"prompt": "Why it goes back", "required": True}
-    steps: dict[str, list[dict[str, Any]]] = {
-        "draft": [{"step": "propose", "label": "Propose to the client"}],
-        "proposed": [
-            *([] if approved else [approve]),
-            {"step": "confirm", "label": "Confirm"},
-            send_back,
-        ],
-    }
-    return steps.get(status, [])
+def _in(status: ScheduleStatus) -> Callable[[Schedule], bool]:
+    return lambda schedule: schedule.schedule_status is status
+
+
+_proposed = _in(ScheduleStatus.PROPOSED)
+
+
+SCHEDULE_STEPS = [
+    Step("propose", "Propose to the client", "Proposed to the client.", _in(ScheduleStatus.DRAFT)),
+    Step(
+        "approve",
+        "Approve",
+        "Approved: the studio may now confirm it.",
+        lambda schedule: _proposed(schedule) and schedule.approved_at is None,
+        field="note",
+        prompt="Note for the studio (optional)",
+    ),
+    Step(
+        "confirm",
+        "Confirm",
+        "Confirmed: every draft is booked.",
+        _proposed,
+        use_case="promote",
+        field="reason",
+        prompt="Reason (required without the client's approval)",
+    ),
+    Step(
+        "send_back",
+        "Send back to draft",
+        "Sent back to draft.",
+        _proposed,
+        field="reason",
+        prompt="Why it goes back",
+        required=True,
+    ),
+]
+"""The workflow of a schedule's page."""
 
 
 @get("/schedules/{uid:str}", sync_to_thread=True, include_in_schema=False)
@@ -106,7 +124,7 @@ def schedule_page(request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath
         end=local(schedule.end_time, zone),
         shows=shows,
         versions=versions,
-        actions=_actions(schedule.schedule_status.value, schedule.approved_at is not None),
+        actions=offered(SCHEDULE_STEPS, services.schedules, schedule, viewer),
     )
 
 
@@ -139,36 +157,9 @@ def version_diff(
     )
 
 
-@post("/schedules/{uid:str}/{step:str}", sync_to_thread=True, include_in_schema=False)
-def schedule_step(
-    request: Request[Any, Any, Any],
-    viewer: Viewer,
-    uid: FromPath[str],
-    step: FromPath[str],
-    data: Form,
-) -> Redirect:
-    """One workflow step from the schedule's page; the core decides whether the
-    viewer may, and its refusal comes back as a message on the page."""
-    schedules = services_of(request).schedules
-    steps = {
-        "propose": (
-            lambda: schedules.propose(uid, actor=viewer),
-            "Proposed to the client.",
-        ),
-        "approve": (
-            lambda: schedules.approve(uid, note=data.get("note") or None, actor=viewer),
-            "Approved: the studio may now confirm it.",
-        ),
-        "confirm": (
-            lambda: schedules.confirm(uid, reason=data.get("reason") or None, actor=viewer),
-            "Confirmed: every draft is booked.",
-        ),
-        "send-back": (
-            lambda: schedules.send_back(uid, data.get("reason", ""), actor=viewer),
-            "Sent back to draft.",
-        ),
-    }
-    return run_step(request, steps, step, f"/schedules/{uid}")
-
-
-SCHEDULE_ROUTES = [schedules, schedule_page, version_diff, schedule_step]
+SCHEDULE_ROUTES = [
+    schedules,
+    schedule_page,
+    version_diff,
+    step_route("/schedules", SCHEDULE_STEPS, lambda services: services.schedules),
+]
