@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
@@ -25,7 +25,7 @@ from studiocore.ports import Booking, BookingQuery, ScheduledShow
 from studiocore.scheduling.detector import near_in_lanes
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
-from studiocore_sql.dialects import BookingSource, Row, Runner, SqlDialect, Windows
+from studiocore_sql.dialects import BookingSource, Columns, Row, Runner, SqlDialect, Values, Windows
 from studiocore_sql.types import DRIVER_TIMESTAMPTZ
 
 __all__ = ["NEAR_SQL", "OCCUPANCY_SQL", "PostgresDialect"]
@@ -201,22 +201,14 @@ class PostgresDialect(SqlDialect):
     def insert_new(self, table: sa.Table) -> sa.Insert:
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=["uid"])
 
-    def insert_many(
-        self, runner: Runner, table: sa.Table, rows: Sequence[dict[str, Any]]
-    ) -> list[str]:
+    def insert_many(self, runner: Runner, table: sa.Table, rows: Sequence[Values]) -> list[str]:
         stmt = self._recordset_inserts.get(table.name)
         if stmt is None:
             stmt = self._recordset_inserts[table.name] = _recordset_insert(table)
         result = runner.execute(stmt, {"rows": json.dumps(rows, default=_json_default)})
         return list(result.scalars())
 
-    def insert_copies(
-        self,
-        runner: Runner,
-        table: sa.Table,
-        row: dict[str, Any],
-        varying: Mapping[str, Sequence[Any]],
-    ) -> None:
+    def insert_copies(self, runner: Runner, table: sa.Table, row: Values, varying: Columns) -> None:
         # INSERT ... SELECT <the row's values, bound once>, u.* FROM unnest(arrays):
         # one statement, nothing repeated per copy but the varying columns; a
         # plain INSERT (the uids are fresh): no speculative insertion, no RETURNING

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import sqlite
 
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
-from studiocore_sql.dialects import Row, Runner, SqlDialect, Windows, chunks
+from studiocore_sql.dialects import Row, Runner, SqlDialect, Values, Windows, chunks
 
 __all__ = ["SqliteDialect"]
 
@@ -62,9 +62,7 @@ class SqliteDialect(SqlDialect):
     def insert_new(self, table: sa.Table) -> sa.Insert:
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=["uid"])
 
-    def insert_many(
-        self, runner: Runner, table: sa.Table, rows: Sequence[dict[str, Any]]
-    ) -> list[str]:
+    def insert_many(self, runner: Runner, table: sa.Table, rows: Sequence[Values]) -> list[str]:
         inserted: list[str] = []
         for part in chunks(rows, INSERT_ROWS):
             stmt = self.insert_new(table).values(list(part)).returning(table.c.uid)

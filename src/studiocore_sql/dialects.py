@@ -27,7 +27,16 @@ from studiocore.ports import Booking, BookingQuery, ScheduledShow
 from studiocore.scheduling.detector import near_bookings
 from studiocore.timeslot import TimeSlot, union
 
-__all__ = ["CHUNK", "BookingSource", "Runner", "SqlDialect", "Windows", "chunks"]
+__all__ = [
+    "CHUNK",
+    "BookingSource",
+    "Columns",
+    "Runner",
+    "SqlDialect",
+    "Values",
+    "Windows",
+    "chunks",
+]
 
 V = TypeVar("V")
 
@@ -38,6 +47,10 @@ PROBE_GAP = timedelta(hours=12)
 """Candidate windows of one resource closer than this are looked up as one range."""
 
 Row = tuple[Any, ...]
+Values = dict[str, Any]
+"""A row to write: column name -> value."""
+Columns = Mapping[str, Sequence[Any]]
+"""Equally long columns of values, by column name."""
 
 
 def chunks(values: Sequence[V], size: int = CHUNK) -> Iterator[Sequence[V]]:
@@ -142,19 +155,11 @@ class SqlDialect(abc.ABC):
         """``INSERT INTO table ... ON CONFLICT (uid) DO NOTHING``."""
 
     @abc.abstractmethod
-    def insert_many(
-        self, runner: Runner, table: sa.Table, rows: Sequence[dict[str, Any]]
-    ) -> list[str]:
+    def insert_many(self, runner: Runner, table: sa.Table, rows: Sequence[Values]) -> list[str]:
         """Insert ``rows`` (every column but ``id``) set-based, skipping rows whose
         uid exists; the uids inserted."""
 
-    def insert_copies(
-        self,
-        runner: Runner,
-        table: sa.Table,
-        row: dict[str, Any],
-        varying: Mapping[str, Sequence[Any]],
-    ) -> None:
+    def insert_copies(self, runner: Runner, table: sa.Table, row: Values, varying: Columns) -> None:
         """Insert one copy of ``row`` per position of the equally long columns in
         ``varying`` (which include ``uid``, fresh uids: a uid that exists is an
         error of the statement, as any constraint it breaks)."""

@@ -8,52 +8,12 @@
   entity types (:class:`Repositories`).
 """
 
-from .bookings import (
-    Booking,
-    BookingQuery,
-    BookingReadModel,
-    Reservation,
-    RoomSummary,
-    ScheduledShow,
-    StudioOccupancy,
-)
-from .repositories import (
-    AuditLog,
-    Deleted,
-    ReadOnlyError,
-    Repository,
-    ShowQuery,
-    ShowRepository,
-    Where,
-)
-from .unit_of_work import (
-    REPOSITORY_NAMES,
-    ReadingUnitOfWorkFactory,
-    Repositories,
-    UnitOfWork,
-    UnitOfWorkFactory,
-    repository_for,
-)
+from . import bookings, repositories, unit_of_work
+from .bookings import *  # noqa: F403
+from .repositories import *  # noqa: F403
+from .unit_of_work import *  # noqa: F403
 
-__all__ = [
-    "REPOSITORY_NAMES",
-    "AuditLog",
-    "Booking",
-    "BookingQuery",
-    "BookingReadModel",
-    "Deleted",
-    "ReadOnlyError",
-    "ReadingUnitOfWorkFactory",
-    "Repositories",
-    "Repository",
-    "Reservation",
-    "RoomSummary",
-    "ScheduledShow",
-    "ShowQuery",
-    "ShowRepository",
-    "StudioOccupancy",
-    "UnitOfWork",
-    "UnitOfWorkFactory",
-    "Where",
-    "repository_for",
-]
+__all__: list[str] = []
+__all__ += bookings.__all__
+__all__ += repositories.__all__
+__all__ += unit_of_work.__all__

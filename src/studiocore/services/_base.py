@@ -108,14 +108,19 @@ def require_lookup(repo: Repository[Any], name: object, field: str) -> None:
 class CrudService(Service, Generic[E]):
     """Create / read / update / soft-delete of one entity type.
 
-    Subclasses set ``entity_type`` and ``resource`` and add rules in
-    ``_validate`` (called on create and on update, inside the unit of work) and
-    ``_before_delete``.
+    Subclasses set ``entity_type`` (their ``resource`` is its table) and add
+    rules in ``_validate`` (called on create and on update, inside the unit of
+    work) and ``_before_delete``.
     """
 
     entity_type: ClassVar[type[Entity]]
     read_only_fields: ClassVar[frozenset[str]] = frozenset()
     """Fields that ``update`` refuses (changed through dedicated operations)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "entity_type" in cls.__dict__ and "resource" not in cls.__dict__:
+            cls.resource = cls.entity_type.TABLE
 
     def _repo(self, uow: UnitOfWork) -> Repository[E]:
         return cast(Repository[E], repository_for(uow, self.entity_type))

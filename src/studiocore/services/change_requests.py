@@ -109,7 +109,6 @@ class ChangeRequestService(CrudService[ChangeRequest]):
     ``apply`` and ``acknowledge`` move it; ``preview`` shows what it would do."""
 
     entity_type = ChangeRequest
-    resource = "change_requests"
     read_only_fields = frozenset(
         {
             "schedule_uid",

@@ -31,7 +31,6 @@ class MembershipService(CrudService[Membership]):
     at most one live membership per user and group."""
 
     entity_type = Membership
-    resource = "memberships"
     read_only_fields = frozenset({"user_uid", "group_uid", "group_type"})
 
     @writes
@@ -105,7 +104,6 @@ class CommentService(CrudService[Comment]):
     """Threaded comments on any entity (a reply names its ``parent_uid``)."""
 
     entity_type = Comment
-    resource = "comments"
     read_only_fields = frozenset({"commentable_uid", "commentable_type", "owner_uid", "parent_uid"})
 
     @writes

@@ -38,7 +38,6 @@ class StudioService(CrudService[Studio]):
     """Studios: physical facilities with rooms, a time zone and buffer severities."""
 
     entity_type = Studio
-    resource = "studios"
 
     @writes
     def create(
@@ -78,7 +77,6 @@ class StudioRoomService(CrudService[StudioRoom]):
     """Rooms of a studio; names are unique within a studio."""
 
     entity_type = StudioRoom
-    resource = "studio_rooms"
     read_only_fields = frozenset({"studio_uid"})
 
     @writes
@@ -127,7 +125,6 @@ class ClientService(CrudService[Client]):
     """Client companies that book shows and own materials."""
 
     entity_type = Client
-    resource = "clients"
 
     @writes
     def create(
@@ -156,7 +153,6 @@ class UserService(CrudService[User]):
     """Users; e-mail addresses are unique (case-insensitively) among live users."""
 
     entity_type = User
-    resource = "users"
 
     @writes
     def create(
@@ -264,7 +260,6 @@ class McService(CrudService[MC]):
     """MCs (hosts), shared across studios; a user has at most one MC profile."""
 
     entity_type = MC
-    resource = "mcs"
 
     @writes
     def create(
@@ -307,7 +302,6 @@ class PlatformService(CrudService[Platform]):
     """Streaming platforms."""
 
     entity_type = Platform
-    resource = "platforms"
 
     @writes
     def create(
@@ -329,7 +323,6 @@ class MaterialService(CrudService[Material]):
     """Client-scoped materials with a version label; every revision is audited."""
 
     entity_type = Material
-    resource = "materials"
     read_only_fields = frozenset({"client_uid"})
 
     @writes

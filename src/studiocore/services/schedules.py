@@ -37,6 +37,12 @@ from .promotion import PromotionResult, SchedulePromotion
 __all__ = ["ScheduleService"]
 
 
+def _without_approval(note: str | None) -> dict[str, Any]:
+    """The fields of a schedule whose proposal (with the client's approval, if
+    any) is made again or sent back, ``note`` saying why."""
+    return {"approved_at": None, "approved_by_uid": None, "approval_note": note}
+
+
 class ScheduleService(SchedulePromotion, CrudService[Schedule]):
     """Schedules: create, read, update, soft-delete, status workflow
     (draft -> proposed -> confirmed -> archived; draft, proposed and confirmed ->
@@ -49,7 +55,6 @@ class ScheduleService(SchedulePromotion, CrudService[Schedule]):
     """
 
     entity_type = Schedule
-    resource = "schedules"
     read_only_fields = frozenset(
         {
             "schedule_status",
@@ -216,14 +221,7 @@ class ScheduleService(SchedulePromotion, CrudService[Schedule]):
     def propose(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Schedule:
         """draft -> proposed: offer the plan to the client, who approves it or
         sends it back. Records a new version."""
-        _, new = self._step(
-            work,
-            uid,
-            ScheduleStatus.PROPOSED,
-            approved_at=None,
-            approved_by_uid=None,
-            approval_note=None,
-        )
+        _, new = self._step(work, uid, ScheduleStatus.PROPOSED, **_without_approval(None))
         new = attrs.evolve(new, version=new.version + 1)
         work.schedules.update(new)
         record_full(work, new, "proposed", work.bookings.schedule_shows(uid), self._now())
@@ -237,14 +235,7 @@ class ScheduleService(SchedulePromotion, CrudService[Schedule]):
         check_schedule_transition(uid, old.schedule_status, ScheduleStatus.DRAFT)
         if not (reason or "").strip():
             raise ValidationError("reason", "say why the proposal goes back to draft")
-        _, new = self._step(
-            work,
-            uid,
-            ScheduleStatus.DRAFT,
-            approved_at=None,
-            approved_by_uid=None,
-            approval_note=reason.strip(),
-        )
+        _, new = self._step(work, uid, ScheduleStatus.DRAFT, **_without_approval(reason.strip()))
         return new
 
     @writes

@@ -22,7 +22,6 @@ class TagService(CrudService[Tag]):
     """Tags, global or studio-scoped, attachable to any entity."""
 
     entity_type = Tag
-    resource = "tags"
     read_only_fields = frozenset({"studio_uid"})
 
     @writes

@@ -11,8 +11,7 @@ from studiocore import ChangeApplied, ChangePreview, ChangeRequestStatus
 from studiocore.entities import ChangeRequest
 from studiocore_http.errors import BODY_ERRORS
 from studiocore_http.features.schedules.controllers import change_body
-from studiocore_http.features.scheduling.schemas import Conflict
-from studiocore_http.shared.convert import many, one
+from studiocore_http.shared.convert import one
 from studiocore_http.shared.params import ActorDep, ServicesDep
 from studiocore_http.shared.routes import operation
 
@@ -36,7 +35,7 @@ def _preview(preview: ChangePreview) -> s.Preview:
     return s.Preview(
         applicable=preview.applicable,
         changes=[change_body(c) for c in preview.changes],
-        conflicts=many(Conflict, preview.conflicts),
+        conflicts=list(preview.conflicts),
         problems=list(preview.problems),
     )
 
@@ -45,7 +44,7 @@ def _applied(result: ChangeApplied) -> s.ChangeApplied:
     return s.ChangeApplied(
         change_request=_request(result.change_request),
         version=result.version,
-        warnings=many(Conflict, result.warnings),
+        warnings=list(result.warnings),
     )
 
 

@@ -15,7 +15,6 @@ from studiocore import PromotionResult, ScheduleStatus, ShowStatus, ValidationEr
 from studiocore.scheduling import ShowChange
 from studiocore.scheduling.diff import ShowState as CoreShowState
 from studiocore_http.errors import BODY_ERRORS
-from studiocore_http.features.scheduling.schemas import Conflict
 from studiocore_http.features.shows import schemas as shows
 from studiocore_http.features.shows.controllers import UidQuery
 from studiocore_http.features.shows.convert import written
@@ -61,7 +60,7 @@ def _confirmed(result: PromotionResult) -> s.Confirmed:
         schedule=one(s.Schedule, result.schedule),
         confirmed_show_uids=list(result.confirmed_show_uids),
         version=result.version,
-        warnings=many(Conflict, result.warnings),
+        warnings=list(result.warnings),
     )
 
 
@@ -173,7 +172,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             schedule_uid=report.schedule_uid,
             promotable=report.promotable,
             show_uids=list(report.show_uids),
-            conflicts=many(Conflict, report.conflicts),
+            conflicts=list(report.conflicts),
             problems=list(report.problems),
         )
 

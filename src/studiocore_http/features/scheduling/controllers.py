@@ -185,4 +185,4 @@ class SchedulingController(Controller):
                 raise ValidationError("start_to", "must be after start_from")
             window = TimeSlot(lower or _BEGINNING, upper or _END)
         found = services.scheduling.conflicts(studio_uid=studio_uid, window=window, actor=actor)
-        return many(s.Conflict, found)
+        return list(found)

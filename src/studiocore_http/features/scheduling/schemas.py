@@ -1,12 +1,13 @@
-"""Bodies of the scheduling reads: conflicts and room availability."""
+"""Bodies of the scheduling reads: conflicts and room availability.
+
+A conflict is the core's :class:`~studiocore.Conflict` as it is (plain values,
+ordered uids): it is written to JSON directly."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import msgspec
-
-from studiocore import ConflictKind, ResourceType, Severity
+from studiocore.conflicts import Conflict, ConflictShow
 from studiocore_http.shared.schemas import Output
 
 __all__ = [
@@ -17,37 +18,6 @@ __all__ = [
     "McAvailability",
     "RoomAvailability",
 ]
-
-
-class ConflictShow(Output):
-    """One show of a conflict: its name, its times in UTC and in the studio's
-    time zone (``local_start``/``local_end`` carry the studio's offset)."""
-
-    uid: str
-    name: str
-    start: datetime
-    end: datetime
-    local_start: datetime
-    local_end: datetime
-
-
-class Conflict(Output):
-    """Two shows competing for one room or MC. ``reason`` says it for people:
-    names, and times in the studio's time zone next to UTC."""
-
-    kind: ConflictKind
-    severity: Severity
-    resource_type: ResourceType
-    resource_uid: str
-    show_uids: list[str]
-    start: datetime
-    end: datetime
-    reason: str
-    resource_name: str | None = None
-    time_zone: str | None = None
-    required: timedelta | None = None
-    """The changeover or rest a buffer conflict falls short of (ISO 8601 duration)."""
-    shows: list[ConflictShow] = msgspec.field(default_factory=list)
 
 
 class Interval(Output):

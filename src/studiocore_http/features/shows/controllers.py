@@ -13,10 +13,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
 from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
-from studiocore_http.features.scheduling.schemas import Conflict
 from studiocore_http.shared.convert import (
     changes,
-    many,
     one,
     page,
     parse_optional_timestamp,
@@ -124,7 +122,7 @@ class ShowController(Controller):
         done = services.schedules.confirm_shows(data.show_uids, reason=data.reason, actor=actor)
         return s.ShowsConfirmed(
             confirmed_show_uids=list(done.confirmed_show_uids),
-            warnings=many(Conflict, done.warnings),
+            warnings=list(done.warnings),
             versions=dict(done.versions),
         )
 
