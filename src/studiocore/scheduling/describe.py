@@ -21,7 +21,7 @@ caller gives (``names``), never by a uid that will never exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,7 @@ from studiocore.conflicts import Conflict, ConflictKind, ConflictShow, ResourceT
 from studiocore.ports import Booking, UnitOfWork
 from studiocore.scheduling.detector import span
 
-__all__ = ["describe_conflicts", "line"]
+__all__ = ["HIDDEN_SHOW", "describe_conflicts", "line", "withhold"]
 
 _UTC = ZoneInfo("UTC")
 Show = tuple[str, datetime, datetime]
@@ -152,3 +152,35 @@ def describe_conflicts(
             )
         )
     return described
+
+
+HIDDEN_SHOW = "a booking you may not see"
+"""How a report names a show its reader may not read."""
+
+
+def withhold(conflict: Conflict, hidden: Collection[str]) -> Conflict:
+    """``conflict`` as told to a reader who may not read the shows ``hidden``:
+    such a show is named :data:`HIDDEN_SHOW`, without its uid, in the
+    conflict's shows and its reason (its times stay: they are what clashes)."""
+    if not hidden or not any(uid in hidden for uid in conflict.show_uids):
+        return conflict
+    shows = tuple(
+        attrs.evolve(s, uid="", name=HIDDEN_SHOW) if s.uid in hidden else s for s in conflict.shows
+    )
+    a, b = conflict.show_uids
+    uids = ("" if a in hidden else a, "" if b in hidden else b)
+    if len(shows) != 2 or conflict.time_zone is None:  # not described: the engine's words
+        return attrs.evolve(conflict, show_uids=uids, shows=shows, reason=conflict.kind.value)
+    noun = "Room" if conflict.resource_type is ResourceType.STUDIO_ROOM else "MC"
+    first, second = ((s.name, s.start, s.end) for s in shows)
+    reason = line(
+        conflict.kind,
+        f"{noun} {conflict.resource_name}",
+        ZoneInfo(conflict.time_zone),
+        first,
+        second,
+        conflict.start,
+        conflict.end,
+        conflict.required,
+    )
+    return attrs.evolve(conflict, show_uids=uids, shows=shows, reason=reason)

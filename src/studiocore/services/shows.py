@@ -14,7 +14,8 @@ from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, ShowQuery, UnitOfWork
-from studiocore.scheduling.guard import ensure_bookable
+from studiocore.scheduling.describe import withhold
+from studiocore.scheduling.guard import assess_bookings, ensure_bookable
 from studiocore.scheduling.workflow import (
     OPEN_SCHEDULE_STATUSES,
     check_show_editable,
@@ -42,6 +43,8 @@ from .show_links import ShowLinks
 
 __all__ = ["ShowOutcome", "ShowService", "booking_of"]
 
+_PLACE = ("show_start", "show_end", "studio_room_uid")
+"""Where and when a show stands: what :meth:`ShowService.check_move` checks."""
 _EDITABLE = frozenset(
     {
         "name",
@@ -82,7 +85,6 @@ class ShowService(ShowLinks, CrudService[Show]):
     reserves nothing until promoted."""
 
     entity_type = Show
-    resource = "shows"
     read_only_fields = frozenset({"show_status", "schedule_uid"})
 
     # -- reads ----------------------------------------------------------------------
@@ -243,6 +245,26 @@ class ShowService(ShowLinks, CrudService[Show]):
             warnings = ensure_bookable(work, [booking_of(work, new)])
         work.shows.update(new)
         return ShowOutcome(show=new, warnings=warnings)
+
+    @reads
+    def check_move(
+        self, work: Work, uid: str, changes: Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> list[Conflict]:
+        """The conflicts (BLOCK and WARN) show ``uid`` would have with the
+        reserving shows, hosted by its MCs, if it stood where ``changes`` puts it
+        (``show_start``, ``show_end``, ``studio_room_uid``): what moving it, or
+        confirming it there, would meet. Nothing changes: a planner's check
+        before a move is committed. A show the actor may not read is named only
+        as :data:`~studiocore.scheduling.describe.HIDDEN_SHOW`."""
+        for name in changes:
+            if name not in _PLACE:
+                raise ValidationError(name, f"cannot be checked; allowed: {', '.join(_PLACE)}")
+        show = attrs.evolve(work.load(Show, uid), **changes)
+        self._validate(work, show, None)
+        conflicts = assess_bookings(work, [booking_of(work, show)], lock=False)
+        others = work.shows.get_many({u for c in conflicts for u in c.show_uids} - {uid})
+        hidden = {u for u, other in others.items() if not work.may_read(other)}
+        return [withhold(c, hidden) for c in conflicts]
 
     def _validate(self, uow: UnitOfWork, new: Show, old: Show | None) -> None:
         require_lookup(uow.show_types, new.show_type, "show_type")
