@@ -35,9 +35,7 @@ def world() -> Iterator[World]:
 
 def test_the_studio_sees_what_the_draft_would_clash_with(world: World) -> None:
     before = world.svc.shows.get(world["draftC"])
-    [conflict] = world.svc.shows.check_move(
-        world["draftC"], {}, actor=world.actors["a_manager"]
-    )
+    [conflict] = world.svc.shows.check_move(world["draftC"], {}, actor=world.actors["a_manager"])
     assert conflict.kind is ConflictKind.ROOM_OVERLAP
     assert conflict.severity is Severity.BLOCK
     assert set(conflict.show_uids) == {world["draftC"], world["secretD"]}
@@ -46,9 +44,7 @@ def test_the_studio_sees_what_the_draft_would_clash_with(world: World) -> None:
 
 
 def test_a_client_is_told_of_the_clash_but_not_whose_show_it_is(world: World) -> None:
-    [conflict] = world.svc.shows.check_move(
-        world["draftC"], {}, actor=world.actors["c_manager"]
-    )
+    [conflict] = world.svc.shows.check_move(world["draftC"], {}, actor=world.actors["c_manager"])
     assert world["secretD"] not in conflict.show_uids
     assert world["draftC"] in conflict.show_uids
     assert "D secret" not in conflict.reason

@@ -58,7 +58,7 @@ class Browser(TestClient[Litestar]):
         token that form carries (a form without one fails the test)."""
         html = self.get(page).text
         form = re.search(
-            rf'<form method="post" action="{re.escape(action)}">(.*?)</form>', html, re.S
+            rf'<form method="post" action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S
         )
         assert form, f"{page} has no form posting to {action}"
         token = re.search(r'name="_csrf_token" value="([^"]+)"', form.group(1))

@@ -10,8 +10,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import uvicorn
@@ -237,3 +239,90 @@ def test_the_agenda_on_a_phone(server: LiveServer, page: Any, tmp_path: Path) ->
     # nothing wider than the phone: no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "agenda-phone", tmp_path)
+
+
+def test_drafting_on_the_board(server: LiveServer, page: Any, tmp_path: Path) -> None:
+    services = server.services
+    plan = next(s for s in services.schedules.list() if s.schedule_status.value == "draft")
+    [first, *_] = services.schedules.shows(plan.uid)
+    # a confirmed booking where the studio manager is about to draft
+    booked = services.shows.create(
+        "Booked launch",
+        first.show_start + timedelta(hours=3),
+        first.show_start + timedelta(hours=4),
+        studio_room_uid=first.studio_room_uid,
+    ).show
+    day = services.scheduling.operational_day_of(plan.studio_uid, first.show_start)
+    sign_in(page, server, STUDIO_MANAGER)
+    page.get_by_role("link", name="Board").click()
+    audit(page)
+    page.get_by_label("Day", exact=True).fill(day.isoformat())
+    page.get_by_role("button", name="Show").click()
+    audit(page)
+    # free time in the booked show's room: the new-draft form, with that room; then
+    # the times of the booked show (typed: the board offers no free time there)
+    room = services.studio_rooms.get(first.studio_room_uid or "").name
+    page.locator(f"a[aria-label^='New draft in {room} at ']").first.click()
+    audit(page)
+    assert page.get_by_label("Room").input_value() == first.studio_room_uid
+    seoul = ZoneInfo("Asia/Seoul")
+    page.get_by_label("Name").fill("Over the launch")
+    page.get_by_label("Starts (Asia/Seoul)").fill(
+        booked.show_start.astimezone(seoul).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("Ends (Asia/Seoul)").fill(
+        booked.show_end.astimezone(seoul).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_role("button", name="Add the draft").click()
+    assert "would meet" in page.get_by_role("status").inner_text()
+    block = page.locator("td.block.is-draft", has_text="Over the launch")
+    assert "Conflict" in block.inner_text()
+    block.hover()
+    assert "Booked launch" in block.locator(".why").inner_text()  # the reason, on hover
+    audit(page)
+    shot(page, "board", tmp_path)
+
+    # move it away, checked first
+    block.locator("a").click()
+    audit(page)
+    start = page.get_by_label("Starts (Asia/Seoul)")
+    later = (booked.show_end + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Seoul"))
+    start.fill(later.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ends (Asia/Seoul)").fill(
+        (later + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_role("button", name="Check").click()
+    assert "Free:" in page.get_by_role("status").inner_text()
+    audit(page)
+    page.get_by_role("button", name="Move").click()
+    assert "Moved." in page.get_by_role("status").inner_text()
+    [moved] = [s for s in services.schedules.shows(plan.uid) if s.name == "Over the launch"]
+    assert moved.show_start == later
+
+
+def test_the_board_with_the_keyboard_alone(server: LiveServer, page: Any) -> None:
+    services = server.services
+    plan = next(s for s in services.schedules.list() if s.schedule_status.value == "draft")
+    sign_in(page, server, STUDIO_MANAGER)
+    page.goto(f"{server.url}/board")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "New draft":
+            break
+    else:
+        raise AssertionError("Tab never reached New draft")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # skip link, then the form's fields in order
+    page.get_by_label("Name").focus()
+    page.keyboard.type("Typed draft")
+    start = plan.start_time.astimezone(ZoneInfo("Asia/Seoul")).replace(hour=8)
+    page.get_by_label("Starts (Asia/Seoul)").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ends (Asia/Seoul)").fill(
+        (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("Ends (Asia/Seoul)").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submits the form
+    assert 'Draft "Typed draft" added.' in page.get_by_role("status").inner_text()
+    assert [s for s in services.schedules.shows(plan.uid) if s.name == "Typed draft"]

@@ -70,10 +70,13 @@ def flash(request: Request[Any, Any, Any], message: str, kind: str = "info") -> 
     request.session["flash"] = {"message": message, "kind": kind}
 
 
-def page(request: Request[Any, Any, Any], name: str, **context: Any) -> Template:
+def page(
+    request: Request[Any, Any, Any], name: str, *, status_code: int = 200, **context: Any
+) -> Template:
     flash = request.session.pop("flash", None) if request.scope.get("session") else None
     user = signed_in(request)
-    return Template(template_name=name, context={"user": user, "flash": flash, **context})
+    context = {"user": user, "flash": flash, **context}
+    return Template(template_name=name, context=context, status_code=status_code)
 
 
 def local(at: datetime, zone: str) -> str:

@@ -22,6 +22,8 @@ from studiocore_http.request_checks import refuse_nul_parameters
 from studiocore_http.settings import Settings
 
 from .agenda import AGENDA_ROUTES
+from .board import BOARD_ROUTES
+from .board_edit import BOARD_EDIT_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
 from .common import page, provide_viewer
 from .schedules import SCHEDULE_ROUTES
@@ -34,6 +36,7 @@ WEB_PATHS = [
     "^/$",
     "^/sign-in$",
     "^/sign-out$",
+    "^/board",
     "^/schedules",
     "^/inbox$",
     "^/agenda$",
@@ -90,7 +93,14 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
     )
     pages = Router(
         path="/",
-        route_handlers=[*SIGN_IN_ROUTES, *SCHEDULE_ROUTES, *CHANGE_REQUEST_ROUTES, *AGENDA_ROUTES],
+        route_handlers=[
+            *SIGN_IN_ROUTES,
+            *BOARD_ROUTES,
+            *BOARD_EDIT_ROUTES,
+            *SCHEDULE_ROUTES,
+            *CHANGE_REQUEST_ROUTES,
+            *AGENDA_ROUTES,
+        ],
         dependencies={"viewer": Provide(provide_viewer, sync_to_thread=True)},
         response_headers=[ResponseHeader(name="Content-Security-Policy", value=CSP)],
         exception_handlers={
