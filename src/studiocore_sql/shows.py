@@ -132,6 +132,8 @@ class SqlShowRepository(SqlRepository[Show]):
             conditions.append(s.c.show_start >= q.start_from)
         if q.start_to is not None:
             conditions.append(s.c.show_start < q.start_to)
+        if q.ends_after is not None:
+            conditions.append(s.c.show_end > q.ends_after)
         if q.visible is not None:
             conditions.append(visible_rows(Show, q.visible, self._session.dialect))
         if q.mc_uid is not None:

@@ -116,6 +116,8 @@ def test_search_filters_and_orders_by_start(world: World) -> None:
         assert uids(ShowQuery(status=ShowStatus.DRAFT)) == [draft.uid]
         window = ShowQuery(start_from=T0 + timedelta(hours=2), start_to=T0 + timedelta(hours=5))
         assert uids(window) == [draft.uid, other_studio.uid]
+        running = ShowQuery(ends_after=T0 + timedelta(hours=2))  # early ends at 2: not after
+        assert uids(running) == [draft.uid, other_studio.uid, late.uid]
         assert uids(ShowQuery(), limit=2, offset=1) == [draft.uid, other_studio.uid]
         assert repo.search_count(ShowQuery(studio_uid=w.studio_a.uid)) == 3
         assert repo.search_count(ShowQuery()) == 4

@@ -13,7 +13,7 @@ from studiocore.access import MembershipPolicy
 from studiocore.scheduling.describe import HIDDEN_SHOW
 from tests.support import access_matrix as matrix
 from tests.support.access_matrix import World
-from tests.support.access_targets import DRAFT_START
+from tests.support.access_targets import DRAFT_START, clash_d
 from tests.support.adapters import memory_adapter
 from tests.support.builders import T0
 
@@ -22,14 +22,7 @@ from tests.support.builders import T0
 def world() -> Iterator[World]:
     with memory_adapter() as db:
         w = matrix.build_world(Services(db, clock=FixedClock(T0), policy=MembershipPolicy()))
-        # another client's confirmed show where C's draft stands, in studio A
-        w.uids["secretD"] = w.svc.shows.create(
-            "D secret launch",
-            DRAFT_START,
-            DRAFT_START + timedelta(hours=1),
-            studio_room_uid=w["roomA"],
-            client_uid=w["D"],
-        ).show.uid
+        w.uids["secretD"] = clash_d(w)  # another client's show where C's draft stands
         yield w
 
 

@@ -105,6 +105,19 @@ def draft_c(w: World, plan: str | None = None) -> str:
     ).show.uid
 
 
+def clash_d(w: World) -> str:
+    """Client D's confirmed show in room A where C's drafts stand (``DRAFT_START``),
+    hosted by ``mc2``: a booking C's people may not see."""
+    return w.svc.shows.create(
+        "D secret launch",
+        DRAFT_START,
+        DRAFT_START + timedelta(hours=1),
+        studio_room_uid=w["roomA"],
+        client_uid=w["D"],
+        mc_uids=[w["mc2"]],
+    ).show.uid
+
+
 def change_request_c(w: World, category: str = "CLIENT_REQUESTED") -> str:
     """A change request (adding ``mc2`` to a draft) on a new proposed schedule of C."""
     plan = plan_c(w)

@@ -321,6 +321,8 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
             return False
         if q.start_from is not None and show.show_start < q.start_from:
             return False
+        if q.ends_after is not None and show.show_end <= q.ends_after:
+            return False
         return not (q.start_to is not None and show.show_start >= q.start_to)
 
     def _hosted_by(self, mc_uid: str) -> set[str]:

@@ -143,6 +143,9 @@ class ShowQuery:
     """Only the shows visible to an actor (``None``: all)."""
     mc_uid: str | None = None
     """Only the shows this MC hosts (a live link)."""
+    ends_after: datetime | None = None
+    """Only the shows still running after this instant (``show_end > ends_after``):
+    with ``start_to``, the shows overlapping a window."""
 
 
 class ShowRepository(Repository[Show], Protocol):

@@ -3,6 +3,7 @@ operational days. Read-only; every adapter gets them through the ports."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 import attrs
@@ -10,7 +11,7 @@ import attrs
 from studiocore.conflicts import Conflict, Severity
 from studiocore.entities import MC, Show, Studio, StudioRoom
 from studiocore.errors import ValidationError
-from studiocore.lookups import ShowStatus
+from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Booking, BookingQuery, ShowQuery, UnitOfWork
 from studiocore.scheduling.availability import (
@@ -20,16 +21,16 @@ from studiocore.scheduling.availability import (
     merge_intervals,
     room_availability,
 )
-from studiocore.scheduling.describe import describe_conflicts
+from studiocore.scheduling.describe import describe_conflicts, withhold
 from studiocore.scheduling.detector import find_conflicts
-from studiocore.scheduling.guard import load_policy
+from studiocore.scheduling.guard import assess_bookings, load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
 from studiocore.timeslot import TimeSlot
 
 from ._base import Service, Work, reads
 from ._pipeline import reads_about
 
-__all__ = ["McAvailability", "SchedulingService"]
+__all__ = ["McAvailability", "SchedulingService", "StudioPlan"]
 
 
 @attrs.frozen(kw_only=True)
@@ -45,6 +46,37 @@ class McAvailability:
     rest: timedelta
     free: tuple[TimeSlot, ...]
     reserved: tuple[TimeSlot, ...]
+
+
+@attrs.frozen(kw_only=True)
+class StudioPlan:
+    """A studio's shows over a window, as a planning board shows them."""
+
+    window: TimeSlot
+    shows: list[Show]
+    """The live shows (any status) of the studio's rooms overlapping the window
+    that the actor may see, by start."""
+    mcs: Mapping[str, frozenset[str]]
+    """Each show's MCs, by show uid."""
+    conflicts: list[Conflict]
+    """The conflicts of its reserving shows (with each other, their neighbours
+    outside the window, and the MCs' bookings elsewhere), then what its drafts
+    would meet if confirmed where they stand. A show the actor may not read is
+    named only as a booking they may not see."""
+
+
+def _shows_overlapping(work: Work, studio_uid: str, window: object) -> list[Show]:
+    """The live shows of the studio's rooms overlapping ``window`` that the
+    actor may see, by start."""
+    work.load(Studio, studio_uid)
+    slot = _window(window)
+    query = ShowQuery(
+        studio_uid=studio_uid,
+        start_to=slot.end,
+        ends_after=slot.start,
+        visible=work.visibility("shows"),
+    )
+    return work.shows.search(query)
 
 
 def _window(value: object) -> TimeSlot:
@@ -263,21 +295,58 @@ class SchedulingService(Service):
         if studio_uid is not None:
             work.load(Studio, studio_uid)
         mine = work.bookings.search(BookingQuery(studio_uid=studio_uid, window=window))
-        if not mine:
-            return []
-        policy = load_policy(work, mine)
-        others: list[Booking] = []
-        if studio_uid is not None or window is not None:
-            others = work.bookings.near(mine, policy.max_buffer)
-            if others:
-                policy = load_policy(work, [*mine, *others])
-        found = find_conflicts(mine, others, policy)
+        found = self._audit(work, mine, everything=studio_uid is None and window is None)
         if work.visibility("shows") is not None:  # only conflicts among shows the actor reads
             shows = work.shows.get_many({u for c in found for u in c.show_uids})
             found = [
                 c for c in found if all(u in shows and work.may_read(shows[u]) for u in c.show_uids)
             ]
         return describe_conflicts(work, found)
+
+    @staticmethod
+    def _audit(work: Work, mine: list[Booking], *, everything: bool = False) -> list[Conflict]:
+        """The conflicts of the reserving bookings ``mine`` with each other and,
+        unless they are ``everything`` stored, with their neighbours."""
+        if not mine:
+            return []
+        policy = load_policy(work, mine)
+        others: list[Booking] = []
+        if not everything:
+            others = work.bookings.near(mine, policy.max_buffer)
+            if others:
+                policy = load_policy(work, [*mine, *others])
+        return find_conflicts(mine, others, policy)
+
+    @reads
+    def studio_plan(
+        self, work: Work, studio_uid: str, window: TimeSlot, *, actor: Actor = SYSTEM
+    ) -> StudioPlan:
+        """The studio's shows overlapping ``window``, their MCs and their
+        conflicts (:class:`StudioPlan`), read in one go: a planning board."""
+        window = _window(window)
+        shows = _shows_overlapping(work, studio_uid, window)
+        # their MCs, from the bookings of the same shows (one compact read)
+        every = BookingQuery(studio_uid=studio_uid, window=window, reserving_only=False)
+        bookings = {b.show_uid: b for b in work.bookings.search(every)}
+        mcs = {s.uid: bookings[s.uid].mc_uids for s in shows if s.uid in bookings}
+        reserving = [b for uid in mcs if (b := bookings[uid]).status in RESERVING_STATUSES]
+        drafts = [
+            b for uid in mcs if (b := bookings[uid]).status is ShowStatus.DRAFT and b.room_uid
+        ]
+        found = [
+            *self._audit(work, reserving),
+            *assess_bookings(work, drafts, lock=False, described=False),
+        ]
+        readable = {s.uid for s in shows}
+        others = work.shows.get_many({u for c in found for u in c.show_uids} - readable)
+        hidden = {uid for uid, other in others.items() if not work.may_read(other)}
+        described = describe_conflicts(work, found, drafts)
+        return StudioPlan(
+            window=window,
+            shows=shows,
+            mcs=mcs,
+            conflicts=[withhold(c, hidden) for c in described],
+        )
 
     # -- operational days -----------------------------------------------------------
 
@@ -300,6 +369,15 @@ class SchedulingService(Service):
     ) -> date:
         """The studio's operational day that ``instant`` belongs to."""
         return operational_day_of(*self._day_rule(work, studio_uid), instant)
+
+    @reads
+    def shows_between(
+        self, work: Work, studio_uid: str, window: TimeSlot, *, actor: Actor = SYSTEM
+    ) -> list[Show]:
+        """The live shows (any status) in the studio's rooms that overlap
+        ``window`` and that the actor may see, ordered by start: what a planning
+        board or a calendar of that window shows."""
+        return _shows_overlapping(work, studio_uid, window)
 
     @reads
     def shows_of_operational_day(

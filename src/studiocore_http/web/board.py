@@ -16,7 +16,6 @@ from litestar.response import Template
 
 from studiocore import (
     Actor,
-    Conflict,
     GroupType,
     ScheduleStatus,
     Services,
@@ -25,6 +24,7 @@ from studiocore import (
     Studio,
     TimeSlot,
 )
+from studiocore.scheduling import operational_day_of, operational_day_window
 
 from .board_layout import SLOT, SLOTS_PER_HOUR, Cell, lane_cells, lanes, place
 from .common import Viewer, page, services_of
@@ -64,32 +64,9 @@ class Row:
     room: bool
 
 
-def _draft_conflicts(services: Services, shows: Sequence[Show], actor: Actor) -> list[Conflict]:
-    """The conflicts confirming the drafts' schedules would meet now."""
-    found: list[Conflict] = []
-    drafts = {s.schedule_uid for s in shows if s.show_status is ShowStatus.DRAFT and s.schedule_uid}
-    for plan in sorted(uid for uid in drafts if uid):
-        found.extend(services.schedules.check_promotion(plan, actor=actor).conflicts)
-    return found
-
-
-def _shows(
-    services: Services, studio: Studio, first: date, days: int, actor: Actor
-) -> tuple[TimeSlot, list[Show]]:
-    """The window of ``days`` operational days from ``first``, and the live
-    shows (not cancelled) of the studio that overlap it."""
-    day_of = services.scheduling.operational_day
-    window = TimeSlot(
-        day_of(studio.uid, first, actor=actor).start,
-        day_of(studio.uid, first + timedelta(days=days - 1), actor=actor).end,
-    )
-    shows: list[Show] = []
-    for n in range(-1, days):  # the day before: a show may run into the first
-        day = first + timedelta(days=n)
-        shows.extend(services.scheduling.shows_of_operational_day(studio.uid, day, actor=actor))
-    return window, [
-        s for s in shows if s.show_status is not ShowStatus.CANCELLED and s.slot.overlaps(window)
-    ]
+def _day(studio: Studio, day: date) -> TimeSlot:
+    """Operational day ``day`` of the studio, in UTC."""
+    return operational_day_window(studio.time_zone, studio.operational_day_start_hour, day)
 
 
 def board_data(
@@ -104,7 +81,9 @@ def board_data(
 ) -> dict[str, Any]:
     """What the board's template shows, for the studio from ``first``."""
     zone = ZoneInfo(studio.time_zone)
-    window, shows = _shows(services, studio, first, days, actor)
+    window = TimeSlot(_day(studio, first).start, _day(studio, first + timedelta(days=days - 1)).end)
+    plan = services.scheduling.studio_plan(studio.uid, window, actor=actor)
+    shows = [s for s in plan.shows if s.show_status is not ShowStatus.CANCELLED]
     rooms = sorted(
         services.studio_rooms.list(where={"studio_uid": studio.uid}, actor=actor),
         key=lambda r: (r.name, r.uid),
@@ -113,11 +92,9 @@ def board_data(
     clients = {c.uid: c.name for c in services.clients.list(actor=actor)}
     client_colour = {uid: f"client-{i % PALETTE}" for i, uid in enumerate(sorted(clients))}
     reasons: dict[str, list[str]] = {}
-    conflicts = services.scheduling.conflicts(studio_uid=studio.uid, window=window, actor=actor)
-    for conflict in [*conflicts, *_draft_conflicts(services, shows, actor)]:
+    for conflict in plan.conflicts:
         for uid in conflict.show_uids:
             reasons.setdefault(uid, []).append(conflict.reason)
-    links = services.shows.mcs_of([s.uid for s in shows], actor=actor) if by_mc else {}
 
     def block(show: Show) -> Block:
         start, end = show.show_start.astimezone(zone), show.show_end.astimezone(zone)
@@ -138,17 +115,16 @@ def board_data(
     blocks = {s.uid: block(s) for s in shows}
     if by_mc:
         hosts: dict[str, list[Show]] = {}
-        by_uid = {s.uid: s for s in shows}
-        for show_uid, mc_links in links.items():
-            for link in mc_links:
-                hosts.setdefault(link.mc_uid, []).append(by_uid[show_uid])
+        for show in shows:
+            for mc_uid in plan.mcs.get(show.uid, ()):
+                hosts.setdefault(mc_uid, []).append(show)
         mcs = services.mcs.list(where={"uid": sorted(hosts)}, actor=actor) if hosts else []
         resources = [(m.uid, m.name, hosts[m.uid]) for m in sorted(mcs, key=lambda m: m.name)]
     else:
         resources = [
             (r.uid, r.name, [s for s in shows if s.studio_room_uid == r.uid]) for r in rooms
         ]
-    columns = _columns(services, studio, first, days, actor=actor)
+    columns = _columns(studio, first, days)
     week = days > 1
     rows = [
         Row(
@@ -172,14 +148,12 @@ def board_data(
     }
 
 
-def _columns(
-    services: Services, studio: Studio, first: date, days: int, *, actor: Actor
-) -> list[dict[str, Any]]:
+def _columns(studio: Studio, first: date, days: int) -> list[dict[str, Any]]:
     """The board's columns: for a day its slots (each hour labelled), for a
     week its days (each the slots of the whole operational day)."""
     zone = ZoneInfo(studio.time_zone)
     if days == 1:
-        window = services.scheduling.operational_day(studio.uid, first, actor=actor)
+        window = _day(studio, first)
         count = int(window.duration / SLOT)
         return [
             {
@@ -191,7 +165,7 @@ def _columns(
     out = []
     for n in range(days):
         day = first + timedelta(days=n)
-        window = services.scheduling.operational_day(studio.uid, day, actor=actor)
+        window = _day(studio, day)
         out.append({"start": window.start, "end": window.end, "label": f"{day:%a %d %b}"})
     return out
 
@@ -231,7 +205,8 @@ def board(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     if not studios:
         return page(request, "board.html", studio=None, studios=[])
     studio = next((s for s in studios if s.uid == query.get("studio")), studios[0])
-    today = services.scheduling.operational_day_of(studio.uid, datetime.now(UTC), actor=viewer)
+    hour = studio.operational_day_start_hour
+    today = operational_day_of(studio.time_zone, hour, datetime.now(UTC))
     first = _parse_day(query.get("day")) or today
     days = 7 if query.get("span") == "week" else 1
     by_mc = query.get("by") == "mcs"
