@@ -52,11 +52,14 @@ from studiocore.services import CrudService
 from .settings import ConfigError, DefaultMembership, OidcProvider, Settings, check_url
 
 __all__ = [
+    "HTTP_TIMEOUT",
     "KEY_SET_LIFESPAN",
     "LEEWAY_SECONDS",
     "Identity",
     "OidcSignIn",
     "check_default_membership",
+    "discover",
+    "endpoint",
     "external_id",
     "reason_of",
 ]
@@ -126,6 +129,25 @@ def _get_json(url: str) -> Any:
         return json.load(response)
 
 
+def discover(issuer: str) -> dict[str, Any]:
+    """The issuer's discovery document (OpenID Connect Discovery 1.0), which must
+    name the configured issuer."""
+    document = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
+    if not isinstance(document, dict) or document.get("issuer") != issuer:
+        raise ValueError("the discovery document names another issuer")
+    return document
+
+
+def endpoint(document: Mapping[str, Any], name: str, issuer: str) -> str:
+    """The URL ``name`` (``jwks_uri``, ``token_endpoint`` ...) of a discovery
+    document: https (http only on loopback)."""
+    url = document.get(name)
+    if not isinstance(url, str):
+        raise ValueError(f"the discovery document has no {name}")
+    check_url(url, f"the {name} of {issuer}")
+    return url
+
+
 class _KeySet:
     """The keys of one issuer: the JWKS client, made at first use (discovery)."""
 
@@ -163,17 +185,7 @@ class _KeySet:
             return self._client
 
     def _discover(self) -> str:
-        """The ``jwks_uri`` of the issuer's discovery document (OpenID Connect
-        Discovery 1.0: its ``issuer`` must be the configured one)."""
-        issuer = self.provider.issuer
-        document = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
-        if not isinstance(document, dict) or document.get("issuer") != issuer:
-            raise ValueError("the discovery document names another issuer")
-        jwks_uri = document.get("jwks_uri")
-        if not isinstance(jwks_uri, str):
-            raise ValueError("the discovery document has no jwks_uri")
-        check_url(jwks_uri, f"the jwks_uri of {issuer}")
-        return jwks_uri
+        return endpoint(discover(self.provider.issuer), "jwks_uri", self.provider.issuer)
 
     def key_for(self, kid: str) -> jwt.PyJWK:
         client = self.client()
@@ -216,9 +228,11 @@ class OidcSignIn:
         }
         self.issuers = frozenset(self._keys)
 
-    def verify(self, token: str, issuer: str) -> Identity:
+    def verify(self, token: str, issuer: str, *, audience: str | None = None) -> Identity:
         """The identity of ``token`` (whose unverified ``iss`` is ``issuer``), checked
-        with that issuer's keys, algorithms and audience. Raises a 401 with the reason."""
+        with that issuer's keys, algorithms and audience (``audience``, else the
+        provider's: an ID token's is the client it was issued to). Raises a 401
+        with the reason."""
         keys = self._keys[issuer]
         provider = keys.provider
         try:
@@ -236,7 +250,7 @@ class OidcSignIn:
                 token,
                 key=key,
                 algorithms=list(provider.algorithms),
-                audience=provider.audience,
+                audience=audience or provider.audience,
                 issuer=provider.issuer,
                 leeway=LEEWAY_SECONDS,
                 options={"require": ["exp", "iss", "aud", "sub"]},

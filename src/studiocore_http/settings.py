@@ -31,6 +31,12 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_OIDC_PROVISION``              ``true``/``false``: create unknown users at first sign-in
 ``STUDIOCORE_OIDC_DEFAULT_MEMBERSHIP``     ``<studio|client|platform>:<uid>:<role>`` for them
 ``STUDIOCORE_OIDC_JWKS_COOLDOWN_SECONDS``  least seconds between refetches for an unknown key (30)
+``STUDIOCORE_OIDC_WEB_CLIENT_ID``          the web interface's client at the provider: people sign in
+                                           to the pages with it (authorization code flow with PKCE)
+``STUDIOCORE_OIDC_WEB_CLIENT_SECRET``      its secret, for a confidential client (none: PKCE alone)
+``STUDIOCORE_OIDC_WEB_ISSUER``             which issuer the pages sign in through (default: the first)
+``STUDIOCORE_PUBLIC_URL``                  the server's address as browsers reach it, for the sign-in
+                                           redirect (default: the address of the request)
 =========================================  ==========================================================
 """
 
@@ -302,6 +308,14 @@ class Settings:
     """The membership such a user is given."""
     oidc_jwks_cooldown_seconds: float = 30.0
     """Least time between two refetches of a key set for a token with an unknown key."""
+    oidc_web_client_id: str | None = None
+    """The web interface's client at the identity provider (its ID tokens' ``aud``)."""
+    oidc_web_client_secret: str | None = None
+    """Its secret, for a confidential client; ``None``: a public client (PKCE alone)."""
+    oidc_web_issuer: str | None = None
+    """The issuer the pages sign in through (default: the first configured)."""
+    public_url: str | None = None
+    """The server's address as browsers reach it (default: each request's own)."""
 
     def __attrs_post_init__(self) -> None:
         if self.access_policy not in ACCESS_POLICIES:
@@ -321,6 +335,13 @@ class Settings:
             raise ConfigError(
                 f"{ENV_PREFIX}OIDC_PROVISION and OIDC_DEFAULT_MEMBERSHIP need an OIDC issuer"
             )
+        if (self.oidc_web_client_id or self.oidc_web_issuer) and self.web_provider() is None:
+            raise ConfigError(
+                f"{ENV_PREFIX}OIDC_WEB_CLIENT_ID needs an OIDC issuer, and "
+                f"{ENV_PREFIX}OIDC_WEB_ISSUER must be one of the configured issuers"
+            )
+        if self.public_url is not None:
+            check_url(self.public_url, f"{ENV_PREFIX}PUBLIC_URL")
         if self.oidc_default_membership is not None and not self.oidc_provision:
             raise ConfigError(
                 f"{ENV_PREFIX}OIDC_DEFAULT_MEMBERSHIP is only used with "
@@ -355,9 +376,21 @@ class Settings:
             if (membership := _optional(env, "OIDC_DEFAULT_MEMBERSHIP"))
             else None,
             "oidc_jwks_cooldown_seconds": _float(env, "OIDC_JWKS_COOLDOWN_SECONDS", 30.0),
+            "oidc_web_client_id": _optional(env, "OIDC_WEB_CLIENT_ID"),
+            "oidc_web_client_secret": _optional(env, "OIDC_WEB_CLIENT_SECRET"),
+            "oidc_web_issuer": _optional(env, "OIDC_WEB_ISSUER"),
+            "public_url": _optional(env, "PUBLIC_URL"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def web_provider(self) -> OidcProvider | None:
+        """The provider the web interface signs people in through: the configured
+        web issuer (or the first issuer) when a web client is set, else ``None``."""
+        if not self.oidc_web_client_id or not self.oidc_providers:
+            return None
+        wanted = self.oidc_web_issuer or self.oidc_providers[0].issuer
+        return next((p for p in self.oidc_providers if p.issuer == wanted), None)
 
     def signing_secret(self) -> str:
         """The secret tokens are signed with. Outside demo mode a configured secret

@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from studiocore import Services, User, UserRole
 from studiocore_http import Settings, create_app, issue_token
+from tests.support.idp import idp  # noqa: F401 - the local identity provider fixture
 
 SECRET = "test-secret-that-is-long-enough-for-hs256!"
 API = "/api/v1"

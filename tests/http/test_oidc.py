@@ -11,17 +11,12 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
@@ -29,100 +24,11 @@ from studiocore import Services, User, UserRole
 from studiocore_http import Settings, create_app
 from studiocore_http.oidc import external_id
 from studiocore_http.settings import DefaultMembership, OidcProvider
+from tests.support.idp import AUDIENCE, LocalIdP, new_key
 
 from .conftest import SECRET, bearer
 
 API = "/api/v1"
-AUDIENCE = "studiocore-api"
-
-
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-class LocalIdP:
-    """A minimal OpenID provider: discovery document, JWKS, and token minting."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, rsa.RSAPrivateKey] = {"key-1": _key()}
-        self.requests: list[str] = []
-        idp = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                idp.requests.append(self.path)
-                if self.path.endswith("/.well-known/openid-configuration"):
-                    body: Any = {"issuer": idp.issuer, "jwks_uri": idp.jwks_url}
-                elif self.path == "/jwks":
-                    body = idp.jwks()
-                else:
-                    self.send_error(404)
-                    return
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.issuer = f"{self.base}/realms/studio"
-        self.jwks_url = f"{self.base}/jwks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def jwks(self) -> dict[str, Any]:
-        keys = []
-        for kid, private in self.keys.items():
-            jwk = jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
-            keys.append({**jwk, "kid": kid, "use": "sig", "alg": "RS256"})
-        return {"keys": keys}
-
-    def jwks_fetches(self) -> int:
-        return self.requests.count("/jwks")
-
-    def rotate(self) -> str:
-        """Replace every key by a new one; the new key's id."""
-        kid = f"key-{uuid.uuid4().hex[:8]}"
-        self.keys = {kid: _key()}
-        return kid
-
-    def claims(self, sub: str, **extra: Any) -> dict[str, Any]:
-        now = int(time.time())
-        return {
-            "iss": self.issuer,
-            "aud": AUDIENCE,
-            "sub": sub,
-            "iat": now,
-            "exp": now + 300,
-            **extra,
-        }
-
-    def token(self, sub: str = "alice-123", *, kid: str | None = None, **claims: Any) -> str:
-        kid = kid or next(iter(self.keys))
-        key = self.keys.get(kid) or _key()  # an unknown kid: signed by a key nobody knows
-        return jwt.encode(self.claims(sub, **claims), key, algorithm="RS256", headers={"kid": kid})
-
-    def public_pem(self) -> bytes:
-        public = next(iter(self.keys.values())).public_key()
-        return public.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-
-
-@pytest.fixture
-def idp() -> Iterator[LocalIdP]:
-    provider = LocalIdP()
-    provider.thread.start()
-    try:
-        yield provider
-    finally:
-        provider.server.shutdown()
-        provider.server.server_close()
-        provider.thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -243,7 +149,9 @@ def _without_expiry(idp: LocalIdP) -> str:
 
 
 def _forged_under_a_known_kid(idp: LocalIdP) -> str:
-    return jwt.encode(idp.claims("alice-123"), _key(), algorithm="RS256", headers={"kid": "key-1"})
+    return jwt.encode(
+        idp.claims("alice-123"), new_key(), algorithm="RS256", headers={"kid": "key-1"}
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 from studiocore import Services
 from studiocore_http import Settings, create_app
 from studiocore_http.demo import DEMO_ADMIN_EMAIL, seed_demo
+from tests.support.idp import idp  # noqa: F401 - the local identity provider fixture
 
 SECRET = "web-tests-secret-" + "x" * 32
 CHROMIUM = os.environ.get("STUDIOCORE_CHROMIUM", "/usr/bin/chromium")

@@ -26,6 +26,7 @@ from .board import BOARD_ROUTES
 from .board_edit import BOARD_EDIT_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
 from .common import page, provide_viewer
+from .oidc_sign_in import OIDC_ROUTES
 from .schedules import SCHEDULE_ROUTES
 from .sign_in import SIGN_IN_ROUTES
 
@@ -34,7 +35,7 @@ __all__ = ["WEB_PATHS", "web_app_config"]
 HERE = Path(__file__).parent
 WEB_PATHS = [
     "^/$",
-    "^/sign-in$",
+    "^/sign-in",
     "^/sign-out$",
     "^/board",
     "^/schedules",
@@ -95,6 +96,7 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
         path="/",
         route_handlers=[
             *SIGN_IN_ROUTES,
+            *OIDC_ROUTES,
             *BOARD_ROUTES,
             *BOARD_EDIT_ROUTES,
             *SCHEDULE_ROUTES,

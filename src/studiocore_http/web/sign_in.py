@@ -37,7 +37,13 @@ def sign_in_page(request: Request[Any, Any, Any]) -> Template:
             except NotFoundError:
                 continue
             people.append({"email": email, "name": user.name, "role": role, "sees": sees})
-    return page(request, "sign_in.html", people=people, demo=settings.demo)
+    return page(
+        request,
+        "sign_in.html",
+        people=people,
+        demo=settings.demo,
+        provider=settings.web_provider() is not None,
+    )
 
 
 @post("/sign-in", sync_to_thread=True, include_in_schema=False)
