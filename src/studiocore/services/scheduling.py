@@ -295,7 +295,7 @@ class SchedulingService(Service):
         if studio_uid is not None:
             work.load(Studio, studio_uid)
         mine = work.bookings.search(BookingQuery(studio_uid=studio_uid, window=window))
-        found = self._audit(work, mine, everything=studio_uid is None and window is None)
+        found = self._conflicts_of(work, mine, everything=studio_uid is None and window is None)
         if work.visibility("shows") is not None:  # only conflicts among shows the actor reads
             shows = work.shows.get_many({u for c in found for u in c.show_uids})
             found = [
@@ -304,7 +304,9 @@ class SchedulingService(Service):
         return describe_conflicts(work, found)
 
     @staticmethod
-    def _audit(work: Work, mine: list[Booking], *, everything: bool = False) -> list[Conflict]:
+    def _conflicts_of(
+        work: Work, mine: list[Booking], *, everything: bool = False
+    ) -> list[Conflict]:
         """The conflicts of the reserving bookings ``mine`` with each other and,
         unless they are ``everything`` stored, with their neighbours."""
         if not mine:
@@ -334,7 +336,7 @@ class SchedulingService(Service):
             b for uid in mcs if (b := bookings[uid]).status is ShowStatus.DRAFT and b.room_uid
         ]
         found = [
-            *self._audit(work, reserving),
+            *self._conflicts_of(work, reserving),
             *assess_bookings(work, drafts, lock=False, described=False),
         ]
         readable = {s.uid for s in shows}
