@@ -182,3 +182,51 @@ def test_moving_a_confirmed_show_of_a_schedule_raises_a_change_request(
         if r.reason == "The set needs longer"
     ]
     assert [op["op"] for op in raised[0].payload["operations"]] == ["move"]
+
+
+def test_the_boards_live_check_answers_in_json_and_moves_nothing(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    plan = services.schedules.list(where={"schedule_status": ScheduleStatus.DRAFT})[0]
+    draft = services.schedules.shows(plan.uid)[0]
+    room = draft.studio_room_uid or ""
+    booked = services.shows.create(
+        "Booked launch",
+        draft.show_start + timedelta(hours=3),
+        draft.show_start + timedelta(hours=4),
+        studio_room_uid=room,
+    ).show
+    url = f"/board/shows/{draft.uid}/check.json"
+    clash = browser.get(
+        url,
+        params={
+            "room": room,
+            "start": booked.show_start.isoformat(),
+            "end": booked.show_end.isoformat(),
+        },
+    ).json()
+    assert clash["ok"]
+    assert clash["blocked"]
+    assert "Booked launch" in clash["conflicts"][0]["reason"]
+    free = browser.get(
+        url,
+        params={
+            "room": room,
+            "start": (booked.show_end + timedelta(hours=2)).isoformat(),
+            "end": (booked.show_end + timedelta(hours=3)).isoformat(),
+        },
+    ).json()
+    assert free["free"]
+    wrong = browser.get(url, params={"room": room, "start": "noon", "end": "later"}).json()
+    assert wrong == {"ok": False, "field": "start", "reason": wrong["reason"]}
+    assert services.shows.get(draft.uid).show_start == draft.show_start
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token("/board")})
+    browser.sign_in(CLIENT_MEMBER)
+    hidden = next(
+        s
+        for s in services.shows.search(ShowQuery(), limit=500).items
+        if not s.name.startswith("Glow")
+    )
+    assert browser.get(f"/board/shows/{hidden.uid}/check.json").status_code == 404

@@ -326,3 +326,64 @@ def test_the_board_with_the_keyboard_alone(server: LiveServer, page: Any) -> Non
         page.keyboard.press("Enter")  # submits the form
     assert 'Draft "Typed draft" added.' in page.get_by_role("status").inner_text()
     assert [s for s in services.schedules.shows(plan.uid) if s.name == "Typed draft"]
+
+
+def open_board_on(page: Any, server: LiveServer, day: Any) -> None:
+    page.get_by_role("link", name="Board").click()
+    page.get_by_label("Day", exact=True).fill(day.isoformat())
+    page.get_by_role("button", name="Show").click()
+
+
+def test_moving_a_draft_with_the_keyboard_checks_first(server: LiveServer, page: Any) -> None:
+    services = server.services
+    plan = next(s for s in services.schedules.list() if s.schedule_status.value == "draft")
+    draft = services.schedules.shows(plan.uid)[0]
+    sign_in(page, server, STUDIO_MANAGER)
+    open_board_on(
+        page, server, services.scheduling.operational_day_of(plan.studio_uid, draft.show_start)
+    )
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator(f"td[data-show='{draft.uid}'] a").focus()
+    for _ in range(4):  # an hour later, a quarter at a time
+        page.keyboard.press("Alt+ArrowRight")
+    live = page.locator("#board-live")
+    later = draft.show_start + timedelta(hours=1)
+    expected = later.astimezone(ZoneInfo("Asia/Seoul")).strftime("%H:%M")
+    live.get_by_text(expected).wait_for()  # the check's answer, before anything moved
+    assert "free" in live.inner_text() or "would" in live.inner_text()
+    assert services.shows.get(draft.uid).show_start == draft.show_start
+    with page.expect_navigation():
+        page.keyboard.press("Alt+Enter")
+    assert "Moved." in page.get_by_role("status").first.inner_text()
+    assert services.shows.get(draft.uid).show_start == later
+    audit(page)
+
+
+def test_dragging_a_confirmed_show_raises_a_change_request(server: LiveServer, page: Any) -> None:
+    services = server.services
+    plan = next(s for s in services.schedules.list() if s.schedule_status.value == "confirmed")
+    show = next(s for s in services.schedules.shows(plan.uid) if s.show_status.value == "confirmed")
+    rooms = services.studio_rooms.list(where={"studio_uid": plan.studio_uid})
+    other = next(r for r in rooms if r.uid != show.studio_room_uid)
+    sign_in(page, server, STUDIO_MANAGER)
+    open_board_on(
+        page, server, services.scheduling.operational_day_of(plan.studio_uid, show.show_start)
+    )
+    page.on("dialog", lambda dialog: dialog.accept())
+    source = page.locator(f"td[data-show='{show.uid}']")
+    first = source.get_attribute("data-first")
+    target = page.locator(f"tr[data-room='{other.uid}'] td[data-first='{first}']").first
+    with page.expect_navigation():
+        source.drag_to(target, target_position={"x": 2, "y": 5})
+    assert page.get_by_role("heading", name="Request a move").is_visible()
+    assert page.get_by_label("Room").input_value() == other.uid
+    audit(page)
+    page.get_by_label("Why").fill("The set in the other room is ready")
+    page.get_by_role("button", name="Raise the change request").click()
+    assert "Change request raised" in page.get_by_role("status").first.inner_text()
+    raised = [
+        r
+        for r in services.change_requests.list(where={"schedule_uid": plan.uid})
+        if r.reason == "The set in the other room is ready"
+    ]
+    assert [op["op"] for op in raised[0].payload["operations"]] == ["change_room"]

@@ -17,12 +17,14 @@ from litestar.response import Template
 from studiocore import (
     Actor,
     GroupType,
+    MembershipRole,
     ScheduleStatus,
     Services,
     Show,
     ShowStatus,
     Studio,
     TimeSlot,
+    UserRole,
 )
 from studiocore.scheduling import operational_day_of, operational_day_window
 
@@ -49,6 +51,12 @@ class Block:
     colour: str
     conflicts: tuple[str, ...]
     rooms: str
+    start: str
+    """Its start and end, ISO 8601 in UTC (for the board's script)."""
+    end: str
+    move: str
+    """How it moves: ``draft`` and ``direct`` (a direct booking) by moving it,
+    ``request`` (a confirmed show of a schedule) by a change request, ``none``."""
 
 
 @attrs.frozen
@@ -62,6 +70,14 @@ class Row:
     days: list[list[Block]]
     """A week: the shows starting on each of its days."""
     room: bool
+
+
+def _how_it_moves(show: Show) -> str:
+    if show.show_status is ShowStatus.DRAFT:
+        return "draft"
+    if show.show_status is ShowStatus.CONFIRMED:
+        return "request" if show.schedule_uid else "direct"
+    return "none"
 
 
 def _day(studio: Studio, day: date) -> TimeSlot:
@@ -110,6 +126,9 @@ def board_data(
             else f"status-{show.show_status.value}",
             conflicts=tuple(dict.fromkeys(reasons.get(show.uid, ()))),
             rooms=room_names.get(show.studio_room_uid or "", "no room"),
+            start=show.show_start.isoformat(),
+            end=show.show_end.isoformat(),
+            move=_how_it_moves(show),
         )
 
     blocks = {s.uid: block(s) for s in shows}
@@ -234,6 +253,9 @@ def board(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
         next=(first + step).isoformat(),
         today=today.isoformat(),
         plans=editable,
+        movable=bool(editable)
+        or viewer.role is UserRole.ADMIN
+        or studio.uid in viewer.grants.groups(GroupType.STUDIO, MembershipRole.MANAGER),
         hours=SLOTS_PER_HOUR,
         **data,
     )

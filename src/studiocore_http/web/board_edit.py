@@ -159,6 +159,7 @@ def create_draft(
     return Redirect(_board_link(studio, show.show_start))
 
 
+_PLACE_FIELDS = ("start", "end", "room")
 _FORM_FIELDS = {
     "show_start": "start",
     "show_end": "end",
@@ -211,12 +212,12 @@ def _show_page(
     check = None
     if values and not errors:  # "Check" (or a refused move): the conflicts where the form puts it
         try:
-            changes = {
-                "show_start": _moment(values, "start", zone),
-                "show_end": _moment(values, "end", zone),
-                "studio_room_uid": values.get("room") or None,
-            }
+            start, end = _moment(values, "start", zone), _moment(values, "end", zone)
+            room = values.get("room") or None
+            changes = {"show_start": start, "show_end": end, "studio_room_uid": room}
             check = services.shows.check_move(show.uid, changes, actor=viewer)
+            values["start"] = _field_value(start, zone)  # as the form's fields show it
+            values["end"] = _field_value(end, zone)
         except ValidationError as exc:
             errors = {_form_field(exc.field): exc.reason}
     values.setdefault("start", _field_value(show.show_start, zone))
@@ -253,8 +254,40 @@ def _show_page(
 
 @get("/board/shows/{uid:str}", sync_to_thread=True, include_in_schema=False)
 def show_page(request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath[str]) -> Template:
-    """A show: where and when, who hosts it, its conflicts now, and the move form."""
-    return _show_page(request, services_of(request).shows.get(uid, actor=viewer), viewer)
+    """A show: where and when, who hosts it, its conflicts now, and the move
+    form (filled in, and checked, from ``room``, ``start`` and ``end`` when the
+    board sends a move here)."""
+    show = services_of(request).shows.get(uid, actor=viewer)
+    query = request.query_params
+    return _show_page(request, show, viewer, {k: query[k] for k in _PLACE_FIELDS if k in query})
+
+
+@get("/board/shows/{uid:str}/check.json", sync_to_thread=True, include_in_schema=False)
+def check_json(
+    request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath[str]
+) -> dict[str, Any]:
+    """The board's live check of a move (``room``, ``start``, ``end``; times with
+    an offset or in the studio's time zone): what it would meet there, in words."""
+    services = services_of(request)
+    show = services.shows.get(uid, actor=viewer)
+    studio = _studio_of_room(services, show.studio_room_uid, viewer)
+    zone = ZoneInfo(studio.time_zone if studio else "UTC")
+    query = request.query_params
+    try:
+        start, end = _moment(query, "start", zone), _moment(query, "end", zone)
+        changes = {"show_start": start, "show_end": end, "studio_room_uid": query.get("room")}
+        conflicts = services.shows.check_move(uid, changes, actor=viewer)
+    except ValidationError as exc:
+        return {"ok": False, "field": _form_field(exc.field), "reason": exc.reason}
+    rooms = {r.uid: r.name for r in services.studio_rooms.list(actor=viewer)}
+    place = f"{rooms.get(query.get('room') or '', 'no room')}, {start.astimezone(zone):%a %H:%M}-{end.astimezone(zone):%H:%M}"
+    return {
+        "ok": True,
+        "place": place,
+        "free": not conflicts,
+        "blocked": any(c.severity.value == "BLOCK" for c in conflicts),
+        "conflicts": [{"severity": c.severity.value, "reason": c.reason} for c in conflicts],
+    }
 
 
 @post("/board/shows/{uid:str}/check", sync_to_thread=True, include_in_schema=False)
@@ -320,4 +353,4 @@ def move_show(
     return Redirect(_board_link(studio, moved.show.show_start) if studio else "/board")
 
 
-BOARD_EDIT_ROUTES = [new_draft, create_draft, show_page, check_move, move_show]
+BOARD_EDIT_ROUTES = [new_draft, create_draft, show_page, check_json, check_move, move_show]

@@ -1,0 +1,136 @@
+// The planning board's moves: drag a show, or focus it and press Alt+arrow
+// keys, to a room and a quarter-hour; the place is checked for conflicts
+// (/board/shows/<uid>/check.json) before anything is moved. A draft or a direct
+// booking is then moved with the show page's own form (CSRF token included);
+// a confirmed show of a schedule opens its page with the move filled in, where
+// the change request is raised. The page works without this script.
+"use strict";
+
+(function () {
+  const table = document.querySelector("table.board[data-movable]");
+  if (!table) return;
+  const live = document.getElementById("board-live");
+  const dayStart = Date.parse(table.dataset.dayStart);
+  const slotMs = Number(table.dataset.slotMinutes) * 60000;
+  const rooms = Array.from(table.querySelectorAll("tbody tr[data-room]"))
+    .map((tr) => tr.dataset.room)
+    .filter((room, i, all) => all.indexOf(room) === i);
+  let pending = null; // {cell, room, slot}
+
+  function say(text) {
+    live.textContent = text;
+  }
+
+  function place(cell, room, slot) {
+    const length = Date.parse(cell.dataset.end) - Date.parse(cell.dataset.start);
+    const start = new Date(dayStart + slot * slotMs);
+    return { room: room, start: start.toISOString(), end: new Date(start.getTime() + length).toISOString() };
+  }
+
+  async function check(cell, room, slot) {
+    const where = place(cell, room, slot);
+    const query = new URLSearchParams(where).toString();
+    const answer = await fetch(`/board/shows/${cell.dataset.show}/check.json?${query}`, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!answer.ok) return { ok: false, reason: "the check could not be made" };
+    return answer.json();
+  }
+
+  function words(result) {
+    if (!result.ok) return `Not possible: ${result.reason}`;
+    if (result.free) return `${result.place}: free.`;
+    const how = result.blocked ? "would be refused" : "would be flagged";
+    return `${result.place}: ${how}. ${result.conflicts.map((c) => c.reason).join(" ")}`;
+  }
+
+  function submit(cell, room, slot) {
+    const where = place(cell, room, slot);
+    const uid = cell.dataset.show;
+    if (cell.dataset.move === "request") {
+      // a confirmed show of a schedule: its page, with the move to request
+      const local = new URLSearchParams(where).toString();
+      window.location.assign(`/board/shows/${uid}?${local}`);
+      return;
+    }
+    const token = document.querySelector('input[name="_csrf_token"]');
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = `/board/shows/${uid}/move`;
+    for (const [name, value] of Object.entries({ ...where, _csrf_token: token ? token.value : "" })) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    }
+    document.body.appendChild(form);
+    form.submit();
+  }
+
+  async function propose(cell, room, slot, commit) {
+    const result = await check(cell, room, slot);
+    say(words(result));
+    if (!commit || !result.ok) return;
+    const verb = cell.dataset.move === "request" ? "Request a move to" : "Move to";
+    if (result.blocked && cell.dataset.move !== "draft") return; // the core would refuse it
+    if (window.confirm(`${verb} ${words(result)}`)) submit(cell, room, slot);
+  }
+
+  function slotAt(td, x) {
+    const box = td.getBoundingClientRect();
+    const span = td.colSpan || 1;
+    const offset = Math.floor(((x - box.left) / box.width) * span);
+    return Number(td.dataset.first) + Math.max(0, Math.min(span - 1, offset));
+  }
+
+  // -- the mouse -------------------------------------------------------------
+  let dragged = null;
+  for (const cell of table.querySelectorAll("td[data-show]")) {
+    if (cell.dataset.move === "none") continue;
+    cell.draggable = true;
+    cell.addEventListener("dragstart", (event) => {
+      dragged = cell;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", cell.dataset.show);
+    });
+  }
+  table.addEventListener("dragover", (event) => {
+    if (dragged && event.target.closest("tr[data-room] td[data-first]")) event.preventDefault();
+  });
+  table.addEventListener("drop", (event) => {
+    const td = event.target.closest("tr[data-room] td[data-first]");
+    if (!dragged || !td) return;
+    event.preventDefault();
+    const cell = dragged;
+    dragged = null;
+    propose(cell, td.parentElement.dataset.room, slotAt(td, event.clientX), true);
+  });
+
+  // -- the keyboard ----------------------------------------------------------
+  table.addEventListener("keydown", (event) => {
+    const cell = event.target.closest("td[data-show]");
+    if (!cell || cell.dataset.move === "none") return;
+    if (event.key === "Escape" && pending) {
+      pending = null;
+      say("Left where it was.");
+      return;
+    }
+    if (!event.altKey) return;
+    const here = pending && pending.cell === cell
+      ? pending
+      : { cell: cell, room: cell.parentElement.dataset.room, slot: Number(cell.dataset.first) };
+    const steps = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    if (event.key in steps) {
+      event.preventDefault();
+      const [rows, slots] = steps[event.key];
+      const index = Math.max(0, Math.min(rooms.length - 1, rooms.indexOf(here.room) + rows));
+      pending = { cell: cell, room: rooms[index], slot: Math.max(0, here.slot + slots) };
+      propose(cell, pending.room, pending.slot, false);
+    } else if (event.key === "Enter" && pending && pending.cell === cell) {
+      event.preventDefault();
+      propose(cell, pending.room, pending.slot, true);
+    }
+  });
+})();
