@@ -60,16 +60,14 @@ def _policy(
 
 
 def assess_bookings(
-    uow: UnitOfWork, candidates: Sequence[Booking], *, lock: bool = True, described: bool = True
+    uow: UnitOfWork, candidates: Sequence[Booking], *, lock: bool = True
 ) -> list[Conflict]:
     """Every conflict (BLOCK and WARN) of ``candidates`` with the reserving
     bookings already stored and with each other, without raising.
 
     With ``lock`` the candidates' rooms and MCs are locked first, so the answer
     stays true until the unit of work ends. One set-based read
-    (``uow.bookings.near``) fetches the neighbours. Without ``described`` the
-    engine's conflicts come back as they are (for a caller that describes them
-    with others, :func:`~studiocore.scheduling.describe.describe_conflicts`).
+    (``uow.bookings.near``) fetches the neighbours.
     """
     if not candidates:
         return []
@@ -85,8 +83,7 @@ def assess_bookings(
     existing = uow.bookings.near(candidates, policy.max_buffer)
     if existing:
         policy = load_policy(uow, [*candidates, *existing])
-    found = find_conflicts(candidates, existing, policy)
-    return describe_conflicts(uow, found, candidates) if described else found
+    return describe_conflicts(uow, find_conflicts(candidates, existing, policy), candidates)
 
 
 def assess_schedule(

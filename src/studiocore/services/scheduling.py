@@ -23,7 +23,7 @@ from studiocore.scheduling.availability import (
 )
 from studiocore.scheduling.describe import describe_conflicts, withhold
 from studiocore.scheduling.detector import find_conflicts
-from studiocore.scheduling.guard import assess_bookings, load_policy
+from studiocore.scheduling.guard import load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
 from studiocore.timeslot import TimeSlot
 
@@ -335,10 +335,17 @@ class SchedulingService(Service):
         drafts = [
             b for uid in mcs if (b := bookings[uid]).status is ShowStatus.DRAFT and b.room_uid
         ]
-        found = [
-            *self._conflicts_of(work, reserving),
-            *assess_bookings(work, drafts, lock=False, described=False),
-        ]
+        found: list[Conflict] = []
+        if reserving or drafts:  # one read of the neighbours for both questions
+            candidates = [*reserving, *drafts]
+            policy = load_policy(work, candidates)
+            near = work.bookings.near(candidates, policy.max_buffer)
+            if near:
+                policy = load_policy(work, [*candidates, *near])
+            found = [
+                *find_conflicts(reserving, near, policy),
+                *find_conflicts(drafts, [*reserving, *near], policy),
+            ]
         readable = {s.uid for s in shows}
         others = work.shows.get_many({u for c in found for u in c.show_uids} - readable)
         hidden = {uid for uid, other in others.items() if not work.may_read(other)}
