@@ -235,6 +235,26 @@ def test_the_schedules_list_filters_by_status(browser: Browser, services: Servic
     assert set(every) > confirmed
     assert set(schedule_links(browser.get("/schedules?status=confirmed").text)) == confirmed
     assert schedule_links(browser.get("/schedules?status=nonsense").text) == every
+    nordic = services.clients.list(where={"name": "Nordic Outdoor"})[0]
+    theirs = {s.name for s in services.schedules.list() if s.client_uid == nordic.uid}
+    by_client = set(schedule_links(browser.get(f"/schedules?client={nordic.uid}").text))
+    assert by_client == theirs
+    assert by_client < set(every)
+    studio = services.schedules.list()[0].studio_uid
+    here = {s.name for s in services.schedules.list() if s.studio_uid == studio}
+    assert set(schedule_links(browser.get(f"/schedules?studio={studio}").text)) == here
+
+
+def test_any_two_versions_can_be_compared(browser: Browser, services: Services) -> None:
+    browser.sign_in(STUDIO_MANAGER)
+    confirmed = next(s for s in services.schedules.list() if s.schedule_status.value == "confirmed")
+    path = f"/schedules/{confirmed.uid}"
+    assert f'action="{path}/diff"' in browser.get(path).text
+    picked = browser.get(f"{path}/diff", params={"from": 1, "to": confirmed.version})
+    assert picked.status_code == 200
+    assert f"version 1 to {confirmed.version}" in picked.text
+    assert str(picked.url).endswith(f"/versions/1/diff/{confirmed.version}")
+    assert str(browser.get(f"{path}/diff", params={"from": "x"}).url).endswith(path)
 
 
 def step_buttons(html: str, base: str) -> set[str]:

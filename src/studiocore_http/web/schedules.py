@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from studiocore import Schedule, ScheduleStatus
 
@@ -20,12 +20,19 @@ __all__ = ["SCHEDULE_ROUTES"]
 @get("/schedules", sync_to_thread=True, include_in_schema=False)
 def schedules(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     services = services_of(request)
-    wanted = request.query_params.get("status") or ""
+    query = request.query_params
+    wanted = query.get("status") or ""
     statuses = [status.value for status in ScheduleStatus]
-    where = {"schedule_status": ScheduleStatus(wanted)} if wanted in statuses else None
-    found = services.schedules.page(where=where, limit=200, actor=viewer).items
     studios = {s.uid: s for s in services.studios.list(actor=viewer)}
     clients = {c.uid: c for c in services.clients.list(actor=viewer)}
+    where: dict[str, object] = {}
+    if wanted in statuses and wanted:
+        where["schedule_status"] = ScheduleStatus(wanted)
+    if query.get("client") in clients:
+        where["client_uid"] = query["client"]
+    if query.get("studio") in studios:
+        where["studio_uid"] = query["studio"]
+    found = services.schedules.page(where=where or None, limit=200, actor=viewer).items
     rows = []
     for schedule in sorted(found, key=lambda s: (s.start_time, s.name)):
         studio = studios.get(schedule.studio_uid)
@@ -50,7 +57,11 @@ def schedules(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
         "schedules.html",
         schedules=rows,
         statuses=statuses,
-        status=wanted if where else "",
+        status=wanted if "schedule_status" in where else "",
+        clients=sorted(clients.values(), key=lambda c: c.name),
+        studios=sorted(studios.values(), key=lambda s: s.name),
+        client=where.get("client_uid", ""),
+        studio=where.get("studio_uid", ""),
     )
 
 
@@ -157,9 +168,22 @@ def version_diff(
     )
 
 
+@get("/schedules/{uid:str}/diff", sync_to_thread=False, include_in_schema=False)
+def pick_diff(request: Request[Any, Any, Any], uid: FromPath[str]) -> Redirect:
+    """The schedule page's picker of any two versions: to their diff (or back
+    to the page when the two are not versions)."""
+    query = request.query_params
+    try:
+        old, new = int(query.get("from", "")), int(query.get("to", ""))
+    except ValueError:
+        return Redirect(f"/schedules/{uid}")
+    return Redirect(f"/schedules/{uid}/versions/{old}/diff/{new}")
+
+
 SCHEDULE_ROUTES = [
     schedules,
     schedule_page,
+    pick_diff,
     version_diff,
     step_route("/schedules", SCHEDULE_STEPS, lambda services: services.schedules),
 ]
