@@ -10,6 +10,7 @@ caches): a reference to a record that does not exist is a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
@@ -19,7 +20,7 @@ from studiocore.entities import Entity, Show
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import Visibility
-from studiocore.ports import Deleted, Where
+from studiocore.ports import Contains, Deleted, Where
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 from studiocore_sql.session import SqlSession
@@ -147,6 +148,12 @@ class SqlRepository(Generic[E]):
         m = self._map
         if name not in m.field_names:
             raise ValidationError(f"where.{name}", f"{self._cls.__name__} has no field {name!r}")
+        if isinstance(expected, Contains):
+            text = self._table.c.get(name)
+            if name in m.refs or text is None or not isinstance(text.type, sa.String):
+                raise ValidationError(f"where.{name}", "is not a text field that can be searched")
+            escaped = re.sub(r"([\\%_])", r"\\\1", expected.text.lower())
+            return sa.func.lower(text).like(f"%{escaped}%", escape="\\")
         values: list[object] = (
             list(cast(Iterable[object], expected))
             if isinstance(expected, _COLLECTIONS)

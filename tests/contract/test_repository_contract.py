@@ -28,6 +28,7 @@ from studiocore import (
 from studiocore.entities import LOOKUP_ENTRY_TYPES
 from studiocore.ports import (
     REPOSITORY_NAMES,
+    Contains,
     ReadingUnitOfWorkFactory,
     ReadOnlyError,
     UnitOfWork,
@@ -149,6 +150,29 @@ def test_where_filters_by_equality_any_of_and_null(fresh_db: FreshDatabase) -> N
         with pytest.raises(ValidationError) as err:
             uow.mcs.list(where={"no_such_field": 1})
         assert "no_such_field" in err.value.field
+
+
+def test_where_contains_searches_text_ignoring_case(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    clients = [
+        make(Client, name="Glow Cosmetics"),
+        make(Client, name="glowing_hair 100%"),
+        make(Client, name="Nordic Outdoor"),
+    ]
+    put(db, *clients)
+    with db() as uow:
+
+        def named(text: str) -> set[str]:
+            return {c.name for c in uow.clients.list(where={"name": Contains(text)})}
+
+        assert named("GLOW") == {"Glow Cosmetics", "glowing_hair 100%"}
+        assert named("_h") == {"glowing_hair 100%"}  # LIKE's wildcards are plain text
+        assert named("100%") == {"glowing_hair 100%"}
+        assert named("o_o") == set()
+        assert uow.clients.count(where={"name": Contains("door")}) == 1
+        with pytest.raises(ValidationError) as err:
+            uow.studio_rooms.list(where={"studio_uid": Contains("studio")})
+        assert err.value.field == "where.studio_uid"
 
 
 def test_loaded_objects_are_copies(fresh_db: FreshDatabase) -> None:

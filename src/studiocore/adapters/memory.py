@@ -40,6 +40,7 @@ from studiocore.ports import (
     REPOSITORY_NAMES,
     AuditLog,
     BookingReadModel,
+    Contains,
     Deleted,
     ReadOnlyError,
     Repository,
@@ -98,7 +99,13 @@ def _matcher(cls: type[Entity], where: Where | None) -> Callable[[Entity], bool]
     for name, expected in where.items():
         if name not in known:
             raise ValidationError(f"where.{name}", f"{cls.__name__} has no field {name!r}")
-        if isinstance(expected, _COLLECTIONS):
+        if isinstance(expected, Contains):
+            text_field = str(attrs.fields_dict(cls)[name].type) in {"str", "str | None"}
+            if not text_field or name in cls.REFERENCES or name in cls.LOOKUPS:
+                raise ValidationError(f"where.{name}", "is not a text field that can be searched")
+            text = expected.text.casefold()
+            tests.append(lambda e, n=name, t=text: t in str(getattr(e, n) or "").casefold())  # type: ignore[misc]
+        elif isinstance(expected, _COLLECTIONS):
             allowed = frozenset(cast(Iterable[object], expected))
             tests.append(lambda e, n=name, a=allowed: getattr(e, n) in a)  # type: ignore[misc]
         else:

@@ -29,6 +29,7 @@ from studiocore.permissions import Visibility
 
 __all__ = [
     "AuditLog",
+    "Contains",
     "Deleted",
     "ReadOnlyError",
     "Repository",
@@ -57,7 +58,16 @@ class Deleted(enum.Enum):
 
 Where = Mapping[str, object]
 """Equality filters on entity field names. A value that is a ``frozenset``,
-``set``, ``list`` or ``tuple`` means "any of these"; ``None`` means IS NULL."""
+``set``, ``list`` or ``tuple`` means "any of these"; ``None`` means IS NULL;
+a :class:`Contains` means "holds this text"."""
+
+
+@attrs.frozen
+class Contains:
+    """A :data:`Where` value: the text field holds ``text``, ignoring case
+    (``{"name": Contains("glow")}``, a search by name)."""
+
+    text: str
 
 
 class Repository(Protocol[E]):
