@@ -387,3 +387,24 @@ def test_dragging_a_confirmed_show_raises_a_change_request(server: LiveServer, p
         if r.reason == "The set in the other room is ready"
     ]
     assert [op["op"] for op in raised[0].payload["operations"]] == ["change_room"]
+
+
+def test_the_admin_pages_in_the_browser(server: LiveServer, page: Any) -> None:
+    page.goto(f"{server.url}/sign-in")
+    page.get_by_role("button", name="Sign in as Demo Admin").click()
+    page.get_by_role("link", name="Admin").click()
+    audit(page)
+    page.get_by_role("link", name="Clients").click()
+    audit(page)
+    page.get_by_role("link", name="New client").click()
+    audit(page)
+    page.get_by_label("Name").fill("Zephyr Audio")
+    page.get_by_label("Contact e-mail").fill("not an address")
+    page.get_by_role("button", name="Create").click()
+    if page.get_by_label("Contact e-mail").evaluate("e => e.validity.valid"):
+        audit(page)  # the server's answer, next to the field
+    page.get_by_label("Contact e-mail").fill("mina@zephyr.example")
+    page.get_by_role("button", name="Create").click()
+    assert "was created" in page.get_by_role("status").inner_text()
+    audit(page)
+    assert server.services.clients.list(where={"name": "Zephyr Audio"})

@@ -56,6 +56,8 @@ __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork"]
 E = TypeVar("E", bound=Entity)
 
 _COLLECTIONS = (frozenset, set, list, tuple)
+_TEXT_TYPES: tuple[object, ...] = (str, str | None, "str", "str | None")
+"""How a text field is annotated (a type, or its text under postponed annotations)."""
 
 
 def _dict_fields(cls: type[Entity]) -> tuple[str, ...]:
@@ -100,7 +102,7 @@ def _matcher(cls: type[Entity], where: Where | None) -> Callable[[Entity], bool]
         if name not in known:
             raise ValidationError(f"where.{name}", f"{cls.__name__} has no field {name!r}")
         if isinstance(expected, Contains):
-            text_field = str(attrs.fields_dict(cls)[name].type) in {"str", "str | None"}
+            text_field = attrs.fields_dict(cls)[name].type in _TEXT_TYPES
             if not text_field or name in cls.REFERENCES or name in cls.LOOKUPS:
                 raise ValidationError(f"where.{name}", "is not a text field that can be searched")
             text = expected.text.casefold()

@@ -198,7 +198,7 @@ class CrudService(Service, Generic[E]):
         >>> services.studios.permitted(studio.uid, ["update"], actor=guest)
         frozenset()
         """
-        record = work.load(self.entity_type, uid)
+        record = work.load(self.entity_type, uid, include_deleted=True)  # restore: a deleted one
         return frozenset(name for name in use_cases if work.may(record, name))
 
     # -- writes ---------------------------------------------------------------------

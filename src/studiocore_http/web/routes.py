@@ -21,6 +21,7 @@ from studiocore import Actor, NotFoundError
 from studiocore_http.request_checks import refuse_nul_parameters
 from studiocore_http.settings import Settings
 
+from .admin import ADMIN_ROUTES
 from .agenda import AGENDA_ROUTES
 from .board import BOARD_ROUTES
 from .board_edit import BOARD_EDIT_ROUTES
@@ -37,6 +38,7 @@ WEB_PATHS = [
     "^/$",
     "^/sign-in",
     "^/sign-out$",
+    "^/admin",
     "^/board",
     "^/schedules",
     "^/inbox$",
@@ -102,6 +104,7 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
             *SCHEDULE_ROUTES,
             *CHANGE_REQUEST_ROUTES,
             *AGENDA_ROUTES,
+            *ADMIN_ROUTES,
         ],
         dependencies={"viewer": Provide(provide_viewer, sync_to_thread=True)},
         response_headers=[ResponseHeader(name="Content-Security-Policy", value=CSP)],
