@@ -408,3 +408,25 @@ def test_the_admin_pages_in_the_browser(server: LiveServer, page: Any) -> None:
     assert "was created" in page.get_by_role("status").inner_text()
     audit(page)
     assert server.services.clients.list(where={"name": "Zephyr Audio"})
+
+
+def test_a_draft_is_made_longer_with_the_keyboard(server: LiveServer, page: Any) -> None:
+    services = server.services
+    plan = next(s for s in services.schedules.list() if s.schedule_status.value == "draft")
+    draft = services.schedules.shows(plan.uid)[0]
+    sign_in(page, server, STUDIO_MANAGER)
+    open_board_on(
+        page, server, services.scheduling.operational_day_of(plan.studio_uid, draft.show_start)
+    )
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator(f"td[data-show='{draft.uid}'] a").focus()
+    page.keyboard.press("Alt+Shift+ArrowRight")
+    page.keyboard.press("Alt+Shift+ArrowRight")  # half an hour longer
+    longer = draft.show_end + timedelta(minutes=30)
+    page.locator("#board-live").get_by_text(
+        longer.astimezone(ZoneInfo("Asia/Seoul")).strftime("%H:%M")
+    ).wait_for()
+    with page.expect_navigation():
+        page.keyboard.press("Alt+Enter")
+    moved = services.shows.get(draft.uid)
+    assert (moved.show_start, moved.show_end) == (draft.show_start, longer)

@@ -15,20 +15,20 @@
   const rooms = Array.from(table.querySelectorAll("tbody tr[data-room]"))
     .map((tr) => tr.dataset.room)
     .filter((room, i, all) => all.indexOf(room) === i);
-  let pending = null; // {cell, room, slot}
+  let pending = null; // {cell, room, slot, extra}: where it would go, and how much longer
 
   function say(text) {
     live.textContent = text;
   }
 
-  function place(cell, room, slot) {
-    const length = Date.parse(cell.dataset.end) - Date.parse(cell.dataset.start);
+  function place(cell, room, slot, extra) {
+    const length = Date.parse(cell.dataset.end) - Date.parse(cell.dataset.start) + (extra || 0) * slotMs;
     const start = new Date(dayStart + slot * slotMs);
     return { room: room, start: start.toISOString(), end: new Date(start.getTime() + length).toISOString() };
   }
 
-  async function check(cell, room, slot) {
-    const where = place(cell, room, slot);
+  async function check(cell, room, slot, extra) {
+    const where = place(cell, room, slot, extra);
     const query = new URLSearchParams(where).toString();
     const answer = await fetch(`/board/shows/${cell.dataset.show}/check.json?${query}`, {
       headers: { Accept: "application/json" },
@@ -45,8 +45,8 @@
     return `${result.place}: ${how}. ${result.conflicts.map((c) => c.reason).join(" ")}`;
   }
 
-  function submit(cell, room, slot) {
-    const where = place(cell, room, slot);
+  function submit(cell, room, slot, extra) {
+    const where = place(cell, room, slot, extra);
     const uid = cell.dataset.show;
     if (cell.dataset.move === "request") {
       // a confirmed show of a schedule: its page, with the move to request
@@ -69,13 +69,13 @@
     form.submit();
   }
 
-  async function propose(cell, room, slot, commit) {
-    const result = await check(cell, room, slot);
+  async function propose(cell, room, slot, commit, extra) {
+    const result = await check(cell, room, slot, extra);
     say(words(result));
     if (!commit || !result.ok) return;
     const verb = cell.dataset.move === "request" ? "Request a move to" : "Move to";
     if (result.blocked && cell.dataset.move !== "draft") return; // the core would refuse it
-    if (window.confirm(`${verb} ${words(result)}`)) submit(cell, room, slot);
+    if (window.confirm(`${verb} ${words(result)}`)) submit(cell, room, slot, extra);
   }
 
   function slotAt(td, x) {
@@ -120,17 +120,23 @@
     if (!event.altKey) return;
     const here = pending && pending.cell === cell
       ? pending
-      : { cell: cell, room: cell.parentElement.dataset.room, slot: Number(cell.dataset.first) };
+      : { cell: cell, room: cell.parentElement.dataset.room, slot: Number(cell.dataset.first), extra: 0 };
     const steps = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
     if (event.key in steps) {
       event.preventDefault();
       const [rows, slots] = steps[event.key];
-      const index = Math.max(0, Math.min(rooms.length - 1, rooms.indexOf(here.room) + rows));
-      pending = { cell: cell, room: rooms[index], slot: Math.max(0, here.slot + slots) };
-      propose(cell, pending.room, pending.slot, false);
+      const minimum = -(Number(cell.colSpan || 1) - 1); // at least a quarter-hour long
+      pending = event.shiftKey && rows === 0 // Shift: the end moves, not the show
+        ? { ...here, extra: Math.max(minimum, here.extra + slots) }
+        : {
+            ...here,
+            room: rooms[Math.max(0, Math.min(rooms.length - 1, rooms.indexOf(here.room) + rows))],
+            slot: Math.max(0, here.slot + slots),
+          };
+      propose(cell, pending.room, pending.slot, false, pending.extra);
     } else if (event.key === "Enter" && pending && pending.cell === cell) {
       event.preventDefault();
-      propose(cell, pending.room, pending.slot, true);
+      propose(cell, pending.room, pending.slot, true, pending.extra);
     }
   });
 })();
