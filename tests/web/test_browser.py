@@ -334,16 +334,23 @@ def open_board_on(page: Any, server: LiveServer, day: Any) -> None:
     page.get_by_role("button", name="Show").click()
 
 
-def test_moving_a_draft_with_the_keyboard_checks_first(server: LiveServer, page: Any) -> None:
+def focus_a_draft_on_the_board(page: Any, server: LiveServer) -> Any:
+    """As the studio manager, the board of the demo's first draft, that draft
+    focused (dialogs accepted); the draft."""
     services = server.services
     plan = next(s for s in services.schedules.list() if s.schedule_status.value == "draft")
     draft = services.schedules.shows(plan.uid)[0]
     sign_in(page, server, STUDIO_MANAGER)
-    open_board_on(
-        page, server, services.scheduling.operational_day_of(plan.studio_uid, draft.show_start)
-    )
+    day = services.scheduling.operational_day_of(plan.studio_uid, draft.show_start)
+    open_board_on(page, server, day)
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator(f"td[data-show='{draft.uid}'] a").focus()
+    return draft
+
+
+def test_moving_a_draft_with_the_keyboard_checks_first(server: LiveServer, page: Any) -> None:
+    services = server.services
+    draft = focus_a_draft_on_the_board(page, server)
     for _ in range(4):  # an hour later, a quarter at a time
         page.keyboard.press("Alt+ArrowRight")
     live = page.locator("#board-live")
@@ -412,14 +419,7 @@ def test_the_admin_pages_in_the_browser(server: LiveServer, page: Any) -> None:
 
 def test_a_draft_is_made_longer_with_the_keyboard(server: LiveServer, page: Any) -> None:
     services = server.services
-    plan = next(s for s in services.schedules.list() if s.schedule_status.value == "draft")
-    draft = services.schedules.shows(plan.uid)[0]
-    sign_in(page, server, STUDIO_MANAGER)
-    open_board_on(
-        page, server, services.scheduling.operational_day_of(plan.studio_uid, draft.show_start)
-    )
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.locator(f"td[data-show='{draft.uid}'] a").focus()
+    draft = focus_a_draft_on_the_board(page, server)
     page.keyboard.press("Alt+Shift+ArrowRight")
     page.keyboard.press("Alt+Shift+ArrowRight")  # half an hour longer
     longer = draft.show_end + timedelta(minutes=30)
