@@ -176,13 +176,8 @@ def admin_list(request: Req, viewer: Viewer, slug: Segment) -> Template:
         actor=viewer,
     )
     listed = [f for f in admin.fields if f.listed]
-    labels = {
-        f.name: _names(services, f.ref, viewer)
-        if f.ref
-        else dict(_options(services, admin, viewer).get(f.name, []))
-        for f in listed
-        if f.kind in {"ref", "group"}
-    }
+    options = _options(services, admin, viewer)  # what a reference's uid is called
+    labels = {f.name: dict(options[f.name]) for f in listed if f.kind in {"ref", "group"}}
     rows = [{"uid": r.uid, "cells": [_shown(r, f, labels) for f in listed]} for r in found.items]
     columns = [f.label for f in listed]
     listing: dict[str, Any] = {"rows": rows, "columns": columns, "found": found}

@@ -18,6 +18,7 @@ from studiocore import (
     Actor,
     GroupType,
     MembershipRole,
+    Schedule,
     ScheduleStatus,
     Services,
     Show,
@@ -31,7 +32,7 @@ from studiocore.scheduling import operational_day_of, operational_day_window
 from .board_layout import SLOT, SLOTS_PER_HOUR, Cell, lane_cells, lanes, place
 from .common import Viewer, page, services_of
 
-__all__ = ["BOARD_ROUTES", "Block", "board_data"]
+__all__ = ["BOARD_ROUTES", "Block", "board_data", "editable_plans"]
 
 PALETTE = 8
 """How many client colours the stylesheet has (``client-0`` ...)."""
@@ -213,6 +214,14 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
+def editable_plans(services: Services, studio: Studio, actor: Actor) -> list[Schedule]:
+    """The studio's draft schedules that ``actor`` may add drafts to."""
+    plans = services.schedules.list(
+        where={"studio_uid": studio.uid, "schedule_status": ScheduleStatus.DRAFT}, actor=actor
+    )
+    return [p for p in plans if services.schedules.permitted(p.uid, ["update"], actor=actor)]
+
+
 @get("/board", sync_to_thread=True, include_in_schema=False)
 def board(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     services = services_of(request)
@@ -231,14 +240,7 @@ def board(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
     by_mc = query.get("by") == "mcs"
     colour = "client" if query.get("colour") == "client" else "status"
     data = board_data(services, studio, first, days=days, by_mc=by_mc, colour=colour, actor=viewer)
-    plans = services.schedules.list(
-        where={"studio_uid": studio.uid, "schedule_status": ScheduleStatus.DRAFT}, actor=viewer
-    )
-    editable = [
-        p
-        for p in plans
-        if "update" in services.schedules.permitted(p.uid, ["update"], actor=viewer)
-    ]
+    editable = editable_plans(services, studio, viewer)
     step = timedelta(days=days)
     return page(
         request,

@@ -16,7 +16,6 @@ from litestar.response import Redirect, Template
 from studiocore import (
     Actor,
     ConflictError,
-    ScheduleStatus,
     Services,
     Show,
     ShowStatus,
@@ -24,7 +23,9 @@ from studiocore import (
     StudioError,
     ValidationError,
 )
+from studiocore.scheduling import operational_day_of
 
+from .board import editable_plans
 from .common import Form, Viewer, flash, local, page, services_of
 
 __all__ = ["BOARD_EDIT_ROUTES"]
@@ -59,17 +60,9 @@ def _field_value(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def _board_link(studio: Studio, moment: datetime) -> str:
-    day = moment.astimezone(ZoneInfo(studio.time_zone))
-    if day.hour < studio.operational_day_start_hour:
-        day -= timedelta(days=1)
-    return f"/board?studio={studio.uid}&day={day.date().isoformat()}"
-
-
-def _editable_plans(services: Services, studio: Studio, actor: Actor) -> list[Any]:
-    plans = services.schedules.list(
-        where={"studio_uid": studio.uid, "schedule_status": ScheduleStatus.DRAFT}, actor=actor
-    )
-    return [p for p in plans if services.schedules.permitted(p.uid, ["update"], actor=actor)]
+    """The board of the operational day ``moment`` falls in."""
+    day = operational_day_of(studio.time_zone, studio.operational_day_start_hour, moment)
+    return f"/board?studio={studio.uid}&day={day.isoformat()}"
 
 
 # --------------------------------------------------------------------------- a new draft
@@ -88,7 +81,7 @@ def _draft_form(
         request,
         "draft_new.html",
         studio=studio,
-        plans=_editable_plans(services, studio, viewer),
+        plans=editable_plans(services, studio, viewer),
         rooms=sorted(rooms, key=lambda r: r.name),
         mcs=sorted(services.mcs.list(actor=viewer), key=lambda m: m.name),
         values=values,
@@ -279,8 +272,9 @@ def check_json(
         conflicts = services.shows.check_move(uid, changes, actor=viewer)
     except ValidationError as exc:
         return {"ok": False, "field": _form_field(exc.field), "reason": exc.reason}
-    rooms = {r.uid: r.name for r in services.studio_rooms.list(actor=viewer)}
-    place = f"{rooms.get(query.get('room') or '', 'no room')}, {start.astimezone(zone):%a %H:%M}-{end.astimezone(zone):%H:%M}"
+    room = query.get("room")
+    name = services.studio_rooms.get(room, actor=viewer).name if room else "no room"
+    place = f"{name}, {start.astimezone(zone):%a %H:%M}-{end.astimezone(zone):%H:%M}"
     return {
         "ok": True,
         "place": place,
