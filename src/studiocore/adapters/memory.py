@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import threading
+import types
+import typing
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
@@ -61,9 +63,17 @@ _TEXT_TYPES: tuple[object, ...] = (str, str | None, "str", "str | None")
 
 
 def _dict_fields(cls: type[Entity]) -> tuple[str, ...]:
-    return tuple(
-        a.name for a in attrs.fields(cls) if a.type in ("dict[str, Any]", "dict[str, Any] | None")
-    )
+    """The JSON (dict) fields of ``cls``, from its resolved type hints: an
+    annotation is text or a type depending on whether anything has called
+    ``attrs.resolve_types`` on the class yet."""
+    hints = typing.get_type_hints(cls)
+
+    def is_dict(hint: object) -> bool:
+        if typing.get_origin(hint) in {typing.Union, types.UnionType}:
+            return any(is_dict(arg) for arg in typing.get_args(hint))
+        return hint is dict or typing.get_origin(hint) is dict
+
+    return tuple(a.name for a in attrs.fields(cls) if is_dict(hints[a.name]))
 
 
 _DICT_FIELDS: dict[type[Entity], tuple[str, ...]] = {}
