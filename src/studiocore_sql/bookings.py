@@ -136,6 +136,7 @@ class SqlBookings:
                 status=names[status_id],
             )
             add((show_id, booking))
+        self._session.remember_ids(t.shows, {b.show_uid: i for i, b in pairs})
         return pairs
 
     def _bookings(self, conditions: Sequence[sa.ColumnElement[bool]]) -> list[Booking]:
@@ -187,7 +188,9 @@ class SqlBookings:
         if not candidates:
             return []
         exclude = {c.show_uid for c in candidates}
-        ids = self._dialect.near_ids(self._session, Windows(candidates, margin))
+        # candidates read in this unit of work are left out by the query itself
+        skip = self._session.known_ids(t.shows, exclude) or ()
+        ids = self._dialect.near_ids(self._session, Windows(candidates, margin), frozenset(skip))
         found = [b for _, b in self.by_ids(sorted(ids)) if b.show_uid not in exclude]
         found.sort(key=_booking_order)
         return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
@@ -308,13 +308,13 @@ class PostgresDialect(SqlDialect):
         )
         return rng.bool_op("&&")(window)
 
-    def near_ids(self, runner: Runner, windows: Windows) -> set[int]:
+    def near_ids(self, runner: Runner, windows: Windows, skip: Collection[int] = ()) -> set[int]:
         """One statement (:data:`NEAR_SQL`); the probe windows travel as arrays,
         the hits are then filtered exactly against the candidates' windows."""
         params: dict[str, list[Any]] = {
             f"{kind}_{part}": [] for kind in ("room", "mc") for part in ("uids", "lo", "hi")
         }
-        params["skip"] = []
+        params["skip"] = sorted(skip)
         for resource, lo, hi in windows.probes():
             kind = "mc" if resource in windows.mcs else "room"
             params[f"{kind}_uids"].append(resource)

@@ -11,7 +11,7 @@ the in-memory adapter does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
@@ -101,7 +101,7 @@ class SqliteDialect(SqlDialect):
     ) -> sa.ColumnElement[bool]:
         return sa.and_(shows.c.show_start < end, shows.c.show_end > start)
 
-    def near_ids(self, runner: Runner, windows: Windows) -> set[int]:
+    def near_ids(self, runner: Runner, windows: Windows, skip: Collection[int] = ()) -> set[int]:
         """Two small indexed queries per probe window."""
         s, r, sm, m = t.shows, t.studio_rooms, t.show_mcs, t.mcs
         ids: set[int] = set()
@@ -123,7 +123,7 @@ class SqliteDialect(SqlDialect):
             ids.update(
                 row.id
                 for row in runner.execute(stmt).all()
-                if windows.hit(resource, row.show_start, row.show_end)
+                if row.id not in skip and windows.hit(resource, row.show_start, row.show_end)
             )
         return ids
 

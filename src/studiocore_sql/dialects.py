@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import abc
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -222,9 +222,9 @@ class SqlDialect(abc.ABC):
         database's index serves."""
 
     @abc.abstractmethod
-    def near_ids(self, runner: Runner, windows: Windows) -> set[int]:
+    def near_ids(self, runner: Runner, windows: Windows, skip: Collection[int] = ()) -> set[int]:
         """Ids of the reserving, live shows that overlap a window of their room
-        or of one of their MCs."""
+        or of one of their MCs, but for the shows ``skip``."""
 
     def crowded(
         self,
