@@ -7,10 +7,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import uvicorn
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -86,3 +90,60 @@ def require_chromium() -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI requires the browser tests to run", pytrace=False)
     pytest.skip(f"{reason}; the browser tests need it")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """The app on a free local port, in a thread, over in-memory demo data."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(
+            create_app(demo_settings(), services=services),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def server() -> Iterator[LiveServer]:
+    with LiveServer(demo_services()) as live:
+        yield live
+
+
+@pytest.fixture
+def page(server: LiveServer) -> Iterator[Any]:
+    """A Chromium page at 1280x800 (the browser tests' fixture)."""
+    chromium = require_chromium()
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed"
+    )
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        yield context.new_page()
+        browser.close()

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from studiocore import ScheduleStatus, Services, ShowQuery, ShowStatus
-from tests.web.conftest import CLIENT_MEMBER, STUDIO_MANAGER, Browser
+from tests.web.conftest import ADMIN, CLIENT_MANAGER, CLIENT_MEMBER, STUDIO_MANAGER, Browser
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -230,3 +230,25 @@ def test_the_boards_live_check_answers_in_json_and_moves_nothing(
         if not s.name.startswith("Glow")
     )
     assert browser.get(f"/board/shows/{hidden.uid}/check.json").status_code == 404
+
+
+def test_a_request_offers_the_kinds_of_change_the_person_may_raise(
+    browser: Browser, services: Services
+) -> None:
+    plan = services.schedules.list(where={"schedule_status": ScheduleStatus.CONFIRMED})[0]
+    show = services.schedules.shows(plan.uid)[0]
+    path = f"/board/shows/{show.uid}"
+
+    def kinds() -> list[str]:
+        form = form_page(browser, path)
+        select = form.split('name="category"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option value="([A-Z_]+)"', select)
+
+    browser.sign_in(STUDIO_MANAGER)  # the studio's need first, or the client's on its behalf
+    assert kinds() == ["OPERATIONAL", "CLIENT_REQUESTED"]
+    browser.post("/sign-out", data={"_csrf_token": browser.token(path)})
+    browser.sign_in(CLIENT_MANAGER)
+    assert kinds() == ["CLIENT_REQUESTED"]
+    browser.post("/sign-out", data={"_csrf_token": browser.token(path)})
+    browser.sign_in(ADMIN)  # force majeure is a studio admin's (or a system admin's) call
+    assert kinds() == ["OPERATIONAL", "CLIENT_REQUESTED", "FORCE_MAJEURE"]

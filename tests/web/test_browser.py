@@ -1,166 +1,29 @@
 """The web interface in a real browser (Chromium through Playwright) on the demo
-data: the Promotable Draft workflow as the studio manager and the client manager
-would walk it, once with the mouse and once with the keyboard alone, an
+data: each part of the Promotable Draft workflow as the studio manager and the
+client manager would walk it, with the mouse and with the keyboard alone, an
 accessibility audit (axe-core) of every page on the way, and screenshots."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-import uvicorn
-
-from studiocore import Services
-from studiocore_http import create_app
-from tests.web.conftest import (
-    CLIENT_MANAGER,
-    CLIENT_MEMBER,
-    MC,
-    STUDIO_MANAGER,
-    demo_services,
-    demo_settings,
-    require_chromium,
+from tests.web.browser import (
+    NAMES,
+    audit,
+    open_board_on,
+    shot,
+    sign_in,
+    sign_out,
 )
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-axe_api = pytest.importorskip(
-    "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
-)
-NAMES = {
-    MC: "Hana Kim",
-    STUDIO_MANAGER: "Seo-jun Han",
-    CLIENT_MANAGER: "Ji-woo Park",
-    CLIENT_MEMBER: "Eun-ji Song",
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class LiveServer:
-    """The app on a free local port, in a thread, over in-memory demo data."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(
-            create_app(demo_settings(), services=services),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-
-
-@pytest.fixture
-def server() -> Iterator[LiveServer]:
-    with LiveServer(demo_services()) as live:
-        yield live
-
-
-@pytest.fixture
-def page(server: LiveServer) -> Iterator[Any]:
-    chromium = require_chromium()
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        yield context.new_page()
-        browser.close()
-
-
-def audit(page: Any) -> None:
-    """No serious or critical accessibility violation on the page."""
-    results = axe_api.Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == [], f"{page.url}: {bad}"
-
-
-def shot(page: Any, name: str, folder: Path) -> None:
-    """Save a screenshot of the page: in ``folder`` (the test's temporary
-    one), or in ``$STUDIOCORE_SCREENSHOTS`` when set (how docs/images/ is made)."""
-    target = Path(os.environ.get("STUDIOCORE_SCREENSHOTS") or folder)
-    target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Any, server: LiveServer, email: str) -> None:
-    page.goto(f"{server.url}/sign-in")
-    audit(page)
-    page.get_by_role("button", name=f"Sign in as {NAMES[email]}").click()
-    page.wait_for_url(f"{server.url}/schedules")
-    audit(page)
-
-
-def sign_out(page: Any) -> None:
-    page.get_by_role("button", name="Sign out").click()
-
-
-def open_draft_schedule(page: Any) -> str:
-    page.get_by_role("link", name="Glow Cosmetics - next week (draft)").click()
-    audit(page)
-    uid: str = page.url.rsplit("/", 1)[1]
-    return uid
-
-
-def test_the_workflow_in_the_browser(server: LiveServer, page: Any, tmp_path: Path) -> None:
-    sign_in(page, server, STUDIO_MANAGER)
-    shot(page, "schedules", tmp_path)
-    uid = open_draft_schedule(page)
-    page.get_by_role("button", name="Propose to the client").click()
-    assert page.get_by_role("status").inner_text().startswith("Done:")
-    audit(page)
-    sign_out(page)
-
-    sign_in(page, server, CLIENT_MANAGER)
-    open_draft_schedule(page)
-    page.get_by_label("Note for the studio (optional)").fill("Fine by us")
-    page.get_by_role("button", name="Approve").click()
-    assert "Approved" in page.get_by_role("status").inner_text()
-    sign_out(page)
-
-    sign_in(page, server, STUDIO_MANAGER)
-    open_draft_schedule(page)
-    page.get_by_role("button", name="Confirm").click()
-    assert "Confirmed" in page.get_by_role("status").inner_text()
-    audit(page)
-    shot(page, "schedule", tmp_path)
-    assert server.services.schedules.get(uid).schedule_status.value == "confirmed"
+from tests.web.conftest import CLIENT_MANAGER, MC, STUDIO_MANAGER, LiveServer
 
 
 def test_the_workflow_with_the_keyboard_alone(server: LiveServer, page: Any) -> None:
     def press_until_focused(name: str) -> None:
-        for _ in range(40):
+        for _ in range(60):
             page.keyboard.press("Tab")
             focused = page.evaluate("document.activeElement.textContent.trim()")
             if focused == name:
@@ -187,22 +50,25 @@ def test_the_workflow_with_the_keyboard_alone(server: LiveServer, page: Any) -> 
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in {"none", ""}
 
+    def decide(person: str, button: str) -> str:
+        """Sign out, sign in as ``person``, open the schedule from the inbox and
+        press ``button``: the message the page answers with."""
+        press_until_focused("Sign out")
+        activate()
+        press_until_focused(f"Sign in as {NAMES[person]}")
+        activate()
+        press_until_focused("Inbox")
+        activate()
+        press_until_focused("Glow Cosmetics - next week (draft)")
+        activate()
+        press_until_focused(button)
+        activate()
+        message: str = page.get_by_role("status").inner_text()
+        return message
 
-def test_a_client_member_meets_404_for_another_clients_schedule(
-    server: LiveServer, page: Any
-) -> None:
-    services = server.services
-    nordic = services.clients.list(where={"name": "Nordic Outdoor"})[0]
-    mine = services.schedules.list()[0]
-    other = services.schedules.create(
-        nordic.uid, mine.studio_uid, "Nordic autumn", mine.start_time, mine.end_time
-    )
-    sign_in(page, server, CLIENT_MEMBER)
-    assert "Nordic autumn" not in page.content()
-    answer = page.goto(f"{server.url}/schedules/{other.uid}")
-    assert answer is not None
-    assert answer.status == 404
-    audit(page)
+    assert "Approved" in decide(CLIENT_MANAGER, "Approve")
+    assert "Confirmed" in decide(STUDIO_MANAGER, "Confirm")
+    assert server.services.schedules.get(uid).schedule_status.value == "confirmed"
 
 
 def test_a_change_request_from_the_inbox(server: LiveServer, page: Any, tmp_path: Path) -> None:
@@ -326,12 +192,6 @@ def test_the_board_with_the_keyboard_alone(server: LiveServer, page: Any) -> Non
         page.keyboard.press("Enter")  # submits the form
     assert 'Draft "Typed draft" added.' in page.get_by_role("status").inner_text()
     assert [s for s in services.schedules.shows(plan.uid) if s.name == "Typed draft"]
-
-
-def open_board_on(page: Any, server: LiveServer, day: Any) -> None:
-    page.get_by_role("link", name="Board").click()
-    page.get_by_label("Day", exact=True).fill(day.isoformat())
-    page.get_by_role("button", name="Show").click()
 
 
 def focus_a_draft_on_the_board(page: Any, server: LiveServer) -> Any:

@@ -30,6 +30,16 @@ def draft_schedule(browser: Browser) -> str:
     return path
 
 
+def waiting_schedules(browser: Browser) -> dict[str, str]:
+    """The schedules the inbox says wait for the signed-in user: path -> for what."""
+    inbox = browser.get("/inbox").text
+    section = inbox.split('id="schedules"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(
+        r'<a href="(/schedules/[^"]+)">.*?<td[^>]*>([^<]*)</td>\s*</tr>', section, re.S
+    )
+    return dict(rows)
+
+
 def test_the_start_sends_a_stranger_to_sign_in_and_lists_every_demo_person(
     browser: Browser,
 ) -> None:
@@ -53,13 +63,21 @@ def test_the_promotable_draft_workflow_through_the_pages(
     assert "Proposed to the client." in done.text
     assert 'status-proposed">proposed' in done.text
 
+    assert plan not in waiting_schedules(browser)  # the client decides now
+
+    browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
+    browser.sign_in(CLIENT_MEMBER)
+    assert plan not in waiting_schedules(browser)  # a member may not approve
     browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
     browser.sign_in(CLIENT_MANAGER)
+    assert waiting_schedules(browser)[plan] == "your approval"
     approved = browser.submit(plan, f"{plan}/approve", note="Looks good")
     assert "Approved" in approved.text, approved.text
+    assert plan not in waiting_schedules(browser)
 
     browser.post("/sign-out", data={"_csrf_token": browser.token(plan)})
     browser.sign_in(STUDIO_MANAGER)
+    assert waiting_schedules(browser)[plan] == "your confirmation"
     confirmed = browser.submit(plan, f"{plan}/confirm")
     assert "Confirmed: every draft is booked." in confirmed.text, confirmed.text
     uid = plan.rsplit("/", 1)[1]
@@ -155,7 +173,7 @@ def test_a_change_request_waits_in_the_inbox_is_approved_and_applied(
     browser.sign_in(CLIENT_MANAGER)
     inbox = browser.get("/inbox").text
     [path] = change_links(inbox).values()
-    assert "Waiting for a decision" in inbox
+    assert "Change requests waiting for a decision" in inbox
     page = browser.get(path).text
     assert "What it changes" in page
     assert "Asia/Seoul" in page  # the shows' times in the studio's zone

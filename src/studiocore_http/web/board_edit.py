@@ -16,11 +16,14 @@ from litestar.response import Redirect, Template
 from studiocore import (
     Actor,
     ConflictError,
+    GroupType,
+    MembershipRole,
     Services,
     Show,
     ShowStatus,
     Studio,
     StudioError,
+    UserRole,
     ValidationError,
 )
 from studiocore.scheduling import operational_day_of
@@ -30,11 +33,26 @@ from .common import Form, Viewer, flash, local, page, services_of
 
 __all__ = ["BOARD_EDIT_ROUTES"]
 
-CATEGORIES = [
-    ("CLIENT_REQUESTED", "Requested by the client"),
-    ("OPERATIONAL", "Operational (the studio's need)"),
-    ("FORCE_MAJEURE", "Force majeure (applied at once)"),
-]
+CATEGORIES = {
+    "OPERATIONAL": "Operational (the studio's need)",
+    "CLIENT_REQUESTED": "Requested by the client",
+    "FORCE_MAJEURE": "Force majeure (applied at once)",
+}
+
+
+def _categories(viewer: Actor, studio: Studio | None) -> list[tuple[str, str]]:
+    """The kinds of change the viewer may raise, the likeliest first: a
+    studio's managers raise operational changes (or the client's, on its
+    behalf), its admins also force majeure; a client's people what the client
+    asks for. The form offers only these; the core still decides."""
+    own = studio.uid if studio else ""
+    admin = viewer.role is UserRole.ADMIN
+    kinds = ["CLIENT_REQUESTED"]
+    if admin or own in viewer.grants.groups(GroupType.STUDIO, MembershipRole.MANAGER):
+        kinds.insert(0, "OPERATIONAL")
+    if admin or own in viewer.grants.groups(GroupType.STUDIO, MembershipRole.ADMIN):
+        kinds.append("FORCE_MAJEURE")
+    return [(kind, CATEGORIES[kind]) for kind in kinds]
 
 
 def _studio_of_room(services: Services, room_uid: str | None, actor: Actor) -> Studio | None:
@@ -235,7 +253,7 @@ def _show_page(
         plan=plan,
         by_request=by_request,
         movable=movable,
-        categories=CATEGORIES,
+        categories=_categories(viewer, studio),
         values=values,
         errors=errors or {},
         check=check,
@@ -324,7 +342,7 @@ def move_show(
                 operations.append({"op": "change_room", "show_uid": uid, "studio_room_uid": room})
             change = services.change_requests.create(
                 show.schedule_uid,
-                data.get("category") or "CLIENT_REQUESTED",
+                data.get("category") or _categories(viewer, studio)[0][0],
                 (data.get("reason") or "").strip(),
                 operations,
                 actor=viewer,

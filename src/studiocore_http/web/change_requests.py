@@ -18,6 +18,7 @@ from studiocore import (
 from studiocore.entities import ChangeRequest
 
 from .common import Viewer, page, services_of, show_change
+from .schedules import waiting_schedules
 from .steps import Step, offered, step_route
 
 __all__ = ["CHANGE_REQUEST_ROUTES"]
@@ -31,6 +32,12 @@ def _names(services: Services, viewer: Any, uids: set[str]) -> dict[str, str]:
     return {user.uid: user.name for user in found}
 
 
+def _side(request: ChangeRequest) -> str:
+    """Who raised a request, when their name is not the reader's to see."""
+    client = request.change_category == "CLIENT_REQUESTED"
+    return "someone for the client" if client else "someone at the studio"
+
+
 def _row(
     request: ChangeRequest, schedules: dict[str, str], people: dict[str, str]
 ) -> dict[str, Any]:
@@ -41,15 +48,16 @@ def _row(
         "types": ", ".join(request.payload.get("change_types", [request.change_type])),
         "reason": request.reason or "",
         "status": request.status.value,
-        "by": people.get(request.requested_by_uid or "", "someone"),
+        "by": people.get(request.requested_by_uid or "", _side(request)),
         "mine": False,
     }
 
 
 @get("/inbox", sync_to_thread=True, include_in_schema=False)
 def inbox(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
-    """Open requests the viewer may read: those raised by others first (waiting
-    for a decision or to be applied), then the viewer's own."""
+    """What waits for the viewer: proposed schedules they may approve or
+    confirm, open change requests raised by others (waiting for a decision or
+    to be applied), then the viewer's own open requests."""
     services = services_of(request)
     found = [
         r
@@ -69,7 +77,13 @@ def inbox(request: Request[Any, Any, Any], viewer: Viewer) -> Template:
         rows.append(row)
     waiting = [r for r in rows if not r["mine"]]
     mine = [r for r in rows if r["mine"]]
-    return page(request, "inbox.html", waiting=waiting, mine=mine)
+    return page(
+        request,
+        "inbox.html",
+        schedules=waiting_schedules(services, viewer),
+        waiting=waiting,
+        mine=mine,
+    )
 
 
 def _status(*statuses: ChangeRequestStatus) -> Callable[[ChangeRequest], bool]:

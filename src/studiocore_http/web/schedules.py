@@ -9,12 +9,12 @@ from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from studiocore import Schedule, ScheduleStatus
+from studiocore import Actor, Schedule, ScheduleStatus, Services
 
 from .common import Viewer, local, page, services_of, show_change
 from .steps import Step, offered, step_route
 
-__all__ = ["SCHEDULE_ROUTES"]
+__all__ = ["SCHEDULE_ROUTES", "waiting_schedules"]
 
 
 @get("/schedules", sync_to_thread=True, include_in_schema=False)
@@ -178,6 +178,38 @@ def pick_diff(request: Request[Any, Any, Any], uid: FromPath[str]) -> Redirect:
     except ValueError:
         return Redirect(f"/schedules/{uid}")
     return Redirect(f"/schedules/{uid}/versions/{old}/diff/{new}")
+
+
+def waiting_schedules(services: Services, viewer: Actor) -> list[dict[str, str]]:
+    """The proposed schedules waiting for the viewer: those they may approve
+    (not approved yet) and those they may confirm (approved): an inbox's rows."""
+    found = services.schedules.list(
+        where={"schedule_status": ScheduleStatus.PROPOSED}, actor=viewer
+    )
+    if not found:
+        return []
+    studios = {s.uid: s for s in services.studios.list(actor=viewer)}
+    clients = {c.uid: c.name for c in services.clients.list(actor=viewer)}
+    rows = []
+    for schedule in sorted(found, key=lambda s: (s.start_time, s.name)):
+        approved = schedule.approved_at is not None
+        needed = "promote" if approved else "approve"
+        if needed not in services.schedules.permitted(schedule.uid, [needed], actor=viewer):
+            continue
+        studio = studios.get(schedule.studio_uid)
+        zone = studio.time_zone if studio else "UTC"
+        rows.append(
+            {
+                "uid": schedule.uid,
+                "name": schedule.name,
+                "client": clients.get(schedule.client_uid, schedule.client_uid),
+                "studio": studio.name if studio else schedule.studio_uid,
+                "window": f"{local(schedule.start_time, zone)} - {local(schedule.end_time, zone)}",
+                "zone": zone,
+                "waiting": "your confirmation" if approved else "your approval",
+            }
+        )
+    return rows
 
 
 SCHEDULE_ROUTES = [
