@@ -147,7 +147,12 @@ def test_the_whole_story_in_one_go(server: LiveServer, page: Any, tmp_path: Path
     # -- the client manager approves the change, the studio applies it ----------------
     reason = "Studio C has the better set for the opener"
     sign_in(page, server, CLIENT_MANAGER)
-    inbox_link(page, "Change requests waiting for a decision", reason).click()
+    request = inbox_link(page, "Change requests waiting for a decision", reason)
+    page.set_viewport_size({"width": 390, "height": 844})  # the inbox on a phone: cards
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "inbox-phone", tmp_path)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    request.click()
     audit(page)
     assert "someone at the studio" in page.locator("main").inner_text()  # a name they may not read
     page.get_by_role("button", name="Approve").click()
