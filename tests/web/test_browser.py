@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from studiocore_http.web.board_layout import SLOT
 from tests.web.browser import (
     NAMES,
     audit,
@@ -290,3 +291,18 @@ def test_a_draft_is_made_longer_with_the_keyboard(server: LiveServer, page: Any)
         page.keyboard.press("Alt+Enter")
     moved = services.shows.get(draft.uid)
     assert (moved.show_start, moved.show_end) == (draft.show_start, longer)
+
+
+def test_a_draft_is_made_longer_with_the_mouse(server: LiveServer, page: Any) -> None:
+    services = server.services
+    draft = focus_a_draft_on_the_board(page, server)
+    cell = page.locator(f"td[data-show='{draft.uid}']")
+    after = int(cell.get_attribute("data-first") or 0) + int(cell.get_attribute("colspan") or 1)
+    row = cell.locator("xpath=..")
+    target = row.locator(f"td[data-first='{after}']")  # the free time right after it
+    with page.expect_navigation():
+        cell.locator(".grip").drag_to(target, target_position={"x": 2, "y": 5})
+    assert "Moved." in page.get_by_role("status").first.inner_text()
+    moved = services.shows.get(draft.uid)
+    # the end to the end of the quarter-hour dropped on; the start where it was
+    assert (moved.show_start, moved.show_end) == (draft.show_start, draft.show_end + SLOT)

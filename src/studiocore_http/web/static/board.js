@@ -1,5 +1,6 @@
-// The planning board's moves: drag a show, or focus it and press Alt+arrow
-// keys, to a room and a quarter-hour; the place is checked for conflicts
+// The planning board's moves: drag a show (or its end, by the grip at its
+// right edge), or focus it and press Alt+arrow keys, to a room and a
+// quarter-hour; the place is checked for conflicts
 // (/board/shows/<uid>/check.json) before anything is moved. A draft or a direct
 // booking is then moved with the show page's own form (CSRF token included);
 // a confirmed show of a schedule opens its page with the move filled in, where
@@ -23,7 +24,8 @@
 
   function place(cell, room, slot, extra) {
     const length = Date.parse(cell.dataset.end) - Date.parse(cell.dataset.start) + (extra || 0) * slotMs;
-    const start = new Date(dayStart + slot * slotMs);
+    const stays = slot === Number(cell.dataset.first); // its own start, to the second
+    const start = stays ? new Date(Date.parse(cell.dataset.start)) : new Date(dayStart + slot * slotMs);
     return { room: room, start: start.toISOString(), end: new Date(start.getTime() + length).toISOString() };
   }
 
@@ -87,11 +89,19 @@
 
   // -- the mouse -------------------------------------------------------------
   let dragged = null;
+  let resizing = false; // dragging the grip: the end moves, not the show
   for (const cell of table.querySelectorAll("td[data-show]")) {
     if (cell.dataset.move === "none") continue;
     cell.draggable = true;
+    const grip = document.createElement("span");
+    grip.className = "grip";
+    grip.draggable = true; // so that a drag started on it names it as its target
+    grip.title = "Drag to change the end (or Alt+Shift+Left/Right)";
+    grip.setAttribute("aria-hidden", "true");
+    cell.appendChild(grip);
     cell.addEventListener("dragstart", (event) => {
       dragged = cell;
+      resizing = event.target === grip;
       event.dataTransfer.effectAllowed = "move";
       event.dataTransfer.setData("text/plain", cell.dataset.show);
     });
@@ -105,7 +115,16 @@
     event.preventDefault();
     const cell = dragged;
     dragged = null;
-    propose(cell, td.parentElement.dataset.room, slotAt(td, event.clientX), true);
+    const slot = slotAt(td, event.clientX);
+    if (resizing) {
+      // the end to the end of the slot dropped on, the show where it is
+      const last = Number(cell.dataset.first) + Number(cell.colSpan || 1) - 1;
+      const shortest = -(Number(cell.colSpan || 1) - 1);
+      const extra = Math.max(shortest, slot - last);
+      propose(cell, cell.parentElement.dataset.room, Number(cell.dataset.first), true, extra);
+      return;
+    }
+    propose(cell, td.parentElement.dataset.room, slot, true);
   });
 
   // -- the keyboard ----------------------------------------------------------
