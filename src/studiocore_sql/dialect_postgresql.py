@@ -162,6 +162,7 @@ class PostgresDialect(SqlDialect):
     name: ClassVar[str] = "postgresql"
     aborts_on_error: ClassVar[bool] = True
     read_only_options: ClassVar[dict[str, Any]] = {"isolation_level": "AUTOCOMMIT"}
+    code_point_collation: ClassVar[str] = "C"
     """Every statement on its own: no ``BEGIN``/``COMMIT`` round trips (at READ
     COMMITTED each statement sees the latest commits anyway)."""
 

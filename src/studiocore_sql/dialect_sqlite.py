@@ -41,6 +41,7 @@ class SqliteDialect(SqlDialect):
     name: ClassVar[str] = "sqlite"
     aborts_on_error: ClassVar[bool] = False
     read_only_options: ClassVar[dict[str, Any]] = {_READ_ONLY: True}
+    code_point_collation: ClassVar[str] = "BINARY"
 
     # -- the engine ---------------------------------------------------------------------
 

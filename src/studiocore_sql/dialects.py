@@ -127,6 +127,10 @@ class SqlDialect(abc.ABC):
     savepoint), so that the unit of work must refuse to commit afterwards."""
 
     read_only_options: ClassVar[dict[str, Any]]
+
+    code_point_collation: ClassVar[str]
+    """The collation that orders text by code point, as Python compares
+    strings (how every adapter sorts a list by a text field)."""
     """Execution options of a read-only unit of work's connection."""
 
     # -- the engine ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ caches): a reference to a record that does not exist is a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from studiocore.entities import Entity, Show
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import Visibility
-from studiocore.ports import Contains, Deleted, Where
+from studiocore.ports import Contains, Deleted, Where, sort_keys
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 from studiocore_sql.session import SqlSession
@@ -193,6 +193,18 @@ class SqlRepository(Generic[E]):
             return sa.false()
         return parts[0] if len(parts) == 1 else sa.or_(*parts)
 
+    def _order(self, order_by: Sequence[str]) -> list[sa.ColumnElement[Any]]:
+        """The ORDER BY of :func:`~studiocore.ports.sort_keys`: text by its
+        lower case, code point by code point, missing values last."""
+        clauses: list[sa.ColumnElement[Any]] = []
+        for name, descending in sort_keys(self._cls, order_by):
+            column: sa.ColumnElement[Any] = self._table.c[name]
+            if isinstance(column.type, sa.String):
+                collation = self._session.dialect.code_point_collation
+                column = sa.func.lower(column).collate(collation)
+            clauses.append(column.desc().nulls_first() if descending else column.asc().nulls_last())
+        return clauses
+
     def _filters(
         self, where: Where | None, deleted: Deleted, visible: Visibility | None = None
     ) -> list[sa.ColumnElement[bool]]:
@@ -211,10 +223,11 @@ class SqlRepository(Generic[E]):
         limit: int | None = None,
         offset: int = 0,
         visible: Visibility | None = None,
+        order_by: Sequence[str] = (),
     ) -> list[E]:
         stmt = (
             self._map.select.where(*self._filters(where, deleted, visible))
-            .order_by(self._table.c.uid)
+            .order_by(*self._order(order_by), self._table.c.uid)
             .limit(limit)
             .offset(offset or None)
         )

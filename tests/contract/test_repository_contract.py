@@ -175,6 +175,45 @@ def test_where_contains_searches_text_ignoring_case(fresh_db: FreshDatabase) -> 
         assert err.value.field == "where.studio_uid"
 
 
+def test_order_by_sorts_the_same_on_every_adapter(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    # text ignoring case, then code point by code point (never a locale's rules)
+    names = ["bravo", "Alpha", "charlie", "alpha two", "Zulu", "delta-x", "delta x", "echo"]
+    people = [None, "Mina", None, "ana", "Mina", None, "Bo", "bo"]
+    clients = [make(Client, name=n, contact_person=p) for n, p in zip(names, people, strict=True)]
+    studio = make(Studio, name="S")
+    rooms = [
+        make(StudioRoom, studio_uid=studio.uid, name=f"R{i}", changeover_minutes=minutes)
+        for i, minutes in enumerate([30, 0, 30, 15])
+    ]
+    put(db, *clients, studio, *rooms)
+    person = dict(zip(names, people, strict=True))
+    uid_of = {c.name: c.uid for c in clients}
+    with db() as uow:
+
+        def order(*keys: str, **paging: int) -> list[str]:
+            return [c.name for c in uow.clients.list(order_by=keys, **paging)]
+
+        by_name = sorted(names, key=str.lower)
+        assert order("name") == by_name
+        assert order("-name") == by_name[::-1]
+        assert order("name", limit=3, offset=2) == by_name[2:5]
+        # a missing value last (first when descending); ties by uid
+        assert order("contact_person") == sorted(
+            names, key=lambda n: (person[n] is None, (person[n] or "").lower(), uid_of[n])
+        )
+        assert order("-contact_person", "name")[:3] == ["bravo", "charlie", "delta-x"]
+        minutes = [
+            (r.changeover_minutes, r.name)
+            for r in uow.studio_rooms.list(order_by=["-changeover_minutes"])
+        ]
+        assert minutes == [(30, "R0"), (30, "R2"), (15, "R3"), (0, "R1")]
+        for wrong in (["studio_uid"], ["nonsense"], ["-metadata"]):
+            with pytest.raises(ValidationError) as err:
+                uow.clients.list(order_by=wrong)
+            assert err.value.field == "order_by"
+
+
 def test_loaded_objects_are_copies(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     client = make(Client, name="Acme", metadata={"tags": ["a"]})

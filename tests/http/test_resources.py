@@ -124,6 +124,27 @@ def test_lists_page_with_limit_and_offset_and_report_the_total(
     assert client.get(f"{API}/clients?limit=500", headers=as_admin).status_code == 200
 
 
+def test_lists_sort_by_the_fields_asked_for(
+    client: TestClient[Litestar], services: Services, as_admin: dict[str, str]
+) -> None:
+    for name, minutes in (("b", 30), ("C", 0), ("a", 30)):
+        services.mcs.create(name, min_rest_minutes=minutes)
+
+    def names(sort: str) -> list[str]:
+        answer = client.get(f"{API}/mcs?sort={sort}", headers=as_admin)
+        assert answer.status_code == 200, answer.text
+        return [m["name"] for m in answer.json()["items"]]
+
+    assert names("name") == ["a", "b", "C"]  # ignoring case
+    assert names("-min_rest_minutes,-name") == ["b", "a", "C"]
+    assert names("%20-name%20,") == ["C", "b", "a"]
+    refused = client.get(f"{API}/mcs?sort=user_uid", headers=as_admin)
+    assert refused.status_code == 422
+    extra = refused.json()["extra"]
+    assert extra["field"] == "sort"
+    assert "name" in extra["problems"][0]["reason"]  # the fields it can sort by
+
+
 @pytest.mark.parametrize("query", ["limit=501", "limit=0", "limit=-1", "limit=abc", "offset=-1"])
 def test_page_parameters_out_of_range_are_a_422_naming_the_parameter(
     query: str, client: TestClient[Litestar], as_admin: dict[str, str]

@@ -492,3 +492,16 @@ def test_users_are_not_found_by_an_address_the_reader_may_not_see(world: World) 
         assert err.value.field == "email"
     found = svc.users.by_email("c_member@example.com", actor=world.as_("admin"))
     assert found.uid == u["c_member"]
+
+
+def test_users_are_not_sorted_by_an_address_the_reader_may_not_see(world: World) -> None:
+    svc, u = world.svc, world.uids
+    svc.memberships.create(u["c_member"], u["D"], "member")
+    d_admin = world.as_("d_admin")
+    for sort in (["email"], ["-email"], ["name", "email"]):
+        with pytest.raises(ValidationError) as err:
+            svc.users.page(order_by=sort, actor=d_admin)
+        assert err.value.field == "order_by"
+    listed = svc.users.list(order_by=["-name"], actor=d_admin)  # a field they see
+    assert [x.name for x in listed] == sorted((x.name for x in listed), key=str.lower)[::-1]
+    assert svc.users.list(order_by=["email"], actor=world.as_("admin"))

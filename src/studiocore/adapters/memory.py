@@ -13,13 +13,14 @@ straight to the tables with an undo log; rollback replays it backwards.
 from __future__ import annotations
 
 import copy
+import enum
 import threading
 import types
 import typing
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Generic, Self, TypeVar, cast
+from typing import Any, Generic, Self, TypeVar, cast
 
 import attrs
 
@@ -50,6 +51,7 @@ from studiocore.ports import (
     ShowRepository,
     UnitOfWork,
     Where,
+    sort_keys,
 )
 from studiocore.timeslot import utc_now
 
@@ -94,6 +96,22 @@ def _copy(entity: E) -> E:
         if value:
             object.__setattr__(clone, name, copy.deepcopy(value))
     return clone
+
+
+def _sort_key(name: str) -> Callable[[Entity], tuple[bool, Any]]:
+    """How :func:`~studiocore.ports.sort_keys` orders records by field
+    ``name``: ``None`` after the rest, text by its lower case, an enum by its
+    value."""
+
+    def key(entity: Entity) -> tuple[bool, Any]:
+        value = getattr(entity, name)
+        if value is None:
+            return (True, 0)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        return (False, value.lower() if isinstance(value, str) else value)
+
+    return key
 
 
 def _field_names(cls: type[Entity]) -> frozenset[str]:
@@ -279,8 +297,11 @@ class _MemoryRepository(Generic[E]):
         limit: int | None = None,
         offset: int = 0,
         visible: Visibility | None = None,
+        order_by: Sequence[str] = (),
     ) -> list[E]:
         rows = sorted(self._select(where, deleted, visible), key=lambda e: e.uid)
+        for name, descending in reversed(sort_keys(self._cls, order_by)):  # stable sorts
+            rows.sort(key=_sort_key(name), reverse=descending)
         end = None if limit is None else offset + limit
         return [_copy(e) for e in rows[offset:end]]
 

@@ -7,7 +7,8 @@ one in ``studiocore_sql``) implements these, and one contract suite
 * ``get``/``find``/``list``/``count`` never return soft-deleted rows unless asked
   (``include_deleted=True`` or ``deleted=Deleted.ONLY``/``INCLUDE``).
 * Objects returned are copies: changing one persists nothing until ``update``.
-* Lists are ordered by ``uid`` (creation order), shows by ``(show_start, uid)``.
+* Lists are ordered by ``uid`` (creation order), shows by ``(show_start, uid)``;
+  ``list(order_by=...)`` sorts by plain fields first (:func:`sort_keys`).
 * A reference to a missing row (``studio_uid`` of a room, ...) or an unknown
   lookup name (``show_type``, ...) is refused with ``ValidationError`` naming
   the field, on every adapter.
@@ -17,13 +18,16 @@ one in ``studiocore_sql``) implements these, and one contract suite
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from types import UnionType
 from typing import Protocol, TypeVar
 
 import attrs
 
 from studiocore.entities import Audit, Entity, Show
+from studiocore.errors import ValidationError
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import Visibility
 
@@ -36,6 +40,8 @@ __all__ = [
     "ShowQuery",
     "ShowRepository",
     "Where",
+    "sort_keys",
+    "sortable_fields",
 ]
 
 E = TypeVar("E", bound=Entity)
@@ -68,6 +74,52 @@ class Contains:
     (``{"name": Contains("glow")}``, a search by name)."""
 
     text: str
+
+
+_SORTABLE_TYPES = (str, int, float, bool, datetime, date, enum.Enum)
+
+
+def _plain(hint: object) -> bool:
+    """Whether a field annotated ``hint`` holds one plain, ordered value."""
+    if typing.get_origin(hint) in {typing.Union, UnionType}:
+        return all(_plain(a) for a in typing.get_args(hint) if a is not type(None))
+    return isinstance(hint, type) and issubclass(hint, _SORTABLE_TYPES)
+
+
+def sortable_fields(cls: type[Entity]) -> frozenset[str]:
+    """The fields of ``cls`` a list may be sorted by: its plain values (text,
+    numbers, flags, times, enums), not references (``*_uid``, sorted by what
+    they name only by joining), lookups, the show status or JSON fields."""
+    hints = typing.get_type_hints(cls)
+    special = {*cls.REFERENCES, *cls.LOOKUPS, cls.STATUS_FIELD}
+    return frozenset(
+        a.name for a in attrs.fields(cls) if a.name not in special and _plain(hints[a.name])
+    )
+
+
+def sort_keys(cls: type[Entity], order_by: Sequence[str]) -> list[tuple[str, bool]]:
+    """``order_by`` (field names, ``-name`` for descending) as ``(field,
+    descending)`` pairs, or a ``ValidationError`` naming ``order_by``.
+
+    Every adapter sorts the same way: text ignoring case, a missing value
+    (``None``) after every other (before them when descending), and ``uid``
+    last to break ties.
+
+    >>> from studiocore.entities import Client
+    >>> sort_keys(Client, ["-name", "created_at"])
+    [('name', True), ('created_at', False)]
+    """
+    allowed = sortable_fields(cls)
+    keys = []
+    for item in order_by:
+        name = item.removeprefix("-")
+        if name not in allowed:
+            reason = f"{cls.__name__} cannot be sorted by {name!r}; it can by: " + ", ".join(
+                sorted(allowed)
+            )
+            raise ValidationError("order_by", reason)
+        keys.append((name, item.startswith("-")))
+    return keys
 
 
 class Repository(Protocol[E]):
@@ -105,10 +157,12 @@ class Repository(Protocol[E]):
         limit: int | None = None,
         offset: int = 0,
         visible: Visibility | None = None,
+        order_by: Sequence[str] = (),
     ) -> list[E]:
         """Entities matching ``where`` (and, if given, ``visible``: see
-        :class:`~studiocore.permissions.Visibility`), ordered by uid. An unknown
-        field name in ``where`` raises ``ValidationError``."""
+        :class:`~studiocore.permissions.Visibility`), sorted by ``order_by``
+        (:func:`sort_keys`) and then by uid. An unknown field name in ``where``
+        or ``order_by`` raises ``ValidationError``."""
         ...
 
     def count(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -143,13 +143,20 @@ class CrudService(Service, Generic[E]):
         deleted: Deleted = Deleted.EXCLUDE,
         limit: int | None = None,
         offset: int = 0,
+        order_by: Sequence[str] = (),
         actor: Actor = SYSTEM,
     ) -> list[E]:
         """Records matching ``where`` (equality filters) that the actor may see,
-        ordered by uid."""
-        work.check_filters(where)
+        sorted by ``order_by`` (field names, ``-name`` descending; see
+        :func:`~studiocore.ports.sort_keys`), then by uid."""
+        work.check_filters(where, order_by)
         return self._repo(work).list(
-            where=where, deleted=deleted, limit=limit, offset=offset, visible=work.visibility()
+            where=where,
+            deleted=deleted,
+            limit=limit,
+            offset=offset,
+            visible=work.visibility(),
+            order_by=order_by,
         )
 
     @reads
@@ -161,16 +168,22 @@ class CrudService(Service, Generic[E]):
         limit: int = 50,
         offset: int = 0,
         deleted: Deleted = Deleted.EXCLUDE,
+        order_by: Sequence[str] = (),
         actor: Actor = SYSTEM,
     ) -> Page[E]:
-        """One page of the records the actor may see, plus their total count
-        (limit 1..500)."""
+        """One page of the records the actor may see, sorted as :meth:`list`
+        sorts, plus their total count (limit 1..500)."""
         check_paging(limit, offset)
-        work.check_filters(where)
+        work.check_filters(where, order_by)
         repo, visible = self._repo(work), work.visibility()
         return Page(
             items=repo.list(
-                where=where, deleted=deleted, limit=limit, offset=offset, visible=visible
+                where=where,
+                deleted=deleted,
+                limit=limit,
+                offset=offset,
+                visible=visible,
+                order_by=order_by,
             ),
             total=repo.count(where=where, deleted=deleted, visible=visible),
             limit=limit,

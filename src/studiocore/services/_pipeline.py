@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar
 
@@ -247,16 +247,22 @@ class Work(UnitOfWork):
         call = self.call
         return call.ctx.policy.visibility(call.actor, resource or call.resource)
 
-    def check_filters(self, where: Mapping[str, object] | None) -> None:
-        """Refuse a list filter on a field the actor may not see in every
-        record (filtering users by e-mail would confirm a guessed address)."""
+    def check_filters(
+        self, where: Mapping[str, object] | None, order_by: Sequence[str] = ()
+    ) -> None:
+        """Refuse a list filter, or a sort, on a field the actor may not see in
+        every record (filtering users by e-mail would confirm a guessed
+        address; sorting by it would hint at it)."""
         policy = self.call.ctx.policy
-        if not where or self.actor.is_system or not isinstance(policy, FieldPolicy):
+        if not (where or order_by) or self.actor.is_system or not isinstance(policy, FieldPolicy):
             return
         private = policy.private_fields(self.actor, self.call.resource)
-        for name in where:
+        for name in where or ():
             if name in private:
                 raise ValidationError(name, "only system admins may filter by this field")
+        for name in (item.removeprefix("-") for item in order_by):
+            if name in private:
+                raise ValidationError("order_by", f"only system admins may sort by {name!r}")
 
     def now(self) -> datetime:
         """The current time, from the services' clock."""

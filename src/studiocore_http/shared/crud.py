@@ -37,11 +37,11 @@ from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from studiocore import Actor, Services
+from studiocore import Actor, Services, ValidationError
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 from .convert import changes, one, page, payload
-from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
+from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, Sort, order_by, where
 from .routes import operation
 from .schemas import Input, Output
 
@@ -138,6 +138,7 @@ def _list_signature(resource: CrudResource) -> inspect.Signature:
                 )
                 for f in resource.filters
             ),
+            inspect.Parameter("sort", keyword, default=None, annotation=Sort),
             inspect.Parameter("limit", keyword, default=DEFAULT_LIMIT, annotation=Limit),
             inspect.Parameter("offset", keyword, default=0, annotation=Offset),
         ],
@@ -157,13 +158,23 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
         *,
         services: Services,
         actor: Actor,
+        sort: str | None,
         limit: int,
         offset: int,
         **filters: str | None,
     ) -> OffsetPagination[Output]:
-        result = service_of(services).page(
-            where=where(**filters), limit=limit, offset=offset, actor=actor
-        )
+        try:
+            result = service_of(services).page(
+                where=where(**filters),
+                limit=limit,
+                offset=offset,
+                order_by=order_by(sort),
+                actor=actor,
+            )
+        except ValidationError as exc:
+            if exc.field != "order_by":
+                raise
+            raise ValidationError("sort", exc.reason) from None  # as the caller named it
         return page(read, result)
 
     signature = _list_signature(resource)

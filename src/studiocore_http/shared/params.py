@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar.di import NamedDependency
+from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
 from studiocore import Actor, Services
@@ -16,6 +17,8 @@ __all__ = [
     "Limit",
     "Offset",
     "ServicesDep",
+    "Sort",
+    "order_by",
     "where",
 ]
 
@@ -39,6 +42,25 @@ Limit = Annotated[
 Offset = Annotated[
     int, QueryParameter(ge=0, le=2_147_483_647, description="Rows to skip (default 0).")
 ]
+
+
+Sort = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "Fields to sort by, comma-separated, each descending with a leading `-` "
+            "(`-name,created_at`); then by uid. Plain fields only (text ignoring case, "
+            "numbers, times, flags), not references; a missing value sorts last. "
+            "An unknown field is a 422 that names the sortable ones."
+        ),
+        examples=[Example(value="-name")],
+    ),
+]
+
+
+def order_by(sort: str | None) -> tuple[str, ...]:
+    """The core's ``order_by`` from a :data:`Sort` query parameter."""
+    return tuple(part.strip() for part in (sort or "").split(",") if part.strip())
 
 
 def where(**filters: str | None) -> dict[str, object]:
