@@ -117,3 +117,32 @@ def test_people_see_and_may_do_only_what_the_access_rules_allow(
 def test_an_unknown_entity_is_a_404(browser: Browser) -> None:
     browser.sign_in(ADMIN)
     assert browser.get("/admin/spaceships").status_code == 404
+
+
+def column(html: str, index: int) -> list[str]:
+    """The text of column ``index`` of a list page's rows."""
+    rows = re.findall(r"<tr>(<td>.*?)</tr>", html)
+    return [re.sub(r"<[^>]+>", "", re.findall(r"<td>(.*?)</td>", row)[index]) for row in rows]
+
+
+def test_a_list_sorts_by_a_column_and_filters_by_a_reference(
+    browser: Browser, services: Services
+) -> None:
+    browser.sign_in(ADMIN)
+    rooms = services.studio_rooms.list()
+    names = sorted((r.name for r in rooms), key=str.lower)
+    assert column(browser.get("/admin/rooms?sort=name").text, 1) == names
+    descending = browser.get("/admin/rooms?sort=-name").text
+    assert column(descending, 1) == names[::-1]
+    assert 'aria-sort="descending"' in descending
+    assert "sorted by name (descending)" in descending
+    # the column's link turns the order around; a column that cannot be sorted is ignored
+    assert 'href="/admin/rooms?q=&sort=name"' in descending
+    unsorted = column(browser.get("/admin/rooms").text, 1)
+    assert column(browser.get("/admin/rooms?sort=studio_uid").text, 1) == unsorted
+    seoul = services.studios.list(where={"name": "Seoul Main"})[0].uid
+    in_seoul = browser.get(f"/admin/rooms?studio_uid={seoul}&sort=-changeover_minutes").text
+    assert column(in_seoul, 1) == sorted(r.name for r in rooms if r.studio_uid == seoul)
+    assert set(column(in_seoul, 0)) == {"Seoul Main"}
+    assert f'<option value="{seoul}" selected>' in in_seoul
+    assert f"studio_uid={seoul}" in in_seoul  # the column links keep the filter

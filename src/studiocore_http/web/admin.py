@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.params import FromPath
@@ -25,7 +26,7 @@ from studiocore import (
     StudioError,
     ValidationError,
 )
-from studiocore.ports import Contains
+from studiocore.ports import Contains, sortable_fields
 
 from .admin_entities import ADMIN_ENTITIES, AdminEntity, Field
 from .common import Form, Viewer, flash, page, services_of
@@ -157,9 +158,11 @@ def admin_index(request: Req, viewer: Viewer) -> Template:
 
 @get("/admin/{slug:str}", sync_to_thread=True, include_in_schema=False)
 def admin_list(request: Req, viewer: Viewer, slug: Segment) -> Template:
-    """One page of the records the user may see, found by name if asked."""
+    """One page of the records the user may see: found by name, filtered by
+    the listed choices and references, sorted by a column, if asked."""
     services = services_of(request)
     admin = _entity(slug)
+    service = admin.service(services)
     query = request.query_params
     search = (query.get("q") or "").strip()
     deleted = query.get("deleted") == "only"
@@ -167,21 +170,45 @@ def admin_list(request: Req, viewer: Viewer, slug: Segment) -> Template:
         offset = max(0, int(query.get("offset") or 0))
     except ValueError:
         offset = 0
-    where = {admin.search: Contains(search)} if search and admin.search else None
-    found = admin.service(services).page(
-        where=where,
+    listed = [f for f in admin.fields if f.listed]
+    options = _options(services, admin, viewer)  # what a reference's uid is called
+    where: dict[str, object] = {admin.search: Contains(search)} if search and admin.search else {}
+    filters = [f for f in listed if f.name in options]
+    chosen = {f.name: query.get(f.name, "") for f in filters}
+    for name, value in chosen.items():
+        if value and value in dict(options[name]):
+            where[name] = value
+    sortable = sortable_fields(service.entity_type) & {f.name for f in listed}
+    sort = query.get("sort") or ""
+    if sort.removeprefix("-") not in sortable:
+        sort = ""
+    found = service.page(
+        where=where or None,
         limit=PAGE_SIZE,
         offset=offset,
         deleted=Deleted.ONLY if deleted else Deleted.EXCLUDE,
+        order_by=[sort] if sort else (),
         actor=viewer,
     )
-    listed = [f for f in admin.fields if f.listed]
-    options = _options(services, admin, viewer)  # what a reference's uid is called
     labels = {f.name: dict(options[f.name]) for f in listed if f.kind in {"ref", "group"}}
     rows = [{"uid": r.uid, "cells": [_shown(r, f, labels) for f in listed]} for r in found.items]
-    columns = [f.label for f in listed]
-    listing: dict[str, Any] = {"rows": rows, "columns": columns, "found": found}
-    return page(request, "admin_list.html", admin=admin, search=search, deleted=deleted, **listing)
+    kept = {"q": search, **{k: v for k, v in chosen.items() if k in where}}
+    if deleted:
+        kept["deleted"] = "only"
+    return page(
+        request,
+        "admin_list.html",
+        admin=admin,
+        search=search,
+        deleted=deleted,
+        rows=rows,
+        columns=[(f, f.name in sortable) for f in listed],
+        found=found,
+        filters=[(f, options[f.name], chosen[f.name]) for f in filters],
+        sort=sort,
+        sorted_by=next((f.label for f in listed if sort and f.name == sort.lstrip("-")), ""),
+        here=f"/admin/{admin.slug}?{urlencode(kept)}",
+    )
 
 
 def _form_page(
