@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
@@ -176,15 +177,9 @@ class CrudService(Service, Generic[E]):
         check_paging(limit, offset)
         work.check_filters(where, order_by)
         repo, visible = self._repo(work), work.visibility()
+        matching = partial(repo.list, where=where, deleted=deleted, visible=visible)
         return Page(
-            items=repo.list(
-                where=where,
-                deleted=deleted,
-                limit=limit,
-                offset=offset,
-                visible=visible,
-                order_by=order_by,
-            ),
+            items=matching(limit=limit, offset=offset, order_by=order_by),
             total=repo.count(where=where, deleted=deleted, visible=visible),
             limit=limit,
             offset=offset,
