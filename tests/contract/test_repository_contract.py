@@ -191,8 +191,9 @@ def test_order_by_sorts_the_same_on_every_adapter(fresh_db: FreshDatabase) -> No
     uid_of = {c.name: c.uid for c in clients}
     with db() as uow:
 
-        def order(*keys: str, **paging: int) -> list[str]:
-            return [c.name for c in uow.clients.list(order_by=keys, **paging)]
+        def order(*keys: str, limit: int | None = None, offset: int = 0) -> list[str]:
+            found = uow.clients.list(order_by=keys, limit=limit, offset=offset)
+            return [c.name for c in found]
 
         by_name = sorted(names, key=str.lower)
         assert order("name") == by_name
