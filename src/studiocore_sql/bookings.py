@@ -25,12 +25,15 @@ from studiocore.ports import (
     Reservation,
     RoomSummary,
     ScheduledShow,
+    ShowExport,
+    ShowExportQuery,
     StudioOccupancy,
 )
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
 from studiocore_sql.dialects import Row, Windows
 from studiocore_sql.session import SqlSession
+from studiocore_sql.show_export import export_shows
 
 __all__ = ["SqlBookings"]
 
@@ -183,6 +186,9 @@ class SqlBookings:
                 found.extend(self._bookings([*conditions, self._dialect.in_uids(s.c.uid, part)]))
         found.sort(key=_booking_order)
         return found
+
+    def export_shows(self, query: ShowExportQuery) -> ShowExport:
+        return export_shows(self._session, query)
 
     def near(self, candidates: Sequence[Booking], margin: timedelta) -> list[Booking]:
         if not candidates:

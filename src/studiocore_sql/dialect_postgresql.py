@@ -294,6 +294,25 @@ class PostgresDialect(SqlDialect):
 
     # -- reads --------------------------------------------------------------------------
 
+    def epoch_micros(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[int]:
+        return sa.cast(sa.extract("epoch", column) * 1_000_000, sa.BigInteger)
+
+    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> bytes:
+        """``COPY (statement) TO STDOUT``: the server writes the CSV, in the
+        transaction of ``connection``."""
+        compiled = statement.compile(
+            dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        out = bytearray()
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            copy_sql = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)"
+            with cursor.copy(copy_sql, compiled.params) as copy:
+                for block in copy:
+                    out += block
+        return bytes(out)
+
     def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
         return sa.type_coerce(column, DRIVER_TIMESTAMPTZ)
 

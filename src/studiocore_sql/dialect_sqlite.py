@@ -11,6 +11,8 @@ the in-memory adapter does.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
@@ -93,6 +95,19 @@ class SqliteDialect(SqlDialect):
         return [self.in_ids(column, part) for part in chunks(sorted(ids))]
 
     # -- reads --------------------------------------------------------------------------
+
+    def epoch_micros(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[int]:
+        # stored as naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff": the seconds, then the fraction
+        seconds = sa.cast(sa.func.strftime("%s", column), sa.BigInteger)
+        return seconds * 1_000_000 + sa.cast(sa.func.substr(column, 21, 6), sa.BigInteger)
+
+    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> bytes:
+        out = io.StringIO(newline="")
+        rows = connection.execute(statement)
+        csv.writer(out, lineterminator="\n").writerows(
+            ["" if value is None else value for value in row] for row in rows
+        )
+        return out.getvalue().encode()
 
     def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
         return column  # stored as naive UTC text: the column type makes it aware

@@ -215,6 +215,15 @@ class SqlDialect(abc.ABC):
     # -- reads --------------------------------------------------------------------------
 
     @abc.abstractmethod
+    def epoch_micros(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[int]:
+        """``column`` (a ``UTCDateTime``) as microseconds since the Unix epoch."""
+
+    @abc.abstractmethod
+    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> bytes:
+        """The rows of ``statement`` as RFC 4180 CSV (UTF-8, no header, ``NULL``
+        an empty field)."""
+
+    @abc.abstractmethod
     def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
         """``column`` (a ``UTCDateTime``) as cheaply as it can be read in bulk."""
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +24,7 @@ from studiocore import (
     TimeSlot,
     new_uid,
 )
-from studiocore.ports import ScheduledShow
+from studiocore.ports import SHOW_EXPORT_COLUMNS, ScheduledShow, ShowExportQuery
 from tests.conftest import FreshDatabase
 from tests.support.builders import (
     T0,
@@ -30,6 +32,7 @@ from tests.support.builders import (
     client_and_schedule,
     make,
     show,
+    slot,
     store,
     studio_and_room,
 )
@@ -284,3 +287,62 @@ def test_set_status_keeps_every_other_field(fresh_db: FreshDatabase) -> None:
     assert loaded == [
         attrs.evolve(d, show_status=ShowStatus.CONFIRMED, updated_at=later) for d in drafts
     ]
+
+
+def test_export_shows_writes_the_selected_shows_their_names_and_links_as_csv(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    studio, room = studio_and_room('Room, "A"')  # a name CSV must quote
+    other_studio, other_room = studio_and_room("Elsewhere")
+    client, schedule = client_and_schedule(studio.uid, at(0), at(100))
+    mc = make(MC, name="Hana")
+    platform = make(Platform, name="YouTube")
+    hosted = show(room, 1.5, 3, client=client, schedule=schedule, name="Launch\nnight")
+    draft = show(room, 4, 5, status=ShowStatus.DRAFT, name="Draft")
+    roomless = show(None, 2, 6, name="No room")
+    far = show(other_room, 2, 3, name="Far")
+    outside = show(room, 10, 11, name="Later")
+    gone = show(room, 2, 3, deleted_at=T0, name="Gone")
+    links = [
+        make(ShowMC, show_uid=hosted.uid, mc_uid=mc.uid),
+        make(ShowMC, show_uid=draft.uid, mc_uid=mc.uid, deleted_at=T0),
+        make(ShowPlatform, show_uid=hosted.uid, platform_uid=platform.uid),
+    ]
+    with db() as uow:
+        store(uow, [studio, room, other_studio, other_room, client, schedule, mc, platform])
+        store(uow, [hosted, draft, roomless, far, outside, gone, *links])
+
+    def export(**query: Any) -> dict[str, list[list[str]]]:
+        with db() as uow:
+            found = uow.bookings.export_shows(ShowExportQuery(window=slot(0, 8), **query))
+        return {
+            name: list(csv.reader(io.StringIO(getattr(found, name).decode(), newline="")))
+            for name in SHOW_EXPORT_COLUMNS
+        }
+
+    micros = lambda h: str(int(at(h).timestamp() * 1_000_000))  # noqa: E731
+    everything = export()
+    assert everything["shows"] == [
+        [hosted.uid, "Launch\nnight", "confirmed", micros(1.5), micros(3), studio.uid,
+         studio.name, studio.time_zone, room.uid, 'Room, "A"', client.uid, client.name,
+         schedule.uid, schedule.name],
+        [roomless.uid, "No room", "confirmed", micros(2), micros(6), *[""] * 9],
+        [far.uid, "Far", "confirmed", micros(2), micros(3), other_studio.uid, other_studio.name,
+         other_studio.time_zone, other_room.uid, "Elsewhere", "", "", "", ""],
+        [draft.uid, "Draft", "draft", micros(4), micros(5), studio.uid, studio.name,
+         studio.time_zone, room.uid, 'Room, "A"', "", "", "", ""],
+    ]  # fmt: skip
+    assert everything["mcs"] == [[hosted.uid, mc.uid, "Hana"]]
+    assert everything["platforms"] == [[hosted.uid, platform.uid, "YouTube"]]
+
+    def uids(**query: Any) -> list[str]:
+        return [row[0] for row in export(**query)["shows"]]
+
+    assert uids(studio_uids=frozenset({studio.uid})) == [hosted.uid, draft.uid]
+    assert uids(room_uids=frozenset({other_room.uid})) == [far.uid]
+    assert uids(client_uids=frozenset({client.uid})) == [hosted.uid]
+    assert uids(schedule_uids=frozenset({schedule.uid})) == [hosted.uid]
+    assert uids(mc_uids=frozenset({mc.uid})) == [hosted.uid]  # not the draft's deleted link
+    assert uids(statuses=frozenset({ShowStatus.DRAFT})) == [draft.uid]
+    assert export(statuses=frozenset({ShowStatus.DRAFT}))["mcs"] == []

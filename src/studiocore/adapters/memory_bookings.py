@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
+from studiocore.adapters.memory_export import export_shows
 from studiocore.entities import (
     Entity,
     Schedule,
@@ -24,6 +25,8 @@ from studiocore.ports import (
     Reservation,
     RoomSummary,
     ScheduledShow,
+    ShowExport,
+    ShowExportQuery,
     StudioOccupancy,
 )
 from studiocore.scheduling.detector import near_bookings
@@ -162,6 +165,10 @@ class MemoryBookings:
             s.studio_uid for s in schedules if s.client_uid == client_uid and s.deleted_at is None
         )
         return frozenset(found)
+
+    def export_shows(self, query: ShowExportQuery) -> ShowExport:
+        self._uow.require_active()
+        return export_shows(self._uow, query)
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:
         db = self._uow.db

@@ -9,7 +9,7 @@ method says; instants are aware UTC datetimes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple, Protocol
 
@@ -18,15 +18,19 @@ import attrs
 from studiocore.conflicts import Severity
 from studiocore.entities import Show
 from studiocore.lookups import ShowStatus
+from studiocore.permissions import Visibility
 from studiocore.timeslot import TimeSlot
 
 __all__ = [
+    "SHOW_EXPORT_COLUMNS",
     "Booking",
     "BookingQuery",
     "BookingReadModel",
     "Reservation",
     "RoomSummary",
     "ScheduledShow",
+    "ShowExport",
+    "ShowExportQuery",
     "StudioOccupancy",
 ]
 
@@ -122,6 +126,61 @@ class BookingQuery:
     status: ShowStatus | None = None
 
 
+SHOW_EXPORT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "shows": (
+        "show_uid",
+        "show_name",
+        "status",
+        "start_us",
+        "end_us",
+        "studio_uid",
+        "studio_name",
+        "time_zone",
+        "room_uid",
+        "room_name",
+        "client_uid",
+        "client_name",
+        "schedule_uid",
+        "schedule_name",
+    ),
+    "mcs": ("show_uid", "mc_uid", "mc_name"),
+    "platforms": ("show_uid", "platform_uid", "platform_name"),
+}
+"""The columns of each table of a :class:`ShowExport`, in order."""
+
+
+@attrs.frozen(kw_only=True)
+class ShowExportQuery:
+    """Which shows :meth:`BookingReadModel.export_shows` exports: the live shows
+    overlapping ``window`` (any status unless ``statuses``), optionally only
+    those of some studios, rooms, clients, schedules or hosted by some MCs, and
+    only those ``visible`` to an actor (``None``: all)."""
+
+    window: TimeSlot
+    studio_uids: frozenset[str] | None = None
+    room_uids: frozenset[str] | None = None
+    client_uids: frozenset[str] | None = None
+    schedule_uids: frozenset[str] | None = None
+    mc_uids: frozenset[str] | None = None
+    statuses: frozenset[ShowStatus] | None = None
+    visible: Visibility | None = None
+
+
+@attrs.frozen
+class ShowExport:
+    """Shows as tables for analysis: each an RFC 4180 CSV document (UTF-8, no
+    header, the columns of :data:`SHOW_EXPORT_COLUMNS`; a missing value is an
+    empty field; ``start_us``/``end_us`` are microseconds since the Unix epoch,
+    UTC; ``status`` is the status's value). ``mcs`` and ``platforms`` hold one
+    row per live link of an exported show. The format every database streams
+    fastest, and that a data frame library reads without a Python object per
+    value."""
+
+    shows: bytes
+    mcs: bytes
+    platforms: bytes
+
+
 class BookingReadModel(Protocol):
     """Bookings as the scheduling engine reads them."""
 
@@ -162,6 +221,12 @@ class BookingReadModel(Protocol):
     def client_studios(self, client_uid: str) -> frozenset[str]:
         """The studios where the client has live shows (in one of their rooms) or
         live schedules: whose staff may read the client and its materials."""
+        ...
+
+    def export_shows(self, query: ShowExportQuery) -> ShowExport:
+        """The shows ``query`` selects, with their names and links, as
+        :class:`ShowExport` tables, in a bounded number of statements whatever
+        their number; rows ordered by ``(start, show_uid)`` (links by show)."""
         ...
 
     def studio_occupancy(self, studio_uid: str, window: TimeSlot) -> StudioOccupancy:

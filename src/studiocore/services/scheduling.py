@@ -13,7 +13,14 @@ from studiocore.entities import MC, Show, Studio, StudioRoom
 from studiocore.errors import ValidationError
 from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import Booking, BookingQuery, ShowQuery, UnitOfWork
+from studiocore.ports import (
+    Booking,
+    BookingQuery,
+    ShowExport,
+    ShowExportQuery,
+    ShowQuery,
+    UnitOfWork,
+)
 from studiocore.scheduling.availability import (
     RoomAvailability,
     availability_from_occupancy,
@@ -387,6 +394,16 @@ class SchedulingService(Service):
         ``window`` and that the actor may see, ordered by start: what a planning
         board or a calendar of that window shows."""
         return _shows_overlapping(work, studio_uid, window)
+
+    @reads
+    def export_shows(
+        self, work: Work, query: ShowExportQuery, *, actor: Actor = SYSTEM
+    ) -> ShowExport:
+        """The shows ``query`` selects that the actor may see, with their names
+        and links, as CSV tables (:class:`~studiocore.ports.ShowExport`): what
+        :func:`studiocore.analysis.shows_frame` reads, in a bounded number of
+        queries whatever their number."""
+        return work.bookings.export_shows(attrs.evolve(query, visible=work.visibility("shows")))
 
     @reads
     def shows_of_operational_day(
