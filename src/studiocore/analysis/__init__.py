@@ -1,0 +1,32 @@
+"""Scheduling analysis for notebooks and scripts (the ``analysis`` extra:
+``pip install 'studiocore[analysis]'``): shows as tidy, timezone-aware pandas
+frames with names next to uids, and the metrics a studio asks about. Every
+function reads any adapter: a :class:`~studiocore.Services`, a unit-of-work
+factory, or a database URL (:data:`Source`).
+
+* :func:`shows_frame`: one row per show (or per show and MC).
+* :func:`room_utilization`: booked over available hours per room and day/week.
+* :func:`mc_load`: shows, hours, back-to-back shows and shortest rest per MC.
+"""
+
+from __future__ import annotations
+
+try:
+    import pandas  # noqa: F401
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "studiocore.analysis needs pandas: pip install 'studiocore[analysis]'"
+    ) from exc
+
+from .frames import SHOW_COLUMNS, Source, services_of, shows_frame
+from .metrics import OperatingHours, mc_load, room_utilization
+
+__all__ = [
+    "SHOW_COLUMNS",
+    "OperatingHours",
+    "Source",
+    "mc_load",
+    "room_utilization",
+    "services_of",
+    "shows_frame",
+]
