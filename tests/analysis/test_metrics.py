@@ -14,7 +14,9 @@ from studiocore import Services, ValidationError
 from studiocore.analysis import mc_load, room_utilization, shows_frame
 
 
-def local(zone: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+def local(
+    zone: str, year: int, month: int, day: int, hour: int = 0, *, minute: int = 0
+) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
 
 
@@ -112,7 +114,8 @@ def test_mc_load_counts_shows_hours_back_to_back_and_the_shortest_rest(svc: Serv
 
     def book(room: str, day: int, start: tuple[int, int], end: tuple[int, int], *mcs: str) -> None:
         svc.shows.create(
-            "S", local(zone, 2026, 3, day, *start), local(zone, 2026, 3, day, *end),
+            "S", local(zone, 2026, 3, day, start[0], minute=start[1]),
+            local(zone, 2026, 3, day, end[0], minute=end[1]),
             studio_room_uid=room, mc_uids=list(mcs),
         )  # fmt: skip
 
