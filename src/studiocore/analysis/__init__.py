@@ -7,6 +7,8 @@ factory, or a database URL (:data:`Source`).
 * :func:`shows_frame`: one row per show (or per show and MC).
 * :func:`room_utilization`: booked over available hours per room and day/week.
 * :func:`mc_load`: shows, hours, back-to-back shows and shortest rest per MC.
+* :func:`free_slots`: free intervals per room or MC, honouring changeover and rest.
+* :func:`conflicts_frame`: the engine's conflict report.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from .frames import SHOW_COLUMNS, Source, services_of, shows_frame
 from .metrics import OperatingHours, mc_load, room_utilization
+from .slots import conflicts_frame, free_slots
 
 __all__ = [
     "SHOW_COLUMNS",
     "OperatingHours",
     "Source",
+    "conflicts_frame",
+    "free_slots",
     "mc_load",
     "room_utilization",
     "services_of",

@@ -16,17 +16,19 @@ from studiocore.errors import ValidationError
 from studiocore.lookups import RESERVING_STATUSES
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.scheduling.opday import operational_day_window
+from studiocore.services import Services
 
 from .frames import Source, services_of, shows_frame
 
-__all__ = ["OperatingHours", "mc_load", "room_utilization"]
+__all__ = ["RESERVING", "OperatingHours", "mc_load", "room_utilization", "studios_of", "windows_of"]
 
 OperatingHours = Mapping[str, tuple[time, time]]
 """A studio's opening and closing time (local wall clock; a closing time at or
 before the opening time is on the next day), by studio uid or name."""
 
 Freq = Literal["D", "W"]
-_RESERVING = sorted(s.value for s in RESERVING_STATUSES)
+RESERVING = sorted(s.value for s in RESERVING_STATUSES)
+"""The statuses that hold a room or an MC (what the metrics count)."""
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -35,7 +37,7 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days)]
 
 
-def _windows(studio: Studio, days: list[date], hours: OperatingHours | None) -> pd.DataFrame:
+def windows_of(studio: Studio, days: list[date], hours: OperatingHours | None) -> pd.DataFrame:
     """Each day's operating window of ``studio`` (UTC instants), DST-aware:
     its operational day unless ``hours`` name the studio."""
     chosen = None if hours is None else hours.get(studio.uid, hours.get(studio.name))
@@ -58,6 +60,16 @@ def _windows(studio: Studio, days: list[date], hours: OperatingHours | None) -> 
     frame["open"] = pd.to_datetime(frame["open"], utc=True)
     frame["close"] = pd.to_datetime(frame["close"], utc=True)
     return frame
+
+
+def studios_of(
+    services: Services, studio: str | Collection[str] | None, actor: Actor
+) -> list[Studio]:
+    """The live studios ``studio`` names (uids; ``None``: all) that the actor
+    may see, by name."""
+    wanted = None if studio is None else ({studio} if isinstance(studio, str) else set(studio))
+    found = [s for s in services.studios.list(actor=actor) if wanted is None or s.uid in wanted]
+    return sorted(found, key=lambda s: (s.name, s.uid))
 
 
 def _split(shows: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:
@@ -115,11 +127,10 @@ def room_utilization(
     """
     services = services_of(source)
     days = _days(start, end)
-    wanted = None if studio is None else ({studio} if isinstance(studio, str) else set(studio))
-    studios = [s for s in services.studios.list(actor=actor) if wanted is None or s.uid in wanted]
+    studios = studios_of(services, studio, actor)
     out: list[pd.DataFrame] = []
-    for each in sorted(studios, key=lambda s: (s.name, s.uid)):
-        windows = _windows(each, days, operating_hours)
+    for each in studios:
+        windows = windows_of(each, days, operating_hours)
         rooms = services.studio_rooms.list(where={"studio_uid": each.uid}, actor=actor)
         if not rooms:
             continue
@@ -128,7 +139,7 @@ def room_utilization(
             start=windows["open"].min().to_pydatetime(),
             end=windows["close"].max().to_pydatetime(),
             studio=each.uid,
-            status=_RESERVING,
+            status=RESERVING,
             actor=actor,
         )
         booked = _split(shows, windows).groupby(["room_uid", "day"])["booked"].sum()
@@ -173,17 +184,16 @@ def mc_load(
     studio's time zone."""
     services = services_of(source)
     days = _days(start, end)
-    wanted = None if studio is None else ({studio} if isinstance(studio, str) else set(studio))
-    studios = [s for s in services.studios.list(actor=actor) if wanted is None or s.uid in wanted]
+    studios = studios_of(services, studio, actor)
     frames = []
     for each in studios:
-        windows = _windows(each, days, None)
+        windows = windows_of(each, days, None)
         shows = shows_frame(
             services,
             start=windows["open"].min().to_pydatetime(),
             end=windows["close"].max().to_pydatetime(),
             studio=each.uid,
-            status=_RESERVING,
+            status=RESERVING,
             explode="mcs",
             actor=actor,
         )
