@@ -1,0 +1,114 @@
+"""The Gantt chart (one bar per show, conflicts marked, local time axis) and
+what-if copies (a promotion tried in memory, the real data untouched)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from matplotlib.colors import to_hex
+
+from studiocore import ConflictError, Services, ValidationError
+from studiocore.analysis import conflicts_frame, gantt, room_utilization, what_if
+from tests.analysis.test_metrics import local
+
+ZONE = "Asia/Seoul"
+
+
+def world(svc: Services) -> dict[str, str]:
+    """Seoul (rooms A, B) and Berlin (room L); Hana hosts in both; a draft
+    schedule in Seoul with two drafts, one of them too close to Hana's Berlin
+    show for her rest."""
+    seoul = svc.studios.create("Seoul", time_zone=ZONE, operational_day_start_hour=0)
+    berlin = svc.studios.create("Berlin", time_zone="Europe/Berlin")
+    a, b = (svc.studio_rooms.create(seoul.uid, n).uid for n in ("A", "B"))
+    loft = svc.studio_rooms.create(berlin.uid, "L").uid
+    hana = svc.mcs.create("Hana", min_rest_minutes=60).uid
+    client = svc.clients.create("Glow").uid
+    svc.shows.create(
+        "Booked",
+        local(ZONE, 2026, 3, 2, 10),
+        local(ZONE, 2026, 3, 2, 12),
+        studio_room_uid=a,
+        mc_uids=[hana],
+    )
+    svc.shows.create(
+        "Near",
+        local(ZONE, 2026, 3, 2, 12, minute=30),
+        local(ZONE, 2026, 3, 2, 13),
+        studio_room_uid=b,
+        mc_uids=[hana],
+    )
+    svc.shows.create(
+        "Berlin night",
+        local(ZONE, 2026, 3, 2, 20),
+        local(ZONE, 2026, 3, 2, 21),
+        studio_room_uid=loft,
+        mc_uids=[hana],
+    )
+    plan = svc.schedules.create(
+        client, seoul.uid, "Plan", local(ZONE, 2026, 3, 2), local(ZONE, 2026, 3, 3)
+    )
+    svc.shows.create(
+        "Draft 1",
+        local(ZONE, 2026, 3, 2, 15),
+        local(ZONE, 2026, 3, 2, 17),
+        studio_room_uid=a,
+        schedule_uid=plan.uid,
+    )
+    svc.shows.create(
+        "Draft 2",
+        local(ZONE, 2026, 3, 2, 21, minute=30),
+        local(ZONE, 2026, 3, 2, 22),
+        studio_room_uid=b,
+        schedule_uid=plan.uid,
+        mc_uids=[hana],
+    )
+    return {"seoul": seoul.uid, "plan": plan.uid, "a": a, "hana": hana}
+
+
+def test_the_gantt_has_one_bar_per_show_conflicts_outlined_and_local_hours(svc: Services) -> None:
+    ids = world(svc)
+    start, end = local(ZONE, 2026, 3, 2), local(ZONE, 2026, 3, 3)
+    figure = gantt(svc, studio=ids["seoul"], start=start, end=end)
+    [axes] = figure.axes
+    bars = axes.patches
+    assert len(bars) == 4  # Booked, Near and the two drafts (Berlin is another studio)
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["A", "B"]
+    red = [p for p in bars if to_hex(p.get_edgecolor()) == "#b91c1c"]
+    assert len(red) == 2  # Booked and Near: Hana's rest is too short between them
+    labels = [t.get_text() for t in axes.get_xticklabels()]
+    assert labels[:3] == ["00:00", "02:00", "04:00"]  # Seoul's wall clock, not UTC
+    assert "Asia/Seoul" in axes.get_xlabel()
+    by_mc = gantt(svc, studio=ids["seoul"], start=start, end=end, by="mcs", colour="client")
+    assert len(by_mc.axes[0].patches) == 3  # Hana's three shows in Seoul
+    with pytest.raises(ValidationError):
+        gantt(svc, studio=ids["seoul"], start=start, end=end, by="days")  # type: ignore[arg-type]
+
+
+def test_what_if_promotes_in_memory_and_leaves_the_real_data_alone(svc: Services) -> None:
+    ids = world(svc)
+    day = date(2026, 3, 2)
+    start, end = local(ZONE, 2026, 3, 2), local(ZONE, 2026, 3, 3)
+    before = room_utilization(svc, start=day, end=day + timedelta(days=1), studio=ids["seoul"])
+    plan = what_if(svc, studio=ids["seoul"], start=start, end=end)
+    # the copy knows Hana's Berlin show, so the promotion meets her rest rule there
+    result = plan.services.schedules.promote(ids["plan"])
+    assert len(result.confirmed_show_uids) == 2
+    assert any(w.resource_uid == ids["hana"] for w in result.warnings)
+    after = room_utilization(
+        plan.services, start=day, end=day + timedelta(days=1), studio=ids["seoul"]
+    )
+    assert before.set_index("room")["booked_hours"].to_dict() == {"A": 2.0, "B": 0.5}
+    assert after.set_index("room")["booked_hours"].to_dict() == {"A": 4.0, "B": 1.0}
+    assert len(conflicts_frame(plan.services, start=start, end=end)) == 2
+    # the real schedule is still a draft, its drafts unconfirmed
+    assert svc.schedules.get(ids["plan"]).schedule_status.value == "draft"
+    assert len(conflicts_frame(svc, start=start, end=end)) == 1
+    # a move that double-books is refused in the copy as it would be for real
+    booked = next(s for s in plan.services.shows.list() if s.name == "Booked")
+    with pytest.raises(ConflictError):
+        plan.services.shows.reschedule(
+            booked.uid,
+            {"show_start": local(ZONE, 2026, 3, 2, 15), "show_end": local(ZONE, 2026, 3, 2, 16)},
+        )
