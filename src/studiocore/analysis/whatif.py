@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -38,6 +39,14 @@ def _uids(values: Iterable[str | None]) -> list[str]:
     return sorted({v for v in values if v})
 
 
+def _without_people(entity: Entity) -> Entity:
+    """``entity`` without its references to users (who approved a schedule,
+    the account of an MC): the copy holds no people."""
+    people = [f for f, table in entity.REFERENCES.items() if table == "users"]
+    cleared: dict[str, Any] = dict.fromkeys(people)
+    return attrs.evolve(entity, **cleared) if people else entity
+
+
 def what_if(
     source: Source, *, studio: str, start: datetime, end: datetime, actor: Actor = SYSTEM
 ) -> WhatIf:
@@ -47,7 +56,8 @@ def what_if(
     overlapping the window with all their shows, their clients, the MCs
     hosting them (with their links) and those MCs' other shows around the
     window (with their rooms and studios: an MC is shared across studios),
-    and the lookup values. The source is only read.
+    and the lookup values; no people (references to users are cleared). The
+    source is only read.
 
     >>> from datetime import UTC
     >>> from studiocore import Services
@@ -127,7 +137,7 @@ def what_if(
             place, *extra_studios, *rooms, *extra_rooms, *clients, *mcs, *schedules, *everything,
         ]  # fmt: skip
         for entity in rows:
-            repository_for(uow, type(entity)).add(entity)
+            repository_for(uow, type(entity)).add(_without_people(entity))
         for show_uid, mc_uid in dict.fromkeys(links):
             link = ShowMC(
                 uid=new_uid(ShowMC.PREFIX), show_uid=show_uid, mc_uid=mc_uid, created_at=now,
