@@ -7,10 +7,9 @@ import io
 from collections.abc import Callable, Collection
 from datetime import datetime
 from importlib.metadata import entry_points
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
-from pandas.api.typing import SeriesGroupBy
 
 from studiocore.errors import ValidationError
 from studiocore.lookups import ShowStatus
@@ -116,23 +115,36 @@ def frame_of_export(export: ShowExport) -> pd.DataFrame:
     shows["local_start"], shows["local_end"] = _local(shows, start), _local(shows, end)
     shows["duration"] = end - start
     shows["hours"] = (end - start).dt.total_seconds() / 3600
+    keys = shows["show_uid"].tolist()
     for name, uid, label in (
         ("mcs", "mc_uid", "mc_name"),
         ("platforms", "platform_uid", "platform_name"),
     ):
         links = _table(getattr(export, name), SHOW_EXPORT_COLUMNS[name])
         links = links.sort_values([label, uid], kind="stable")
-        grouped = links.groupby("show_uid", sort=False)
-        singular = name.removesuffix("s")
-        shows[f"{singular}_uids"] = _lists(shows["show_uid"], grouped[uid])
-        shows[name] = _lists(shows["show_uid"], grouped[label])
+        uids, labels = _lists(keys, links["show_uid"], links[uid], links[label])
+        shows[f"{name.removesuffix('s')}_uids"] = pd.Series(uids, index=shows.index, dtype=object)
+        shows[name] = pd.Series(labels, index=shows.index, dtype=object)
     return shows[list(SHOW_COLUMNS)]
 
 
-def _lists(keys: pd.Series, grouped: SeriesGroupBy[Any, Any]) -> pd.Series:
-    """Each key's values as a list (an empty list for a key without any)."""
-    found = grouped.agg(list)
-    return keys.map(found).map(lambda v: v if isinstance(v, list) else [])
+def _lists(
+    keys: list[object], owners: pd.Series, uids: pd.Series, labels: pd.Series
+) -> tuple[list[list[object]], list[list[object]]]:
+    """For each key, the ``uids`` and ``labels`` of the links it ``owners``,
+    in order (a plain loop: a group-by with ``list`` builds a Series per
+    group)."""
+    if owners.empty:
+        return [[] for _ in keys], [[] for _ in keys]
+    found: dict[object, tuple[list[object], list[object]]] = {}
+    for owner, uid, label in zip(owners.tolist(), uids.tolist(), labels.tolist(), strict=True):
+        pair = found.get(owner)
+        if pair is None:
+            pair = found[owner] = ([], [])
+        pair[0].append(uid)
+        pair[1].append(label)
+    pairs = [found.get(key) or ([], []) for key in keys]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
 def _local(shows: pd.DataFrame, instants: pd.Series) -> pd.Series:
