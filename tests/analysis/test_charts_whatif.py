@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from matplotlib.colors import to_hex
 
-from studiocore import ConflictError, Services, ValidationError
+from studiocore import ConflictError, NotFoundError, Services, ValidationError
 from studiocore.analysis import conflicts_frame, gantt, room_utilization, what_if
 from tests.analysis.test_metrics import local
 
@@ -112,3 +112,16 @@ def test_what_if_promotes_in_memory_and_leaves_the_real_data_alone(svc: Services
             booked.uid,
             {"show_start": local(ZONE, 2026, 3, 2, 15), "show_end": local(ZONE, 2026, 3, 2, 16)},
         )
+
+
+def test_a_studio_is_named_by_its_uid_or_its_name(svc: Services) -> None:
+    ids = world(svc)
+    start, end = local(ZONE, 2026, 3, 2), local(ZONE, 2026, 3, 3)
+    by_name = gantt(svc, studio="Seoul", start=start, end=end)
+    assert len(by_name.axes[0].patches) == 4
+    day = date(2026, 3, 2)
+    named = room_utilization(svc, start=day, end=day + timedelta(days=1), studio="Seoul")
+    by_uid = room_utilization(svc, start=day, end=day + timedelta(days=1), studio=ids["seoul"])
+    assert named.equals(by_uid)
+    with pytest.raises(NotFoundError):
+        gantt(svc, studio="Nowhere", start=start, end=end)

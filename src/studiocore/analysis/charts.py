@@ -16,6 +16,7 @@ from studiocore.errors import ValidationError
 from studiocore.permissions import SYSTEM, Actor
 
 from .frames import Source, services_of, shows_frame
+from .metrics import one_studio
 from .slots import conflicts_frame
 
 __all__ = ["gantt"]
@@ -76,7 +77,8 @@ def gantt(
     if colour not in {"status", "client"}:
         raise ValidationError("colour", "must be 'status' or 'client'")
     services = services_of(source)
-    place = services.studios.get(studio, actor=actor)
+    place = one_studio(services, studio, actor)
+    studio = place.uid
     zone = ZoneInfo(place.time_zone)
     shows = shows_frame(
         services,

@@ -11,6 +11,7 @@ from typing import Literal
 
 import pandas as pd
 
+from studiocore.entities import Studio
 from studiocore.errors import ValidationError
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import SYSTEM, Actor
@@ -18,7 +19,7 @@ from studiocore.ports import SHOW_EXPORT_COLUMNS, ShowExport, ShowExportQuery, U
 from studiocore.services import Services
 from studiocore.timeslot import TimeSlot
 
-__all__ = ["SHOW_COLUMNS", "Source", "services_of", "shows_frame"]
+__all__ = ["SHOW_COLUMNS", "Source", "services_of", "shows_frame", "studios_of"]
 
 Source = Services | Callable[[], UnitOfWork] | str
 """Where an analysis reads: a :class:`~studiocore.Services`, a unit-of-work
@@ -75,6 +76,20 @@ def services_of(source: Source) -> Services:
             raise ValidationError("source", f"no database adapter for {scheme!r}; known: {known}")
         return Services(found[scheme].load()(source))
     return Services(source)
+
+
+def studios_of(
+    services: Services, studio: str | Collection[str] | None, actor: Actor
+) -> list[Studio]:
+    """The live studios ``studio`` names (by uid or name; ``None``: all) that
+    the actor may see, by name."""
+    wanted = None if studio is None else ({studio} if isinstance(studio, str) else set(studio))
+    found = [
+        s
+        for s in services.studios.list(actor=actor)
+        if wanted is None or s.uid in wanted or s.name in wanted
+    ]
+    return sorted(found, key=lambda s: (s.name, s.uid))
 
 
 def _uids(value: str | Collection[str] | None) -> frozenset[str] | None:
@@ -176,7 +191,7 @@ def shows_frame(
     status, its start and end (aware, UTC; ``local_start``/``local_end`` the
     wall-clock times in the studio's ``time_zone``), its duration and hours,
     and lists of its MCs and platforms (uids, and names sorted). Filters take a
-    uid (or a status) or a collection of them. ``explode="mcs"``: one row per
+    uid (or a status; a studio also by its name) or a collection of them. ``explode="mcs"``: one row per
     show and MC (``mc_uid``, ``mc``; a show without MC keeps one row).
 
     Three queries whatever the number of shows (see
@@ -194,6 +209,9 @@ def shows_frame(
     >>> frame[["show", "room", "local_start", "hours"]].to_string(index=False)
     '  show     room         local_start  hours\\nLaunch Studio A 2026-03-02 10:00:00    2.0'
     """
+    services = services_of(source)
+    if studio is not None:  # uids or names
+        studio = [s.uid for s in studios_of(services, studio, actor)] or [""]
     query = ShowExportQuery(
         window=TimeSlot(start, end),
         studio_uids=_uids(studio),
@@ -203,7 +221,7 @@ def shows_frame(
         mc_uids=_uids(mc),
         statuses=_statuses(status),
     )
-    frame = frame_of_export(services_of(source).scheduling.export_shows(query, actor=actor))
+    frame = frame_of_export(services.scheduling.export_shows(query, actor=actor))
     if explode is None:
         return frame
     if explode != "mcs":

@@ -12,15 +12,23 @@ import numpy as np
 import pandas as pd
 
 from studiocore.entities import Studio
-from studiocore.errors import ValidationError
+from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.scheduling.opday import operational_day_window
 from studiocore.services import Services
 
-from .frames import Source, services_of, shows_frame
+from .frames import Source, services_of, shows_frame, studios_of
 
-__all__ = ["RESERVING", "OperatingHours", "mc_load", "room_utilization", "studios_of", "windows_of"]
+__all__ = [
+    "RESERVING",
+    "OperatingHours",
+    "mc_load",
+    "one_studio",
+    "room_utilization",
+    "studios_of",
+    "windows_of",
+]
 
 OperatingHours = Mapping[str, tuple[time, time]]
 """A studio's opening and closing time (local wall clock; a closing time at or
@@ -62,14 +70,14 @@ def windows_of(studio: Studio, days: list[date], hours: OperatingHours | None) -
     return frame
 
 
-def studios_of(
-    services: Services, studio: str | Collection[str] | None, actor: Actor
-) -> list[Studio]:
-    """The live studios ``studio`` names (uids; ``None``: all) that the actor
-    may see, by name."""
-    wanted = None if studio is None else ({studio} if isinstance(studio, str) else set(studio))
-    found = [s for s in services.studios.list(actor=actor) if wanted is None or s.uid in wanted]
-    return sorted(found, key=lambda s: (s.name, s.uid))
+def one_studio(services: Services, studio: str, actor: Actor) -> Studio:
+    """The live studio ``studio`` (a uid or a name) that the actor may see."""
+    found = studios_of(services, studio, actor)
+    if not found:
+        raise NotFoundError("Studio", studio)
+    if len(found) > 1:
+        raise ValidationError("studio", f"{len(found)} studios are called {studio!r}: use its uid")
+    return found[0]
 
 
 def _split(shows: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:

@@ -14,8 +14,8 @@ from studiocore.errors import ValidationError
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.timeslot import TimeSlot
 
-from .frames import Source, services_of, shows_frame
-from .metrics import RESERVING, OperatingHours, studios_of, windows_of
+from .frames import Source, services_of, shows_frame, studios_of
+from .metrics import RESERVING, OperatingHours, windows_of
 
 __all__ = ["conflicts_frame", "free_slots"]
 

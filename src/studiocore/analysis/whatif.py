@@ -20,6 +20,7 @@ from studiocore.services import Services
 from studiocore.timeslot import TimeSlot, utc_now
 
 from .frames import Source, services_of, shows_frame
+from .metrics import one_studio
 
 __all__ = ["WhatIf", "what_if"]
 
@@ -75,7 +76,8 @@ def what_if(
     """
     services = services_of(source)
     window = TimeSlot(start, end)
-    place = services.studios.get(studio, actor=actor)
+    place = one_studio(services, studio, actor)
+    studio = place.uid
     rooms = services.studio_rooms.list(where={"studio_uid": studio}, actor=actor)
     shows = {s.uid: s for s in services.scheduling.shows_between(studio, window, actor=actor)}
     schedules = [
