@@ -4,6 +4,9 @@ what they claim."""
 from __future__ import annotations
 
 import doctest
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +32,32 @@ def test_the_module_examples_run(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_the_readme_notebook_example_runs_on_a_demo_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (DOC.parents[1] / "README.md").read_text()
+    [block] = [
+        b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL) if "analysis" in b
+    ]
+    monkeypatch.chdir(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "studiocore_http",
+            "demo",
+            "--database-url",
+            "sqlite:///studiocore.db",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    weekly = namespace["weekly"]
+    assert len(weekly) > 0  # type: ignore[arg-type]
+    assert (tmp_path / "seoul.png").stat().st_size > 10_000

@@ -113,8 +113,9 @@ def gantt(
     def hours(at: pd.Timestamp) -> float:
         return float((at - origin).total_seconds()) / 3600
 
-    columns = ("show_uid", "status", "client", "start", "end", label)
-    for uid, status, client, begins, ends, row in zip(
+    columns = ("show_uid", "show", "status", "client", "start", "end", label)
+    span = hours(pd.Timestamp(end).tz_convert("UTC"))
+    for uid, name, status, client, begins, ends, row in zip(
         *(shows[c].tolist() for c in columns), strict=True
     ):
         fill = (
@@ -133,9 +134,13 @@ def gantt(
             linewidth=2 if clash else 0.8,
             hatch="xx" if clash else ("//" if status == "draft" else None),
         )
+        if span <= 26 and hours(ends) - hours(begins) >= 1:  # a day: the names fit
+            axes.text(
+                hours(begins) + 0.1, y[row], name, va="center", fontsize=7, color="white",
+                clip_on=True,
+            )  # fmt: skip
     axes.set_yticks(range(len(rows)), labels=rows)
     axes.invert_yaxis()
-    span = hours(pd.Timestamp(end).tz_convert("UTC"))
     axes.set_xlim(0, span)
     ticks = _ticks(origin, span, zone)
     axes.set_xticks([hours(t) for t in ticks], labels=[_label(t, span) for t in ticks])
