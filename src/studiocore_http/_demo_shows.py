@@ -13,10 +13,10 @@ before (the changeover is 15). Nothing is double-booked.
 
 History is recorded the way a studio importing its past would: through a
 :class:`~studiocore.Services` whose :class:`~studiocore.FixedClock` stands at
-each moment in turn, so a show is booked the evening before its day, goes live
-at its start and is completed (with its MC's rating and its viewer count) at
-its end, or is cancelled the evening before, and every record and audit entry
-carries those times. The core does not refuse a show in the past; the clock
+each moment in turn, so a show is booked a day before its start, goes live at
+its start and is completed (with its MC's rating and its viewer count) at its
+end, or is cancelled 20 hours before its start, and every record and audit
+entry carries those times. The core does not refuse a show in the past; the clock
 only makes the history read like one.
 """
 
@@ -267,9 +267,11 @@ def book_history(
     services: Services, names: Names, planned: Sequence[Planned], rng: random.Random
 ) -> BookedShows:
     """Book the past shows ``planned`` as they happened (see the module's
-    docstring): about one in sixteen cancelled the day before, every other one
-    live at its start and completed at its end, then its MC rated (0-10) and
-    its viewers counted. A show of a near-conflict day is never cancelled."""
+    docstring): about one in sixteen cancelled, every other one live at its
+    start and completed at its end, then its MC rated (0-10; Seo-yeon lower
+    on days she hosts more than two shows) and its viewers counted (more in
+    the evening and at weekends). A show of a near-conflict day is never
+    cancelled."""
     clock = FixedClock(planned[0].start if planned else datetime.now(UTC))
     past = _history_services(services, clock)
     per_day: dict[tuple[str, date], int] = {}

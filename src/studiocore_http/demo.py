@@ -1,13 +1,16 @@
 """A realistic demo data set, created through the public services only.
 
-Two studios (Seoul, 3 rooms; Berlin, 2 rooms), three clients with materials,
-five MCs, three platforms (one with an API key in its ``api_config``, which
-the SQL adapter stores encrypted), tags, a week of confirmed shows starting today (every
-room four times a day, each with an MC and a platform, never double-booked), a
-draft schedule for next week, and a schedule taken through the whole workflow
-by the demo's people: proposed, approved, confirmed, an applied change (four
-versions) and a change request waiting for the client manager.
-"""
+Two studios (Seoul Main in Asia/Seoul, 3 rooms; Berlin Loft in Europe/Berlin,
+2 rooms), three clients with materials, five MCs, three platforms (one with an
+API key in its ``api_config``, which the SQL adapter stores encrypted), tags;
+eight weeks of past shows before the reference day and two weeks of confirmed
+shows from it, with an uneven load worth analysing (see
+:mod:`studiocore_http._demo_shows`: how the history is recorded, the busy and
+quiet rooms, the peak day, the overloaded MC, the near-conflicts); a draft
+schedule for next week, and a schedule taken through the whole workflow by
+the demo's people: proposed, approved, confirmed, an applied change (four
+versions) and a change request waiting for the client manager. Every random
+choice comes from one seeded ``random.Random``."""
 
 from __future__ import annotations
 
@@ -103,6 +106,8 @@ class DemoSummary:
     """What :func:`seed_demo` created (``created`` False: the data was already there)."""
 
     created: bool
+    today: date | None = None
+    """The reference day."""
     studios: int = 0
     rooms: int = 0
     shows: int = 0
@@ -126,7 +131,7 @@ class DemoSummary:
         """What was made, in one sentence (the CLI prints it)."""
         return (
             f"Seeded demo data: {self.studios} studios, {self.rooms} rooms, {self.shows} shows: "
-            f"{self.history_shows} in the eight weeks before today ({self.completed} completed, "
+            f"{self.history_shows} in the eight weeks before {self.today} ({self.completed} completed, "
             f"{self.cancelled} cancelled; the peak day {self.peak_day}), {self.upcoming} "
             f"confirmed in the two weeks ahead, {self.draft_shows} draft shows and "
             f"{_CONFIRMED_SCHEDULE_SHOWS} in a confirmed schedule."
@@ -264,6 +269,7 @@ def seed_demo(services: Services, *, today: date | None = None, seed: int = 0) -
     )
     return DemoSummary(
         created=True,
+        today=today,
         studios=2,
         rooms=sum(len(r) for r in rooms.values()),
         shows=history.shows + upcoming.shows + drafts + _CONFIRMED_SCHEDULE_SHOWS,
