@@ -209,20 +209,8 @@ def plan_days(
                 if booked:
                     start = _at(day, slot[0], slot[1], ZONES[plan.studio])
                     end = start + timedelta(minutes=slot[2])
-                    near_day = day in near
-                    planned.append(
-                        Planned(
-                            plan.studio,
-                            plan.room,
-                            index,
-                            start,
-                            end,
-                            client,
-                            mc,
-                            platform,
-                            near_day,
-                        )
-                    )
+                    where = (plan.studio, plan.room, index, start, end)
+                    planned.append(Planned(*where, client, mc, platform, day in near))
             if day in near and plan.room == "Loft 1":
                 start = _at(day, 12, 5, ZONES[plan.studio])  # 5 minutes after the 10:00 show
                 end = start + timedelta(minutes=40)  # and 15 before the 13:00 one
@@ -239,7 +227,7 @@ def _near(
     (its 15:00 show dropped), then Studio B from 14:45 (a 15-minute rest);
     Loft 1's 10:00 show is booked (the extra show follows it)."""
     if room == "Studio A":
-        return (index == 1 or (booked and index == 0)), slot, mc
+        return (index == 1 or (booked and index != 2)), slot, mc
     if room == "Studio B" and index == 1:
         return True, (14, 45, 90), "Seo-yeon Choi"
     if room == "Loft 1" and index == 0:
