@@ -1,16 +1,20 @@
 """A realistic demo data set, created through the public services only.
 
-Two studios (Seoul, 3 rooms; Berlin, 2 rooms), three clients with materials,
-five MCs, three platforms (one with an API key in its ``api_config``, which
-the SQL adapter stores encrypted), tags, a week of confirmed shows starting today (every
-room four times a day, each with an MC and a platform, never double-booked), a
-draft schedule for next week, and a schedule taken through the whole workflow
-by the demo's people: proposed, approved, confirmed, an applied change (four
-versions) and a change request waiting for the client manager.
-"""
+Two studios (Seoul Main in Asia/Seoul, 3 rooms; Berlin Loft in Europe/Berlin,
+2 rooms), three clients with materials, five MCs, three platforms (one with an
+API key in its ``api_config``, which the SQL adapter stores encrypted), tags;
+eight weeks of past shows before the reference day and two weeks of confirmed
+shows from it, with an uneven load worth analysing (see
+:mod:`studiocore_http._demo_shows`: how the history is recorded, the busy and
+quiet rooms, the peak day, the overloaded MC, the near-conflicts); a draft
+schedule for next week, and a schedule taken through the whole workflow by
+the demo's people: proposed, approved, confirmed, an applied change (four
+versions) and a change request waiting for the client manager. Every random
+choice comes from one seeded ``random.Random``."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +23,15 @@ import attrs
 
 from studiocore import Services, User, UserRole
 from studiocore.access import MembershipPolicy
+
+from ._demo_shows import (
+    HISTORY_DAYS,
+    UPCOMING_DAYS,
+    Names,
+    book_history,
+    book_upcoming,
+    plan_days,
+)
 
 __all__ = [
     "DEMO_ADMIN_EMAIL",
@@ -84,8 +97,8 @@ DEMO_PEOPLE = (
 )
 """The demo's people besides the admin (and the viewer, who belongs to no group)."""
 
-_SLOTS = ((10, 12), (13, 15), (16, 18), (19, 21))
-"""Daily show slots in each studio's local time (hours)."""
+_CONFIRMED_SCHEDULE_SHOWS = 3
+"""The shows of :func:`_confirmed_schedule`."""
 
 
 @attrs.frozen(kw_only=True)
@@ -93,12 +106,36 @@ class DemoSummary:
     """What :func:`seed_demo` created (``created`` False: the data was already there)."""
 
     created: bool
+    today: date | None = None
+    """The reference day."""
     studios: int = 0
     rooms: int = 0
     shows: int = 0
+    """Every show made."""
+    history_shows: int = 0
+    """Shows in the eight weeks before the reference day..."""
+    completed: int = 0
+    """... of which completed (rated, viewers counted)..."""
+    cancelled: int = 0
+    """... and cancelled."""
+    upcoming: int = 0
+    """Shows confirmed in the two weeks from the reference day (outside schedules)."""
     draft_shows: int = 0
+    """Draft shows of the draft schedule."""
+    peak_day: date | None = None
+    """The busiest past day (every slot of every room booked)."""
     schedule_uid: str | None = None
     confirmed_schedule_uid: str | None = None
+
+    def describe(self) -> str:
+        """What was made, in one sentence (the CLI prints it)."""
+        return (
+            f"Seeded demo data: {self.studios} studios, {self.rooms} rooms, {self.shows} shows: "
+            f"{self.history_shows} in the eight weeks before {self.today} ({self.completed} completed, "
+            f"{self.cancelled} cancelled; the peak day {self.peak_day}), {self.upcoming} "
+            f"confirmed in the two weeks ahead, {self.draft_shows} draft shows and "
+            f"{_CONFIRMED_SCHEDULE_SHOWS} in a confirmed schedule."
+        )
 
 
 def ensure_admin(services: Services, email: str, name: str) -> tuple[User, bool]:
@@ -119,8 +156,13 @@ def _local(day: date, hour: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
 
 
-def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
-    """Create the demo data unless the database already has studios."""
+def seed_demo(services: Services, *, today: date | None = None, seed: int = 0) -> DemoSummary:
+    """Create the demo data unless the database already has studios.
+
+    ``today`` is the reference day (default: today in UTC): the history lies in
+    the eight weeks before it, the bookings in the two weeks from it. Every
+    choice comes from ``random.Random(seed)``: the same arguments make the same
+    shows, names and times (the uids differ)."""
     if services.studios.page(limit=1).total > 0:
         return DemoSummary(created=False)
     today = today or datetime.now(UTC).date()
@@ -197,31 +239,27 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
     prime = services.tags.create("prime-time")
     services.tags.create("launch", studio_uid=seoul.uid)
 
-    shows = 0
-    for studio in (seoul, berlin):
-        zone = ZoneInfo(studio.time_zone)
-        studio_rooms = rooms[studio.uid]
-        studio_mcs = mcs_of[studio.uid]
-        for day_index in range(7):
-            day = today + timedelta(days=day_index)
-            for slot_index, (start_hour, end_hour) in enumerate(_SLOTS):
-                for room_index, room in enumerate(studio_rooms):
-                    mc = studio_mcs[(room_index + slot_index + day_index) % len(studio_mcs)]
-                    client = clients[(room_index + slot_index) % len(clients)]
-                    outcome = services.shows.create(
-                        f"{client.name} live #{day_index * 10 + slot_index + 1}",
-                        _local(day, start_hour, zone),
-                        _local(day, end_hour, zone),
-                        studio_room_uid=room.uid,
-                        client_uid=client.uid,
-                        show_type="campaign" if slot_index == 3 else "bau",
-                        show_standard="premium" if room_index == 0 else "standard",
-                        mc_uids=[mc.uid],
-                        platform_uids=[platforms[slot_index % len(platforms)].uid],
-                    )
-                    if slot_index == 3:
-                        services.tags.tag(outcome.show.uid, prime.uid)
-                    shows += 1
+    rng = random.Random(seed)
+    names = Names(
+        rooms={(s.name, r.name): r.uid for s in (seoul, berlin) for r in rooms[s.uid]},
+        clients={c.name: c.uid for c in clients},
+        mcs={m.name: m.uid for m in mcs},
+        platforms={p.name: p.uid for p in platforms},
+    )
+    past_days = [today - timedelta(days=n) for n in range(HISTORY_DAYS, 0, -1)]
+    peak = rng.choice(past_days[14:-7])
+    near = frozenset(rng.sample([d for d in past_days[7:-3] if d != peak], 3))
+    history = book_history(services, names, plan_days(rng, past_days, peak=peak, near=near), rng)
+    ahead_days = [today + timedelta(days=n) for n in range(UPCOMING_DAYS)]
+    # the draft schedule's week in Seoul: its first day free (the board's
+    # planning day in the web tests), and the mornings of the others
+    keep_free = {"Seoul Main": (today + timedelta(days=7), ahead_days[-1], time(13, 30))}
+    upcoming = book_upcoming(
+        services,
+        names,
+        plan_days(rng, ahead_days, opening=today, keep_free=keep_free),
+        prime.uid,
+    )
 
     schedule_uid, drafts = _draft_schedule(
         services, seoul.uid, rooms[seoul.uid], clients[0].uid, today
@@ -231,10 +269,16 @@ def seed_demo(services: Services, *, today: date | None = None) -> DemoSummary:
     )
     return DemoSummary(
         created=True,
+        today=today,
         studios=2,
         rooms=sum(len(r) for r in rooms.values()),
-        shows=shows,
+        shows=history.shows + upcoming.shows + drafts + _CONFIRMED_SCHEDULE_SHOWS,
+        history_shows=history.shows,
+        completed=history.completed,
+        cancelled=history.cancelled,
+        upcoming=upcoming.shows,
         draft_shows=drafts,
+        peak_day=peak,
         schedule_uid=schedule_uid,
         confirmed_schedule_uid=confirmed_uid,
     )
@@ -297,7 +341,7 @@ def _confirmed_schedule(
         actor=studio,
     )
     shows = []
-    for day_index in range(3):
+    for day_index in range(_CONFIRMED_SCHEDULE_SHOWS):
         day = start_day + timedelta(days=day_index)
         shows.append(
             services.shows.create(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import socket
 import sys
+from datetime import date
 from pathlib import Path
 
 import jwt
 import pytest
 from click.testing import CliRunner
 
-from studiocore import Services, UserRole
+from studiocore import Services, Severity, UserRole
+from studiocore_http import Settings
 from studiocore_http.cli import main
+from studiocore_http.demo import seed_demo
 from studiocore_sql import SqlDatabase
 
 from .conftest import SECRET
+from .test_demo import fingerprint
 
 
 @pytest.fixture
@@ -92,20 +96,26 @@ def test_serve_refuses_to_start_without_a_secret(env: dict[str, str]) -> None:
 
 def test_demo_seeds_once(env: dict[str, str]) -> None:
     runner = CliRunner()
-    first = runner.invoke(main, ["demo"], env=env)
+    first = runner.invoke(main, ["demo", "--seed", "1", "--today", "2026-01-05"], env=env)
     assert first.exit_code == 0, first.output
+    # the same data as in memory with the same seed and day, whatever the adapter
+    in_memory = Services.in_memory()
+    summary = seed_demo(in_memory, today=date(2026, 1, 5), seed=1)
+    assert summary.describe() in first.stdout
     assert "2 studios" in first.stdout
+    assert "the peak day 2025-" in first.stdout  # in the eight weeks before 5 January
     second = runner.invoke(main, ["demo"], env=env)
     assert "not seeded" in second.stdout
-    db, services = _services(env)
+    url = env["STUDIOCORE_DATABASE_URL"]  # platforms read with the demo's derived key
+    db = SqlDatabase(url, secret_keys=Settings(demo=True, database_url=url).storage_keys())
+    services = Services(db)
     try:
         assert services.studios.page().total == 2
         assert services.studio_rooms.page().total == 5
-        assert (
-            services.shows.search(limit=1).total == 148
-        )  # 140 booked, 5 drafts, 3 in the confirmed schedule
+        assert services.shows.search(limit=1).total == summary.shows
         assert services.schedules.page().total == 2
-        assert services.scheduling.conflicts() == []
+        assert fingerprint(services) == fingerprint(in_memory)
+        assert {c.severity for c in services.scheduling.conflicts()} == {Severity.WARN}
     finally:
         db.dispose()
 

@@ -172,8 +172,13 @@ def test_serve_demo_prints_a_token_per_role_and_each_sees_what_their_role_allows
     with client("studio.manager@demo.studiocore.dev") as manager:
         listed = manager.get("/api/v1/shows?limit=500").json()
         assert {s["uid"] for s in listed["items"]} == seoul
-        # a show outside any schedule: a scheduled one changes through change requests
-        loose = sorted(s["uid"] for s in every if s["uid"] in seoul and not s["schedule_uid"])
+        # a confirmed show outside any schedule: a scheduled one changes through
+        # change requests, a completed or cancelled one (the history) not at all
+        loose = sorted(
+            s["uid"]
+            for s in every
+            if s["uid"] in seoul and not s["schedule_uid"] and s["show_status"] == "confirmed"
+        )
         renamed = manager.patch(f"/api/v1/shows/{loose[0]}", json={"name": "Renamed"})
         assert renamed.status_code == 200, renamed.text
     with client("client.manager@demo.studiocore.dev") as planner:

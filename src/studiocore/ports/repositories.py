@@ -86,15 +86,23 @@ def _plain(hint: object) -> bool:
     return isinstance(hint, type) and issubclass(hint, _SORTABLE_TYPES)
 
 
+_SORTABLE: dict[type[Entity], frozenset[str]] = {}
+
+
 def sortable_fields(cls: type[Entity]) -> frozenset[str]:
     """The fields of ``cls`` a list may be sorted by: its plain values (text,
     numbers, flags, times, enums), not references (``*_uid``, sorted by what
-    they name only by joining), lookups, the show status or JSON fields."""
-    hints = typing.get_type_hints(cls)
-    special = {*cls.REFERENCES, *cls.LOOKUPS, cls.STATUS_FIELD}
-    return frozenset(
-        a.name for a in attrs.fields(cls) if a.name not in special and _plain(hints[a.name])
-    )
+    they name only by joining), lookups, the show status or JSON fields.
+    Computed once per class (every list asks; reading type hints is slow)."""
+    found = _SORTABLE.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        special = {*cls.REFERENCES, *cls.LOOKUPS, cls.STATUS_FIELD}
+        found = frozenset(
+            a.name for a in attrs.fields(cls) if a.name not in special and _plain(hints[a.name])
+        )
+        _SORTABLE[cls] = found
+    return found
 
 
 def sort_keys(cls: type[Entity], order_by: Sequence[str]) -> list[tuple[str, bool]]:

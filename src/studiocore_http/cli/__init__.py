@@ -18,7 +18,7 @@ refusal is one line naming the field (``Error: email: ...``) and exit status 1.
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import click
 
@@ -63,10 +63,7 @@ def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> 
             admin, _ = ensure_admin(services, DEMO_ADMIN_EMAIL, "Demo Admin")
             people = demo_people(services)
         if summary.created:
-            click.echo(
-                f"Seeded demo data: {summary.studios} studios, {summary.rooms} rooms, "
-                f"{summary.shows} confirmed shows, {summary.draft_shows} draft shows."
-            )
+            click.echo(summary.describe())
         else:
             click.echo("Demo data already present; not seeding again.")
         if settings.uses_derived_secret:
@@ -112,9 +109,18 @@ def db_upgrade(database_url: str | None) -> None:
 
 
 @main.command()
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Reference day, YYYY-MM-DD: history before it, bookings from it (default: today).",
+)
 @_database_url
-def demo(database_url: str | None) -> None:
-    """Seed the demo data set (once; a database with studios is left alone).
+def demo(seed: int, today: datetime | None, database_url: str | None) -> None:
+    """Seed the demo data set (once; a database with studios is left alone):
+    eight weeks of history before --today, two weeks of bookings from it, and
+    the same data for the same --seed and --today.
 
     Without STUDIOCORE_SECRET_KEYS the demo platforms' secrets are encrypted
     with the development key that `serve --demo` derives.
@@ -124,12 +130,9 @@ def demo(database_url: str | None) -> None:
     settings = _settings(database_url, demo=True)
     with _database(settings) as database:
         database.upgrade()
-        summary = seed_demo(Services(database))
+        summary = seed_demo(Services(database), today=today.date() if today else None, seed=seed)
     if summary.created:
-        click.echo(
-            f"Seeded demo data: {summary.studios} studios, {summary.rooms} rooms, "
-            f"{summary.shows} confirmed shows, {summary.draft_shows} draft shows."
-        )
+        click.echo(summary.describe())
     else:
         click.echo("The database already has studios; demo data not seeded.")
 
