@@ -118,7 +118,8 @@ def test_serve_demo_gives_a_working_api_with_data_and_an_admin_token(server: Ser
         assert studios["total"] == 2
         seoul = next(s for s in studios["items"] if s["name"] == "Seoul Main")
         rooms = http.get(f"/api/v1/studio-rooms?studio_uid={seoul['uid']}").json()["items"]
-        shows = http.get(f"/api/v1/shows?studio_room_uid={rooms[0]['uid']}&limit=1").json()
+        room = f"studio_room_uid={rooms[0]['uid']}"
+        shows = http.get(f"/api/v1/shows?{room}&status=confirmed&limit=1").json()
         assert shows["total"] >= 7
         booked = shows["items"][0]
         clash = http.post(
@@ -135,7 +136,8 @@ def test_serve_demo_gives_a_working_api_with_data_and_an_admin_token(server: Ser
         created = http.post("/api/v1/clients", json={"name": "E2E client"})
         assert created.status_code == 201
         assert http.get(f"/api/v1/clients/{created.json()['uid']}").status_code == 200
-        assert http.get("/api/v1/conflicts").json() == []
+        # the demo's near-conflicts only warn: nothing it holds is double-booked
+        assert {c["severity"] for c in http.get("/api/v1/conflicts").json()} <= {"WARN"}
         assert http.get("/schema/openapi.json").json()["openapi"].startswith("3.1")
 
 
