@@ -125,3 +125,19 @@ def test_a_studio_is_named_by_its_uid_or_its_name(svc: Services) -> None:
     assert named.equals(by_uid)
     with pytest.raises(NotFoundError):
         gantt(svc, studio="Nowhere", start=start, end=end)
+
+
+def test_what_if_copies_an_mcs_shows_just_outside_the_window_in_the_same_studio(
+    svc: Services,
+) -> None:
+    ids = world(svc)
+    hana = ids["hana"]
+    svc.shows.create(
+        "Next morning", local(ZONE, 2026, 3, 3, 9), local(ZONE, 2026, 3, 3, 10),
+        studio_room_uid=ids["a"], mc_uids=[hana],
+    )  # fmt: skip
+    # the window ends before it: copied as one of Hana's shows around the window
+    copy = what_if(svc, studio="Seoul", start=local(ZONE, 2026, 3, 2), end=local(ZONE, 2026, 3, 3))
+    names = {s.name for s in copy.services.shows.list()}
+    assert {"Next morning", "Berlin night", "Booked"} <= names
+    assert len(copy.services.studio_rooms.list()) == 3  # A, B and Berlin's L, once each

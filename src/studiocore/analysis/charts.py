@@ -124,7 +124,7 @@ def gantt(
             else client_colour.get(client, "#9aa5b1")
         )
         clash = uid in conflicted
-        axes.barh(
+        [bar] = axes.barh(
             y[row],
             hours(ends) - hours(begins),
             left=hours(begins),
@@ -133,12 +133,18 @@ def gantt(
             edgecolor="#b91c1c" if clash else "white",
             linewidth=2 if clash else 0.8,
             hatch="xx" if clash else ("//" if status == "draft" else None),
-        )
-        if span <= 26 and hours(ends) - hours(begins) >= 1:  # a day: the names fit
-            axes.text(
-                hours(begins) + 0.1, y[row], name, va="center", fontsize=7, color="white",
+        ).patches
+        if span <= 26:  # a day: each bar carries its show's name, cut at its end
+            text = axes.text(
+                hours(begins) + 0.1,
+                y[row],
+                name,
+                va="center",
+                fontsize=7,
+                color="white",
                 clip_on=True,
-            )  # fmt: skip
+            )
+            text.set_clip_path(bar)
     axes.set_yticks(range(len(rows)), labels=rows)
     axes.invert_yaxis()
     axes.set_xlim(0, span)

@@ -115,7 +115,8 @@ def what_if(
             if mc in known
         ]
         elsewhere = services.shows.list(where={"uid": _uids(around["show_uid"])}, actor=actor)
-    other_rooms = _uids(s.studio_room_uid for s in elsewhere)
+    mine = {r.uid for r in rooms}
+    other_rooms = _uids(s.studio_room_uid for s in elsewhere if s.studio_room_uid not in mine)
     extra_rooms = (
         services.studio_rooms.list(where={"uid": other_rooms}, actor=actor) if other_rooms else []
     )
