@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex
 
 from studiocore import ConflictError, NotFoundError, Services, ValidationError
 from studiocore.analysis import conflicts_frame, gantt, room_utilization, what_if
-from tests.analysis.test_metrics import local
+from tests.analysis.test_metrics import book, local
 
 ZONE = "Asia/Seoul"
 
@@ -25,45 +25,14 @@ def world(svc: Services) -> dict[str, str]:
     loft = svc.studio_rooms.create(berlin.uid, "L").uid
     hana = svc.mcs.create("Hana", min_rest_minutes=60).uid
     client = svc.clients.create("Glow").uid
-    svc.shows.create(
-        "Booked",
-        local(ZONE, 2026, 3, 2, 10),
-        local(ZONE, 2026, 3, 2, 12),
-        studio_room_uid=a,
-        mc_uids=[hana],
-    )
-    svc.shows.create(
-        "Near",
-        local(ZONE, 2026, 3, 2, 12, minute=30),
-        local(ZONE, 2026, 3, 2, 13),
-        studio_room_uid=b,
-        mc_uids=[hana],
-    )
-    svc.shows.create(
-        "Berlin night",
-        local(ZONE, 2026, 3, 2, 20),
-        local(ZONE, 2026, 3, 2, 21),
-        studio_room_uid=loft,
-        mc_uids=[hana],
-    )
+    book(svc, "Booked", a, (10, 12), hana)
+    book(svc, "Near", b, (12.5, 13), hana)
+    book(svc, "Berlin night", loft, (20, 21), hana)  # 12:00-13:00 in Berlin
     plan = svc.schedules.create(
         client, seoul.uid, "Plan", local(ZONE, 2026, 3, 2), local(ZONE, 2026, 3, 3)
     )
-    svc.shows.create(
-        "Draft 1",
-        local(ZONE, 2026, 3, 2, 15),
-        local(ZONE, 2026, 3, 2, 17),
-        studio_room_uid=a,
-        schedule_uid=plan.uid,
-    )
-    svc.shows.create(
-        "Draft 2",
-        local(ZONE, 2026, 3, 2, 21, minute=30),
-        local(ZONE, 2026, 3, 2, 22),
-        studio_room_uid=b,
-        schedule_uid=plan.uid,
-        mc_uids=[hana],
-    )
+    book(svc, "Draft 1", a, (15, 17), schedule_uid=plan.uid)
+    book(svc, "Draft 2", b, (21.5, 22), hana, schedule_uid=plan.uid)
     return {"seoul": seoul.uid, "plan": plan.uid, "a": a, "hana": hana}
 
 
@@ -132,10 +101,7 @@ def test_what_if_copies_an_mcs_shows_just_outside_the_window_in_the_same_studio(
 ) -> None:
     ids = world(svc)
     hana = ids["hana"]
-    svc.shows.create(
-        "Next morning", local(ZONE, 2026, 3, 3, 9), local(ZONE, 2026, 3, 3, 10),
-        studio_room_uid=ids["a"], mc_uids=[hana],
-    )  # fmt: skip
+    book(svc, "Next morning", ids["a"], (9, 10), hana, day=3)
     # the window ends before it: copied as one of Hana's shows around the window
     copy = what_if(svc, studio="Seoul", start=local(ZONE, 2026, 3, 2), end=local(ZONE, 2026, 3, 3))
     names = {s.name for s in copy.services.shows.list()}

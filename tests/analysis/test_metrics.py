@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from studiocore import Services, ValidationError
+from studiocore import Services, Show, ValidationError
 from studiocore.analysis import mc_load, room_utilization, shows_frame
 
 
@@ -18,6 +18,32 @@ def local(
     zone: str, year: int, month: int, day: int, hour: int = 0, *, minute: int = 0
 ) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
+
+
+def book(
+    svc: Services,
+    name: str,
+    room: str,
+    hours: tuple[float, float],
+    *mcs: str,
+    day: int = 2,
+    zone: str = "Asia/Seoul",
+    client_uid: str | None = None,
+    schedule_uid: str | None = None,
+) -> Show:
+    """A show on 2026-03-``day`` from wall-clock hour ``hours[0]`` to
+    ``hours[1]`` in ``zone`` (a fraction is minutes; 26 is 02:00 the next day)."""
+
+    def at(hour: float) -> datetime:
+        when = datetime.combine(date(2026, 3, day), time(), ZoneInfo(zone))
+        clock = time(int(hour % 24), round(hour % 1 * 60))
+        return datetime.combine(when.date() + timedelta(days=int(hour // 24)), clock, when.tzinfo)
+
+    made = svc.shows.create(
+        name, at(hours[0]), at(hours[1]), studio_room_uid=room, mc_uids=list(mcs),
+        client_uid=client_uid, schedule_uid=schedule_uid,
+    )  # fmt: skip
+    return made.show
 
 
 def studio_with_rooms(svc: Services, zone: str, *names: str) -> tuple[str, list[str]]:
@@ -38,9 +64,7 @@ def booked(table: pd.DataFrame, room: str) -> list[tuple[str, float, float]]:
 def test_a_show_across_midnight_counts_on_both_days(svc: Services) -> None:
     seoul = "Asia/Seoul"
     _, [a, _b] = studio_with_rooms(svc, seoul, "A", "B")
-    svc.shows.create(
-        "Late", local(seoul, 2026, 3, 2, 22), local(seoul, 2026, 3, 3, 2), studio_room_uid=a
-    )
+    book(svc, "Late", a, (22, 26), zone=seoul)
     table = room_utilization(svc, start=date(2026, 3, 2), end=date(2026, 3, 4))
     assert booked(table, "A") == [("2026-03-02", 2.0, 24.0), ("2026-03-03", 2.0, 24.0)]
     assert booked(table, "B") == [("2026-03-02", 0.0, 24.0), ("2026-03-03", 0.0, 24.0)]  # idle
@@ -72,12 +96,8 @@ def test_a_day_with_a_dst_change_has_its_real_length(
 def test_operating_hours_bound_what_is_available_and_booked(svc: Services) -> None:
     berlin = "Europe/Berlin"
     studio, [room] = studio_with_rooms(svc, berlin, "Loft")
-    svc.shows.create(
-        "Early", local(berlin, 2026, 3, 2, 9), local(berlin, 2026, 3, 2, 11), studio_room_uid=room
-    )
-    svc.shows.create(
-        "Night", local(berlin, 2026, 3, 2, 23), local(berlin, 2026, 3, 3, 1), studio_room_uid=room
-    )
+    book(svc, "Early", room, (9, 11), zone=berlin)
+    book(svc, "Night", room, (23, 25), zone=berlin)
     hours = {studio: (time(10), time(0))}  # 10:00 to midnight
     table = room_utilization(
         svc, start=date(2026, 3, 2), end=date(2026, 3, 3), operating_hours=hours
@@ -89,16 +109,8 @@ def test_a_week_sums_its_days_and_drafts_and_cancelled_shows_do_not_count(svc: S
     zone = "Asia/Seoul"
     _, [room] = studio_with_rooms(svc, zone, "A")
     for day in (2, 4, 9):  # Monday and Wednesday of one week, Monday of the next
-        svc.shows.create(
-            "Show",
-            local(zone, 2026, 3, day, 10),
-            local(zone, 2026, 3, day, 13),
-            studio_room_uid=room,
-        )
-    cancelled = svc.shows.create(
-        "Off", local(zone, 2026, 3, 3, 10), local(zone, 2026, 3, 3, 12), studio_room_uid=room
-    )
-    svc.shows.cancel(cancelled.show.uid)
+        book(svc, "Show", room, (10, 13), day=day)
+    svc.shows.cancel(book(svc, "Off", room, (10, 12), day=3).uid)
     table = room_utilization(svc, start=date(2026, 3, 2), end=date(2026, 3, 16), freq="W")
     assert booked(table, "A") == [("2026-03-02", 6.0, 168.0), ("2026-03-09", 3.0, 168.0)]
     with pytest.raises(ValidationError) as err:
@@ -111,18 +123,10 @@ def test_mc_load_counts_shows_hours_back_to_back_and_the_shortest_rest(svc: Serv
     _, [a, b] = studio_with_rooms(svc, zone, "A", "B")
     hana = svc.mcs.create("Hana").uid
     dan = svc.mcs.create("Dan").uid
-
-    def book(room: str, day: int, start: tuple[int, int], end: tuple[int, int], *mcs: str) -> None:
-        svc.shows.create(
-            "S", local(zone, 2026, 3, day, start[0], minute=start[1]),
-            local(zone, 2026, 3, day, end[0], minute=end[1]),
-            studio_room_uid=room, mc_uids=list(mcs),
-        )  # fmt: skip
-
-    book(a, 2, (10, 0), (12, 0), hana)
-    book(b, 2, (12, 20), (13, 0), hana, dan)  # 20 minutes after: back to back
-    book(a, 2, (15, 0), (16, 30), hana)  # 2 hours rest
-    book(a, 3, (10, 0), (11, 0), dan)
+    book(svc, "S", a, (10, 12), hana)
+    book(svc, "S", b, (12 + 1 / 3, 13), hana, dan)  # 20 minutes after: back to back
+    book(svc, "S", a, (15, 16.5), hana)  # 2 hours rest
+    book(svc, "S", a, (10, 11), dan, day=3)
     table = mc_load(svc, start=date(2026, 3, 2), end=date(2026, 3, 4))
     rows = {
         (r.mc, f"{r.period:%d}"): (r.shows, r.hours, r.back_to_back, r.shortest_rest)
@@ -140,10 +144,7 @@ def test_shows_frame_names_local_times_and_one_row_per_mc(svc: Services) -> None
     _, [room] = studio_with_rooms(svc, zone, "Loft")
     mcs = [svc.mcs.create(n).uid for n in ("Mia", "Jo")]
     client = svc.clients.create("Nordic")
-    show = svc.shows.create(
-        "Launch", local(zone, 2026, 3, 2, 10), local(zone, 2026, 3, 2, 12),
-        studio_room_uid=room, client_uid=client.uid, mc_uids=mcs,
-    ).show  # fmt: skip
+    show = book(svc, "Launch", room, (10, 12), *mcs, zone=zone, client_uid=client.uid)
     start, end = local(zone, 2026, 3, 2), local(zone, 2026, 3, 3)
     [row] = shows_frame(svc, start=start, end=end).to_dict("records")
     assert (row["show"], row["room"], row["client"], row["studio"]) == (

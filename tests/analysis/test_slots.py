@@ -3,17 +3,24 @@ every adapter."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
 
 from studiocore import Services, ValidationError
 from studiocore.analysis import conflicts_frame, free_slots
-from tests.analysis.test_metrics import local
+from tests.analysis.test_metrics import book
 
 ZONE = "Asia/Seoul"
 DAY = date(2026, 3, 2)
+
+
+def window(day: date) -> tuple[datetime, datetime]:
+    """Seoul's calendar day ``day``."""
+    start = datetime.combine(day, time(), ZoneInfo(ZONE))
+    return start, start + timedelta(days=1)
 
 
 def wall(table: pd.DataFrame, who: str, column: str = "room") -> list[tuple[str, str]]:
@@ -29,30 +36,11 @@ def test_free_slots_keep_each_rooms_changeover_and_each_mcs_rest(svc: Services) 
     a = svc.studio_rooms.create(studio.uid, "A", changeover_minutes=30).uid
     svc.studio_rooms.create(studio.uid, "B")
     hana = svc.mcs.create("Hana", min_rest_minutes=60).uid
-    svc.shows.create(
-        "One",
-        local(ZONE, 2026, 3, 2, 10),
-        local(ZONE, 2026, 3, 2, 12),
-        studio_room_uid=a,
-        mc_uids=[hana],
-    )
-    svc.shows.create(
-        "Two", local(ZONE, 2026, 3, 2, 13), local(ZONE, 2026, 3, 2, 14), studio_room_uid=a
-    )
-    draft = svc.schedules.create(
-        svc.clients.create("C").uid,
-        studio.uid,
-        "Plan",
-        local(ZONE, 2026, 3, 2),
-        local(ZONE, 2026, 3, 3),
-    )
-    svc.shows.create(
-        "Draft",
-        local(ZONE, 2026, 3, 2, 16),
-        local(ZONE, 2026, 3, 2, 18),
-        studio_room_uid=a,
-        schedule_uid=draft.uid,
-    )
+    book(svc, "One", a, (10, 12), hana)
+    book(svc, "Two", a, (13, 14))
+    client = svc.clients.create("C").uid
+    plan = svc.schedules.create(client, studio.uid, "Plan", *window(DAY))
+    book(svc, "Draft", a, (16, 18), schedule_uid=plan.uid)
     hours = {studio.uid: (time(8), time(22))}
     rooms = free_slots(svc, day=DAY, minutes=60, operating_hours=hours)
     # 12:00 + 30 min changeover to 13:00 - 30 min leaves nothing; a draft holds nothing
@@ -75,22 +63,10 @@ def test_conflicts_frame_is_the_engines_report_with_names(svc: Services) -> None
     a = svc.studio_rooms.create(studio.uid, "A").uid
     b = svc.studio_rooms.create(studio.uid, "B").uid
     hana = svc.mcs.create("Hana", min_rest_minutes=60).uid
-    svc.shows.create(
-        "First",
-        local(ZONE, 2026, 3, 2, 10),
-        local(ZONE, 2026, 3, 2, 11),
-        studio_room_uid=a,
-        mc_uids=[hana],
-    )
-    svc.shows.create(
-        "Second",
-        local(ZONE, 2026, 3, 2, 11, minute=30),
-        local(ZONE, 2026, 3, 2, 12),
-        studio_room_uid=b,
-        mc_uids=[hana],
-    )
-    window = {"start": local(ZONE, 2026, 3, 2), "end": local(ZONE, 2026, 3, 3)}
-    [row] = conflicts_frame(svc, start=window["start"], end=window["end"]).to_dict("records")
+    book(svc, "First", a, (10, 11), hana)
+    book(svc, "Second", b, (11.5, 12), hana)
+    start, end = window(DAY)
+    [row] = conflicts_frame(svc, start=start, end=end).to_dict("records")
     assert (row["kind"], row["severity"], row["resource"]) == ("mc_rest", "WARN", "Hana")
     assert (row["shows"], row["minutes"], row["required_minutes"]) == (
         ["First", "Second"],
@@ -99,6 +75,7 @@ def test_conflicts_frame_is_the_engines_report_with_names(svc: Services) -> None
     )
     assert row["start"] == pd.Timestamp("2026-03-02T02:00Z")  # 11:00 in Seoul
     assert "Hana" in row["reason"]
-    empty = conflicts_frame(svc, start=local(ZONE, 2026, 3, 3), end=local(ZONE, 2026, 3, 4))
+    later, after = window(date(2026, 3, 3))
+    empty = conflicts_frame(svc, start=later, end=after)
     assert empty.empty
     assert "reason" in empty.columns

@@ -4,7 +4,7 @@ each studio's time zone, vectorized."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -110,6 +110,31 @@ def _period(days: pd.Series, freq: Freq) -> pd.Series:
     raise ValidationError("freq", "must be 'D' (days) or 'W' (weeks from Monday)")
 
 
+def _by_studio(
+    services: Services,
+    studio: str | Collection[str] | None,
+    days: list[date],
+    hours: OperatingHours | None,
+    actor: Actor,
+    *,
+    explode: Literal["mcs"] | None = None,
+) -> Iterator[tuple[Studio, pd.DataFrame, pd.DataFrame]]:
+    """Each studio ``studio`` names, its operating windows over ``days`` and
+    its reserving shows overlapping them."""
+    for each in studios_of(services, studio, actor):
+        windows = windows_of(each, days, hours)
+        shows = shows_frame(
+            services,
+            start=windows["open"].min().to_pydatetime(),
+            end=windows["close"].max().to_pydatetime(),
+            studio=each.uid,
+            status=RESERVING,
+            explode=explode,
+            actor=actor,
+        )
+        yield each, windows, shows
+
+
 def room_utilization(
     source: Source,
     *,
@@ -134,22 +159,13 @@ def room_utilization(
     Monday), ``booked_hours``, ``available_hours``, ``utilization`` (0-1).
     """
     services = services_of(source)
-    days = _days(start, end)
-    studios = studios_of(services, studio, actor)
     out: list[pd.DataFrame] = []
-    for each in studios:
-        windows = windows_of(each, days, operating_hours)
+    for each, windows, shows in _by_studio(
+        services, studio, _days(start, end), operating_hours, actor
+    ):
         rooms = services.studio_rooms.list(where={"studio_uid": each.uid}, actor=actor)
         if not rooms:
             continue
-        shows = shows_frame(
-            services,
-            start=windows["open"].min().to_pydatetime(),
-            end=windows["close"].max().to_pydatetime(),
-            studio=each.uid,
-            status=RESERVING,
-            actor=actor,
-        )
         booked = _split(shows, windows).groupby(["room_uid", "day"])["booked"].sum()
         grid = pd.MultiIndex.from_product(
             [[r.uid for r in rooms], windows["day"]], names=["room_uid", "day"]
@@ -191,26 +207,17 @@ def mc_load(
     (confirmed, live, completed) from ``start`` to ``end`` (exclusive) in each
     studio's time zone."""
     services = services_of(source)
-    days = _days(start, end)
-    studios = studios_of(services, studio, actor)
     frames = []
-    for each in studios:
-        windows = windows_of(each, days, None)
-        shows = shows_frame(
-            services,
-            start=windows["open"].min().to_pydatetime(),
-            end=windows["close"].max().to_pydatetime(),
-            studio=each.uid,
-            status=RESERVING,
-            explode="mcs",
-            actor=actor,
-        )
-        shows = shows[shows["mc_uid"].notna()]
+    for _, windows, found in _by_studio(
+        services, studio, _days(start, end), None, actor, explode="mcs"
+    ):
+        hosted = found[found["mc_uid"].notna()]
         opens = windows["open"].to_numpy(dtype="datetime64[us]")
-        index = np.searchsorted(opens, shows["start"].to_numpy(dtype="datetime64[us]"), "right") - 1
+        index = (
+            np.searchsorted(opens, hosted["start"].to_numpy(dtype="datetime64[us]"), "right") - 1
+        )
         inside = index >= 0
-        shows = shows[inside].assign(day=windows["day"].to_numpy()[index[inside]])
-        frames.append(shows)
+        frames.append(hosted[inside].assign(day=windows["day"].to_numpy()[index[inside]]))
     columns = ["mc_uid", "mc", "period", "shows", "hours", "back_to_back", "shortest_rest"]
     if not frames or all(f.empty for f in frames):
         return pd.DataFrame(columns=columns)
