@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from studiocore import FixedClock, Services
+from studiocore import FixedClock, Services, Show
 
 __all__ = [
     "HISTORY_DAYS",
@@ -273,17 +273,7 @@ def book_history(
         rating = _rating(rng, p, per_day[(p.mc, local.date())])
         viewers = _viewers(rng, p, local)
         clock.current = p.start - timedelta(days=1)
-        show = past.shows.create(
-            _history_name(p, local),
-            p.start,
-            p.end,
-            studio_room_uid=names.rooms[(p.studio, p.room)],
-            client_uid=names.clients[p.client],
-            show_type="campaign" if local.hour >= 19 else "bau",
-            show_standard="premium" if p.slot == 0 else "standard",
-            mc_uids=[names.mcs[p.mc]],
-            platform_uids=[names.platforms[p.platform]],
-        ).show
+        show = _book(past, _history_name(p, local), p, names)
         if cancel:
             clock.current = p.start - timedelta(hours=20)
             past.shows.cancel(show.uid)
@@ -297,6 +287,23 @@ def book_history(
         past.shows.update_platform(show.uid, names.platforms[p.platform], {"viewer_count": viewers})
         completed += 1
     return BookedShows(shows=len(planned), completed=completed, cancelled=cancelled)
+
+
+def _book(services: Services, name: str, p: Planned, names: Names) -> Show:
+    """Book planned show ``p`` as ``name``: an evening show is a campaign, a
+    room's first slot premium."""
+    local = p.start.astimezone(ZONES[p.studio])
+    return services.shows.create(
+        name,
+        p.start,
+        p.end,
+        studio_room_uid=names.rooms[(p.studio, p.room)],
+        client_uid=names.clients[p.client],
+        show_type="campaign" if local.hour >= 19 else "bau",
+        show_standard="premium" if p.slot == 0 else "standard",
+        mc_uids=[names.mcs[p.mc]],
+        platform_uids=[names.platforms[p.platform]],
+    ).show
 
 
 def _history_name(p: Planned, local: datetime) -> str:
@@ -325,17 +332,7 @@ def book_upcoming(
     for p in planned:
         local = p.start.astimezone(ZONES[p.studio])
         numbers[p.client] = numbers.get(p.client, 0) + 1
-        show = services.shows.create(
-            f"{p.client} live #{numbers[p.client]}",
-            p.start,
-            p.end,
-            studio_room_uid=names.rooms[(p.studio, p.room)],
-            client_uid=names.clients[p.client],
-            show_type="campaign" if local.hour >= 19 else "bau",
-            show_standard="premium" if p.slot == 0 else "standard",
-            mc_uids=[names.mcs[p.mc]],
-            platform_uids=[names.platforms[p.platform]],
-        ).show
+        show = _book(services, f"{p.client} live #{numbers[p.client]}", p, names)
         if local.hour >= 19:
             services.tags.tag(show.uid, prime_tag_uid)
     return BookedShows(shows=len(planned))
