@@ -76,7 +76,7 @@ class CalendarFeedService(CrudService[CalendarFeed]):
             raise ValidationError("actor", "a calendar feed belongs to a user: pass their actor")
         if type(drafts) is not bool:
             raise ValidationError("drafts", "must be true or false")
-        if not isinstance(target_uid, str) or not target_uid.startswith(kind.uid_prefix + "_"):
+        if not str(target_uid).startswith(kind.uid_prefix + "_"):
             raise ValidationError(
                 "target_uid", f"a {kind.value} calendar needs a {kind.uid_prefix} uid"
             )
@@ -95,11 +95,16 @@ class CalendarFeedService(CrudService[CalendarFeed]):
         feed = work.load(CalendarFeed, uid, include_deleted=include_deleted)
         return _own(work, feed)
 
-    def _owned(self, work: Work, where: Where | None) -> Where:
-        """``where``, limited to the actor's own feeds unless they see every one."""
+    def _owned(self, work: Work, where: Where | None) -> Where | None:
+        """``where``, limited to the actor's own feeds unless they see every one
+        (``None``: it asks for someone else's, which the actor sees none of)."""
+        mine = dict(where or {})
         if _sees_all(work.actor):
-            return dict(where or {})
-        return {**(where or {}), "user_uid": work.actor.user_uid}
+            return mine
+        own = work.actor.user_uid
+        if mine.setdefault("user_uid", own) != own:
+            return None
+        return mine
 
     @reads
     def list(
@@ -115,8 +120,11 @@ class CalendarFeedService(CrudService[CalendarFeed]):
     ) -> list[CalendarFeed]:
         """The actor's own feeds matching ``where`` (system admins: everyone's),
         sorted by ``order_by`` then uid."""
+        mine = self._owned(work, where)
+        if mine is None:
+            return []
         return work.calendar_feeds.list(
-            where=self._owned(work, where),
+            where=mine,
             deleted=deleted,
             limit=limit,
             offset=offset,
@@ -139,6 +147,8 @@ class CalendarFeedService(CrudService[CalendarFeed]):
         their total count (limit 1..500)."""
         check_paging(limit, offset)
         mine = self._owned(work, where)
+        if mine is None:
+            return Page(items=[], total=0, limit=limit, offset=offset)
         repo = work.calendar_feeds
         return Page(
             items=repo.list(

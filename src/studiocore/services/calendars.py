@@ -89,13 +89,11 @@ class CalendarView:
 
 def calendar_kind(value: object) -> CalendarKind:
     """``value`` as a :class:`CalendarKind`, or a ``ValidationError`` naming ``kind``."""
-    if isinstance(value, CalendarKind):
-        return value
-    try:
-        return CalendarKind(value)
-    except ValueError:
-        allowed = ", ".join(k.value for k in CalendarKind)
-        raise ValidationError("kind", f"must be one of {allowed}; got {value!r}") from None
+    for kind in CalendarKind:
+        if value is kind or value == kind.value:
+            return kind
+    allowed = ", ".join(k.value for k in CalendarKind)
+    raise ValidationError("kind", f"must be one of {allowed}; got {value!r}")
 
 
 def _sequence(show: Show) -> int:
@@ -158,9 +156,7 @@ class CalendarReads(Service):
             name = target.name
             query = attrs.evolve(query, schedule_uid=target.uid)
         shows = [
-            s
-            for s in work.shows.search(query)
-            if drafts or s.show_status is not ShowStatus.DRAFT
+            s for s in work.shows.search(query) if drafts or s.show_status is not ShowStatus.DRAFT
         ]
         return CalendarView(
             kind=kind,
@@ -209,9 +205,7 @@ def _events(work: Work, shows: list[Show]) -> tuple[CalendarEvent, ...]:
                 room_name=room.name if room else None,
                 studio_name=studio.name if studio else None,
                 client_name=client.name if client and client.uid in readable else None,
-                mc_names=tuple(
-                    sorted(mcs[m].name for m in hosts.get(show.uid, ()) if m in mcs)
-                ),
+                mc_names=tuple(sorted(mcs[m].name for m in hosts.get(show.uid, ()) if m in mcs)),
                 sequence=_sequence(show),
                 last_modified=show.updated_at,
             )
