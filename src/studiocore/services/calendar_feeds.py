@@ -11,6 +11,7 @@ account stops the feed at once, and revoking the feed (a soft delete) too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from studiocore.entities import CalendarFeed
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import CalendarKind, UserRole
