@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from studiocore import (
     Actor,
@@ -155,7 +155,7 @@ class CalendarController(Controller):
         services: ServicesDep,
         actor: ActorDep,
         request: Request[Any, Any, Any],
-        data: s.CalendarFeedCreate,
+        data: JSONBody[s.CalendarFeedCreate],
     ) -> s.CalendarFeed:
         """A link of the user's own to the calendar of an MC, a studio room or a
         schedule they may read (else 404), for a calendar app: it serves the
