@@ -116,7 +116,8 @@ def test_an_mcs_calendar_has_each_show_in_its_studios_zone(studios: Studios) -> 
     assert "Client: Glow Cosmetics" in description
     assert "MCs: Hana Kim, Jun Park" in description
     assert str(seoul["STATUS"]) == "CONFIRMED"
-    assert "DTSTAMP" in seoul and "LAST-MODIFIED" in seoul
+    assert "DTSTAMP" in seoul
+    assert "LAST-MODIFIED" in seoul
 
 
 def test_a_rooms_and_a_schedules_calendars_hold_their_own_shows(studios: Studios) -> None:
