@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.exceptions import NotFoundException, ServiceUnavailableException
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -212,9 +213,9 @@ class CalendarController(Controller):
         "credential. The calendar is the authenticated export's, read with the link "
         "owner's rights at this moment. A forged, malformed or revoked token, an owner "
         "banned or deleted, or a calendar the owner may no longer read: 404.",
-        security=[],
+        security=[{}],
         exclude_from_auth=True,  # this GET only (a path pattern would also free DELETE)
-        **operation("GetCalendarFeed"),
+        **operation("GetCalendarFeed", [NotFoundException, ServiceUnavailableException]),
     )
     def feed(
         self, *, services: ServicesDep, request: Request[Any, Any, Any], token: FromPath[str]
