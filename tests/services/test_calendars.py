@@ -257,3 +257,21 @@ def test_a_schedule_the_actor_may_not_read_is_not_found(world: matrix.World) -> 
     )
     assert [e.show_uid for e in view.events] == [w["draftC"]]
     assert view.events[0].status is ShowStatus.DRAFT
+
+
+def test_a_change_of_mcs_is_a_change_of_the_event(studios: Studios) -> None:
+    svc, u = studios.svc, studios
+    key = f"{u['berlin_show']}@studiocore"
+    before = events(svc.scheduling.calendar("studio_room", u["roomB"]))[key]
+    assert "MCs: Hana Kim" in str(before["DESCRIPTION"])
+    studios.clock.advance(timedelta(minutes=1))
+    svc.shows.add_mc(u["berlin_show"], u["jun"])
+    added = events(svc.scheduling.calendar("studio_room", u["roomB"]))[key]
+    assert "MCs: Hana Kim, Jun Park" in str(added["DESCRIPTION"])
+    assert int(added["SEQUENCE"]) > int(before["SEQUENCE"])
+    studios.clock.advance(timedelta(minutes=1))
+    svc.shows.remove_mc(u["berlin_show"], u["jun"])
+    removed = events(svc.scheduling.calendar("studio_room", u["roomB"]))[key]
+    assert "Jun Park" not in str(removed["DESCRIPTION"])
+    assert int(removed["SEQUENCE"]) > int(added["SEQUENCE"])
+    assert removed.decoded("LAST-MODIFIED") == T0 + timedelta(minutes=2)

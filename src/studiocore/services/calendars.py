@@ -13,7 +13,7 @@ from studiocore.entities import MC, Client, Entity, Schedule, Show, Studio, Stud
 from studiocore.errors import ValidationError
 from studiocore.lookups import CalendarKind, ShowStatus
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import BookingQuery, ShowQuery
+from studiocore.ports import Deleted, ShowQuery
 from studiocore.timeslot import TimeSlot
 
 from ._base import Service, Work, reads
@@ -63,7 +63,7 @@ class CalendarEvent:
     """Grows whenever the show changes: the whole seconds from its creation to
     its last change (iCalendar's ``SEQUENCE``)."""
     last_modified: datetime
-    """When the show last changed (UTC)."""
+    """When the show, or the list of its MCs, last changed (UTC)."""
 
     @property
     def location(self) -> str:
@@ -96,8 +96,10 @@ def calendar_kind(value: object) -> CalendarKind:
     raise ValidationError("kind", f"must be one of {allowed}; got {value!r}")
 
 
-def _sequence(show: Show) -> int:
-    return max(0, int((show.updated_at - show.created_at).total_seconds()))
+def _sequence(show: Show, last_modified: datetime) -> int:
+    """Whole seconds from the show's creation to its last change: grows with
+    every change, needs no counter of its own."""
+    return max(0, int((last_modified - show.created_at).total_seconds()))
 
 
 class CalendarReads(Service):
@@ -178,12 +180,22 @@ def _events(work: Work, shows: list[Show]) -> tuple[CalendarEvent, ...]:
         sc.studio_uid for sc in schedules.values()
     }
     studios = work.studios.get_many(studio_uids)
-    clients = work.clients.get_many({s.client_uid for s in shows if s.client_uid})
-    readable = {uid for uid, client in clients.items() if work.may_read(client)}
-    bookings = work.bookings.search(
-        BookingQuery(show_uids=[s.uid for s in shows], reserving_only=False)
-    )
-    hosts = {b.show_uid: b.mc_uids for b in bookings}
+    # the clients the reader may see (one read, the policy's visibility in the query)
+    clients = {
+        c.uid: c
+        for c in work.clients.list(
+            where={"uid": sorted({s.client_uid for s in shows if s.client_uid})},
+            visible=work.visibility("clients"),
+        )
+    }
+    # the MC links, removed ones too: their last change is a change of the event
+    links = work.show_mcs.list(where={"show_uid": [s.uid for s in shows]}, deleted=Deleted.INCLUDE)
+    hosts: dict[str, set[str]] = {}
+    relinked: dict[str, datetime] = {}
+    for link in links:
+        if link.deleted_at is None:
+            hosts.setdefault(link.show_uid, set()).add(link.mc_uid)
+        relinked[link.show_uid] = max(link.updated_at, relinked.get(link.show_uid, link.updated_at))
     mcs = work.mcs.get_many({uid for many in hosts.values() for uid in many})
     events = []
     for show in shows:
@@ -194,6 +206,7 @@ def _events(work: Work, shows: list[Show]) -> tuple[CalendarEvent, ...]:
         elif show.schedule_uid in schedules:
             studio = studios.get(schedules[show.schedule_uid].studio_uid)
         client: Client | None = clients.get(show.client_uid or "")
+        changed = max(show.updated_at, relinked.get(show.uid, show.updated_at))
         events.append(
             CalendarEvent(
                 show_uid=show.uid,
@@ -204,10 +217,10 @@ def _events(work: Work, shows: list[Show]) -> tuple[CalendarEvent, ...]:
                 time_zone=studio.time_zone if studio else "UTC",
                 room_name=room.name if room else None,
                 studio_name=studio.name if studio else None,
-                client_name=client.name if client and client.uid in readable else None,
+                client_name=client.name if client else None,
                 mc_names=tuple(sorted(mcs[m].name for m in hosts.get(show.uid, ()) if m in mcs)),
-                sequence=_sequence(show),
-                last_modified=show.updated_at,
+                sequence=_sequence(show, changed),
+                last_modified=changed,
             )
         )
     return tuple(events)
