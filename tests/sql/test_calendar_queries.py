@@ -64,7 +64,9 @@ def test_a_calendar_reads_the_same_number_of_statements_for_3_or_40_shows(
                     kind,
                     _statements(
                         sql_db,
-                        lambda k=kind, u=uid: to_ical(svc.scheduling.calendar(k, u, actor=staff)),
+                        lambda k=kind, u=uid, a=staff: to_ical(
+                            svc.scheduling.calendar(k, u, actor=a)
+                        ),
                     ),
                 )
             )
