@@ -16,8 +16,10 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import NotFoundException, ServiceUnavailableException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
 
 from studiocore import (
     Actor,
@@ -52,6 +54,16 @@ FEED_PATH = "/api/v1/calendar-feeds"
 FEED_LINK_PATTERN = r"^/api/v1/calendar-feeds/[^/]+\.ics$"
 """The paths of feed links: left out of the request log (the token is a credential)."""
 _ICS = ".ics"
+
+_ICS_RESPONSE = {
+    HTTP_200_OK: ResponseSpec(
+        data_container=str,
+        media_type=CALENDAR_MEDIA_TYPE,
+        description="An iCalendar (RFC 5545) file.",
+        generate_examples=False,
+    )
+}
+"""The 200 of the ``.ics`` routes (errors stay JSON, as everywhere)."""
 
 Drafts = Annotated[
     bool,
@@ -106,7 +118,7 @@ class CalendarController(Controller):
 
     @get(
         "/mcs/{uid:str}/calendar.ics",
-        media_type=CALENDAR_MEDIA_TYPE,
+        responses=_ICS_RESPONSE,
         summary="An MC's shows as iCalendar",
         description=_EXPORT,
         **operation("GetMcCalendar"),
@@ -119,7 +131,7 @@ class CalendarController(Controller):
 
     @get(
         "/studio-rooms/{uid:str}/calendar.ics",
-        media_type=CALENDAR_MEDIA_TYPE,
+        responses=_ICS_RESPONSE,
         summary="A studio room's shows as iCalendar",
         description=_EXPORT,
         **operation("GetStudioRoomCalendar"),
@@ -132,7 +144,7 @@ class CalendarController(Controller):
 
     @get(
         "/schedules/{uid:str}/calendar.ics",
-        media_type=CALENDAR_MEDIA_TYPE,
+        responses=_ICS_RESPONSE,
         summary="A schedule's shows as iCalendar",
         description=_EXPORT,
         **operation("GetScheduleCalendar"),
@@ -206,7 +218,7 @@ class CalendarController(Controller):
 
     @get(
         "/calendar-feeds/{token:str}",
-        media_type=CALENDAR_MEDIA_TYPE,
+        responses=_ICS_RESPONSE,
         summary="A calendar feed link (no bearer token)",
         description="What a calendar app subscribes to: `/api/v1/calendar-feeds/<token>.ics`, "
         "the `url` of a feed link. No `Authorization` header: the signed token is the "
