@@ -74,7 +74,7 @@ def to_ical(view: CalendarView) -> bytes:
     """
     try:
         import icalendar
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+    except ImportError as exc:
         raise ImportError(
             "writing iCalendar needs the icalendar library: "
             'pip install "studiocore[http]" (or "studiocore[analysis]")'
