@@ -12,6 +12,7 @@ the REST API in ``studiocore_http``.
 
 from studiocore import entities, errors, lookups, permissions
 from studiocore.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
+from studiocore.calendars import to_ical
 from studiocore.conflicts import Conflict, ConflictKind, ResourceType, Severity
 from studiocore.entities import *  # noqa: F403
 from studiocore.errors import *  # noqa: F403
@@ -33,6 +34,8 @@ from studiocore.scheduling.availability import RoomAvailability
 from studiocore.serialization import to_jsonable
 from studiocore.services import (
     BulkConfirmation,
+    CalendarEvent,
+    CalendarView,
     ChangeApplied,
     ChangePreview,
     EventBus,
@@ -48,6 +51,8 @@ __all__ = [
     "Booking",
     "BookingQuery",
     "BulkConfirmation",
+    "CalendarEvent",
+    "CalendarView",
     "ChangeApplied",
     "ChangePreview",
     "Clock",
@@ -79,6 +84,7 @@ __all__ = [
     "UnitOfWorkFactory",
     "is_uid",
     "new_uid",
+    "to_ical",
     "to_jsonable",
 ]
 # and every public name of the modules imported whole above (the registry of

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 __all__ = [
     "LOOKUP_SEEDS",
     "RESERVING_STATUSES",
+    "CalendarKind",
     "ChangeRequestStatus",
     "GroupType",
     "LookupTable",
@@ -92,6 +93,19 @@ class GroupType(enum.StrEnum):
     CLIENT = "client"
     PLATFORM = "platform"
     STUDIO = "studio"
+
+
+class CalendarKind(enum.StrEnum):
+    """Whose shows a calendar holds: an MC's, a studio room's or a schedule's."""
+
+    MC = "mc"
+    STUDIO_ROOM = "studio_room"
+    SCHEDULE = "schedule"
+
+    @property
+    def uid_prefix(self) -> str:
+        """The uid prefix of the calendar's target (``mc``, ``room``, ``schedule``)."""
+        return {"mc": "mc", "studio_room": "room", "schedule": "schedule"}[self.value]
 
 
 class LookupTable(enum.StrEnum):

@@ -22,6 +22,7 @@ from .auth import actor_dependency, build_jwt_auth
 from .database import open_database
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
+from .features.calendars.controllers import FEED_LINK_PATTERN
 from .features.system.controllers import HealthController
 from .request_checks import check_request
 from .settings import Settings
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 logger_name="studiocore_http.requests",
                 request_log_fields=["method", "path", "query"],
                 response_log_fields=["status_code"],
+                exclude=[FEED_LINK_PATTERN],  # a feed link's token is a credential
             ).middleware
         ]
         if settings.log_requests

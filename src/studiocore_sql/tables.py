@@ -476,3 +476,13 @@ tasks = _base(
     _meta(),
     sa.Index("ix_tasks_taskable_uid", "taskable_uid"),
 )
+
+# --------------------------------------------------------------------------- calendar feeds
+
+calendar_feeds = _base(
+    "calendar_feeds",
+    _fk("user_id", "users", nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("target_uid", UIDType, nullable=False),
+    sa.Column("drafts", sa.Boolean, nullable=False),
+)

@@ -279,6 +279,15 @@ CALLS: dict[str, Call] = {
     ),
     "lookups.create[show_type]": Call("POST /show-types", _name("type"), tables=("show_types",)),
     "lookups.delete[show_type]": Call("DELETE /show-types/{t}", setup=new.show_type),
+    "calendar_feeds.list[feedHost]": Call(
+        "GET /calendar-feeds?user_uid={host}", setup=new.room_feed_of_host
+    ),
+    "calendar_feeds.create[feedHost]": Call(
+        "POST /calendar-feeds",
+        lambda w, t: {"kind": "schedule", "uid": w["planC"]},
+        tables=("calendar_feeds",),
+    ),
+    "calendar_feeds.delete[feedHost]": Call("DELETE /calendar-feeds/{t}", setup=new.feed_of_host),
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
@@ -346,6 +355,12 @@ def test_cell(site: Site, cell: Cell, persona: str) -> None:
             undo = matrix.UNDO.get(cell.id)
             if undo is not None:
                 undo(w, target)
+            if cell.listing:
+                assert response.json()["total"] > 0, "an allowed list shows something"
+            return
+        if expected is Outcome.EMPTY:  # a list: nothing in it
+            assert response.status_code == 200, response.text
+            assert (response.json()["items"], response.json()["total"]) == ([], 0)
             return
         status = {Outcome.HIDDEN: 404, Outcome.UNKNOWN: 422}.get(expected, 403)
         assert response.status_code == status, response.text

@@ -54,11 +54,18 @@ TARGETS: dict[str, tuple[str, str]] = {
     "schedules": ("planC", HIDDEN),
     "memberships": ("m_c_member", HIDDEN),
     "change-requests": ("crC", HIDDEN),
+    "calendar-feeds": ("feedC", HIDDEN),
 }
 """The first segment of a path under /api/v1 -> the world's record its ``{uid}``
 names, and whether client D's member may read it."""
 
-OTHER_PARAMS = {"mc_uid": "mc", "platform_uid": "P", "material_uid": "briefC", "tag_uid": "gtag"}
+OTHER_PARAMS = {
+    "mc_uid": "mc",
+    "platform_uid": "P",
+    "material_uid": "briefC",
+    "tag_uid": "gtag",
+    "token": "feedC_guessed",
+}
 """Path parameters after ``uid`` -> the world's record they name (links of C's
 records that exist, so a 404 is not merely "no such link")."""
 
@@ -143,6 +150,10 @@ def site() -> Iterator[Site]:
         (LookupTable.SHOW_STANDARDS, "show_standard"),
     ):
         u[key] = svc.lookups[table].list()[0].uid
+    # a calendar feed link of C's member, and its link as someone who knows
+    # only its uid would guess it (the signature is what they cannot make)
+    u["feedC"] = svc.calendar_feeds.create("schedule", u["planC"], actor=w.actors["c_member"]).uid
+    u["feedC_guessed"] = f"{u['feedC']}.guessed.ics"
     for record in ("A", "roomA", "C", "c_member", "mc", "P", "briefC", "showC"):
         svc.tags.tag(u[record], u["gtag"])  # so untagging C's records finds a link
     # two shows of C back to back in a room with a changeover: a WARN conflict

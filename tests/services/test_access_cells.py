@@ -357,6 +357,18 @@ OPS: dict[str, Op] = {
     "lookups.delete[show_type]": Op(
         lambda w, t, a: w.svc.lookups[LOOKUP].delete(t, actor=a), new.show_type
     ),
+    # calendar feed links
+    "calendar_feeds.list[feedHost]": Op(
+        lambda w, t, a: w.svc.calendar_feeds.page(where={"user_uid": w["host"]}, actor=a),
+        new.room_feed_of_host,
+    ),
+    "calendar_feeds.create[feedHost]": Op(
+        lambda w, t, a: w.svc.calendar_feeds.create("schedule", w["planC"], actor=a),
+        state=rows("calendar_feeds"),
+    ),
+    "calendar_feeds.delete[feedHost]": Op(
+        lambda w, t, a: w.svc.calendar_feeds.delete(t, actor=a), new.feed_of_host
+    ),
 }
 """Each cell's call through the services, by :attr:`Cell.id`."""
 

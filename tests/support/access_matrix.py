@@ -248,6 +248,8 @@ READERS: Mapping[str, People] = {
     # schedules: staff of its studio; members of its client
     "planC": SYS | A_STAFF | C_MEMBERS,
     "crC": SYS | A_STAFF | C_MEMBERS,  # a change request: as its schedule
+    # calendar feed links: their owner (here the host's)
+    "feedHost": SYS | HOST,
 }
 
 
@@ -438,6 +440,10 @@ CELLS: tuple[Cell, ...] = (
     Cell("lookups", "update", "show_type", SYS),
     Cell("lookups", "create", "show_type", SYS, container="nothing"),
     Cell("lookups", "delete", "show_type", SYS),
+    # calendar feed links: one's own, of a calendar one may read
+    Cell("calendar_feeds", "list", "feedHost", SYS | HOST, listing=True),
+    Cell("calendar_feeds", "create", "feedHost", READERS["planC"], container="planC"),
+    Cell("calendar_feeds", "delete", "feedHost", SYS | HOST),
 )
 """Every cell: (row, action, target) -> who is allowed."""
 

@@ -25,6 +25,7 @@ __all__ = [
     "brief_c",
     "change_request_c",
     "draft_c",
+    "feed_of_host",
     "gtag",
     "mc",
     "membership_in_c",
@@ -32,6 +33,7 @@ __all__ = [
     "proposed_plan_c",
     "proposed_plan_c_with_draft",
     "room_a",
+    "room_feed_of_host",
     "show_c",
     "show_c_with_material",
     "show_type",
@@ -202,3 +204,13 @@ def atag(w: World) -> str:
 def show_type(w: World) -> str:
     """A show type, like ``show_type``."""
     return w.svc.lookups[LookupTable.SHOW_TYPES].create(w.name("type")).uid
+
+
+def room_feed_of_host(w: World) -> str:
+    """The ``host`` user's feed link of room A (the same one every call)."""
+    return w.svc.calendar_feeds.create("studio_room", w["roomA"], actor=w.actors["host"]).uid
+
+
+def feed_of_host(w: World) -> str:
+    """The ``host`` user's feed link of their MC's calendar (a new one once revoked)."""
+    return w.svc.calendar_feeds.create("mc", w["mc"], actor=w.actors["host"]).uid

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from studiocore.entities import MC, ChangeRequest, Schedule, Show, ShowPlatform, Tag
+from studiocore.entities import MC, CalendarFeed, ChangeRequest, Schedule, Show, ShowPlatform, Tag
 from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessRequest
 
@@ -119,6 +119,17 @@ def _own_platforms_link(request: AccessRequest) -> bool:
     return isinstance(link, ShowPlatform) and link.platform_uid in managed
 
 
+def _own_feed(request: AccessRequest) -> bool:
+    """The calendar feed is the actor's (and stays theirs after the write)."""
+    user = request.actor.user_uid
+    records = [r for r in (request.target, request.after) if r is not None]
+    return (
+        user is not None
+        and bool(records)
+        and all(isinstance(r, CalendarFeed) and r.user_uid == user for r in records)
+    )
+
+
 def _studio_tag(request: AccessRequest) -> bool:
     tag = request.after or request.target
     return isinstance(tag, Tag) and tag.studio_uid is not None
@@ -149,6 +160,8 @@ _SHOW_WRITE = any_of(
 _SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
 _EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
 REQUESTER = Rule("whoever raised it", _raised_by_actor)
+FEED_OWNER = Rule("its owner", _own_feed)
+_FEED_CREATORS = Rule("anyone, for oneself and a calendar they may read", _own_feed)
 _CONFIRMERS = any_of(
     when(_approved, STUDIO_MANAGERS, "studio managers of its studio, once approved"),
     when(
@@ -298,6 +311,7 @@ ACCESS_TABLE: Mapping[str, Access] = {
         write=NOBODY,
     ),
     "lookups": Access(read=ANYONE, write=NOBODY),
+    "calendar_feeds": Access(read=FEED_OWNER, write=FEED_OWNER, create=_FEED_CREATORS),
 }
 """The default policy (the specification's Phase 3 table)."""
 

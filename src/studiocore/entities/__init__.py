@@ -30,6 +30,7 @@ from .lookup_entries import (
 )
 from .records import (
     Audit,
+    CalendarFeed,
     Comment,
     Tag,
     Taggable,
@@ -61,6 +62,7 @@ __all__ = [
     "LOOKUP_ENTRY_TYPES",
     "MC",
     "Audit",
+    "CalendarFeed",
     "ChangeCategoryEntry",
     "ChangeRequest",
     "ChangeTypeEntry",

@@ -12,6 +12,7 @@ from studiocore import _fields as f
 from studiocore.conflicts import Severity
 from studiocore.errors import ValidationError
 from studiocore.lookups import (
+    CalendarKind,
     ChangeRequestStatus,
     GroupType,
     LookupTable,
@@ -30,6 +31,10 @@ def _ts(*, optional: bool = False) -> Any:
     if optional:
         return attrs.field(default=None, converter=f.to_utc, validator=f.aware(optional=True))
     return attrs.field(converter=f.to_utc, validator=f.aware())
+
+
+def _to_calendarkind(value: Any) -> CalendarKind:
+    return f.coerce(CalendarKind, value)  # type: ignore[no-any-return]
 
 
 def _to_changerequeststatus(value: Any) -> ChangeRequestStatus:

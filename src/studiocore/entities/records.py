@@ -1,4 +1,4 @@
-"""Tags, comments, the audit trail and tasks."""
+"""Tags, comments, the audit trail, tasks and calendar feeds."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from typing import Any, ClassVar
 import attrs
 
 from studiocore import _fields as f
+from studiocore.errors import ValidationError
 from studiocore.lookups import (
+    CalendarKind,
     LookupTable,
 )
 
 from ._base import (
     Entity,
     _metadata,
+    _to_calendarkind,
     _ts,
 )
 
@@ -150,3 +153,33 @@ class Task(Entity):
     due_date: datetime | None = _ts(optional=True)
     completed_at: datetime | None = _ts(optional=True)
     metadata: dict[str, Any] = _metadata()
+
+
+# --------------------------------------------------------------------------- calendar feeds
+
+
+@attrs.frozen(kw_only=True)
+class CalendarFeed(Entity):
+    """A personal, revocable link to a calendar (beyond the specification):
+    ``user_uid`` subscribes to the shows of ``kind`` ``target_uid`` (an MC, a
+    studio room or a schedule), with drafts when ``drafts``. The link is read
+    as its owner with their current rights; revoking it is a soft delete."""
+
+    PREFIX: ClassVar[str] = "calfeed"
+    TABLE: ClassVar[str] = "calendar_feeds"
+    AUDIT_VERBS: ClassVar[tuple[str, str]] = ("create", "revoke")
+    REFERENCES: ClassVar[Mapping[str, str]] = {"user_uid": "users"}
+
+    user_uid: str = attrs.field(validator=f.uid("user"))
+    kind: CalendarKind = attrs.field(
+        converter=_to_calendarkind, validator=f.enum_value(CalendarKind)
+    )
+    target_uid: str = attrs.field(validator=f.any_uid)
+    drafts: bool = attrs.field(default=False, validator=f.boolean)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if not self.target_uid.startswith(self.kind.uid_prefix + "_"):
+            raise ValidationError(
+                "target_uid", f"a {self.kind.value} calendar needs a {self.kind.uid_prefix} uid"
+            )

@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self, TypeVar, get_args, get_type_hints, runti
 
 from studiocore.entities import (
     MC,
+    CalendarFeed,
     ChangeCategoryEntry,
     ChangeRequest,
     ChangeTypeEntry,
@@ -94,6 +95,7 @@ class Repositories:
     task_templates: Repository[TaskTemplate]
     task_template_items: Repository[TaskTemplateItem]
     tasks: Repository[Task]
+    calendar_feeds: Repository[CalendarFeed]
     show_statuses: Repository[ShowStatusEntry]
     show_types: Repository[ShowTypeEntry]
     show_standards: Repository[ShowStandardEntry]

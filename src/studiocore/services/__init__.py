@@ -26,6 +26,8 @@ from studiocore.timeslot import Clock, SystemClock
 
 from ._base import CrudService, LookupService, Page
 from ._pipeline import EventBus, ServiceContext, Work, reads, writes
+from .calendar_feeds import CalendarFeedService
+from .calendars import CalendarEvent, CalendarView
 from .change_requests import (
     CHANGE_CATEGORIES,
     ChangeApplied,
@@ -51,6 +53,9 @@ from .tags import TagService
 __all__ = [
     "AuditService",
     "BulkConfirmation",
+    "CalendarEvent",
+    "CalendarFeedService",
+    "CalendarView",
     "ChangeApplied",
     "ChangePreview",
     "ChangeRequestService",
@@ -131,6 +136,7 @@ class Services:
         self.schedules = ScheduleService(ctx)
         self.change_requests = ChangeRequestService(ctx)
         self.scheduling = SchedulingService(ctx)
+        self.calendar_feeds = CalendarFeedService(ctx)
         self.lookups: dict[LookupTable, LookupService] = {
             table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))
             for table, cls in LOOKUP_ENTRY_TYPES.items()

@@ -34,8 +34,9 @@ from studiocore.scheduling.guard import load_policy
 from studiocore.scheduling.opday import operational_day_of, operational_day_window
 from studiocore.timeslot import TimeSlot
 
-from ._base import Service, Work, reads
+from ._base import Work, reads
 from ._pipeline import reads_about
+from .calendars import CalendarReads
 
 __all__ = ["McAvailability", "SchedulingService", "StudioPlan"]
 
@@ -100,9 +101,10 @@ def _min_length(min_minutes: object) -> timedelta | None:
     return timedelta(minutes=min_minutes)
 
 
-class SchedulingService(Service):
+class SchedulingService(CalendarReads):
     """Questions about time: which rooms are free, which room fits a show, which
-    bookings conflict, which shows belong to an operational day."""
+    bookings conflict, which shows belong to an operational day, and the
+    calendars of MCs, rooms and schedules (:meth:`calendar`)."""
 
     resource = "shows"
 

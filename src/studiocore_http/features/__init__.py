@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from litestar import Controller
 
+from .calendars.controllers import CalendarController
 from .change_requests.controllers import ChangeRequestController
 from .clients.controllers import ClientController
 from .lookups.controllers import LOOKUP_CONTROLLERS
@@ -36,6 +37,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     ScheduleController,
     ChangeRequestController,
     SchedulingController,
+    CalendarController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
 ]
