@@ -321,7 +321,9 @@ def test_export_shows_writes_the_selected_shows_their_names_and_links_as_csv(
             for name in SHOW_EXPORT_COLUMNS
         }
 
-    micros = lambda h: str(int(at(h).timestamp() * 1_000_000))  # noqa: E731
+    def micros(hours: float) -> str:
+        return str(int(at(hours).timestamp() * 1_000_000))
+
     everything = export()
     assert everything["shows"] == [
         [hosted.uid, "Launch\nnight", "confirmed", micros(1.5), micros(3), studio.uid,
