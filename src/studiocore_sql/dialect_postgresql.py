@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, TypeVar, cast
+from typing import IO, Any, ClassVar, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -25,7 +25,16 @@ from studiocore.ports import Booking, BookingQuery, ScheduledShow
 from studiocore.scheduling.detector import near_in_lanes
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
-from studiocore_sql.dialects import BookingSource, Columns, Row, Runner, SqlDialect, Values, Windows
+from studiocore_sql.dialects import (
+    BookingSource,
+    Columns,
+    Row,
+    Runner,
+    SqlDialect,
+    Values,
+    Windows,
+    spool,
+)
 from studiocore_sql.types import DRIVER_TIMESTAMPTZ
 
 __all__ = ["NEAR_SQL", "OCCUPANCY_SQL", "PostgresDialect"]
@@ -297,21 +306,22 @@ class PostgresDialect(SqlDialect):
     def epoch_micros(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[int]:
         return sa.cast(sa.extract("epoch", column) * 1_000_000, sa.BigInteger)
 
-    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> bytes:
+    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> IO[bytes]:
         """``COPY (statement) TO STDOUT``: the server writes the CSV, in the
         transaction of ``connection``."""
         compiled = statement.compile(
             dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
         )
-        out = bytearray()
+        out = spool()
         driver = connection.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor:
             copy_sql = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)"
             with cursor.copy(copy_sql, compiled.params) as copy:
                 for block in copy:
-                    out += block
-        return bytes(out)
+                    out.write(block)
+        out.seek(0)
+        return out
 
     def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
         return sa.type_coerce(column, DRIVER_TIMESTAMPTZ)

@@ -16,14 +16,14 @@ import io
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, TypeVar, cast
+from typing import IO, Any, ClassVar, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
 from studiocore.timeslot import TimeSlot
 from studiocore_sql import tables as t
-from studiocore_sql.dialects import Row, Runner, SqlDialect, Values, Windows, chunks
+from studiocore_sql.dialects import Row, Runner, SqlDialect, Values, Windows, chunks, spool
 
 __all__ = ["SqliteDialect"]
 
@@ -101,13 +101,15 @@ class SqliteDialect(SqlDialect):
         seconds = sa.cast(sa.func.strftime("%s", column), sa.BigInteger)
         return seconds * 1_000_000 + sa.cast(sa.func.substr(column, 21, 6), sa.BigInteger)
 
-    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> bytes:
-        out = io.StringIO(newline="")
-        rows = connection.execute(statement)
-        csv.writer(out, lineterminator="\n").writerows(
-            ["" if value is None else value for value in row] for row in rows
-        )
-        return out.getvalue().encode()
+    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> IO[bytes]:
+        out = spool()
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+        writer = csv.writer(text, lineterminator="\n")
+        for part in connection.execute(statement).partitions(10_000):
+            writer.writerows(["" if value is None else value for value in row] for row in part)
+        text.detach()  # the file stays open for its reader
+        out.seek(0)
+        return out
 
     def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:
         return column  # stored as naive UTC text: the column type makes it aware

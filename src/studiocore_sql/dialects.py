@@ -15,11 +15,12 @@ database they run on.
 from __future__ import annotations
 
 import abc
+import tempfile
 from bisect import bisect_left
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import IO, Any, ClassVar, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -114,6 +115,15 @@ class Windows:
             return False
         i = bisect_left(self._starts[resource], end) - 1  # last window starting before end
         return i >= 0 and windows[i][1] > start
+
+
+SPOOL_BYTES = 8 * 1024 * 1024
+"""How much of an export stays in memory before it spills to a temporary file."""
+
+
+def spool() -> IO[bytes]:
+    """A binary file in memory up to :data:`SPOOL_BYTES`, on disk beyond."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
 
 
 class SqlDialect(abc.ABC):
@@ -219,9 +229,9 @@ class SqlDialect(abc.ABC):
         """``column`` (a ``UTCDateTime``) as microseconds since the Unix epoch."""
 
     @abc.abstractmethod
-    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> bytes:
+    def export_csv(self, connection: sa.Connection, statement: sa.Select[Any]) -> IO[bytes]:
         """The rows of ``statement`` as RFC 4180 CSV (UTF-8, no header, ``NULL``
-        an empty field)."""
+        an empty field), in a file positioned at its start (:func:`spool`)."""
 
     @abc.abstractmethod
     def raw_time(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[datetime]:

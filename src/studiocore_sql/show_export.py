@@ -6,7 +6,7 @@ where it can (PostgreSQL's ``COPY ... TO STDOUT``)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 
@@ -105,7 +105,7 @@ def export_shows(session: SqlSession, query: ShowExportQuery) -> ShowExport:
             .order_by(s.c.uid, target.c.uid)
         )
 
-    def csv(statement: sa.Select[Any]) -> bytes:
+    def csv(statement: sa.Select[Any]) -> IO[bytes]:
         return session.dialect.export_csv(session.connection, statement)
 
     return ShowExport(

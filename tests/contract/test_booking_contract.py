@@ -314,12 +314,16 @@ def test_export_shows_writes_the_selected_shows_their_names_and_links_as_csv(
         store(uow, [hosted, draft, roomless, far, outside, gone, *links])
 
     def export(**query: Any) -> dict[str, list[list[str]]]:
-        with db() as uow:
-            found = uow.bookings.export_shows(ShowExportQuery(window=slot(0, 8), **query))
-        return {
-            name: list(csv.reader(io.StringIO(getattr(found, name).decode(), newline="")))
-            for name in SHOW_EXPORT_COLUMNS
-        }
+        with (
+            db() as uow,
+            uow.bookings.export_shows(ShowExportQuery(window=slot(0, 8), **query)) as found,
+        ):
+            return {
+                name: list(
+                    csv.reader(io.StringIO(getattr(found, name).read().decode(), newline=""))
+                )
+                for name in SHOW_EXPORT_COLUMNS
+            }
 
     def micros(hours: float) -> str:
         return str(int(at(hours).timestamp() * 1_000_000))

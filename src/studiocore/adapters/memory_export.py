@@ -8,7 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from studiocore.access.scope import scope_of
 from studiocore.entities import Show
@@ -27,12 +27,12 @@ def _micros(at: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def _csv(rows: Iterable[Iterable[object]]) -> bytes:
+def _csv(rows: Iterable[Iterable[object]]) -> IO[bytes]:
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\n").writerows(
         ["" if v is None else v for v in row] for row in rows
     )
-    return out.getvalue().encode()
+    return io.BytesIO(out.getvalue().encode())
 
 
 def _selected(uow: InMemoryUnitOfWork, show: Show, query: ShowExportQuery, **of: Any) -> bool:

@@ -3,11 +3,10 @@ from (:func:`services_of`)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Collection
 from datetime import datetime
 from importlib.metadata import entry_points
-from typing import Literal
+from typing import IO, Literal
 
 import pandas as pd
 
@@ -109,12 +108,14 @@ def _statuses(value: str | Collection[str] | None) -> frozenset[ShowStatus] | No
         raise ValidationError("status", f"must be one of {known}") from None
 
 
-def _table(data: bytes, columns: tuple[str, ...], micros: tuple[str, ...] = ()) -> pd.DataFrame:
+def _table(data: IO[bytes], columns: tuple[str, ...], micros: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A CSV table of an export, parsed as it streams from its file."""
     types = {c: ("int64" if c in micros else "string") for c in columns}
-    if not data:
+    if not data.read(1):
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in types.items()})
+    data.seek(0)
     return pd.read_csv(
-        io.BytesIO(data), header=None, names=list(columns), dtype=types, keep_default_na=False,
+        data, header=None, names=list(columns), dtype=types, keep_default_na=False,
         na_values=[""],
     )  # fmt: skip
 
@@ -221,7 +222,8 @@ def shows_frame(
         mc_uids=_uids(mc),
         statuses=_statuses(status),
     )
-    frame = frame_of_export(services.scheduling.export_shows(query, actor=actor))
+    with services.scheduling.export_shows(query, actor=actor) as export:
+        frame = frame_of_export(export)
     if explode is None:
         return frame
     if explode != "mcs":

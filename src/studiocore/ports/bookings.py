@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import NamedTuple, Protocol
+from typing import IO, NamedTuple, Protocol
 
 import attrs
 
@@ -171,14 +171,27 @@ class ShowExport:
     """Shows as tables for analysis: each an RFC 4180 CSV document (UTF-8, no
     header, the columns of :data:`SHOW_EXPORT_COLUMNS`; a missing value is an
     empty field; ``start_us``/``end_us`` are microseconds since the Unix epoch,
-    UTC; ``status`` is the status's value). ``mcs`` and ``platforms`` hold one
-    row per live link of an exported show. The format every database streams
-    fastest, and that a data frame library reads without a Python object per
-    value."""
+    UTC; ``status`` is the status's value), as a binary file positioned at its
+    start (a large one spooled to disk, so a reader streams it in chunks).
+    ``mcs`` and ``platforms`` hold one row per live link of an exported show.
+    The format every database streams fastest, and that a data frame library
+    reads without a Python object per value. Close it after reading (it is a
+    context manager)."""
 
-    shows: bytes
-    mcs: bytes
-    platforms: bytes
+    shows: IO[bytes]
+    mcs: IO[bytes]
+    platforms: IO[bytes]
+
+    def close(self) -> None:
+        """Close (and so delete) the three files."""
+        for table in (self.shows, self.mcs, self.platforms):
+            table.close()
+
+    def __enter__(self) -> ShowExport:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 class BookingReadModel(Protocol):
