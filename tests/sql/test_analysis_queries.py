@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import IO, Any
 
 import pytest
 import sqlalchemy as sa
@@ -28,7 +29,9 @@ def counted(db: SqlDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[s
 
     export = type(db.dialect).export_csv
 
-    def export_counted(self: object, connection: sa.Connection, statement: sa.Select) -> bytes:  # type: ignore[type-arg]
+    def export_counted(
+        self: object, connection: sa.Connection, statement: sa.Select[Any]
+    ) -> IO[bytes]:
         seen.append("COPY/export")
         return export(self, connection, statement)  # type: ignore[arg-type]
 
