@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from studiocore.adapters.memory import InMemoryDatabase
-from studiocore.entities import LOOKUP_ENTRY_TYPES, Entity, Show, ShowMC
+from studiocore.entities import LOOKUP_ENTRY_TYPES, MC, Entity, Show, ShowMC
 from studiocore.ids import new_uid
 from studiocore.lookups import LookupTable
 from studiocore.permissions import SYSTEM, Actor
@@ -46,6 +46,57 @@ def _without_people(entity: Entity) -> Entity:
     people = [f for f, table in entity.REFERENCES.items() if table == "users"]
     cleared: dict[str, Any] = dict.fromkeys(people)
     return attrs.evolve(entity, **cleared) if people else entity
+
+
+def _around(
+    services: Services, mcs: list[MC], seen: set[str], span: TimeSlot, actor: Actor
+) -> tuple[list[Show], list[tuple[str, str]]]:
+    """The other shows of ``mcs`` from a day before ``span`` to a day after
+    it (any studio: an MC is shared), and their links to those MCs."""
+    if not mcs:
+        return [], []
+    around = shows_frame(
+        services,
+        start=span.start - timedelta(days=1),
+        end=span.end + timedelta(days=1),
+        mc=[m.uid for m in mcs],
+        actor=actor,
+    )
+    around = around[~around["show_uid"].isin(list(seen))]
+    known = {m.uid for m in mcs}
+    links = [
+        (uid, mc)
+        for uid, hosts in zip(around["show_uid"], around["mc_uids"], strict=True)
+        for mc in hosts
+        if mc in known
+    ]
+    shows = services.shows.list(where={"uid": _uids(around["show_uid"])}, actor=actor)
+    return shows, links
+
+
+def _copied(
+    services: Services, rows: list[Entity], links: list[tuple[str, str]], actor: Actor
+) -> InMemoryDatabase:
+    """A fresh in-memory database holding the source's lookup values, ``rows``
+    (without their references to people) and the MC ``links``."""
+    copy = InMemoryDatabase()
+    now = utc_now()
+    with copy.unit_of_work() as uow:
+        for table in LookupTable:  # the source's values (custom show types, ...)
+            kept = repository_for(uow, LOOKUP_ENTRY_TYPES[table])
+            seeded = {e.name for e in kept.list()}
+            for entry in services.lookups[table].list(actor=actor):
+                if entry.name not in seeded:
+                    kept.add(entry)
+        for entity in rows:
+            repository_for(uow, type(entity)).add(_without_people(entity))
+        for show_uid, mc_uid in dict.fromkeys(links):
+            link = ShowMC(
+                uid=new_uid(ShowMC.PREFIX), show_uid=show_uid, mc_uid=mc_uid, created_at=now,
+                updated_at=now,
+            )  # fmt: skip
+            uow.show_mcs.add(link)
+    return copy
 
 
 def what_if(
@@ -97,24 +148,8 @@ def what_if(
         for mc in mcs
     ]
     mcs = services.mcs.list(where={"uid": _uids(m for _, m in links)}, actor=actor) if links else []
-    elsewhere: list[Show] = []
-    if mcs:
-        around = shows_frame(
-            services,
-            start=first - timedelta(days=1),
-            end=last + timedelta(days=1),
-            mc=[m.uid for m in mcs],
-            actor=actor,
-        )
-        around = around[~around["show_uid"].isin(list(shows))]
-        known = {m.uid for m in mcs}
-        links += [
-            (uid, mc)
-            for uid, hosts in zip(around["show_uid"], around["mc_uids"], strict=True)
-            for mc in hosts
-            if mc in known
-        ]
-        elsewhere = services.shows.list(where={"uid": _uids(around["show_uid"])}, actor=actor)
+    elsewhere, more = _around(services, mcs, set(shows), TimeSlot(first, last), actor)
+    links += more
     mine = {r.uid for r in rooms}
     other_rooms = _uids(s.studio_room_uid for s in elsewhere if s.studio_room_uid not in mine)
     extra_rooms = (
@@ -127,24 +162,8 @@ def what_if(
     everything = [*shows.values(), *elsewhere]
     client_uids = _uids([*(s.client_uid for s in everything), *(s.client_uid for s in schedules)])
     clients = services.clients.list(where={"uid": client_uids}, actor=actor) if client_uids else []
-    copy = InMemoryDatabase()
-    now = utc_now()
-    with copy.unit_of_work() as uow:
-        for table in LookupTable:  # the source's values (custom show types, ...)
-            kept = repository_for(uow, LOOKUP_ENTRY_TYPES[table])
-            seeded = {e.name for e in kept.list()}
-            for entry in services.lookups[table].list(actor=actor):
-                if entry.name not in seeded:
-                    kept.add(entry)
-        rows: list[Entity] = [
-            place, *extra_studios, *rooms, *extra_rooms, *clients, *mcs, *schedules, *everything,
-        ]  # fmt: skip
-        for entity in rows:
-            repository_for(uow, type(entity)).add(_without_people(entity))
-        for show_uid, mc_uid in dict.fromkeys(links):
-            link = ShowMC(
-                uid=new_uid(ShowMC.PREFIX), show_uid=show_uid, mc_uid=mc_uid, created_at=now,
-                updated_at=now,
-            )  # fmt: skip
-            uow.show_mcs.add(link)
+    rows: list[Entity] = [
+        place, *extra_studios, *rooms, *extra_rooms, *clients, *mcs, *schedules, *everything,
+    ]  # fmt: skip
+    copy = _copied(services, rows, links, actor)
     return WhatIf(Services(copy), studio, start, end)
