@@ -67,4 +67,9 @@ def test_the_audit_trail_lists_every_write(svc: Services) -> None:
     mine = svc.audits.page(user_uid=admin.uid)
     assert mine.total == 2
     assert svc.audits.page(recordable_type="users").total == 1
+    for unknown in ("show_mc", "Clients", ""):  # a typo is an error, not an empty page
+        with pytest.raises(ValidationError) as err:
+            svc.audits.page(recordable_type=unknown)
+        assert err.value.field == "recordable_type"
+        assert "show_mcs" in err.value.reason
     assert svc.audits.get(history[0].uid) == history[0]

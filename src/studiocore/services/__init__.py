@@ -34,7 +34,7 @@ from .change_requests import (
     ChangePreview,
     ChangeRequestService,
 )
-from .collaboration import AuditService, CommentService, MembershipService
+from .collaboration import RECORD_TYPES, AuditService, CommentService, MembershipService
 from .promotion import BulkConfirmation, PromotionReport, PromotionResult
 from .resources import (
     ClientService,
@@ -51,6 +51,7 @@ from .shows import ShowOutcome, ShowService
 from .tags import TagService
 
 __all__ = [
+    "RECORD_TYPES",
     "AuditService",
     "BulkConfirmation",
     "CalendarEvent",

@@ -9,11 +9,11 @@ from studiocore.entities import Audit, Comment, Membership
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import GroupType, MembershipRole
 from studiocore.permissions import SYSTEM, Actor, Scope
-from studiocore.ports import UnitOfWork
+from studiocore.ports import REPOSITORY_NAMES, UnitOfWork
 
 from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
 
-__all__ = ["AuditService", "CommentService", "MembershipService"]
+__all__ = ["RECORD_TYPES", "AuditService", "CommentService", "MembershipService"]
 
 _GROUP_REPOS = {
     GroupType.STUDIO: "studios",
@@ -151,6 +151,11 @@ class CommentService(CrudService[Comment]):
                 raise ValidationError("parent_uid", "a reply must be on the same record")
 
 
+RECORD_TYPES: frozenset[str] = frozenset(cls.TABLE for cls in REPOSITORY_NAMES if cls is not Audit)
+"""What an audit entry's ``recordable_type`` may be: the table of every
+audited entity (``shows``, ``show_mcs``, ``schedules``, ...)."""
+
+
 class AuditService(Service):
     """Read access to the audit trail (written by the use-case pipeline)."""
 
@@ -181,8 +186,14 @@ class AuditService(Service):
     ) -> Page[Audit]:
         """Audit entries filtered by who, what kind of record, and which action:
         every entry for system admins, the entries about their studio's records
-        for studio admins, none for anyone else."""
+        for studio admins, none for anyone else. ``recordable_type`` is a
+        table name (:data:`RECORD_TYPES`: ``"shows"``, ``"show_mcs"``, ...); an
+        unknown one is a ``ValidationError`` naming the known ones, not an
+        empty page."""
         check_paging(limit, offset)
+        if recordable_type is not None and recordable_type not in RECORD_TYPES:
+            known = ", ".join(sorted(RECORD_TYPES))
+            raise ValidationError("recordable_type", f"unknown record type; one of: {known}")
         visible = work.visibility()
         where = {
             k: v
