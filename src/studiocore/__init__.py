@@ -10,13 +10,13 @@ the REST API in ``studiocore_http``.
 'Asia/Seoul'
 """
 
-from studiocore import entities, errors, lookups, permissions
+from studiocore import entities, errors, events, lookups, permissions
 from studiocore.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from studiocore.calendars import to_ical
 from studiocore.conflicts import Conflict, ConflictKind, ResourceType, Severity
 from studiocore.entities import *  # noqa: F403
 from studiocore.errors import *  # noqa: F403
-from studiocore.events import DomainEvent, ScheduleStatusChanged, ShowMoved, ShowStatusChanged
+from studiocore.events import *  # noqa: F403
 from studiocore.ids import is_uid, new_uid
 from studiocore.lookups import *  # noqa: F403
 from studiocore.permissions import *  # noqa: F403
@@ -59,7 +59,6 @@ __all__ = [
     "Conflict",
     "ConflictKind",
     "Deleted",
-    "DomainEvent",
     "EventBus",
     "FixedClock",
     "InMemoryDatabase",
@@ -70,14 +69,11 @@ __all__ = [
     "Repository",
     "ResourceType",
     "RoomAvailability",
-    "ScheduleStatusChanged",
     "Services",
     "Severity",
-    "ShowMoved",
     "ShowOutcome",
     "ShowQuery",
     "ShowRepository",
-    "ShowStatusChanged",
     "SystemClock",
     "TimeSlot",
     "UnitOfWork",
@@ -91,5 +87,6 @@ __all__ = [
 # lookup-entry classes is the entities' own)
 __all__ += [name for name in entities.__all__ if name != "LOOKUP_ENTRY_TYPES"]
 __all__ += errors.__all__
+__all__ += events.__all__
 __all__ += lookups.__all__
 __all__ += permissions.__all__

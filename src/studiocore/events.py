@@ -22,10 +22,20 @@ from __future__ import annotations
 
 import attrs
 
-from studiocore.lookups import ScheduleStatus, ShowStatus
+from studiocore.conflicts import Conflict
+from studiocore.lookups import ChangeRequestStatus, ScheduleStatus, ShowStatus
 from studiocore.timeslot import TimeSlot
 
-__all__ = ["DomainEvent", "ScheduleStatusChanged", "ShowMoved", "ShowStatusChanged"]
+__all__ = [
+    "ChangeRequestStatusChanged",
+    "CommentWritten",
+    "ConflictsWarned",
+    "DomainEvent",
+    "ScheduleApproved",
+    "ScheduleStatusChanged",
+    "ShowMoved",
+    "ShowStatusChanged",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -67,3 +77,43 @@ class ScheduleStatusChanged(DomainEvent):
     schedule_uid: str
     before: ScheduleStatus | None
     after: ScheduleStatus
+
+
+@attrs.frozen(kw_only=True)
+class ScheduleApproved(DomainEvent):
+    """The client approved a proposed schedule (its status stays ``proposed``
+    until the studio confirms it)."""
+
+    schedule_uid: str
+
+
+@attrs.frozen(kw_only=True)
+class ChangeRequestStatusChanged(DomainEvent):
+    """A change request was raised (``before`` is ``None``), approved,
+    rejected, applied or withdrawn."""
+
+    change_request_uid: str
+    schedule_uid: str
+    before: ChangeRequestStatus | None
+    after: ChangeRequestStatus
+
+
+@attrs.frozen(kw_only=True)
+class CommentWritten(DomainEvent):
+    """A comment was posted (or edited: ``edited``) on ``commentable_uid``;
+    ``mentioned_uids`` are the users it mentions that it did not mention before."""
+
+    comment_uid: str
+    commentable_uid: str
+    commentable_type: str
+    edited: bool
+    mentioned_uids: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ConflictsWarned(DomainEvent):
+    """A booking went through with WARN conflicts (a changeover or rest time
+    cut short): ``show_uids`` are the shows booked."""
+
+    show_uids: tuple[str, ...]
+    conflicts: tuple[Conflict, ...]

@@ -16,9 +16,11 @@ __all__ = [
     "RESERVING_STATUSES",
     "CalendarKind",
     "ChangeRequestStatus",
+    "DeliveryStatus",
     "GroupType",
     "LookupTable",
     "MembershipRole",
+    "NotificationKind",
     "ScheduleStatus",
     "ShowStatus",
     "UserRole",
@@ -106,6 +108,32 @@ class CalendarKind(enum.StrEnum):
     def uid_prefix(self) -> str:
         """The uid prefix of the calendar's target (``mc``, ``room``, ``schedule``)."""
         return {"mc": "mc", "studio_room": "room", "schedule": "schedule"}[self.value]
+
+
+class NotificationKind(enum.StrEnum):
+    """What a notification tells its recipient about."""
+
+    SHOW_CONFIRMED = "show_confirmed"
+    SHOW_MOVED = "show_moved"
+    SHOW_CANCELLED = "show_cancelled"
+    SCHEDULE_PROPOSED = "schedule_proposed"
+    SCHEDULE_APPROVED = "schedule_approved"
+    SCHEDULE_SENT_BACK = "schedule_sent_back"
+    SCHEDULE_CONFIRMED = "schedule_confirmed"
+    CHANGE_REQUEST_WAITING = "change_request_waiting"
+    CHANGE_REQUEST_DECIDED = "change_request_decided"
+    MENTION = "mention"
+    CONFLICT_WARNING = "conflict_warning"
+    WEBHOOK_DISABLED = "webhook_disabled"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where a webhook delivery stands: waiting to be (re)sent, delivered (a
+    2xx answer), or given up (its endpoint disabled, or out of attempts)."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
 
 
 class LookupTable(enum.StrEnum):

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlalchemy as sa
-
 from studiocore.entities import Audit, Entity
-from studiocore.errors import ConflictError
+from studiocore.errors import ConflictError, PermissionDeniedError
 from studiocore.ids import new_uids
+from studiocore.ports import APPEND_ONLY
 from studiocore_sql.mapping import EntityMap
 from studiocore_sql.repositories import SqlRepository
 from studiocore_sql.secrets import SECRET_FIELDS, SecretBox
@@ -55,6 +54,9 @@ class SqlAuditLog(SqlRepository[Audit]):
                 values[column] = self._box.seal_in(values[column], field)
         return values
 
+    def update(self, entity: Audit) -> None:
+        raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
+
     def add(self, entity: Audit) -> None:
         self.add_many([entity])
 
@@ -86,8 +88,10 @@ class SqlAuditLog(SqlRepository[Audit]):
         )
 
     def _refused(self, rows: Sequence[Mapping[str, object]], inserted: list[str]) -> ConflictError:
-        """Take back the rows a partly refused :meth:`add_many` inserted; the
-        error naming the first entry refused."""
+        """The error naming the first entry a partly refused :meth:`add_many`
+        did not insert. The rows it did insert cannot be taken back (the trail
+        refuses every DELETE), so the unit of work is marked failed: it rolls
+        back instead of committing, and nothing is kept."""
         written = set(inserted)
         seen: set[object] = set()
         refused: object = None
@@ -97,7 +101,5 @@ class SqlAuditLog(SqlRepository[Audit]):
                 refused = uid
                 break
             seen.add(uid)
-        dialect = self._session.dialect
-        for part in dialect.batches(inserted):
-            self._execute(sa.delete(self._table).where(dialect.in_uids(self._table.c.uid, part)))
+        self._session.failed = True
         return ConflictError(f"Audit {refused!r} already exists")

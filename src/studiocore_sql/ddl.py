@@ -19,7 +19,16 @@ import sqlalchemy as sa
 
 from studiocore_sql import tables as t
 
-__all__ = ["POSTGRESQL_TRIGGERS", "SHOWS_POSTGRESQL_DDL", "SNAPSHOT_COMPRESSION", "SQLITE_TRIGGERS"]
+__all__ = [
+    "AUDITS_APPEND_ONLY_POSTGRESQL",
+    "AUDITS_APPEND_ONLY_SQLITE",
+    "AUDITS_GUARD_OFF",
+    "AUDITS_GUARD_ON",
+    "POSTGRESQL_TRIGGERS",
+    "SHOWS_POSTGRESQL_DDL",
+    "SNAPSHOT_COMPRESSION",
+    "SQLITE_TRIGGERS",
+]
 
 _RESERVING = f"show_status_id IN ({t.RESERVING_IDS_SQL}) AND deleted_at IS NULL"
 
@@ -209,6 +218,46 @@ lz4 where the server has it: several times cheaper to write than pglz, for a
 slightly larger result."""
 
 
+AUDITS_APPEND_ONLY_POSTGRESQL: tuple[str, ...] = (
+    """
+CREATE FUNCTION studiocore_audits_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only: % on audits refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$""",
+    """
+CREATE TRIGGER audits_append_only
+BEFORE UPDATE OR DELETE ON audits
+FOR EACH ROW EXECUTE FUNCTION studiocore_audits_append_only()""",
+)
+"""Audit entries are never changed or deleted, whoever asks: the application, a
+script, or someone at a ``psql`` prompt (only the table's owner dropping the
+trigger gets past it)."""
+
+AUDITS_APPEND_ONLY_SQLITE: tuple[str, ...] = (
+    """CREATE TRIGGER audits_no_update BEFORE UPDATE ON audits BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on audits refused');
+END""",
+    """CREATE TRIGGER audits_no_delete BEFORE DELETE ON audits BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE on audits refused');
+END""",
+)
+"""The same refusal on SQLite."""
+
+AUDITS_GUARD_OFF = {
+    "postgresql": ("ALTER TABLE audits DISABLE TRIGGER audits_append_only",),
+    "sqlite": ("DROP TRIGGER audits_no_update",),
+}
+AUDITS_GUARD_ON = {
+    "postgresql": ("ALTER TABLE audits ENABLE TRIGGER audits_append_only",),
+    "sqlite": (AUDITS_APPEND_ONLY_SQLITE[0],),
+}
+"""Key rotation re-seals the encrypted ``api_config`` values of the platforms'
+audit entries (the same values, a new ciphertext): it lifts the UPDATE guard
+for its own transaction only (DDL is transactional on both databases), and
+nothing else does."""
+
+
 def _attach(table: sa.Table, statements: tuple[str, ...], dialect: str) -> None:
     for statement in statements:
         # DDL %-formats its text: RAISE's placeholders must be escaped
@@ -220,3 +269,5 @@ _attach(t.shows, SHOWS_POSTGRESQL_DDL, "postgresql")
 _attach(t.schedule_versions, (SNAPSHOT_COMPRESSION,), "postgresql")
 _attach(t.show_mcs, POSTGRESQL_TRIGGERS, "postgresql")
 _attach(t.show_mcs, SQLITE_TRIGGERS, "sqlite")
+_attach(t.audits, AUDITS_APPEND_ONLY_POSTGRESQL, "postgresql")
+_attach(t.audits, AUDITS_APPEND_ONLY_SQLITE, "sqlite")

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from studiocore.entities import Entity, Platform
 from studiocore.errors import ValidationError
 from studiocore_sql import tables as t
+from studiocore_sql.ddl import AUDITS_GUARD_OFF, AUDITS_GUARD_ON
 from studiocore_sql.mapping import MAPS
 from studiocore_sql.repositories import SqlRepository
 from studiocore_sql.secrets import SECRET_FIELDS, SecretBox
@@ -102,15 +103,30 @@ def rotate_secrets(session: SqlSession, box: SecretBox, *, batch: int = ROTATION
             change=platform,
             batch=batch,
         ),
-        audits=_rewrite(
+        audits=_resealing_audits(
             session,
-            audits,
-            columns=("uid", "recordable_uid", "old_values", "new_values"),
-            condition=audits.c.recordable_type == Platform.TABLE,
-            change=audit,
-            batch=batch,
+            lambda: _rewrite(
+                session,
+                audits,
+                columns=("uid", "recordable_uid", "old_values", "new_values"),
+                condition=audits.c.recordable_type == Platform.TABLE,
+                change=audit,
+                batch=batch,
+            ),
         ),
     )
+
+
+def _resealing_audits(session: SqlSession, rewrite: Callable[[], int]) -> int:
+    """Run ``rewrite`` with the audit trail's UPDATE guard lifted, in this
+    transaction only (see :data:`~studiocore_sql.ddl.AUDITS_GUARD_OFF`)."""
+    name = session.dialect.name
+    for statement in AUDITS_GUARD_OFF[name]:
+        session.execute(sa.text(statement))
+    rewritten = rewrite()
+    for statement in AUDITS_GUARD_ON[name]:
+        session.execute(sa.text(statement))
+    return rewritten
 
 
 def _rewrite(

@@ -486,3 +486,55 @@ calendar_feeds = _base(
     sa.Column("target_uid", UIDType, nullable=False),
     sa.Column("drafts", sa.Boolean, nullable=False),
 )
+
+# --------------------------------------------------------------------------- notifications, webhooks
+
+notifications = _base(
+    "notifications",
+    _fk("recipient_id", "users", nullable=False, index=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("subject_uid", UIDType, nullable=False),
+    sa.Column("subject_type", sa.String(64), nullable=False),
+    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("actor_uid", UIDType, nullable=True),
+    sa.Column("read_at", UTCDateTime(), nullable=True),
+    _meta(),
+    sa.Index("ix_notifications_recipient_id_uid", "recipient_id", "uid"),
+)
+"""A user's notifications: read newest first and, on reconnecting to the
+stream, after an event id (a uid, which sorts by creation time)."""
+
+webhook_endpoints = _base(
+    "webhook_endpoints",
+    _fk("owner_id", "users", nullable=False),
+    _fk("studio_id", "studios", nullable=True),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("event_types", JSONType, nullable=False),
+    sa.Column("secret", sa.String(128), nullable=False),
+    sa.Column("description", sa.String(500), nullable=True),
+    sa.Column("failing_since", UTCDateTime(), nullable=True),
+    sa.Column("disabled_at", UTCDateTime(), nullable=True),
+    _meta(),
+)
+
+webhook_deliveries = _base(
+    "webhook_deliveries",
+    _fk("endpoint_id", "webhook_endpoints", nullable=False),
+    sa.Column("message_id", sa.String(64), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("payload", JSONType, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=True),
+    sa.Column("locked_until", UTCDateTime(), nullable=True),
+    sa.Column("delivered_at", UTCDateTime(), nullable=True),
+    sa.Column("attempts_log", JSONType, nullable=False),
+    sa.Index(
+        "ix_webhook_deliveries_due",
+        "next_attempt_at",
+        postgresql_where=sa.text("status = 'pending'"),
+        sqlite_where=sa.text("status = 'pending'"),
+    ),
+)
+"""The webhook outbox and delivery log: a worker claims the pending rows that
+are due (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) through the partial index."""

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import attrs
 import pytest
 
-from studiocore import Audit, ConflictError, User, new_uid
+from studiocore import Audit, ConflictError, PermissionDeniedError, User, new_uid
+from studiocore.ports import Deleted
 from tests.conftest import FreshDatabase
 from tests.support.adapters import UowFactory
 
@@ -125,3 +126,18 @@ def test_add_copies_appends_the_same_change_once_per_record(fresh_db: FreshDatab
         (a.old_values["s"], a.new_values["s"]) for a in stored if a.old_values and a.new_values
     } == {("draft", "confirmed")}
     assert all(a.metadata == template.metadata for a in stored)
+
+
+def test_an_audit_entry_cannot_be_changed_or_deleted(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    entry = _audit()
+    with db() as uow:
+        uow.audits.add(entry)
+    for changed in (
+        attrs.evolve(entry, action="tampered"),
+        attrs.evolve(entry, deleted_at=entry.created_at),
+    ):
+        with pytest.raises(PermissionDeniedError, match="append-only"), db() as uow:
+            uow.audits.update(changed)
+    with db() as uow:
+        assert uow.audits.list(deleted=Deleted.INCLUDE) == [entry]

@@ -372,9 +372,12 @@ def test_a_reference_to_a_missing_record_is_refused_naming_the_field(
                 fresh = evolve(entity, uid=new_uid(entity.PREFIX), **ghost)
                 with pytest.raises(ValidationError) as added:
                     repo.add(fresh)
+                assert added.value.field == field
+                if isinstance(entity, Audit):
+                    continue  # append-only: no update at all
                 with pytest.raises(ValidationError) as updated:
                     repo.update(evolve(entity, **ghost))
-                assert (added.value.field, updated.value.field) == (field, field)
+                assert updated.value.field == field
                 checked.append(f"{type(entity).__name__}.{field}")
     with db() as uow:
         for entity in saved:

@@ -291,7 +291,7 @@ CALLS: dict[str, Call] = {
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"audits": "/audits"}
+UNROUTED = {"audits": "/audits", "notifications": "/notifications"}
 """Rows with no routes yet."""
 
 HTTP_CELLS = tuple(c for c in matrix.CELLS if c.resource not in UNROUTED)

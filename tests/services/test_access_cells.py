@@ -369,6 +369,16 @@ OPS: dict[str, Op] = {
     "calendar_feeds.delete[feedHost]": Op(
         lambda w, t, a: w.svc.calendar_feeds.delete(t, actor=a), new.feed_of_host
     ),
+    # notifications
+    "notifications.list[noteHost]": Op(
+        lambda w, t, a: w.svc.notifications.page(
+            recipient_uid=w["host"], subject_uid=w["showC"], kind="mention", actor=a
+        ),
+        new.note_of_host,
+    ),
+    "notifications.read[noteHost]": Op(
+        lambda w, t, a: w.svc.notifications.mark_read(t, actor=a), new.note_of_host
+    ),
 }
 """Each cell's call through the services, by :attr:`Cell.id`."""
 

@@ -250,6 +250,8 @@ READERS: Mapping[str, People] = {
     "crC": SYS | A_STAFF | C_MEMBERS,  # a change request: as its schedule
     # calendar feed links: their owner (here the host's)
     "feedHost": SYS | HOST,
+    # notifications: their recipient (here the host)
+    "noteHost": SYS | HOST,
 }
 
 
@@ -444,6 +446,9 @@ CELLS: tuple[Cell, ...] = (
     Cell("calendar_feeds", "list", "feedHost", SYS | HOST, listing=True),
     Cell("calendar_feeds", "create", "feedHost", READERS["planC"], container="planC"),
     Cell("calendar_feeds", "delete", "feedHost", SYS | HOST),
+    # notifications: their recipient's
+    Cell("notifications", "list", "noteHost", SYS | HOST, listing=True),
+    Cell("notifications", "read", "noteHost", SYS | HOST),
 )
 """Every cell: (row, action, target) -> who is allowed."""
 

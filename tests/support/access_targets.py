@@ -29,6 +29,7 @@ __all__ = [
     "gtag",
     "mc",
     "membership_in_c",
+    "note_of_host",
     "plan_c",
     "proposed_plan_c",
     "proposed_plan_c_with_draft",
@@ -214,3 +215,25 @@ def room_feed_of_host(w: World) -> str:
 def feed_of_host(w: World) -> str:
     """The ``host`` user's feed link of their MC's calendar (a new one once revoked)."""
     return w.svc.calendar_feeds.create("mc", w["mc"], actor=w.actors["host"]).uid
+
+
+def note_of_host(w: World) -> str:
+    """A new notification of the ``host`` user about show C (a mention, as
+    studiocore would write it: notifications have no create use case)."""
+    from studiocore import Notification, new_uid
+
+    uid = new_uid(Notification.PREFIX)
+    with w.svc.context.uow_factory() as uow:
+        uow.notifications.add(
+            Notification(
+                uid=uid,
+                created_at=T0,
+                updated_at=T0,
+                recipient_uid=w["host"],
+                kind="mention",
+                subject_uid=w["showC"],
+                subject_type="shows",
+                text="You were mentioned on show C",
+            )
+        )
+    return uid

@@ -205,6 +205,34 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         due_date=T0,
     )
     lookup = make(entity.ShowTypeEntry, name="custom_value")
+    notification = make(
+        entity.Notification,
+        recipient_uid=user.uid,
+        kind="mention",
+        subject_uid=comment.uid,
+        subject_type="comments",
+        text="U mentioned you",
+        actor_uid=user.uid,
+        metadata={"show_uid": the_show.uid},
+    )
+    endpoint = make(
+        entity.WebhookEndpoint,
+        owner_uid=user.uid,
+        studio_uid=studio.uid,
+        url="https://hooks.example.com/studiocore",
+        event_types=("show.moved", "show.status_changed"),
+        secret="whsec_c2VjcmV0c2VjcmV0c2VjcmV0",
+        description="ops board",
+    )
+    delivery = make(
+        entity.WebhookDelivery,
+        endpoint_uid=endpoint.uid,
+        message_id="msg_01",
+        event_type="show.moved",
+        payload={"type": "show.moved", "data": {"show_uid": the_show.uid}},
+        next_attempt_at=T0,
+        attempts_log={"attempts": []},
+    )
     rows: list[Entity] = [
         studio,
         room,
@@ -230,6 +258,9 @@ def one_of_each(uow: UnitOfWork) -> list[Entity]:
         item,
         task,
         lookup,
+        notification,
+        endpoint,
+        delivery,
     ]
     store(uow, rows)
     return rows

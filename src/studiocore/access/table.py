@@ -14,7 +14,16 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from studiocore.entities import MC, CalendarFeed, ChangeRequest, Schedule, Show, ShowPlatform, Tag
+from studiocore.entities import (
+    MC,
+    CalendarFeed,
+    ChangeRequest,
+    Notification,
+    Schedule,
+    Show,
+    ShowPlatform,
+    Tag,
+)
 from studiocore.lookups import GroupType, MembershipRole, ScheduleStatus, ShowStatus
 from studiocore.permissions import AccessRequest
 
@@ -130,6 +139,17 @@ def _own_feed(request: AccessRequest) -> bool:
     )
 
 
+def _own_notification(request: AccessRequest) -> bool:
+    """The notification is addressed to the actor."""
+    user = request.actor.user_uid
+    record = request.target
+    return isinstance(record, Notification) and user is not None and record.recipient_uid == user
+
+
+def _nobody(request: AccessRequest) -> bool:
+    return False
+
+
 def _studio_tag(request: AccessRequest) -> bool:
     tag = request.after or request.target
     return isinstance(tag, Tag) and tag.studio_uid is not None
@@ -161,6 +181,7 @@ _SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
 _EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
 REQUESTER = Rule("whoever raised it", _raised_by_actor)
 FEED_OWNER = Rule("its owner", _own_feed)
+RECIPIENT = Rule("its recipient", _own_notification)
 _FEED_CREATORS = Rule("anyone, for oneself and a calendar they may read", _own_feed)
 _CONFIRMERS = any_of(
     when(_approved, STUDIO_MANAGERS, "studio managers of its studio, once approved"),
@@ -312,6 +333,11 @@ ACCESS_TABLE: Mapping[str, Access] = {
     ),
     "lookups": Access(read=ANYONE, write=NOBODY),
     "calendar_feeds": Access(read=FEED_OWNER, write=FEED_OWNER, create=_FEED_CREATORS),
+    "notifications": Access(
+        read=RECIPIENT,
+        write=only_fields(RECIPIENT, {"read_at"}, "its recipient, marking it read"),
+        create=Rule("nobody: studiocore writes them for who may read their subject", _nobody),
+    ),
 }
 """The default policy (the specification's Phase 3 table)."""
 

@@ -35,11 +35,17 @@ from studiocore.entities import (
     ShowMC,
     StudioRoom,
 )
-from studiocore.errors import ConflictError, NotFoundError, ValidationError
+from studiocore.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from studiocore.ids import new_uid, new_uids
 from studiocore.lookups import LOOKUP_SEEDS, ShowStatus
 from studiocore.permissions import Visibility
 from studiocore.ports import (
+    APPEND_ONLY,
     REPOSITORY_NAMES,
     AuditLog,
     BookingReadModel,
@@ -329,6 +335,9 @@ _SLOT_OF_TABLE = {cls.TABLE: slot for cls, slot in REPOSITORY_NAMES.items()}
 
 
 class _MemoryAuditLog(_MemoryRepository[Audit]):
+    def update(self, entity: Audit) -> None:
+        raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
+
     def add_many(self, entries: Sequence[Audit]) -> None:
         for entry in entries:
             self.add(entry)

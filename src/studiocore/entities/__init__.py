@@ -28,6 +28,7 @@ from .lookup_entries import (
     TaskStatusEntry,
     TaskTypeEntry,
 )
+from .messaging import Notification, WebhookDelivery, WebhookEndpoint
 from .records import (
     Audit,
     CalendarFeed,
@@ -73,6 +74,7 @@ __all__ = [
     "Material",
     "MaterialTypeEntry",
     "Membership",
+    "Notification",
     "Platform",
     "Schedule",
     "ScheduleStatusEntry",
@@ -95,4 +97,6 @@ __all__ = [
     "TaskTemplateItem",
     "TaskTypeEntry",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

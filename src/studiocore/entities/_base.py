@@ -14,9 +14,11 @@ from studiocore.errors import ValidationError
 from studiocore.lookups import (
     CalendarKind,
     ChangeRequestStatus,
+    DeliveryStatus,
     GroupType,
     LookupTable,
     MembershipRole,
+    NotificationKind,
     ScheduleStatus,
     ShowStatus,
     UserRole,
@@ -39,6 +41,14 @@ def _to_calendarkind(value: Any) -> CalendarKind:
 
 def _to_changerequeststatus(value: Any) -> ChangeRequestStatus:
     return f.coerce(ChangeRequestStatus, value)  # type: ignore[no-any-return]
+
+
+def _to_deliverystatus(value: Any) -> DeliveryStatus:
+    return f.coerce(DeliveryStatus, value)  # type: ignore[no-any-return]
+
+
+def _to_notificationkind(value: Any) -> NotificationKind:
+    return f.coerce(NotificationKind, value)  # type: ignore[no-any-return]
 
 
 def _to_grouptype(value: Any) -> GroupType:
@@ -85,6 +95,9 @@ class Entity:
     audited as ``status_change``."""
     AUDIT_OMIT: ClassVar[frozenset[str]] = frozenset()
     """Fields too large for the audit trail (kept in the record itself)."""
+    AUDITED: ClassVar[bool] = True
+    """Whether writes of this entity are audited (not: notifications and
+    webhook deliveries, which are their own log)."""
 
     uid: str = attrs.field(validator=f.any_uid)
     created_at: datetime = _ts()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
@@ -23,6 +24,9 @@ from ._base import (
 )
 
 # --------------------------------------------------------------------------- tags, comments, audit
+
+MENTION = re.compile(r"@(user_[0-9A-HJKMNP-TV-Z]{26})\b")
+"""A mention in a comment: ``@`` and the user's uid."""
 
 
 @attrs.frozen(kw_only=True)
@@ -65,6 +69,12 @@ class Comment(Entity):
     owner_uid: str = attrs.field(validator=f.uid("user"))
     parent_uid: str | None = attrs.field(default=None, validator=f.uid("comment", optional=True))
     content: str = attrs.field(validator=f.text(max_length=10_000))
+
+    @property
+    def mentioned_uids(self) -> tuple[str, ...]:
+        """The users the content mentions, as ``@user_<ULID>`` (which a client
+        shows as the user's name), in order of first mention."""
+        return tuple(dict.fromkeys(MENTION.findall(self.content)))
 
 
 @attrs.frozen(kw_only=True)

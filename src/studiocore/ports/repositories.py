@@ -32,6 +32,7 @@ from studiocore.lookups import ShowStatus
 from studiocore.permissions import Visibility
 
 __all__ = [
+    "APPEND_ONLY",
     "AuditLog",
     "Contains",
     "Deleted",
@@ -184,8 +185,14 @@ class Repository(Protocol[E]):
         ...
 
 
+APPEND_ONLY = "the audit trail is append-only: an entry is never changed or deleted"
+"""Why :meth:`AuditLog.update` refuses (a ``PermissionDeniedError``)."""
+
+
 class AuditLog(Repository[Audit], Protocol):
-    """The audit trail: append-only."""
+    """The audit trail: append-only. ``update`` (and with it a soft delete)
+    raises ``PermissionDeniedError``; on PostgreSQL and SQLite a trigger also
+    refuses any ``UPDATE`` or ``DELETE`` of the table, whoever runs it."""
 
     def add_many(self, entries: Sequence[Audit]) -> None:
         """Append every entry (as :meth:`add` would, one after the other), all

@@ -25,6 +25,7 @@ from studiocore.entities import (
     Material,
     MaterialTypeEntry,
     Membership,
+    Notification,
     Platform,
     Schedule,
     ScheduleStatusEntry,
@@ -46,7 +47,10 @@ from studiocore.entities import (
     TaskTemplateItem,
     TaskTypeEntry,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
+from studiocore.events import DomainEvent
 
 from .bookings import BookingReadModel
 from .repositories import AuditLog, Repository, ShowRepository
@@ -96,6 +100,9 @@ class Repositories:
     task_template_items: Repository[TaskTemplateItem]
     tasks: Repository[Task]
     calendar_feeds: Repository[CalendarFeed]
+    notifications: Repository[Notification]
+    webhook_endpoints: Repository[WebhookEndpoint]
+    webhook_deliveries: Repository[WebhookDelivery]
     show_statuses: Repository[ShowStatusEntry]
     show_types: Repository[ShowTypeEntry]
     show_standards: Repository[ShowStandardEntry]
@@ -171,6 +178,12 @@ class UnitOfWork(Repositories, abc.ABC):
 
     bookings: BookingReadModel
     """The booking read models (see :class:`BookingReadModel`)."""
+
+    def emit(self, event: DomainEvent) -> None:
+        """Tell the subscribers of the use case running in this unit of work
+        about ``event`` (one the writes alone do not show, such as a booking's
+        WARN conflicts). Outside the use-case pipeline nobody listens: the
+        default does nothing."""
 
     @abc.abstractmethod
     def __enter__(self) -> Self: ...

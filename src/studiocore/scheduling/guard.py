@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from studiocore.conflicts import Conflict, Severity
 from studiocore.errors import ConflictError
+from studiocore.events import ConflictsWarned
 from studiocore.lookups import ShowStatus
 from studiocore.ports import Booking, ScheduledShow, UnitOfWork
 from studiocore.scheduling.describe import describe_conflicts
@@ -138,4 +139,14 @@ def ensure_bookable(uow: UnitOfWork, candidates: Sequence[Booking]) -> tuple[Con
     error = blocking_error(conflicts)
     if error is not None:
         raise error
-    return tuple(c for c in conflicts if c.severity is Severity.WARN)
+    warnings = tuple(c for c in conflicts if c.severity is Severity.WARN)
+    if warnings:
+        uow.emit(
+            ConflictsWarned(
+                use_case="",
+                user_uid=None,
+                show_uids=tuple(c.show_uid for c in candidates),
+                conflicts=warnings,
+            )
+        )
+    return warnings

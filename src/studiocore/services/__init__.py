@@ -35,6 +35,7 @@ from .change_requests import (
     ChangeRequestService,
 )
 from .collaboration import RECORD_TYPES, AuditService, CommentService, MembershipService
+from .notifications import NotificationService, notify
 from .promotion import BulkConfirmation, PromotionReport, PromotionResult
 from .resources import (
     ClientService,
@@ -69,6 +70,7 @@ __all__ = [
     "McAvailability",
     "McService",
     "MembershipService",
+    "NotificationService",
     "Page",
     "PlatformService",
     "PromotionReport",
@@ -84,6 +86,7 @@ __all__ = [
     "TagService",
     "UserService",
     "Work",
+    "notify",
     "reads",
     "writes",
 ]
@@ -138,6 +141,7 @@ class Services:
         self.change_requests = ChangeRequestService(ctx)
         self.scheduling = SchedulingService(ctx)
         self.calendar_feeds = CalendarFeedService(ctx)
+        self.notifications = NotificationService(ctx)
         self.lookups: dict[LookupTable, LookupService] = {
             table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))
             for table, cls in LOOKUP_ENTRY_TYPES.items()

@@ -9,10 +9,10 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 
-from studiocore.entities import Entity, LookupEntry
+from studiocore.entities import Entity, LookupEntry, User
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.ids import new_uid
-from studiocore.permissions import SYSTEM, Actor
+from studiocore.permissions import SYSTEM, Actor, Grant, Grants
 from studiocore.ports import Deleted, Repository, UnitOfWork, Where, repository_for
 
 from ._pipeline import ServiceContext, Work, reads, writes
@@ -323,3 +323,19 @@ class LookupService(CrudService[LookupEntry]):
             raise ValidationError(
                 "name", f"{entity.name!r} is used by the workflow and cannot be deleted"
             )
+
+
+def actor_for(uow: UnitOfWork, user: User) -> Actor:
+    """The :class:`Actor` of ``user``: their system role, and the grants of
+    their memberships and MC profiles, as read in ``uow``."""
+    memberships = uow.memberships.list(where={"user_uid": user.uid})
+    mcs = uow.mcs.list(where={"user_uid": user.uid})
+    return Actor(
+        user_uid=user.uid,
+        role=user.role,
+        is_banned=user.is_banned,
+        grants=Grants(
+            memberships=frozenset(Grant(m.group_type, m.group_uid, m.role) for m in memberships),
+            mc_uids=frozenset(m.uid for m in mcs),
+        ),
+    )

@@ -21,8 +21,16 @@ from typing import Any
 
 import attrs
 
-from studiocore.entities import Audit, Entity, Schedule, Show
-from studiocore.events import DomainEvent, ScheduleStatusChanged, ShowMoved, ShowStatusChanged
+from studiocore.entities import Audit, ChangeRequest, Comment, Entity, Schedule, Show
+from studiocore.events import (
+    ChangeRequestStatusChanged,
+    CommentWritten,
+    DomainEvent,
+    ScheduleApproved,
+    ScheduleStatusChanged,
+    ShowMoved,
+    ShowStatusChanged,
+)
 from studiocore.ids import new_uid
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import Actor
@@ -67,8 +75,11 @@ def diff(old: Entity, new: Entity) -> tuple[dict[str, Any], dict[str, Any]]:
 def _entry(
     change: Change,
 ) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None] | None:
-    """The audit action and values of one change, or ``None`` when nothing changed."""
+    """The audit action and values of one change, or ``None`` when nothing
+    changed (or the entity is not audited)."""
     before, after = change.before, change.after
+    if not after.AUDITED:
+        return None
     added, removed = after.AUDIT_VERBS
     if before is None:
         return added, None, _values(after)
@@ -146,6 +157,18 @@ def audit_entries(
     return batch
 
 
+def _comment_written(who: dict[str, Any], after: Comment, before: Comment | None) -> CommentWritten:
+    known = () if before is None else before.mentioned_uids
+    return CommentWritten(
+        **who,
+        comment_uid=after.uid,
+        commentable_uid=after.commentable_uid,
+        commentable_type=after.commentable_type,
+        edited=before is not None,
+        mentioned_uids=tuple(u for u in after.mentioned_uids if u not in known),
+    )
+
+
 def domain_events(
     changes: Iterable[Change | StatusChange], actor: Actor, use_case: str
 ) -> Iterator[DomainEvent]:
@@ -168,6 +191,16 @@ def domain_events(
                 yield ScheduleStatusChanged(
                     **who, schedule_uid=after.uid, before=None, after=after.schedule_status
                 )
+            elif isinstance(after, ChangeRequest):
+                yield ChangeRequestStatusChanged(
+                    **who,
+                    change_request_uid=after.uid,
+                    schedule_uid=after.schedule_uid,
+                    before=None,
+                    after=after.status,
+                )
+            elif isinstance(after, Comment):
+                yield _comment_written(who, after, None)
         elif isinstance(after, Show) and isinstance(before, Show):
             if before.show_status is not after.show_status:
                 yield ShowStatusChanged(
@@ -185,14 +218,29 @@ def domain_events(
                     room_before=before.studio_room_uid,
                     room_after=after.studio_room_uid,
                 )
+        elif isinstance(after, Schedule) and isinstance(before, Schedule):
+            if before.schedule_status is not after.schedule_status:
+                yield ScheduleStatusChanged(
+                    **who,
+                    schedule_uid=after.uid,
+                    before=before.schedule_status,
+                    after=after.schedule_status,
+                )
+            if before.approved_at is None and after.approved_at is not None:
+                yield ScheduleApproved(**who, schedule_uid=after.uid)
+        elif isinstance(after, ChangeRequest) and isinstance(before, ChangeRequest):
+            if before.status is not after.status:
+                yield ChangeRequestStatusChanged(
+                    **who,
+                    change_request_uid=after.uid,
+                    schedule_uid=after.schedule_uid,
+                    before=before.status,
+                    after=after.status,
+                )
         elif (
-            isinstance(after, Schedule)
-            and isinstance(before, Schedule)
-            and before.schedule_status is not after.schedule_status
+            isinstance(after, Comment)
+            and isinstance(before, Comment)
+            and after.deleted_at is None
+            and before.content != after.content
         ):
-            yield ScheduleStatusChanged(
-                **who,
-                schedule_uid=after.uid,
-                before=before.schedule_status,
-                after=after.schedule_status,
-            )
+            yield _comment_written(who, after, before)

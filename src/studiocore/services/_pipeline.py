@@ -14,7 +14,9 @@ A service method is a use case, marked ``@reads`` or ``@writes``. Calling it:
    to are published to the subscribers (in the same transaction; what they
    write is recorded as well), then one audit entry per record added, changed
    or deleted is appended in one set-based write, and the unit of work commits.
-   Any exception rolls everything back.
+   Any exception rolls everything back. What must wait for the commit (telling
+   live subscribers) is registered with :meth:`Work.after_commit` and runs
+   only once the data is there.
 5. what the use case returns is shown to the actor as they may see it: secrets
    masked, private fields withheld (:mod:`studiocore.access.redact`).
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar
@@ -31,7 +34,7 @@ import attrs
 
 from studiocore.access.redact import FieldPolicy, redact
 from studiocore.access.scope import find_any, scope_of
-from studiocore.entities import Entity, Show
+from studiocore.entities import Entity, Notification, Show
 from studiocore.errors import NotFoundError, PermissionDeniedError, ValidationError
 from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
@@ -50,7 +53,15 @@ from ._changes import Change, StatusChange, audit_entries, domain_events
 if TYPE_CHECKING:
     from ._base import Service
 
-__all__ = ["EventBus", "ServiceContext", "Work", "reads", "reads_about", "writes"]
+__all__ = [
+    "EventBus",
+    "NotificationListener",
+    "ServiceContext",
+    "Work",
+    "reads",
+    "reads_about",
+    "writes",
+]
 
 E = TypeVar("E", bound=Entity)
 Ev = TypeVar("Ev", bound=DomainEvent)
@@ -59,6 +70,9 @@ R = TypeVar("R")
 S = TypeVar("S", bound="Service")
 
 Handler = Callable[[Any, UnitOfWork], None]
+NotificationListener = Callable[[Sequence[Notification]], None]
+"""Called with the notifications of each committed use case."""
+log = logging.getLogger("studiocore")
 _MAX_ROUNDS = 8
 
 
@@ -92,6 +106,9 @@ class ServiceContext:
     clock: Clock
     policy: AccessPolicy
     events: EventBus = attrs.field(factory=EventBus)
+    notification_listeners: list[NotificationListener] = attrs.field(factory=list)
+    """Told about each committed batch of notifications (see
+    :meth:`~studiocore.services.NotificationService.listen`)."""
     reader: Callable[[], UnitOfWork] = attrs.field(init=False)
     """Makes a unit of work for a use case that only reads: read-only when the
     factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
@@ -227,6 +244,8 @@ class Work(UnitOfWork):
         self.inner = inner
         self.call = call
         self.changes: list[Change | StatusChange] = []
+        self.committed: list[Callable[[], None]] = []
+        self.emitted: list[DomainEvent] = []
         self._allowed: set[str] = set()
         self.shows = _TrackedShows(self)
         self.audits = inner.audits  # the trail itself is not audited
@@ -359,10 +378,38 @@ class Work(UnitOfWork):
         """Publish, audit and commit what was written so far."""
         self.finish()
         self.inner.commit()
+        self.run_committed()
 
     def rollback(self) -> None:
         self.changes.clear()
+        self.committed.clear()
+        self.emitted.clear()
         self.inner.rollback()
+
+    def emit(self, event: DomainEvent) -> None:
+        """Publish ``event`` with the events of the writes, at the end of the
+        use case (as caused by this use case and its actor)."""
+        call = self.call
+        self.emitted.append(
+            attrs.evolve(event, use_case=call.use_case, user_uid=call.actor.user_uid)
+        )
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` once what the use case wrote so far has
+        committed; never if it rolls back. For what must not happen before the
+        data is there for everyone (telling a live subscriber, waking a
+        worker). An exception in a callback is logged, not raised: the change
+        has happened."""
+        self.committed.append(callback)
+
+    def run_committed(self) -> None:
+        """Run (and forget) the callbacks of :meth:`after_commit`."""
+        callbacks, self.committed = self.committed, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("%s: an after-commit callback failed", self.call.use_case)
 
     def lock_resources(self, *, room_uids: Collection[str], mc_uids: Collection[str]) -> None:
         self.inner.lock_resources(room_uids=room_uids, mc_uids=mc_uids)
@@ -373,10 +420,11 @@ class Work(UnitOfWork):
         ctx, actor, name = self.call.ctx, self.call.actor, self.call.use_case
         done = 0
         for _ in range(_MAX_ROUNDS):
-            if done == len(self.changes):
+            if done == len(self.changes) and not self.emitted:
                 break
             batch, done = self.changes[done:], len(self.changes)
-            for event in domain_events(batch, actor, name):
+            emitted, self.emitted = self.emitted, []
+            for event in [*domain_events(batch, actor, name), *emitted]:
                 for handler in ctx.events.handlers_of(event):
                     handler(event, self)
         else:
@@ -399,6 +447,7 @@ def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
             work.finish()
         if not call.actor.is_system:
             result = work.shown(result)
+    work.run_committed()
     return result
 
 

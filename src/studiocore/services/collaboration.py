@@ -151,7 +151,9 @@ class CommentService(CrudService[Comment]):
                 raise ValidationError("parent_uid", "a reply must be on the same record")
 
 
-RECORD_TYPES: frozenset[str] = frozenset(cls.TABLE for cls in REPOSITORY_NAMES if cls is not Audit)
+RECORD_TYPES: frozenset[str] = frozenset(
+    cls.TABLE for cls in REPOSITORY_NAMES if cls.AUDITED and cls is not Audit
+)
 """What an audit entry's ``recordable_type`` may be: the table of every
 audited entity (``shows``, ``show_mcs``, ``schedules``, ...)."""
 

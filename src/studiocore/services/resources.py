@@ -18,10 +18,10 @@ from studiocore.entities import (
 )
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import RESERVING_STATUSES, UserRole
-from studiocore.permissions import SYSTEM, Actor, Grant, Grants
+from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Deleted, ShowQuery, UnitOfWork
 
-from ._base import CrudService, Work, reads, require, require_lookup, writes
+from ._base import CrudService, Work, actor_for, reads, require, require_lookup, writes
 
 __all__ = [
     "ClientService",
@@ -195,20 +195,7 @@ class UserService(CrudService[User]):
     def actor(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Actor:
         """The :class:`Actor` for user ``uid``, with the grants of their
         memberships and MC profile (to pass as ``actor=`` to other services)."""
-        user = work.load(User, uid)
-        memberships = work.memberships.list(where={"user_uid": uid})
-        mcs = work.mcs.list(where={"user_uid": uid})
-        return Actor(
-            user_uid=user.uid,
-            role=user.role,
-            is_banned=user.is_banned,
-            grants=Grants(
-                memberships=frozenset(
-                    Grant(m.group_type, m.group_uid, m.role) for m in memberships
-                ),
-                mc_uids=frozenset(m.uid for m in mcs),
-            ),
-        )
+        return actor_for(work, work.load(User, uid))
 
     @reads
     def find_by_external_id(
