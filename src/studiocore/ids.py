@@ -12,8 +12,9 @@ import os
 import re
 import threading
 import time
+from datetime import UTC, datetime
 
-__all__ = ["is_uid", "new_uid", "new_uids", "uid_prefix"]
+__all__ = ["is_uid", "new_uid", "new_uids", "uid_floor", "uid_prefix", "uid_time"]
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _UID_RE = re.compile(r"^([a-z][a-z0-9]*)_([0-9A-HJKMNP-TV-Z]{26})$")
@@ -85,3 +86,32 @@ def is_uid(value: str, prefix: str | None = None) -> bool:
 def uid_prefix(value: str) -> str:
     """The type prefix of a uid (``"show"`` for ``"show_01J..."``)."""
     return value.partition("_")[0]
+
+
+def _decode(text: str) -> int:
+    value = 0
+    for char in text:
+        value = value * 32 + _ALPHABET.index(char)
+    return value
+
+
+def uid_time(value: str) -> datetime:
+    """When the uid ``value`` was made (to the millisecond, UTC); a
+    ``ValueError`` for a malformed uid.
+
+    >>> uid_time(uid_floor("notif", datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc)
+    """
+    match = _UID_RE.match(value)
+    if match is None:
+        raise ValueError(f"not a uid: {value!r}")
+    return datetime.fromtimestamp(_decode(match.group(2)[:10]) / 1000, UTC)
+
+
+def uid_floor(prefix: str, when: datetime) -> str:
+    """The smallest uid with ``prefix`` made at ``when`` or later: every uid
+    made from then on sorts after it (``when`` must be timezone-aware)."""
+    if when.tzinfo is None:
+        raise ValueError("when must be timezone-aware")
+    ms = max(0, int(when.timestamp() * 1000))
+    return f"{prefix}_{_encode(ms, 10)}{'0' * 16}"

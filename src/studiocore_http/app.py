@@ -23,6 +23,7 @@ from .database import open_database
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
 from .features.calendars.controllers import FEED_LINK_PATTERN
+from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
 from .request_checks import check_request
 from .settings import Settings
@@ -52,11 +53,15 @@ def _probe(services: Services) -> Callable[[], bool]:
     return check
 
 
-def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Callable[[], None]]:
+def _database_url(settings: Settings) -> str:
     from studiocore_sql import database_url_from_env
 
+    return settings.database_url or database_url_from_env()
+
+
+def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Callable[[], None]]:
     database = open_database(
-        settings.database_url or database_url_from_env(),
+        _database_url(settings),
         secret_keys=settings.storage_keys(),
         check_reachable=settings.migrate_on_start,
     )
@@ -102,8 +107,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     if services is None:
         services, health_check, dispose = _sql_backend(settings)
         on_shutdown.append(dispose)
+        live = LiveNotifications(services, channels_backend(_database_url(settings)))
     else:
         health_check = _probe(services)
+        live = LiveNotifications(services, channels_backend(settings.database_url))
+    on_shutdown.insert(0, live.on_shutdown)
 
     jwt_auth = build_jwt_auth(settings, services, signed_in_elsewhere=WEB_PATHS)
     web = web_app_config(settings)
@@ -135,8 +143,17 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         exception_handlers=exception_handlers,
         before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
+        on_startup=[live.on_startup],
         on_shutdown=on_shutdown,
-        state=State({"services": services, "health_check": health_check, "settings": settings}),
+        plugins=[live.plugin],
+        state=State(
+            {
+                "services": services,
+                "health_check": health_check,
+                "settings": settings,
+                "live_notifications": live,
+            }
+        ),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
         else None,

@@ -288,10 +288,15 @@ CALLS: dict[str, Call] = {
         tables=("calendar_feeds",),
     ),
     "calendar_feeds.delete[feedHost]": Call("DELETE /calendar-feeds/{t}", setup=new.feed_of_host),
+    "notifications.list[noteHost]": Call(
+        "GET /notifications?recipient_uid={host}&kind=mention&subject_uid={showC}",
+        setup=new.note_of_host,
+    ),
+    "notifications.read[noteHost]": Call("POST /notifications/{t}/read", setup=new.note_of_host),
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"audits": "/audits", "notifications": "/notifications"}
+UNROUTED = {"audits": "/audits"}
 """Rows with no routes yet."""
 
 HTTP_CELLS = tuple(c for c in matrix.CELLS if c.resource not in UNROUTED)

@@ -55,6 +55,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "memberships": ("m_c_member", HIDDEN),
     "change-requests": ("crC", HIDDEN),
     "calendar-feeds": ("feedC", HIDDEN),
+    "notifications": ("noteC", HIDDEN),
 }
 """The first segment of a path under /api/v1 -> the world's record its ``{uid}``
 names, and whether client D's member may read it."""
@@ -123,6 +124,9 @@ QUERIES = {
 LISTS: dict[str, str | None] = {
     "/health": None,  # not a list
     "/conflicts": "conflicts",
+    "/notifications": "personal",
+    "/notifications/unread-count": None,  # a number of one's own
+    "/notifications/stream": None,  # tests/http/test_notifications*.py
 }
 """GET operations without path parameters that are not plain pages of records
 (``None``: not a list; else how they are checked)."""
@@ -154,6 +158,8 @@ def site() -> Iterator[Site]:
     # only its uid would guess it (the signature is what they cannot make)
     u["feedC"] = svc.calendar_feeds.create("schedule", u["planC"], actor=w.actors["c_member"]).uid
     u["feedC_guessed"] = f"{u['feedC']}.guessed.ics"
+    # a notification of C's member (the world's show C was confirmed for C's members)
+    u["noteC"] = svc.notifications.page(actor=w.actors["c_member"]).items[0].uid
     for record in ("A", "roomA", "C", "c_member", "mc", "P", "briefC", "showC"):
         svc.tags.tag(u[record], u["gtag"])  # so untagging C's records finds a link
     # two shows of C back to back in a room with a changeover: a WARN conflict
@@ -294,6 +300,16 @@ def test_a_list_shows_client_d_only_what_it_may_read(
     client, attacker = site.client, site.headers[ATTACKER]
     if relative in LISTS:
         if LISTS[relative] is None:
+            return
+        if LISTS[relative] == "personal":  # one's own records, about what one may read
+            items = client.get(path, headers=attacker).json()["items"]
+            assert items, "client D's member has notifications of their own"
+            for item in items:
+                assert item["recipient_uid"] == site.world[ATTACKER]
+                subject = client.get(
+                    f"{API}/{item['subject_type']}/{item['subject_uid']}", headers=attacker
+                )
+                assert subject.status_code == 200, item
             return
         conflicts = client.get(path, headers=attacker).json()
         named = {uid for c in conflicts for uid in c["show_uids"]}

@@ -79,7 +79,9 @@ def _dispose_database() -> Iterator[None]:
 
 schema = schemathesis.openapi.from_asgi(
     "/schema/openapi.json", create_app(SETTINGS, services=_SERVICES)
-)
+).exclude(operation_id="StreamNotifications")
+"""Every operation but the live stream, which never ends (tested in
+``tests/http/test_notifications.py``)."""
 
 
 @schema.parametrize()

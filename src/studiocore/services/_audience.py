@@ -149,8 +149,9 @@ class Audience:
                 yield from _bulk(u, schedule, event, verb)
                 return
         for show in u.shows.get_many(event.show_uids).values():
-            text = f"{show.name} on {_when(u, show)} {verb}"
-            yield _Message(kind, show, text), _concerned(u, [show])
+            users = _concerned(u, [show]) - {event.user_uid}
+            if users:  # the words cost reads: only for someone to tell
+                yield _Message(kind, show, f"{show.name} on {_when(u, show)} {verb}"), users
 
     def _show_moved(
         self, work: Work, event: ShowMoved
@@ -159,10 +160,13 @@ class Audience:
         show = u.shows.find(event.show_uid)
         if show is None or show.show_status is ShowStatus.DRAFT:
             return
+        told = _concerned(u, [show]) - {event.user_uid}
+        if not told:
+            return
         text = f"{show.name} moved to {_when(u, show)}"
         if event.room_before != event.room_after and show.studio_room_uid is not None:
             text += f", {_room_name(u, show.studio_room_uid)}"
-        yield _Message(NotificationKind.SHOW_MOVED, show, text), _concerned(u, [show])
+        yield _Message(NotificationKind.SHOW_MOVED, show, text), told
 
     # -- schedules ----------------------------------------------------------------------
 

@@ -96,6 +96,12 @@ class NotificationService(Service):
         publishes them from here; an exception is logged, not raised."""
         self.context.notification_listeners.append(listener)
 
+    def unlisten(self, listener: NotificationListener) -> None:
+        """Stop calling ``listener`` (no error if it was not listening)."""
+        listeners = self.context.notification_listeners
+        if listener in listeners:
+            listeners.remove(listener)
+
     @reads
     def page(
         self,
@@ -134,9 +140,20 @@ class NotificationService(Service):
         )
 
     @reads
+    def get(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Notification:
+        """One of the actor's notifications (someone else's: ``NotFoundError``)."""
+        return work.load(Notification, uid)
+
+    @reads
     def unread_count(self, work: Work, *, actor: Actor = SYSTEM) -> int:
         """How many of the actor's notifications are unread."""
         return work.notifications.count(where={**self._own(work), "read_at": None})
+
+    @reads
+    def newest_uid(self, work: Work, *, actor: Actor = SYSTEM) -> str | None:
+        """The uid of the actor's newest notification, if any."""
+        found = work.notifications.list(where=self._own(work), order_by=("-uid",), limit=1)
+        return found[0].uid if found else None
 
     @reads
     def since(

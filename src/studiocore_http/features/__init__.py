@@ -13,6 +13,7 @@ from .lookups.controllers import LOOKUP_CONTROLLERS
 from .materials.controllers import MaterialController
 from .mcs.controllers import MCController
 from .memberships.controllers import MembershipController
+from .notifications.controllers import NotificationController
 from .platforms.controllers import PlatformController
 from .schedules.controllers import ScheduleController
 from .scheduling.controllers import SchedulingController
@@ -38,6 +39,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     ChangeRequestController,
     SchedulingController,
     CalendarController,
+    NotificationController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
 ]

@@ -1,0 +1,1 @@
+"""Notifications over HTTP: the user's list, marking read, and the live stream."""
