@@ -66,11 +66,17 @@ def _env(database_url: str, secret: str | None) -> dict[str, str]:
 
 @contextmanager
 def running_server(
-    database_url: str, folder: Path, *, demo: bool = True, secret: str | None = None
+    database_url: str,
+    folder: Path,
+    *,
+    demo: bool = True,
+    secret: str | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """``studiocore serve [--demo]`` on a free port over ``database_url``."""
+    """``studiocore serve [--demo]`` on a free port over ``database_url``
+    (``settings``: more ``STUDIOCORE_*`` environment variables)."""
     port = _free_port()
-    env = _env(database_url, secret)
+    env = {**_env(database_url, secret), **(settings or {})}
     log = (folder / "server.log").open("w+")
     demo_flag = ["--demo"] if demo else []
     process = subprocess.Popen(

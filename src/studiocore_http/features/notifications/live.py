@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 import anyio.to_thread
 import msgspec
-from litestar.channels import ChannelsPlugin
+from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.response import ServerSentEventMessage
@@ -118,31 +118,59 @@ class _Sent:
 
 class LiveNotifications:
     """The live side of notifications for one app: a channels plugin, the
-    publisher the services call after each commit, and the streams."""
+    publisher the services call after each commit, and the streams.
+
+    The app holds one subscription to the channel for its whole life (on
+    PostgreSQL one ``LISTEN``, made by the first stream) and wakes its own
+    streams by recipient: a stream waits on a queue of its own."""
 
     def __init__(self, services: Services, backend: ChannelsBackend) -> None:
         self.services = services
         self.plugin = ChannelsPlugin(backend=backend, channels=[CHANNEL])
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._streams: dict[str, set[asyncio.Queue[None]]] = {}
+        self._dispatching: asyncio.Task[None] | None = None
+        self._lock: asyncio.Lock | None = None
 
     # -- the app's lifespan -----------------------------------------------------------
 
     def on_startup(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._lock = asyncio.Lock()
         self.services.notifications.listen(self.committed)
 
     def on_shutdown(self) -> None:
         self.services.notifications.unlisten(self.committed)
         self._loop = None
+        if self._dispatching is not None:
+            self._dispatching.cancel()
+            self._dispatching = None
 
     def committed(self, batch: Sequence[Notification]) -> None:
-        """Wake the streams of ``batch``'s recipients (called in the thread of
-        the use case, after it committed)."""
+        """Wake the streams of ``batch``'s recipients, in every server process
+        (called in the thread of the use case, after it committed)."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
         for payload in wake_payloads(batch):
             loop.call_soon_threadsafe(self.plugin.publish, payload, CHANNEL)
+
+    async def _dispatch(self, subscriber: Subscriber) -> None:
+        """Wake this process's streams of the recipients of each message."""
+        try:
+            async for payload in subscriber.iter_events():
+                for user in _recipients(payload):
+                    for queue in self._streams.get(user, ()):
+                        queue.put_nowait(None)
+        finally:
+            await self.plugin.unsubscribe(subscriber)
+
+    async def _ensure_dispatching(self) -> None:
+        assert self._lock is not None, "the app has not started"
+        async with self._lock:
+            if self._dispatching is None or self._dispatching.done():
+                subscriber = await self.plugin.subscribe(CHANNEL)  # listening from now on
+                self._dispatching = asyncio.create_task(self._dispatch(subscriber))
 
     # -- one stream -------------------------------------------------------------------
 
@@ -151,42 +179,38 @@ class LiveNotifications:
     ) -> AsyncIterator[ServerSentEventMessage]:
         """The actor's notifications as they are made: first those after
         ``last_event_id`` (if given), then each new one, oldest first."""
-        user = actor.user_uid
+        user = actor.user_uid or ""
         sent = _Sent()
-        async with self.plugin.start_subscription(CHANNEL) as subscriber:
-            woken: asyncio.Queue[frozenset[str]] = asyncio.Queue()
-
-            async def pump() -> None:
-                async for payload in subscriber.iter_events():
-                    woken.put_nowait(_recipients(payload))
-
-            pumping = asyncio.create_task(pump())
-            try:
-                if last_event_id is not None:
-                    cursor = last_event_id
-                    missed = await self._since(actor, cursor)
-                else:
-                    cursor = uid_floor(Notification.PREFIX, datetime.now().astimezone())
-                    missed = []
-                    sent.add(n.uid for n in await self._since(actor, self._back(cursor)))
-                yield ServerSentEventMessage(comment="connected", retry=3000, data=None)
-                while True:
-                    for notification in missed:
-                        if notification.uid not in sent:
-                            yield _message(notification)
-                            sent.add([notification.uid])
-                            cursor = max(cursor, notification.uid)
-                    try:
-                        to = await asyncio.wait_for(woken.get(), heartbeat)
-                    except TimeoutError:
-                        yield ServerSentEventMessage(comment="keep-alive", data=None)
-                        to = None
-                    if to is not None and user not in to:
-                        missed = []
-                        continue
-                    missed = await self._since(actor, self._back(cursor))
-            finally:
-                pumping.cancel()
+        woken: asyncio.Queue[None] = asyncio.Queue()
+        await self._ensure_dispatching()
+        self._streams.setdefault(user, set()).add(woken)
+        try:
+            if last_event_id is not None:
+                cursor = last_event_id
+                missed = await self._since(actor, cursor)
+            else:
+                cursor = uid_floor(Notification.PREFIX, datetime.now().astimezone())
+                missed = []
+                sent.add(n.uid for n in await self._since(actor, self._back(cursor)))
+            yield ServerSentEventMessage(comment="connected", retry=3000, data=None)
+            while True:
+                for notification in missed:
+                    if notification.uid not in sent:
+                        yield _message(notification)
+                        sent.add([notification.uid])
+                        cursor = max(cursor, notification.uid)
+                try:
+                    await asyncio.wait_for(woken.get(), heartbeat)
+                except TimeoutError:
+                    yield ServerSentEventMessage(comment="keep-alive", data=None)
+                while not woken.empty():  # one read for every wake so far
+                    woken.get_nowait()
+                missed = await self._since(actor, self._back(cursor))
+        finally:
+            queues = self._streams.get(user, set())
+            queues.discard(woken)
+            if not queues:
+                self._streams.pop(user, None)
 
     @staticmethod
     def _back(cursor: str) -> str:
