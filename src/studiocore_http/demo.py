@@ -267,6 +267,7 @@ def seed_demo(services: Services, *, today: date | None = None, seed: int = 0) -
     confirmed_uid = _confirmed_schedule(
         services, seoul.uid, clients[0].uid, today, rooms=rooms[seoul.uid], mcs=mcs_of[seoul.uid]
     )
+    _read_the_past(services, today)
     return DemoSummary(
         created=True,
         today=today,
@@ -282,6 +283,18 @@ def seed_demo(services: Services, *, today: date | None = None, seed: int = 0) -
         schedule_uid=schedule_uid,
         confirmed_schedule_uid=confirmed_uid,
     )
+
+
+def _read_the_past(services: Services, today: date) -> None:
+    """The demo's people have read what they were told before yesterday: what
+    is unread is recent (the week's confirmations, the waiting change request)."""
+    since = datetime.combine(today - timedelta(days=1), time(0), tzinfo=UTC)
+    ctx = services.context
+    people = Services(
+        ctx.uow_factory, clock=ctx.clock, policy=MembershipPolicy(), events=ctx.events
+    )
+    for _, user in demo_people(people):
+        people.notifications.mark_all_read(before=since, actor=people.users.actor(user.uid))
 
 
 def _add_people(services: Services, studios: list[Any], clients: list[Any], mcs: list[Any]) -> None:

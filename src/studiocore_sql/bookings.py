@@ -9,7 +9,7 @@ dialect strategy (:mod:`studiocore_sql.dialects`), which runs them its own way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -318,6 +318,23 @@ class SqlBookings:
             .where(sc.c.client_id == client, sc.c.deleted_at.is_(None))
         )
         return frozenset(self._execute(sa.union(by_shows, by_schedules)).scalars())
+
+    def host_users(self, show_uids: Collection[str]) -> frozenset[str]:
+        s, sm, m, u = t.shows, t.show_mcs, t.mcs, t.users
+        found: set[str] = set()
+        for part in self._dialect.batches(sorted(set(show_uids))):
+            stmt = (
+                sa.select(u.c.uid)
+                .distinct()
+                .select_from(
+                    s.join(sm, sm.c.show_id == s.c.id)
+                    .join(m, m.c.id == sm.c.mc_id)
+                    .join(u, u.c.id == m.c.user_id)
+                )
+                .where(self._dialect.in_uids(s.c.uid, part), sm.c.deleted_at.is_(None))
+            )
+            found.update(self._execute(stmt).scalars())
+        return frozenset(found)
 
     # -- availability -------------------------------------------------------------------
 

@@ -86,6 +86,37 @@ class SqlRepository(Generic[E]):
             raise ConflictError(f"{self._cls.__name__} {entity.uid!r} already exists")
         self._session.wrote(self._table)
 
+    def add_many(self, entities: Sequence[E]) -> None:
+        """One statement (per batch) for every row, after one read of the ids of
+        what they reference that this unit of work has not seen yet."""
+        if not entities:
+            return
+        self._session.require_writable(f"write to {self._table.name}")
+        for entity in entities:
+            self._check_type(entity)
+        self._learn_ids(entities)
+        rows = [self._values(entity) for entity in entities]
+        inserted = self._session.dialect.insert_many(self._session, self._table, rows)
+        if len(inserted) != len(rows):
+            self._session.failed = True  # the rest is written: the unit of work rolls back
+            refused = next(r["uid"] for r in rows if r["uid"] not in set(inserted))
+            raise ConflictError(f"{self._cls.__name__} {refused!r} already exists")
+        self._session.wrote(self._table)
+
+    def _learn_ids(self, entities: Sequence[E]) -> None:
+        dialect = self._session.dialect
+        for name, ref in self._map.refs.items():
+            uids = {u for e in entities if (u := getattr(e, name)) is not None}
+            if not uids or self._session.known_ids(ref.target, uids) is not None:
+                continue
+            for part in dialect.batches(sorted(uids)):
+                found = self._execute(
+                    sa.select(ref.target.c.uid, ref.target.c.id).where(
+                        dialect.in_uids(ref.target.c.uid, part)
+                    )
+                )
+                self._session.remember_ids(ref.target, {row.uid: row.id for row in found})
+
     def update(self, entity: E) -> None:
         self._check_type(entity)
         values = self._values(entity)

@@ -22,6 +22,7 @@ from studiocore import (
     ShowStatus,
     StudioRoom,
     TimeSlot,
+    User,
     new_uid,
 )
 from studiocore.ports import SHOW_EXPORT_COLUMNS, ScheduledShow, ShowExportQuery
@@ -352,3 +353,29 @@ def test_export_shows_writes_the_selected_shows_their_names_and_links_as_csv(
     assert uids(mc_uids=frozenset({mc.uid})) == [hosted.uid]  # not the draft's deleted link
     assert uids(statuses=frozenset({ShowStatus.DRAFT})) == [draft.uid]
     assert export(statuses=frozenset({ShowStatus.DRAFT}))["mcs"] == []
+
+
+def test_host_users_are_the_users_of_the_mcs_of_live_links_of_the_shows(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    studio, room = studio_and_room()
+    users = [make(User, email=f"{n}@example.com", name=n) for n in ("a", "b", "c", "d")]
+    linked = [make(MC, name=u.name, user_uid=u.uid) for u in users]
+    unlinked = make(MC, name="no user")
+    shows = [show(room, i, i + 1) for i in range(4)]
+    links = [
+        make(ShowMC, show_uid=shows[0].uid, mc_uid=linked[0].uid),
+        make(ShowMC, show_uid=shows[0].uid, mc_uid=unlinked.uid),
+        make(ShowMC, show_uid=shows[1].uid, mc_uid=linked[1].uid),
+        make(ShowMC, show_uid=shows[1].uid, mc_uid=linked[0].uid),
+        make(ShowMC, show_uid=shows[2].uid, mc_uid=linked[2].uid, deleted_at=T0),  # unlinked
+        make(ShowMC, show_uid=shows[3].uid, mc_uid=linked[3].uid),  # a show not asked about
+    ]
+    with db() as uow:
+        store(uow, [studio, room, *users, *linked, unlinked, *shows, *links])
+    many = [new_uid("show") for _ in range(2500)]  # several batches on SQLite
+    with db() as uow:
+        found = uow.bookings.host_users([shows[0].uid, shows[1].uid, shows[2].uid, *many])
+        assert found == {users[0].uid, users[1].uid}
+        assert uow.bookings.host_users([]) == frozenset()

@@ -420,3 +420,26 @@ def test_a_lookup_added_at_run_time_can_be_used_at_once(fresh_db: FreshDatabase)
         show_type="special",
     ).show
     assert svc.shows.get(created.uid).show_type == "special"
+
+
+def test_add_many_adds_each_and_refuses_a_duplicate_or_a_missing_reference(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    studio, room = studio_and_room()
+    rooms = [evolve(room, uid=new_uid("room"), name=f"R{i}") for i in range(3)]
+    with db() as uow:
+        uow.studios.add(studio)
+        uow.studio_rooms.add_many(rooms)
+        uow.studio_rooms.add_many([])
+    with db() as uow:
+        assert {r.uid for r in uow.studio_rooms.list()} == {r.uid for r in rooms}
+    fresh = evolve(room, uid=new_uid("room"), name="fresh")
+    with pytest.raises(ConflictError, match=rooms[1].uid), db() as uow:
+        uow.studio_rooms.add_many([fresh, rooms[1]])
+    ghost = evolve(room, uid=new_uid("room"), studio_uid=new_uid("studio"))
+    with pytest.raises(ValidationError) as refused, db() as uow:
+        uow.studio_rooms.add_many([fresh, ghost])
+    assert refused.value.field == "studio_uid"
+    with db() as uow:  # nothing of the refused calls was kept
+        assert {r.uid for r in uow.studio_rooms.list()} == {r.uid for r in rooms}

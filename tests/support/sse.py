@@ -60,6 +60,8 @@ class Event:
     id: str | None
     event: str | None
     data: str
+    received: float = attrs.field(factory=time.monotonic, eq=False)
+    """When the event arrived (``time.monotonic()``)."""
 
     def json(self) -> Any:
         return json.loads(self.data)

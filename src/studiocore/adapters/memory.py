@@ -245,6 +245,10 @@ class _MemoryRepository(Generic[E]):
         self._check_references(entity)
         self._uow.write(self._table, entity.uid, _copy_stored(entity))
 
+    def add_many(self, entities: Sequence[E]) -> None:
+        for entity in entities:
+            self.add(entity)
+
     def update(self, entity: E) -> None:
         self._check_type(entity)
         if entity.uid not in self._rows:
@@ -337,10 +341,6 @@ _SLOT_OF_TABLE = {cls.TABLE: slot for cls, slot in REPOSITORY_NAMES.items()}
 class _MemoryAuditLog(_MemoryRepository[Audit]):
     def update(self, entity: Audit) -> None:
         raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
-
-    def add_many(self, entries: Sequence[Audit]) -> None:
-        for entry in entries:
-            self.add(entry)
 
     def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:
         uids = new_uids(Audit.PREFIX, len(recordable_uids))

@@ -3,12 +3,13 @@ in-memory adapter, over its tables and secondary indexes (internal)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from studiocore.adapters.memory_export import export_shows
 from studiocore.entities import (
+    MC,
     Entity,
     Schedule,
     Show,
@@ -149,6 +150,12 @@ class MemoryBookings:
             BookingQuery(show_uids=[d.show_uid for d in drafts], reserving_only=False)
         )
         return near_bookings(candidates, self.near(candidates, margin), margin)
+
+    def host_users(self, show_uids: Collection[str]) -> frozenset[str]:
+        db = self._uow.db
+        mcs = {mc for uid in set(show_uids) for mc in self._mc_uids(uid)}
+        found = (cast(MC | None, db.tables["mcs"].get(uid)) for uid in mcs)
+        return frozenset(m.user_uid for m in found if m is not None and m.user_uid is not None)
 
     def client_studios(self, client_uid: str) -> frozenset[str]:
         db = self._uow.db

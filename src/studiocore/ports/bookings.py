@@ -236,6 +236,12 @@ class BookingReadModel(Protocol):
         live schedules: whose staff may read the client and its materials."""
         ...
 
+    def host_users(self, show_uids: Collection[str]) -> frozenset[str]:
+        """The users of the MCs who host any of ``show_uids`` (live links, MCs
+        with a user): whom a change of those shows concerns. One read whatever
+        their number (a promotion's 10k shows)."""
+        ...
+
     def export_shows(self, query: ShowExportQuery) -> ShowExport:
         """The shows ``query`` selects, with their names and links, as
         :class:`ShowExport` tables, in a bounded number of statements whatever

@@ -140,6 +140,12 @@ class Repository(Protocol[E]):
         ``ValidationError`` naming the field."""
         ...
 
+    def add_many(self, entities: Sequence[E]) -> None:
+        """:meth:`add` of each of ``entities``, set-based where the adapter can
+        (one statement on SQL). On an error nothing of them may be kept: the
+        unit of work is to roll back."""
+        ...
+
     def update(self, entity: E) -> None:
         """Replace the stored entity with the same ``uid`` (deleted or not).
         An unknown ``uid`` raises ``NotFoundError``; references are checked as

@@ -143,12 +143,11 @@ class Audience:
             return
         kind, verb = told
         u = work.inner
-        if len(event.show_uids) > 1:
-            schedule = _schedule_of_all(u, event.show_uids)
-            if schedule is not None:
-                yield from _bulk(u, schedule, event, verb)
-                return
-        for show in u.shows.get_many(event.show_uids).values():
+        uids: Sequence[str] = event.show_uids
+        if len(uids) > 1 and (schedule := _one_schedule(u, uids)) is not None:
+            yield _bulk(u, schedule, event, verb)
+            return
+        for show in u.shows.get_many(uids).values():
             users = _concerned(u, [show]) - {event.user_uid}
             if users:  # the words cost reads: only for someone to tell
                 yield _Message(kind, show, f"{show.name} on {_when(u, show)} {verb}"), users
@@ -223,7 +222,8 @@ class Audience:
         category = _CATEGORY_WORDS.get(request.change_category, request.change_category)
         if event.before is None and event.after is ChangeRequestStatus.PENDING:
             who = _name(u, event.user_uid) or "Someone"
-            text = f"{who} asks for a {category} change to {schedule.name}: waiting for you"
+            article = "an" if category[:1] in "aeiou" else "a"
+            text = f"{who} asks for {article} {category} change to {schedule.name}: waiting for you"
             yield (
                 _Message(NotificationKind.CHANGE_REQUEST_WAITING, request, text),
                 _deciders(u, request, schedule),
@@ -304,52 +304,32 @@ def _deciders(u: UnitOfWork, request: ChangeRequest, schedule: Schedule) -> set[
     return set()  # force majeure is applied at once: its outcome is what is told
 
 
-def _hosts(u: UnitOfWork, show_uids: Collection[str]) -> set[str]:
-    """The users of the MCs who host any of ``show_uids``."""
-    links = u.show_mcs.list(where={"show_uid": list(show_uids)})
-    return _users_of_mcs(u, {link.mc_uid for link in links})
-
-
-def _users_of_mcs(u: UnitOfWork, mc_uids: Collection[str]) -> set[str]:
-    if not mc_uids:
-        return set()
-    mcs = u.mcs.get_many(list(mc_uids))
-    return {mc.user_uid for mc in mcs.values() if mc.user_uid is not None}
-
-
 def _concerned(u: UnitOfWork, shows: Sequence[Show]) -> set[str]:
     """Those a change of ``shows`` concerns: their hosts and their clients' members."""
-    told = _hosts(u, [s.uid for s in shows])
+    told = set(u.bookings.host_users([s.uid for s in shows]))
     for client in {s.client_uid for s in shows}:
         told |= _members(u, client, MEMBER)
     return told
 
 
-def _schedule_of_all(u: UnitOfWork, show_uids: Sequence[str]) -> Schedule | None:
-    """The schedule all of ``show_uids`` belong to, if one does (a promotion's)."""
+def _one_schedule(u: UnitOfWork, show_uids: Sequence[str]) -> Schedule | None:
+    """The schedule of many shows whose status changed at once: the first's
+    (the set-based status change is a promotion's, or a confirmation of some
+    of one schedule's drafts: one schedule's shows)."""
     first = u.shows.find(show_uids[0])
     if first is None or first.schedule_uid is None:
-        return None
-    where = {"uid": list(show_uids), "schedule_uid": first.schedule_uid}
-    if u.shows.count(where=where) != len(set(show_uids)):
         return None
     return u.schedules.find(first.schedule_uid)
 
 
 def _bulk(
     u: UnitOfWork, schedule: Schedule, event: ShowStatusChanged, verb: str
-) -> Iterable[tuple[_Message, Collection[str]]]:
+) -> tuple[_Message, set[str]]:
     """One notification per person for many shows of one schedule."""
-    changed = set(event.show_uids)
-    mc_uids = {
-        mc
-        for show in u.bookings.schedule_shows(schedule.uid)
-        if show.show_uid in changed
-        for mc in show.mc_uids
-    }
-    told = _users_of_mcs(u, mc_uids) | _members(u, schedule.client_uid, MEMBER)
+    count = len(set(event.show_uids))
+    told = set(u.bookings.host_users(event.show_uids)) | _members(u, schedule.client_uid, MEMBER)
     who = _name(u, event.user_uid)
-    shows = f"{len(changed)} shows of {schedule.name}"
+    shows = f"{count} shows of {schedule.name}"
     done = verb.removeprefix("was ")
     text = f"{who} {done} {shows}" if who else f"{shows} were {done}"
     kind = (
@@ -357,7 +337,7 @@ def _bulk(
         if event.after is ShowStatus.CONFIRMED
         else NotificationKind.SHOW_CANCELLED
     )
-    yield _Message(kind, schedule, text, {"show_count": len(changed)}), told
+    return _Message(kind, schedule, text, {"show_count": count}), told
 
 
 def _may_read(work: Work, user_uid: str, record: Entity) -> bool:

@@ -84,10 +84,28 @@ class EventBus:
 
     def __init__(self) -> None:
         self._handlers: dict[type[DomainEvent], list[Handler]] = {}
+        self._installed: set[str] = set()
+        self.notification_listeners: list[NotificationListener] = []
+        """Told about each committed batch of notifications (see
+        :meth:`~studiocore.services.NotificationService.listen`)."""
+
+    def install_once(self, name: str, install: Callable[[EventBus], None]) -> None:
+        """Run ``install(self)`` unless something named ``name`` was installed on
+        this bus already: studiocore's own subscribers (notifications, webhook
+        queuing) subscribe once per bus, however many ``Services`` share it."""
+        if name not in self._installed:
+            self._installed.add(name)
+            install(self)
 
     def subscribe(self, event_type: type[Ev], handler: Callable[[Ev, UnitOfWork], None]) -> None:
         """Call ``handler(event, uow)`` for every event of ``event_type`` (or a subclass)."""
         self._handlers.setdefault(event_type, []).append(handler)
+
+    def clear(self) -> None:
+        """Drop every subscriber (the use cases without what reacts to them:
+        notifications, webhooks; for a comparison in a benchmark). What was
+        installed once stays uninstalled on this bus."""
+        self._handlers.clear()
 
     def handlers_of(self, event: DomainEvent) -> list[Handler]:
         """The handlers subscribed to ``event``'s type or one of its bases."""
@@ -106,9 +124,6 @@ class ServiceContext:
     clock: Clock
     policy: AccessPolicy
     events: EventBus = attrs.field(factory=EventBus)
-    notification_listeners: list[NotificationListener] = attrs.field(factory=list)
-    """Told about each committed batch of notifications (see
-    :meth:`~studiocore.services.NotificationService.listen`)."""
     reader: Callable[[], UnitOfWork] = attrs.field(init=False)
     """Makes a unit of work for a use case that only reads: read-only when the
     factory can make one (see :class:`ReadingUnitOfWorkFactory`)."""
@@ -176,6 +191,10 @@ class _Tracked(Generic[E]):
         self._inner.add(entity)
         self._seen[entity.uid] = entity
         self._work.changes.append(Change(None, entity))
+
+    def add_many(self, entities: Sequence[E]) -> None:
+        for entity in entities:
+            self.add(entity)
 
     def update(self, entity: E) -> None:
         before = self._seen.get(entity.uid)

@@ -33,6 +33,7 @@ told about what they did themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import attrs
 
@@ -58,10 +59,8 @@ def notify(work: Work, notifications: Sequence[Notification]) -> None:
     others' notifications, and they are not audited."""
     if not notifications:
         return
-    repo = work.inner.notifications
-    for notification in notifications:
-        repo.add(notification)
-    listeners = work.call.ctx.notification_listeners
+    work.inner.notifications.add_many(notifications)
+    listeners = list(work.call.ctx.events.notification_listeners)
     if listeners:
         batch = tuple(notifications)
 
@@ -88,17 +87,17 @@ class NotificationService(Service):
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        Audience(notify).subscribe(context.events)
+        context.events.install_once("notifications", Audience(notify).subscribe)
 
     def listen(self, listener: NotificationListener) -> None:
         """Call ``listener(batch)`` with every batch of notifications, after the
         use case that made them commits (in its thread). A live stream
         publishes them from here; an exception is logged, not raised."""
-        self.context.notification_listeners.append(listener)
+        self.context.events.notification_listeners.append(listener)
 
     def unlisten(self, listener: NotificationListener) -> None:
         """Stop calling ``listener`` (no error if it was not listening)."""
-        listeners = self.context.notification_listeners
+        listeners = self.context.events.notification_listeners
         if listener in listeners:
             listeners.remove(listener)
 
@@ -177,13 +176,23 @@ class NotificationService(Service):
         return read
 
     @writes
-    def mark_all_read(self, work: Work, *, actor: Actor = SYSTEM) -> int:
-        """Mark every unread notification of the actor read; how many were."""
+    def mark_all_read(
+        self, work: Work, *, before: datetime | None = None, actor: Actor = SYSTEM
+    ) -> int:
+        """Mark every unread notification of the actor read (only those made
+        before ``before``, if given); how many were."""
+        if before is not None and before.tzinfo is None:
+            raise ValidationError("before", "must be timezone-aware")
         now = work.now()
         unread = work.notifications.list(where={**self._own(work), "read_at": None})
-        for notification in unread:
-            work.notifications.update(attrs.evolve(notification, read_at=now, updated_at=now))
-        return len(unread)
+        marked = [
+            attrs.evolve(n, read_at=now, updated_at=now)
+            for n in unread
+            if before is None or n.created_at < before
+        ]
+        for notification in marked:
+            work.notifications.update(notification)
+        return len(marked)
 
     @staticmethod
     def _mine(work: Work, recipient_uid: str | None = None) -> dict[str, object] | None:
