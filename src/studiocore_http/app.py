@@ -28,6 +28,7 @@ from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
 from .web import WEB_PATHS, web_app_config
+from .webhooks import WebhookWorker
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -105,6 +106,16 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     else:
         health_check = _probe(services)
 
+    on_startup: list[Callable[[], None]] = []
+    if settings.webhook_worker:
+        worker = WebhookWorker(
+            services,
+            timeout=settings.webhook_timeout_seconds,
+            poll_interval=settings.webhook_poll_seconds,
+        )
+        on_startup.append(lambda: worker.start())
+        on_shutdown.insert(0, lambda: worker.stop())  # before the database is disposed
+
     jwt_auth = build_jwt_auth(settings, services, signed_in_elsewhere=WEB_PATHS)
     web = web_app_config(settings)
     api = Router(
@@ -135,6 +146,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         exception_handlers=exception_handlers,
         before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
+        on_startup=on_startup,
         on_shutdown=on_shutdown,
         state=State({"services": services, "health_check": health_check, "settings": settings}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
