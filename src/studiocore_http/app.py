@@ -113,8 +113,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             timeout=settings.webhook_timeout_seconds,
             poll_interval=settings.webhook_poll_seconds,
         )
-        on_startup.append(lambda: worker.start())
-        on_shutdown.insert(0, lambda: worker.stop())  # before the database is disposed
+        on_startup.append(worker.start)
+        on_shutdown.insert(0, worker.stop)  # before the database is disposed
 
     jwt_auth = build_jwt_auth(settings, services, signed_in_elsewhere=WEB_PATHS)
     web = web_app_config(settings)

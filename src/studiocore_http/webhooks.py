@@ -152,12 +152,13 @@ class WebhookWorker:
         self._thread = threading.Thread(target=self.run, name="studiocore-webhooks", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float | None = None) -> None:
-        """Stop after the delivery in progress (waits for the thread, if any)."""
+    def stop(self) -> None:
+        """Stop after the delivery in progress (waits for the thread, if any).
+        Takes no argument: Litestar calls it on shutdown."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(self.timeout + 5 if timeout is None else timeout)
+            self._thread.join(self.timeout + 5)
             self._thread = None
         if self._own_client:
             self._client.close()

@@ -288,6 +288,24 @@ CALLS: dict[str, Call] = {
         tables=("calendar_feeds",),
     ),
     "calendar_feeds.delete[feedHost]": Call("DELETE /calendar-feeds/{t}", setup=new.feed_of_host),
+    "webhook_endpoints.list[hookA]": Call("GET /webhooks", setup=new.hook_a),
+    "webhook_endpoints.read[hookA]": Call("GET /webhooks/{t}", setup=new.hook_a),
+    "webhook_endpoints.create[hookA]": Call(
+        "POST /webhooks",
+        lambda w, t: {"url": "http://127.0.0.1:9/new", "event_types": ["*"], "studio_uid": w["A"]},
+        tables=("webhook_endpoints",),
+    ),
+    "webhook_endpoints.update[hookA]": Call(
+        "PATCH /webhooks/{t}", lambda w, t: {"description": w.name("d")}, new.hook_a
+    ),
+    "webhook_endpoints.rotate_secret[hookA]": Call(
+        "POST /webhooks/{t}/rotate-secret", setup=new.hook_a
+    ),
+    "webhook_endpoints.delete[hookA]": Call("DELETE /webhooks/{t}", setup=new.hook_a),
+    "webhook_deliveries.list[hookA]": Call("GET /webhooks/{t}/deliveries", setup=new.hook_a),
+    "webhook_deliveries.redeliver[deliveryA]": Call(
+        "POST /webhook-deliveries/{t}/redeliver", setup=new.delivery_a
+    ),
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 

@@ -384,7 +384,7 @@ OPS: dict[str, Op] = {
     "webhook_endpoints.read[hookA]": Op(lambda w, t, a: w.svc.webhooks.get(t, actor=a), new.hook_a),
     "webhook_endpoints.create[hookA]": Op(
         lambda w, t, a: w.svc.webhooks.create(
-            "https://hooks.example.com/new", ["*"], studio_uid=w["A"], actor=a
+            "http://127.0.0.1:9/new", ["*"], studio_uid=w["A"], actor=a
         ),
         state=rows("webhook_endpoints"),
     ),

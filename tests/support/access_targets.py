@@ -242,7 +242,7 @@ def note_of_host(w: World) -> str:
 def hook_a(w: World) -> str:
     """A new webhook endpoint for studio A's events (owned by ``a_admin``)."""
     return w.svc.webhooks.create(
-        "https://hooks.example.com/a", ["*"], studio_uid=w["A"], owner_uid=w["a_admin"]
+        "http://127.0.0.1:9/a", ["*"], studio_uid=w["A"], owner_uid=w["a_admin"]
     ).endpoint.uid
 
 

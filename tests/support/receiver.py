@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import attrs
 
-__all__ = ["Receiver", "Received", "receiver"]
+__all__ = ["Received", "Receiver", "receiver"]
 
 
 @attrs.frozen

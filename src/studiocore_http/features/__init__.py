@@ -20,6 +20,7 @@ from .shows.controllers import ShowController
 from .studios.controllers import StudioController, StudioRoomController
 from .tags.controllers import TAGGING_CONTROLLERS, TagController
 from .users.controllers import UserController
+from .webhooks.controllers import WebhookController
 
 __all__ = ["API_CONTROLLERS"]
 
@@ -38,6 +39,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     ChangeRequestController,
     SchedulingController,
     CalendarController,
+    WebhookController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
 ]
