@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -243,3 +245,34 @@ def test_worker_once_sends_what_is_due_and_exits(tmp_path: Path, hook: Receiver)
         [delivery] = services.webhooks.deliveries(endpoint).items
         assert delivery.status is DeliveryStatus.DELIVERED
     assert len(hook.requests) == 1
+
+
+# --------------------------------------------------------------------------- the docs' example
+
+DOC = Path(__file__).parents[2] / "docs" / "collaboration.md"
+
+
+def test_the_docs_verification_example_accepts_our_deliveries_only(
+    svc: Services, hook: Receiver
+) -> None:
+    section = DOC.read_text().split("## Webhooks", 1)[1]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    namespace: dict[str, Any] = {}
+    exec(compile(code, str(DOC), "exec"), namespace)
+    receive = namespace["receive"]
+    show, owner = booked_show(svc)
+    _, secret = register(svc, hook.url, owner)
+    svc.shows.cancel(show)
+    worker = WebhookWorker(svc, timeout=5)
+    try:
+        worker.drain()
+    finally:
+        worker.stop()
+    [request] = hook.requests
+    event = receive(request.body, request.headers, secret)
+    assert event["type"] == "show.cancelled"
+    assert event["data"]["show_uid"] == show
+    forged = request.body.replace(b"show.cancelled", b"show.confirmed")
+    assert receive(forged, request.headers, secret) is None
+    other_secret = svc.webhooks.rotate_secret(svc.webhooks.list()[0].uid).secret
+    assert receive(request.body, request.headers, other_secret) is None
