@@ -72,6 +72,8 @@ class WebhookWorker:
 
     def run_once(self) -> int:
         """Claim one batch of due deliveries and send them; how many were sent."""
+        if not self.services.webhooks.due(look=self.batch * 2):
+            return 0
         claimed = self.services.webhooks.claim(limit=self.batch, lease=self.lease)
         for dispatch in claimed:
             if self._stop.is_set():
@@ -103,7 +105,7 @@ class WebhookWorker:
             )
         except httpx.TimeoutException:
             error = f"timed out after {self.timeout:g} s"
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # a refused connection, a bad address, a TLS error
             error = f"{type(exc).__name__}: {exc}"[:500]
         else:
             return Attempt(

@@ -237,8 +237,11 @@ def test_a_failed_attempt_is_retried_after_the_backoff_then_delivered(
 ) -> None:
     w = world
     hook = register(w, ["show.cancelled"])
+    assert not w.svc.webhooks.due()
     w.svc.shows.cancel(w["showC"], actor=w.actors["a_manager"])
+    assert w.svc.webhooks.due()
     [first] = w.svc.webhooks.claim(lease=timedelta(seconds=30))
+    assert not w.svc.webhooks.due()  # leased
     assert isinstance(first, Dispatch)
     assert first.attempt == 1
     assert first.url == "https://hooks.example.com/in"
@@ -250,7 +253,9 @@ def test_a_failed_attempt_is_retried_after_the_backoff_then_delivered(
     w.svc.webhooks.record(first.delivery_uid, failed, backoff=SHORT)
     assert w.svc.webhooks.get(hook).failing_since == T0
     assert w.svc.webhooks.claim() == []  # not due yet
+    assert not w.svc.webhooks.due()
     clock.advance(timedelta(seconds=1))
+    assert w.svc.webhooks.due()
     [second] = w.svc.webhooks.claim()
     assert second.message_id == first.message_id
     assert second.attempt == 2
@@ -348,5 +353,7 @@ def test_only_the_system_claims_and_records(world: matrix.World) -> None:
     w = world
     with pytest.raises(PermissionDeniedError):
         w.svc.webhooks.claim(actor=w.actors["sys_admin"])
+    with pytest.raises(PermissionDeniedError):
+        w.svc.webhooks.due(actor=w.actors["sys_admin"])
     with pytest.raises(PermissionDeniedError):
         w.svc.webhooks.record("whdel_x", ok(T0), actor=w.actors["sys_admin"])

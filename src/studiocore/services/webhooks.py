@@ -366,6 +366,24 @@ class WebhookService(CrudService[WebhookEndpoint]):
 
     # -- the worker's use cases ---------------------------------------------------------
 
+    @reads
+    def due(self, work: Work, *, look: int = 20, actor: Actor = SYSTEM) -> bool:
+        """Whether some delivery is probably due (a read, without the write
+        lock :meth:`claim` takes): among the ``look`` pending deliveries due
+        first, one is due now and not leased. A worker asks before claiming,
+        so an idle one polls without writing. System only."""
+        _system_only(work)
+        now = work.now()
+        first = work.inner.webhook_deliveries.list(
+            where={"status": DeliveryStatus.PENDING}, order_by=("next_attempt_at",), limit=look
+        )
+        return any(
+            d.next_attempt_at is not None
+            and d.next_attempt_at <= now
+            and (d.locked_until is None or d.locked_until < now)
+            for d in first
+        )
+
     @writes
     def claim(
         self,
