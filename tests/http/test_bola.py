@@ -26,6 +26,7 @@ from studiocore.access import MembershipPolicy
 from studiocore.ports import REPOSITORY_NAMES, Deleted, repository_for
 from studiocore_http import Settings, create_app
 from tests.http.conftest import API, SECRET, bearer
+from tests.support import access_targets as new
 from tests.support.access_matrix import World, build_world, known_bug
 from tests.support.builders import T0
 
@@ -55,6 +56,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "memberships": ("m_c_member", HIDDEN),
     "change-requests": ("crC", HIDDEN),
     "calendar-feeds": ("feedC", HIDDEN),
+    "webhooks": ("hookA", HIDDEN),
+    "webhook-deliveries": ("deliveryA", HIDDEN),
 }
 """The first segment of a path under /api/v1 -> the world's record its ``{uid}``
 names, and whether client D's member may read it."""
@@ -104,6 +107,7 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", r"/schedules/\{uid\}/approve", {}),
     ("POST", r"/schedules/\{uid\}/confirm", {"reason": "mine now"}),
     ("PATCH", r"/memberships/\{uid\}", {"role": "admin"}),
+    ("PATCH", r"/webhooks/\{uid\}", {"description": "mine now", "enabled": False}),
     ("PATCH", r"/[^/]+/\{uid\}", {"name": "Mine now"}),
 ]
 """(method, path pattern, minimal valid body): the first match applies."""
@@ -123,6 +127,7 @@ QUERIES = {
 LISTS: dict[str, str | None] = {
     "/health": None,  # not a list
     "/conflicts": "conflicts",
+    "/webhooks/event-types": None,
 }
 """GET operations without path parameters that are not plain pages of records
 (``None``: not a list; else how they are checked)."""
@@ -154,6 +159,8 @@ def site() -> Iterator[Site]:
     # only its uid would guess it (the signature is what they cannot make)
     u["feedC"] = svc.calendar_feeds.create("schedule", u["planC"], actor=w.actors["c_member"]).uid
     u["feedC_guessed"] = f"{u['feedC']}.guessed.ics"
+    u["hookA"] = new.hook_a(w)  # a webhook endpoint of studio A, and a delivery of another
+    u["deliveryA"] = new.delivery_a(w)
     for record in ("A", "roomA", "C", "c_member", "mc", "P", "briefC", "showC"):
         svc.tags.tag(u[record], u["gtag"])  # so untagging C's records finds a link
     # two shows of C back to back in a room with a changeover: a WARN conflict
