@@ -328,7 +328,11 @@ def site() -> Iterator[Site]:
     svc = Services.in_memory(clock=FixedClock(T0), policy=MembershipPolicy())
     world = matrix.build_world(svc)
     settings = Settings(
-        jwt_secret=SECRET, log_requests=False, auth_cache_seconds=0, access_policy="membership"
+        jwt_secret=SECRET,
+        log_requests=False,
+        auth_cache_seconds=0,
+        access_policy="membership",
+        webhook_worker=False,  # no attempt recorded behind a refused call's state check
     )
     headers = {name: bearer(settings, svc.users.get(world[name])) for name in world.actors}
     with TestClient(create_app(settings, services=svc)) as client:
