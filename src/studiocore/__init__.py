@@ -42,6 +42,7 @@ from studiocore.services import (
     Page,
     PromotionReport,
     PromotionResult,
+    RegisteredWebhook,
     Services,
     ShowOutcome,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Page",
     "PromotionReport",
     "PromotionResult",
+    "RegisteredWebhook",
     "Repository",
     "ResourceType",
     "RoomAvailability",

@@ -29,6 +29,7 @@ from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
 from .web import WEB_PATHS, web_app_config
+from .webhooks import WebhookWorker
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -113,6 +114,16 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         live = LiveNotifications(services, channels_backend(settings.database_url))
     on_shutdown.insert(0, live.on_shutdown)
 
+    on_startup: list[Callable[[], None]] = []
+    if settings.webhook_worker:
+        worker = WebhookWorker(
+            services,
+            timeout=settings.webhook_timeout_seconds,
+            poll_interval=settings.webhook_poll_seconds,
+        )
+        on_startup.append(worker.start)
+        on_shutdown.insert(0, worker.stop)  # before the database is disposed
+
     jwt_auth = build_jwt_auth(settings, services, signed_in_elsewhere=WEB_PATHS)
     web = web_app_config(settings)
     api = Router(
@@ -143,7 +154,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         exception_handlers=exception_handlers,
         before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
-        on_startup=[live.on_startup],
+        on_startup=[live.on_startup, *on_startup],
         on_shutdown=on_shutdown,
         plugins=[live.plugin],
         state=State(

@@ -37,6 +37,10 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_OIDC_WEB_ISSUER``             which issuer the pages sign in through (default: the first)
 ``STUDIOCORE_PUBLIC_URL``                  the server's address as browsers reach it, for the sign-in
                                            redirect (default: the address of the request)
+``STUDIOCORE_WEBHOOK_WORKER``              ``true``/``false``: the app sends webhooks from a thread of
+                                           its own (default true; ``studiocore worker`` runs others)
+``STUDIOCORE_WEBHOOK_TIMEOUT_SECONDS``     how long a webhook receiver may take to answer (10)
+``STUDIOCORE_WEBHOOK_POLL_SECONDS``        how often a webhook worker looks for due retries (1)
 =========================================  ==========================================================
 """
 
@@ -316,6 +320,12 @@ class Settings:
     """The issuer the pages sign in through (default: the first configured)."""
     public_url: str | None = None
     """The server's address as browsers reach it (default: each request's own)."""
+    webhook_worker: bool = True
+    """Whether the app sends webhooks from a thread of its own."""
+    webhook_timeout_seconds: float = 10.0
+    """How long a webhook receiver may take to answer."""
+    webhook_poll_seconds: float = 1.0
+    """How often a webhook worker looks for due retries (a commit wakes it at once)."""
 
     def __attrs_post_init__(self) -> None:
         if self.access_policy not in ACCESS_POLICIES:
@@ -380,6 +390,9 @@ class Settings:
             "oidc_web_client_secret": _optional(env, "OIDC_WEB_CLIENT_SECRET"),
             "oidc_web_issuer": _optional(env, "OIDC_WEB_ISSUER"),
             "public_url": _optional(env, "PUBLIC_URL"),
+            "webhook_worker": _flag(env, "WEBHOOK_WORKER", True),
+            "webhook_timeout_seconds": _float(env, "WEBHOOK_TIMEOUT_SECONDS", 10.0),
+            "webhook_poll_seconds": _float(env, "WEBHOOK_POLL_SECONDS", 1.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

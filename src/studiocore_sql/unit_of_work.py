@@ -13,7 +13,7 @@ from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy as sa
 
-from studiocore.entities import Audit, Entity, Platform
+from studiocore.entities import Audit, Entity, Platform, WebhookDelivery
 from studiocore.errors import ConcurrencyError, UnavailableError
 from studiocore.ports import (
     AuditLog,
@@ -21,6 +21,7 @@ from studiocore.ports import (
     Repository,
     ShowRepository,
     UnitOfWork,
+    WebhookOutbox,
 )
 from studiocore_sql.audits import SqlAuditLog
 from studiocore_sql.bookings import SqlBookings
@@ -32,6 +33,7 @@ from studiocore_sql.repositories import SqlRepository
 from studiocore_sql.secrets import SecretBox
 from studiocore_sql.session import SqlSession
 from studiocore_sql.shows import SqlShowMcRepository, SqlShowRepository
+from studiocore_sql.webhooks import SqlWebhookOutbox
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -71,6 +73,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.shows: ShowRepository = shows
         self.show_mcs = SqlShowMcRepository(session, shows)
         self.audits: AuditLog = SqlAuditLog(session, MAPS[Audit], self.secrets)
+        self.webhook_deliveries: WebhookOutbox = SqlWebhookOutbox(session, MAPS[WebhookDelivery])
 
     def make_repository(self, entity_type: type[E]) -> Repository[E]:
         if entity_type is Platform:

@@ -293,6 +293,24 @@ CALLS: dict[str, Call] = {
         setup=new.note_of_host,
     ),
     "notifications.read[noteHost]": Call("POST /notifications/{t}/read", setup=new.note_of_host),
+    "webhook_endpoints.list[hookA]": Call("GET /webhooks", setup=new.hook_a),
+    "webhook_endpoints.read[hookA]": Call("GET /webhooks/{t}", setup=new.hook_a),
+    "webhook_endpoints.create[hookA]": Call(
+        "POST /webhooks",
+        lambda w, t: {"url": "http://127.0.0.1:9/new", "event_types": ["*"], "studio_uid": w["A"]},
+        tables=("webhook_endpoints",),
+    ),
+    "webhook_endpoints.update[hookA]": Call(
+        "PATCH /webhooks/{t}", lambda w, t: {"description": w.name("d")}, new.hook_a
+    ),
+    "webhook_endpoints.rotate_secret[hookA]": Call(
+        "POST /webhooks/{t}/rotate-secret", setup=new.hook_a
+    ),
+    "webhook_endpoints.delete[hookA]": Call("DELETE /webhooks/{t}", setup=new.hook_a),
+    "webhook_deliveries.list[hookA]": Call("GET /webhooks/{t}/deliveries", setup=new.hook_a),
+    "webhook_deliveries.redeliver[deliveryA]": Call(
+        "POST /webhook-deliveries/{t}/redeliver", setup=new.delivery_a
+    ),
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
@@ -315,7 +333,11 @@ def site() -> Iterator[Site]:
     svc = Services.in_memory(clock=FixedClock(T0), policy=MembershipPolicy())
     world = matrix.build_world(svc)
     settings = Settings(
-        jwt_secret=SECRET, log_requests=False, auth_cache_seconds=0, access_policy="membership"
+        jwt_secret=SECRET,
+        log_requests=False,
+        auth_cache_seconds=0,
+        access_policy="membership",
+        webhook_worker=False,  # no attempt recorded behind a refused call's state check
     )
     headers = {name: bearer(settings, svc.users.get(world[name])) for name in world.actors}
     with TestClient(create_app(settings, services=svc)) as client:

@@ -26,6 +26,7 @@ from studiocore.access import MembershipPolicy
 from studiocore.ports import REPOSITORY_NAMES, Deleted, repository_for
 from studiocore_http import Settings, create_app
 from tests.http.conftest import API, SECRET, bearer
+from tests.support import access_targets as new
 from tests.support.access_matrix import World, build_world, known_bug
 from tests.support.builders import T0
 
@@ -56,6 +57,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "change-requests": ("crC", HIDDEN),
     "calendar-feeds": ("feedC", HIDDEN),
     "notifications": ("noteC", HIDDEN),
+    "webhooks": ("hookA", HIDDEN),
+    "webhook-deliveries": ("deliveryA", HIDDEN),
 }
 """The first segment of a path under /api/v1 -> the world's record its ``{uid}``
 names, and whether client D's member may read it."""
@@ -105,6 +108,7 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", r"/schedules/\{uid\}/approve", {}),
     ("POST", r"/schedules/\{uid\}/confirm", {"reason": "mine now"}),
     ("PATCH", r"/memberships/\{uid\}", {"role": "admin"}),
+    ("PATCH", r"/webhooks/\{uid\}", {"description": "mine now", "enabled": False}),
     ("PATCH", r"/[^/]+/\{uid\}", {"name": "Mine now"}),
 ]
 """(method, path pattern, minimal valid body): the first match applies."""
@@ -127,6 +131,7 @@ LISTS: dict[str, str | None] = {
     "/notifications": "personal",
     "/notifications/unread-count": None,  # a number of one's own
     "/notifications/stream": None,  # tests/http/test_notifications*.py
+    "/webhooks/event-types": None,
 }
 """GET operations without path parameters that are not plain pages of records
 (``None``: not a list; else how they are checked)."""
@@ -160,6 +165,8 @@ def site() -> Iterator[Site]:
     u["feedC_guessed"] = f"{u['feedC']}.guessed.ics"
     # a notification of C's member (the world's show C was confirmed for C's members)
     u["noteC"] = svc.notifications.page(actor=w.actors["c_member"]).items[0].uid
+    u["hookA"] = new.hook_a(w)  # a webhook endpoint of studio A, and a delivery of another
+    u["deliveryA"] = new.delivery_a(w)
     for record in ("A", "roomA", "C", "c_member", "mc", "P", "briefC", "showC"):
         svc.tags.tag(u[record], u["gtag"])  # so untagging C's records finds a link
     # two shows of C back to back in a room with a changeover: a WARN conflict
@@ -174,7 +181,11 @@ def site() -> Iterator[Site]:
             client_uid=u["C"],
         )
     settings = Settings(
-        jwt_secret=SECRET, log_requests=False, auth_cache_seconds=0, access_policy="membership"
+        jwt_secret=SECRET,
+        log_requests=False,
+        auth_cache_seconds=0,
+        access_policy="membership",
+        webhook_worker=False,  # no attempt recorded behind the sweep's back (its snapshots)
     )
     headers = {name: bearer(settings, svc.users.get(u[name])) for name in (ATTACKER, SYSTEM_ADMIN)}
     with TestClient(create_app(settings, services=svc)) as client:

@@ -379,6 +379,30 @@ OPS: dict[str, Op] = {
     "notifications.read[noteHost]": Op(
         lambda w, t, a: w.svc.notifications.mark_read(t, actor=a), new.note_of_host
     ),
+    # webhooks
+    "webhook_endpoints.list[hookA]": Op(lambda w, t, a: w.svc.webhooks.page(actor=a), new.hook_a),
+    "webhook_endpoints.read[hookA]": Op(lambda w, t, a: w.svc.webhooks.get(t, actor=a), new.hook_a),
+    "webhook_endpoints.create[hookA]": Op(
+        lambda w, t, a: w.svc.webhooks.create(
+            "http://127.0.0.1:9/new", ["*"], studio_uid=w["A"], actor=a
+        ),
+        state=rows("webhook_endpoints"),
+    ),
+    "webhook_endpoints.update[hookA]": Op(
+        lambda w, t, a: w.svc.webhooks.update(t, {"description": "x"}, actor=a), new.hook_a
+    ),
+    "webhook_endpoints.rotate_secret[hookA]": Op(
+        lambda w, t, a: w.svc.webhooks.rotate_secret(t, actor=a), new.hook_a
+    ),
+    "webhook_endpoints.delete[hookA]": Op(
+        lambda w, t, a: w.svc.webhooks.delete(t, actor=a), new.hook_a
+    ),
+    "webhook_deliveries.list[hookA]": Op(
+        lambda w, t, a: w.svc.webhooks.deliveries(t, actor=a), new.hook_a
+    ),
+    "webhook_deliveries.redeliver[deliveryA]": Op(
+        lambda w, t, a: w.svc.webhooks.redeliver(t, actor=a), new.delivery_a
+    ),
 }
 """Each cell's call through the services, by :attr:`Cell.id`."""
 

@@ -252,6 +252,9 @@ READERS: Mapping[str, People] = {
     "feedHost": SYS | HOST,
     # notifications: their recipient (here the host)
     "noteHost": SYS | HOST,
+    # webhook endpoints of studio A, and their deliveries: A's admins
+    "hookA": SYS | A_ADMINS,
+    "deliveryA": SYS | A_ADMINS,
 }
 
 
@@ -449,6 +452,15 @@ CELLS: tuple[Cell, ...] = (
     # notifications: their recipient's
     Cell("notifications", "list", "noteHost", SYS | HOST, listing=True),
     Cell("notifications", "read", "noteHost", SYS | HOST),
+    # webhooks: for a studio's events, its admins (every studio's: system admins)
+    Cell("webhook_endpoints", "list", "hookA", SYS | A_ADMINS, listing=True),
+    _read("webhook_endpoints", "hookA"),
+    Cell("webhook_endpoints", "create", "hookA", SYS | A_ADMINS, container="A"),
+    Cell("webhook_endpoints", "update", "hookA", SYS | A_ADMINS),
+    Cell("webhook_endpoints", "rotate_secret", "hookA", SYS | A_ADMINS),
+    Cell("webhook_endpoints", "delete", "hookA", SYS | A_ADMINS),
+    Cell("webhook_deliveries", "list", "hookA", SYS | A_ADMINS),
+    Cell("webhook_deliveries", "redeliver", "deliveryA", SYS | A_ADMINS),
 )
 """Every cell: (row, action, target) -> who is allowed."""
 

@@ -237,3 +237,34 @@ def note_of_host(w: World) -> str:
             )
         )
     return uid
+
+
+def hook_a(w: World) -> str:
+    """A new webhook endpoint for studio A's events (owned by ``a_admin``)."""
+    return w.svc.webhooks.create(
+        "http://127.0.0.1:9/a", ["*"], studio_uid=w["A"], owner_uid=w["a_admin"]
+    ).endpoint.uid
+
+
+def delivery_a(w: World) -> str:
+    """A delivered webhook delivery of a new endpoint for studio A."""
+    from studiocore import WebhookDelivery, new_uid
+
+    endpoint = hook_a(w)
+    uid = new_uid(WebhookDelivery.PREFIX)
+    with w.svc.context.uow_factory() as uow:
+        uow.webhook_deliveries.add(
+            WebhookDelivery(
+                uid=uid,
+                created_at=T0,
+                updated_at=T0,
+                endpoint_uid=endpoint,
+                message_id=new_uid("msg"),
+                event_type="show.cancelled",
+                payload={"type": "show.cancelled", "data": {}},
+                status="delivered",
+                attempts=1,
+                delivered_at=T0,
+            )
+        )
+    return uid

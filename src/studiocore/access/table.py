@@ -209,6 +209,10 @@ _CHANGE_DECIDERS = any_of(
     when(_category(OPERATIONAL), CLIENT_MANAGERS, "operational: its client's managers"),
 )
 
+_WEBHOOK_ADMINS = member_of(
+    STUDIO, ADMIN, "for a studio's events, its studio's admins (every studio's: system admins)"
+)
+
 ACCESS_TABLE: Mapping[str, Access] = {
     "studios": Access(
         read=ANYONE, write=member_of(STUDIO, ADMIN, "that studio's admins"), create=NOBODY
@@ -337,6 +341,15 @@ ACCESS_TABLE: Mapping[str, Access] = {
         read=RECIPIENT,
         write=only_fields(RECIPIENT, {"read_at"}, "its recipient, marking it read"),
         create=Rule("nobody: studiocore writes them for who may read their subject", _nobody),
+    ),
+    "webhook_endpoints": Access(
+        read=_WEBHOOK_ADMINS,
+        write=_WEBHOOK_ADMINS,
+        hidden={"secret": Rule("nobody (shown once, on create and on rotation)", _nobody)},
+    ),
+    "webhook_deliveries": Access(
+        read=member_of(STUDIO, ADMIN, "as its endpoint: its studio's admins"),
+        write=Rule("nobody: studiocore's workers", _nobody),
     ),
 }
 """The default policy (the specification's Phase 3 table)."""

@@ -34,6 +34,7 @@ from studiocore.entities import (
     Show,
     ShowMC,
     StudioRoom,
+    WebhookDelivery,
 )
 from studiocore.errors import (
     ConflictError,
@@ -42,7 +43,7 @@ from studiocore.errors import (
     ValidationError,
 )
 from studiocore.ids import new_uid, new_uids
-from studiocore.lookups import LOOKUP_SEEDS, ShowStatus
+from studiocore.lookups import LOOKUP_SEEDS, DeliveryStatus, ShowStatus
 from studiocore.permissions import Visibility
 from studiocore.ports import (
     APPEND_ONLY,
@@ -56,6 +57,7 @@ from studiocore.ports import (
     ShowQuery,
     ShowRepository,
     UnitOfWork,
+    WebhookOutbox,
     Where,
     sort_keys,
 )
@@ -410,6 +412,27 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
         return changed
 
 
+class _MemoryOutbox(_MemoryRepository[WebhookDelivery]):
+    def claim(self, *, now: datetime, lease_until: datetime, limit: int) -> list[WebhookDelivery]:
+        self._uow.require_writable("webhook_deliveries")
+        due = sorted(
+            (
+                d
+                for d in self._rows.values()
+                if d.status is DeliveryStatus.PENDING
+                and d.deleted_at is None
+                and d.next_attempt_at is not None
+                and d.next_attempt_at <= now
+                and (d.locked_until is None or d.locked_until < now)
+            ),
+            key=lambda d: (d.next_attempt_at, d.uid),
+        )[:limit]
+        claimed = [attrs.evolve(d, locked_until=lease_until) for d in due]
+        for delivery in claimed:
+            self._uow.write("webhook_deliveries", delivery.uid, delivery)
+        return [_copy(d) for d in claimed]
+
+
 class InMemoryUnitOfWork(UnitOfWork):
     """A unit of work over an :class:`InMemoryDatabase`; see the module docstring."""
 
@@ -420,6 +443,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._undo: list[tuple[str, str, Entity | None]] = []
         self.shows: ShowRepository = _MemoryShowRepository(self, Show)
         self.audits: AuditLog = _MemoryAuditLog(self, Audit)
+        self.webhook_deliveries: WebhookOutbox = _MemoryOutbox(self, WebhookDelivery)
         self.bookings: BookingReadModel = MemoryBookings(self)
 
     def make_repository(self, entity_type: type[E]) -> Repository[E]:

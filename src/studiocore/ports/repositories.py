@@ -26,7 +26,7 @@ from typing import Protocol, TypeVar
 
 import attrs
 
-from studiocore.entities import Audit, Entity, Show
+from studiocore.entities import Audit, Entity, Show, WebhookDelivery
 from studiocore.errors import ValidationError
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import Visibility
@@ -40,6 +40,7 @@ __all__ = [
     "Repository",
     "ShowQuery",
     "ShowRepository",
+    "WebhookOutbox",
     "Where",
     "sort_keys",
     "sortable_fields",
@@ -251,4 +252,18 @@ class ShowRepository(Repository[Show], Protocol):
         status; ``updated_at`` becomes ``at``. Returns how many changed. A room or
         MC double booking this would make is refused with ``ConflictError``
         (where the storage enforces it) and nothing changes."""
+        ...
+
+
+class WebhookOutbox(Repository[WebhookDelivery], Protocol):
+    """The webhook outbox: deliveries queued in the transaction of a change,
+    claimed by workers with a lease."""
+
+    def claim(self, *, now: datetime, lease_until: datetime, limit: int) -> list[WebhookDelivery]:
+        """Up to ``limit`` pending deliveries due at ``now`` (``next_attempt_at
+        <= now``) and not leased (``locked_until`` empty or past), oldest due
+        first, leased until ``lease_until`` (returned with it). Concurrent
+        workers never claim the same row while its lease holds (PostgreSQL:
+        ``FOR UPDATE SKIP LOCKED``; SQLite and in memory: the unit of work
+        holds the write lock)."""
         ...

@@ -47,13 +47,12 @@ from studiocore.entities import (
     TaskTemplateItem,
     TaskTypeEntry,
     User,
-    WebhookDelivery,
     WebhookEndpoint,
 )
 from studiocore.events import DomainEvent
 
 from .bookings import BookingReadModel
-from .repositories import AuditLog, Repository, ShowRepository
+from .repositories import AuditLog, Repository, ShowRepository, WebhookOutbox
 
 __all__ = [
     "REPOSITORY_NAMES",
@@ -102,7 +101,7 @@ class Repositories:
     calendar_feeds: Repository[CalendarFeed]
     notifications: Repository[Notification]
     webhook_endpoints: Repository[WebhookEndpoint]
-    webhook_deliveries: Repository[WebhookDelivery]
+    webhook_deliveries: WebhookOutbox
     show_statuses: Repository[ShowStatusEntry]
     show_types: Repository[ShowTypeEntry]
     show_standards: Repository[ShowStandardEntry]

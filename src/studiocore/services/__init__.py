@@ -50,9 +50,13 @@ from .schedules import ScheduleService
 from .scheduling import McAvailability, SchedulingService
 from .shows import ShowOutcome, ShowService
 from .tags import TagService
+from .webhook_messages import WEBHOOK_EVENT_TYPES
+from .webhooks import Attempt, Dispatch, RegisteredWebhook, WebhookService
 
 __all__ = [
     "RECORD_TYPES",
+    "WEBHOOK_EVENT_TYPES",
+    "Attempt",
     "AuditService",
     "BulkConfirmation",
     "CalendarEvent",
@@ -64,6 +68,7 @@ __all__ = [
     "ClientService",
     "CommentService",
     "CrudService",
+    "Dispatch",
     "EventBus",
     "LookupService",
     "MaterialService",
@@ -75,6 +80,7 @@ __all__ = [
     "PlatformService",
     "PromotionReport",
     "PromotionResult",
+    "RegisteredWebhook",
     "ScheduleService",
     "SchedulingService",
     "ServiceContext",
@@ -85,6 +91,7 @@ __all__ = [
     "StudioService",
     "TagService",
     "UserService",
+    "WebhookService",
     "Work",
     "notify",
     "reads",
@@ -142,6 +149,7 @@ class Services:
         self.scheduling = SchedulingService(ctx)
         self.calendar_feeds = CalendarFeedService(ctx)
         self.notifications = NotificationService(ctx)
+        self.webhooks = WebhookService(ctx)
         self.lookups: dict[LookupTable, LookupService] = {
             table: LookupService(ctx, cls, _PROTECTED.get(table, frozenset()))
             for table, cls in LOOKUP_ENTRY_TYPES.items()

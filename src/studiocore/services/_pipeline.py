@@ -88,6 +88,9 @@ class EventBus:
         self.notification_listeners: list[NotificationListener] = []
         """Told about each committed batch of notifications (see
         :meth:`~studiocore.services.NotificationService.listen`)."""
+        self.webhook_listeners: list[Callable[[], None]] = []
+        """Told after each commit that queued webhook deliveries (see
+        :meth:`~studiocore.services.WebhookService.on_queued`)."""
 
     def install_once(self, name: str, install: Callable[[EventBus], None]) -> None:
         """Run ``install(self)`` unless something named ``name`` was installed on

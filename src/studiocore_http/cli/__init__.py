@@ -27,6 +27,7 @@ from studiocore_http.database import redact
 
 from ._common import _Commands, _database, _database_url, _demo, _settings, _url_of
 from .accounts import memberships, users
+from .worker import worker
 
 __all__ = ["main"]
 
@@ -206,3 +207,4 @@ def token(email: str, ttl_minutes: int | None, database_url: str | None, demo: b
 
 main.add_command(users)
 main.add_command(memberships)
+main.add_command(worker)

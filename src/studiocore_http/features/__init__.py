@@ -21,6 +21,7 @@ from .shows.controllers import ShowController
 from .studios.controllers import StudioController, StudioRoomController
 from .tags.controllers import TAGGING_CONTROLLERS, TagController
 from .users.controllers import UserController
+from .webhooks.controllers import WebhookController
 
 __all__ = ["API_CONTROLLERS"]
 
@@ -40,6 +41,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     SchedulingController,
     CalendarController,
     NotificationController,
+    WebhookController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
 ]
