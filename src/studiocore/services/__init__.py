@@ -34,7 +34,8 @@ from .change_requests import (
     ChangePreview,
     ChangeRequestService,
 )
-from .collaboration import RECORD_TYPES, AuditService, CommentService, MembershipService
+from .collaboration import RECORD_TYPES, AuditService, MembershipService
+from .comments import COMMENTABLE_TYPES, CommentService, CommentThread, CommentView, Mention
 from .notifications import NotificationService, notify
 from .promotion import BulkConfirmation, PromotionReport, PromotionResult
 from .resources import (
@@ -52,6 +53,7 @@ from .shows import ShowOutcome, ShowService
 from .tags import TagService
 
 __all__ = [
+    "COMMENTABLE_TYPES",
     "RECORD_TYPES",
     "AuditService",
     "BulkConfirmation",
@@ -63,6 +65,8 @@ __all__ = [
     "ChangeRequestService",
     "ClientService",
     "CommentService",
+    "CommentThread",
+    "CommentView",
     "CrudService",
     "EventBus",
     "LookupService",
@@ -70,6 +74,7 @@ __all__ = [
     "McAvailability",
     "McService",
     "MembershipService",
+    "Mention",
     "NotificationService",
     "Page",
     "PlatformService",
