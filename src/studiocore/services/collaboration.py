@@ -166,7 +166,7 @@ class AuditService(Service):
             if value is not None and value.utcoffset() is None:
                 raise ValidationError(name, "must be a time zone aware datetime")
         if created_from is not None and created_to is not None and created_to <= created_from:
-            raise ValidationError("created_to", "must be after created_from")
+            raise ValidationError("created_to", "must be after the start of the range")
         visible = work.visibility()
         where: dict[str, object] = {
             k: v

@@ -46,6 +46,9 @@ _COMMENTABLE: dict[str, tuple[type[Entity], str]] = {
     )
 }
 
+_MAX_DEPTH = 1000
+"""How far :meth:`CommentService.view` walks up a reply chain."""
+
 COMMENTABLE_TYPES: frozenset[str] = frozenset(cls.TABLE for cls, _ in _COMMENTABLE.values())
 """The records comments may be on (their tables): ``shows``, ``schedules``,
 ``change_requests`` and ``tasks``."""
@@ -169,6 +172,18 @@ class CommentService(CrudService[Comment]):
         """Change the content of a comment (its author only; moderators delete,
         they do not edit). The old and new content are audited."""
         return self._update(work, uid, {"content": content})
+
+    @reads
+    def view(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> CommentView:
+        """One comment as :meth:`thread` shows it (its depth, its author's and
+        mentioned users' names), for whoever may read the record it is on."""
+        comment: Comment = work.load(Comment, uid, include_deleted=True)
+        depth, parent = 0, comment.parent_uid
+        while parent is not None and depth < _MAX_DEPTH:
+            above = work.inner.comments.find(parent, include_deleted=True)
+            parent = None if above is None else above.parent_uid
+            depth += 1
+        return _view(comment, depth, _names(work, [(comment, depth)]))
 
     @reads
     def thread(
