@@ -154,3 +154,17 @@ def test_mentions_only_of_live_users_who_may_read_the_record(world: matrix.World
         w.svc.comments.create(w["planC"], w["c_member"], f"@{w['host']}", **_as(w, "c_member"))
     assert err.value.reason == f"cannot mention {w['host']}: they cannot see this schedule"
     assert w.svc.comments.get(made.uid).content == ok  # refused edits changed nothing
+
+
+def test_comments_are_listed_one_readable_record_at_a_time(world: matrix.World) -> None:
+    w = world
+    w.svc.comments.create(w["showC"], w["c_member"], "C only")
+    with pytest.raises(ValidationError) as err:  # every comment of every record: no
+        w.svc.comments.page(**_as(w, "d_member"))
+    assert err.value.field == "commentable_uid"
+    with pytest.raises(NotFoundError):
+        w.svc.comments.list(where={"commentable_uid": w["showC"]}, **_as(w, "d_member"))
+    mine = w.svc.comments.page(where={"commentable_uid": w["showC"]}, **_as(w, "host"))
+    assert [c.content for c in mine.items] == ["C only"]
+    assert mine.total == 1
+    assert w.svc.comments.page(**_as(w, "sys_admin")).total == 1

@@ -19,7 +19,7 @@ nothing about the record the mentioned user could not have learned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,9 +30,9 @@ from studiocore.entities import ChangeRequest, Comment, Entity, Schedule, Show, 
 from studiocore.errors import NotFoundError, PermissionDeniedError, ValidationError
 from studiocore.ids import uid_prefix
 from studiocore.permissions import SYSTEM, Action, Actor
-from studiocore.ports import Deleted, UnitOfWork
+from studiocore.ports import Deleted, UnitOfWork, Where
 
-from ._base import CrudService, Work, actor_for, check_paging, reads, require, writes
+from ._base import CrudService, Page, Work, actor_for, check_paging, reads, require, writes
 
 __all__ = ["COMMENTABLE_TYPES", "CommentService", "CommentThread", "CommentView", "Mention"]
 
@@ -227,6 +227,51 @@ class CommentService(CrudService[Comment]):
             offset=offset,
         )
 
+    @reads
+    def list(
+        self,
+        work: Work,
+        *,
+        where: Where | None = None,
+        deleted: Deleted = Deleted.EXCLUDE,
+        limit: int | None = None,
+        offset: int = 0,
+        order_by: Sequence[str] = (),
+        actor: Actor = SYSTEM,
+    ) -> list[Comment]:
+        """Comments matching ``where``: about one record the actor may read
+        (``where={"commentable_uid": ...}``), or any, for whoever sees every
+        commentable record. Prefer :meth:`thread`."""
+        _check_listing(work, where)
+        return work.comments.list(
+            where=where, deleted=deleted, limit=limit, offset=offset, order_by=order_by
+        )
+
+    @reads
+    def page(
+        self,
+        work: Work,
+        *,
+        where: Where | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        deleted: Deleted = Deleted.EXCLUDE,
+        order_by: Sequence[str] = (),
+        actor: Actor = SYSTEM,
+    ) -> Page[Comment]:
+        """:meth:`list` as a page (limit 1..500) with the total."""
+        check_paging(limit, offset)
+        _check_listing(work, where)
+        repo = work.comments
+        return Page(
+            items=repo.list(
+                where=where, deleted=deleted, limit=limit, offset=offset, order_by=order_by
+            ),
+            total=repo.count(where=where, deleted=deleted),
+            limit=limit,
+            offset=offset,
+        )
+
     def _validate(self, uow: UnitOfWork, new: Comment, old: Comment | None) -> None:
         require(uow.users, new.owner_uid, "owner_uid", "user")
         if new.parent_uid is not None:
@@ -236,6 +281,21 @@ class CommentService(CrudService[Comment]):
         if isinstance(uow, Work):
             known = () if old is None else old.mentioned_uids
             _check_mentions(uow, new, [u for u in new.mentioned_uids if u not in known])
+
+
+def _check_listing(work: Work, where: Where | None) -> None:
+    """A list of comments is about one record the actor may read, unless the
+    actor sees every commentable record (the policy lists comments only
+    through the record they are on)."""
+    record_uid = (where or {}).get("commentable_uid")
+    if isinstance(record_uid, str):
+        cls, _ = _kind_of(record_uid)
+        work.load(cls, record_uid)
+        return
+    if any(work.visibility(table) is not None for table in COMMENTABLE_TYPES):
+        raise ValidationError(
+            "commentable_uid", "comments are listed one record at a time: name the record"
+        )
 
 
 def _check_mentions(work: Work, comment: Comment, mentioned: list[str]) -> None:
