@@ -34,7 +34,7 @@ from studiocore.entities import (
     User,
 )
 from studiocore.services import RECORD_TYPES
-from studiocore_http.shared.convert import many, page, parse_optional_timestamp
+from studiocore_http.shared.convert import many, one, page, parse_optional_timestamp
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
 
@@ -111,6 +111,17 @@ class AuditController(Controller):
                 _FIELDS[exc.field], exc.reason
             ) from None  # as the caller named it
         return page(s.AuditEntry, found)
+
+    @get(
+        "/{uid:str}",
+        summary="One audit entry",
+        description="An audit entry, for whoever may list it (404 for anyone else).",
+        **operation("GetAudit"),
+    )
+    def get_audit(
+        self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> s.AuditEntry:
+        return one(s.AuditEntry, services.audits.get(uid, actor=actor))
 
 
 def history_controller(path: str, singular: str, entity: type[Entity]) -> type[Controller]:
