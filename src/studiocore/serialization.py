@@ -7,6 +7,7 @@ versions and by adapters that need JSON.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,8 @@ converter.register_structure_hook(
 converter.register_unstructure_hook(
     frozenset, lambda s: sorted(converter.unstructure(v) for v in s)
 )
+for _kind in (enum.Enum, enum.StrEnum, enum.IntEnum):  # a StrEnum is a str: it would stay a member
+    converter.register_unstructure_hook(_kind, lambda member: member.value)
 converter.register_unstructure_hook(
     timedelta, lambda length: f"PT{length.total_seconds():g}S"
 )  # ISO 8601, as the HTTP bodies write it

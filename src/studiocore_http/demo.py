@@ -9,7 +9,8 @@ shows from it, with an uneven load worth analysing (see
 quiet rooms, the peak day, the overloaded MC, the near-conflicts); a draft
 schedule for next week, and a schedule taken through the whole workflow by
 the demo's people: proposed, approved, confirmed, an applied change (four
-versions) and a change request waiting for the client manager. Every random
+versions) and a change request waiting for the client manager, with comment
+threads among those people (:mod:`studiocore_http._demo_comments`). Every random
 choice comes from one seeded ``random.Random``."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import attrs
 from studiocore import Services, User, UserRole
 from studiocore.access import MembershipPolicy
 
+from ._demo_comments import add_comment_threads
 from ._demo_shows import (
     HISTORY_DAYS,
     UPCOMING_DAYS,
@@ -126,6 +128,9 @@ class DemoSummary:
     """The busiest past day (every slot of every room booked)."""
     schedule_uid: str | None = None
     confirmed_schedule_uid: str | None = None
+    comments: int = 0
+    """Comments in the threads on the confirmed schedule, its pending change
+    request and a show of it (one of them deleted)."""
 
     def describe(self) -> str:
         """What was made, in one sentence (the CLI prints it)."""
@@ -267,6 +272,7 @@ def seed_demo(services: Services, *, today: date | None = None, seed: int = 0) -
     confirmed_uid = _confirmed_schedule(
         services, seoul.uid, clients[0].uid, today, rooms=rooms[seoul.uid], mcs=mcs_of[seoul.uid]
     )
+    comments = add_comment_threads(services, confirmed_uid)
     _read_the_past(services, today)
     return DemoSummary(
         created=True,
@@ -282,6 +288,7 @@ def seed_demo(services: Services, *, today: date | None = None, seed: int = 0) -
         peak_day=peak,
         schedule_uid=schedule_uid,
         confirmed_schedule_uid=confirmed_uid,
+        comments=comments,
     )
 
 

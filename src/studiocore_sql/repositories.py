@@ -20,10 +20,11 @@ from studiocore.entities import Entity, Show
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.lookups import ShowStatus
 from studiocore.permissions import Visibility
-from studiocore.ports import Contains, Deleted, Where, sort_keys
+from studiocore.ports import Contains, Deleted, Since, Where, sort_keys
 from studiocore_sql import tables as t
 from studiocore_sql.mapping import STATUS_FIELD, EntityMap, db_value
 from studiocore_sql.session import SqlSession
+from studiocore_sql.types import UTCDateTime
 from studiocore_sql.visibility import visible_rows
 
 __all__ = ["SqlRepository"]
@@ -185,6 +186,8 @@ class SqlRepository(Generic[E]):
                 raise ValidationError(f"where.{name}", "is not a text field that can be searched")
             escaped = re.sub(r"([\\%_])", r"\\\1", expected.text.lower())
             return sa.func.lower(text).like(f"%{escaped}%", escape="\\")
+        if isinstance(expected, Since):
+            return self._since(name, expected)
         values: list[object] = (
             list(cast(Iterable[object], expected))
             if isinstance(expected, _COLLECTIONS)
@@ -223,6 +226,17 @@ class SqlRepository(Generic[E]):
         if not parts:
             return sa.false()
         return parts[0] if len(parts) == 1 else sa.or_(*parts)
+
+    def _since(self, name: str, span: Since) -> sa.ColumnElement[bool]:
+        column = self._table.c.get(name)
+        if column is None or not isinstance(column.type, UTCDateTime):
+            raise ValidationError(f"where.{name}", "is not a time field")
+        parts: list[sa.ColumnElement[bool]] = []
+        if span.start is not None:
+            parts.append(column >= span.start)
+        if span.end is not None:
+            parts.append(column < span.end)
+        return sa.and_(sa.true(), *parts)
 
     def _order(self, order_by: Sequence[str]) -> list[sa.ColumnElement[Any]]:
         """The ORDER BY of :func:`~studiocore.ports.sort_keys`: text by its

@@ -273,6 +273,19 @@ CALLS: dict[str, Call] = {
     "tags.untag[showC]": links(
         "taggables", "DELETE /shows/{t}/tags/{gtag}", setup=new.tagged_show_c
     ),
+    "comments.read[commentC]": Call("GET /comments/{t}", setup=new.comment_c),
+    "comments.create[showC]": Call(
+        "POST /shows/{t}/comments", lambda w, t: {"content": "hi"}, tables=("comments",)
+    ),
+    "comments.create[planC]": Call(
+        "POST /schedules/{t}/comments", lambda w, t: {"content": "hi"}, tables=("comments",)
+    ),
+    "comments.update[commentC]": Call(
+        "PATCH /comments/{t}", lambda w, t: {"content": w.name("edited")}, new.comment_c
+    ),
+    "comments.delete[commentC]": Call("DELETE /comments/{t}", setup=new.comment_c),
+    "audits.history[showC]": Call("GET /shows/{showC}/history"),
+    "audits.list[nothing]": Call("GET /audits?limit=5"),
     "lookups.read[show_type]": Call("GET /show-types/{show_type}"),
     "lookups.update[show_type]": Call(
         "PATCH /show-types/{t}", lambda w, t: {"description": w.name("d")}, new.show_type
@@ -314,7 +327,7 @@ CALLS: dict[str, Call] = {
 }
 """Each cell's HTTP call, by :attr:`Cell.id`."""
 
-UNROUTED = {"audits": "/audits"}
+UNROUTED: dict[str, str] = {}
 """Rows with no routes yet."""
 
 HTTP_CELLS = tuple(c for c in matrix.CELLS if c.resource not in UNROUTED)

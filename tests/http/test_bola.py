@@ -59,6 +59,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "notifications": ("noteC", HIDDEN),
     "webhooks": ("hookA", HIDDEN),
     "webhook-deliveries": ("deliveryA", HIDDEN),
+    "comments": ("commentC", HIDDEN),
+    "audits": ("auditC", HIDDEN),
 }
 """The first segment of a path under /api/v1 -> the world's record its ``{uid}``
 names, and whether client D's member may read it."""
@@ -109,6 +111,8 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", r"/schedules/\{uid\}/confirm", {"reason": "mine now"}),
     ("PATCH", r"/memberships/\{uid\}", {"role": "admin"}),
     ("PATCH", r"/webhooks/\{uid\}", {"description": "mine now", "enabled": False}),
+    ("POST", r"/[^/]+/\{uid\}/comments", {"content": "mine now"}),
+    ("PATCH", r"/comments/\{uid\}", {"content": "mine now"}),
     ("PATCH", r"/[^/]+/\{uid\}", {"name": "Mine now"}),
 ]
 """(method, path pattern, minimal valid body): the first match applies."""
@@ -169,6 +173,8 @@ def site() -> Iterator[Site]:
     u["deliveryA"] = new.delivery_a(w)
     for record in ("A", "roomA", "C", "c_member", "mc", "P", "briefC", "showC"):
         svc.tags.tag(u[record], u["gtag"])  # so untagging C's records finds a link
+    u["commentC"] = svc.comments.create(u["showC"], u["c_member"], "C only").uid
+    u["auditC"] = svc.audits.history(u["showC"])[0].uid
     # two shows of C back to back in a room with a changeover: a WARN conflict
     svc.studio_rooms.update(u["roomA"], {"changeover_minutes": 30})
     start = T0 + timedelta(days=20)

@@ -210,3 +210,34 @@ def test_both_studios_book_in_their_own_time_zone_across_summer_time(
     assert local_hours == {"Seoul Main": {0}, "Berlin Loft": {0}}  # 10:00 local, always
     assert utc_hours["Seoul Main"] == {1}
     assert utc_hours["Berlin Loft"] == {8, 9}  # 10:00 in summer and in winter time
+
+
+def test_the_demo_people_talk_in_comment_threads_with_mentions(
+    demo: tuple[Services, DemoSummary],
+) -> None:
+    services, summary = demo
+    plan = summary.confirmed_schedule_uid or ""
+    thread = services.comments.thread(plan)
+    assert [(c.depth, c.owner_name, c.deleted) for c in thread.items] == [
+        (0, "Ji-woo Park", False),
+        (1, "Seo-jun Han", False),
+        (1, "Eun-ji Song", False),
+        (0, "Eun-ji Song", True),
+    ]
+    assert [m.name for m in thread.items[0].mentions] == ["Seo-jun Han"]
+    assert [m.name for m in thread.items[1].mentions] == ["Eun-ji Song"]
+    (request,) = services.change_requests.of_schedule(plan, status="pending")
+    assert len(services.comments.thread(request.uid).items) == 2
+    hosted = [
+        c
+        for show in services.schedules.shows(plan)
+        for c in services.comments.thread(show.uid).items
+    ]
+    assert [(c.owner_name, [m.name for m in c.mentions]) for c in hosted] == [
+        ("Hana Kim", ["Seo-jun Han"]),
+        ("Seo-jun Han", ["Hana Kim"]),
+    ]
+    assert summary.comments == 8
+    written = services.audits.page(recordable_type="comments", limit=50).items
+    assert [a.action for a in written].count("delete") == 1
+    assert len(written) == 9  # eight comments written, one deleted

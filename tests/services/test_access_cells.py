@@ -344,6 +344,22 @@ OPS: dict[str, Op] = {
     # audits
     "audits.history[showC]": Op(lambda w, t, a: w.svc.audits.history(t, actor=a)),
     "audits.list[nothing]": Op(lambda w, t, a: w.svc.audits.page(limit=5, actor=a)),
+    # comments
+    "comments.read[commentC]": Op(lambda w, t, a: w.svc.comments.get(t, actor=a), new.comment_c),
+    "comments.create[showC]": Op(
+        lambda w, t, a: w.svc.comments.create(t, a.user_uid or "", "hi", actor=a),
+        state=rows("comments"),
+    ),
+    "comments.create[planC]": Op(
+        lambda w, t, a: w.svc.comments.create(t, a.user_uid or "", "hi", actor=a),
+        state=rows("comments"),
+    ),
+    "comments.update[commentC]": Op(
+        lambda w, t, a: w.svc.comments.edit(t, w.name("edited"), actor=a), new.comment_c
+    ),
+    "comments.delete[commentC]": Op(
+        lambda w, t, a: w.svc.comments.delete(t, actor=a), new.comment_c
+    ),
     # lookups
     "lookups.read[show_type]": Op(lambda w, t, a: w.svc.lookups[LOOKUP].get(t, actor=a)),
     "lookups.update[show_type]": Op(

@@ -1,4 +1,4 @@
-"""Memberships, comments and the audit trail."""
+"""Memberships and the audit trail (comments: test_comments.py)."""
 
 from __future__ import annotations
 
@@ -32,25 +32,6 @@ def test_role_hierarchy_is_admin_manager_member() -> None:
     assert MembershipRole.ADMIN.at_least(MembershipRole.MANAGER)
     assert MembershipRole.MANAGER.at_least(MembershipRole.MEMBER)
     assert not MembershipRole.MEMBER.at_least(MembershipRole.MANAGER)
-
-
-def test_comments_thread_on_any_record(svc: Services) -> None:
-    user = svc.users.create("c@example.com", "C")
-    client = svc.clients.create("Acme")
-    other = svc.clients.create("Other")
-    first = svc.comments.create(client.uid, user.uid, "Kick-off on Monday?")
-    reply = svc.comments.create(client.uid, user.uid, "Yes", parent_uid=first.uid)
-    assert first.commentable_type == "clients"
-    assert [c.uid for c in svc.comments.thread(client.uid)] == [first.uid, reply.uid]
-    with pytest.raises(ValidationError) as err:
-        svc.comments.create(other.uid, user.uid, "wrong thread", parent_uid=first.uid)
-    assert err.value.field == "parent_uid"
-    with pytest.raises(ValidationError) as err:
-        svc.comments.create("client_01JD0000000000000000000000", user.uid, "x")
-    assert err.value.field == "commentable_uid"
-    with pytest.raises(ValidationError) as err:
-        svc.comments.create(client.uid, user.uid, "   ")
-    assert err.value.field == "content"
 
 
 def test_the_audit_trail_lists_every_write(svc: Services) -> None:

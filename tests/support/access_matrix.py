@@ -248,6 +248,8 @@ READERS: Mapping[str, People] = {
     # schedules: staff of its studio; members of its client
     "planC": SYS | A_STAFF | C_MEMBERS,
     "crC": SYS | A_STAFF | C_MEMBERS,  # a change request: as its schedule
+    # comments: whoever may read the record they are on (here c_member's on showC)
+    "commentC": SYS | A_STAFF | C_MEMBERS | HOST | P_MEMBERS,
     # calendar feed links: their owner (here the host's)
     "feedHost": SYS | HOST,
     # notifications: their recipient (here the host)
@@ -440,6 +442,20 @@ CELLS: tuple[Cell, ...] = (
     # list: system admin and, for their studio's entities, studio admins
     Cell("audits", "history", "showC", READERS["showC"]),
     Cell("audits", "list", "nothing", SYS | A_ADMINS, listing=True),
+    # comments: whoever may read the record comments on it, as themselves; its
+    # author edits it; its author and the admins of the record's studio or
+    # client delete (hide) it
+    _read("comments", "commentC"),
+    Cell("comments", "create", "showC", READERS["showC"]),
+    Cell("comments", "create", "planC", READERS["planC"]),
+    Cell("comments", "update", "commentC", SYS | _who("c_member"), note="its author"),
+    Cell(
+        "comments",
+        "delete",
+        "commentC",
+        SYS | _who("c_member") | A_ADMINS | C_ADMINS,
+        note="its author; the admins of the show's studio or client",
+    ),
     # lookups: system admin
     _read("lookups", "show_type"),
     Cell("lookups", "update", "show_type", SYS),

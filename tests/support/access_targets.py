@@ -24,6 +24,7 @@ __all__ = [
     "atag",
     "brief_c",
     "change_request_c",
+    "comment_c",
     "draft_c",
     "feed_of_host",
     "gtag",
@@ -128,6 +129,11 @@ def change_request_c(w: World, category: str = "CLIENT_REQUESTED") -> str:
     w.svc.schedules.propose(plan)
     operations = [{"op": "add_mc", "show_uid": draft, "mc_uid": w["mc2"]}]
     return w.svc.change_requests.create(plan, category, "the client asks", operations).uid
+
+
+def comment_c(w: World) -> str:
+    """A comment of ``c_member`` on ``showC``."""
+    return w.svc.comments.create(w["showC"], w["c_member"], "C's note").uid
 
 
 def proposed_plan_c_with_draft(w: World) -> str:

@@ -12,8 +12,10 @@ applied to each request of the use-case pipeline.
   exactly as for a uid that does not exist: existence is not leaked. Changing a
   record the actor may read but not change is
   :class:`~studiocore.PermissionDeniedError`.
-* Tag links and comments follow the record they are about: tagging needs the
-  right to write it, commenting the right to read it.
+* Tag links follow the record they tag: tagging needs the right to write it.
+  A comment is read by whoever may read the record it is on (NotFoundError for
+  anyone else); writing one asks the ``comments`` row as well (its author
+  edits it; its author and the record's group admins delete it).
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ class MembershipPolicy:
             return  # decided record by record
         if target.TABLE in _OWNER_FIELD:
             self._follow_owner(request, target)
+            if target.TABLE == Comment.TABLE:
+                self._comment_write(request, target)
             return
         resource = resource_of(target)
         access = self.table.get(resource)
@@ -152,6 +156,21 @@ class MembershipPolicy:
                 raise ValidationError(
                     field, f"{_WORDS.get(table, table.rstrip('s'))} {uid!r} does not exist"
                 ) from None
+
+    def _comment_write(self, request: AccessRequest, comment: Entity) -> None:
+        """Once the record a comment is on may be read: a write of the comment
+        itself asks the ``comments`` row (authors edit theirs, moderators hide)."""
+        access = self.table.get(Comment.TABLE)
+        if access is None or request.action is Action.READ or request.after is None:
+            return
+        creating = request.after is comment
+        rule = access.create if creating and access.create is not None else access.write
+        if not rule.allows(request):
+            raise PermissionDeniedError(
+                f"comments: allowed to {rule.text}",
+                action=request.action.value,
+                resource=Comment.TABLE,
+            )
 
     def _follow_owner(self, request: AccessRequest, link: Entity) -> None:
         """A tag link needs the right to write what it tags; a comment, the

@@ -18,6 +18,7 @@ from studiocore.entities import (
     MC,
     CalendarFeed,
     ChangeRequest,
+    Comment,
     Notification,
     Schedule,
     Show,
@@ -146,6 +147,17 @@ def _own_notification(request: AccessRequest) -> bool:
     return isinstance(record, Notification) and user is not None and record.recipient_uid == user
 
 
+def _own_comment(request: AccessRequest) -> bool:
+    """The comment is the actor's (and stays theirs after the write)."""
+    user = request.actor.user_uid
+    records = [r for r in (request.target, request.after) if r is not None]
+    return (
+        user is not None
+        and bool(records)
+        and all(isinstance(r, Comment) and r.owner_uid == user for r in records)
+    )
+
+
 def _nobody(request: AccessRequest) -> bool:
     return False
 
@@ -181,6 +193,10 @@ _SCHEDULE_READ = any_of(STUDIO_STAFF, CLIENT_MEMBERS)
 _EITHER_SIDE = any_of(STUDIO_MANAGERS, CLIENT_MANAGERS)
 REQUESTER = Rule("whoever raised it", _raised_by_actor)
 FEED_OWNER = Rule("its owner", _own_feed)
+AUTHOR = Rule("its author", _own_comment)
+_COMMENT_READERS = Rule(
+    "whoever may read the record it is on (checked on that record)", lambda _: True
+)
 RECIPIENT = Rule("its recipient", _own_notification)
 _FEED_CREATORS = Rule("anyone, for oneself and a calendar they may read", _own_feed)
 _CONFIRMERS = any_of(
@@ -337,6 +353,23 @@ ACCESS_TABLE: Mapping[str, Access] = {
     ),
     "lookups": Access(read=ANYONE, write=NOBODY),
     "calendar_feeds": Access(read=FEED_OWNER, write=FEED_OWNER, create=_FEED_CREATORS),
+    "comments": Access(
+        read=_COMMENT_READERS,
+        write=any_of(
+            only_fields(AUTHOR, {"content"}, "its author, the content"),
+            only_fields(
+                any_of(
+                    AUTHOR,
+                    member_of(STUDIO, ADMIN, "the admins of the record's studio"),
+                    member_of(CLIENT, ADMIN, "the admins of the record's client"),
+                ),
+                {"deleted_at"},
+                "deleting (hiding) it, or restoring it: its author; the admins of the "
+                "record's studio or client",
+            ),
+        ),
+        create=Rule("whoever may read the record it is on, as its author", _own_comment),
+    ),
     "notifications": Access(
         read=RECIPIENT,
         write=only_fields(RECIPIENT, {"read_at"}, "its recipient, marking it read"),

@@ -56,6 +56,7 @@ from studiocore.ports import (
     Repository,
     ShowQuery,
     ShowRepository,
+    Since,
     UnitOfWork,
     WebhookOutbox,
     Where,
@@ -143,12 +144,20 @@ def _matcher(cls: type[Entity], where: Where | None) -> Callable[[Entity], bool]
                 raise ValidationError(f"where.{name}", "is not a text field that can be searched")
             text = expected.text.casefold()
             tests.append(lambda e, n=name, t=text: t in str(getattr(e, n) or "").casefold())  # type: ignore[misc]
+        elif isinstance(expected, Since):
+            tests.append(lambda e, n=name, s=expected: _within(getattr(e, n), s))  # type: ignore[misc]
         elif isinstance(expected, _COLLECTIONS):
             allowed = frozenset(cast(Iterable[object], expected))
             tests.append(lambda e, n=name, a=allowed: getattr(e, n) in a)  # type: ignore[misc]
         else:
             tests.append(lambda e, n=name, x=expected: getattr(e, n) == x)  # type: ignore[misc]
     return lambda e: all(t(e) for t in tests)
+
+
+def _within(value: object, span: Since) -> bool:
+    if not isinstance(value, datetime):
+        return False
+    return (span.start is None or value >= span.start) and (span.end is None or value < span.end)
 
 
 def _deleted_ok(entity: Entity, deleted: Deleted) -> bool:

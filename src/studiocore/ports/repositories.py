@@ -40,6 +40,7 @@ __all__ = [
     "Repository",
     "ShowQuery",
     "ShowRepository",
+    "Since",
     "WebhookOutbox",
     "Where",
     "sort_keys",
@@ -67,7 +68,8 @@ class Deleted(enum.Enum):
 Where = Mapping[str, object]
 """Equality filters on entity field names. A value that is a ``frozenset``,
 ``set``, ``list`` or ``tuple`` means "any of these"; ``None`` means IS NULL;
-a :class:`Contains` means "holds this text"."""
+a :class:`Contains` means "holds this text"; a :class:`Since` bounds a
+time field (``start <= value < end``)."""
 
 
 @attrs.frozen
@@ -76,6 +78,15 @@ class Contains:
     (``{"name": Contains("glow")}``, a search by name)."""
 
     text: str
+
+
+@attrs.frozen
+class Since:
+    """A :data:`Where` value: the time field lies in ``[start, end)`` (either
+    bound may be ``None``: open on that side). ``{"created_at": Since(t0, t1)}``."""
+
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 _SORTABLE_TYPES = (str, int, float, bool, datetime, date, enum.Enum)

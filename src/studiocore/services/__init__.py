@@ -34,7 +34,8 @@ from .change_requests import (
     ChangePreview,
     ChangeRequestService,
 )
-from .collaboration import RECORD_TYPES, AuditService, CommentService, MembershipService
+from .collaboration import RECORD_TYPES, AuditService, MembershipService
+from .comments import COMMENTABLE_TYPES, CommentService, CommentThread, CommentView, Mention
 from .notifications import NotificationService, notify
 from .promotion import BulkConfirmation, PromotionReport, PromotionResult
 from .resources import (
@@ -54,6 +55,7 @@ from .webhook_messages import WEBHOOK_EVENT_TYPES
 from .webhooks import Attempt, Dispatch, RegisteredWebhook, WebhookService
 
 __all__ = [
+    "COMMENTABLE_TYPES",
     "RECORD_TYPES",
     "WEBHOOK_EVENT_TYPES",
     "Attempt",
@@ -67,6 +69,8 @@ __all__ = [
     "ChangeRequestService",
     "ClientService",
     "CommentService",
+    "CommentThread",
+    "CommentView",
     "CrudService",
     "Dispatch",
     "EventBus",
@@ -75,6 +79,7 @@ __all__ = [
     "McAvailability",
     "McService",
     "MembershipService",
+    "Mention",
     "NotificationService",
     "Page",
     "PlatformService",

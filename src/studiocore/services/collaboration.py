@@ -1,19 +1,20 @@
-"""Memberships, comments and the audit trail."""
+"""Memberships and the audit trail (comments: :mod:`.comments`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from studiocore.access.scope import find_any
-from studiocore.entities import Audit, Comment, Membership
+from studiocore.entities import Audit, Membership, Show
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import GroupType, MembershipRole
 from studiocore.permissions import SYSTEM, Actor, Scope
-from studiocore.ports import REPOSITORY_NAMES, UnitOfWork
+from studiocore.ports import REPOSITORY_NAMES, Deleted, Since, UnitOfWork
 
 from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
 
-__all__ = ["RECORD_TYPES", "AuditService", "CommentService", "MembershipService"]
+__all__ = ["RECORD_TYPES", "AuditService", "MembershipService"]
 
 _GROUP_REPOS = {
     GroupType.STUDIO: "studios",
@@ -100,57 +101,6 @@ class MembershipService(CrudService[Membership]):
         )
 
 
-class CommentService(CrudService[Comment]):
-    """Threaded comments on any entity (a reply names its ``parent_uid``)."""
-
-    entity_type = Comment
-    read_only_fields = frozenset({"commentable_uid", "commentable_type", "owner_uid", "parent_uid"})
-
-    @writes
-    def create(
-        self,
-        work: Work,
-        commentable_uid: str,
-        owner_uid: str,
-        content: str,
-        *,
-        parent_uid: str | None = None,
-        actor: Actor = SYSTEM,
-    ) -> Comment:
-        """Comment on an entity, or reply to a comment on it."""
-        target = find_any(work, commentable_uid)
-        if target is None:
-            raise ValidationError("commentable_uid", f"{commentable_uid!r} does not exist")
-        return self._add(
-            work,
-            {
-                "commentable_uid": commentable_uid,
-                "commentable_type": target.TABLE,
-                "owner_uid": owner_uid,
-                "parent_uid": parent_uid,
-                "content": content,
-            },
-        )
-
-    @reads
-    def thread(self, work: Work, commentable_uid: str, *, actor: Actor = SYSTEM) -> list[Comment]:
-        """The live comments on an entity the actor may read, oldest first
-        (replies carry ``parent_uid``); ``NotFoundError`` for any other."""
-        record = find_any(work, commentable_uid)
-        if record is None:
-            raise NotFoundError("record", commentable_uid)
-        work.authorize(record)
-        found = work.comments.list(where={"commentable_uid": commentable_uid})
-        return sorted(found, key=lambda c: (c.created_at, c.uid))
-
-    def _validate(self, uow: UnitOfWork, new: Comment, old: Comment | None) -> None:
-        require(uow.users, new.owner_uid, "owner_uid", "user")
-        if new.parent_uid is not None:
-            parent: Comment = require(uow.comments, new.parent_uid, "parent_uid", "comment")
-            if parent.commentable_uid != new.commentable_uid:
-                raise ValidationError("parent_uid", "a reply must be on the same record")
-
-
 RECORD_TYPES: frozenset[str] = frozenset(
     cls.TABLE for cls in REPOSITORY_NAMES if cls.AUDITED and cls is not Audit
 )
@@ -164,15 +114,27 @@ class AuditService(Service):
     resource = "audits"
 
     @reads
-    def history(self, work: Work, record_uid: str, *, actor: Actor = SYSTEM) -> list[Audit]:
+    def history(
+        self, work: Work, record_uid: str, *, with_links: bool = True, actor: Actor = SYSTEM
+    ) -> list[Audit]:
         """Every audited change of one record, oldest first: for whoever may
-        read the record (``NotFoundError`` for anyone else)."""
+        read the record (``NotFoundError`` for anyone else).
+
+        A show's history also holds the changes of its MC, platform and
+        material links (``show_mcs``, ``show_platforms``, ``show_materials``
+        entries, removed links too), in the order they happened, unless
+        ``with_links`` is false. Comments keep histories of their own."""
         record = find_any(work, record_uid, include_deleted=True)
         if record is not None:
             work.authorize(record)
         elif work.visibility() is not None:
             raise NotFoundError("record", record_uid)
-        return work.audits.list(where={"recordable_uid": record_uid})
+        uids = [record_uid]
+        if with_links and isinstance(record, Show):
+            inner, where = work.inner, {"show_uid": record_uid}
+            for links in (inner.show_mcs, inner.show_platforms, inner.show_materials):
+                uids.extend(link.uid for link in links.list(where=where, deleted=Deleted.INCLUDE))
+        return work.audits.list(where={"recordable_uid": uids}, order_by=("created_at",))
 
     @reads
     def page(
@@ -181,14 +143,18 @@ class AuditService(Service):
         *,
         user_uid: str | None = None,
         recordable_type: str | None = None,
+        recordable_uid: str | None = None,
         action: str | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
         actor: Actor = SYSTEM,
     ) -> Page[Audit]:
-        """Audit entries filtered by who, what kind of record, and which action:
-        every entry for system admins, the entries about their studio's records
-        for studio admins, none for anyone else. ``recordable_type`` is a
+        """Audit entries, oldest first, filtered by who, what kind of record
+        (or which record), which action and when (``created_from <=
+        created_at < created_to``): every entry for system admins, the entries
+        about their studio's records for studio admins, none for anyone else. ``recordable_type`` is a
         table name (:data:`RECORD_TYPES`: ``"shows"``, ``"show_mcs"``, ...); an
         unknown one is a ``ValidationError`` naming the known ones, not an
         empty page."""
@@ -196,16 +162,24 @@ class AuditService(Service):
         if recordable_type is not None and recordable_type not in RECORD_TYPES:
             known = ", ".join(sorted(RECORD_TYPES))
             raise ValidationError("recordable_type", f"unknown record type; one of: {known}")
+        for name, value in (("created_from", created_from), ("created_to", created_to)):
+            if value is not None and value.utcoffset() is None:
+                raise ValidationError(name, "must be a time zone aware datetime")
+        if created_from is not None and created_to is not None and created_to <= created_from:
+            raise ValidationError("created_to", "must be after the start of the range")
         visible = work.visibility()
-        where = {
+        where: dict[str, object] = {
             k: v
             for k, v in {
                 "user_uid": user_uid,
                 "recordable_type": recordable_type,
+                "recordable_uid": recordable_uid,
                 "action": action,
             }.items()
             if v is not None
         }
+        if created_from is not None or created_to is not None:
+            where["created_at"] = Since(created_from, created_to)
         return Page(
             items=work.audits.list(where=where, limit=limit, offset=offset, visible=visible),
             total=work.audits.count(where=where, visible=visible),

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from litestar import Controller
 
+from .audits.controllers import AUDIT_CONTROLLERS
 from .calendars.controllers import CalendarController
 from .change_requests.controllers import ChangeRequestController
 from .clients.controllers import ClientController
+from .comments.controllers import COMMENT_CONTROLLERS
 from .lookups.controllers import LOOKUP_CONTROLLERS
 from .materials.controllers import MaterialController
 from .mcs.controllers import MCController
@@ -44,5 +46,7 @@ API_CONTROLLERS: list[type[Controller]] = [
     WebhookController,
     *LOOKUP_CONTROLLERS,
     *TAGGING_CONTROLLERS,
+    *COMMENT_CONTROLLERS,
+    *AUDIT_CONTROLLERS,
 ]
 """Every controller mounted under ``/api/v1``."""

@@ -29,6 +29,7 @@ from studiocore import (
 from studiocore.scheduling import operational_day_of
 
 from .board import editable_plans
+from .comments import comment_panel
 from .common import Form, Viewer, flash, local, page, services_of
 
 __all__ = ["BOARD_EDIT_ROUTES"]
@@ -260,6 +261,7 @@ def _show_page(
         conflicts=now,
         status_code=422 if errors else 200,
         board=_board_link(studio, show.show_start) if studio else "/board",
+        **comment_panel(services, show.uid, viewer),
     )
 
 

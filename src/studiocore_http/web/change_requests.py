@@ -17,6 +17,7 @@ from studiocore import (
 )
 from studiocore.entities import ChangeRequest
 
+from .comments import comment_panel
 from .common import Viewer, page, services_of, show_change
 from .schedules import waiting_schedules
 from .steps import Step, offered, step_route
@@ -141,6 +142,7 @@ def change_request_page(
         problems=list(preview.problems),
         applicable=preview.applicable,
         steps=offered(CHANGE_REQUEST_STEPS, services.change_requests, change, viewer),
+        **comment_panel(services, change.uid, viewer),
     )
 
 

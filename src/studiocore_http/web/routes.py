@@ -26,6 +26,7 @@ from .agenda import AGENDA_ROUTES
 from .board import BOARD_ROUTES
 from .board_edit import BOARD_EDIT_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
+from .comments import COMMENT_ROUTES
 from .common import page, provide_viewer
 from .oidc_sign_in import OIDC_ROUTES
 from .schedules import SCHEDULE_ROUTES
@@ -44,6 +45,7 @@ WEB_PATHS = [
     "^/inbox$",
     "^/agenda$",
     "^/change-requests",
+    "^/comments/",
     "^/static/",
 ]
 """The paths of the web interface: signed in by the session cookie, not by a
@@ -103,6 +105,7 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
             *BOARD_EDIT_ROUTES,
             *SCHEDULE_ROUTES,
             *CHANGE_REQUEST_ROUTES,
+            *COMMENT_ROUTES,
             *AGENDA_ROUTES,
             *ADMIN_ROUTES,
         ],

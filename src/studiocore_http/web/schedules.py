@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from studiocore import Actor, Schedule, ScheduleStatus, Services
 
+from .comments import comment_panel
 from .common import Viewer, local, page, services_of, show_change
 from .steps import Step, offered, step_route
 
@@ -136,6 +137,7 @@ def schedule_page(request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath
         shows=shows,
         versions=versions,
         actions=offered(SCHEDULE_STEPS, services.schedules, schedule, viewer),
+        **comment_panel(services, schedule.uid, viewer),
     )
 
 

@@ -1,0 +1,2 @@
+"""Threaded comments over HTTP: under shows, schedules and change requests,
+and ``/comments/{uid}`` to edit or delete one."""

@@ -1,0 +1,161 @@
+"""Comments over HTTP.
+
+``GET|POST /{shows|schedules|change-requests}/{uid}/comments`` read a
+record's thread (paged by top-level comment, replies in place, see
+:class:`studiocore.CommentThread`) and add to it as the signed-in user;
+``PATCH|DELETE /comments/{uid}`` edit (the author) or delete (the author,
+or the admins of the record's studio or client) one comment.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from studiocore import CommentView, NotFoundError
+from studiocore.entities import ChangeRequest, Entity, Schedule, Show
+from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
+from studiocore_http.shared.convert import one
+from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Offset, ServicesDep
+from studiocore_http.shared.routes import operation
+
+from . import schemas as s
+
+__all__ = ["COMMENT_CONTROLLERS", "CommentController", "thread_controller"]
+
+Threads = Annotated[
+    int,
+    QueryParameter(
+        ge=1,
+        le=500,
+        description="Top-level comments per page, 1 to 500 (default 50); each comes "
+        "with all its replies.",
+    ),
+]
+
+
+def _comment(view: CommentView) -> s.Comment:
+    return one(s.Comment, view, mentions=[one(s.Mention, m) for m in view.mentions])
+
+
+def thread_controller(path: str, singular: str, entity: type[Entity]) -> type[Controller]:
+    """The comment thread of the records under ``path`` (``/shows``), whose
+    uids are ``entity``'s (another uid there is a 404)."""
+    words = singular.lower().replace("changerequest", "change request")
+
+    def check(uid: str) -> None:
+        if not uid.startswith(f"{entity.PREFIX}_"):
+            raise NotFoundError(singular, uid)
+
+    class ThreadController(Controller):
+        tags = ["comments"]
+
+        @get(
+            summary=f"The comment thread of a {words}",
+            description="One page of top-level comments, oldest first, each followed by "
+            "all its replies (depth first, oldest first among siblings; `depth` says how "
+            "far to indent). `total` counts top-level comments. Deleted comments keep "
+            "their place without content. 404 for a record the user may not read.",
+            **operation(f"List{singular}Comments"),
+        )
+        def list_comments(
+            self,
+            *,
+            services: ServicesDep,
+            actor: ActorDep,
+            uid: FromPath[str],
+            limit: Threads = DEFAULT_LIMIT,
+            offset: Offset = 0,
+        ) -> OffsetPagination[s.Comment]:
+            check(uid)
+            found = services.comments.thread(uid, limit=limit, offset=offset, actor=actor)
+            return OffsetPagination(
+                items=[_comment(c) for c in found.items],
+                limit=found.limit,
+                offset=found.offset,
+                total=found.total,
+            )
+
+        @post(
+            summary=f"Comment on a {words}",
+            description="Add a comment (or, with `parent_uid`, a reply) as the signed-in "
+            "user: anyone who may read the record may. A mention (`@user_<ULID>`) of "
+            "someone who may not read it, or does not exist, is a 422 on `content`.",
+            **operation(f"Comment{singular}", BODY_ERRORS, HTTP_201_CREATED),
+        )
+        def add_comment(
+            self,
+            *,
+            services: ServicesDep,
+            actor: ActorDep,
+            uid: FromPath[str],
+            data: JSONBody[s.CommentCreate],
+        ) -> s.Comment:
+            check(uid)
+            made = services.comments.create(
+                uid, actor.user_uid or "", data.content, parent_uid=data.parent_uid, actor=actor
+            )
+            return _comment(services.comments.view(made.uid, actor=actor))
+
+    ThreadController.path = f"{path}/{{uid:str}}/comments"
+    ThreadController.__name__ = ThreadController.__qualname__ = f"{singular}CommentsController"
+    return ThreadController
+
+
+class CommentController(Controller):
+    path = "/comments"
+    tags = ["comments"]
+
+    @get(
+        "/{uid:str}",
+        summary="One comment",
+        description="A comment as its thread shows it (deleted: without content).",
+        **operation("GetComment"),
+    )
+    def get_comment(
+        self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
+    ) -> s.Comment:
+        return _comment(services.comments.view(uid, actor=actor))
+
+    @patch(
+        "/{uid:str}",
+        summary="Edit one's comment",
+        description="Change the content of one's own comment (403 for anyone else's: "
+        "moderators delete, they do not edit). The old and new content stay in the "
+        "audit trail (`GET /comments/{uid}/history`).",
+        **operation("EditComment", BODY_ERRORS),
+    )
+    def edit_comment(
+        self,
+        *,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        data: JSONBody[s.CommentEdit],
+    ) -> s.Comment:
+        services.comments.edit(uid, data.content, actor=actor)
+        return _comment(services.comments.view(uid, actor=actor))
+
+    @delete(
+        "/{uid:str}",
+        summary="Delete a comment",
+        description="Hide a comment: its author may, and so may the admins of the "
+        "record's studio or client. It keeps its place in the thread (without "
+        "content), so its replies stay.",
+        **operation("DeleteComment", WRITE_ERRORS, HTTP_204_NO_CONTENT),
+    )
+    def delete_comment(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
+        services.comments.delete(uid, actor=actor)
+
+
+COMMENT_CONTROLLERS: list[type[Controller]] = [
+    thread_controller("/shows", "Show", Show),
+    thread_controller("/schedules", "Schedule", Schedule),
+    thread_controller("/change-requests", "ChangeRequest", ChangeRequest),
+    CommentController,
+]
+"""The threads of every commentable resource with routes, and ``/comments``."""
