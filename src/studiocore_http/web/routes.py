@@ -27,6 +27,7 @@ from .board import BOARD_ROUTES
 from .board_edit import BOARD_EDIT_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
 from .common import page, provide_viewer
+from .notifications import NOTIFICATION_ROUTES
 from .oidc_sign_in import OIDC_ROUTES
 from .schedules import SCHEDULE_ROUTES
 from .sign_in import SIGN_IN_ROUTES
@@ -44,6 +45,7 @@ WEB_PATHS = [
     "^/inbox$",
     "^/agenda$",
     "^/change-requests",
+    "^/notifications",
     "^/static/",
 ]
 """The paths of the web interface: signed in by the session cookie, not by a
@@ -104,6 +106,7 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
             *SCHEDULE_ROUTES,
             *CHANGE_REQUEST_ROUTES,
             *AGENDA_ROUTES,
+            *NOTIFICATION_ROUTES,
             *ADMIN_ROUTES,
         ],
         dependencies={"viewer": Provide(provide_viewer, sync_to_thread=True)},
