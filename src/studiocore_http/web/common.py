@@ -63,7 +63,10 @@ def provide_viewer(request: Request[Any, Any, Any]) -> Actor:
     user = signed_in(request)
     if user is None:
         raise NotAuthorizedException("sign in first")
-    return services_of(request).users.actor(user.uid)
+    if "viewer" not in request.state:
+        request.state["viewer"] = services_of(request).users.actor(user.uid)
+    actor: Actor = request.state["viewer"]
+    return actor
 
 
 def flash(request: Request[Any, Any, Any], message: str, kind: str = "info") -> None:
@@ -75,8 +78,20 @@ def page(
 ) -> Template:
     flash = request.session.pop("flash", None) if request.scope.get("session") else None
     user = signed_in(request)
-    context = {"user": user, "flash": flash, **context}
+    unread = _unread(request, user)
+    context = {"user": user, "flash": flash, "unread": unread, **context}
     return Template(template_name=name, context=context, status_code=status_code)
+
+
+def _unread(request: Request[Any, Any, Any], user: User | None) -> int | None:
+    """The signed-in user's unread notifications for the header (one count
+    query; none for a signed-out page)."""
+    if user is None:
+        return None
+    try:
+        return services_of(request).notifications.unread_count(actor=provide_viewer(request))
+    except (NotFoundError, NotAuthorizedException):
+        return None
 
 
 def local(at: datetime, zone: str) -> str:

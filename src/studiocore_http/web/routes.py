@@ -28,6 +28,7 @@ from .board_edit import BOARD_EDIT_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
 from .comments import COMMENT_ROUTES
 from .common import page, provide_viewer
+from .notifications import NOTIFICATION_ROUTES
 from .oidc_sign_in import OIDC_ROUTES
 from .schedules import SCHEDULE_ROUTES
 from .sign_in import SIGN_IN_ROUTES
@@ -46,6 +47,7 @@ WEB_PATHS = [
     "^/agenda$",
     "^/change-requests",
     "^/comments/",
+    "^/notifications",
     "^/static/",
 ]
 """The paths of the web interface: signed in by the session cookie, not by a
@@ -107,6 +109,7 @@ def web_app_config(settings: Settings) -> dict[str, Any]:
             *CHANGE_REQUEST_ROUTES,
             *COMMENT_ROUTES,
             *AGENDA_ROUTES,
+            *NOTIFICATION_ROUTES,
             *ADMIN_ROUTES,
         ],
         dependencies={"viewer": Provide(provide_viewer, sync_to_thread=True)},
