@@ -14,7 +14,15 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
-from studiocore import ConflictKind, Services, Severity, Show, ShowQuery, ShowStatus
+from studiocore import (
+    ChangeRequestStatus,
+    ConflictKind,
+    Services,
+    Severity,
+    Show,
+    ShowQuery,
+    ShowStatus,
+)
 from studiocore_http.cli import main
 from studiocore_http.demo import DemoSummary, seed_demo
 
@@ -226,7 +234,7 @@ def test_the_demo_people_talk_in_comment_threads_with_mentions(
     ]
     assert [m.name for m in thread.items[0].mentions] == ["Seo-jun Han"]
     assert [m.name for m in thread.items[1].mentions] == ["Eun-ji Song"]
-    (request,) = services.change_requests.of_schedule(plan, status="pending")
+    (request,) = services.change_requests.of_schedule(plan, status=ChangeRequestStatus.PENDING)
     assert len(services.comments.thread(request.uid).items) == 2
     hosted = [
         c

@@ -9,7 +9,7 @@ import queue
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 import attrs
 import httpx
@@ -39,7 +39,7 @@ class ThreadedServer:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
-    def __enter__(self) -> ThreadedServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

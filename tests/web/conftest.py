@@ -7,14 +7,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -22,6 +18,7 @@ from studiocore import Services
 from studiocore_http import Settings, create_app
 from studiocore_http.demo import DEMO_ADMIN_EMAIL, seed_demo
 from tests.support.idp import idp  # noqa: F401 - the local identity provider fixture
+from tests.support.sse import ThreadedServer
 
 SECRET = "web-tests-secret-" + "x" * 32
 CHROMIUM = os.environ.get("STUDIOCORE_CHROMIUM", "/usr/bin/chromium")
@@ -92,41 +89,12 @@ def require_chromium() -> str:
     pytest.skip(f"{reason}; the browser tests need it")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class LiveServer:
+class LiveServer(ThreadedServer):
     """The app on a free local port, in a thread, over in-memory demo data."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(
-            create_app(demo_settings(), services=services),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
+        super().__init__(create_app(demo_settings(), services=services))
 
 
 @pytest.fixture

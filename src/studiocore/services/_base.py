@@ -12,7 +12,7 @@ import attrs
 from studiocore.entities import Entity, LookupEntry, User
 from studiocore.errors import ConflictError, NotFoundError, ValidationError
 from studiocore.ids import new_uid
-from studiocore.permissions import SYSTEM, Actor, Grant, Grants
+from studiocore.permissions import SYSTEM, Actor, Grant, Grants, Visibility
 from studiocore.ports import Deleted, Repository, UnitOfWork, Where, repository_for
 
 from ._pipeline import ServiceContext, Work, reads, writes
@@ -31,6 +31,9 @@ __all__ = [
     "require_lookup",
     "writes",
 ]
+
+Listing = tuple[Where | None, Visibility | None] | None
+"""What a list reads (see :meth:`CrudService._listing`)."""
 
 E = TypeVar("E", bound=Entity)
 
@@ -151,14 +154,19 @@ class CrudService(Service, Generic[E]):
         sorted by ``order_by`` (field names, ``-name`` descending; see
         :func:`~studiocore.ports.sort_keys`), then by uid."""
         work.check_filters(where, order_by)
-        return self._repo(work).list(
+        listing = self._listing(work, where)
+        if listing is None:
+            return []
+        where, visible = listing
+        found = self._repo(work).list(
             where=where,
             deleted=deleted,
             limit=limit,
             offset=offset,
-            visible=work.visibility(),
+            visible=visible,
             order_by=order_by,
         )
+        return [self._listed(e) for e in found]
 
     @reads
     def page(
@@ -176,14 +184,34 @@ class CrudService(Service, Generic[E]):
         sorts, plus their total count (limit 1..500)."""
         check_paging(limit, offset)
         work.check_filters(where, order_by)
-        repo, visible = self._repo(work), work.visibility()
+        listing = self._listing(work, where)
+        if listing is None:
+            return Page(items=[], total=0, limit=limit, offset=offset)
+        where, visible = listing
+        repo = self._repo(work)
         matching = partial(repo.list, where=where, deleted=deleted, visible=visible)
         return Page(
-            items=matching(limit=limit, offset=offset, order_by=order_by),
+            items=[
+                self._listed(e) for e in matching(limit=limit, offset=offset, order_by=order_by)
+            ],
             total=repo.count(where=where, deleted=deleted, visible=visible),
             limit=limit,
             offset=offset,
         )
+
+    def _listing(
+        self, work: Work, where: Where | None
+    ) -> tuple[Where | None, Visibility | None] | None:
+        """What :meth:`list` and :meth:`page` read: the filters and the
+        visibility (``None``: nothing, for a list the actor may see none of).
+        By default ``where`` and what the policy lets the actor see; a service
+        whose lists the policy cannot say (one's own records) narrows here."""
+        return where, work.visibility()
+
+    def _listed(self, entity: E) -> E:
+        """A record as :meth:`list` and :meth:`page` return it (a service that
+        withholds a field from every list does so here)."""
+        return entity
 
     @reads
     def permitted(

@@ -10,15 +10,13 @@ account stops the feed at once, and revoking the feed (a soft delete) too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from studiocore.entities import CalendarFeed
 from studiocore.errors import NotFoundError, ValidationError
 from studiocore.lookups import CalendarKind, UserRole
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import Deleted, UnitOfWork, Where
+from studiocore.ports import UnitOfWork, Where
 
-from ._base import CrudService, Page, Work, check_paging, reads, writes
+from ._base import CrudService, Listing, Work, reads, writes
 from .calendars import CALENDAR_TARGETS, calendar_kind
 
 __all__ = ["CalendarFeedService"]
@@ -107,58 +105,9 @@ class CalendarFeedService(CrudService[CalendarFeed]):
             return None
         return mine
 
-    @reads
-    def list(
-        self,
-        work: Work,
-        *,
-        where: Where | None = None,
-        deleted: Deleted = Deleted.EXCLUDE,
-        limit: int | None = None,
-        offset: int = 0,
-        order_by: Sequence[str] = (),
-        actor: Actor = SYSTEM,
-    ) -> list[CalendarFeed]:
-        """The actor's own feeds matching ``where`` (system admins: everyone's),
-        sorted by ``order_by`` then uid."""
+    def _listing(self, work: Work, where: Where | None) -> Listing:
         mine = self._owned(work, where)
-        if mine is None:
-            return []
-        return work.calendar_feeds.list(
-            where=mine,
-            deleted=deleted,
-            limit=limit,
-            offset=offset,
-            order_by=order_by,
-        )
-
-    @reads
-    def page(
-        self,
-        work: Work,
-        *,
-        where: Where | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        deleted: Deleted = Deleted.EXCLUDE,
-        order_by: Sequence[str] = (),
-        actor: Actor = SYSTEM,
-    ) -> Page[CalendarFeed]:
-        """One page of the actor's own feeds (system admins: everyone's) and
-        their total count (limit 1..500)."""
-        check_paging(limit, offset)
-        mine = self._owned(work, where)
-        if mine is None:
-            return Page(items=[], total=0, limit=limit, offset=offset)
-        repo = work.calendar_feeds
-        return Page(
-            items=repo.list(
-                where=mine, deleted=deleted, limit=limit, offset=offset, order_by=order_by
-            ),
-            total=repo.count(where=mine, deleted=deleted),
-            limit=limit,
-            offset=offset,
-        )
+        return None if mine is None else (mine, None)
 
     @writes
     def restore(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> CalendarFeed:

@@ -19,7 +19,7 @@ nothing about the record the mentioned user could not have learned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +32,7 @@ from studiocore.ids import uid_prefix
 from studiocore.permissions import SYSTEM, Action, Actor
 from studiocore.ports import Deleted, UnitOfWork, Where
 
-from ._base import CrudService, Page, Work, actor_for, check_paging, reads, require, writes
+from ._base import CrudService, Listing, Work, actor_for, check_paging, reads, require, writes
 
 __all__ = ["COMMENTABLE_TYPES", "CommentService", "CommentThread", "CommentView", "Mention"]
 
@@ -227,50 +227,12 @@ class CommentService(CrudService[Comment]):
             offset=offset,
         )
 
-    @reads
-    def list(
-        self,
-        work: Work,
-        *,
-        where: Where | None = None,
-        deleted: Deleted = Deleted.EXCLUDE,
-        limit: int | None = None,
-        offset: int = 0,
-        order_by: Sequence[str] = (),
-        actor: Actor = SYSTEM,
-    ) -> list[Comment]:
-        """Comments matching ``where``: about one record the actor may read
+    def _listing(self, work: Work, where: Where | None) -> Listing:
+        """Comments about one record the actor may read
         (``where={"commentable_uid": ...}``), or any, for whoever sees every
         commentable record. Prefer :meth:`thread`."""
         _check_listing(work, where)
-        return work.comments.list(
-            where=where, deleted=deleted, limit=limit, offset=offset, order_by=order_by
-        )
-
-    @reads
-    def page(
-        self,
-        work: Work,
-        *,
-        where: Where | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        deleted: Deleted = Deleted.EXCLUDE,
-        order_by: Sequence[str] = (),
-        actor: Actor = SYSTEM,
-    ) -> Page[Comment]:
-        """:meth:`list` as a page (limit 1..500) with the total."""
-        check_paging(limit, offset)
-        _check_listing(work, where)
-        repo = work.comments
-        return Page(
-            items=repo.list(
-                where=where, deleted=deleted, limit=limit, offset=offset, order_by=order_by
-            ),
-            total=repo.count(where=where, deleted=deleted),
-            limit=limit,
-            offset=offset,
-        )
+        return where, None
 
     def _validate(self, uow: UnitOfWork, new: Comment, old: Comment | None) -> None:
         require(uow.users, new.owner_uid, "owner_uid", "user")

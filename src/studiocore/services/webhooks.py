@@ -37,9 +37,9 @@ from studiocore.errors import PermissionDeniedError, ValidationError
 from studiocore.ids import new_uid
 from studiocore.lookups import DeliveryStatus, NotificationKind
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import Deleted, UnitOfWork, Where
+from studiocore.ports import UnitOfWork, Where
 
-from ._base import CrudService, Page, Work, check_paging, reads, writes
+from ._base import CrudService, Listing, Page, Work, check_paging, reads, writes
 from ._pipeline import ServiceContext
 from ._webhook_outbox import Outbox
 from .notifications import notify
@@ -201,60 +201,12 @@ class WebhookService(CrudService[WebhookEndpoint]):
         """The endpoint ``uid`` (its secret withheld)."""
         return _public(work.load(WebhookEndpoint, uid, include_deleted=include_deleted))
 
-    @reads
-    def list(
-        self,
-        work: Work,
-        *,
-        where: Where | None = None,
-        deleted: Deleted = Deleted.EXCLUDE,
-        limit: int | None = None,
-        offset: int = 0,
-        order_by: Sequence[str] = (),
-        actor: Actor = SYSTEM,
-    ) -> list[WebhookEndpoint]:
-        """The endpoints the actor may see (secrets withheld)."""
+    def _listing(self, work: Work, where: Where | None) -> Listing:
         self._no_secret_filter(where)
-        found = work.webhook_endpoints.list(
-            where=where,
-            deleted=deleted,
-            limit=limit,
-            offset=offset,
-            visible=work.visibility(),
-            order_by=order_by,
-        )
-        return [_public(e) for e in found]
+        return where, work.visibility()
 
-    @reads
-    def page(
-        self,
-        work: Work,
-        *,
-        where: Where | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        deleted: Deleted = Deleted.EXCLUDE,
-        order_by: Sequence[str] = (),
-        actor: Actor = SYSTEM,
-    ) -> Page[WebhookEndpoint]:
-        """One page of the endpoints the actor may see (secrets withheld)."""
-        check_paging(limit, offset)
-        self._no_secret_filter(where)
-        repo, visible = work.webhook_endpoints, work.visibility()
-        items = repo.list(
-            where=where,
-            deleted=deleted,
-            visible=visible,
-            limit=limit,
-            offset=offset,
-            order_by=order_by,
-        )
-        return Page(
-            items=[_public(e) for e in items],
-            total=repo.count(where=where, deleted=deleted, visible=visible),
-            limit=limit,
-            offset=offset,
-        )
+    def _listed(self, entity: WebhookEndpoint) -> WebhookEndpoint:
+        return _public(entity)  # the secret withheld
 
     @staticmethod
     def _no_secret_filter(where: Where | None) -> None:
