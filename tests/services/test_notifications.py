@@ -202,3 +202,19 @@ def test_reading_marking_and_replaying_ones_own_notifications(world: matrix.Worl
     with pytest.raises(ValidationError, match="kind"):
         notes.page(kind="gossip", actor=me)
     assert notes.page(recipient_uid=w["host"], actor=w.actors["c_member"]).items == []
+
+
+def test_services_sharing_an_event_bus_tell_each_person_once(world: matrix.World) -> None:
+    """studiocore's own subscribers install once per bus (``install_once``):
+    a second ``Services`` on the same bus (the demo's people act through one)
+    writes no second notification, and queues no second webhook delivery."""
+    w = world
+    ctx = w.svc.context
+    endpoint = w.svc.webhooks.create(
+        "https://hooks.example.com/x", ["*"], studio_uid=w["A"], owner_uid=w["a_admin"]
+    )
+    other = Services(ctx.uow_factory, clock=ctx.clock, policy=ctx.policy, events=ctx.events)
+    other.shows.cancel(w["showC"], actor=w.actors["a_manager"])
+    assert set(told(w, NotificationKind.SHOW_CANCELLED, w["showC"])) == CLIENT_C | {"host"}
+    deliveries = w.svc.webhooks.deliveries(endpoint.endpoint.uid)
+    assert [d.event_type for d in deliveries.items] == ["show.cancelled"]
