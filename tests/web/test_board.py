@@ -60,7 +60,9 @@ def test_a_studio_manager_sees_their_studios_rooms_by_local_time(
     assert '<th scope="colgroup" colspan="4">06:00</th>' in page  # the operational day's start
     week = form_page(browser, "/board?span=week")
     shown = set(re.findall(r'<span class="name">([^<]+)</span>', week))
-    assert "Glow Cosmetics live #1" in shown
+    # the week is Seoul's from its today, which is UTC's tomorrow after 15:00 UTC:
+    # which of the demo's numbered shows it starts with depends on the hour
+    assert any(name.startswith("Glow Cosmetics live #") for name in shown), shown
 
 
 def test_a_client_member_sees_only_their_clients_shows(
