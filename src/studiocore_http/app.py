@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import attrs
 from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
@@ -16,15 +17,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
-from studiocore import Actor, Services
+from studiocore import Actor, Services, UnavailableError
 
 from .auth import actor_dependency, build_jwt_auth
-from .database import open_database
+from .database import DatabaseSetupError, open_database, prepare_schema
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
 from .features.calendars.controllers import FEED_LINK_PATTERN
 from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
+from .health import Readiness, probe_readiness, sql_readiness
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -42,34 +44,46 @@ def _provide_services(state: State) -> Services:
     return services
 
 
-def _probe(services: Services) -> Callable[[], bool]:
-    def check() -> bool:
-        try:
-            services.users.page(limit=1)
-        except Exception:
-            log.exception("health check: the database did not answer")
-            return False
-        return True
-
-    return check
-
-
 def _database_url(settings: Settings) -> str:
     from studiocore_sql import database_url_from_env
 
     return settings.database_url or database_url_from_env()
 
 
-def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Callable[[], None]]:
+@attrs.frozen
+class _Backend:
+    services: Services
+    readiness: Callable[[], Readiness]
+    on_startup: list[Callable[[], None]]
+    on_shutdown: list[Callable[[], None]]
+
+
+def _sql_backend(settings: Settings) -> _Backend:
+    """The configured SQL database, its schema migrated (or checked: a schema
+    behind the code refuses to serve unless migrations on start are on)."""
     database = open_database(
         _database_url(settings),
         secret_keys=settings.storage_keys(),
         check_reachable=settings.migrate_on_start,
     )
-    if settings.migrate_on_start:
-        database.upgrade()
-
-    return Services(database, policy=settings.policy()), database.health, database.dispose
+    try:
+        done = prepare_schema(database, migrate=settings.migrate_on_start)
+    except UnavailableError as exc:
+        if settings.migrate_on_start:
+            database.dispose()
+            raise DatabaseSetupError(f"cannot migrate the database: {exc.message}") from exc
+        # Not migrating and the server does not answer yet: serve, and let
+        # /health/ready say so until it does.
+        done = f"the database does not answer yet ({exc.message}); /health/ready tells when it does"
+    except DatabaseSetupError:
+        database.dispose()
+        raise
+    return _Backend(
+        services=Services(database, policy=settings.policy()),
+        readiness=sql_readiness(database),
+        on_startup=[lambda: log.info("%s", done)],
+        on_shutdown=[database.dispose],
+    )
 
 
 def _security_headers(settings: Settings) -> list[ResponseHeader]:
@@ -100,21 +114,21 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     :class:`~studiocore_http.settings.ConfigError` when no usable JWT secret is
     configured outside demo mode, and its subclass
     :class:`~studiocore_http.database.DatabaseSetupError` when the database's
-    driver is missing or (when migrating on start) its server does not answer.
+    driver is missing, (when migrating on start) its server does not answer, or
+    its schema cannot be served: behind the code's migrations with
+    ``migrate_on_start`` off, or migrated by a newer studiocore.
     """
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to build an app that cannot verify tokens
-    on_shutdown: list[Callable[[], None]] = []
     if services is None:
-        services, health_check, dispose = _sql_backend(settings)
-        on_shutdown.append(dispose)
-        live = LiveNotifications(services, channels_backend(_database_url(settings)))
+        backend = _sql_backend(settings)
+        live = LiveNotifications(backend.services, channels_backend(_database_url(settings)))
     else:
-        health_check = _probe(services)
+        backend = _Backend(services, probe_readiness(services), [], [])
         live = LiveNotifications(services, channels_backend(settings.database_url))
-    on_shutdown.insert(0, live.on_shutdown)
-
-    on_startup: list[Callable[[], None]] = []
+    services = backend.services
+    on_startup = [*backend.on_startup]
+    on_shutdown = [live.on_shutdown, *backend.on_shutdown]
     if settings.webhook_worker:
         worker = WebhookWorker(
             services,
@@ -160,7 +174,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         state=State(
             {
                 "services": services,
-                "health_check": health_check,
+                "readiness": backend.readiness,
                 "settings": settings,
                 "live_notifications": live,
             }

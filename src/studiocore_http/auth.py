@@ -58,7 +58,7 @@ __all__ = [
     "provide_actor",
 ]
 
-PUBLIC_PATHS = ["^/health$", "^/schema"]
+PUBLIC_PATHS = ["^/health(/live|/ready)?$", "^/schema"]
 """Paths served without a token (regular expressions)."""
 
 _MAX_CACHED_USERS = 10_000

@@ -24,7 +24,7 @@ from .settings import ConfigError
 if TYPE_CHECKING:
     from studiocore_sql import SqlDatabase
 
-__all__ = ["DatabaseSetupError", "open_database", "redact"]
+__all__ = ["DatabaseSetupError", "open_database", "prepare_schema", "redact"]
 
 POSTGRES_INSTALL = 'pip install "studiocore[postgres]"'
 _WHERE = "check STUDIOCORE_DATABASE_URL (or --database-url)"
@@ -91,3 +91,23 @@ def open_database(
                 f"or {_WHERE} if it lives elsewhere"
             ) from exc
     return database
+
+
+def prepare_schema(database: SqlDatabase, *, migrate: bool) -> str:
+    """Bring the schema to the code's head (``migrate``) or check that it is
+    there; returns one line saying what was done. Raises
+    :class:`DatabaseSetupError` when the database cannot be served by this
+    code: behind the code's migrations without ``migrate``, or at a revision a
+    newer studiocore made. Concurrent callers are safe: migrations take a lock
+    (:mod:`studiocore_sql.migrate`), so the first migrates and the rest find
+    the schema at head. :class:`studiocore.UnavailableError` when the server
+    does not answer."""
+    state = database.schema_state()
+    if not state.known or (not migrate and not state.at_head):
+        raise DatabaseSetupError(state.describe())
+    if not migrate:
+        return state.describe()
+    done = database.upgrade()
+    if done.changed:
+        return f"migrated the database schema from {done.before or 'empty'} to {done.after}"
+    return f"the database schema is already at the code's revision {done.after}"

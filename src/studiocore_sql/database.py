@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from studiocore.errors import UnavailableError
 from studiocore_sql import ddl as _ddl  # noqa: F401 - attaches the hand-written DDL to the tables
 from studiocore_sql import tables as t
 from studiocore_sql.dialect_postgresql import PostgresDialect
@@ -24,6 +25,9 @@ from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.platforms import Rotation, rotate_secrets
 from studiocore_sql.secrets import SecretBox, secret_keys_from_env
 from studiocore_sql.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:  # alembic is imported only when migrating
+    from studiocore_sql.migrate import Migration, SchemaState
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -145,11 +149,13 @@ class SqlDatabase:
 
     # -- schema -------------------------------------------------------------------------
 
-    def upgrade(self, revision: str = "head") -> None:
-        """Migrate the schema (alembic) to ``revision``; seeds the lookup tables."""
+    def upgrade(self, revision: str = "head") -> Migration:
+        """Migrate the schema (alembic) to ``revision``; seeds the lookup tables.
+        Safe to call from many processes at once: one migrates, the others wait
+        for it and find nothing left to do (:mod:`studiocore_sql.migrate`)."""
         from studiocore_sql.migrate import upgrade
 
-        upgrade(self.engine, revision)
+        return upgrade(self.engine, revision)
 
     def downgrade(self, revision: str) -> None:
         """Migrate the schema down to ``revision`` (``"base"``: drop everything)."""
@@ -162,6 +168,16 @@ class SqlDatabase:
         from studiocore_sql.migrate import current_revision
 
         return current_revision(self.engine)
+
+    def schema_state(self) -> SchemaState:
+        """How the schema compares with this code's migrations (at head, behind,
+        or at a revision a newer studiocore made)."""
+        from studiocore_sql.migrate import schema_state
+
+        try:
+            return schema_state(self.engine)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise UnavailableError(f"cannot connect to the database: {exc.orig}") from exc
 
     def create_all(self) -> None:
         """Create the schema straight from the table definitions and seed the

@@ -24,6 +24,7 @@ import click
 
 from studiocore import NotFoundError, Services, StudioError
 from studiocore_http.database import redact
+from studiocore_http.serving import LOG_FORMATS, LOG_LEVELS
 
 from ._common import _Commands, _database, _database_url, _demo, _settings, _url_of
 from .accounts import memberships, users
@@ -40,58 +41,98 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="STUDIOCORE_WORKERS",
+    help="Worker processes sharing the port (env STUDIOCORE_WORKERS).",
+)
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Take the client's address and scheme from X-Forwarded-For/-Proto, when the "
+    "connection comes from --forwarded-allow-ips.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Comma-separated addresses (or *) of the reverse proxies whose X-Forwarded-* "
+    "headers are trusted (default: $FORWARDED_ALLOW_IPS, else 127.0.0.1).",
+)
+@click.option(
+    "--root-path",
+    default="",
+    help="The path prefix a reverse proxy serves the app under (e.g. /studiocore) and "
+    "strips before passing requests on.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="Least severity logged (default: $STUDIOCORE_LOG_LEVEL, else info).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default=None,
+    help="json: one JSON object per line (for a log collector); text: for a terminal "
+    "(default: $STUDIOCORE_LOG_FORMAT, else text on a terminal and json otherwise).",
+)
+@click.option(
+    "--migrate/--no-migrate",
+    default=None,
+    help="Migrate the database before serving (default: $STUDIOCORE_MIGRATE_ON_START, "
+    "else on). With --no-migrate a database behind the code is refused.",
+)
+@click.option(
+    "--graceful-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="On SIGTERM/SIGINT: seconds in-flight requests get to finish before they are cut.",
+)
 @_database_url
 @_demo
-def serve(host: str, port: int, database_url: str | None, demo: bool | None) -> None:
-    """Run the API server (migrates the database first).
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    proxy_headers: bool,
+    forwarded_allow_ips: str | None,
+    root_path: str,
+    log_level: str | None,
+    log_format: str | None,
+    migrate: bool | None,
+    graceful_timeout: int,
+    database_url: str | None,
+    demo: bool | None,
+) -> None:
+    """Run the API server and the web interface (migrating the database first).
 
-    With --demo: seeds demo data on first run and prints an admin token.
+    Several --workers share the port; every setting reaches them through the
+    environment. SIGTERM stops taking connections and lets requests in flight
+    finish (up to --graceful-timeout). With --demo: seeds demo data on first run
+    and prints an admin token.
     """
-    import uvicorn
+    from studiocore_http.serving import ServeOptions, run
 
-    from studiocore_http.app import create_app
-    from studiocore_http.auth import issue_token
-    from studiocore_http.demo import DEMO_ADMIN_EMAIL, demo_people, ensure_admin, seed_demo
-
-    settings = _settings(database_url, demo)
-    settings.signing_secret()
-    base = f"http://{'localhost' if host in {'0.0.0.0', '::'} else host}:{port}"
-    if settings.demo:
-        with _database(settings) as database:
-            database.upgrade()
-            services = Services(database)
-            summary = seed_demo(services)
-            admin, _ = ensure_admin(services, DEMO_ADMIN_EMAIL, "Demo Admin")
-            people = demo_people(services)
-        if summary.created:
-            click.echo(summary.describe())
-        else:
-            click.echo("Demo data already present; not seeding again.")
-        if settings.uses_derived_secret:
-            click.echo(
-                "No STUDIOCORE_JWT_SECRET set: signing tokens with a development secret "
-                "derived from the database URL (demo only, not secure)."
-            )
-        if settings.uses_derived_secret_keys:
-            click.echo(
-                "No STUDIOCORE_SECRET_KEYS set: encrypting platform secrets with a development "
-                "key derived from the database URL (demo only, not secure)."
-            )
-        click.echo(f"Admin token ({DEMO_ADMIN_EMAIL}):\n\n  {issue_token(settings, admin.uid)}\n")
-        if settings.access_policy == "membership":
-            click.echo("Tokens of the demo's people (each sees only what their role allows):\n")
-            for person, user in people:
-                click.echo(
-                    f"{user.name} ({person.role}, {person.group}; {user.email}): {person.sees}"
-                )
-                click.echo(f"\n  {issue_token(settings, user.uid)}\n")
-        click.echo(f'Try: curl -H "Authorization: Bearer <token>" {base}/api/v1/studios')
-    click.echo(f"Database: {redact(_url_of(settings))}")
-    click.echo(f"Web interface: {base}/   (sign in as any demo user with --demo)")
-    click.echo(f"API docs: {base}/schema   (OpenAPI: {base}/schema/openapi.json)")
-    app = create_app(settings)
-    # One line per request comes from the app (STUDIOCORE_LOG_REQUESTS), not uvicorn.
-    uvicorn.run(app, host=host, port=port, log_level="info", workers=1, access_log=False)
+    options = ServeOptions(
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        root_path=root_path,
+        log_level=log_level,
+        log_format=log_format,
+        migrate=migrate,
+        graceful_timeout=graceful_timeout,
+    )
+    run(options, _settings(database_url, demo, migrate_on_start=migrate))
 
 
 @main.group()

@@ -38,8 +38,12 @@ class _Commands(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-def _settings(database_url: str | None, demo: bool | None = None) -> Settings:
-    return Settings.from_env(database_url=database_url, demo=demo)
+def _settings(
+    database_url: str | None, demo: bool | None = None, migrate_on_start: bool | None = None
+) -> Settings:
+    return Settings.from_env(
+        database_url=database_url, demo=demo, migrate_on_start=migrate_on_start
+    )
 
 
 @contextmanager

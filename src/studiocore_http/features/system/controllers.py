@@ -1,4 +1,4 @@
-"""Service endpoints outside ``/api/v1``: health."""
+"""Service endpoints outside ``/api/v1``: liveness and readiness."""
 
 from __future__ import annotations
 
@@ -7,11 +7,34 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
+from studiocore_http.health import Readiness
 from studiocore_http.version import VERSION
 
 from . import schemas as s
 
 __all__ = ["HealthController"]
+
+_NOT_READY = {
+    HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
+        data_container=s.Health,
+        description="Not ready: the database does not answer, its schema is not at the "
+        "code's migration head, or the configured read replica does not answer.",
+    )
+}
+
+
+def _ready(state: State) -> Response[s.Health]:
+    readiness: Readiness = state.readiness()
+    body = s.Health(
+        status="ok" if readiness.ready else "degraded",
+        database="ok" if readiness.database else "unavailable",
+        migrations=readiness.migrations,
+        replica=readiness.replica,
+        version=VERSION,
+    )
+    return Response(
+        body, status_code=HTTP_200_OK if readiness.ready else HTTP_503_SERVICE_UNAVAILABLE
+    )
 
 
 class HealthController(Controller):
@@ -20,24 +43,41 @@ class HealthController(Controller):
 
     @get(
         operation_id="Health",
+        summary="Readiness (alias of /health/ready)",
         sync_to_thread=True,
         exclude_from_auth=True,
         security=[{}],
-        responses={
-            HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
-                data_container=s.Health, description="The database does not answer."
-            )
-        },
+        responses=_NOT_READY,
     )
     def health(self, state: State) -> Response[s.Health]:
-        """The app is up; ``database`` says whether the database answers (503 if not).
-        No token needed."""
-        database_ok = bool(state.health_check())
-        body = s.Health(
-            status="ok" if database_ok else "degraded",
-            database="ok" if database_ok else "unavailable",
-            version=VERSION,
-        )
-        return Response(
-            body, status_code=HTTP_200_OK if database_ok else HTTP_503_SERVICE_UNAVAILABLE
-        )
+        """The same answer as `/health/ready`, kept for existing probes. No token needed."""
+        return _ready(state)
+
+    @get(
+        "/ready",
+        operation_id="HealthReady",
+        summary="Readiness: may this process take traffic?",
+        sync_to_thread=True,
+        exclude_from_auth=True,
+        security=[{}],
+        responses=_NOT_READY,
+    )
+    def ready(self, state: State) -> Response[s.Health]:
+        """200 when the database answers, its schema is at this code's migration head
+        (`migrations: current`) and the read replica, if one is configured, answers;
+        503 with the same body otherwise. Point a load balancer's or an orchestrator's
+        readiness probe here. No token needed."""
+        return _ready(state)
+
+    @get(
+        "/live",
+        operation_id="HealthLive",
+        summary="Liveness: does the process answer?",
+        exclude_from_auth=True,
+        security=[{}],
+    )
+    async def live(self) -> s.Live:
+        """Always 200 while the process serves requests; it asks nothing of the
+        database, so a database outage does not get healthy processes restarted.
+        Point a liveness probe here. No token needed."""
+        return s.Live(status="ok", version=VERSION)
