@@ -48,6 +48,7 @@ class ServeOptions:
     log_format: str | None = None
     migrate: bool | None = None
     graceful_timeout: int = 30
+    worker_timeout: int = 30
 
     @property
     def base_url(self) -> str:
@@ -167,4 +168,5 @@ def run(options: ServeOptions, settings: Settings) -> None:
             # One line per request comes from the app (STUDIOCORE_LOG_REQUESTS).
             access_log=False,
             timeout_graceful_shutdown=options.graceful_timeout,
+            timeout_worker_healthcheck=options.worker_timeout,
         )

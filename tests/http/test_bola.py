@@ -131,6 +131,8 @@ QUERIES = {
 
 LISTS: dict[str, str | None] = {
     "/health": None,  # not a list
+    "/health/live": None,
+    "/health/ready": None,
     "/conflicts": "conflicts",
     "/notifications": "personal",
     "/notifications/unread-count": None,  # a number of one's own

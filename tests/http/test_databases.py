@@ -81,6 +81,8 @@ def test_the_default_app_opens_and_migrates_the_configured_sqlite_file(tmp_path:
         assert client.get("/health").json() == {
             "status": "ok",
             "database": "ok",
+            "migrations": "current",
+            "replica": "none",
             "version": client.get("/health").json()["version"],
         }
         created = client.post(f"{API}/clients", json={"name": "Glow"}, headers=headers)

@@ -3,110 +3,15 @@ server process on a free port with a fresh SQLite file, driven over HTTP."""
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("studiocore")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("studiocore")
-    return [found] if found else [sys.executable, "-m", "studiocore_http"]
-
-
-class Server:
-    def __init__(self, base_url: str, output: str) -> None:
-        self.base_url = base_url
-        self.output = output
-
-    @property
-    def token(self) -> str:
-        match = re.search(r"Admin token[^\n]*\n\s*\n\s*(\S+)", self.output)
-        assert match, self.output
-        return match.group(1)
-
-    def token_of(self, email: str) -> str:
-        """The token ``serve --demo`` printed for one of the demo's people."""
-        match = re.search(rf"; {re.escape(email)}\)[^\n]*\n\s*\n\s*(\S+)", self.output)
-        assert match, self.output
-        return match.group(1)
-
-
-def _env(database_url: str, secret: str | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("STUDIOCORE_")}
-    env.update(
-        PYTHONUNBUFFERED="1",
-        STUDIOCORE_DATABASE_URL=database_url,
-        STUDIOCORE_LOG_REQUESTS="false",
-    )
-    if secret is not None:
-        env["STUDIOCORE_JWT_SECRET"] = secret
-    return env
-
-
-@contextmanager
-def running_server(
-    database_url: str,
-    folder: Path,
-    *,
-    demo: bool = True,
-    secret: str | None = None,
-    settings: dict[str, str] | None = None,
-) -> Iterator[Server]:
-    """``studiocore serve [--demo]`` on a free port over ``database_url``
-    (``settings``: more ``STUDIOCORE_*`` environment variables)."""
-    port = _free_port()
-    env = {**_env(database_url, secret), **(settings or {})}
-    log = (folder / "server.log").open("w+")
-    demo_flag = ["--demo"] if demo else []
-    process = subprocess.Popen(
-        [*_command(), "serve", *demo_flag, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=folder,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, Path(log.name).read_text()
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, Path(log.name).read_text()
-            time.sleep(0.2)
-        yield Server(base_url, Path(log.name).read_text())
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-            process.kill()
-            process.wait()
-        log.close()
+from tests.support.servers import Server, running_server, server_env, studiocore_command
 
 
 @pytest.fixture
@@ -235,11 +140,18 @@ def test_concurrent_bookings_of_one_room_on_postgresql_give_one_201_and_409s(
 
 def test_the_documented_deployment_path_works_with_real_processes(tmp_path: Path) -> None:
     """db upgrade, users create-admin, token, serve: as docs/http-api.md runs them."""
-    env = _env(f"sqlite:///{tmp_path / 'prod.db'}", "a-production-secret-of-at-least-32-bytes")
+    env = server_env(
+        f"sqlite:///{tmp_path / 'prod.db'}", "a-production-secret-of-at-least-32-bytes"
+    )
 
     def studiocore(*args: str) -> str:
         done = subprocess.run(
-            [*_command(), *args], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
+            [*studiocore_command(), *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return done.stdout
 

@@ -19,8 +19,8 @@ from studiocore import Services, SystemClock
 from studiocore.access import MembershipPolicy
 from studiocore_http import Settings
 from tests.http.conftest import API, SECRET, bearer
-from tests.http.test_e2e import Server, running_server
 from tests.support import access_matrix as matrix
+from tests.support.servers import Server, running_server
 from tests.support.sse import SseReader
 
 pytestmark = pytest.mark.postgres

@@ -94,6 +94,14 @@ def main() -> None:
     type=click.IntRange(min=0),
     help="On SIGTERM/SIGINT: seconds in-flight requests get to finish before they are cut.",
 )
+@click.option(
+    "--worker-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With several workers: seconds a worker may go without answering the parent's "
+    "health check (starting up, or busy) before it is replaced.",
+)
 @_database_url
 @_demo
 def serve(
@@ -108,6 +116,7 @@ def serve(
     log_format: str | None,
     migrate: bool | None,
     graceful_timeout: int,
+    worker_timeout: int,
     database_url: str | None,
     demo: bool | None,
 ) -> None:
@@ -131,6 +140,7 @@ def serve(
         log_format=log_format,
         migrate=migrate,
         graceful_timeout=graceful_timeout,
+        worker_timeout=worker_timeout,
     )
     run(options, _settings(database_url, demo, migrate_on_start=migrate))
 

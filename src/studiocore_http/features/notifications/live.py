@@ -3,8 +3,9 @@
 The notifications table is the truth; the channel only wakes streams up.
 After a use case commits, :class:`LiveNotifications` publishes the recipients
 of its notifications on one channel of Litestar's channels plugin: on
-PostgreSQL its psycopg backend (``NOTIFY``, which every server process
-``LISTEN``\\ s to), in process otherwise. Each stream of a woken recipient then
+PostgreSQL ``NOTIFY``, which every server process ``LISTEN``\\ s to
+(:mod:`.pg_channels`: it reconnects when the database goes away), in
+process otherwise. Each stream of a woken recipient then
 reads what is new for them from the table, so a stream that reconnects with
 ``Last-Event-ID`` gets exactly what it missed by the same read, and a stream
 never carries another user's notifications (it only ever reads its own).
@@ -62,10 +63,10 @@ def channels_backend(database_url: str | None) -> ChannelsBackend:
     """The channels backend for a database: PostgreSQL's ``LISTEN/NOTIFY``, or
     in process (SQLite, in memory: one server process)."""
     if database_url and database_url.startswith("postgresql"):
-        from litestar.channels.backends.psycopg import PsycoPgChannelsBackend
+        from .pg_channels import ListenNotifyBackend
 
         rest = database_url.partition("://")[2]
-        return PsycoPgChannelsBackend(f"postgresql://{rest}")
+        return ListenNotifyBackend(f"postgresql://{rest}")
     return MemoryChannelsBackend()
 
 
