@@ -65,6 +65,7 @@ def _sql_backend(settings: Settings) -> tuple[Services, Callable[[], bool], Call
         _database_url(settings),
         secret_keys=settings.storage_keys(),
         check_reachable=settings.migrate_on_start,
+        replica_url=settings.database_replica_url,
     )
     if settings.migrate_on_start:
         database.upgrade()
