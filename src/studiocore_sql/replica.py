@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Self
+from typing import Any, Self
 
 import attrs
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from studiocore.errors import UnavailableError
 from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.secrets import SecretBox
+from studiocore_sql.session import SqlSession
 from studiocore_sql.unit_of_work import SqlUnitOfWork
 
 __all__ = [
@@ -190,10 +191,34 @@ class ReplicaRouter:
             self.mark_down(context.original_exception)
 
 
+class ReplicaSession(SqlSession):
+    """The session of a :class:`ReplicaUnitOfWork`: a statement whose
+    connection to the replica is lost runs again, once, on a connection to the
+    primary that ``fallback`` opens (reads run one statement at a time, in
+    autocommit, so nothing of a transaction is lost with the connection)."""
+
+    fallback: Callable[[], sa.Connection] | None = None
+    """Opens the connection to the primary (set while on the replica)."""
+
+    def execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
+        try:
+            return super().execute(statement, params)
+        except UnavailableError:
+            fallback, self.fallback = self.fallback, None
+            if fallback is None or not self.lost:
+                raise
+            self.attach(fallback())
+            return super().execute(statement, params)
+
+
 class ReplicaUnitOfWork(SqlUnitOfWork):
     """A read-only unit of work that connects to the replica when the router
     says so, and to ``primary`` when the replica does not answer (or is known
-    to be down). Which one it used is :attr:`on_replica` (inside ``with``)."""
+    to be down); a statement whose replica connection is lost runs again on
+    the primary. Where it reads is :attr:`on_replica` (inside ``with``)."""
+
+    session_class = ReplicaSession
+    session: ReplicaSession
 
     def __init__(
         self,
@@ -209,6 +234,7 @@ class ReplicaUnitOfWork(SqlUnitOfWork):
         super().__init__(router.engine, dialect, read_only=True, secrets=secrets)
 
     def __enter__(self) -> Self:
+        self.session.fallback = None
         self.on_replica = self.router.use_replica()
         if self.on_replica:
             self.engine = self.router.engine
@@ -218,7 +244,22 @@ class ReplicaUnitOfWork(SqlUnitOfWork):
                 self.router.mark_down(exc.message)
             else:
                 self.router.mark_up()
+                self.session.fallback = self._fall_back
                 return entered
         self.on_replica = False
         self.engine = self.primary
         return super().__enter__()
+
+    def _fall_back(self) -> sa.Connection:
+        """The replica dropped this unit of work's connection (the router has
+        heard of it through the engine's error event): close it, connect to
+        the primary instead."""
+        lost = self.session.connection
+        self.on_replica = False
+        self.engine = self.primary
+        lost.close()
+        try:
+            conn = self.primary.connect()
+        except sa.exc.DBAPIError as exc:
+            raise UnavailableError(f"cannot connect to the database: {exc.orig}") from exc
+        return conn.execution_options(**self.session.dialect.read_only_options)
