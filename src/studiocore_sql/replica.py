@@ -9,9 +9,11 @@ it was lost), :class:`ReplicaRouter` marks it down: reads go to the primary, one
 warning is logged for the outage (not one per request), and after
 ``retry_after`` seconds one reader tries the replica again (the others keep
 reading from the primary meanwhile); when it answers, reads return to it and
-an info line says so. A replica that answers but lags, or serves another
-database, is not detected here: :meth:`ReplicaRouter.probe` reports its lag for
-monitoring.
+an info line says so. A statement whose connection to the replica is lost
+runs again on the primary (:class:`ReplicaSession`), so the reads in flight
+when the replica goes away succeed. A replica that answers but lags, or
+serves another database, is not detected here: :meth:`ReplicaRouter.probe`
+reports its lag for monitoring.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from studiocore_sql.unit_of_work import SqlUnitOfWork
 __all__ = [
     "DatabaseHealth",
     "ReplicaRouter",
+    "ReplicaSession",
     "ReplicaUnitOfWork",
     "primary_reads",
     "reading_primary",
