@@ -420,6 +420,37 @@ def test_the_token_s_user_and_grants_are_read_from_the_primary(
         counted.close()
 
 
+def test_an_app_whose_replica_does_not_answer_at_start_warns_and_reads_from_the_primary(
+    cluster: PgCluster, database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.support.pg_cluster import free_port
+
+    caplog.set_level(logging.WARNING, logger="studiocore_sql.replica")
+    settings = Settings(
+        database_url=cluster.primary.url(database),
+        database_replica_url=f"postgresql://postgres@127.0.0.1:{free_port()}/{database}",
+        jwt_secret=SECRET,
+        log_requests=False,
+        webhook_worker=False,
+    )
+    app = create_app(settings)
+    assert [r.getMessage() for r in caplog.records if "does not answer" in r.getMessage()]
+    services: Services = app.state.services
+    admin = services.users.create(
+        f"{secrets.token_hex(4)}@example.com", "Admin", role=UserRole.ADMIN
+    )
+    headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
+    with TestClient(app) as client:
+        assert client.get("/api/v1/clients", headers=headers).status_code == 200
+
+
+def test_a_malformed_replica_url_is_a_setup_error_naming_the_setting() -> None:
+    with pytest.raises(DatabaseSetupError, match="STUDIOCORE_DATABASE_REPLICA_URL") as raised:
+        open_database(FAKE_PRIMARY, replica_url="postgresql+nodriver://u:pw@h/db")
+    assert "pw" not in str(raised.value)
+    assert "replica" in str(raised.value)
+
+
 def _client_names(client: TestClient[Any], headers: dict[str, str]) -> list[str]:
     listed = client.get("/api/v1/clients?limit=500", headers=headers)
     assert listed.status_code == 200, listed.text
