@@ -65,6 +65,7 @@ def _sql_backend(settings: Settings) -> _Backend:
         _database_url(settings),
         secret_keys=settings.storage_keys(),
         check_reachable=settings.migrate_on_start,
+        replica_url=settings.database_replica_url,
     )
     try:
         done = prepare_schema(database, migrate=settings.migrate_on_start)

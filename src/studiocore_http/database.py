@@ -55,13 +55,24 @@ def _driver_missing(exc: ImportError, url: str) -> str:
     return f"the driver {module} that {url} needs is not installed: pip install {module}"
 
 
+def _is_postgresql(url: str) -> bool:
+    return url.split(":", 1)[0].split("+", 1)[0] in ("postgres", "postgresql")
+
+
 def open_database(
-    url: str, *, secret_keys: Sequence[str] = (), check_reachable: bool = True
+    url: str,
+    *,
+    secret_keys: Sequence[str] = (),
+    check_reachable: bool = True,
+    replica_url: str | None = None,
 ) -> SqlDatabase:
     """The SQL database at ``url``, encrypting secrets with ``secret_keys``;
     with ``check_reachable`` it is connected to once, so an unreachable server
-    fails here rather than in the first request. Raises
-    :class:`DatabaseSetupError`, or :class:`ConfigError` for a malformed key."""
+    fails here rather than in the first request. ``replica_url``: a PostgreSQL
+    streaming replica for the use cases that only read; one that does not
+    answer at start is not an error (reads go to the primary until it does,
+    and a warning is logged). Raises :class:`DatabaseSetupError`, or
+    :class:`ConfigError` for a malformed key."""
     from studiocore_sql import SecretBox, SqlDatabase
 
     try:
@@ -69,17 +80,27 @@ def open_database(
     except ValueError as exc:
         raise ConfigError(f"STUDIOCORE_SECRET_KEYS: {exc}") from None
     shown = redact(url)
+    if replica_url and not (_is_postgresql(url) and _is_postgresql(replica_url)):
+        raise DatabaseSetupError(
+            f"STUDIOCORE_DATABASE_REPLICA_URL: a read replica needs PostgreSQL for both the "
+            f"database ({shown}) and the replica ({redact(replica_url)}); unset it to read "
+            "from the database itself"
+        )
     try:
-        database = SqlDatabase(url, secret_keys=box)
+        database = SqlDatabase(url, secret_keys=box, replica_url=replica_url)
     except ImportError as exc:
         raise DatabaseSetupError(_driver_missing(exc, shown)) from exc
     except Exception as exc:  # see the module docstring: a configuration error
+        where = _WHERE
+        if replica_url:
+            shown = f"{shown} (or its replica {redact(replica_url)})"
+            where += " and STUDIOCORE_DATABASE_REPLICA_URL"
         raise DatabaseSetupError(
-            f"cannot use the database URL {shown}: {_one_line(str(exc))}; {_WHERE}"
+            f"cannot use the database URL {shown}: {_one_line(str(exc))}; {where}"
         ) from exc
     if check_reachable:
         try:
-            with database.reader():
+            with database.primary_reader():
                 pass
         except UnavailableError as exc:
             database.dispose()
@@ -90,6 +111,8 @@ def open_database(
                 f"cannot reach the database at {where} ({reason}); start the server, "
                 f"or {_WHERE} if it lives elsewhere"
             ) from exc
+        if database.replica is not None:
+            database.replica.probe()  # logs a warning when it does not answer
     return database
 
 

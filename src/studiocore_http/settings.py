@@ -41,6 +41,8 @@ for sign-in through OpenID Connect, docs/sign-in.md):
                                            its own (default true; ``studiocore worker`` runs others)
 ``STUDIOCORE_WEBHOOK_TIMEOUT_SECONDS``     how long a webhook receiver may take to answer (10)
 ``STUDIOCORE_WEBHOOK_POLL_SECONDS``        how often a webhook worker looks for due retries (1)
+``STUDIOCORE_DATABASE_REPLICA_URL``        a PostgreSQL streaming replica for the use cases that only
+                                           read (default: none, every read on the primary)
 =========================================  ==========================================================
 """
 
@@ -326,6 +328,10 @@ class Settings:
     """How long a webhook receiver may take to answer."""
     webhook_poll_seconds: float = 1.0
     """How often a webhook worker looks for due retries (a commit wakes it at once)."""
+    # read replica
+    database_replica_url: str | None = None
+    """A PostgreSQL streaming replica of ``database_url`` that the use cases that
+    only read use (``None``: every read on the primary)."""
 
     def __attrs_post_init__(self) -> None:
         if self.access_policy not in ACCESS_POLICIES:
@@ -393,6 +399,8 @@ class Settings:
             "webhook_worker": _flag(env, "WEBHOOK_WORKER", True),
             "webhook_timeout_seconds": _float(env, "WEBHOOK_TIMEOUT_SECONDS", 10.0),
             "webhook_poll_seconds": _float(env, "WEBHOOK_POLL_SECONDS", 1.0),
+            # read replica
+            "database_replica_url": _optional(env, "DATABASE_REPLICA_URL"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -23,6 +23,13 @@ from studiocore_sql.dialect_postgresql import PostgresDialect
 from studiocore_sql.dialect_sqlite import SqliteDialect
 from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.platforms import Rotation, rotate_secrets
+from studiocore_sql.replica import (
+    DatabaseHealth,
+    ReplicaRouter,
+    ReplicaUnitOfWork,
+    primary_reads,
+    reading_primary,
+)
 from studiocore_sql.secrets import SecretBox, secret_keys_from_env
 from studiocore_sql.unit_of_work import SqlUnitOfWork
 
@@ -32,13 +39,18 @@ if TYPE_CHECKING:  # alembic is imported only when migrating
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "ENV_VAR",
+    "REPLICA_ENV_VAR",
+    "DatabaseHealth",
     "SecretBox",
     "SqlDatabase",
     "SqlUnitOfWork",
     "database_url_from_env",
+    "primary_reads",
+    "replica_url_from_env",
 ]
 
 ENV_VAR = "STUDIOCORE_DATABASE_URL"
+REPLICA_ENV_VAR = "STUDIOCORE_DATABASE_REPLICA_URL"
 DEFAULT_DATABASE_URL = "sqlite:///./studiocore.db"
 
 _DIALECTS: dict[str, type[SqlDialect]] = {d.name: d for d in (PostgresDialect, SqliteDialect)}
@@ -52,6 +64,14 @@ def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     url = env.get(ENV_VAR, "").strip() or DEFAULT_DATABASE_URL
     return normalize_url(url)
+
+
+def replica_url_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """The read replica's URL from ``STUDIOCORE_DATABASE_REPLICA_URL`` (normalized
+    like :func:`database_url_from_env`), or ``None`` when it is not set."""
+    env = os.environ if environ is None else environ
+    url = env.get(REPLICA_ENV_VAR, "").strip()
+    return normalize_url(url) if url else None
 
 
 def normalize_url(url: str) -> str:
@@ -86,6 +106,17 @@ class SqlDatabase:
     many seconds is pinged before a unit of work uses it, and replaced if the
     server dropped it; ``0`` pings on every checkout (SQLAlchemy's
     ``pool_pre_ping``), ``None`` never pings.
+
+    ``replica_url``: a PostgreSQL streaming replica (hot standby) of the
+    primary ``url``. :meth:`reader` (the use cases that only read) then
+    connects to it, :meth:`unit_of_work` (every use case that writes, and the
+    reads inside it) and migrations to the primary; the replica's engine has
+    the same pool and connection options. When the replica does not answer,
+    reads fall back on the primary and the replica is tried again after
+    ``replica_retry_after`` seconds (:mod:`studiocore_sql.replica`). Without
+    ``url`` both come from the environment (``STUDIOCORE_DATABASE_URL`` and
+    ``STUDIOCORE_DATABASE_REPLICA_URL``); with ``url`` a replica is used only
+    when given. A replica needs a PostgreSQL primary (``ValueError`` otherwise).
     """
 
     def __init__(
@@ -101,6 +132,8 @@ class SqlDatabase:
         connect_args: Mapping[str, Any] | None = None,
         ping_idle_after: float | None = 1.0,
         secret_keys: Iterable[str | bytes] | SecretBox | None = None,
+        replica_url: str | None = None,
+        replica_retry_after: float = 5.0,
     ) -> None:
         if isinstance(secret_keys, SecretBox):
             self.secrets = secret_keys
@@ -108,6 +141,8 @@ class SqlDatabase:
             self.secrets = SecretBox(secret_keys_from_env() if secret_keys is None else secret_keys)
         if ping_idle_after is not None and ping_idle_after < 0:
             raise ValueError(f"ping_idle_after must be >= 0 or None, not {ping_idle_after!r}")
+        if not url:
+            replica_url = replica_url or replica_url_from_env()
         self.url = normalize_url(url) if url else database_url_from_env()
         parsed = make_url(self.url)
         backend = parsed.get_backend_name()
@@ -131,9 +166,46 @@ class SqlDatabase:
         args.update(extra)
         self.engine: sa.Engine = sa.create_engine(self.url, connect_args=args, echo=echo, **options)
         self.dialect.prepare(self.engine, ping_idle_after=ping_idle_after)
+        self.replica: ReplicaRouter | None = None
+        """Where reads go when a replica is configured (``None``: no replica)."""
+        if replica_url:
+            engine_options = {"connect_args": args, "echo": echo, **options}
+            self.replica = self._replica(
+                normalize_url(replica_url),
+                engine_options,
+                ping_idle_after=ping_idle_after,
+                retry_after=replica_retry_after,
+            )
+
+    def _replica(
+        self,
+        url: str,
+        engine_options: dict[str, Any],
+        *,
+        ping_idle_after: float | None,
+        retry_after: float,
+    ) -> ReplicaRouter:
+        backend = make_url(url).get_backend_name()
+        if not self.is_postgresql or backend != PostgresDialect.name:
+            raise ValueError(
+                "replica_url: a read replica needs PostgreSQL for both the primary and the "
+                f"replica (got {self.dialect.name} and {backend})"
+            )
+        engine = sa.create_engine(url, **engine_options)
+        self.dialect.prepare(engine, ping_idle_after=ping_idle_after)
+        return ReplicaRouter(engine, retry_after=retry_after)
+
+    @property
+    def replica_engine(self) -> sa.Engine | None:
+        """The replica's engine (``None`` without a replica)."""
+        return None if self.replica is None else self.replica.engine
 
     def __repr__(self) -> str:
-        return f"SqlDatabase({self.engine.url.render_as_string(hide_password=True)!r})"
+        shown = self.engine.url.render_as_string(hide_password=True)
+        if self.replica is None:
+            return f"SqlDatabase({shown!r})"
+        replica = self.replica.engine.url.render_as_string(hide_password=True)
+        return f"SqlDatabase({shown!r}, replica_url={replica!r})"
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) over this database."""
@@ -144,7 +216,16 @@ class SqlDatabase:
     def reader(self) -> SqlUnitOfWork:
         """A new read-only unit of work: no transaction round trips on
         PostgreSQL, no write lock on SQLite; writes raise
-        :class:`~studiocore.ports.ReadOnlyError`."""
+        :class:`~studiocore.ports.ReadOnlyError`. With a replica it reads from
+        the replica (from the primary while the replica does not answer, or
+        inside :func:`~studiocore_sql.replica.primary_reads`)."""
+        if self.replica is not None and not reading_primary():
+            return ReplicaUnitOfWork(self.replica, self.engine, self.dialect, secrets=self.secrets)
+        return self.primary_reader()
+
+    def primary_reader(self) -> SqlUnitOfWork:
+        """A new read-only unit of work on the primary, replica or not: for a
+        read that must see the latest commits (read-your-writes)."""
         return SqlUnitOfWork(self.engine, self.dialect, read_only=True, secrets=self.secrets)
 
     # -- schema -------------------------------------------------------------------------
@@ -200,7 +281,7 @@ class SqlDatabase:
             return rotate_secrets(uow.session, self.secrets)
 
     def health(self) -> bool:
-        """Whether the database answers a trivial query."""
+        """Whether the (primary) database answers a trivial query."""
         try:
             with self.engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1")).scalar_one()
@@ -208,6 +289,23 @@ class SqlDatabase:
             return False
         return True
 
+    def health_report(self) -> DatabaseHealth:
+        """The primary and the replica checked separately (each is connected to
+        now), with the replica's replay lag; see :class:`DatabaseHealth`. A
+        replica found answering again takes reads back at once."""
+        primary = self.health()
+        if self.replica is None:
+            return DatabaseHealth(primary=primary)
+        replica, lag = self.replica.probe()
+        return DatabaseHealth(
+            primary=primary,
+            replica=replica,
+            replica_lag_seconds=lag,
+            replica_in_use=not self.replica.is_down,
+        )
+
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (the replica's too)."""
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.engine.dispose()

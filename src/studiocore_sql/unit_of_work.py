@@ -9,7 +9,7 @@ that session (they never see the unit of work itself).
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -54,6 +54,9 @@ class SqlUnitOfWork(UnitOfWork):
     non-empty one cannot be stored; see :mod:`studiocore_sql.secrets`).
     """
 
+    session_class: ClassVar[type[SqlSession]] = SqlSession
+    """The session's type (the replica's unit of work extends how it runs statements)."""
+
     def __init__(
         self,
         engine: sa.Engine,
@@ -65,7 +68,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.engine = engine
         self.read_only = read_only
         self.secrets = secrets if secrets is not None else SecretBox()
-        self.session = SqlSession(dialect, read_only=read_only)
+        self.session = self.session_class(dialect, read_only=read_only)
         session = self.session
         bookings = SqlBookings(session)
         self.bookings: BookingReadModel = bookings
