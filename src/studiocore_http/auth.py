@@ -41,6 +41,7 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from studiocore import Actor, NotFoundError, Services, User
+from studiocore_sql import primary_reads
 
 from .oidc import OidcSignIn, check_default_membership, reason_of, refuse
 from .settings import Settings
@@ -54,6 +55,7 @@ __all__ = [
     "actor_dependency",
     "actor_of",
     "build_jwt_auth",
+    "fresh_actor",
     "issue_token",
     "provide_actor",
 ]
@@ -196,7 +198,8 @@ def build_jwt_auth(
 
     def load_user(uid: str) -> User | None:
         try:
-            return services.users.get(uid)
+            with primary_reads():  # a user created a moment ago signs in at once
+                return services.users.get(uid)
         except NotFoundError:
             return None
 
@@ -245,10 +248,18 @@ def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
 
 async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
     """Dependency: the :class:`Actor` of the authenticated user with the grants
-    of their memberships (read on every request, off the event loop, so that a
-    revoked membership applies at once)."""
+    of their memberships (read on every request, off the event loop, from the
+    primary database even when reads go to a replica, so that a revoked
+    membership applies at once)."""
     services: Services = request.app.state.services
-    return await anyio.to_thread.run_sync(services.users.actor, request.user.uid)
+    return await anyio.to_thread.run_sync(fresh_actor, services, request.user.uid)
+
+
+def fresh_actor(services: Services, user_uid: str) -> Actor:
+    """The user's :class:`Actor` with their grants as last committed (from the
+    primary database, never from a lagging read replica)."""
+    with primary_reads():
+        return services.users.actor(user_uid)
 
 
 def actor_dependency(services: Services) -> Provide:

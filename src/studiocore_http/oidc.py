@@ -48,6 +48,7 @@ from studiocore import (
     ValidationError,
 )
 from studiocore.services import CrudService
+from studiocore_sql import primary_reads
 
 from .settings import ConfigError, DefaultMembership, OidcProvider, Settings, check_url
 
@@ -266,7 +267,13 @@ class OidcSignIn:
 
     def user_for(self, identity: Identity) -> User:
         """The user signed in as ``identity``: a known one (banned ones too: the core
-        refuses them), a new one when provisioning is on; else a 401."""
+        refuses them), a new one when provisioning is on; else a 401. Read from
+        the primary database (a lagging read replica would not know a user
+        provisioned a moment ago, and provisioning them again would collide)."""
+        with primary_reads():
+            return self._user_for(identity)
+
+    def _user_for(self, identity: Identity) -> User:
         users = self._services.users
         user = users.find_by_external_id(identity.ext_id, include_deleted=True)
         if user is not None:

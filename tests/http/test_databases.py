@@ -83,6 +83,7 @@ def test_the_default_app_opens_and_migrates_the_configured_sqlite_file(tmp_path:
             "database": "ok",
             "migrations": "current",
             "replica": "none",
+            "replica_lag_seconds": None,
             "version": client.get("/health").json()["version"],
         }
         created = client.post(f"{API}/clients", json={"name": "Glow"}, headers=headers)

@@ -84,6 +84,7 @@ def test_ready_says_why_a_process_should_not_take_traffic_and_live_does_not_ask(
             "database": "ok",
             "migrations": "current",
             "replica": "none",
+            "replica_lag_seconds": None,
             "version": "",
         }
         assert client.get("/health").json() == ready.json()  # the old path: an alias
@@ -94,6 +95,7 @@ def test_ready_says_why_a_process_should_not_take_traffic_and_live_does_not_ask(
         behind = client.get("/health/ready")
         assert behind.status_code == 503
         assert behind.json()["migrations"] == "behind"
+        assert behind.json()["status"] == "unavailable"
         assert behind.json()["database"] == "ok"
 
         engine = sa.create_engine(sqlite_url)

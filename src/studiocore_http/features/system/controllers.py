@@ -17,8 +17,8 @@ __all__ = ["HealthController"]
 _NOT_READY = {
     HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
         data_container=s.Health,
-        description="Not ready: the database does not answer, its schema is not at the "
-        "code's migration head, or the configured read replica does not answer.",
+        description="Not ready (`status: unavailable`): the database does not answer, "
+        "or its schema is not at the code's migration head.",
     )
 }
 
@@ -26,10 +26,11 @@ _NOT_READY = {
 def _ready(state: State) -> Response[s.Health]:
     readiness: Readiness = state.readiness()
     body = s.Health(
-        status="ok" if readiness.ready else "degraded",
+        status=readiness.status,
         database="ok" if readiness.database else "unavailable",
         migrations=readiness.migrations,
         replica=readiness.replica,
+        replica_lag_seconds=readiness.replica_lag_seconds,
         version=VERSION,
     )
     return Response(
@@ -63,10 +64,12 @@ class HealthController(Controller):
         responses=_NOT_READY,
     )
     def ready(self, state: State) -> Response[s.Health]:
-        """200 when the database answers, its schema is at this code's migration head
-        (`migrations: current`) and the read replica, if one is configured, answers;
-        503 with the same body otherwise. Point a load balancer's or an orchestrator's
-        readiness probe here. No token needed."""
+        """200 when the database answers and its schema is at this code's migration
+        head (`migrations: current`); 503 with the same body otherwise. A configured
+        read replica that does not answer gives 200 with `status: degraded` and
+        `replica: unavailable`: reads then go to the primary, so the process can still
+        serve. Point a load balancer's or an orchestrator's readiness probe here.
+        No token needed."""
         return _ready(state)
 
     @get(

@@ -10,9 +10,11 @@ __all__ = ["Health", "Live"]
 
 
 class Health(Output):
-    """Readiness: ``status`` is ``ok`` when every part is."""
+    """Readiness: ``status`` is ``ok`` when every part is, ``degraded`` when the
+    process serves without its read replica, ``unavailable`` when it should
+    not take traffic (503)."""
 
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "degraded", "unavailable"]
     database: Literal["ok", "unavailable"]
     migrations: Literal["current", "behind", "ahead", "unknown"]
     """``current``: the schema is at this code's head; ``behind``: run
@@ -20,6 +22,8 @@ class Health(Output):
     ``unknown``: the database did not answer."""
     replica: Literal["ok", "unavailable", "none"]
     """The read replica (``none``: none configured)."""
+    replica_lag_seconds: float | None
+    """How many seconds the replica's replay is behind (``null``: unknown or none)."""
     version: str
 
 
