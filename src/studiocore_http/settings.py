@@ -43,7 +43,8 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_WEBHOOK_POLL_SECONDS``        how often a webhook worker looks for due retries (1)
 ``STUDIOCORE_LOG_FORMAT``                  ``json`` (one JSON object per line), ``text`` (one readable line),
                                            or ``auto`` (the default: text on a terminal, else JSON)
-``STUDIOCORE_LOG_LEVEL``                   ``debug``, ``info`` (the default), ``warning``, ``error``, ``critical``
+``STUDIOCORE_LOG_LEVEL``                   the least severity logged: ``debug``, ``info`` (the default),
+                                           ``warning``, ``error`` or ``critical``
 ``STUDIOCORE_METRICS``                     ``true``/``false``: count requests and serve ``/metrics`` (true)
 ``STUDIOCORE_METRICS_ALLOW``               comma-separated addresses and networks that may read
                                            ``/metrics`` (default ``127.0.0.1,::1``; ``none``: no address)
