@@ -104,10 +104,10 @@ def test_a_request_is_one_json_line_with_its_id_route_status_latency_and_user(
 def test_without_a_sane_request_id_one_is_generated_returned_and_logged(
     services: Services, logged: Logged
 ) -> None:
-    sent: list[str | bytes | None] = [None, "has space", "x" * 129, "quote\"'", "ünï".encode()]
+    sent: list[bytes | None] = [None, b"has space", b"x" * 129, b"quote\"'", "ünï".encode()]
     with TestClient(_app(services)) as client:
         answers = [
-            client.get("/health/live", headers={} if value is None else {"X-Request-ID": value})
+            client.get("/health/live", headers={} if value is None else {b"X-Request-ID": value})
             for value in sent
         ]
     ids = [answer.headers["X-Request-ID"] for answer in answers]
