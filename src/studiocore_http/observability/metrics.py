@@ -24,12 +24,12 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, Protocol, cast
 
-import prometheus_client
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import values as prometheus_values
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from studiocore import ConflictError, Services, ShowStatusChanged
@@ -183,15 +183,17 @@ class Metrics:
 
     # -- exposition ---------------------------------------------------------------------
 
-    def exposition(self) -> bytes:
-        """The metrics in Prometheus' text format: this app's, or in
+    def exposition(self, accept: str | None = None) -> tuple[bytes, str]:
+        """The metrics and their content type, in the format ``accept`` asks for
+        (Prometheus' text format, or OpenMetrics): this app's, or in
         multi-process mode every process's, summed."""
         self.sample_pool()
-        if not self.multiprocess:
-            return prometheus_client.generate_latest(self.registry)
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return prometheus_client.generate_latest(registry)
+        registry = self.registry
+        if self.multiprocess:
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        encode, content_type = choose_encoder(accept or "")
+        return encode(registry), content_type
 
 
 class MetricsAccess:
@@ -222,9 +224,6 @@ class MetricsAccess:
         return any(address in network for network in self.networks)
 
 
-PROMETHEUS_CONTENT_TYPE: Final = prometheus_client.CONTENT_TYPE_LATEST
-
-
 def metrics_handler(metrics: Metrics, access: MetricsAccess) -> HTTPRouteHandler:
     """``GET /metrics``: outside the OpenAPI document, the bearer
     authentication of the API and rate limits; guarded by ``access``."""
@@ -240,9 +239,13 @@ def metrics_handler(metrics: Metrics, access: MetricsAccess) -> HTTPRouteHandler
         client = request.scope.get("client")
         if not access.allows(client[0] if client else None, request.headers.get("authorization")):
             raise NotFoundException()
+        body, content_type = metrics.exposition(request.headers.get("accept"))
         return Response(
-            metrics.exposition(),
-            media_type=PROMETHEUS_CONTENT_TYPE,
+            body,
+            # Litestar adds the charset of text/ types itself
+            media_type=content_type.removesuffix("; charset=utf-8")
+            if content_type.startswith("text/")
+            else content_type,
             headers={"Cache-Control": "no-store"},
         )
 
