@@ -117,6 +117,18 @@ def test_without_a_sane_request_id_one_is_generated_returned_and_logged(
     assert [line["route"] for line in logged.requests()] == ["/health/live"] * len(sent)
 
 
+def test_the_documented_request_line_has_the_fields_of_a_real_one(
+    services: Services, admin_headers: dict[str, str], logged: Logged
+) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "_parts" / "observability.md").read_text()
+    example = json.loads(re.findall(r"```json\n(.*?)\n```", doc, re.DOTALL)[0])
+    with TestClient(_app(services)) as client:
+        client.get(f"{API}/studios", headers=admin_headers)
+    [line] = logged.requests()
+    assert list(example) == list(line)
+    assert ISO_UTC.fullmatch(example["time"])
+
+
 def test_a_request_id_is_bounded_and_made_of_safe_characters() -> None:
     assert request_id_from(b"0f1e-2d3c:4b5a/6978_@+=.x") == "0f1e-2d3c:4b5a/6978_@+=.x"
     assert request_id_from(b"a" * 128) == "a" * 128

@@ -6,6 +6,7 @@ attempts) and one summed set across processes."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -100,6 +101,18 @@ def test_requests_are_counted_by_route_template_method_and_status(
     assert value(samples, f"{seconds}_count", **one, status="200") == 3
     assert value(samples, f"{seconds}_sum", **one, status="200") > 0
     assert not any(uid in name or uid in str(labels) for uid in studios for name, labels in samples)
+
+
+def test_the_documented_metrics_are_the_ones_served(services: Services) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "_parts" / "observability.md").read_text()
+    documented = set(re.findall(r"^\| `(studiocore_\w+)` \|", doc, re.MULTILINE))
+    with TestClient(_app(services)) as client:
+        text = client.get("/metrics", headers=SCRAPE).text
+    served = {
+        family.name + ("_total" if family.type == "counter" else "")
+        for family in text_string_to_metric_families(text)
+    }
+    assert documented == served
 
 
 def test_metrics_is_outside_the_api_document_and_its_bearer_authentication(
