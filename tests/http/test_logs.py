@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from litestar import Litestar
@@ -24,9 +25,11 @@ from litestar.testing import TestClient
 
 from studiocore import Services, User, UserRole
 from studiocore_http import ConfigError, Settings, create_app, issue_token
+from studiocore_http.demo import DEMO_ADMIN_EMAIL
 from studiocore_http.observability.logs import request_id_from
 from tests.support.keys import TEST_SECRET_KEY
 from tests.support.sse import free_port
+from tests.web.conftest import Browser, demo_services, demo_settings
 
 from .conftest import API, SECRET
 
@@ -99,6 +102,19 @@ def test_a_request_is_one_json_line_with_its_id_route_status_latency_and_user(
     assert 0 <= line["latency_ms"] < 10_000
     assert ISO_UTC.fullmatch(line["time"])
     assert studio.uid not in json.dumps(line)  # the template, not the concrete path
+
+
+def test_a_web_page_logs_the_user_of_its_session(logged: Logged) -> None:
+    services = demo_services()
+    settings = attrs.evolve(demo_settings(), log_requests=True, log_format="json")
+    app = create_app(settings, services=services)
+    admin = services.users.by_email(DEMO_ADMIN_EMAIL)
+    with Browser(app, base_url="https://testserver.local") as browser:
+        browser.sign_in(DEMO_ADMIN_EMAIL)
+        assert browser.get("/board").status_code == 200
+    first, *_, last = logged.requests()
+    assert (first["route"], first["user_uid"]) == ("/sign-in", None)
+    assert (last["route"], last["user_uid"]) == ("/board", admin.uid)
 
 
 def test_without_a_sane_request_id_one_is_generated_returned_and_logged(

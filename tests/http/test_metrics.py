@@ -317,7 +317,7 @@ def test_processes_sharing_a_directory_report_one_summed_set(tmp_path: Path) -> 
 
 
 @pytest.fixture
-def two_workers(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def two_workers(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
     """``studiocore serve --workers 2`` on SQLite, metrics in a directory of the test's."""
     folder = tmp_path / "metrics"
     folder.mkdir()
@@ -351,9 +351,10 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 if time.monotonic() > deadline:
                     raise
             time.sleep(0.1)
-        yield base, folder
+        yield base, folder, process
     finally:
-        process.send_signal(signal.SIGINT)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
@@ -362,9 +363,9 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def test_two_workers_answer_one_summed_set_whichever_is_scraped(
-    two_workers: tuple[str, Path],
+    two_workers: tuple[str, Path, subprocess.Popen[bytes]],
 ) -> None:
-    base, _ = two_workers
+    base, folder, process = two_workers
     before = [parse(httpx.get(f"{base}/metrics").text) for _ in range(3)]
     live = {"method": "GET", "route": "/health/live", "status": "200"}
     start = value(before[-1], "studiocore_http_requests_total", **live)
@@ -373,3 +374,7 @@ def test_two_workers_answer_one_summed_set_whichever_is_scraped(
     scrapes = [parse(httpx.get(f"{base}/metrics").text) for _ in range(6)]
     assert {value(s, "studiocore_http_requests_total", **live) - start for s in scrapes} == {20}
     assert value(scrapes[-1], "studiocore_db_pool_size") > 0  # the SQL pools of both workers
+    process.send_signal(signal.SIGINT)
+    process.wait(20)
+    assert list(folder.glob("gauge_livesum_*.db")) == []  # stopped workers report no pool
+    assert list(folder.glob("counter_*.db"))  # what they counted stays

@@ -165,6 +165,8 @@ class Observability:
 
     def observe(self, app: Litestar) -> Litestar:
         """``app``, its requests observed (see :class:`RequestObserver`)."""
+        if self.metrics is not None:
+            app.on_shutdown.append(self.metrics.on_shutdown)
         if self.settings.log_requests or self.metrics is not None:
             app.asgi_handler = RequestObserver(
                 app.asgi_handler, log=self.settings.log_requests, metrics=self.metrics

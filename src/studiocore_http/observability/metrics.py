@@ -30,7 +30,7 @@ from litestar.handlers import HTTPRouteHandler
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import values as prometheus_values
 from prometheus_client.exposition import choose_encoder
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from studiocore import ConflictError, Services, ShowStatusChanged
 from studiocore.entities import Notification
@@ -70,9 +70,9 @@ class Metrics:
 
     def __init__(self, services: Services | None = None) -> None:
         self.multiprocess = bool(os.environ.get(MULTIPROC_ENV))
-        if self.multiprocess and prometheus_values.ValueClass is prometheus_values.MutexValue:
-            # prometheus_client chose its value class when it was first imported,
-            # perhaps before the variable was set: choose again.
+        if self.multiprocess is (prometheus_values.ValueClass is prometheus_values.MutexValue):
+            # prometheus_client chose where values live when it was first
+            # imported, perhaps before the variable was set: choose again.
             prometheus_values.ValueClass = prometheus_values.get_value_class()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         into = self.registry
@@ -180,6 +180,12 @@ class Metrics:
             services.notifications.listen(self._notified)
 
         services.events.install_once("studiocore_http.metrics", install)
+
+    def on_shutdown(self) -> None:
+        """In multi-process mode: drop this process's gauges (a worker that
+        stops no longer has a pool to report; its counters stay in the sums)."""
+        if self.multiprocess:
+            mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     # -- exposition ---------------------------------------------------------------------
 
