@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +28,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from studiocore import Services, User, UserRole
 from studiocore_http import ConfigError, Settings, create_app, issue_token
-from studiocore_http.observability import MetricsAccess
+from studiocore_http.observability import Metrics, MetricsAccess
 from tests.support.receiver import receiver
 from tests.support.sse import ThreadedServer, free_port
 
@@ -173,6 +175,39 @@ def test_metrics_settings_are_checked_naming_the_variable() -> None:
         Settings.from_env({"STUDIOCORE_METRICS_ALLOW": "prometheus.local"})
     with pytest.raises(ConfigError, match="STUDIOCORE_METRICS_TOKEN"):
         Settings.from_env({"STUDIOCORE_METRICS_TOKEN": "short"})
+
+
+class _FakePool:
+    def __init__(self, size: int, used: int) -> None:
+        self._size, self._used = size, used
+
+    def size(self) -> int:
+        return self._size
+
+    def checkedout(self) -> int:
+        return self._used
+
+
+class _FakeDatabase:
+    """The shape of a SQL database with a read replica, as the metrics see it."""
+
+    def __init__(self) -> None:
+        self.engine = SimpleNamespace(pool=_FakePool(5, 2))
+        self.replica_engine = SimpleNamespace(pool=_FakePool(8, 1))
+
+    def __call__(self) -> Any:
+        raise AssertionError("the metrics open no unit of work")
+
+
+def test_database_pools_are_reported_by_role() -> None:
+    metrics = Metrics(Services(_FakeDatabase()))
+    samples = parse(metrics.exposition()[0].decode())
+    assert value(samples, "studiocore_db_pool_size", database="primary") == 5
+    assert value(samples, "studiocore_db_pool_connections_in_use", database="primary") == 2
+    assert value(samples, "studiocore_db_pool_size", database="replica") == 8
+    assert value(samples, "studiocore_db_pool_connections_in_use", database="replica") == 1
+    in_memory = parse(Metrics(Services.in_memory()).exposition()[0].decode())
+    assert not [name for name, _ in in_memory if name.startswith("studiocore_db_pool")]
 
 
 # --------------------------------------------------------------------------- the domain
@@ -339,18 +374,15 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[by
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
-        while len(list(folder.glob("gauge_livesum_*.db"))) < 2:  # both workers made metrics
+        # Both workers have counted a request (a file each): new connections
+        # are spread over them by the kernel.
+        while len(list(folder.glob("counter_*.db"))) < 2:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the two workers did not start")
-            time.sleep(0.1)
-        while True:
+                raise RuntimeError("the two workers did not both answer")
             try:
-                if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
-                    break
+                httpx.get(f"{base}/health/live", timeout=1)
             except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(0.1)
+                time.sleep(0.1)
         yield base, folder, process
     finally:
         if process.poll() is None:
@@ -373,7 +405,9 @@ def test_two_workers_answer_one_summed_set_whichever_is_scraped(
         assert httpx.get(f"{base}/health/live").status_code == 200
     scrapes = [parse(httpx.get(f"{base}/metrics").text) for _ in range(6)]
     assert {value(s, "studiocore_http_requests_total", **live) - start for s in scrapes} == {20}
-    assert value(scrapes[-1], "studiocore_db_pool_size") > 0  # the SQL pools of both workers
+    assert (
+        value(scrapes[-1], "studiocore_db_pool_size", database="primary") > 0
+    )  # both workers' pools
     process.send_signal(signal.SIGINT)
     process.wait(20)
     assert list(folder.glob("gauge_livesum_*.db")) == []  # stopped workers report no pool

@@ -26,6 +26,7 @@ from litestar.logging import LoggingConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from studiocore import ConflictError, Services
+from studiocore.services import Attempt, Dispatch
 
 from .logs import (
     REQUEST_LOGGER,
@@ -156,7 +157,7 @@ class Observability:
             return
         deliver = worker.deliver
 
-        def counted(dispatch: Any) -> Any:
+        def counted(dispatch: Dispatch) -> Attempt:
             attempt = deliver(dispatch)
             metrics.count_attempt(attempt.ok, attempt.status_code)
             return attempt

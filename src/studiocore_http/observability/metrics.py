@@ -53,15 +53,24 @@ class _Pool(Protocol):
     def checkedout(self) -> int: ...
 
 
-def _pool_of(services: Services) -> _Pool | None:
-    """The connection pool of the services' SQL database, if they have one
-    (found by shape: the core knows no SQLAlchemy)."""
-    database = services.context.uow_factory
-    for candidate in (database, getattr(database, "primary", None)):
-        pool = getattr(getattr(candidate, "engine", None), "pool", None)
-        if callable(getattr(pool, "size", None)) and callable(getattr(pool, "checkedout", None)):
-            return cast("_Pool", pool)
+def _pool(engine: object) -> _Pool | None:
+    pool = getattr(engine, "pool", None)
+    if callable(getattr(pool, "size", None)) and callable(getattr(pool, "checkedout", None)):
+        return cast("_Pool", pool)
     return None
+
+
+def _pools_of(services: Services) -> dict[str, _Pool]:
+    """The connection pools of the services' SQL database by role (``primary``,
+    and ``replica`` when reads go to one), found by shape: the core knows no
+    SQLAlchemy, and in-memory services have none."""
+    database = services.context.uow_factory
+    engines = {
+        "primary": getattr(database, "engine", None),
+        "replica": getattr(database, "replica_engine", None),
+    }
+    pools = {role: _pool(engine) for role, engine in engines.items()}
+    return {role: pool for role, pool in pools.items() if pool is not None}
 
 
 class Metrics:
@@ -89,12 +98,14 @@ class Metrics:
         self.pool_in_use = Gauge(
             "studiocore_db_pool_connections_in_use",
             "Database connections checked out of the pool",
+            ("database",),
             multiprocess_mode="livesum",
             registry=into,
         )
         self.pool_size = Gauge(
             "studiocore_db_pool_size",
             "Connections the database pool keeps",
+            ("database",),
             multiprocess_mode="livesum",
             registry=into,
         )
@@ -120,7 +131,7 @@ class Metrics:
             ("outcome",),
             registry=into,
         )
-        self._pool = _pool_of(services) if services is not None else None
+        self._pools = _pools_of(services) if services is not None else {}
 
     # -- requests -----------------------------------------------------------------------
 
@@ -133,9 +144,9 @@ class Metrics:
 
     def sample_pool(self) -> None:
         """Read the database pool's use into its gauges (cheap: two integers)."""
-        if self._pool is not None:
-            self.pool_in_use.set(self._pool.checkedout())
-            self.pool_size.set(self._pool.size())
+        for role, pool in self._pools.items():
+            self.pool_in_use.labels(role).set(pool.checkedout())
+            self.pool_size.labels(role).set(pool.size())
 
     # -- the domain ---------------------------------------------------------------------
 
@@ -238,7 +249,7 @@ def metrics_handler(metrics: Metrics, access: MetricsAccess) -> HTTPRouteHandler
         METRICS_PATH,
         include_in_schema=False,
         sync_to_thread=True,
-        opt={"exclude_from_auth": True, "exclude_from_rate_limit": True},
+        opt={"exclude_from_auth": True},
         name="metrics",
     )
     def scrape(request: Request[Any, Any, Any]) -> Response[bytes]:
