@@ -14,7 +14,6 @@ the ``X-Request-ID`` response header.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ from studiocore import ConflictError, Services
 from studiocore.services import Attempt, Dispatch
 
 from .logs import (
-    REQUEST_LOGGER,
+    RequestLog,
     bind_request_id,
     logging_config,
     request_fields,
@@ -65,9 +64,9 @@ class RequestObserver:
     """ASGI middleware around the whole app: request id, one log line and the
     request metrics per HTTP request (``log`` and ``metrics`` may be off)."""
 
-    def __init__(self, app: ASGIApp, *, log: bool, metrics: Metrics | None) -> None:
+    def __init__(self, app: ASGIApp, *, log: RequestLog | None, metrics: Metrics | None) -> None:
         self.app = app
-        self.log = logging.getLogger(REQUEST_LOGGER) if log else None
+        self.log = log
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -105,11 +104,10 @@ class RequestObserver:
         if self.metrics is not None:
             self.metrics.observe_request(method, route, status, seconds)
             self.metrics.sample_pool()
-        if self.log is not None and self.log.isEnabledFor(logging.INFO):
+        if self.log is not None:
             client = scope.get("client")
-            self.log.info(
-                "request",
-                extra=request_fields(
+            self.log.write(
+                request_fields(
                     request_id=request_id,
                     method=method,
                     route=route,
@@ -117,7 +115,7 @@ class RequestObserver:
                     latency_ms=seconds * 1000,
                     user_uid=_user_uid(scope),
                     client=client[0] if client else None,
-                ),
+                )
             )
 
 
@@ -169,7 +167,6 @@ class Observability:
         if self.metrics is not None:
             app.on_shutdown.append(self.metrics.on_shutdown)
         if self.settings.log_requests or self.metrics is not None:
-            app.asgi_handler = RequestObserver(
-                app.asgi_handler, log=self.settings.log_requests, metrics=self.metrics
-            )
+            log = RequestLog(self.settings.log_format) if self.settings.log_requests else None
+            app.asgi_handler = RequestObserver(app.asgi_handler, log=log, metrics=self.metrics)
         return app
