@@ -26,7 +26,13 @@ from litestar.testing import TestClient
 from studiocore import Services, User, UserRole
 from studiocore_http import ConfigError, Settings, create_app, issue_token
 from studiocore_http.demo import DEMO_ADMIN_EMAIL
-from studiocore_http.observability.logs import request_id_from
+from studiocore_http.observability.logs import (
+    REQUEST_LOGGER,
+    RequestLog,
+    make_formatter,
+    request_fields,
+    request_id_from,
+)
 from tests.support.keys import TEST_SECRET_KEY
 from tests.support.sse import free_port
 from tests.web.conftest import Browser, demo_services, demo_settings
@@ -143,6 +149,27 @@ def test_the_documented_request_line_has_the_fields_of_a_real_one(
     [line] = logged.requests()
     assert list(example) == list(line)
     assert ISO_UTC.fullmatch(example["time"])
+
+
+@pytest.mark.parametrize("format_", ["json", "text"])
+def test_the_fast_request_line_is_what_the_formatter_makes_of_the_same_fields(
+    format_: str,
+) -> None:
+    fields = request_fields(
+        request_id="r-1",
+        method="GET",
+        route="/api/v1/shows/{uid}",
+        status=200,
+        latency_ms=1.234,
+        user_uid=None,
+        client="10.0.0.1",
+    )
+    record = logging.LogRecord(REQUEST_LOGGER, logging.INFO, __file__, 1, "request", (), None)
+    record.__dict__.update(fields)
+    slow = make_formatter(format_).format(record)
+    fast = RequestLog(format_).render(fields)
+    time_of = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+Z")
+    assert time_of.sub("T", fast) == time_of.sub("T", slow)
 
 
 def test_a_request_id_is_bounded_and_made_of_safe_characters() -> None:
