@@ -11,9 +11,10 @@ writes to stderr off the event loop); each record is rendered by a structlog
   (``structlog.get_logger()``) goes out the same way.
 * ``text``: one readable line per record (a traceback follows on its own lines).
 
-The request line (:func:`request_fields`) is logged by
-:class:`~studiocore_http.observability.RequestObserver` on the logger
-``studiocore_http.requests``. It names the route *template*
+The request line (:func:`request_fields`) is written by :class:`RequestLog`
+for :class:`~studiocore_http.observability.RequestObserver` on the logger
+``studiocore_http.requests``, rendered in one step into what the formatter
+would make of it. It names the route *template*
 (``/api/v1/shows/{uid}``), never the concrete path or the query string (a
 calendar feed link carries its token in the path), and reads no header but
 ``X-Request-ID``: no token, cookie or body can reach the log. The request id is
@@ -41,8 +42,6 @@ from litestar.logging.config import default_handlers
 from studiocore_http.settings import LOG_FORMATS, LOG_LEVELS
 
 __all__ = [
-    "LOG_FORMATS",
-    "LOG_LEVELS",
     "REQUEST_ID_HEADER",
     "REQUEST_LOGGER",
     "RequestIdFilter",
@@ -84,7 +83,7 @@ def request_id_from(sent: bytes | None) -> str:
 def bind_request_id(request_id: str | None) -> contextvars.Token[str | None]:
     """Make ``request_id`` part of every record logged in this context (the
     request's task and the worker threads it starts); undo with
-    ``_request_id.reset(token)`` (see :func:`unbind_request_id`)."""
+    :func:`unbind_request_id` and the token returned."""
     return _request_id.set(request_id)
 
 
@@ -227,6 +226,8 @@ class RequestLog:
 
 def resolve_format(format_: str, stream: TextIO | None = None) -> str:
     """``text`` or ``json``: ``auto`` is ``text`` on a terminal, else ``json``."""
+    if format_ not in LOG_FORMATS:
+        raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {format_!r}")
     if format_ != "auto":
         return format_
     stream = sys.stderr if stream is None else stream
