@@ -11,8 +11,6 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
-from litestar.logging import LoggingConfig
-from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
@@ -23,10 +21,10 @@ from .auth import actor_dependency, build_jwt_auth
 from .database import DatabaseSetupError, open_database, prepare_schema
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
-from .features.calendars.controllers import FEED_LINK_PATTERN
 from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
 from .health import Readiness, probe_readiness, sql_readiness
+from .observability import Observability
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -130,12 +128,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     services = backend.services
     on_startup = [*backend.on_startup]
     on_shutdown = [live.on_shutdown, *backend.on_shutdown]
+    observability = Observability(settings, services)
     if settings.webhook_worker:
         worker = WebhookWorker(
             services,
             timeout=settings.webhook_timeout_seconds,
             poll_interval=settings.webhook_poll_seconds,
         )
+        observability.watch_webhooks(worker)
         on_startup.append(worker.start)
         on_shutdown.insert(0, worker.stop)  # before the database is disposed
 
@@ -150,23 +150,16 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         },
         signature_namespace={"Services": Services, "Actor": Actor},
     )
-    middleware_logging = (
-        [
-            LoggingMiddlewareConfig(
-                logger_name="studiocore_http.requests",
-                request_log_fields=["method", "path", "query"],
-                response_log_fields=["status_code"],
-                exclude=[FEED_LINK_PATTERN],  # a feed link's token is a credential
-            ).middleware
-        ]
-        if settings.log_requests
-        else []
-    )
-    return Litestar(
-        route_handlers=[HealthController, api, *web["route_handlers"]],
+    app = Litestar(
+        route_handlers=[
+            HealthController,
+            api,
+            *web["route_handlers"],
+            *observability.route_handlers,
+        ],
         template_config=web["template_config"],
         csrf_config=web["csrf_config"],
-        exception_handlers=exception_handlers,
+        exception_handlers=observability.exception_handlers(exception_handlers),
         before_request=check_request,
         on_app_init=[jwt_auth.on_app_init],
         on_startup=[live.on_startup, *on_startup],
@@ -187,12 +180,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if settings.allowed_hosts
         else None,
         response_headers=_security_headers(settings),
-        middleware=[*web["middleware"], *middleware_logging],
-        logging_config=LoggingConfig(
-            root={"level": "INFO", "handlers": ["queue_listener"]},
-            loggers={"studiocore_http": {"level": "INFO", "propagate": True}},
-            log_exceptions="never",
-        ),
+        middleware=web["middleware"],
+        logging_config=observability.logging_config,
         openapi_config=OpenAPIConfig(
             title="studiocore",
             version=VERSION,
@@ -204,3 +193,4 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         debug=settings.debug,
     )
+    return observability.observe(app)  # request ids, request lines and metrics

@@ -19,7 +19,7 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_SECURITY_HEADERS``            ``true``/``false``: nosniff, frame and referrer headers
 ``STUDIOCORE_HSTS_SECONDS``                send ``Strict-Transport-Security`` with this max-age (0: off)
 ``STUDIOCORE_MIGRATE_ON_START``            ``true``/``false``: upgrade the database when the app starts
-``STUDIOCORE_LOG_REQUESTS``                ``true``/``false``: log one line per request and response
+``STUDIOCORE_LOG_REQUESTS``                ``true``/``false``: log one line per request (with its response)
 ``STUDIOCORE_DEMO``                        ``true``/``false``: demo mode (a derived dev secret is allowed)
 ``STUDIOCORE_DEBUG``                       ``true``/``false``: Litestar debug mode (tracebacks in bodies)
 ``STUDIOCORE_OIDC_ISSUER``                 an OpenID Connect issuer whose tokens are accepted (none)
@@ -43,6 +43,14 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_WEBHOOK_POLL_SECONDS``        how often a webhook worker looks for due retries (1)
 ``STUDIOCORE_DATABASE_REPLICA_URL``        a PostgreSQL streaming replica for the use cases that only
                                            read (default: none, every read on the primary)
+``STUDIOCORE_LOG_FORMAT``                  ``json`` (one JSON object per line), ``text`` (one readable line),
+                                           or ``auto`` (the default: text on a terminal, else JSON)
+``STUDIOCORE_LOG_LEVEL``                   the least severity logged: ``debug``, ``info`` (the default),
+                                           ``warning``, ``error`` or ``critical``
+``STUDIOCORE_METRICS``                     ``true``/``false``: count requests and serve ``/metrics`` (true)
+``STUDIOCORE_METRICS_ALLOW``               comma-separated addresses and networks that may read
+                                           ``/metrics`` (default ``127.0.0.1,::1``; ``none``: no address)
+``STUDIOCORE_METRICS_TOKEN``               a bearer token (16+ characters) that lets any address read it
 =========================================  ==========================================================
 """
 
@@ -123,6 +131,19 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 def _optional(env: Mapping[str, str], name: str) -> str | None:
     raw = env.get(ENV_PREFIX + name)
     return raw if raw else None
+
+
+LOG_FORMATS = ("auto", "text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+MIN_METRICS_TOKEN = 16
+
+
+def _metrics_allow(env: Mapping[str, str]) -> tuple[str, ...]:
+    """``STUDIOCORE_METRICS_ALLOW``: unset means this machine; ``none`` nobody."""
+    if ENV_PREFIX + "METRICS_ALLOW" not in env:
+        return ("127.0.0.1", "::1")
+    allow = _list(env, "METRICS_ALLOW")
+    return () if [a.lower() for a in allow] in ([], ["none"]) else allow
 
 
 DEFAULT_OIDC_ALGORITHMS = ("RS256", "ES256")
@@ -332,6 +353,17 @@ class Settings:
     database_replica_url: str | None = None
     """A PostgreSQL streaming replica of ``database_url`` that the use cases that
     only read use (``None``: every read on the primary)."""
+    # -- observability (logs and metrics) --
+    log_format: str = "auto"
+    """``json``, ``text``, or ``auto``: text when stderr is a terminal, else JSON."""
+    log_level: str = "info"
+    """The least level logged: ``debug``, ``info``, ``warning`` or ``error``."""
+    metrics: bool = True
+    """Whether requests and domain events are counted and ``/metrics`` is served."""
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    """Addresses and networks (CIDR) that may read ``/metrics`` without a token."""
+    metrics_token: str | None = None
+    """A bearer token that lets any address read ``/metrics``."""
 
     def __attrs_post_init__(self) -> None:
         if self.access_policy not in ACCESS_POLICIES:
@@ -358,10 +390,34 @@ class Settings:
             )
         if self.public_url is not None:
             check_url(self.public_url, f"{ENV_PREFIX}PUBLIC_URL")
+        self._check_observability()
         if self.oidc_default_membership is not None and not self.oidc_provision:
             raise ConfigError(
                 f"{ENV_PREFIX}OIDC_DEFAULT_MEMBERSHIP is only used with "
                 f"{ENV_PREFIX}OIDC_PROVISION=true"
+            )
+
+    def _check_observability(self) -> None:
+        if self.log_format not in LOG_FORMATS:
+            raise ConfigError(
+                f"{ENV_PREFIX}LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, "
+                f"got {self.log_format!r}"
+            )
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigError(
+                f"{ENV_PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+                f"got {self.log_level!r}"
+            )
+        for item in self.metrics_allow:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"{ENV_PREFIX}METRICS_ALLOW: {item!r} is not an IP address or network"
+                ) from None
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN:
+            raise ConfigError(
+                f"{ENV_PREFIX}METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters"
             )
 
     @classmethod
@@ -401,6 +457,12 @@ class Settings:
             "webhook_poll_seconds": _float(env, "WEBHOOK_POLL_SECONDS", 1.0),
             # read replica
             "database_replica_url": _optional(env, "DATABASE_REPLICA_URL"),
+            # observability (logs and metrics)
+            "log_format": (_optional(env, "LOG_FORMAT") or "auto").strip().lower(),
+            "log_level": (_optional(env, "LOG_LEVEL") or "info").strip().lower(),
+            "metrics": _flag(env, "METRICS", True),
+            "metrics_allow": _metrics_allow(env),
+            "metrics_token": _optional(env, "METRICS_TOKEN"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
