@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import attrs
 import click
@@ -147,6 +148,31 @@ def _metrics_directory(workers: int) -> Iterator[None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _uvicorn_logging(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's own lines (the supervisor of several workers, a worker before
+    its app is built) in the same format as the app's."""
+    from .observability.logs import make_formatter, resolve_format
+
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "studiocore": {"()": make_formatter, "format_": resolve_format(settings.log_format)}
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "studiocore",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": settings.log_level.upper()},
+            "uvicorn.error": {"level": settings.log_level.upper()},
+        },
+    }
+
+
 def run(options: ServeOptions, settings: Settings) -> None:
     """Serve until SIGTERM/SIGINT (see the module docstring)."""
     import uvicorn
@@ -164,7 +190,8 @@ def run(options: ServeOptions, settings: Settings) -> None:
             proxy_headers=options.proxy_headers,
             forwarded_allow_ips=options.forwarded_allow_ips,
             root_path=options.root_path,
-            log_level=options.log_level or os.environ.get(ENV_PREFIX + "LOG_LEVEL") or "info",
+            log_config=_uvicorn_logging(settings),
+            log_level=settings.log_level,
             # One line per request comes from the app (STUDIOCORE_LOG_REQUESTS).
             access_log=False,
             timeout_graceful_shutdown=options.graceful_timeout,

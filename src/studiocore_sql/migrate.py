@@ -208,6 +208,11 @@ def _knows(scripts: ScriptDirectory, revision: str) -> bool:
 def schema_state(engine: sa.Engine) -> SchemaState:
     """Where the database's schema is, against the code's head revision."""
     scripts = _scripts()
-    current = current_revision(engine)
+    with engine.connect() as conn:  # read directly: alembic's context logs each time
+        current = (
+            conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            if sa.inspect(conn).has_table("alembic_version")
+            else None
+        )
     known = current is None or _knows(scripts, current)
     return SchemaState(current=current, head=scripts.get_current_head(), known=known)

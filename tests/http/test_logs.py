@@ -373,3 +373,6 @@ def test_studiocore_serve_writes_json_lines_without_secrets(
     assert all(r["user_uid"] == admin.uid and r["client"] == "127.0.0.1" for r in requests[-2:])
     # uvicorn's own records (workers started, shutting down) are JSON lines too
     assert any(r.get("logger", "").startswith("uvicorn") for r in records), err
+    # and every line is JSON: no uvicorn access line repeating the request (with its query)
+    assert all(line.startswith("{") for line in err.splitlines() if line.strip()), err
+    assert not any(r.get("logger") == "uvicorn.access" for r in records), err

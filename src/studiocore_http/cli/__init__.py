@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta
 
+import attrs
 import click
 
 from studiocore import NotFoundError, Services, StudioError
@@ -142,7 +143,13 @@ def serve(
         graceful_timeout=graceful_timeout,
         worker_timeout=worker_timeout,
     )
-    run(options, _settings(database_url, demo, migrate_on_start=migrate))
+    settings = _settings(database_url, demo, migrate_on_start=migrate)
+    settings = attrs.evolve(
+        settings,
+        log_level=log_level or settings.log_level,
+        log_format=log_format or settings.log_format,
+    )
+    run(options, settings)
 
 
 @main.group()

@@ -236,10 +236,12 @@ def resolve_format(format_: str, stream: TextIO | None = None) -> str:
 
 
 _OUR_LOGGERS = ("studiocore", "studiocore_http", "studiocore_sql")
-_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar")
-_QUIET_LOGGERS = ("httpx", "httpcore")
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "litestar")
+_QUIET_LOGGERS = ("httpx", "httpcore", "uvicorn.access")
 """Warnings only: at ``info`` httpx logs every URL it calls (a webhook
-receiver's URL may carry a token in its query string)."""
+receiver's URL may carry a token in its query string), and uvicorn's access
+line would repeat the request line with the query string (a credential in a
+calendar feed link)."""
 
 
 def logging_config(format_: str, level: str) -> LoggingConfig:
