@@ -18,6 +18,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services
 
+from .api_tags import API_TAGS
 from .auth import actor_dependency, build_jwt_auth
 from .database import open_database
 from .errors import exception_handlers
@@ -184,6 +185,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             description="Livestream studio scheduling: studios, rooms, shows, MCs, "
             "conflict-free booking. Authenticate with `Authorization: Bearer <token>`.",
             path="/schema",
+            use_handler_docstrings=True,
+            tags=API_TAGS,
             render_plugins=[SwaggerRenderPlugin(path=["/", "/swagger"])],
             servers=[Server(url="/")],
         ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from studiocore import GroupType
 from studiocore_http.shared.crud import CrudResource, QueryFilter, crud_controller
+from studiocore_http.shared.wording import Wording
 
 from . import schemas as s
 
@@ -19,5 +20,19 @@ _FILTERS = (
 )
 
 MembershipController = crud_controller(
-    CrudResource("/memberships", lambda sv: sv.memberships, s.MEMBERSHIP_BODIES, filters=_FILTERS)
+    CrudResource(
+        "/memberships",
+        lambda sv: sv.memberships,
+        s.MEMBERSHIP_BODIES,
+        filters=_FILTERS,
+        wording=Wording(
+            "membership",
+            "memberships",
+            "A membership gives a user a role (`admin` > `manager` > `member`) in a studio, "
+            "a client or a platform; a group's admins grant roles, never one above their "
+            "own. An unknown `group_type` is a 422.",
+            "memberships",
+            conflicts="A user has one membership per group: a second is a 409.",
+        ),
+    )
 )

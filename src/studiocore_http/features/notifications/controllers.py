@@ -47,8 +47,7 @@ class NotificationController(Controller):
 
     @get(
         "/",
-        summary="List the user's notifications",
-        **operation("ListNotifications"),
+        **operation("ListNotifications", summary="List the user's notifications"),
     )
     def list_notifications(
         self,
@@ -94,8 +93,7 @@ class NotificationController(Controller):
 
     @get(
         "/unread-count",
-        summary="Count the user's unread notifications",
-        **operation("CountUnreadNotifications"),
+        **operation("CountUnreadNotifications", summary="Count the user's unread notifications"),
     )
     def unread_count(self, *, services: ServicesDep, actor: ActorDep) -> s.UnreadCount:
         """How many of the signed-in user's notifications are unread (for a badge)."""
@@ -103,8 +101,7 @@ class NotificationController(Controller):
 
     @get(
         "/{uid:str}",
-        summary="Get a notification",
-        **operation("GetNotification"),
+        **operation("GetNotification", summary="Get a notification"),
     )
     def get_notification(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
@@ -114,8 +111,12 @@ class NotificationController(Controller):
 
     @post(
         "/{uid:str}/read",
-        summary="Mark a notification read",
-        **operation("MarkNotificationRead", WRITE_ERRORS, status_code=200),
+        **operation(
+            "MarkNotificationRead",
+            WRITE_ERRORS,
+            status_code=200,
+            summary="Mark a notification read",
+        ),
     )
     def mark_read(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
@@ -126,8 +127,12 @@ class NotificationController(Controller):
 
     @post(
         "/read-all",
-        summary="Mark every notification read",
-        **operation("MarkAllNotificationsRead", WRITE_ERRORS, status_code=200),
+        **operation(
+            "MarkAllNotificationsRead",
+            WRITE_ERRORS,
+            status_code=200,
+            summary="Mark every notification read",
+        ),
     )
     def mark_all_read(self, *, services: ServicesDep, actor: ActorDep) -> s.MarkedRead:
         """Mark every unread notification of the user read; how many were."""

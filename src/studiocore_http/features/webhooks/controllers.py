@@ -54,14 +54,13 @@ class WebhookController(Controller):
 
     @get(
         "/webhooks/event-types",
-        summary="The event types a webhook may receive",
-        **operation("ListWebhookEventTypes"),
+        **operation("ListWebhookEventTypes", summary="The event types a webhook may receive"),
     )
     def event_types(self) -> list[s.EventType]:
         """Every event type an endpoint may subscribe to (or `*`: all of them)."""
         return [s.EventType(name=k, description=v) for k, v in WEBHOOK_EVENT_TYPES.items()]
 
-    @get("/webhooks", summary="List webhook endpoints", **operation("ListWebhooks"))
+    @get("/webhooks", **operation("ListWebhooks", summary="List webhook endpoints"))
     def list_webhooks(
         self,
         *,
@@ -86,10 +85,14 @@ class WebhookController(Controller):
 
     @post(
         "/webhooks",
-        summary="Register a webhook endpoint",
-        description="Registers an endpoint and answers with its signing secret, shown only "
-        "this once (and on rotation). " + _DELIVERY,
-        **operation("CreateWebhook", BODY_ERRORS, status_code=201),
+        **operation(
+            "CreateWebhook",
+            BODY_ERRORS,
+            status_code=201,
+            summary="Register a webhook endpoint",
+            description="Registers an endpoint and answers with its signing secret, shown only "
+            "this once (and on rotation). " + _DELIVERY,
+        ),
     )
     def create_webhook(
         self, *, services: ServicesDep, actor: ActorDep, data: JSONBody[s.WebhookCreate]
@@ -104,7 +107,7 @@ class WebhookController(Controller):
         )
         return _with_secret(made)
 
-    @get("/webhooks/{uid:str}", summary="Read a webhook endpoint", **operation("GetWebhook"))
+    @get("/webhooks/{uid:str}", **operation("GetWebhook", summary="Get a webhook endpoint"))
     def get_webhook(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.Webhook:
@@ -113,8 +116,9 @@ class WebhookController(Controller):
 
     @patch(
         "/webhooks/{uid:str}",
-        summary="Change, disable or enable a webhook endpoint",
-        **operation("UpdateWebhook", BODY_ERRORS),
+        **operation(
+            "UpdateWebhook", BODY_ERRORS, summary="Change, disable or enable a webhook endpoint"
+        ),
     )
     def update_webhook(
         self,
@@ -139,8 +143,7 @@ class WebhookController(Controller):
 
     @delete(
         "/webhooks/{uid:str}",
-        summary="Delete a webhook endpoint",
-        **operation("DeleteWebhook", WRITE_ERRORS),
+        **operation("DeleteWebhook", WRITE_ERRORS, summary="Delete a webhook endpoint"),
     )
     def delete_webhook(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         """Delete an endpoint: nothing more is sent to it (its pending
@@ -150,8 +153,12 @@ class WebhookController(Controller):
 
     @post(
         "/webhooks/{uid:str}/rotate-secret",
-        summary="Give a webhook endpoint a new secret",
-        **operation("RotateWebhookSecret", WRITE_ERRORS, status_code=200),
+        **operation(
+            "RotateWebhookSecret",
+            WRITE_ERRORS,
+            status_code=200,
+            summary="Give a webhook endpoint a new secret",
+        ),
     )
     def rotate_secret(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
@@ -161,8 +168,7 @@ class WebhookController(Controller):
 
     @get(
         "/webhooks/{uid:str}/deliveries",
-        summary="A webhook endpoint's delivery log",
-        **operation("ListWebhookDeliveries"),
+        **operation("ListWebhookDeliveries", summary="A webhook endpoint's delivery log"),
     )
     def deliveries(
         self,
@@ -190,8 +196,12 @@ class WebhookController(Controller):
 
     @post(
         "/webhook-deliveries/{uid:str}/redeliver",
-        summary="Send a webhook delivery again",
-        **operation("RedeliverWebhook", WRITE_ERRORS, status_code=202),
+        **operation(
+            "RedeliverWebhook",
+            WRITE_ERRORS,
+            status_code=202,
+            summary="Send a webhook delivery again",
+        ),
     )
     def redeliver(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
