@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, NamedTuple, cast
 
 import attrs
@@ -42,6 +42,7 @@ from studiocore import Actor, Services, ValidationError
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 from .convert import changes, one, page, payload
+from .examples import OperationExamples
 from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, Sort, order_by, where
 from .routes import operation
 from .schemas import Input, Output
@@ -96,7 +97,8 @@ class CrudResource:
 
     ``stem`` and ``plural`` (default: the name of ``read``, plus ``s``) name the
     operations (``GetStudioRoom``, ``ListStudioRooms``) and, in snake case, the
-    handlers; ``filters`` are the listing's equality filters; ``tag`` groups the
+    handlers; ``filters`` are the listing's equality filters; ``examples`` the
+    request and response examples of some operations, by verb (``create``); ``tag`` groups the
     operations in the OpenAPI document (default: the path).
     """
 
@@ -105,6 +107,7 @@ class CrudResource:
     bodies: Bodies
     wording: Wording
     filters: tuple[QueryFilter, ...] = attrs.field(default=(), kw_only=True)
+    examples: Mapping[str, OperationExamples] = attrs.field(factory=dict, kw_only=True)
     stem: str = attrs.field(default=attrs.Factory(_stem, takes_self=True), kw_only=True)
     plural: str = attrs.field(default=attrs.Factory(_plural, takes_self=True), kw_only=True)
     tag: str = attrs.field(default=attrs.Factory(_tag, takes_self=True), kw_only=True)
@@ -232,13 +235,17 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
             status_code,
             summary=summaries[verb],
             description=descriptions[verb],
+            examples=resource.examples.get(verb),
         )
         return method(*path, **options)(handler)
 
     summaries = resource.wording.summaries()
     descriptions = resource.wording.descriptions(tuple(f.name for f in resource.filters))
     list_options = operation(
-        f"List{resource.plural}", summary=summaries["list"], description=descriptions["list"]
+        f"List{resource.plural}",
+        summary=summaries["list"],
+        description=descriptions["list"],
+        examples=resource.examples.get("list"),
     )
     handlers = {
         "list_items": get(**list_options)(listing),

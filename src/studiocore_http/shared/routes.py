@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from litestar.exceptions import HTTPException
+from litestar.openapi.spec import Example, Operation
 
 from studiocore_http.errors import READ_ERRORS
 
-__all__ = ["Described", "RouteOptions", "operation"]
+from .examples import OperationExamples
+
+__all__ = ["Described", "RouteOptions", "operation", "with_examples"]
 
 
 class RouteOptions(TypedDict, total=False):
@@ -22,6 +26,7 @@ class RouteOptions(TypedDict, total=False):
     status_code: int
     summary: str
     description: str
+    operation_class: type[Operation]
 
 
 class Described(TypedDict):
@@ -38,6 +43,7 @@ def operation(
     *,
     summary: str | None = None,
     description: str | None = None,
+    examples: OperationExamples | None = None,
 ) -> RouteOptions:
     """The decorator options of the operation ``operation_id``: run in a worker
     thread (the services are synchronous), with ``raises`` documented as its
@@ -46,7 +52,8 @@ def operation(
 
     ``summary`` is the short phrase the OpenAPI document shows (default: Litestar's,
     from the handler's name); ``description`` its Markdown description (default: the
-    handler's docstring, as the app sets ``use_handler_docstrings``)."""
+    handler's docstring, as the app sets ``use_handler_docstrings``); ``examples``
+    are put on its JSON request body and responses."""
     options = RouteOptions(operation_id=operation_id, sync_to_thread=True, raises=raises)
     if status_code is not None:
         options["status_code"] = status_code
@@ -54,4 +61,47 @@ def operation(
         options["summary"] = summary
     if description is not None:
         options["description"] = description
+    if examples is not None:
+        options["operation_class"] = with_examples(operation_id, examples)
     return options
+
+
+def _json_media(document: dict[str, Any], where: str, operation_id: str) -> dict[str, Any]:
+    media: dict[str, Any] | None = document.get("content", {}).get("application/json")
+    if media is None:
+        raise ValueError(f"{operation_id} has no JSON {where} to give examples to")
+    return media
+
+
+def _rendered(examples: Mapping[str, Example]) -> dict[str, Any]:
+    """``examples`` as OpenAPI Example objects, their values as they are (Litestar's
+    rendering would drop the ``null`` fields a response really has)."""
+    rendered: dict[str, Any] = {}
+    for name, example in examples.items():
+        entry = {"summary": example.summary, "description": example.description}
+        rendered[name] = {k: v for k, v in entry.items() if v is not None}
+        rendered[name]["value"] = example.value
+    return rendered
+
+
+def with_examples(operation_id: str, examples: OperationExamples) -> type[Operation]:
+    """An OpenAPI :class:`Operation` that, rendered, carries ``examples`` on its JSON
+    request body and responses (as OpenAPI media-type `examples`, beside the schema,
+    which stays as Litestar makes it). A status or body the operation does not
+    document is a :class:`ValueError` when the document is rendered."""
+
+    @dataclass
+    class OperationWithExamples(Operation):
+        def to_schema(self) -> dict[str, Any]:
+            document = super().to_schema()
+            if examples.request:
+                media = _json_media(document.get("requestBody", {}), "request body", operation_id)
+                media.setdefault("examples", {}).update(_rendered(examples.request))
+            for status, named in examples.responses.items():
+                response = document.get("responses", {}).get(str(status), {})
+                media = _json_media(response, f"{status} response", operation_id)
+                media.setdefault("examples", {}).update(_rendered(named))
+            return document
+
+    OperationWithExamples.__name__ = OperationWithExamples.__qualname__ = f"{operation_id}Operation"
+    return OperationWithExamples

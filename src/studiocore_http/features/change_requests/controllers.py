@@ -11,6 +11,7 @@ from studiocore import ChangeApplied, ChangePreview, ChangeRequestStatus
 from studiocore.entities import ChangeRequest
 from studiocore_http.errors import BODY_ERRORS
 from studiocore_http.features.schedules.controllers import change_body
+from studiocore_http.shared import examples as ex
 from studiocore_http.shared.convert import one
 from studiocore_http.shared.params import ActorDep, ServicesDep
 from studiocore_http.shared.routes import operation
@@ -56,7 +57,9 @@ _STATES = (
 )
 
 
-def _decision(name: str, summary: str, doc: str) -> post:
+def _decision(
+    name: str, summary: str, doc: str, examples: ex.OperationExamples | None = None
+) -> post:
     """The route of the decision ``name`` on one change request: ``summary`` and
     ``doc`` describe it, followed by who may take it (the access table's rule)."""
     return post(
@@ -66,6 +69,7 @@ def _decision(name: str, summary: str, doc: str) -> post:
             BODY_ERRORS,
             HTTP_200_OK,
             summary=summary,
+            examples=examples,
             description=f"{doc} {_STATES}\n\n{who_may('change_requests', name)} "
             f"Whoever raised a request never decides it (403). {NOT_FOUND}",
         ),
@@ -104,6 +108,7 @@ class ChangeRequestController(Controller):
             BODY_ERRORS,
             HTTP_201_CREATED,
             summary="Raise a change request on a schedule",
+            examples=ex.CREATE_CHANGE_REQUEST,
             description="Asks for concrete changes (`operations`: `move`, `change_room`, "
             "`add_mc`, `remove_mc`, `add_platform`, `remove_platform`, `add_show`, "
             "`cancel_show`) to a proposed or confirmed schedule, with a `reason` and a "
@@ -160,6 +165,7 @@ class ChangeRequestController(Controller):
         "approve",
         "Approve a change request",
         "The other side approves a pending request (an optional `note` goes with it).",
+        ex.CHANGE_REQUEST_APPROVAL,
     )
     def approve(
         self,

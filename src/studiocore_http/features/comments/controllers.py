@@ -22,6 +22,7 @@ from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import one
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
+from studiocore_http.shared.wording import NOT_FOUND
 
 from . import schemas as s
 
@@ -61,7 +62,8 @@ def thread_controller(path: str, singular: str, entity: type[Entity]) -> type[Co
                 description="One page of top-level comments, oldest first, each followed by "
                 "all its replies (depth first, oldest first among siblings; `depth` says how "
                 "far to indent). `total` counts top-level comments. Deleted comments keep "
-                "their place without content. 404 for a record the user may not read.",
+                "their place without content.\n\n**Who may call it:** whoever may read the "
+                f"{words}. " + NOT_FOUND,
             ),
         )
         def list_comments(
@@ -88,9 +90,11 @@ def thread_controller(path: str, singular: str, entity: type[Entity]) -> type[Co
                 BODY_ERRORS,
                 HTTP_201_CREATED,
                 summary=f"Comment on a {words}",
-                description="Add a comment (or, with `parent_uid`, a reply) as the signed-in "
-                "user: anyone who may read the record may. A mention (`@user_<ULID>`) of "
-                "someone who may not read it, or does not exist, is a 422 on `content`.",
+                description="Adds a comment (or, with `parent_uid`, a reply) as the "
+                "signed-in user (201); each user it mentions (`@user_<ULID>`) is notified. "
+                "A mention of someone who may not read the record, or does not exist, is a "
+                "422 on `content`.\n\n**Who may call it:** whoever may read the "
+                f"{words}. " + NOT_FOUND,
             ),
         )
         def add_comment(
@@ -121,7 +125,9 @@ class CommentController(Controller):
         **operation(
             "GetComment",
             summary="Get a comment",
-            description="A comment as its thread shows it (deleted: without content).",
+            description="A comment as its thread shows it: author, content, mentions, "
+            "parent and depth (a deleted comment keeps its place without content). "
+            "**Who may call it:** whoever may read the record it is on. " + NOT_FOUND,
         ),
     )
     def get_comment(
@@ -135,9 +141,10 @@ class CommentController(Controller):
             "EditComment",
             BODY_ERRORS,
             summary="Edit one's comment",
-            description="Change the content of one's own comment (403 for anyone else's: "
-            "moderators delete, they do not edit). The old and new content stay in the "
-            "audit trail (`GET /comments/{uid}/history`).",
+            description="Changes the content of one's own comment. The old and new content "
+            "stay in the audit trail (`GET /comments/{uid}/history`).\n\n**Who may call "
+            "it:** its author only: anyone else who may read it gets 403 (moderators "
+            "delete, they do not edit). " + NOT_FOUND,
         ),
     )
     def edit_comment(
@@ -158,9 +165,10 @@ class CommentController(Controller):
             WRITE_ERRORS,
             HTTP_204_NO_CONTENT,
             summary="Delete a comment",
-            description="Hide a comment: its author may, and so may the admins of the "
-            "record's studio or client. It keeps its place in the thread (without "
-            "content), so its replies stay.",
+            description="Hides a comment (204): it keeps its place in the thread, without "
+            "content, so its replies stay.\n\n**Who may call it:** its author, and the "
+            "admins of the record's studio or client (and system admins); anyone else who "
+            "may read it gets 403. " + NOT_FOUND,
         ),
     )
     def delete_comment(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:

@@ -18,6 +18,7 @@ from studiocore_http.errors import BODY_ERRORS
 from studiocore_http.features.shows import schemas as shows
 from studiocore_http.features.shows.controllers import UidQuery
 from studiocore_http.features.shows.convert import written
+from studiocore_http.shared import examples as ex
 from studiocore_http.shared.convert import many, one, page, payload
 from studiocore_http.shared.crud import CrudResource, crud_controller
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, where
@@ -41,6 +42,7 @@ _Crud = crud_controller(
         "/schedules",
         lambda sv: sv.schedules,
         s.SCHEDULE_BODIES,
+        examples={"create": ex.CREATE_SCHEDULE},
         wording=Wording(
             "schedule",
             "schedules",
@@ -151,6 +153,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             BODY_ERRORS,
             HTTP_201_CREATED,
             summary="Add a draft show to a schedule",
+            examples=ex.DRAFT_SHOW,
             description="Adds a draft to the schedule: it reserves nothing until the "
             "schedule is confirmed, so it is not checked against booked shows now (see "
             "`GET /schedules/{uid}/conflicts`). It must lie inside the schedule's window, "
@@ -183,6 +186,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             BODY_ERRORS,
             HTTP_200_OK,
             summary="Propose, send back, archive or cancel a schedule",
+            examples=ex.TRANSITION_SCHEDULE,
             description="Moves the schedule along its workflow (`to`): `proposed` (propose "
             "it to the client), `draft` (send it back, with a `reason`), `confirmed` (the "
             "same as `POST /schedules/{uid}/confirm`), `archived`, `cancelled`. A move the "
@@ -220,6 +224,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             BODY_ERRORS,
             HTTP_200_OK,
             summary="Approve a proposed schedule (the client)",
+            examples=ex.APPROVE_SCHEDULE,
             description="The client approves the proposed schedule, with an optional "
             "`note`; the studio may then confirm it. A schedule that is not proposed is a "
             f"409.\n\n{who_may('schedules', 'approve')} {FORBIDDEN} {NOT_FOUND}",
@@ -241,6 +246,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             BODY_ERRORS,
             HTTP_200_OK,
             summary="Confirm (promote) a schedule",
+            examples=ex.CONFIRM_SCHEDULE,
             description="Promotes every draft at once, all or nothing: the rooms and MCs "
             "involved are locked, each draft is checked against the booked shows and "
             "against the other drafts, and on any blocking conflict the answer is a 409 "

@@ -22,6 +22,7 @@ from studiocore_http.shared.convert import (
     parse_optional_timestamp,
     parse_timestamp,
 )
+from studiocore_http.shared.examples import AVAILABILITY
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
 from studiocore_http.shared.wording import NOT_FOUND, PAGING, TIMES, who_may
@@ -87,6 +88,7 @@ class SchedulingController(Controller):
         **operation(
             "GetStudioAvailability",
             summary="Search a studio's free room time",
+            examples=AVAILABILITY,
             description="Each room's free and reserved intervals inside the window "
             "`[start, end)`: free time is the window minus the room's booked shows "
             "(confirmed, live, completed; drafts reserve nothing). With "

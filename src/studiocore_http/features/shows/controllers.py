@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
 from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
+from studiocore_http.shared import examples as ex
 from studiocore_http.shared.convert import (
     changes,
     one,
@@ -110,6 +111,7 @@ class ShowController(Controller):
         **operation(
             "ListShows",
             summary="List shows",
+            examples=ex.LIST_SHOWS,
             description="Live (not deleted) shows the caller may read, ordered by start "
             "time, filtered by any of the parameters: `studio_uid`, `studio_room_uid`, "
             "`client_uid`, `schedule_uid`, `mc_uid` (the shows that MC hosts), `status`, "
@@ -129,6 +131,7 @@ class ShowController(Controller):
             "CreateShow",
             BODY_ERRORS,
             summary="Book a show",
+            examples=ex.BOOK_SHOW,
             description="Books a show in a room, with its MCs and platforms. Without "
             "`schedule_uid` it is confirmed at once: the room and every MC are checked, "
             "under a lock, against the shows already booked (the room's changeover time "
@@ -177,6 +180,7 @@ class ShowController(Controller):
         **operation(
             "GetShow",
             summary="Get a show",
+            examples=ex.GET_SHOW,
             description="One show: its room, client, schedule, type, standard, status and "
             f"times (UTC).\n\n{_READ}",
         ),

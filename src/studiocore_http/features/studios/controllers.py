@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from studiocore_http.shared.crud import CrudResource, QueryFilter, crud_controller
+from studiocore_http.shared.examples import CREATE_STUDIO
 from studiocore_http.shared.wording import Wording
 
 from . import schemas as s
@@ -14,6 +15,7 @@ StudioController = crud_controller(
         "/studios",
         lambda sv: sv.studios,
         s.STUDIO_BODIES,
+        examples={"create": CREATE_STUDIO},
         wording=Wording(
             "studio",
             "studios",
