@@ -59,13 +59,13 @@ def _people(text: str) -> str:
         return "system admins only"
     if text == "any signed-in user":
         return text
-    return f"system admins, and {text}"
+    return f"system admins; {text}"
 
 
-def who_may(resource: str, what: str = "read") -> str:
+def who_may(resource: str, what: str = "read", verb: str | None = None) -> str:
     """The sentence saying who may ``what`` (`read`, `write`, `create` or a named use
     case such as `promote`) the records of ``resource`` (a row of the access table:
-    `studio_rooms`)."""
+    `studio_rooms`); ``verb`` names the act if the default does not fit ("delete")."""
     access = ACCESS_TABLE[resource]
     if what == "read":
         rule = access.read
@@ -75,7 +75,9 @@ def who_may(resource: str, what: str = "read") -> str:
         rule = access.write
     else:
         rule = access.use_cases.get(what, access.write)
-    verb = {"read": "read", "write": "change", "create": "create"}.get(what, f"`{what}`")
+    verb = verb or {"read": "read", "write": "change", "create": "create"}.get(
+        what, what.replace("_", " ")
+    )
     return f"**Who may {verb}:** {_people(rule.text)}."
 
 
@@ -137,5 +139,5 @@ class Wording:
             "delete": f"Deletes {self.one} (204): it disappears from reads and lists, and "
             "its history stays in the audit trail."
             + (f" {self.on_delete}" if self.on_delete else "")
-            + f"\n\n{who_may(self.access, 'write')} {FORBIDDEN} {NOT_FOUND}",
+            + f"\n\n{who_may(self.access, 'write', 'delete')} {FORBIDDEN} {NOT_FOUND}",
         }

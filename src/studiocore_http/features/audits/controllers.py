@@ -146,7 +146,7 @@ def history_controller(
         @get(
             **operation(
                 f"Get{singular}History",
-                summary=f"Get the history of a {noun}",
+                summary=f"Get the history of {'an' if noun == 'MC' else 'a'} {noun}",
                 description=f"Every audited change of the {noun}, oldest first: who made "
                 "it, when, and the old and new values."
                 + (

@@ -116,7 +116,7 @@ class ChangeRequestController(Controller):
             "`FORCE_MAJEURE` request is applied at once. "
             + TIMES
             + "\n\n"
-            + who_may("change_requests", "create")
+            + who_may("change_requests", "create", "raise")
             + " Whoever may read the schedule but not raise this category gets 403. "
             + NOT_FOUND
             + "\n\nA bad operation is a 422 naming it (`operations[1].op`); a force-"

@@ -254,7 +254,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             "every draft is confirmed with the schedule and a new version is recorded; "
             "`warnings` lists the conflicts that do not block. A studio admin may confirm "
             f"without the client's approval, giving a `reason`.\n\n"
-            f"{who_may('schedules', 'promote')} {FORBIDDEN} {NOT_FOUND}",
+            f"{who_may('schedules', 'promote', 'confirm')} {FORBIDDEN} {NOT_FOUND}",
         ),
     )
     def confirm(
@@ -275,7 +275,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
             "schedule could be confirmed now (`promotable`), the conflicts its drafts would "
             "hit (BLOCK and WARN) and other problems. Nothing is written or locked, so the "
             "answer may change before the confirmation.\n\n"
-            f"{who_may('schedules', 'check_promotion')} {NOT_FOUND}",
+            f"{who_may('schedules', 'check_promotion', 'check')} {NOT_FOUND}",
         ),
     )
     def conflicts(

@@ -52,7 +52,12 @@ MinMinutes = Annotated[
     QueryParameter(ge=1, le=527_040, description="Drop free intervals shorter than this."),
 ]
 Changeover = Annotated[
-    bool, QueryParameter(description="Also block each room's changeover time after a show.")
+    bool,
+    QueryParameter(
+        description="Widen each show by its room's changeover time on both sides first, so "
+        "a show placed in a free interval keeps the gap (unless the studio ignores "
+        "changeovers). Default: false."
+    ),
 ]
 StudioFilter = Annotated[str | None, QueryParameter(description="Only this studio's shows.")]
 
@@ -92,8 +97,8 @@ class SchedulingController(Controller):
             description="Each room's free and reserved intervals inside the window "
             "`[start, end)`: free time is the window minus the room's booked shows "
             "(confirmed, live, completed; drafts reserve nothing). With "
-            "`honour_changeover=true` each show also blocks its room's changeover time "
-            "after it; `min_minutes` drops free intervals shorter than that. Rooms come "
+            "`honour_changeover=true` each show also blocks its room's changeover time on "
+            "both sides; `min_minutes` drops free intervals shorter than that. Rooms come "
             "ordered by name. A window whose `end` is not after its `start`, or a time "
             f"without an offset, is a 422 naming the parameter. {TIMES}\n\n"
             f"{who_may('studios', 'read')} {NOT_FOUND}",

@@ -161,7 +161,7 @@ class ShowController(Controller):
             "checked against the booked shows and against the others, and on any "
             "blocking conflict the answer is a 409 with the full report and nothing "
             "changes. `versions` gives the new version of each schedule touched.\n\n"
-            + who_may("schedules", "confirm_shows")
+            + who_may("schedules", "confirm_shows", "confirm")
             + f" {FORBIDDEN} {NOT_FOUND}",
         ),
     )
@@ -257,8 +257,8 @@ class ShowController(Controller):
             s.ShowMCUpdate,
             noun="an MC",
             add_doc="On a booked show the MC is checked like a booking (never in two shows "
-            "at once, their minimum rest kept): a clash is a 409 with the conflict report. "
-            "The PATCH changes the MC's `rating` and `note` for this show.",
+            "at once, their minimum rest kept): a clash is a 409 with the conflict report.",
+            update_doc="The link holds the MC's `rating` and a `note` for this show.",
         ),
         _OWNER,
     )
@@ -270,7 +270,8 @@ class ShowController(Controller):
             s.ShowPlatformUpdate,
             noun="a platform",
             add_doc="The link holds the stream's `live_stream_link`, `platform_show_id` "
-            "and `viewer_count`, which the platform's managers may also change.",
+            "and `viewer_count`.",
+            update_doc="The platform's managers may change these three fields too.",
         ),
         _OWNER,
     )

@@ -54,8 +54,8 @@ class ShowLink:
     """A kind of show link: ``kind`` names the service methods, the path and its
     parameter; ``read`` (whose name is the operations' stem) is the response
     struct, ``create`` / ``update`` the POST / PATCH bodies; ``noun`` names one
-    linked record in the API document ("an MC") and ``add_doc`` says more about
-    adding one (and changing the link)."""
+    linked record in the API document ("an MC"); ``add_doc`` and ``update_doc`` say
+    more about adding one and changing the link."""
 
     kind: str
     read: type[Output]
@@ -63,6 +63,7 @@ class ShowLink:
     update: type[Input] | None = None
     noun: str = "a record"
     add_doc: str = ""
+    update_doc: str = ""
 
     def documents(self) -> dict[str, Described]:
         """The summary and description of each operation, by verb."""
@@ -87,7 +88,7 @@ class ShowLink:
             "update": Described(
                 summary=f"Change {noun}'s link to a show",
                 description=f"Changes the fields of the link between a show and {noun}. "
-                f"{PATCH_RULE}\n\n{write}\n\n{FIELD_ERRORS}",
+                f"{self.update_doc} {PATCH_RULE}\n\n{write}\n\n{FIELD_ERRORS}",
             ),
             "remove": Described(
                 summary=f"Remove {noun} from a show",

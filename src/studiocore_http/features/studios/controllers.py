@@ -35,8 +35,9 @@ StudioRoomController = crud_controller(
         wording=Wording(
             "studio room",
             "studio rooms",
-            "A room of a studio, where shows are booked; its changeover time is kept free "
-            "after each show.",
+            "A room of a studio, where shows are booked; its `changeover_minutes` is the "
+            "gap wanted between consecutive shows (a warning or a refusal, as the studio's "
+            "`room_changeover_severity` says).",
             "studio_rooms",
             conflicts="Room names are unique within a studio: a duplicate is a 409.",
             on_delete="Refused with a 409 while upcoming booked shows use the room.",

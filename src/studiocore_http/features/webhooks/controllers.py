@@ -55,7 +55,7 @@ class WebhookController(Controller):
 
     @get(
         "/webhooks/event-types",
-        **operation("ListWebhookEventTypes", summary="The event types a webhook may receive"),
+        **operation("ListWebhookEventTypes", summary="List the webhook event types"),
     )
     def event_types(self) -> list[s.EventType]:
         """Every event type an endpoint may subscribe to, with what it reports
@@ -196,7 +196,7 @@ class WebhookController(Controller):
 
     @get(
         "/webhooks/{uid:str}/deliveries",
-        **operation("ListWebhookDeliveries", summary="A webhook endpoint's delivery log"),
+        **operation("ListWebhookDeliveries", summary="List a webhook endpoint's deliveries"),
     )
     def deliveries(
         self,
