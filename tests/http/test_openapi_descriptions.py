@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +219,12 @@ def test_a_wrong_example_fails_validation() -> None:
         _realistic("here", {"show_start": "2026-12-01T19:00:00"})
     with pytest.raises(AssertionError, match="studio_room_uid"):
         _realistic("here", {"studio_room_uid": "studio_01M8Q88K6C6439BDKAWVDJNZG8"})
+
+
+def test_the_docs_example_runs_and_says_what_it_claims(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (Path(__file__).parents[2] / "docs" / "_parts" / "api-descriptions.md").read_text()
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL)
+    assert code is not None
+    exec(compile(code.group(1), "api-descriptions.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["Book a show", "['room_overlap', 'mc_overlap']"]
