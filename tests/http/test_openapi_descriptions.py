@@ -114,6 +114,14 @@ def test_operations_that_change_data_say_who_may_call_them() -> None:
             assert "Who may" in text or "system admins" in text, f"{key}: no access rule"
 
 
+def test_every_parameter_is_described() -> None:
+    for key, operation in _operations():
+        for parameter in operation.get("parameters", []):
+            description = parameter.get("description", "")
+            assert len(description) >= 10, f"{key}: parameter {parameter['name']} undescribed"
+            assert not _RST.search(description), f"{key}: {parameter['name']}: {description!r}"
+
+
 def test_summaries_are_unique() -> None:
     seen: dict[str, str] = {}
     for key, operation in _operations():

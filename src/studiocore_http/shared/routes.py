@@ -14,7 +14,7 @@ from studiocore_http.errors import READ_ERRORS
 
 from .examples import OperationExamples
 
-__all__ = ["Described", "RouteOptions", "operation", "with_examples"]
+__all__ = ["PATH_PARAMETERS", "Described", "RouteOptions", "documented", "operation"]
 
 
 class RouteOptions(TypedDict, total=False):
@@ -61,9 +61,19 @@ def operation(
         options["summary"] = summary
     if description is not None:
         options["description"] = description
-    if examples is not None:
-        options["operation_class"] = with_examples(operation_id, examples)
+    options["operation_class"] = documented(operation_id, examples or OperationExamples())
     return options
+
+
+PATH_PARAMETERS: dict[str, str] = {
+    "uid": "The uid of the record the path names, `<prefix>_<ULID>` (`show_01M8Q88K...`).",
+    "tag_uid": "The tag's uid (`tag_<ULID>`).",
+    "mc_uid": "The MC's uid (`mc_<ULID>`).",
+    "platform_uid": "The platform's uid (`platform_<ULID>`).",
+    "material_uid": "The material's uid (`material_<ULID>`).",
+    "token": "The feed link's signed token, then `.ics`.",
+}
+"""What each path parameter of the API is, where its handler does not say."""
 
 
 def _json_media(document: dict[str, Any], where: str, operation_id: str) -> dict[str, Any]:
@@ -84,16 +94,22 @@ def _rendered(examples: Mapping[str, Example]) -> dict[str, Any]:
     return rendered
 
 
-def with_examples(operation_id: str, examples: OperationExamples) -> type[Operation]:
-    """An OpenAPI :class:`Operation` that, rendered, carries ``examples`` on its JSON
-    request body and responses (as OpenAPI media-type `examples`, beside the schema,
-    which stays as Litestar makes it). A status or body the operation does not
-    document is a :class:`ValueError` when the document is rendered."""
+def documented(operation_id: str, examples: OperationExamples) -> type[Operation]:
+    """An OpenAPI :class:`Operation` that, rendered, describes its path parameters
+    (:data:`PATH_PARAMETERS`, where the handler does not) and carries ``examples`` on
+    its JSON request body and responses (as OpenAPI media-type `examples`, beside the
+    schema, which stays as Litestar makes it). A status or body the operation does
+    not document is a :class:`ValueError` when the document is rendered."""
 
     @dataclass
-    class OperationWithExamples(Operation):
+    class DocumentedOperation(Operation):
         def to_schema(self) -> dict[str, Any]:
             document = super().to_schema()
+            for parameter in document.get("parameters", []):
+                if parameter.get("in") == "path" and not parameter.get("description"):
+                    described = PATH_PARAMETERS.get(parameter["name"])
+                    if described is not None:
+                        parameter["description"] = described
             if examples.request:
                 media = _json_media(document.get("requestBody", {}), "request body", operation_id)
                 media.setdefault("examples", {}).update(_rendered(examples.request))
@@ -103,5 +119,5 @@ def with_examples(operation_id: str, examples: OperationExamples) -> type[Operat
                 media.setdefault("examples", {}).update(_rendered(named))
             return document
 
-    OperationWithExamples.__name__ = OperationWithExamples.__qualname__ = f"{operation_id}Operation"
-    return OperationWithExamples
+    DocumentedOperation.__name__ = DocumentedOperation.__qualname__ = f"{operation_id}Operation"
+    return DocumentedOperation

@@ -3,8 +3,10 @@ and moved by the decisions of the other side (docs/change-management.md)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from studiocore import ChangeApplied, ChangePreview, ChangeRequestStatus
@@ -95,7 +97,10 @@ class ChangeRequestController(Controller):
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        status: FromQuery[ChangeRequestStatus | None] = None,
+        status: Annotated[
+            ChangeRequestStatus | None,
+            QueryParameter(description="Only change requests in this status."),
+        ] = None,
     ) -> list[s.ChangeRequest]:
         """The schedule's change requests, oldest first."""
         found = services.change_requests.of_schedule(uid, status=status, actor=actor)

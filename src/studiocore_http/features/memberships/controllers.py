@@ -14,9 +14,13 @@ from . import schemas as s
 __all__ = ["MembershipController"]
 
 _FILTERS = (
-    QueryFilter("user_uid", description=None),
-    QueryFilter("group_uid", description=None),
-    QueryFilter("group_type", description=None, value_type=GroupType),
+    QueryFilter("user_uid", "Only this user's memberships."),
+    QueryFilter("group_uid", "Only the memberships of this studio, client or platform."),
+    QueryFilter(
+        "group_type",
+        "Only memberships of this kind of group (`studio`, `client`, `platform`).",
+        value_type=GroupType,
+    ),
 )
 
 MembershipController = crud_controller(

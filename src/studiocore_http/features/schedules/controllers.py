@@ -5,10 +5,12 @@ access table (docs/access-control.md)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import get, post
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from studiocore import PromotionResult, ScheduleStatus, ShowStatus, ValidationError
@@ -114,7 +116,9 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         actor: ActorDep,
         client_uid: UidQuery = None,
         studio_uid: UidQuery = None,
-        status: FromQuery[ScheduleStatus | None] = None,
+        status: Annotated[
+            ScheduleStatus | None, QueryParameter(description="Only schedules in this status.")
+        ] = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Schedule]:
@@ -142,7 +146,9 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        status: FromQuery[ShowStatus | None] = None,
+        status: Annotated[
+            ShowStatus | None, QueryParameter(description="Only shows in this status.")
+        ] = None,
     ) -> list[shows.Show]:
         return many(shows.Show, services.schedules.shows(uid, status=status, actor=actor))
 
@@ -318,7 +324,11 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         ),
     )
     def version(
-        self, services: ServicesDep, actor: ActorDep, uid: FromPath[str], number: FromPath[int]
+        self,
+        services: ServicesDep,
+        actor: ActorDep,
+        uid: FromPath[str],
+        number: Annotated[int, PathParameter(description="The version's number (1, 2, ...).")],
     ) -> s.Version:
         found = services.schedules.version(uid, number, actor=actor)
         summary = msgspec.structs.asdict(one(s.VersionSummary, found.summary))
@@ -341,7 +351,7 @@ class ScheduleController(_Crud):  # type: ignore[misc,valid-type]
         services: ServicesDep,
         actor: ActorDep,
         uid: FromPath[str],
-        old: FromPath[int],
-        new: FromPath[int],
+        old: Annotated[int, PathParameter(description="The version to compare from.")],
+        new: Annotated[int, PathParameter(description="The version to compare to.")],
     ) -> list[s.ShowChange]:
         return [change_body(c) for c in services.schedules.diff(uid, old, new, actor=actor)]

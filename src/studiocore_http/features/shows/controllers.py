@@ -8,7 +8,7 @@ import attrs
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from studiocore import ShowQuery, ShowStatus
@@ -66,7 +66,9 @@ def _show_search(
     client_uid: UidQuery = None,
     schedule_uid: UidQuery = None,
     mc_uid: UidQuery = None,
-    status: FromQuery[ShowStatus | None] = None,
+    status: Annotated[
+        ShowStatus | None, QueryParameter(description="Only shows in this status.")
+    ] = None,
     start_from: TimestampQuery = None,
     start_to: TimestampQuery = None,
     limit: Limit = DEFAULT_LIMIT,
