@@ -184,7 +184,10 @@ class CalendarController(Controller):
         """A link of the user's own to the calendar of an MC, a studio room or a
         schedule they may read (else 404), for a calendar app: it serves the
         calendar without a bearer token, with the user's rights at each fetch,
-        until revoked. Asking again for the same calendar returns the same link."""
+        until revoked. Asking again for the same calendar returns the same link.
+
+        **Who may call it:** any signed-in user, for themselves and a calendar they
+        may read."""
         feed = services.calendar_feeds.create(data.kind, data.uid, drafts=data.drafts, actor=actor)
         return _feed(request, feed)
 
@@ -207,7 +210,10 @@ class CalendarController(Controller):
     ) -> OffsetPagination[s.CalendarFeed]:
         """The user's own live feed links, oldest first (a system admin's list
         holds everyone's), each with its `url` and `webcal_url`. Paged with `limit`
-        and `offset`."""
+        and `offset`.
+
+        **Who may call it:** any signed-in user, for their own links; system admins
+        for anyone's (`user_uid`)."""
         where = {"user_uid": user_uid} if user_uid is not None else None
         found = services.calendar_feeds.page(where=where, limit=limit, offset=offset, actor=actor)
         return OffsetPagination(
@@ -223,7 +229,10 @@ class CalendarController(Controller):
     )
     def revoke_feed(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         """Revoke one of the user's feed links (a system admin: anyone's): it
-        answers 404 from now on. Someone else's link is a 404 too."""
+        answers 404 from now on (204).
+
+        **Who may call it:** the link's owner, and system admins; someone else's
+        link is a 404, as is a uid that does not exist."""
         services.calendar_feeds.delete(uid, actor=actor)
 
     @get(

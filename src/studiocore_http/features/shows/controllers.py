@@ -141,7 +141,8 @@ class ShowController(Controller):
             "lists each conflicting show with its kind and severity; nothing is written. "
             "With `schedule_uid` it is a draft of that schedule and reserves nothing yet. "
             "`warnings` lists the conflicts that do not block (WARN buffers). "
-            f"{TIMES}\n\n{who_may('shows', 'create')} {FORBIDDEN}\n\n{FIELD_ERRORS}",
+            f"{TIMES}\n\n{who_may('shows', 'create')} Anyone else who may read the room "
+            f"gets 403.\n\n{FIELD_ERRORS}",
         )
     )
     def create_show(
