@@ -17,6 +17,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, UnavailableError
 
+from .api_tags import API_TAGS
 from .auth import actor_dependency, build_jwt_auth
 from .database import DatabaseSetupError, open_database, prepare_schema
 from .errors import exception_handlers
@@ -188,6 +189,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             description="Livestream studio scheduling: studios, rooms, shows, MCs, "
             "conflict-free booking. Authenticate with `Authorization: Bearer <token>`.",
             path="/schema",
+            use_handler_docstrings=True,
+            tags=API_TAGS,
             render_plugins=[SwaggerRenderPlugin(path=["/", "/swagger"])],
             servers=[Server(url="/")],
         ),

@@ -16,7 +16,8 @@ DELETE   ``/{uid}`` ``Delete<Stem>``    ``delete(uid)`` (soft)               204
 
 Every call passes the request's ``actor``: the service authorizes it. A feature
 with endpoints of its own subclasses the controller that :func:`crud_controller`
-returns.
+returns. Each operation's summary and description in the OpenAPI document are
+built from the resource's :class:`~studiocore_http.shared.wording.Wording`.
 
 Litestar reads a handler's parameters and body type from its signature at
 runtime, so the factory gives each generated function the concrete struct types
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, NamedTuple, cast
 
 import attrs
@@ -41,9 +42,11 @@ from studiocore import Actor, Services, ValidationError
 from studiocore_http.errors import BODY_ERRORS, READ_ERRORS, WRITE_ERRORS
 
 from .convert import changes, one, page, payload
+from .examples import OperationExamples
 from .params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep, Sort, order_by, where
 from .routes import operation
 from .schemas import Input, Output
+from .wording import Wording
 
 __all__ = ["Bodies", "CrudResource", "QueryFilter", "ServiceOf", "crud_controller", "named_handler"]
 
@@ -88,19 +91,23 @@ def _tag(resource: CrudResource) -> str:
 @attrs.frozen
 class CrudResource:
     """The declaration of a plain resource's CRUD endpoints: its ``path``, the
-    ``service`` that owns it and its ``bodies`` (the response struct ``read``
-    and the POST / PATCH bodies ``create`` / ``update``).
+    ``service`` that owns it, its ``bodies`` (the response struct ``read``
+    and the POST / PATCH bodies ``create`` / ``update``) and its ``wording`` (how
+    the OpenAPI document describes its operations).
 
     ``stem`` and ``plural`` (default: the name of ``read``, plus ``s``) name the
     operations (``GetStudioRoom``, ``ListStudioRooms``) and, in snake case, the
-    handlers; ``filters`` are the listing's equality filters; ``tag`` groups the
+    handlers; ``filters`` are the listing's equality filters; ``examples`` the
+    request and response examples of some operations, by verb (``create``); ``tag`` groups the
     operations in the OpenAPI document (default: the path).
     """
 
     path: str
     service: ServiceOf
     bodies: Bodies
+    wording: Wording
     filters: tuple[QueryFilter, ...] = attrs.field(default=(), kw_only=True)
+    examples: Mapping[str, OperationExamples] = attrs.field(factory=dict, kw_only=True)
     stem: str = attrs.field(default=attrs.Factory(_stem, takes_self=True), kw_only=True)
     plural: str = attrs.field(default=attrs.Factory(_plural, takes_self=True), kw_only=True)
     tag: str = attrs.field(default=attrs.Factory(_tag, takes_self=True), kw_only=True)
@@ -222,11 +229,26 @@ def crud_controller(resource: CrudResource) -> type[Controller]:
         path = ("/{uid:str}",) if on_item else ()
         annotations = {} if data is None else {"data": body[data]}
         handler = named_handler(fn, f"{verb}_{snake}", returns, **annotations)
-        options = operation(f"{verb.capitalize()}{resource.stem}", raises, status_code)
+        options = operation(
+            f"{verb.capitalize()}{resource.stem}",
+            raises,
+            status_code,
+            summary=summaries[verb],
+            description=descriptions[verb],
+            examples=resource.examples.get(verb),
+        )
         return method(*path, **options)(handler)
 
+    summaries = resource.wording.summaries()
+    descriptions = resource.wording.descriptions(tuple(f.name for f in resource.filters))
+    list_options = operation(
+        f"List{resource.plural}",
+        summary=summaries["list"],
+        description=descriptions["list"],
+        examples=resource.examples.get("list"),
+    )
     handlers = {
-        "list_items": get(**operation(f"List{resource.plural}"))(listing),
+        "list_items": get(**list_options)(listing),
         "create_item": route(post, "create", create_item, BODY_ERRORS, data=create, on_item=False),
         "get_item": route(get, "get", get_item, READ_ERRORS),
         "update_item": route(patch, "update", update_item, BODY_ERRORS, data=update),

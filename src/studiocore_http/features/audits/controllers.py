@@ -37,6 +37,7 @@ from studiocore.services import RECORD_TYPES
 from studiocore_http.shared.convert import many, one, page, parse_optional_timestamp
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
+from studiocore_http.shared.wording import NOT_FOUND, PAGING
 
 from . import schemas as s
 
@@ -51,12 +52,17 @@ class AuditController(Controller):
     tags = ["audits"]
 
     @get(
-        summary="List audit entries",
-        description="Audit entries, oldest first, filtered and paged: system admins see "
-        "every entry, studio admins the entries about their studio's records, anyone "
-        "else none (an empty page). `recordable_type` is one of " + _TYPES + " (another "
-        "is a 422 naming them).",
-        **operation("ListAudits"),
+        **operation(
+            "ListAudits",
+            summary="List audit entries",
+            description="Audit entries, oldest first, filtered and paged: system admins "
+            "see every entry, studio admins the entries about their studio's records, "
+            "anyone else none (an empty page). Each entry says who (`user_uid`) did what "
+            "(`action`) to which record, when, with the old and new values. "
+            "`recordable_type` is one of " + _TYPES + " (another is a 422 naming them); "
+            "`from` and `to` bound the entry's time, half-open (`from <= created_at < "
+            "to`), as ISO 8601 times with an offset. " + PAGING,
+        )
     )
     def list_audits(
         self,
@@ -114,9 +120,13 @@ class AuditController(Controller):
 
     @get(
         "/{uid:str}",
-        summary="One audit entry",
-        description="An audit entry, for whoever may list it (404 for anyone else).",
-        **operation("GetAudit"),
+        **operation(
+            "GetAudit",
+            summary="Get an audit entry",
+            description="One audit entry, with the old and new values of the change: for "
+            "whoever may list it (system admins; a studio's admins for their studio's "
+            "records). " + NOT_FOUND,
+        ),
     )
     def get_audit(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
@@ -124,25 +134,30 @@ class AuditController(Controller):
         return one(s.AuditEntry, services.audits.get(uid, actor=actor))
 
 
-def history_controller(path: str, singular: str, entity: type[Entity]) -> type[Controller]:
+def history_controller(
+    path: str, singular: str, entity: type[Entity], noun: str
+) -> type[Controller]:
     """``GET {path}/{uid}/history`` for the records of ``entity`` (another
-    uid there is a 404)."""
+    uid there is a 404); ``noun`` names one in the API document ("studio room")."""
 
     class HistoryController(Controller):
         tags = ["audits"]
 
         @get(
-            summary=f"The history of a {singular.lower()}",
-            description="Every audited change of the record, oldest first, with the old "
-            "and new values: for whoever may read it (404 for anyone else)."
-            + (
-                " A show's history holds the changes of its MC, platform and material "
-                "links too (`recordable_type` `show_mcs`, `show_platforms`, "
-                "`show_materials`), in order."
-                if entity is Show
-                else ""
-            ),
-            **operation(f"Get{singular}History"),
+            **operation(
+                f"Get{singular}History",
+                summary=f"Get the history of {'an' if noun == 'MC' else 'a'} {noun}",
+                description=f"Every audited change of the {noun}, oldest first: who made "
+                "it, when, and the old and new values."
+                + (
+                    " A show's history holds the changes of its MC, platform and material "
+                    "links too (`recordable_type` `show_mcs`, `show_platforms`, "
+                    "`show_materials`), in order."
+                    if entity is Show
+                    else ""
+                )
+                + f"\n\n**Who may call it:** whoever may read the {noun}. {NOT_FOUND}",
+            )
         )
         def history(
             self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
@@ -159,21 +174,21 @@ def history_controller(path: str, singular: str, entity: type[Entity]) -> type[C
 AUDIT_CONTROLLERS: list[type[Controller]] = [
     AuditController,
     *(
-        history_controller(path, singular, entity)
-        for path, singular, entity in (
-            ("/studios", "Studio", Studio),
-            ("/studio-rooms", "StudioRoom", StudioRoom),
-            ("/clients", "Client", Client),
-            ("/users", "User", User),
-            ("/memberships", "Membership", Membership),
-            ("/mcs", "MC", MC),
-            ("/platforms", "Platform", Platform),
-            ("/materials", "Material", Material),
-            ("/tags", "Tag", Tag),
-            ("/shows", "Show", Show),
-            ("/schedules", "Schedule", Schedule),
-            ("/change-requests", "ChangeRequest", ChangeRequest),
-            ("/comments", "Comment", Comment),
+        history_controller(path, singular, entity, noun)
+        for path, singular, entity, noun in (
+            ("/studios", "Studio", Studio, "studio"),
+            ("/studio-rooms", "StudioRoom", StudioRoom, "studio room"),
+            ("/clients", "Client", Client, "client"),
+            ("/users", "User", User, "user"),
+            ("/memberships", "Membership", Membership, "membership"),
+            ("/mcs", "MC", MC, "MC"),
+            ("/platforms", "Platform", Platform, "platform"),
+            ("/materials", "Material", Material, "material"),
+            ("/tags", "Tag", Tag, "tag"),
+            ("/shows", "Show", Show, "show"),
+            ("/schedules", "Schedule", Schedule, "schedule"),
+            ("/change-requests", "ChangeRequest", ChangeRequest, "change request"),
+            ("/comments", "Comment", Comment, "comment"),
         )
     ),
 ]

@@ -35,6 +35,7 @@ from studiocore_http.settings import Settings
 from studiocore_http.shared.convert import one
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
+from studiocore_http.shared.wording import NOT_FOUND
 
 from . import schemas as s
 from .tokens import feed_token, feed_uid_of
@@ -109,7 +110,9 @@ _EXPORT = (
     "ago to 400 days ahead, one event per show: a stable `UID` (`<show uid>@studiocore`), "
     "`DTSTART`/`DTEND` in the studio's time zone (with its `VTIMEZONE`), `SEQUENCE` "
     "growing whenever the show changes, cancelled shows as `STATUS:CANCELLED`; drafts "
-    "only with `?drafts=true` (as `STATUS:TENTATIVE`)."
+    "only with `?drafts=true` (as `STATUS:TENTATIVE`).\n\n"
+    "**Who may call it:** whoever may read the MC, room or schedule; the file holds "
+    "only the shows they may read. " + NOT_FOUND
 )
 
 
@@ -119,9 +122,9 @@ class CalendarController(Controller):
     @get(
         "/mcs/{uid:str}/calendar.ics",
         responses=_ICS_RESPONSE,
-        summary="An MC's shows as iCalendar",
-        description=_EXPORT,
-        **operation("GetMcCalendar"),
+        **operation(
+            "GetMcCalendar", summary="Export an MC's shows as iCalendar", description=_EXPORT
+        ),
     )
     def mc_calendar(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str], drafts: Drafts = False
@@ -132,9 +135,11 @@ class CalendarController(Controller):
     @get(
         "/studio-rooms/{uid:str}/calendar.ics",
         responses=_ICS_RESPONSE,
-        summary="A studio room's shows as iCalendar",
-        description=_EXPORT,
-        **operation("GetStudioRoomCalendar"),
+        **operation(
+            "GetStudioRoomCalendar",
+            summary="Export a studio room's shows as iCalendar",
+            description=_EXPORT,
+        ),
     )
     def room_calendar(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str], drafts: Drafts = False
@@ -145,9 +150,11 @@ class CalendarController(Controller):
     @get(
         "/schedules/{uid:str}/calendar.ics",
         responses=_ICS_RESPONSE,
-        summary="A schedule's shows as iCalendar",
-        description=_EXPORT,
-        **operation("GetScheduleCalendar"),
+        **operation(
+            "GetScheduleCalendar",
+            summary="Export a schedule's shows as iCalendar",
+            description=_EXPORT,
+        ),
     )
     def schedule_calendar(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str], drafts: Drafts = False
@@ -159,8 +166,12 @@ class CalendarController(Controller):
 
     @post(
         "/calendar-feeds",
-        summary="Create a personal calendar feed link",
-        **operation("CreateCalendarFeed", BODY_ERRORS, status_code=201),
+        **operation(
+            "CreateCalendarFeed",
+            BODY_ERRORS,
+            status_code=201,
+            summary="Create a personal calendar feed link",
+        ),
     )
     def create_feed(
         self,
@@ -173,14 +184,16 @@ class CalendarController(Controller):
         """A link of the user's own to the calendar of an MC, a studio room or a
         schedule they may read (else 404), for a calendar app: it serves the
         calendar without a bearer token, with the user's rights at each fetch,
-        until revoked. Asking again for the same calendar returns the same link."""
+        until revoked. Asking again for the same calendar returns the same link.
+
+        **Who may call it:** any signed-in user, for themselves and a calendar they
+        may read."""
         feed = services.calendar_feeds.create(data.kind, data.uid, drafts=data.drafts, actor=actor)
         return _feed(request, feed)
 
     @get(
         "/calendar-feeds",
-        summary="List the user's calendar feed links",
-        **operation("ListCalendarFeeds"),
+        **operation("ListCalendarFeeds", summary="List the user's calendar feed links"),
     )
     def list_feeds(
         self,
@@ -196,7 +209,11 @@ class CalendarController(Controller):
         offset: Offset = 0,
     ) -> OffsetPagination[s.CalendarFeed]:
         """The user's own live feed links, oldest first (a system admin's list
-        holds everyone's)."""
+        holds everyone's), each with its `url` and `webcal_url`. Paged with `limit`
+        and `offset`.
+
+        **Who may call it:** any signed-in user, for their own links; system admins
+        for anyone's (`user_uid`)."""
         where = {"user_uid": user_uid} if user_uid is not None else None
         found = services.calendar_feeds.page(where=where, limit=limit, offset=offset, actor=actor)
         return OffsetPagination(
@@ -208,26 +225,32 @@ class CalendarController(Controller):
 
     @delete(
         "/calendar-feeds/{uid:str}",
-        summary="Revoke a calendar feed link",
-        **operation("RevokeCalendarFeed", WRITE_ERRORS),
+        **operation("RevokeCalendarFeed", WRITE_ERRORS, summary="Revoke a calendar feed link"),
     )
     def revoke_feed(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         """Revoke one of the user's feed links (a system admin: anyone's): it
-        answers 404 from now on. Someone else's link is a 404 too."""
+        answers 404 from now on (204).
+
+        **Who may call it:** the link's owner, and system admins; someone else's
+        link is a 404, as is a uid that does not exist."""
         services.calendar_feeds.delete(uid, actor=actor)
 
     @get(
         "/calendar-feeds/{token:str}",
         responses=_ICS_RESPONSE,
-        summary="A calendar feed link (no bearer token)",
-        description="What a calendar app subscribes to: `/api/v1/calendar-feeds/<token>.ics`, "
-        "the `url` of a feed link. No `Authorization` header: the signed token is the "
-        "credential. The calendar is the authenticated export's, read with the link "
-        "owner's rights at this moment. A forged, malformed or revoked token, an owner "
-        "banned or deleted, or a calendar the owner may no longer read: 404.",
         security=[{}],
         exclude_from_auth=True,  # this GET only (a path pattern would also free DELETE)
-        **operation("GetCalendarFeed", [NotFoundException, ServiceUnavailableException]),
+        **operation(
+            "GetCalendarFeed",
+            [NotFoundException, ServiceUnavailableException],
+            summary="Fetch a calendar feed link (no bearer token)",
+            description="What a calendar app subscribes to: "
+            "`/api/v1/calendar-feeds/<token>.ics`, the `url` of a feed link. No "
+            "`Authorization` header: the signed token is the credential. The calendar is "
+            "the authenticated export's, read with the link owner's rights at this moment. "
+            "A forged, malformed or revoked token, an owner banned or deleted, or a "
+            "calendar the owner may no longer read: 404.",
+        ),
     )
     def feed(
         self, *, services: ServicesDep, request: Request[Any, Any, Any], token: FromPath[str]

@@ -22,6 +22,7 @@ from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import one
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
+from studiocore_http.shared.wording import NOT_FOUND
 
 from . import schemas as s
 
@@ -55,12 +56,15 @@ def thread_controller(path: str, singular: str, entity: type[Entity]) -> type[Co
         tags = ["comments"]
 
         @get(
-            summary=f"The comment thread of a {words}",
-            description="One page of top-level comments, oldest first, each followed by "
-            "all its replies (depth first, oldest first among siblings; `depth` says how "
-            "far to indent). `total` counts top-level comments. Deleted comments keep "
-            "their place without content. 404 for a record the user may not read.",
-            **operation(f"List{singular}Comments"),
+            **operation(
+                f"List{singular}Comments",
+                summary=f"List the comments on a {words}",
+                description="One page of top-level comments, oldest first, each followed by "
+                "all its replies (depth first, oldest first among siblings; `depth` says how "
+                "far to indent). `total` counts top-level comments. Deleted comments keep "
+                "their place without content.\n\n**Who may call it:** whoever may read the "
+                f"{words}. " + NOT_FOUND,
+            ),
         )
         def list_comments(
             self,
@@ -81,11 +85,17 @@ def thread_controller(path: str, singular: str, entity: type[Entity]) -> type[Co
             )
 
         @post(
-            summary=f"Comment on a {words}",
-            description="Add a comment (or, with `parent_uid`, a reply) as the signed-in "
-            "user: anyone who may read the record may. A mention (`@user_<ULID>`) of "
-            "someone who may not read it, or does not exist, is a 422 on `content`.",
-            **operation(f"Comment{singular}", BODY_ERRORS, HTTP_201_CREATED),
+            **operation(
+                f"Comment{singular}",
+                BODY_ERRORS,
+                HTTP_201_CREATED,
+                summary=f"Comment on a {words}",
+                description="Adds a comment (or, with `parent_uid`, a reply) as the "
+                "signed-in user (201); each user it mentions (`@user_<ULID>`) is notified. "
+                "A mention of someone who may not read the record, or does not exist, is a "
+                "422 on `content`.\n\n**Who may call it:** whoever may read the "
+                f"{words}. " + NOT_FOUND,
+            ),
         )
         def add_comment(
             self,
@@ -112,9 +122,13 @@ class CommentController(Controller):
 
     @get(
         "/{uid:str}",
-        summary="One comment",
-        description="A comment as its thread shows it (deleted: without content).",
-        **operation("GetComment"),
+        **operation(
+            "GetComment",
+            summary="Get a comment",
+            description="A comment as its thread shows it: author, content, mentions, "
+            "parent and depth (a deleted comment keeps its place without content). "
+            "**Who may call it:** whoever may read the record it is on. " + NOT_FOUND,
+        ),
     )
     def get_comment(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
@@ -123,11 +137,15 @@ class CommentController(Controller):
 
     @patch(
         "/{uid:str}",
-        summary="Edit one's comment",
-        description="Change the content of one's own comment (403 for anyone else's: "
-        "moderators delete, they do not edit). The old and new content stay in the "
-        "audit trail (`GET /comments/{uid}/history`).",
-        **operation("EditComment", BODY_ERRORS),
+        **operation(
+            "EditComment",
+            BODY_ERRORS,
+            summary="Edit one's comment",
+            description="Changes the content of one's own comment. The old and new content "
+            "stay in the audit trail (`GET /comments/{uid}/history`).\n\n**Who may call "
+            "it:** its author only: anyone else who may read it gets 403 (moderators "
+            "delete, they do not edit). " + NOT_FOUND,
+        ),
     )
     def edit_comment(
         self,
@@ -142,11 +160,16 @@ class CommentController(Controller):
 
     @delete(
         "/{uid:str}",
-        summary="Delete a comment",
-        description="Hide a comment: its author may, and so may the admins of the "
-        "record's studio or client. It keeps its place in the thread (without "
-        "content), so its replies stay.",
-        **operation("DeleteComment", WRITE_ERRORS, HTTP_204_NO_CONTENT),
+        **operation(
+            "DeleteComment",
+            WRITE_ERRORS,
+            HTTP_204_NO_CONTENT,
+            summary="Delete a comment",
+            description="Hides a comment (204): it keeps its place in the thread, without "
+            "content, so its replies stay.\n\n**Who may call it:** its author, and the "
+            "admins of the record's studio or client (and system admins); anyone else who "
+            "may read it gets 403. " + NOT_FOUND,
+        ),
     )
     def delete_comment(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
         services.comments.delete(uid, actor=actor)

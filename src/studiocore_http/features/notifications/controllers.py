@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK
 from studiocore import NotificationKind, ValidationError, is_uid
 from studiocore_http.errors import READ_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import one
+from studiocore_http.shared.examples import LIST_NOTIFICATIONS
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
 
@@ -47,8 +48,11 @@ class NotificationController(Controller):
 
     @get(
         "/",
-        summary="List the user's notifications",
-        **operation("ListNotifications"),
+        **operation(
+            "ListNotifications",
+            summary="List the user's notifications",
+            examples=LIST_NOTIFICATIONS,
+        ),
     )
     def list_notifications(
         self,
@@ -74,8 +78,17 @@ class NotificationController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Notification]:
-        """The signed-in user's notifications: unread first (newest first), then
-        the read ones (most recently read first)."""
+        """The signed-in user's notifications, unread first (newest first), then
+        the read ones (most recently read first). studiocore writes one for each
+        person who may read its subject when something concerns them: a show
+        confirmed, moved or cancelled, a schedule proposed, approved, sent back or
+        confirmed, a change request waiting for them or decided, a mention, a
+        conflict warning, a webhook endpoint disabled (`kind`). Filters: `unread_only`,
+        `kind` (an unknown kind is a 422), `subject_uid`. Paged with `limit` and
+        `offset`; `total` counts the matching ones.
+
+        **Who may call it:** any signed-in user, for their own notifications; a system
+        admin may read another user's with `recipient_uid`."""
         found = services.notifications.page(
             unread_only=unread_only,
             kind=kind,
@@ -94,49 +107,64 @@ class NotificationController(Controller):
 
     @get(
         "/unread-count",
-        summary="Count the user's unread notifications",
-        **operation("CountUnreadNotifications"),
+        **operation("CountUnreadNotifications", summary="Count the user's unread notifications"),
     )
     def unread_count(self, *, services: ServicesDep, actor: ActorDep) -> s.UnreadCount:
-        """How many of the signed-in user's notifications are unread (for a badge)."""
+        """How many of the signed-in user's notifications are unread, for a badge:
+        cheaper than listing them. Any signed-in user, for their own."""
         return s.UnreadCount(unread=services.notifications.unread_count(actor=actor))
 
     @get(
         "/{uid:str}",
-        summary="Get a notification",
-        **operation("GetNotification"),
+        **operation("GetNotification", summary="Get a notification"),
     )
     def get_notification(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.Notification:
-        """One of the user's notifications; someone else's is a 404."""
+        """One of the signed-in user's notifications: its kind, subject, message and
+        when it was read. Someone else's notification is a 404, as is a uid that
+        does not exist."""
         return one(s.Notification, services.notifications.get(uid, actor=actor))
 
     @post(
         "/{uid:str}/read",
-        summary="Mark a notification read",
-        **operation("MarkNotificationRead", WRITE_ERRORS, status_code=200),
+        **operation(
+            "MarkNotificationRead",
+            WRITE_ERRORS,
+            status_code=200,
+            summary="Mark a notification read",
+        ),
     )
     def mark_read(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.Notification:
-        """Mark one of the user's notifications read (again: nothing changes).
-        Someone else's notification is a 404."""
+        """Marks one of the signed-in user's notifications read and answers it;
+        marking it again changes nothing.
+
+        **Who may call it:** any signed-in user, for their own notifications;
+        someone else's is a 404, as is a uid that does not exist."""
         return one(s.Notification, services.notifications.mark_read(uid, actor=actor))
 
     @post(
         "/read-all",
-        summary="Mark every notification read",
-        **operation("MarkAllNotificationsRead", WRITE_ERRORS, status_code=200),
+        **operation(
+            "MarkAllNotificationsRead",
+            WRITE_ERRORS,
+            status_code=200,
+            summary="Mark every notification read",
+        ),
     )
     def mark_all_read(self, *, services: ServicesDep, actor: ActorDep) -> s.MarkedRead:
-        """Mark every unread notification of the user read; how many were."""
+        """Marks every unread notification of the signed-in user read at once and
+        answers how many there were (0 when none was unread).
+
+        **Who may call it:** any signed-in user, for their own notifications."""
         return s.MarkedRead(marked=services.notifications.mark_all_read(actor=actor))
 
     @get(
         "/stream",
         summary="Stream the user's notifications (Server-Sent Events)",
-        description=_STREAM,
+        description=_STREAM,  # not operation(): this handler is async, not in a thread
         responses={
             HTTP_200_OK: ResponseSpec(
                 data_container=str,

@@ -22,8 +22,10 @@ from studiocore_http.shared.convert import (
     parse_optional_timestamp,
     parse_timestamp,
 )
+from studiocore_http.shared.examples import AVAILABILITY
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
+from studiocore_http.shared.wording import NOT_FOUND, PAGING, TIMES, who_may
 
 from . import schemas as s
 
@@ -50,7 +52,12 @@ MinMinutes = Annotated[
     QueryParameter(ge=1, le=527_040, description="Drop free intervals shorter than this."),
 ]
 Changeover = Annotated[
-    bool, QueryParameter(description="Also block each room's changeover time after a show.")
+    bool,
+    QueryParameter(
+        description="Widen each show by its room's changeover time on both sides first, so "
+        "a show placed in a free interval keeps the gap (unless the studio ignores "
+        "changeovers). Default: false."
+    ),
 ]
 StudioFilter = Annotated[str | None, QueryParameter(description="Only this studio's shows.")]
 
@@ -81,7 +88,22 @@ class SchedulingController(Controller):
     tags = ["scheduling"]
     dependencies = {"free_time": Provide(_free_time_query, sync_to_thread=False)}
 
-    @get("/studios/{uid:str}/availability", **operation("GetStudioAvailability"))
+    @get(
+        "/studios/{uid:str}/availability",
+        **operation(
+            "GetStudioAvailability",
+            summary="Search a studio's free room time",
+            examples=AVAILABILITY,
+            description="Each room's free and reserved intervals inside the window "
+            "`[start, end)`: free time is the window minus the room's booked shows "
+            "(confirmed, live, completed; drafts reserve nothing). With "
+            "`honour_changeover=true` each show also blocks its room's changeover time on "
+            "both sides; `min_minutes` drops free intervals shorter than that. Rooms come "
+            "ordered by name. A window whose `end` is not after its `start`, or a time "
+            f"without an offset, is a 422 naming the parameter. {TIMES}\n\n"
+            f"{who_may('studios', 'read')} {NOT_FOUND}",
+        ),
+    )
     def availability(
         self,
         *,
@@ -91,9 +113,6 @@ class SchedulingController(Controller):
         free_time: FreeTimeDep,
         honour_changeover: Changeover = False,
     ) -> s.Availability:
-        """Each room's free intervals inside ``[start, end)``: the window minus its
-        booked (confirmed, live, completed) shows; with ``honour_changeover`` each
-        show also blocks its room's changeover time."""
         window = free_time.window
         rooms = services.scheduling.availability(
             uid,
@@ -117,7 +136,18 @@ class SchedulingController(Controller):
             ],
         )
 
-    @get("/mcs/{uid:str}/availability", **operation("GetMcAvailability"))
+    @get(
+        "/mcs/{uid:str}/availability",
+        **operation(
+            "GetMcAvailability",
+            summary="Search an MC's free time",
+            description="An MC's free and reserved intervals inside the window "
+            "`[start, end)`: the window minus each booked show they host, in any studio, "
+            "widened by their minimum rest (`rest_minutes`) on both sides; `min_minutes` "
+            "drops shorter free intervals. A window whose `end` is not after its `start` "
+            f"is a 422. {TIMES}\n\n{who_may('mcs', 'read')} {NOT_FOUND}",
+        ),
+    )
     def mc_availability(
         self,
         *,
@@ -126,8 +156,6 @@ class SchedulingController(Controller):
         uid: FromPath[str],
         free_time: FreeTimeDep,
     ) -> s.McAvailability:
-        """An MC's free intervals inside ``[start, end)``: the window minus each
-        booked show they host, widened by their minimum rest on both sides."""
         window = free_time.window
         found = services.scheduling.mc_availability(
             uid, window, min_minutes=free_time.min_minutes, actor=actor
@@ -142,7 +170,17 @@ class SchedulingController(Controller):
             reserved=many(s.Interval, found.reserved),
         )
 
-    @get("/mcs/{uid:str}/shows", **operation("ListMcShows"))
+    @get(
+        "/mcs/{uid:str}/shows",
+        **operation(
+            "ListMcShows",
+            summary="List an MC's shows (agenda)",
+            description="An MC's agenda: the shows they host that the caller may read, "
+            "by start time, optionally within `start_from <= show_start < start_to`. An "
+            f"unknown MC is a 404, not an empty page. {TIMES} {PAGING}\n\n"
+            f"{who_may('shows', 'read')}",
+        ),
+    )
     def mc_agenda(
         self,
         *,
@@ -154,8 +192,6 @@ class SchedulingController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[Show]:
-        """An MC's agenda: the shows they host that the user may see, by start
-        (``start_from <= show_start < start_to``)."""
         services.mcs.get(uid, actor=actor)  # 404 for an unknown MC, not an empty page
         query = ShowQuery(
             mc_uid=uid,
@@ -164,7 +200,20 @@ class SchedulingController(Controller):
         )
         return page(Show, services.shows.search(query, limit=limit, offset=offset, actor=actor))
 
-    @get("/conflicts", **operation("ListConflicts"))
+    @get(
+        "/conflicts",
+        **operation(
+            "ListConflicts",
+            summary="Audit booked shows for conflicts",
+            description="Every room and MC conflict (BLOCK and WARN) among the booked "
+            "shows the caller may read; with `studio_uid` and/or `start_from`/`start_to`, "
+            "those of that studio's shows overlapping `[start_from, start_to)`, with each "
+            "other and with any booked show elsewhere (MCs are shared across studios). "
+            "BLOCK conflicts never appear while the booking guarantees hold; WARN ones "
+            "are buffers that booking allows. `start_to` not after `start_from` is a 422. "
+            f"{TIMES}\n\n{who_may('shows', 'read')}",
+        ),
+    )
     def conflicts(
         self,
         *,
@@ -174,9 +223,6 @@ class SchedulingController(Controller):
         start_from: OptionalTimestamp = None,
         start_to: OptionalTimestamp = None,
     ) -> list[s.Conflict]:
-        """The audit: every room and MC conflict (BLOCK and WARN) among booked shows,
-        optionally of one studio's shows overlapping ``[start_from, start_to)``.
-        Empty while the booking guarantees hold (WARN buffers aside)."""
         lower = parse_optional_timestamp(start_from, "start_from")
         upper = parse_optional_timestamp(start_to, "start_to")
         window = None

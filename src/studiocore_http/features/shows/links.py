@@ -36,8 +36,15 @@ from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import changes, many, one, payload
 from studiocore_http.shared.crud import named_handler
 from studiocore_http.shared.params import ActorDep, ServicesDep
-from studiocore_http.shared.routes import operation
+from studiocore_http.shared.routes import Described, operation
 from studiocore_http.shared.schemas import Input, Output
+from studiocore_http.shared.wording import (
+    FIELD_ERRORS,
+    FORBIDDEN,
+    NOT_FOUND,
+    PATCH_RULE,
+    who_may,
+)
 
 __all__ = ["ShowLink", "link_handlers"]
 
@@ -46,14 +53,48 @@ __all__ = ["ShowLink", "link_handlers"]
 class ShowLink:
     """A kind of show link: ``kind`` names the service methods, the path and its
     parameter; ``read`` (whose name is the operations' stem) is the response
-    struct, ``create`` / ``update`` the POST / PATCH bodies; ``add_doc``
-    describes the POST operation."""
+    struct, ``create`` / ``update`` the POST / PATCH bodies; ``noun`` names one
+    linked record in the API document ("an MC"); ``add_doc`` and ``update_doc`` say
+    more about adding one and changing the link."""
 
     kind: str
     read: type[Output]
     create: type[Input]
     update: type[Input] | None = None
-    add_doc: str | None = None
+    noun: str = "a record"
+    add_doc: str = ""
+    update_doc: str = ""
+
+    def documents(self) -> dict[str, Described]:
+        """The summary and description of each operation, by verb."""
+        noun, plain = self.noun, self.noun.split(" ", 1)[1]
+        table = f"show_{self.kind}s"
+        read = f"{who_may(table, 'read')} {NOT_FOUND}"
+        write = f"{who_may(table, 'write')} {FORBIDDEN} {NOT_FOUND}"
+        proposed = (
+            "On a show of a schedule proposed to its client, a change request does this "
+            "instead (a direct change is a 409)."
+        )
+        return {
+            "list": Described(
+                summary=f"List a show's {plain}s",
+                description=f"The {plain}s linked to a show, with the link's own fields.\n\n{read}",
+            ),
+            "add": Described(
+                summary=f"Add {noun} to a show",
+                description=f"Links {noun} to a show (201). {self.add_doc} Linking the "
+                f"same {plain} twice is a 409. {proposed}\n\n{write}\n\n{FIELD_ERRORS}",
+            ),
+            "update": Described(
+                summary=f"Change {noun}'s link to a show",
+                description=f"Changes the fields of the link between a show and {noun}. "
+                f"{self.update_doc} {PATCH_RULE}\n\n{write}\n\n{FIELD_ERRORS}",
+            ),
+            "remove": Described(
+                summary=f"Remove {noun} from a show",
+                description=f"Unlinks {noun} from a show (204). {proposed}\n\n{write}",
+            ),
+        }
 
 
 def _handler(
@@ -114,27 +155,27 @@ def link_handlers(link: ShowLink, owner: str) -> tuple[HTTPRouteHandler, ...]:
     ) -> None:
         getattr(services.shows, f"remove_{kind}")(uid, ids[linked], actor=actor)
 
-    add_link.__doc__ = link.add_doc
+    docs = link.documents()
     collection, item = f"/{{uid:str}}/{plural}", f"/{{uid:str}}/{plural}/{{{linked}:str}}"
     handlers = [
-        get(collection, **operation(f"List{stem}s"))(
+        get(collection, **operation(f"List{stem}s", **docs["list"]))(
             _handler(list_links, owner, f"list_{plural}", list[read])  # type: ignore[valid-type]
         ),
-        post(collection, **operation(f"Add{stem}", BODY_ERRORS))(
+        post(collection, **operation(f"Add{stem}", BODY_ERRORS, **docs["add"]))(
             _handler(add_link, owner, f"add_{kind}", read, data=link.create)
         ),
     ]
     if link.update is not None:
         handlers.append(
-            patch(item, **operation(f"Update{stem}", BODY_ERRORS))(
+            patch(item, **operation(f"Update{stem}", BODY_ERRORS, **docs["update"]))(
                 _handler(
                     update_link, owner, f"update_{kind}", read, linked=linked, data=link.update
                 )
             )
         )
     handlers.append(
-        delete(item, **operation(f"Remove{stem}", WRITE_ERRORS, HTTP_204_NO_CONTENT))(
-            _handler(remove_link, owner, f"remove_{kind}", None, linked=linked)
-        )
+        delete(
+            item, **operation(f"Remove{stem}", WRITE_ERRORS, HTTP_204_NO_CONTENT, **docs["remove"])
+        )(_handler(remove_link, owner, f"remove_{kind}", None, linked=linked))
     )
     return tuple(handlers)

@@ -20,6 +20,7 @@ from studiocore import WebhookDelivery as DeliveryRecord
 from studiocore.services import WEBHOOK_EVENT_TYPES
 from studiocore_http.errors import BODY_ERRORS, WRITE_ERRORS
 from studiocore_http.shared.convert import changes, one
+from studiocore_http.shared.examples import CREATE_WEBHOOK
 from studiocore_http.shared.params import DEFAULT_LIMIT, ActorDep, Limit, Offset, ServicesDep
 from studiocore_http.shared.routes import operation
 
@@ -54,14 +55,15 @@ class WebhookController(Controller):
 
     @get(
         "/webhooks/event-types",
-        summary="The event types a webhook may receive",
-        **operation("ListWebhookEventTypes"),
+        **operation("ListWebhookEventTypes", summary="List the webhook event types"),
     )
     def event_types(self) -> list[s.EventType]:
-        """Every event type an endpoint may subscribe to (or `*`: all of them)."""
+        """Every event type an endpoint may subscribe to, with what it reports
+        (`show.confirmed`, `schedule.approved`, ...); an endpoint's `event_types`
+        may also be `["*"]`: all of them. Any signed-in user may read the list."""
         return [s.EventType(name=k, description=v) for k, v in WEBHOOK_EVENT_TYPES.items()]
 
-    @get("/webhooks", summary="List webhook endpoints", **operation("ListWebhooks"))
+    @get("/webhooks", **operation("ListWebhooks", summary="List webhook endpoints"))
     def list_webhooks(
         self,
         *,
@@ -73,8 +75,10 @@ class WebhookController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.Webhook]:
-        """The endpoints the user manages (system admins: all; a studio's
-        admins: their studio's), oldest first, without their secrets."""
+        """The webhook endpoints the caller manages, oldest first, without their
+        secrets: system admins see all, a studio's admins their studio's
+        (`studio_uid` keeps one studio's). Paged with `limit` and `offset`; `total`
+        counts only the endpoints the caller manages."""
         where = {"studio_uid": studio_uid} if studio_uid is not None else None
         found = services.webhooks.page(where=where, limit=limit, offset=offset, actor=actor)
         return OffsetPagination(
@@ -86,15 +90,26 @@ class WebhookController(Controller):
 
     @post(
         "/webhooks",
-        summary="Register a webhook endpoint",
-        description="Registers an endpoint and answers with its signing secret, shown only "
-        "this once (and on rotation). " + _DELIVERY,
-        **operation("CreateWebhook", BODY_ERRORS, status_code=201),
+        **operation(
+            "CreateWebhook",
+            BODY_ERRORS,
+            status_code=201,
+            summary="Register a webhook endpoint",
+            examples=CREATE_WEBHOOK,
+            description='Registers an endpoint for the `event_types` it names (or `["*"]`) '
+            "and answers with its signing secret (201), shown only this once (and on "
+            "rotation). With `studio_uid` it receives only that studio's events. "
+            + _DELIVERY
+            + "\n\n**Who may call it:** system admins (for any events), and a studio's "
+            "admins for an endpoint of their studio (403 otherwise). An invalid URL or an "
+            "unknown event type is a 422 naming the field.",
+        ),
     )
     def create_webhook(
         self, *, services: ServicesDep, actor: ActorDep, data: JSONBody[s.WebhookCreate]
     ) -> s.WebhookWithSecret:
-        """Register an endpoint owned by the user (told if it gets disabled)."""
+        """Registers an endpoint owned by the caller, who is notified if it gets
+        disabled."""
         made = services.webhooks.create(
             data.url,
             data.event_types,
@@ -104,17 +119,22 @@ class WebhookController(Controller):
         )
         return _with_secret(made)
 
-    @get("/webhooks/{uid:str}", summary="Read a webhook endpoint", **operation("GetWebhook"))
+    @get("/webhooks/{uid:str}", **operation("GetWebhook", summary="Get a webhook endpoint"))
     def get_webhook(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.Webhook:
-        """One endpoint, without its secret."""
+        """One webhook endpoint, without its secret: its URL, event types, studio,
+        whether it is enabled, and why it was disabled if it was.
+
+        **Who may call it:** system admins, and the admins of the endpoint's studio.
+        Anyone else gets 404, as for a uid that does not exist."""
         return _webhook(services.webhooks.get(uid, actor=actor))
 
     @patch(
         "/webhooks/{uid:str}",
-        summary="Change, disable or enable a webhook endpoint",
-        **operation("UpdateWebhook", BODY_ERRORS),
+        **operation(
+            "UpdateWebhook", BODY_ERRORS, summary="Change, disable or enable a webhook endpoint"
+        ),
     )
     def update_webhook(
         self,
@@ -124,8 +144,13 @@ class WebhookController(Controller):
         uid: FromPath[str],
         data: JSONBody[s.WebhookUpdate],
     ) -> s.Webhook:
-        """Change the URL, event types or description; `enabled: false` stops
-        deliveries (they wait), `enabled: true` resumes them."""
+        """Changes the URL, event types or description of an endpoint (only the
+        fields sent); `enabled: false` stops deliveries (they wait), `enabled: true`
+        resumes them, after the receiver is fixed for an endpoint disabled after
+        repeated failures.
+
+        **Who may call it:** system admins, and the admins of the endpoint's studio
+        (404 for anyone else). An invalid URL or event type is a 422 naming it."""
         fields = changes(data)
         enabled = fields.pop("enabled", None)
         endpoint = services.webhooks.get(uid, actor=actor)
@@ -139,30 +164,39 @@ class WebhookController(Controller):
 
     @delete(
         "/webhooks/{uid:str}",
-        summary="Delete a webhook endpoint",
-        **operation("DeleteWebhook", WRITE_ERRORS),
+        **operation("DeleteWebhook", WRITE_ERRORS, summary="Delete a webhook endpoint"),
     )
     def delete_webhook(self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]) -> None:
-        """Delete an endpoint: nothing more is sent to it (its pending
-        deliveries are given up); its delivery log stays readable by system
-        admins."""
+        """Deletes an endpoint (204): nothing more is sent to it and its pending
+        deliveries are given up; its delivery log stays readable by system admins.
+
+        **Who may call it:** system admins, and the admins of the endpoint's studio
+        (404 for anyone else)."""
         services.webhooks.delete(uid, actor=actor)
 
     @post(
         "/webhooks/{uid:str}/rotate-secret",
-        summary="Give a webhook endpoint a new secret",
-        **operation("RotateWebhookSecret", WRITE_ERRORS, status_code=200),
+        **operation(
+            "RotateWebhookSecret",
+            WRITE_ERRORS,
+            status_code=200,
+            summary="Give a webhook endpoint a new secret",
+        ),
     )
     def rotate_secret(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.WebhookWithSecret:
-        """A new signing secret, shown only now; the next attempts are signed with it."""
+        """Gives the endpoint a new signing secret and answers it, shown only now
+        (store it: it cannot be read again); the next delivery attempts are signed
+        with it.
+
+        **Who may call it:** system admins, and the admins of the endpoint's studio
+        (404 for anyone else)."""
         return _with_secret(services.webhooks.rotate_secret(uid, actor=actor))
 
     @get(
         "/webhooks/{uid:str}/deliveries",
-        summary="A webhook endpoint's delivery log",
-        **operation("ListWebhookDeliveries"),
+        **operation("ListWebhookDeliveries", summary="List a webhook endpoint's deliveries"),
     )
     def deliveries(
         self,
@@ -176,8 +210,13 @@ class WebhookController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> OffsetPagination[s.WebhookDelivery]:
-        """The endpoint's deliveries, newest first, each with its attempts (time,
-        status code or error, duration)."""
+        """The endpoint's deliveries, newest first, each with its event, status
+        (`pending`, `delivered` or `failed`) and attempts (time, the receiver's
+        status code or the error, duration); `status` keeps one status. Paged with
+        `limit` and `offset`.
+
+        **Who may call it:** system admins, and the admins of the endpoint's studio
+        (404 for anyone else)."""
         found = services.webhooks.deliveries(
             uid, status=status, limit=limit, offset=offset, actor=actor
         )
@@ -190,12 +229,20 @@ class WebhookController(Controller):
 
     @post(
         "/webhook-deliveries/{uid:str}/redeliver",
-        summary="Send a webhook delivery again",
-        **operation("RedeliverWebhook", WRITE_ERRORS, status_code=202),
+        **operation(
+            "RedeliverWebhook",
+            WRITE_ERRORS,
+            status_code=202,
+            summary="Send a webhook delivery again",
+        ),
     )
     def redeliver(
         self, *, services: ServicesDep, actor: ActorDep, uid: FromPath[str]
     ) -> s.WebhookDelivery:
-        """Queue the delivery again, now, with the same `webhook-id` (a receiver
-        that took it already ignores it)."""
+        """Queues a delivery again, to be sent now (202), with the same
+        `webhook-id`, so a receiver that took it already can ignore it; the answer
+        is the delivery as queued.
+
+        **Who may call it:** system admins, and the admins of the endpoint's studio
+        (404 for anyone else)."""
         return _delivery(services.webhooks.redeliver(uid, actor=actor))
