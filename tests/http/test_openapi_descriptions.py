@@ -26,9 +26,6 @@ Json = Any
 _METHODS = ("get", "post", "put", "patch", "delete")
 _RST = re.compile(r"``|:(class|meth|func|mod|data|attr|exc|obj):`|^\.\. \w+::", re.MULTILINE)
 _CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
-_LEAD_OWNED = frozenset({"Health"})
-"""The health controller is the lead's and being rewritten (`/health/live`,
-`/health/ready`); its operations join the checks once it is."""
 _MAIN_EXAMPLES = {
     # operation id: (request example expected, statuses with response examples)
     "CreateShow": (True, {"201", "409"}),
@@ -78,7 +75,7 @@ def _document() -> dict[str, Json]:
 def _operations() -> Iterator[tuple[str, dict[str, Json]]]:
     for path, item in _document()["paths"].items():
         for method in _METHODS:
-            if method in item and item[method].get("operationId") not in _LEAD_OWNED:
+            if method in item:
                 yield f"{method.upper()} {path}", item[method]
 
 

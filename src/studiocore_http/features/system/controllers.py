@@ -51,7 +51,8 @@ class HealthController(Controller):
         responses=_NOT_READY,
     )
     def health(self, state: State) -> Response[s.Health]:
-        """The same answer as `/health/ready`, kept for existing probes. No token needed."""
+        """The same answer as `/health/ready` (200 when this process may take traffic,
+        503 when not), kept for probes configured before it existed. No token needed."""
         return _ready(state)
 
     @get(
