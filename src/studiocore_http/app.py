@@ -14,7 +14,6 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, UnavailableError
@@ -27,6 +26,7 @@ from .features.calendars.controllers import FEED_LINK_PATTERN
 from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
 from .health import Readiness, probe_readiness, sql_readiness
+from .openapi_root import RootPathJsonRenderPlugin, RootPathSwaggerRenderPlugin
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -198,7 +198,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             description="Livestream studio scheduling: studios, rooms, shows, MCs, "
             "conflict-free booking. Authenticate with `Authorization: Bearer <token>`.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path=["/", "/swagger"])],
+            render_plugins=[
+                RootPathSwaggerRenderPlugin(path=["/", "/swagger"]),
+                RootPathJsonRenderPlugin(),
+            ],
             servers=[Server(url="/")],
         ),
         debug=settings.debug,
