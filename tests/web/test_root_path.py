@@ -13,11 +13,16 @@ the board, the agenda, a link, a comment and the notifications stream."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
 import urllib.parse
 from collections import deque
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import pytest
@@ -36,6 +41,8 @@ from studiocore_http.openapi_root import (
 )
 from studiocore_http.web import WEB_PATHS
 from tests.support.idp import LocalIdP
+from tests.support.proxy import StrippingProxy
+from tests.support.sse import free_port
 from tests.web.conftest import ADMIN, CLIENT_MANAGER, MC, STUDIO_MANAGER, Browser, demo_settings
 from tests.web.test_oidc_sign_in import BASE, web_settings
 
@@ -364,3 +371,55 @@ def test_behind_root_path_moves_path_servers_only(
     assert schema["servers"] == servers  # the cached document is left alone
     Scoped.scope = {"root_path": ""}
     assert behind_root_path(Scoped(), schema) is schema  # type: ignore[arg-type]
+
+
+def test_studiocore_serve_root_path_behind_a_stripping_proxy(tmp_path: Path) -> None:
+    """``studiocore serve --demo --root-path /sc`` as a process, reached through
+    a proxy that strips ``/sc``: health, the sign-in page, its redirects and the
+    OpenAPI document all answer behind the prefix."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIOCORE_")}
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[2] / "src"), *sys.path]),
+        PYTHONUNBUFFERED="1",
+        STUDIOCORE_JWT_SECRET="root-path-secret-" + "x" * 32,
+        STUDIOCORE_LOG_REQUESTS="false",
+    )
+    command = [sys.executable, "-m", "studiocore_http", "serve", "--demo", "--root-path", PREFIX]
+    command += ["--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'sc.db'}"]
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        with StrippingProxy(f"http://127.0.0.1:{port}", PREFIX) as proxy, httpx.Client() as http:
+            deadline = time.monotonic() + 90
+            while True:
+                assert process.poll() is None, log.read_text()
+                try:
+                    if http.get(f"{proxy.url}/health/live", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+            start = http.get(f"{proxy.url}/")
+            assert (start.status_code, start.headers["location"]) == (302, f"{PREFIX}/sign-in")
+            sign_in = http.get(f"{proxy.url}/sign-in")
+            assert sign_in.status_code == 200
+            assert unprefixed(sign_in.text) == []
+            assert links_of(sign_in.text).root == PREFIX
+            css = http.get(f"{proxy.url}/static/studiocore.css")
+            assert css.headers["content-type"].startswith("text/css")
+            spec = http.get(f"{proxy.url}/schema/openapi.json").json()
+            assert spec["servers"] == [{"url": PREFIX}]
+            assert proxy.refused == []
+            # the proxy must strip the prefix: uvicorn puts root_path in front of the path
+            assert http.get(f"http://127.0.0.1:{port}{PREFIX}/sign-in").status_code == 404
+            assert http.get(f"http://127.0.0.1:{port}/sign-in").status_code == 200
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+            process.kill()
+            process.wait()
