@@ -28,17 +28,15 @@ import httpx
 import pytest
 from litestar import Litestar, get
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Server
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from studiocore import ScheduleStatus, Services
 from studiocore_http import create_app
 from studiocore_http.oidc import external_id
-from studiocore_http.openapi_root import (
-    RootPathJsonRenderPlugin,
-    RootPathSwaggerRenderPlugin,
-    behind_root_path,
-)
+from studiocore_http.openapi_root import RootPathJsonRenderPlugin, RootPathServers, behind_root_path
 from studiocore_http.web import WEB_PATHS
 from tests.support.idp import LocalIdP
 from tests.support.proxy import StrippingProxy
@@ -317,35 +315,28 @@ def test_the_openapi_servers_and_swagger_page_are_behind_the_prefix(services: Se
             assert '"url":"/"' not in html, page
 
 
-def test_swagger_assets_served_by_the_app_and_path_servers_follow_the_prefix() -> None:
+def test_any_render_plugin_with_the_mixin_renders_servers_behind_the_prefix() -> None:
     @get("/ping", sync_to_thread=False)
     def ping() -> str:
         return "pong"
 
-    swagger = RootPathSwaggerRenderPlugin(
-        path="/",
-        js_url="/assets/swagger-ui-bundle.js",
-        css_url="/assets/swagger-ui.css",
-        standalone_preset_js_url="https://cdn.example/preset.js",  # not ours: as given
-        favicon="<link rel='icon' href='/assets/favicon.png'>",
-    )
+    class OwnAssets(RootPathServers, SwaggerRenderPlugin):
+        """A Swagger page of one's own (assets elsewhere), the mixin first."""
+
     config = OpenAPIConfig(
         title="t",
         version="1",
-        render_plugins=[swagger, RootPathJsonRenderPlugin()],
-        servers=[],
+        render_plugins=[OwnAssets(path="/", js_url="/assets/ui.js"), RootPathJsonRenderPlugin()],
+        servers=[Server(url="/"), Server(url="https://api.example/v1")],
     )
     app = Litestar([ping], openapi_config=config)
     with TestClient(app, root_path=PREFIX) as client:
         html = client.get(f"{PREFIX}/schema").text
-        for url in ("/sc/assets/swagger-ui-bundle.js", "/sc/assets/swagger-ui.css"):
-            assert f'"{url}"' in html
-        assert "href='/sc/assets/favicon.png'" in html
-        assert '"https://cdn.example/preset.js"' in html
-    with TestClient(app) as client:  # the shared plugin was not changed by that request
-        html = client.get("/schema").text
-        assert '"/assets/swagger-ui-bundle.js"' in html
-        assert "/sc/" not in html
+        assert '"servers":[{"url":"/sc"},{"url":"https://api.example/v1"}]' in html
+        document = client.get(f"{PREFIX}/schema/openapi.json").json()
+        assert document["servers"] == [{"url": "/sc"}, {"url": "https://api.example/v1"}]
+    with TestClient(app) as client:  # the cached document was not changed by that request
+        assert client.get("/schema/openapi.json").json()["servers"][0] == {"url": "/"}
 
 
 @pytest.mark.parametrize(
