@@ -12,7 +12,6 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, UnavailableError
@@ -26,6 +25,7 @@ from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
 from .health import Readiness, probe_readiness, sql_readiness
 from .observability import Observability
+from .openapi_root import RootPathJsonRenderPlugin, RootPathSwaggerRenderPlugin
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -191,7 +191,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             path="/schema",
             use_handler_docstrings=True,
             tags=API_TAGS,
-            render_plugins=[SwaggerRenderPlugin(path=["/", "/swagger"])],
+            render_plugins=[
+                RootPathSwaggerRenderPlugin(path=["/", "/swagger"]),
+                RootPathJsonRenderPlugin(),
+            ],
             servers=[Server(url="/")],
         ),
         debug=settings.debug,

@@ -28,13 +28,19 @@ def free_port() -> int:
 
 
 class ThreadedServer:
-    """``app`` served by uvicorn on a free local port, in a thread."""
+    """``app`` served by uvicorn on a free local port, in a thread (with
+    ``root_path``: as ``studiocore serve --root-path`` serves it)."""
 
-    def __init__(self, app: Litestar) -> None:
+    def __init__(self, app: Litestar, *, root_path: str = "") -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=2,
+            root_path=root_path,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -90,11 +90,12 @@ def require_chromium() -> str:
 
 
 class LiveServer(ThreadedServer):
-    """The app on a free local port, in a thread, over in-memory demo data."""
+    """The app on a free local port, in a thread, over in-memory demo data
+    (under ``root_path`` as ``studiocore serve --root-path`` serves it)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, root_path: str = "") -> None:
         self.services = services
-        super().__init__(create_app(demo_settings(), services=services))
+        super().__init__(create_app(demo_settings(), services=services), root_path=root_path)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from studiocore import (
 from studiocore.ports import Contains, sortable_fields
 
 from .admin_entities import ADMIN_ENTITIES, AdminEntity, Field
-from .common import Form, Viewer, flash, page, services_of
+from .common import Form, Viewer, flash, page, redirect, services_of
 
 __all__ = ["ADMIN_ROUTES"]
 
@@ -265,7 +265,7 @@ def admin_create(request: Req, viewer: Viewer, slug: Segment, data: Form) -> Tem
     except StudioError as exc:
         return _form_page(request, admin, viewer, None, form=data, errors={"_form": str(exc)})
     flash(request, f"The {admin.singular} {getattr(record, 'name', record.uid)} was created.")
-    return Redirect(f"/admin/{slug}/{record.uid}")
+    return redirect(request, f"/admin/{slug}/{record.uid}")
 
 
 @get("/admin/{slug:str}/{uid:str}", sync_to_thread=True, include_in_schema=False)
@@ -296,7 +296,7 @@ def admin_update(
     except StudioError as exc:
         return _form_page(request, admin, viewer, record, form=data, errors={"_form": str(exc)})
     flash(request, "Saved." if changes else "Nothing changed.")
-    return Redirect(f"/admin/{slug}/{uid}")
+    return redirect(request, f"/admin/{slug}/{uid}")
 
 
 @post("/admin/{slug:str}/{uid:str}/{step:str}", sync_to_thread=True, include_in_schema=False)
@@ -319,7 +319,7 @@ def admin_step(
         flash(request, str(exc), "error")
     else:
         flash(request, "Deleted (it can be restored)." if step == "delete" else "Restored.")
-    return Redirect(f"/admin/{slug}/{uid}")
+    return redirect(request, f"/admin/{slug}/{uid}")
 
 
 ADMIN_ROUTES = [

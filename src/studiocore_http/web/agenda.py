@@ -21,7 +21,7 @@ from studiocore import (
 )
 from studiocore_http.features.calendars.controllers import feed_urls
 
-from .common import Form, Viewer, flash, local, page, services_of
+from .common import Form, Viewer, flash, local, page, redirect, services_of
 
 __all__ = ["AGENDA_DAYS", "AGENDA_ROUTES"]
 
@@ -112,7 +112,7 @@ def calendar_link(request: Request[Any, Any, Any], viewer: Viewer, data: Form) -
         flash(request, "No such calendar link or MC profile of yours.", "error")
     except StudioError as exc:
         flash(request, str(exc), "error")
-    return Redirect("/agenda")
+    return redirect(request, "/agenda")
 
 
 AGENDA_ROUTES = [agenda, calendar_link]

@@ -30,7 +30,7 @@ from studiocore.scheduling import operational_day_of
 
 from .board import editable_plans
 from .comments import comment_panel
-from .common import Form, Viewer, flash, local, page, services_of
+from .common import Form, Viewer, flash, local, page, redirect, services_of
 
 __all__ = ["BOARD_EDIT_ROUTES"]
 
@@ -168,7 +168,7 @@ def create_draft(
         )
     else:
         flash(request, f'Draft "{show.name}" added.')
-    return Redirect(_board_link(studio, show.show_start))
+    return redirect(request, _board_link(studio, show.show_start))
 
 
 _PLACE_FIELDS = ("start", "end", "room")
@@ -350,7 +350,7 @@ def move_show(
                 actor=viewer,
             )
             flash(request, "Change request raised: the other side decides on it.")
-            return Redirect(f"/change-requests/{change.uid}")
+            return redirect(request, f"/change-requests/{change.uid}")
         moved = services.shows.reschedule(
             uid, {"show_start": start, "show_end": end, "studio_room_uid": room}, actor=viewer
         )
@@ -358,13 +358,13 @@ def move_show(
         return _show_page(request, show, viewer, data, {_form_field(exc.field): exc.reason})
     except ConflictError as exc:
         flash(request, " ".join([str(exc), *(c.reason for c in exc.conflicts)]), "error")
-        return Redirect(f"/board/shows/{uid}")
+        return redirect(request, f"/board/shows/{uid}")
     except StudioError as exc:
         flash(request, str(exc), "error")
-        return Redirect(f"/board/shows/{uid}")
+        return redirect(request, f"/board/shows/{uid}")
     warnings = " ".join(c.reason for c in moved.warnings)
     flash(request, f"Moved. {warnings}" if warnings else "Moved.", "warn" if warnings else "info")
-    return Redirect(_board_link(studio, moved.show.show_start) if studio else "/board")
+    return redirect(request, _board_link(studio, moved.show.show_start) if studio else "/board")
 
 
 BOARD_EDIT_ROUTES = [new_draft, create_draft, show_page, check_json, check_move, move_show]

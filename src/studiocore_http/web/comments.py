@@ -15,7 +15,7 @@ from litestar.response import Redirect
 from studiocore import Actor, NotFoundError, Services, StudioError
 from studiocore.entities.records import MENTION
 
-from .common import Form, Viewer, flash, services_of
+from .common import Form, Viewer, flash, redirect, services_of
 
 __all__ = ["COMMENT_ROUTES", "comment_panel", "page_of"]
 
@@ -88,7 +88,7 @@ def add_comment(
         flash(request, f"Not posted: {exc}", "error")
     else:
         flash(request, "Comment posted.")
-    return Redirect(back + "#comments")
+    return redirect(request, back + "#comments")
 
 
 @post("/comments/{record_uid:str}/{uid:str}/delete", sync_to_thread=True, include_in_schema=False)
@@ -108,7 +108,7 @@ def delete_comment(
         flash(request, f"Not deleted: {exc}", "error")
     else:
         flash(request, "Comment deleted.")
-    return Redirect(back + "#comments")
+    return redirect(request, back + "#comments")
 
 
 COMMENT_ROUTES = [add_comment, delete_comment]

@@ -1,5 +1,11 @@
 """What every page shares: who is signed in, messages for the next page,
-rendering a page, local times (internal)."""
+rendering a page, the links a browser follows, local times (internal).
+
+Served under a path prefix (``studiocore serve --root-path /sc`` behind a proxy
+that strips ``/sc``), every URL handed to a browser carries the request's ASGI
+``root_path``: Python builds them with :func:`href` and :func:`redirect`,
+templates write ``{{ root }}/agenda`` (``root`` is in every page's context) and
+the scripts read ``<meta name="studiocore-root">``."""
 
 from __future__ import annotations
 
@@ -11,18 +17,23 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import URLEncodedBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from studiocore import Actor, NotFoundError, Services, User
 from studiocore.scheduling import ShowChange, ShowState
+from studiocore_http.auth import fresh_actor
+from studiocore_sql import primary_reads
 
 __all__ = [
     "Form",
     "Viewer",
     "flash",
+    "href",
     "local",
     "page",
     "provide_viewer",
+    "redirect",
+    "root",
     "services_of",
     "show_change",
     "signed_in",
@@ -49,7 +60,8 @@ def signed_in(request: Request[Any, Any, Any]) -> User | None:
     user = None
     if isinstance(uid, str):
         try:
-            user = services_of(request).users.get(uid)
+            with primary_reads():  # never a lagging replica: a ban applies at once
+                user = services_of(request).users.get(uid)
         except NotFoundError:
             user = None
     found = None if user is None or user.is_banned else user
@@ -64,9 +76,33 @@ def provide_viewer(request: Request[Any, Any, Any]) -> Actor:
     if user is None:
         raise NotAuthorizedException("sign in first")
     if "viewer" not in request.state:
-        request.state["viewer"] = services_of(request).users.actor(user.uid)
+        request.state["viewer"] = fresh_actor(services_of(request), user.uid)
     actor: Actor = request.state["viewer"]
     return actor
+
+
+def root(request: Request[Any, Any, Any]) -> str:
+    """The path prefix the app is served under: the request's ASGI
+    ``root_path`` (``studiocore serve --root-path``) without a trailing slash,
+    ``""`` when the app is served at the root of its host."""
+    prefix = request.scope.get("root_path") or ""
+    return str(prefix).rstrip("/")
+
+
+def href(request: Request[Any, Any, Any], path: str) -> str:
+    """``path``, a path of the app (``"/agenda"``, ``"/board?studio=..."``), as
+    the browser must ask for it: behind the request's path prefix.
+
+    Raises :class:`ValueError` for anything but an absolute path of this app
+    (a relative path, a ``//host`` or a full URL), which must not be prefixed."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError(f"path: {path!r} is not an absolute path of this app")
+    return root(request) + path
+
+
+def redirect(request: Request[Any, Any, Any], path: str) -> Redirect:
+    """A 302 redirect to ``path`` of this app, behind the request's path prefix."""
+    return Redirect(href(request, path))
 
 
 def flash(request: Request[Any, Any, Any], message: str, kind: str = "info") -> None:
@@ -79,7 +115,7 @@ def page(
     flash = request.session.pop("flash", None) if request.scope.get("session") else None
     user = signed_in(request)
     unread = _unread(request, user)
-    context = {"user": user, "flash": flash, "unread": unread, **context}
+    context = {"user": user, "flash": flash, "unread": unread, "root": root(request), **context}
     return Template(template_name=name, context=context, status_code=status_code)
 
 

@@ -13,7 +13,7 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from studiocore import NotFoundError, Notification, ValidationError, is_uid
 from studiocore_http.features.notifications.live import LiveNotifications
 
-from .common import Viewer, flash, local, page, services_of
+from .common import Viewer, flash, local, page, redirect, services_of
 
 __all__ = ["NOTIFICATION_ROUTES", "PAGE_SIZE", "subject_link"]
 
@@ -75,7 +75,7 @@ def mark_read(request: Request[Any, Any, Any], viewer: Viewer, uid: FromPath[str
     """Mark one of the user's notifications read (someone else's: 404)."""
     services_of(request).notifications.mark_read(uid, actor=viewer)
     flash(request, "The notification is marked read.")
-    return Redirect(_back(request))
+    return redirect(request, _back(request))
 
 
 @post("/notifications/read-all", sync_to_thread=True, include_in_schema=False)
@@ -83,7 +83,7 @@ def mark_all_read(request: Request[Any, Any, Any], viewer: Viewer) -> Redirect:
     """Mark every unread notification of the user read."""
     marked = services_of(request).notifications.mark_all_read(actor=viewer)
     flash(request, f"{marked} notification{'' if marked == 1 else 's'} marked read.")
-    return Redirect("/notifications")
+    return redirect(request, "/notifications")
 
 
 @get("/notifications/stream", include_in_schema=False)

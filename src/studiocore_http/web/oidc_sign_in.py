@@ -32,7 +32,7 @@ from litestar.response import Redirect
 from studiocore_http.oidc import HTTP_TIMEOUT, OidcSignIn, discover, endpoint
 from studiocore_http.settings import OidcProvider, Settings
 
-from .common import flash, services_of
+from .common import flash, redirect, services_of
 
 __all__ = ["OIDC_ROUTES", "pkce_challenge"]
 
@@ -62,7 +62,7 @@ def _redirect_uri(request: Request[Any, Any, Any], settings: Settings) -> str:
 
 def _fail(request: Request[Any, Any, Any], reason: str) -> Redirect:
     flash(request, f"Signing in failed: {reason}", "error")
-    return Redirect("/sign-in")
+    return redirect(request, "/sign-in")
 
 
 @get("/sign-in/oidc", sync_to_thread=True, include_in_schema=False)
@@ -165,7 +165,7 @@ def callback(request: Request[Any, Any, Any]) -> Redirect:
     if user.is_banned:
         return _fail(request, "this account is banned.")
     request.set_session({"user_uid": user.uid})
-    return Redirect("/")
+    return redirect(request, "/")
 
 
 OIDC_ROUTES = [start, callback]

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -27,7 +27,7 @@ from .board import BOARD_ROUTES
 from .board_edit import BOARD_EDIT_ROUTES
 from .change_requests import CHANGE_REQUEST_ROUTES
 from .comments import COMMENT_ROUTES
-from .common import page, provide_viewer
+from .common import page, provide_viewer, redirect
 from .notifications import NOTIFICATION_ROUTES
 from .oidc_sign_in import OIDC_ROUTES
 from .schedules import SCHEDULE_ROUTES
@@ -71,7 +71,7 @@ def _key(settings: Settings, purpose: str) -> bytes:
 
 
 def _not_signed_in(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    return Redirect("/sign-in")
+    return redirect(request, "/sign-in")
 
 
 def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

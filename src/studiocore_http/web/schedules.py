@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from studiocore import Actor, Schedule, ScheduleStatus, Services
 
 from .comments import comment_panel
-from .common import Viewer, local, page, services_of, show_change
+from .common import Viewer, local, page, redirect, services_of, show_change
 from .steps import Step, offered, step_route
 
 __all__ = ["SCHEDULE_ROUTES", "waiting_schedules"]
@@ -178,8 +178,8 @@ def pick_diff(request: Request[Any, Any, Any], uid: FromPath[str]) -> Redirect:
     try:
         old, new = int(query.get("from", "")), int(query.get("to", ""))
     except ValueError:
-        return Redirect(f"/schedules/{uid}")
-    return Redirect(f"/schedules/{uid}/versions/{old}/diff/{new}")
+        return redirect(request, f"/schedules/{uid}")
+    return redirect(request, f"/schedules/{uid}/versions/{old}/diff/{new}")
 
 
 def waiting_schedules(services: Services, viewer: Actor) -> list[dict[str, str]]:

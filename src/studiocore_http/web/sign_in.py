@@ -10,14 +10,14 @@ from litestar.response import Redirect, Template
 from studiocore import NotFoundError
 from studiocore_http.settings import Settings
 
-from .common import Form, flash, page, services_of, signed_in
+from .common import Form, flash, page, redirect, services_of, signed_in
 
 __all__ = ["SIGN_IN_ROUTES"]
 
 
 @get("/", sync_to_thread=True, include_in_schema=False)
 def home(request: Request[Any, Any, Any]) -> Redirect:
-    return Redirect("/schedules" if signed_in(request) else "/sign-in")
+    return redirect(request, "/schedules" if signed_in(request) else "/sign-in")
 
 
 @get("/sign-in", sync_to_thread=True, include_in_schema=False)
@@ -55,20 +55,20 @@ def sign_in(
     settings: Settings = request.app.state.settings
     if not settings.demo:
         flash(request, "Sign-in with a password or an identity provider is not set up.", "error")
-        return Redirect("/sign-in")
+        return redirect(request, "/sign-in")
     try:
         user = services_of(request).users.by_email(data.get("email", ""))
     except NotFoundError:
         flash(request, "No such demo user.", "error")
-        return Redirect("/sign-in")
+        return redirect(request, "/sign-in")
     request.set_session({"user_uid": user.uid})
-    return Redirect("/schedules")
+    return redirect(request, "/schedules")
 
 
 @post("/sign-out", sync_to_thread=False, include_in_schema=False)
 def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     request.clear_session()
-    return Redirect("/sign-in")
+    return redirect(request, "/sign-in")
 
 
 SIGN_IN_ROUTES = [home, sign_in_page, sign_in, sign_out]

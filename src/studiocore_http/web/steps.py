@@ -17,7 +17,7 @@ from litestar.response import Redirect
 
 from studiocore import Actor, ConflictError, Entity, NotFoundError, Services, StudioError
 
-from .common import Form, Viewer, flash, services_of
+from .common import Form, Viewer, flash, redirect, services_of
 
 __all__ = ["Step", "offered", "step_route"]
 
@@ -107,6 +107,6 @@ def step_route(
             flash(request, str(exc), "error")
         else:
             flash(request, chosen.done)
-        return Redirect(back_to)
+        return redirect(request, back_to)
 
     return take_step

@@ -11,6 +11,9 @@
   const table = document.querySelector("table.board[data-movable]");
   if (!table) return;
   const live = document.getElementById("board-live");
+  // the path prefix the app is served under (studiocore serve --root-path), "" at the root
+  const meta = document.querySelector('meta[name="studiocore-root"]');
+  const root = meta ? meta.content : "";
   const dayStart = Date.parse(table.dataset.dayStart);
   const slotMs = Number(table.dataset.slotMinutes) * 60000;
   const rooms = Array.from(table.querySelectorAll("tbody tr[data-room]"))
@@ -32,7 +35,7 @@
   async function check(cell, room, slot, extra) {
     const where = place(cell, room, slot, extra);
     const query = new URLSearchParams(where).toString();
-    const answer = await fetch(`/board/shows/${cell.dataset.show}/check.json?${query}`, {
+    const answer = await fetch(`${root}/board/shows/${cell.dataset.show}/check.json?${query}`, {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
@@ -53,13 +56,13 @@
     if (cell.dataset.move === "request") {
       // a confirmed show of a schedule: its page, with the move to request
       const local = new URLSearchParams(where).toString();
-      window.location.assign(`/board/shows/${uid}?${local}`);
+      window.location.assign(`${root}/board/shows/${uid}?${local}`);
       return;
     }
     const token = document.querySelector('input[name="_csrf_token"]');
     const form = document.createElement("form");
     form.method = "post";
-    form.action = `/board/shows/${uid}/move`;
+    form.action = `${root}/board/shows/${uid}/move`;
     for (const [name, value] of Object.entries({ ...where, _csrf_token: token ? token.value : "" })) {
       const input = document.createElement("input");
       input.type = "hidden";

@@ -24,10 +24,14 @@
     shown.textContent = "(" + count + ")";
   }
 
+  // the path prefix the app is served under (studiocore serve --root-path), "" at the root
+  var meta = document.querySelector('meta[name="studiocore-root"]');
+  var ROOT = meta ? meta.getAttribute("content") || "" : "";
+
   var PAGES = {
-    shows: "/board/shows/",
-    schedules: "/schedules/",
-    change_requests: "/change-requests/"
+    shows: ROOT + "/board/shows/",
+    schedules: ROOT + "/schedules/",
+    change_requests: ROOT + "/change-requests/"
   };
 
   function prepend(list, note) {
@@ -52,7 +56,7 @@
     if (token) {
       var form = document.createElement("form");
       form.method = "post";
-      form.action = "/notifications/" + encodeURIComponent(note.uid) + "/read";
+      form.action = ROOT + "/notifications/" + encodeURIComponent(note.uid) + "/read";
       var field = token.cloneNode(false);
       form.appendChild(field);
       var button = document.createElement("button");
@@ -72,7 +76,7 @@
     var link = document.getElementById("nav-notifications");
     var live = document.getElementById("live-notifications");
     if (!link || !live) return;
-    var source = new EventSource("/notifications/stream");
+    var source = new EventSource(ROOT + "/notifications/stream");
     source.addEventListener("notification", function (event) {
       var note;
       try { note = JSON.parse(event.data); } catch (e) { return; }
