@@ -13,11 +13,11 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services
 
+from .api_docs import OfflineSwaggerRenderPlugin, document_errors
 from .auth import actor_dependency, build_jwt_auth
 from .database import open_database
 from .errors import exception_handlers
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if settings.log_requests
         else []
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, api, *web["route_handlers"]],
         template_config=web["template_config"],
         csrf_config=web["csrf_config"],
@@ -184,8 +184,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             description="Livestream studio scheduling: studios, rooms, shows, MCs, "
             "conflict-free booking. Authenticate with `Authorization: Bearer <token>`.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path=["/", "/swagger"])],
+            render_plugins=[OfflineSwaggerRenderPlugin(path=["/", "/swagger"])],
             servers=[Server(url="/")],
         ),
         debug=settings.debug,
     )
+    document_errors(app)
+    return app
