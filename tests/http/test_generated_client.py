@@ -11,9 +11,13 @@ module.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import json
 import os
+import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -31,7 +35,8 @@ import pytest
 import studiocore_http
 from studiocore_http import Settings, issue_token
 
-PACKAGE = "studiocore_generated_client"
+PACKAGE = "studiocore_client"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "http-api.md"
 STUDIOCORE = [sys.executable, "-m", "studiocore_http"]
 SECRET = "generated-client-test-secret-" + "x" * 32
 SRC = str(Path(studiocore_http.__file__).resolve().parents[1])
@@ -123,28 +128,44 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
         log.close()
 
 
-def generate(document: Path, folder: Path) -> tuple[Path, str]:
-    """Run the generator as docs/http-api.md does (post hooks off: no ruff run
-    over the output); the package directory and everything it printed."""
-    config = folder / "generator.json"
-    config.write_text(json.dumps({"post_hooks": []}))
-    output = folder / PACKAGE
-    script = Path(sys.executable).with_name("openapi-python-client")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "openapi_python_client"]
+def documented(language: str) -> str:
+    """The ``language`` code block of docs/http-api.md's "Generating a client"."""
+    text = DOCS.read_text()
+    section = text[text.index("### Generating a client\n") :]
+    block = re.search(rf"```{language}\n(.*?)```", section, re.S)
+    assert block, f"docs/http-api.md: no {language} block under 'Generating a client'"
+    return block.group(1)
+
+
+def generate(base_url: str, folder: Path) -> tuple[Path, str]:
+    """Run docs/http-api.md's commands in ``folder`` (the document fetched with
+    httpx where the docs use curl); the package directory and everything the
+    generator printed."""
+    fetch, config, command = documented("bash").strip().splitlines()
+    assert fetch.startswith("curl -fsS http://127.0.0.1:8000/schema/openapi.json -o openapi.json")
+    answer = httpx.get(f"{base_url}/schema/openapi.json", timeout=30)
+    assert answer.status_code == 200
+    (folder / "openapi.json").write_bytes(answer.content)
+    written = re.match(r"echo '([^']*)' > (\S+)", config)
+    assert written, config
+    assert json.loads(written.group(1)) == {"post_hooks": []}
+    (folder / written.group(2)).write_text(written.group(1))
+    program, *arguments = shlex.split(command)
+    assert program == "openapi-python-client"
+    assert arguments[arguments.index("--output-path") + 1] == PACKAGE
+    script = Path(sys.executable).with_name(program)
+    runner = [str(script)] if script.exists() else [sys.executable, "-m", "openapi_python_client"]
     done = subprocess.run(
-        [
-            *command,
-            *("generate", "--path", str(document), "--output-path", str(output)),
-            *("--meta", "none", "--config", str(config), "--fail-on-warning"),
-        ],
+        [*runner, *arguments],
         check=False,
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=folder,
     )
     printed = done.stdout + done.stderr
     assert done.returncode == 0, printed
-    return output, printed
+    return folder / PACKAGE, printed
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +174,7 @@ def generated(
 ) -> Iterator[Generated]:
     base_url, token = live
     folder = tmp_path_factory.mktemp("generated-client")
-    answer = httpx.get(f"{base_url}/schema/openapi.json", timeout=30)
-    assert answer.status_code == 200
-    document = folder / "openapi.json"
-    document.write_bytes(answer.content)
-    output, printed = generate(document, folder)
+    output, printed = generate(base_url, folder)
     sys.path.insert(0, str(output.parent))
     try:
         package = importlib.import_module(PACKAGE)
@@ -259,3 +276,28 @@ def test_the_generated_client_reads_404_and_422_as_typed_errors(generated: Gener
     assert isinstance(problem, models.FieldProblem)
     assert problem.field == "time_zone"
     assert problem.reason
+
+
+def test_the_documented_example_books_then_reports_the_clash(generated: Generated) -> None:
+    models = generated.module("models")
+    with generated.client() as c:
+        studio = generated.module("api.studios.create_studio").sync(
+            client=c, body=models.StudioCreate(name="Docs Studio")
+        )
+        room = generated.module("api.studio_rooms.create_studio_room").sync(
+            client=c, body=models.StudioRoomCreate(studio_uid=studio.uid, name="Docs Room")
+        )
+    example = compile(documented("python"), "docs/http-api.md", "exec")
+    start = datetime(2031, 5, 1, 9, tzinfo=UTC)
+    printed = []
+    for _ in range(2):
+        names: dict[str, Any] = {"base_url": generated.base_url, "token": generated.token}
+        names |= {"room_uid": room.uid, "start": start}
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            exec(example, names)  # the docs' own example
+        printed.append(out.getvalue())
+    booked = re.fullmatch(r"booked (show_\w+)\n", printed[0])
+    assert booked, printed
+    clash = re.fullmatch(r"room_overlap with \['(show_\w+)', '(show_\w+)'\] - .+\n", printed[1])
+    assert clash, printed
+    assert booked.group(1) in clash.groups()
