@@ -34,7 +34,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -45,6 +45,7 @@ from litestar.exceptions import (
     ServiceUnavailableException,
 )
 from litestar.exceptions import ValidationException as LitestarValidationException
+from litestar.params import KwargDefinition
 from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
@@ -123,66 +124,61 @@ BODY_ERRORS: list[type[HTTPException]] = [*WRITE_ERRORS, UnsupportedMediaTypeRes
 deeply nested JSON, Litestar documents on every operation itself)."""
 
 
+def _says(description: str) -> KwargDefinition:
+    """A field's description in the OpenAPI document."""
+    return KwargDefinition(description=description)
+
+
 class _FieldProblemRequired(TypedDict):
-    field: str
-    reason: str
+    field: Annotated[str, _says("The field: a dotted path into the body, or a parameter.")]
+    reason: Annotated[str, _says("Why it was refused.")]
 
 
 class FieldProblem(_FieldProblemRequired, total=False):
-    """One invalid input of a 422: the field (a dotted path into the body, or a
-    query or path parameter) and why it was refused. (``NotRequired`` would be
-    lost to ``from __future__ import annotations``, hence the base class.)"""
+    """One invalid input of a 422. (The optional keys are a ``total=False``
+    subclass: ``NotRequired`` is lost to ``from __future__ import annotations``.)"""
 
-    source: str
-    """Where the field was: ``body``, ``query``, ``path``, ``header`` (request
-    decoding errors only)."""
+    source: Annotated[
+        str, _says("Where the field was: body, query, path or header (decoding errors only).")
+    ]
 
 
 class ErrorExtra(TypedDict, total=False):
     """What an error says beyond its ``detail``, by kind; every key is optional
     and other keys may appear (clients should ignore those they do not know)."""
 
-    field: str | None
-    """422: the first offending field."""
-    problems: list[FieldProblem]
-    """422: every offending field."""
-    entity: str
-    """404 and 409 (status change): the kind of record, e.g. ``Studio``."""
-    uid: str
-    """404 and 409 (status change): the record's uid."""
-    conflicts: list[Conflict]
-    """409: the conflict report (empty for duplicates, status changes and
-    concurrent edits)."""
-    from_state: str
-    """409 (status change): the record's current status."""
-    to_state: str
-    """409 (status change): the status asked for."""
-    retry: bool
-    """409 (concurrent edit) and 503: the same request may succeed if retried."""
-    action: str
-    """403: the refused action (``read``, ``write``, ...)."""
-    resource: str
-    """403: the resource the action was refused on."""
-    content_type: str | None
-    """415: the request's ``Content-Type`` (null when it had none)."""
-    accepted: list[str]
-    """415: the accepted content types."""
-    max_depth: int
-    """400: the deepest nesting of JSON arrays and objects accepted."""
+    field: Annotated[str | None, _says("422: the first offending field.")]
+    problems: Annotated[list[FieldProblem], _says("422: every offending field.")]
+    entity: Annotated[str, _says("404, 409 (status change): the kind of record, e.g. Studio.")]
+    uid: Annotated[str, _says("404, 409 (status change): the record's uid.")]
+    conflicts: Annotated[
+        list[Conflict],
+        _says(
+            "409: the conflict report (empty for duplicates, status changes and concurrent edits)."
+        ),
+    ]
+    from_state: Annotated[str, _says("409 (status change): the record's current status.")]
+    to_state: Annotated[str, _says("409 (status change): the status asked for.")]
+    retry: Annotated[bool, _says("409 (concurrent edit), 503: the same request may succeed.")]
+    action: Annotated[str, _says("403: the refused action (read, write, ...).")]
+    resource: Annotated[str, _says("403: the resource the action was refused on.")]
+    content_type: Annotated[str | None, _says("415: the request's Content-Type (null: none).")]
+    accepted: Annotated[list[str], _says("415: the accepted content types.")]
+    max_depth: Annotated[int, _says("400: the deepest nesting of JSON accepted.")]
 
 
 class _ErrorBodyRequired(TypedDict):
-    status_code: int
-    """The HTTP status code, repeated."""
-    detail: str
-    """What went wrong, for people."""
+    status_code: Annotated[int, _says("The HTTP status code, repeated.")]
+    detail: Annotated[str, _says("What went wrong, for people.")]
 
 
 class ErrorBody(_ErrorBodyRequired, total=False):
     """Every error response's body: ``{"status_code", "detail", "extra"}``."""
 
     extra: ErrorExtra
-    """Structured details by kind of error (absent when there are none)."""
+    """Structured details by kind of error (absent when there are none); a plain
+    ``$ref`` in the document (a description beside it would make Litestar wrap
+    it in ``allOf``, which generators turn into a second model)."""
 
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
