@@ -27,13 +27,13 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Operation, Reference, Schema
+from litestar.openapi.spec import Example, Operation, Reference, Schema
 from litestar.params import FromPath, FromQuery
 from litestar.routes import HTTPRoute
 
 from .errors import ErrorBody, error_description
 
-__all__ = ["ASSETS", "OfflineSwaggerRenderPlugin", "document_errors"]
+__all__ = ["ASSETS", "ERROR_EXAMPLES", "OfflineSwaggerRenderPlugin", "document_errors"]
 
 ASSETS: dict[str, str] = {
     "swagger-ui-bundle.js": "text/javascript",
@@ -116,6 +116,124 @@ class OfflineSwaggerRenderPlugin(SwaggerRenderPlugin):
         return SwaggerRenderPlugin.render(page, request, openapi_schema)
 
 
+_ROOM = "room_01M8Q93N7RD8J6YTYMPXAJ6KF1"
+_LAUNCH = "show_01M8Q93N8JA305GCEYVQ9D8DKM"
+_SALE = "show_01M8Q93N94FT6FW5N8Y4GP7609"
+_DOUBLE_BOOKED = (
+    'Room Room A is double-booked: "Launch" 09:00-11:00 and "Spring sale" 10:00-12:00 '
+    "(Asia/Seoul, Mon 2 Mar 2026; UTC 00:00-02:00 and 01:00-03:00), overlap 1 h"
+)
+_NAIVE = "must include a UTC offset such as +00:00 or Z (naive timestamps are ambiguous)"
+
+ERROR_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
+    400: (
+        "JSON nested too deeply",
+        {
+            "status_code": 400,
+            "detail": "the JSON body is nested deeper than 64 levels of arrays and objects",
+            "extra": {"max_depth": 64},
+        },
+    ),
+    401: ("An expired token", {"status_code": 401, "detail": "token expired"}),
+    403: (
+        "Not an admin",
+        {
+            "status_code": 403,
+            "detail": "only admins may change studios records",
+            "extra": {"action": "write", "resource": "studios"},
+        },
+    ),
+    404: (
+        "An unknown uid",
+        {
+            "status_code": 404,
+            "detail": "Studio 'studio_01M8Q93N7RD8J6YTYMPXAJ6KF0' does not exist",
+            "extra": {"entity": "Studio", "uid": "studio_01M8Q93N7RD8J6YTYMPXAJ6KF0"},
+        },
+    ),
+    409: (
+        "A double booking and its conflict report",
+        {
+            "status_code": 409,
+            "detail": _DOUBLE_BOOKED,
+            "extra": {
+                "conflicts": [
+                    {
+                        "kind": "room_overlap",
+                        "severity": "BLOCK",
+                        "resource_type": "studio_room",
+                        "resource_uid": _ROOM,
+                        "show_uids": [_LAUNCH, _SALE],
+                        "start": "2026-03-02T01:00:00+00:00",
+                        "end": "2026-03-02T02:00:00+00:00",
+                        "reason": _DOUBLE_BOOKED,
+                        "required": None,
+                        "resource_name": "Room A",
+                        "time_zone": "Asia/Seoul",
+                        "shows": [
+                            {
+                                "uid": _LAUNCH,
+                                "name": "Launch",
+                                "start": "2026-03-02T00:00:00+00:00",
+                                "end": "2026-03-02T02:00:00+00:00",
+                                "local_start": "2026-03-02T09:00:00+09:00",
+                                "local_end": "2026-03-02T11:00:00+09:00",
+                            },
+                            {
+                                "uid": _SALE,
+                                "name": "Spring sale",
+                                "start": "2026-03-02T01:00:00+00:00",
+                                "end": "2026-03-02T03:00:00+00:00",
+                                "local_start": "2026-03-02T10:00:00+09:00",
+                                "local_end": "2026-03-02T12:00:00+09:00",
+                            },
+                        ],
+                    }
+                ]
+            },
+        },
+    ),
+    415: (
+        "A form instead of JSON",
+        {
+            "status_code": 415,
+            "detail": "the body must be JSON (Content-Type: application/json), not text/plain",
+            "extra": {
+                "content_type": "text/plain",
+                "accepted": ["application/json", "application/*+json"],
+            },
+        },
+    ),
+    422: (
+        "A timestamp without an offset",
+        {
+            "status_code": 422,
+            "detail": f"show_start: {_NAIVE}",
+            "extra": {
+                "field": "show_start",
+                "problems": [{"field": "show_start", "reason": _NAIVE}],
+            },
+        },
+    ),
+    503: (
+        "The database does not answer",
+        {
+            "status_code": 503,
+            "detail": "The storage is unavailable; retry shortly.",
+            "extra": {"retry": True},
+        },
+    ),
+}
+"""One real error body per status, shown in the document next to ``ErrorBody``."""
+
+
+def _examples(status: int) -> list[Example]:
+    if status not in ERROR_EXAMPLES:
+        return []
+    summary, value = ERROR_EXAMPLES[status]
+    return [Example(summary=summary, value=value)]
+
+
 def _statuses(raises: Iterable[type[HTTPException]]) -> list[int]:
     return sorted({exc.status_code for exc in raises})
 
@@ -156,6 +274,10 @@ def _operation_class(base: type[Operation], typed: str) -> type[Operation]:
                     continue
                 if _is_litestar_error_schema(media.schema):
                     media.schema = reference
+                    media.examples = {
+                        f"errorbody-example-{n}": example
+                        for n, example in enumerate(_examples(int(code)), 1)
+                    } or None
                     response.description = error_description(int(code))
 
     TypedErrorsOperation.__name__ = TypedErrorsOperation.__qualname__ = f"Typed{base.__name__}"
@@ -173,6 +295,7 @@ def _document_handler(handler: HTTPRouteHandler) -> None:
             data_container=ErrorBody,
             description=error_description(status),
             generate_examples=False,
+            examples=_examples(status) or None,
         )
         for status in statuses
         if status not in own

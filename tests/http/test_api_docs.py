@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from studiocore_http.api_docs import ASSETS
+from studiocore_http.api_docs import ASSETS, ERROR_EXAMPLES
+
+from .conftest import API, post_show
 
 URL = re.compile(r"""https?://[^\s'"<>)]+""")
 REFERENCED = re.compile(r"""(?:src|href)=['"]([^'"]+)['"]""")
@@ -144,27 +147,66 @@ def test_the_error_body_schema_matches_the_wire_format(app: Litestar) -> None:
     assert schemas["FieldProblem"]["required"] == ["field", "reason"]
 
 
-def test_real_error_bodies_have_the_documented_keys(
+def error_body_validator(document: dict[str, Any]) -> OAS31Validator:
+    """Validates a JSON value against the document's ``ErrorBody`` (its
+    references resolved within the document)."""
+    return OAS31Validator(
+        {"$ref": "#/components/schemas/ErrorBody", "components": document["components"]}
+    )
+
+
+def test_every_error_example_in_the_document_is_a_valid_error_body(app: Litestar) -> None:
+    document = app.openapi_schema.to_schema()
+    validator = error_body_validator(document)
+    seen = set()
+    for operation, code, response in _error_responses(document):
+        examples = response["content"]["application/json"].get("examples", {})
+        if (operation, code) == ("GET /health", "503"):
+            continue
+        assert examples, (operation, code)
+        for example in examples.values():
+            validator.validate(example["value"])
+            assert example["value"]["status_code"] == int(code)
+            seen.add(code)
+    assert seen == {str(status) for status in ERROR_EXAMPLES}
+    # the validator does refuse what is not an error body
+    assert list(validator.iter_errors({"status_code": 409}))
+    assert list(validator.iter_errors({"status_code": 409, "detail": "x", "extra": []}))
+
+
+def test_real_error_bodies_are_valid_error_bodies(
     client: TestClient[Litestar], as_admin: dict[str, str], app: Litestar
 ) -> None:
-    schemas = app.openapi_schema.to_schema()["components"]["schemas"]
-    known = set(schemas["ErrorExtra"]["properties"])
-    answers = [
-        client.get("/api/v1/studios"),  # 401, no extra
-        client.get("/api/v1/studios/nope", headers=as_admin),  # 404
-        client.get("/api/v1/shows?limit=abc", headers=as_admin),  # 422 from decoding
-        client.post("/api/v1/studios", json={"name": ""}, headers=as_admin),  # 422 from the core
-        client.post(
-            "/api/v1/studios",
-            content=b"x",
-            headers={**as_admin, "Content-Type": "text/plain"},
-        ),  # 415
-    ]
-    for answer in answers:
-        body = answer.json()
-        assert answer.status_code >= 400
-        assert set(body) <= {"status_code", "detail", "extra"}, body
-        assert {"status_code", "detail"} <= set(body)
-        assert set(body.get("extra", {})) <= known, body
-        for problem in body.get("extra", {}).get("problems", []):
-            assert {"field", "reason"} <= set(problem) <= {"field", "reason", "source"}
+    validator = error_body_validator(app.openapi_schema.to_schema())
+    studio = client.post(
+        f"{API}/studios", json={"name": "Seoul", "time_zone": "Asia/Seoul"}, headers=as_admin
+    ).json()
+    room = client.post(
+        f"{API}/studio-rooms", json={"studio_uid": studio["uid"], "name": "A"}, headers=as_admin
+    ).json()
+    booked = post_show(
+        client, as_admin, room["uid"], "2031-03-02T09:00+09:00", "2031-03-02T11:00+09:00"
+    )
+    assert booked.status_code == 201
+    answers = {
+        "401": client.get(f"{API}/studios"),
+        "404": client.get(f"{API}/studios/nope", headers=as_admin),
+        "409 conflict": post_show(
+            client, as_admin, room["uid"], "2031-03-02T10:00+09:00", "2031-03-02T12:00+09:00"
+        ),
+        "409 duplicate": client.post(
+            f"{API}/users", json={"email": "admin@example.com", "name": "Again"}, headers=as_admin
+        ),
+        "415": client.post(
+            f"{API}/studios", content=b"x", headers={**as_admin, "Content-Type": "text/plain"}
+        ),
+        "422 decoding": client.get(f"{API}/shows?limit=abc", headers=as_admin),
+        "422 core": client.post(f"{API}/studios", json={"name": ""}, headers=as_admin),
+        "422 naive time": post_show(
+            client, as_admin, room["uid"], "2031-03-03T10:00", "2031-03-03T12:00+09:00"
+        ),
+    }
+    for case, answer in answers.items():
+        assert str(answer.status_code) == case.split()[0], (case, answer.text)
+        validator.validate(answer.json())
+    assert answers["409 conflict"].json()["extra"]["conflicts"][0]["kind"] == "room_overlap"
