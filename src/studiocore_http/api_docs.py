@@ -6,7 +6,7 @@ error responses that client generators understand.
   ``swagger-ui-py`` package, under ``<schema path>/assets/`` (no token needed,
   cached by browsers, not in the document). The page makes no request outside
   the application, so it works on an isolated network.
-* :func:`document_errors` gives every error response of every operation the
+* :class:`TypedErrorDocs` gives every error response of every operation the
   one typed body :class:`~studiocore_http.errors.ErrorBody` (a ``$ref`` to a
   component) instead of Litestar's inline schema, whose ``extra`` (a union of
   ``null``, object and array) generators cannot parse.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from litestar import Litestar, MediaType, Request, Response, Router, get
+from litestar import MediaType, Request, Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
@@ -29,11 +29,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Example, Operation, Reference, Schema
 from litestar.params import FromPath, FromQuery
-from litestar.routes import HTTPRoute
+from litestar.plugins import ReceiveRoutePlugin
+from litestar.routes import BaseRoute, HTTPRoute
 
 from .errors import ErrorBody, error_description
 
-__all__ = ["ASSETS", "ERROR_EXAMPLES", "OfflineSwaggerRenderPlugin", "document_errors"]
+__all__ = ["ASSETS", "ERROR_EXAMPLES", "OfflineSwaggerRenderPlugin", "TypedErrorDocs"]
 
 ASSETS: dict[str, str] = {
     "swagger-ui-bundle.js": "text/javascript",
@@ -305,15 +306,18 @@ def _document_handler(handler: HTTPRouteHandler) -> None:
         handler.operation_class = _operation_class(handler.operation_class, str(min(typed)))
 
 
-def document_errors(app: Litestar) -> None:
-    """Give the error responses of every operation of ``app`` the typed
-    :class:`~studiocore_http.errors.ErrorBody`: each status an operation
-    ``raises=`` becomes a response of that body (unless the operation
-    documents the status itself), and so does the 400 Litestar adds to
-    operations that take input. The wire format is unchanged; only the
-    document is. Call it once, after the app is built, before the document is
-    first generated (it is generated lazily, on first use)."""
-    for route in app.routes:
+class TypedErrorDocs(ReceiveRoutePlugin):
+    """Gives the error responses of every operation the typed
+    :class:`~studiocore_http.errors.ErrorBody`, as routes are registered: each
+    status an operation ``raises=`` becomes a response of that body (unless the
+    operation documents the status itself), and so does the 400 Litestar adds
+    to operations that take input. The wire format is unchanged; only the
+    document is (it is generated lazily, after every route is in)."""
+
+    __slots__ = ()
+
+    def receive_route(self, route: BaseRoute) -> None:
+        """Document the error responses of ``route``'s operations."""
         if isinstance(route, HTTPRoute):
             for handler in route.route_handlers:
                 if handler.resolve_include_in_schema():

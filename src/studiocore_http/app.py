@@ -17,7 +17,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services
 
-from .api_docs import OfflineSwaggerRenderPlugin, document_errors
+from .api_docs import OfflineSwaggerRenderPlugin, TypedErrorDocs
 from .auth import actor_dependency, build_jwt_auth
 from .database import open_database
 from .errors import exception_handlers
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if settings.log_requests
         else []
     )
-    app = Litestar(
+    return Litestar(
         route_handlers=[HealthController, api, *web["route_handlers"]],
         template_config=web["template_config"],
         csrf_config=web["csrf_config"],
@@ -156,7 +156,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         on_app_init=[jwt_auth.on_app_init],
         on_startup=[live.on_startup, *on_startup],
         on_shutdown=on_shutdown,
-        plugins=[live.plugin],
+        plugins=[live.plugin, TypedErrorDocs()],
         state=State(
             {
                 "services": services,
@@ -189,5 +189,3 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         debug=settings.debug,
     )
-    document_errors(app)
-    return app

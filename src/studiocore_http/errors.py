@@ -25,7 +25,7 @@ responses in OpenAPI (``raises=``); the handlers never raise them. In the
 OpenAPI document every error response has one typed body, :class:`ErrorBody`
 (``extra`` an :class:`ErrorExtra`: an object whose known keys are all optional
 and which may carry others), so client generators produce one error model
-(:func:`studiocore_http.api_docs.document_errors` puts it on every operation).
+(:class:`studiocore_http.api_docs.TypedErrorDocs` puts it on every operation).
 """
 
 from __future__ import annotations
