@@ -71,6 +71,7 @@ from studiocore.conflicts import Conflict
 
 __all__ = [
     "BODY_ERRORS",
+    "ERROR_DESCRIPTIONS",
     "READ_ERRORS",
     "WRITE_ERRORS",
     "ConflictResponse",
@@ -79,6 +80,7 @@ __all__ = [
     "FieldProblem",
     "UnprocessableResponse",
     "UnsupportedMediaTypeResponse",
+    "error_description",
     "exception_handlers",
 ]
 
