@@ -16,6 +16,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, UnavailableError
 
+from .api_docs import OfflineSwaggerRenderPlugin, TypedErrorDocs
 from .api_tags import API_TAGS
 from .auth import actor_dependency, build_jwt_auth
 from .database import DatabaseSetupError, open_database, prepare_schema
@@ -25,7 +26,7 @@ from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
 from .health import Readiness, probe_readiness, sql_readiness
 from .observability import Observability
-from .openapi_root import RootPathJsonRenderPlugin, RootPathSwaggerRenderPlugin
+from .openapi_root import RootPathJsonRenderPlugin
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -165,7 +166,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         on_app_init=[jwt_auth.on_app_init],
         on_startup=[live.on_startup, *on_startup],
         on_shutdown=on_shutdown,
-        plugins=[live.plugin],
+        plugins=[live.plugin, TypedErrorDocs()],
         state=State(
             {
                 "services": services,
@@ -192,7 +193,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             use_handler_docstrings=True,
             tags=API_TAGS,
             render_plugins=[
-                RootPathSwaggerRenderPlugin(path=["/", "/swagger"]),
+                OfflineSwaggerRenderPlugin(path=["/", "/swagger"]),
                 RootPathJsonRenderPlugin(),
             ],
             servers=[Server(url="/")],

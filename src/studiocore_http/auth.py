@@ -38,6 +38,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.authentication import AuthenticationResult
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from studiocore import Actor, NotFoundError, Services, User
@@ -173,6 +174,16 @@ class BearerAuth(JWTAuth[User, Token]):
     authentication_middleware_class: type[JWTAuthenticationMiddleware] = field(
         default=BearerAuthenticationMiddleware
     )
+
+    @property
+    def openapi_components(self) -> Components:
+        """The bearer scheme as OpenAPI 3.1 defines it: ``type: http`` with
+        ``scheme: bearer`` and no ``name`` (Litestar's adds the header's name,
+        which only ``type: apiKey`` may carry, so validators refuse it)."""
+        scheme = SecurityScheme(
+            type="http", scheme="bearer", bearer_format="JWT", description=self.description
+        )
+        return Components(security_schemes={self.openapi_security_scheme_name: scheme})
 
     @property
     def middleware(self) -> DefineMiddleware:

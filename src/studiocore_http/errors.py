@@ -21,7 +21,11 @@ Every error body is JSON of the shape Litestar documents for errors::
   database server) goes to the log.
 
 The ``*Response`` exception classes below are only used to *document* these
-responses in OpenAPI (``raises=``); the handlers never raise them.
+responses in OpenAPI (``raises=``); the handlers never raise them. In the
+OpenAPI document every error response has one typed body, :class:`ErrorBody`
+(``extra`` an :class:`ErrorExtra`: an object whose known keys are all optional
+and which may carry others), so client generators produce one error model
+(:class:`studiocore_http.api_docs.TypedErrorDocs` puts it on every operation).
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from http import HTTPStatus
+from typing import Annotated, Any, TypedDict
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -40,6 +45,7 @@ from litestar.exceptions import (
     ServiceUnavailableException,
 )
 from litestar.exceptions import ValidationException as LitestarValidationException
+from litestar.params import KwargDefinition
 from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
@@ -61,14 +67,20 @@ from studiocore import (
     ValidationError,
     to_jsonable,
 )
+from studiocore.conflicts import Conflict
 
 __all__ = [
     "BODY_ERRORS",
+    "ERROR_DESCRIPTIONS",
     "READ_ERRORS",
     "WRITE_ERRORS",
     "ConflictResponse",
+    "ErrorBody",
+    "ErrorExtra",
+    "FieldProblem",
     "UnprocessableResponse",
     "UnsupportedMediaTypeResponse",
+    "error_description",
     "exception_handlers",
 ]
 
@@ -112,6 +124,90 @@ WRITE_ERRORS: list[type[HTTPException]] = [*READ_ERRORS, ConflictResponse]
 BODY_ERRORS: list[type[HTTPException]] = [*WRITE_ERRORS, UnsupportedMediaTypeResponse]
 """Responses every write with a JSON body may give (400, for malformed or too
 deeply nested JSON, Litestar documents on every operation itself)."""
+
+
+def _says(description: str) -> KwargDefinition:
+    """A field's description in the OpenAPI document."""
+    return KwargDefinition(description=description)
+
+
+class _FieldProblemRequired(TypedDict):
+    field: Annotated[str, _says("The field: a dotted path into the body, or a parameter.")]
+    reason: Annotated[str, _says("Why it was refused.")]
+
+
+class FieldProblem(_FieldProblemRequired, total=False):
+    """One invalid input of a 422. (The optional keys are a ``total=False``
+    subclass: ``NotRequired`` is lost to ``from __future__ import annotations``.)"""
+
+    source: Annotated[
+        str, _says("Where the field was: body, query, path or header (decoding errors only).")
+    ]
+
+
+class ErrorExtra(TypedDict, total=False):
+    """What an error says beyond its ``detail``, by kind; every key is optional
+    and other keys may appear (clients should ignore those they do not know)."""
+
+    field: Annotated[str | None, _says("422: the first offending field.")]
+    problems: Annotated[list[FieldProblem], _says("422: every offending field.")]
+    entity: Annotated[str, _says("404, 409 (status change): the kind of record, e.g. Studio.")]
+    uid: Annotated[str, _says("404, 409 (status change): the record's uid.")]
+    conflicts: Annotated[
+        list[Conflict],
+        _says(
+            "409: the conflict report (empty for duplicates, status changes and concurrent edits)."
+        ),
+    ]
+    from_state: Annotated[str, _says("409 (status change): the record's current status.")]
+    to_state: Annotated[str, _says("409 (status change): the status asked for.")]
+    retry: Annotated[bool, _says("409 (concurrent edit), 503: the same request may succeed.")]
+    action: Annotated[str, _says("403: the refused action (read, write, ...).")]
+    resource: Annotated[str, _says("403: the resource the action was refused on.")]
+    content_type: Annotated[str | None, _says("415: the request's Content-Type (null: none).")]
+    accepted: Annotated[list[str], _says("415: the accepted content types.")]
+    max_depth: Annotated[int, _says("400: the deepest nesting of JSON accepted.")]
+
+
+class _ErrorBodyRequired(TypedDict):
+    status_code: Annotated[int, _says("The HTTP status code, repeated.")]
+    detail: Annotated[str, _says("What went wrong, for people.")]
+
+
+class ErrorBody(_ErrorBodyRequired, total=False):
+    """Every error response's body: ``{"status_code", "detail", "extra"}``."""
+
+    extra: ErrorExtra
+    """Structured details by kind of error (absent when there are none); a plain
+    ``$ref`` in the document (a description beside it would make Litestar wrap
+    it in ``allOf``, which generators turn into a second model)."""
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The request is malformed: its JSON cannot be parsed or is nested too deeply.",
+    401: "No valid bearer token: missing, expired, or of an unknown user.",
+    403: "The token's user may not do this; `extra.action` and `extra.resource` say what.",
+    404: "Nothing at this path, or a record it names does not exist (`extra.entity`, `extra.uid`).",
+    409: "The request conflicts with existing data: a double booking (`extra.conflicts` "
+    "is the conflict report), a duplicate, a forbidden status change "
+    "(`extra.from_state`, `extra.to_state`) or a concurrent edit (`extra.retry`).",
+    415: "The body is not JSON (`Content-Type` other than `application/json`).",
+    422: "Invalid input: `extra.field` names the first offending field and "
+    "`extra.problems` lists every one with its reason.",
+    503: "The storage is unavailable; retry shortly (`Retry-After`).",
+}
+"""What each error status means, as the OpenAPI document describes it."""
+
+
+def error_description(status: int) -> str:
+    """The OpenAPI description of error responses with ``status``."""
+    if status in ERROR_DESCRIPTIONS:
+        return ERROR_DESCRIPTIONS[status]
+    try:
+        return HTTPStatus(status).description or HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
 
 UNAVAILABLE = "The storage is unavailable; retry shortly."
 """The whole ``detail`` of a 503: what went wrong with which server is logged,

@@ -16,12 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
 
 __all__ = [
     "RootPathJsonRenderPlugin",
     "RootPathServers",
-    "RootPathSwaggerRenderPlugin",
     "behind_root_path",
 ]
 
@@ -57,8 +56,3 @@ class RootPathServers:
 
 class RootPathJsonRenderPlugin(RootPathServers, JsonRenderPlugin):
     """``/schema/openapi.json`` with its servers behind the request's root_path."""
-
-
-class RootPathSwaggerRenderPlugin(RootPathServers, SwaggerRenderPlugin):
-    """Swagger UI whose inlined document has its servers behind the request's
-    root_path."""
