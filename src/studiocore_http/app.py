@@ -25,6 +25,7 @@ from .features import API_CONTROLLERS
 from .features.calendars.controllers import FEED_LINK_PATTERN
 from .features.notifications.live import LiveNotifications, channels_backend
 from .features.system.controllers import HealthController
+from .ratelimit import RateLimiting
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -153,7 +154,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         csrf_config=web["csrf_config"],
         exception_handlers=exception_handlers,
         before_request=check_request,
-        on_app_init=[jwt_auth.on_app_init],
+        on_app_init=[
+            jwt_auth.on_app_init,
+            RateLimiting(settings, jwt_auth, web["middleware"]).on_app_init,
+        ],
         on_startup=[live.on_startup, *on_startup],
         on_shutdown=on_shutdown,
         plugins=[live.plugin],

@@ -1,0 +1,435 @@
+"""Rate limiting (docs/_parts/rate-limits.md): per user, per IP before sign-in,
+budgets per route group, exemptions, settings, and counters shared through Redis
+by several apps and by several server processes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import attrs
+import httpx
+import jwt
+import pytest
+from litestar import Litestar
+from litestar.exceptions import TooManyRequestsException
+from litestar.testing import TestClient
+
+import studiocore_http
+from studiocore import Services, User, UserRole
+from studiocore_http import Settings, create_app, issue_token
+from studiocore_http.auth import build_jwt_auth
+from studiocore_http.ratelimit import RateLimiting, group_of
+from studiocore_http.settings import ConfigError, Rate
+from studiocore_sql import SqlDatabase
+from tests.http.conftest import SECRET, bearer
+from tests.http.test_e2e import running_server
+from tests.support.redis import redis_prefix, redis_url
+from tests.web.conftest import CLIENT_MANAGER, STUDIO_MANAGER, Browser, demo_services, demo_settings
+
+API = "/api/v1"
+SOURCES = str(Path(studiocore_http.__file__).resolve().parents[1])
+"""The code under test, for the server processes (whatever their working directory)."""
+RATE_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
+
+
+def limited(**rates: Any) -> Settings:
+    """The tests' settings with rate limiting on (``reads=Rate(...)`` and so on)."""
+    return Settings(
+        jwt_secret=SECRET,
+        log_requests=False,
+        rate_limit=True,
+        **{f"rate_limit_{group}": rate for group, rate in rates.items()},
+    )
+
+
+def per_minute(limit: int) -> Rate:
+    return Rate(limit=limit, period=60)
+
+
+@contextmanager
+def client_of(settings: Settings, services: Services) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(settings, services=services)) as client:
+        yield client
+
+
+@pytest.fixture
+def other(services: Services) -> User:
+    return services.users.create("other@example.com", "Other")
+
+
+# --------------------------------------------------------------------------- limits and headers
+
+
+def test_a_user_gets_429_with_retry_after_once_the_reads_are_used_up(
+    services: Services, admin: User
+) -> None:
+    settings = limited(reads=per_minute(3))
+    with client_of(settings, services) as client:
+        answers = [client.get(f"{API}/studios", headers=bearer(settings, admin)) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    for answer in answers:
+        assert answer.headers["RateLimit-Limit"] == "3"
+        assert answer.headers["RateLimit-Policy"] == "3;w=60"
+        assert 1 <= int(answer.headers["RateLimit-Reset"]) <= 60
+    refused = answers[-1]
+    assert refused.headers["Retry-After"] == refused.headers["RateLimit-Reset"]
+    body = refused.json()
+    assert body["status_code"] == 429
+    assert "at most 3 read requests per 60 s" in body["detail"]
+    assert body["extra"] == {
+        "code": "rate_limited",
+        "group": "reads",
+        "limit": 3,
+        "window_seconds": 60,
+        "retry_after": int(refused.headers["Retry-After"]),
+    }
+
+
+def test_two_users_have_separate_budgets(services: Services, admin: User, other: User) -> None:
+    settings = limited(reads=per_minute(2))
+    with client_of(settings, services) as client:
+        first = [client.get(f"{API}/studios", headers=bearer(settings, admin)) for _ in range(3)]
+        second = [client.get(f"{API}/studios", headers=bearer(settings, other)) for _ in range(3)]
+    assert [a.status_code for a in first] == [200, 200, 429]
+    assert [a.status_code for a in second] == [200, 200, 429]
+
+
+def test_a_users_budget_is_not_spent_by_anonymous_requests_from_the_same_address(
+    services: Services, admin: User
+) -> None:
+    settings = limited(reads=per_minute(2))
+    with client_of(settings, services) as client:
+        anonymous = [client.get(f"{API}/studios") for _ in range(3)]
+        signed_in = client.get(f"{API}/studios", headers=bearer(settings, admin))
+    assert [a.status_code for a in anonymous] == [401, 401, 429]
+    assert anonymous[0].headers["RateLimit-Remaining"] == "1"  # on a 401 too
+    assert signed_in.status_code == 200
+
+
+def test_forged_or_expired_tokens_count_against_the_senders_address(
+    services: Services, admin: User
+) -> None:
+    settings = limited(reads=per_minute(3))
+    forged = Settings(jwt_secret="another-secret-that-is-long-enough-for-hs256")
+    expired = jwt.encode(
+        {"sub": admin.uid, "iss": "studiocore", "exp": datetime.now(UTC) - timedelta(minutes=1)},
+        SECRET,
+        algorithm="HS256",
+    )
+    with client_of(settings, services) as client:
+        codes = [
+            client.get(f"{API}/studios", headers=bearer(forged, admin)).status_code,
+            client.get(
+                f"{API}/studios", headers={"Authorization": f"Bearer {expired}"}
+            ).status_code,
+            client.get(f"{API}/studios", headers={"Authorization": "Bearer not-a-jwt"}).status_code,
+            client.get(f"{API}/studios").status_code,
+        ]
+        assert client.get(f"{API}/studios", headers=bearer(settings, admin)).status_code == 200
+    assert codes == [401, 401, 401, 429]
+
+
+def test_before_sign_in_each_client_address_has_its_own_budget(
+    settings: Settings, services: Services
+) -> None:
+    limits = RateLimiting(limited(reads=per_minute(2)), build_jwt_auth(settings, services))
+
+    def check(address: str) -> dict[str, str] | None:
+        scope: Any = {
+            "type": "http",
+            "method": "GET",
+            "path": f"{API}/studios",
+            "headers": [],
+            "client": (address, 50000),
+        }
+        return anyio.run(limits.check, scope)
+
+    assert check("10.0.0.1") is not None
+    assert check("10.0.0.1") is not None
+    with pytest.raises(TooManyRequestsException) as refused:
+        check("10.0.0.1")
+    assert refused.value.extra == {
+        "code": "rate_limited",
+        "group": "reads",
+        "limit": 2,
+        "window_seconds": 60,
+        "retry_after": int((refused.value.headers or {})["Retry-After"]),
+    }
+    second = check("10.0.0.2")
+    assert second is not None
+    assert second["RateLimit-Remaining"] == "1"
+
+
+def test_writes_have_a_budget_of_their_own_stricter_than_reads(
+    services: Services, admin: User
+) -> None:
+    settings = limited(reads=per_minute(10), writes=per_minute(2))
+    headers = bearer(settings, admin)
+    with client_of(settings, services) as client:
+        writes = [
+            client.post(f"{API}/studios", json={"name": f"S{i}"}, headers=headers) for i in range(3)
+        ]
+        read = client.get(f"{API}/studios", headers=headers)
+    assert [w.status_code for w in writes] == [201, 201, 429]
+    assert writes[-1].json()["extra"]["group"] == "writes"
+    assert writes[0].headers["RateLimit-Limit"] == "2"
+    assert read.status_code == 200
+    assert read.headers["RateLimit-Limit"] == "10"
+    assert read.headers["RateLimit-Remaining"] == "9"
+    assert read.json()["total"] == 2
+
+
+def test_the_defaults_allow_more_reads_than_writes_and_few_sign_ins() -> None:
+    settings = Settings.from_env({})
+    assert settings.rate_limit is True
+    assert (str(settings.rate_limit_reads), str(settings.rate_limit_writes)) == (
+        "600/minute",
+        "120/minute",
+    )
+    assert str(settings.rate_limit_sign_in) == "10/minute"
+    assert settings.redis_url is None
+
+
+def test_an_app_built_from_settings_in_code_is_not_rate_limited(
+    client: TestClient[Litestar], as_admin: dict[str, str]
+) -> None:
+    answers = [client.get(f"{API}/studios", headers=as_admin) for _ in range(30)]
+    assert {a.status_code for a in answers} == {200}
+    assert "RateLimit-Limit" not in answers[0].headers
+
+
+def test_sign_in_attempts_are_counted_per_address_even_when_signed_in() -> None:
+    services = demo_services()
+    settings = attrs.evolve(
+        demo_settings(),
+        rate_limit=True,
+        rate_limit_sign_in=per_minute(2),
+        rate_limit_reads=per_minute(50),
+    )
+    app = create_app(settings, services=services)
+    with Browser(app, base_url="https://testserver.local") as browser:
+        browser.sign_in(STUDIO_MANAGER)  # the first attempt
+        token = browser.token("/sign-in")
+        second = browser.post("/sign-in", data={"email": STUDIO_MANAGER, "_csrf_token": token})
+        third = browser.post("/sign-in", data={"email": STUDIO_MANAGER, "_csrf_token": token})
+        callback = browser.get("/sign-in/callback?code=x&state=y")
+        page = browser.get("/sign-in")
+    assert second.status_code == 200
+    assert third.status_code == 429
+    assert third.json()["extra"]["group"] == "sign_in"
+    assert callback.status_code == 429
+    assert page.status_code == 200  # the sign-in page itself is a read
+
+
+def test_web_sessions_are_counted_per_signed_in_user() -> None:
+    services = demo_services()
+    settings = attrs.evolve(demo_settings(), rate_limit=True, rate_limit_reads=per_minute(6))
+    app = create_app(settings, services=services)
+    with Browser(app, base_url="https://testserver.local") as browser:
+        browser.sign_in(STUDIO_MANAGER)
+        spent = [browser.get("/agenda").status_code for _ in range(7)]
+        browser.cookies.clear()  # another person, from the same address
+        browser.sign_in(CLIENT_MANAGER)
+        other = browser.get("/agenda")
+    # the redirect to /schedules after signing in was the session's first read
+    assert spent == [200] * 5 + [429, 429]
+    assert other.status_code == 200
+    assert other.headers["RateLimit-Remaining"] == "4"  # its own budget: the redirect and this
+
+
+def test_health_metrics_static_and_docs_are_not_counted(services: Services, admin: User) -> None:
+    settings = limited(reads=per_minute(1))
+    with client_of(settings, services) as client:
+        for path in ["/health", "/schema", "/schema/openapi.json", "/static/app.css"]:
+            answers = [client.get(path) for _ in range(3)]
+            assert all(a.status_code < 429 for a in answers), path
+            assert "RateLimit-Limit" not in answers[-1].headers, path
+        assert client.get(f"{API}/studios", headers=bearer(settings, admin)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "group"),
+    [
+        ("GET", "/health/ready", None),
+        ("GET", "/metrics", None),
+        ("GET", "/static/board.js", None),
+        ("GET", "/schema/swagger", None),
+        ("GET", f"{API}/shows", "reads"),
+        ("HEAD", f"{API}/shows", "reads"),
+        ("GET", f"{API}/notifications/stream", "reads"),
+        ("POST", f"{API}/shows", "writes"),
+        ("PATCH", f"{API}/shows/show_1", "writes"),
+        ("DELETE", f"{API}/shows/show_1", "writes"),
+        ("PUT", "/admin/x", "writes"),
+        ("GET", "/sign-in", "reads"),
+        ("POST", "/sign-in", "sign_in"),
+        ("GET", "/sign-in/oidc", "sign_in"),
+        ("GET", "/sign-in/callback", "sign_in"),
+    ],
+)
+def test_each_request_falls_in_one_group(method: str, path: str, group: str | None) -> None:
+    assert group_of(method, path) == group
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("RATE_LIMIT_READS", "lots"),
+        ("RATE_LIMIT_READS", "0/minute"),
+        ("RATE_LIMIT_WRITES", "10/fortnight"),
+        ("RATE_LIMIT_WRITES", "-5/minute"),
+        ("RATE_LIMIT_SIGN_IN", "10 per minute"),
+        ("RATE_LIMIT", "sometimes"),
+    ],
+)
+def test_a_bad_rate_setting_is_refused_naming_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"STUDIOCORE_{variable} must"):
+        Settings.from_env({f"STUDIOCORE_{variable}": value})
+
+
+def test_rates_are_read_in_requests_per_second_minute_hour_or_day() -> None:
+    settings = Settings.from_env(
+        {
+            "STUDIOCORE_RATE_LIMIT": "off",
+            "STUDIOCORE_RATE_LIMIT_READS": "50/second",
+            "STUDIOCORE_RATE_LIMIT_WRITES": " 1000 / Hour ",
+            "STUDIOCORE_RATE_LIMIT_SIGN_IN": "100/day",
+            "STUDIOCORE_REDIS_URL": "redis://cache:6379/2",
+        }
+    )
+    assert settings.rate_limit is False
+    assert settings.rate_limit_reads == Rate(limit=50, period=1)
+    assert settings.rate_limit_writes == Rate(limit=1000, period=3600)
+    assert settings.rate_limit_sign_in == Rate(limit=100, period=86400)
+    assert settings.redis_url == "redis://cache:6379/2"
+
+
+def test_a_redis_url_that_is_not_redis_is_refused_without_echoing_it() -> None:
+    with pytest.raises(ConfigError, match="STUDIOCORE_REDIS_URL must be a redis://") as refused:
+        Settings.from_env({"STUDIOCORE_REDIS_URL": "http://user:hunter2@cache:6379"})
+    assert "hunter2" not in str(refused.value)
+
+
+# --------------------------------------------------------------------------- Redis
+
+
+def test_apps_sharing_redis_share_one_budget(services: Services, admin: User) -> None:
+    with redis_prefix() as prefix:
+        settings = attrs.evolve(
+            limited(reads=per_minute(4)), redis_url=redis_url(), rate_limit_prefix=prefix
+        )
+        with client_of(settings, services) as one, client_of(settings, services) as two:
+            codes = [
+                (one if i % 2 else two).get(f"{API}/studios", headers=bearer(settings, admin))
+                for i in range(6)
+            ]
+    assert [c.status_code for c in codes] == [200, 200, 200, 200, 429, 429]
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_when_redis_is_down_each_process_counts_for_itself_and_warns_once(
+    services: Services, admin: User
+) -> None:
+    settings = attrs.evolve(
+        limited(reads=per_minute(3)), redis_url=f"redis://127.0.0.1:{_closed_port()}/0"
+    )
+    warnings: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warnings.append(record)
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("studiocore_http.ratelimit")
+    with client_of(settings, services) as client:  # the app configures logging on start
+        logger.addHandler(handler)
+        try:
+            started = time.monotonic()
+            codes = [
+                client.get(f"{API}/studios", headers=bearer(settings, admin)).status_code
+                for _ in range(4)
+            ]
+            elapsed = time.monotonic() - started
+        finally:
+            logger.removeHandler(handler)
+    assert codes == [200, 200, 200, 429]  # the API stays up, and limited
+    assert len(warnings) == 1
+    assert "Redis did not answer" in warnings[0].getMessage()
+    assert elapsed < 5  # one failed attempt, not one per request
+
+
+def _seed_sqlite(path: Path) -> str:
+    """A migrated SQLite file with one admin; the admin's uid."""
+    database = SqlDatabase(f"sqlite:///{path}")
+    try:
+        database.upgrade()
+        user = Services(database).users.create("boss@example.com", "Boss", role=UserRole.ADMIN)
+    finally:
+        database.dispose()
+    return user.uid
+
+
+def _wait_for_a_fresh_window(period: int, needed: float) -> None:
+    left = period - time.time() % period
+    if left < needed:
+        time.sleep(left + 0.1)
+
+
+def test_two_server_processes_with_redis_let_exactly_the_limit_through(tmp_path: Path) -> None:
+    limit, period = 10, 3600
+    uid = _seed_sqlite(tmp_path / "shared.db")
+    token = issue_token(Settings(jwt_secret=SECRET), uid)
+    with redis_prefix() as prefix:
+        env = {
+            "STUDIOCORE_REDIS_URL": redis_url(),
+            "STUDIOCORE_RATE_LIMIT_PREFIX": prefix,
+            "STUDIOCORE_RATE_LIMIT_READS": f"{limit}/hour",
+            "STUDIOCORE_MIGRATE_ON_START": "false",
+            "STUDIOCORE_WEBHOOK_WORKER": "false",
+            "PYTHONPATH": os.pathsep.join([SOURCES, os.environ.get("PYTHONPATH", "")]),
+        }
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+        with (
+            running_server(url, tmp_path / "a", demo=False, secret=SECRET, settings=env) as a,
+            running_server(url, tmp_path / "b", demo=False, secret=SECRET, settings=env) as b,
+        ):
+            _wait_for_a_fresh_window(period, needed=60)
+
+            def get(i: int) -> httpx.Response:
+                base = (a if i % 2 else b).base_url
+                return httpx.get(
+                    f"{base}{API}/studios",
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=30,
+                )
+
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                answers = list(pool.map(get, range(3 * limit)))
+    codes = [a.status_code for a in answers]
+    assert codes.count(200) == limit, codes
+    assert codes.count(429) == 2 * limit, codes
+    served_by = {i % 2 for i, a in enumerate(answers) if a.status_code == 200}
+    assert served_by == {0, 1}  # both processes answered within the one budget
+    assert all(a.headers["RateLimit-Limit"] == str(limit) for a in answers)
