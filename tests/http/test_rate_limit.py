@@ -28,12 +28,15 @@ import studiocore_http
 from studiocore import Services, User, UserRole
 from studiocore_http import Settings, create_app, issue_token
 from studiocore_http.auth import build_jwt_auth
+from studiocore_http.oidc import external_id
 from studiocore_http.ratelimit import RateLimiting, group_of
-from studiocore_http.settings import ConfigError, Rate
+from studiocore_http.settings import ConfigError, OidcProvider, Rate
 from studiocore_sql import SqlDatabase
 from tests.http.conftest import SECRET, bearer
 from tests.http.test_e2e import running_server
+from tests.support.idp import AUDIENCE, LocalIdP, new_key
 from tests.support.redis import redis_prefix, redis_url
+from tests.support.sse import SseReader, ThreadedServer
 from tests.web.conftest import CLIENT_MANAGER, STUDIO_MANAGER, Browser, demo_services, demo_settings
 
 API = "/api/v1"
@@ -171,6 +174,90 @@ def test_before_sign_in_each_client_address_has_its_own_budget(
     assert second["RateLimit-Remaining"] == "1"
 
 
+def test_oidc_tokens_are_counted_per_user_and_forged_ones_per_address(
+    services: Services, idp: LocalIdP
+) -> None:
+    settings = attrs.evolve(
+        limited(reads=per_minute(2)),
+        oidc_providers=(OidcProvider(issuer=idp.issuer, audience=AUDIENCE),),
+    )
+    for subject in ("alice-1", "bob-2"):
+        services.users.create(
+            f"{subject}@example.com", subject, ext_id=external_id(idp.issuer, subject)
+        )
+    forged = jwt.encode(idp.claims("bob-2"), new_key(), algorithm="RS256", headers={"kid": "key-1"})
+
+    def get(client: TestClient[Litestar], token: str) -> int:
+        answer = client.get(f"{API}/studios", headers={"Authorization": f"Bearer {token}"})
+        return answer.status_code
+
+    with client_of(settings, services) as client:
+        alice = [get(client, idp.token("alice-1")) for _ in range(3)]
+        bob = get(client, idp.token("bob-2"))
+        forgeries = [get(client, forged) for _ in range(3)]
+    assert alice == [200, 200, 429]
+    assert bob == 200
+    assert forgeries == [401, 401, 429]
+
+
+def test_a_server_sent_events_stream_counts_once_when_it_connects(
+    services: Services, admin: User
+) -> None:
+    settings = limited(reads=per_minute(3))
+    url_of = f"{API}/notifications/stream"
+    with ThreadedServer(create_app(settings, services=services)) as server:
+        stream = SseReader(f"{server.url}{url_of}", bearer(settings, admin))
+        try:
+            time.sleep(1.5)  # the stream stays open, sending nothing that counts
+            codes = [
+                httpx.get(f"{server.url}{API}/studios", headers=bearer(settings, admin)).status_code
+                for _ in range(3)
+            ]
+        finally:
+            stream.close()
+    assert stream.status == 200
+    assert codes == [200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_the_address_uvicorn_resolved_is_counted(
+    services: Services,
+) -> None:
+    # uvicorn (proxy headers on, trusting 127.0.0.1 by default, like `serve`) puts
+    # the forwarded address in scope["client"]; the rate limit counts that.
+    settings = limited(reads=per_minute(2))
+
+    def get(server: ThreadedServer, address: str) -> int:
+        headers = {"X-Forwarded-For": address}
+        return httpx.get(f"{server.url}{API}/studios", headers=headers).status_code
+
+    with ThreadedServer(create_app(settings, services=services)) as server:
+        first = [get(server, "203.0.113.1") for _ in range(3)]
+        second = get(server, "203.0.113.2")
+    assert first == [401, 401, 429]
+    assert second == 401
+
+
+def test_the_rate_limit_itself_never_reads_x_forwarded_for(
+    settings: Settings, services: Services
+) -> None:
+    limits = RateLimiting(limited(reads=per_minute(2)), build_jwt_auth(settings, services))
+
+    def check(forwarded_for: str) -> dict[str, str] | None:
+        scope: Any = {
+            "type": "http",
+            "method": "GET",
+            "path": f"{API}/studios",
+            "headers": [(b"x-forwarded-for", forwarded_for.encode())],
+            "client": ("10.0.0.9", 50000),
+        }
+        return anyio.run(limits.check, scope)
+
+    check("203.0.113.1")
+    check("203.0.113.2")
+    with pytest.raises(TooManyRequestsException):
+        check("203.0.113.3")
+
+
 def test_writes_have_a_budget_of_their_own_stricter_than_reads(
     services: Services, admin: User
 ) -> None:
@@ -181,7 +268,10 @@ def test_writes_have_a_budget_of_their_own_stricter_than_reads(
             client.post(f"{API}/studios", json={"name": f"S{i}"}, headers=headers) for i in range(3)
         ]
         read = client.get(f"{API}/studios", headers=headers)
+        missing = client.get(f"{API}/studios/studio_01HZZZZZZZZZZZZZZZZZZZZZZZ", headers=headers)
     assert [w.status_code for w in writes] == [201, 201, 429]
+    assert missing.status_code == 404  # an error answer carries the headers too
+    assert missing.headers["RateLimit-Remaining"] == "8"
     assert writes[-1].json()["extra"]["group"] == "writes"
     assert writes[0].headers["RateLimit-Limit"] == "2"
     assert read.status_code == 200
