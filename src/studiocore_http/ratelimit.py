@@ -38,7 +38,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio.to_thread
@@ -80,6 +80,7 @@ _WEB_SESSION_PATHS = re.compile(r"^/(?!api/)")
 _MAX_REMEMBERED_TOKENS = 10_000
 _WARN_EVERY_SECONDS = 30.0
 _REDIS_RETRY_SECONDS = 5.0
+_REDIS_TIMEOUT_SECONDS = 0.5
 
 
 def group_of(method: str, path: str) -> str | None:
@@ -134,9 +135,15 @@ class RedisCounters:
     async def start(self) -> None:
         """Create the client (it connects on first use, in the serving event loop)."""
         import redis.asyncio
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
 
+        # No retries: a request waits at most one timeout, then counts locally.
         self._client = redis.asyncio.Redis.from_url(
-            self.url, socket_timeout=0.5, socket_connect_timeout=0.5
+            self.url,
+            socket_timeout=_REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
         )
 
     async def stop(self) -> None:
@@ -156,20 +163,23 @@ class RedisCounters:
                 pipe.incr(key)
                 pipe.expire(key, period + 1)
                 count, _ = await pipe.execute()
-            return int(count)
         except Exception as exc:  # any failure of Redis: count locally, say so
-            self._down_until = now + _REDIS_RETRY_SECONDS
-            if now - self._warned_at >= _WARN_EVERY_SECONDS:
-                self._warned_at = now
-                log.warning(
-                    "rate limiting: Redis did not answer (%s); each process counts for "
-                    "itself until it does",
-                    type(exc).__name__,
-                )
-            return await self.fallback.hit(key, period)
+            return await self._fall_back(exc, key, period, now)
+        if self._down_until:
+            self._down_until = 0.0
+            log.info("rate limiting: Redis answers again; the counters are shared again")
+        return int(count)
 
-
-Identify = Callable[[str], Awaitable[str | None]]
+    async def _fall_back(self, exc: Exception, key: str, period: int, now: float) -> int:
+        self._down_until = now + _REDIS_RETRY_SECONDS
+        if now - self._warned_at >= _WARN_EVERY_SECONDS:
+            self._warned_at = now
+            log.warning(
+                "rate limiting: Redis did not answer (%s); each process counts for "
+                "itself until it does",
+                type(exc).__name__,
+            )
+        return await self.fallback.hit(key, period)
 
 
 class RateLimiting:

@@ -4,8 +4,10 @@ by several apps and by several server processes."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -523,3 +525,39 @@ def test_two_server_processes_with_redis_let_exactly_the_limit_through(tmp_path:
     served_by = {i % 2 for i, a in enumerate(answers) if a.status_code == 200}
     assert served_by == {0, 1}  # both processes answered within the one budget
     assert all(a.headers["RateLimit-Limit"] == str(limit) for a in answers)
+
+
+# --------------------------------------------------------------------------- the documentation
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "_parts" / "rate-limits.md"
+
+
+def test_the_documented_429_and_headers_are_what_the_server_sends(
+    services: Services, admin: User
+) -> None:
+    text = DOC.read_text()
+    block = re.search(r"```json\n(.*?)```", text, re.S)
+    assert block is not None
+    example = json.loads(block.group(1))
+    settings = limited(writes=per_minute(1))
+    with client_of(settings, services) as client:
+        for name in ("A", "B"):
+            answer = client.post(
+                f"{API}/studios", json={"name": name}, headers=bearer(settings, admin)
+            )
+    body = answer.json()
+    assert answer.status_code == example["status_code"] == body["status_code"]
+    assert body["extra"].keys() == example["extra"].keys()
+    assert (body["extra"]["code"], body["extra"]["group"]) == ("rate_limited", "writes")
+    assert re.sub(r"\d+", "N", body["detail"]) == re.sub(r"\d+", "N", example["detail"])
+    for header in (*RATE_HEADERS, "Retry-After"):
+        assert f"{header}:" in text or f"`{header}`" in text
+        assert header in answer.headers
+
+
+def test_the_documented_setting_error_is_the_one_raised() -> None:
+    documented = re.search(r"\n    (STUDIOCORE_RATE_LIMIT_WRITES must .*)\n", DOC.read_text())
+    assert documented is not None
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"STUDIOCORE_RATE_LIMIT_WRITES": "10 per minute"})
+    assert str(refused.value) == documented.group(1)
