@@ -237,7 +237,7 @@ class RateLimiting:
                 user = await self._token_user(token.strip())
                 if user is not None:
                     return user
-            elif self._session is not None and _WEB_SESSION_PATHS.match(scope["path"]):
+            elif self._session is not None and _WEB_SESSION_PATHS.match(_app_path(scope)):
                 session = await self._session.load_from_connection(ASGIConnection(scope))
                 uid = session.get("user_uid") if isinstance(session, dict) else None
                 if isinstance(uid, str) and uid:
@@ -281,7 +281,8 @@ class RateLimiting:
     async def check(self, scope: HTTPScope) -> dict[str, str] | None:
         """Count the request; its ``RateLimit-*`` headers, or ``None`` when it is not
         counted. Raises :class:`TooManyRequestsException` (429) over the limit."""
-        group = group_of(scope["method"], scope["path"])
+        path = _app_path(scope)
+        group = group_of(scope["method"], path)
         if group is None:
             return None
         rate = self.rates[group]
@@ -310,6 +311,14 @@ class RateLimiting:
                 },
             )
         return headers
+
+
+def _app_path(scope: Scope) -> str:
+    """The path within the app: without the ``root_path`` a proxy mounts it under."""
+    path, root = scope["path"], scope.get("root_path") or ""
+    if root and path.startswith(root):
+        return path[len(root) :] or "/"
+    return path
 
 
 def _header(scope: Scope, name: bytes) -> str:

@@ -239,6 +239,28 @@ def test_behind_a_trusted_proxy_the_address_uvicorn_resolved_is_counted(
     assert second == 401
 
 
+def test_under_a_root_path_the_exemptions_still_apply(
+    settings: Settings, services: Services
+) -> None:
+    limits = RateLimiting(limited(reads=per_minute(1)), build_jwt_auth(settings, services))
+
+    def check(path: str) -> dict[str, str] | None:
+        scope: Any = {
+            "type": "http",
+            "method": "GET",
+            "path": f"/studiocore{path}",
+            "root_path": "/studiocore",
+            "headers": [],
+            "client": ("10.0.0.7", 50000),
+        }
+        return anyio.run(limits.check, scope)
+
+    assert [check("/health/ready"), check("/schema"), check("/metrics")] == [None, None, None]
+    headers = check(f"{API}/studios")
+    assert headers is not None
+    assert headers["RateLimit-Remaining"] == "0"
+
+
 def test_the_rate_limit_itself_never_reads_x_forwarded_for(
     settings: Settings, services: Services
 ) -> None:
