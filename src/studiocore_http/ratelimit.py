@@ -125,9 +125,16 @@ class RedisCounters:
     """Counters in Redis, shared by every process: ``INCR`` and ``EXPIRE`` in
     one transaction. While Redis fails, ``fallback`` counts instead."""
 
-    def __init__(self, url: str, fallback: Counters | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        fallback: Counters | None = None,
+        *,
+        retry_seconds: float = _REDIS_RETRY_SECONDS,
+    ) -> None:
         self.url = url
         self.fallback = fallback or MemoryCounters()
+        self.retry_seconds = retry_seconds  # how long Redis is left alone after a failure
         self._client: Any = None
         self._down_until = 0.0
         self._warned_at = -math.inf
@@ -171,7 +178,7 @@ class RedisCounters:
         return int(count)
 
     async def _fall_back(self, exc: Exception, key: str, period: int, now: float) -> int:
-        self._down_until = now + _REDIS_RETRY_SECONDS
+        self._down_until = now + self.retry_seconds
         if now - self._warned_at >= _WARN_EVERY_SECONDS:
             self._warned_at = now
             log.warning(

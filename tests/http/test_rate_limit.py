@@ -4,11 +4,13 @@ by several apps and by several server processes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,12 +18,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import attrs
 import httpx
 import jwt
 import pytest
+import redis
 from litestar import Litestar
 from litestar.exceptions import TooManyRequestsException
 from litestar.testing import TestClient
@@ -31,7 +35,7 @@ from studiocore import Services, User, UserRole
 from studiocore_http import Settings, create_app, issue_token
 from studiocore_http.auth import build_jwt_auth
 from studiocore_http.oidc import external_id
-from studiocore_http.ratelimit import RateLimiting, group_of
+from studiocore_http.ratelimit import RateLimiting, RedisCounters, group_of
 from studiocore_http.settings import ConfigError, OidcProvider, Rate
 from studiocore_sql import SqlDatabase
 from tests.http.conftest import SECRET, bearer
@@ -490,6 +494,90 @@ def test_when_redis_is_down_each_process_counts_for_itself_and_warns_once(
     assert len(warnings) == 1
     assert "Redis did not answer" in warnings[0].getMessage()
     assert elapsed < 5  # one failed attempt, not one per request
+
+
+class Forwarder:
+    """A TCP forwarder to Redis that can be cut and restored, as a network would."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = _closed_port()
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self._sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+            self._listener.close()
+            self._listener = None
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._sockets.clear()
+
+
+def test_after_an_outage_of_redis_the_counters_are_shared_again() -> None:
+    with redis_prefix() as prefix:
+        target = urlsplit(redis_url())
+        forwarder = Forwarder((target.hostname or "127.0.0.1", target.port or 6379))
+        forwarder.start()
+        key = f"{prefix}:reads:user:u1:60:1"
+
+        async def scenario() -> list[int]:
+            counters = RedisCounters(f"redis://127.0.0.1:{forwarder.port}/0", retry_seconds=0.2)
+            await counters.start()
+            try:
+                counts = [await counters.hit(key, 60)]  # in Redis
+                forwarder.stop()
+                counts += [await counters.hit(key, 60), await counters.hit(key, 60)]  # here
+                forwarder.start()
+                await anyio.sleep(0.3)
+                counts.append(await counters.hit(key, 60))  # in Redis again
+                return counts
+            finally:
+                await counters.stop()
+                forwarder.stop()
+
+        counts = anyio.run(scenario)
+        with redis.Redis.from_url(redis_url()) as client:
+            stored = client.get(key)
+            ttl = client.ttl(key)
+    assert counts == [1, 1, 2, 2]
+    assert stored == b"2"
+    assert 0 < ttl <= 61
 
 
 def _seed_sqlite(path: Path) -> str:
