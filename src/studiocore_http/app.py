@@ -27,6 +27,7 @@ from .features.system.controllers import HealthController
 from .health import Readiness, probe_readiness, sql_readiness
 from .observability import Observability
 from .openapi_root import RootPathJsonRenderPlugin
+from .ratelimit import RateLimiting
 from .request_checks import check_request
 from .settings import Settings
 from .version import VERSION
@@ -163,7 +164,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         csrf_config=web["csrf_config"],
         exception_handlers=observability.exception_handlers(exception_handlers),
         before_request=check_request,
-        on_app_init=[jwt_auth.on_app_init],
+        on_app_init=[
+            jwt_auth.on_app_init,
+            RateLimiting(settings, jwt_auth, web["middleware"]).on_app_init,
+        ],
         on_startup=[live.on_startup, *on_startup],
         on_shutdown=on_shutdown,
         plugins=[live.plugin, TypedErrorDocs()],

@@ -51,6 +51,14 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_METRICS_ALLOW``               comma-separated addresses and networks that may read
                                            ``/metrics`` (default ``127.0.0.1,::1``; ``none``: no address)
 ``STUDIOCORE_METRICS_TOKEN``               a bearer token (16+ characters) that lets any address read it
+``STUDIOCORE_RATE_LIMIT``                  ``true``/``false``: rate limiting (default true from the
+                                           environment; docs/_parts/rate-limits.md)
+``STUDIOCORE_RATE_LIMIT_READS``            reads per user (per IP before sign-in): ``600/minute``
+``STUDIOCORE_RATE_LIMIT_WRITES``           writes (POST/PUT/PATCH/DELETE) per user: ``120/minute``
+``STUDIOCORE_RATE_LIMIT_SIGN_IN``          sign-in attempts per client IP: ``10/minute``
+``STUDIOCORE_RATE_LIMIT_PREFIX``           the prefix of the counters' keys (``studiocore:rate``)
+``STUDIOCORE_REDIS_URL``                   Redis shared by all processes for the counters (none:
+                                           each process counts for itself)
 =========================================  ==========================================================
 """
 
@@ -76,6 +84,7 @@ __all__ = [
     "ConfigError",
     "DefaultMembership",
     "OidcProvider",
+    "Rate",
     "Settings",
 ]
 
@@ -144,6 +153,48 @@ def _metrics_allow(env: Mapping[str, str]) -> tuple[str, ...]:
         return ("127.0.0.1", "::1")
     allow = _list(env, "METRICS_ALLOW")
     return () if [a.lower() for a in allow] in ([], ["none"]) else allow
+
+
+# rate limiting
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+@attrs.frozen(kw_only=True)
+class Rate:
+    """At most ``limit`` requests per ``period`` seconds (a fixed window)."""
+
+    limit: int
+    period: int
+
+    @classmethod
+    def parse(cls, raw: str, name: str) -> Rate:
+        """From ``N/second``, ``N/minute``, ``N/hour`` or ``N/day``; ``name`` (the
+        setting) is named in the :class:`ConfigError` raised on anything else."""
+        count, _, unit = raw.strip().partition("/")
+        unit = unit.strip().lower()
+        if not count.strip().isdigit() or unit not in _PERIODS or int(count) < 1:
+            raise ConfigError(
+                f"{name} must look like 600/minute (a positive number of requests per "
+                f"{'|'.join(_PERIODS)}), got {raw!r}"
+            )
+        return cls(limit=int(count), period=_PERIODS[unit])
+
+    def __str__(self) -> str:
+        units = [u for u, seconds in _PERIODS.items() if seconds == self.period]
+        return f"{self.limit}/{units[0]}" if units else f"{self.limit}/{self.period}s"
+
+
+def _rate(env: Mapping[str, str], name: str, default: Rate) -> Rate:
+    raw = env.get(ENV_PREFIX + name)
+    if raw is None or raw.strip() == "":
+        return default
+    return Rate.parse(raw, ENV_PREFIX + name)
+
+
+DEFAULT_READS = Rate(limit=600, period=60)
+DEFAULT_WRITES = Rate(limit=120, period=60)
+DEFAULT_SIGN_IN = Rate(limit=10, period=60)
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 DEFAULT_OIDC_ALGORITHMS = ("RS256", "ES256")
@@ -364,6 +415,20 @@ class Settings:
     """Addresses and networks (CIDR) that may read ``/metrics`` without a token."""
     metrics_token: str | None = None
     """A bearer token that lets any address read ``/metrics``."""
+    # rate limiting
+    rate_limit: bool = False
+    """Whether requests are rate limited. Off for an app built from ``Settings()``
+    in code (tests, embedding); :meth:`from_env` (``studiocore serve``) turns it on."""
+    rate_limit_reads: Rate = DEFAULT_READS
+    """Reads (GET, HEAD, OPTIONS) per user, or per client IP before sign-in."""
+    rate_limit_writes: Rate = DEFAULT_WRITES
+    """Writes (POST, PUT, PATCH, DELETE) per user, or per client IP before sign-in."""
+    rate_limit_sign_in: Rate = DEFAULT_SIGN_IN
+    """Sign-in attempts (web sign-in form, OIDC sign-in and callback) per client IP."""
+    rate_limit_prefix: str = "studiocore:rate"
+    """The prefix of the counters' keys (in Redis: several deployments can share one)."""
+    redis_url: str | None = None
+    """Redis for counters shared by every process and host; ``None``: per process."""
 
     def __attrs_post_init__(self) -> None:
         if self.access_policy not in ACCESS_POLICIES:
@@ -395,6 +460,11 @@ class Settings:
             raise ConfigError(
                 f"{ENV_PREFIX}OIDC_DEFAULT_MEMBERSHIP is only used with "
                 f"{ENV_PREFIX}OIDC_PROVISION=true"
+            )
+        if self.redis_url is not None and urlsplit(self.redis_url).scheme not in _REDIS_SCHEMES:
+            raise ConfigError(
+                f"{ENV_PREFIX}REDIS_URL must be a redis://, rediss:// or unix:// URL, "
+                f"got a {urlsplit(self.redis_url).scheme or 'schemeless'} one"
             )
 
     def _check_observability(self) -> None:
@@ -463,6 +533,13 @@ class Settings:
             "metrics": _flag(env, "METRICS", True),
             "metrics_allow": _metrics_allow(env),
             "metrics_token": _optional(env, "METRICS_TOKEN"),
+            # rate limiting
+            "rate_limit": _flag(env, "RATE_LIMIT", True),
+            "rate_limit_reads": _rate(env, "RATE_LIMIT_READS", DEFAULT_READS),
+            "rate_limit_writes": _rate(env, "RATE_LIMIT_WRITES", DEFAULT_WRITES),
+            "rate_limit_sign_in": _rate(env, "RATE_LIMIT_SIGN_IN", DEFAULT_SIGN_IN),
+            "rate_limit_prefix": env.get(ENV_PREFIX + "RATE_LIMIT_PREFIX") or "studiocore:rate",
+            "redis_url": _optional(env, "REDIS_URL"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
