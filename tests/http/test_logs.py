@@ -142,7 +142,7 @@ def test_without_a_sane_request_id_one_is_generated_returned_and_logged(
 def test_the_documented_request_line_has_the_fields_of_a_real_one(
     services: Services, admin_headers: dict[str, str], logged: Logged
 ) -> None:
-    doc = (Path(__file__).parents[2] / "docs" / "_parts" / "observability.md").read_text()
+    doc = (Path(__file__).parents[2] / "docs" / "deployment.md").read_text()
     example = json.loads(re.findall(r"```json\n(.*?)\n```", doc, re.DOTALL)[0])
     with TestClient(_app(services)) as client:
         client.get(f"{API}/studios", headers=admin_headers)

@@ -106,7 +106,7 @@ def test_requests_are_counted_by_route_template_method_and_status(
 
 
 def test_the_documented_metrics_are_the_ones_served(services: Services) -> None:
-    doc = (Path(__file__).parents[2] / "docs" / "_parts" / "observability.md").read_text()
+    doc = (Path(__file__).parents[2] / "docs" / "deployment.md").read_text()
     documented = set(re.findall(r"^\| `(studiocore_\w+)` \|", doc, re.MULTILINE))
     with TestClient(_app(services)) as client:
         text = client.get("/metrics", headers=SCRAPE).text

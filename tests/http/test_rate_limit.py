@@ -1,4 +1,4 @@
-"""Rate limiting (docs/_parts/rate-limits.md): per user, per IP before sign-in,
+"""Rate limiting (docs/deployment.md, "Rate limits"): per user, per IP before sign-in,
 budgets per route group, exemptions, settings and the documentation. Counters in
 Redis: test_rate_limit_redis.py."""
 
@@ -430,13 +430,20 @@ def test_a_redis_url_that_is_not_redis_is_refused_without_echoing_it() -> None:
 
 # --------------------------------------------------------------------------- the documentation
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "_parts" / "rate-limits.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
+
+
+def _section() -> str:
+    """The guide's section on rate limits."""
+    text = DOC.read_text()
+    start = text.index("## Rate limits")
+    return text[start : text.index("\n## ", start + 1)]
 
 
 def test_the_documented_429_and_headers_are_what_the_server_sends(
     services: Services, admin: User
 ) -> None:
-    text = DOC.read_text()
+    text = _section()
     block = re.search(r"```json\n(.*?)```", text, re.S)
     assert block is not None
     example = json.loads(block.group(1))
@@ -457,7 +464,7 @@ def test_the_documented_429_and_headers_are_what_the_server_sends(
 
 
 def test_the_documented_setting_error_is_the_one_raised() -> None:
-    documented = re.search(r"\n    (STUDIOCORE_RATE_LIMIT_WRITES must .*)\n", DOC.read_text())
+    documented = re.search(r"\n    (STUDIOCORE_RATE_LIMIT_WRITES must .*)\n", _section())
     assert documented is not None
     with pytest.raises(ConfigError) as refused:
         Settings.from_env({"STUDIOCORE_RATE_LIMIT_WRITES": "10 per minute"})

@@ -1,4 +1,4 @@
-"""Rate limit counters in Redis (docs/_parts/rate-limits.md): shared by several
+"""Rate limit counters in Redis (docs/deployment.md, "Rate limits"): shared by several
 apps and by several server processes, and what happens while Redis is down and
 after it comes back. Skipped when Redis is unreachable (a failure under CI)."""
 

@@ -1,6 +1,6 @@
 """A reverse proxy for tests: serves an upstream server under a path prefix and
 strips the prefix before passing requests on, as nginx does with
-``location /sc/ { proxy_pass http://upstream/; }`` (docs/_parts/root-path.md)."""
+``location /sc/ { proxy_pass http://upstream/; }`` (docs/deployment.md)."""
 
 from __future__ import annotations
 
