@@ -7,7 +7,8 @@ guarantee against double booking. See docs/persistence.md.
 
 >>> from studiocore import Services
 >>> db = SqlDatabase("sqlite://")
->>> db.upgrade()
+>>> db.upgrade().changed  # migrates once, however many processes call it at once
+True
 >>> Services(db).studios.create("Seoul Main").name
 'Seoul Main'
 """
