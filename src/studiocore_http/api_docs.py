@@ -9,7 +9,9 @@ error responses that client generators understand.
 * :class:`TypedErrorDocs` gives every error response of every operation the
   one typed body :class:`~studiocore_http.errors.ErrorBody` (a ``$ref`` to a
   component) instead of Litestar's inline schema, whose ``extra`` (a union of
-  ``null``, object and array) generators cannot parse.
+  ``null``, object and array) generators cannot parse. With rate limiting on,
+  every operation that is counted (see :mod:`studiocore_http.ratelimit`) also
+  lists its 429, with the ``Retry-After`` and ``RateLimit-*`` headers.
 """
 
 from __future__ import annotations
@@ -23,19 +25,39 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, Router, get
 from litestar.datastructures import CacheControlHeader
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    TooManyRequestsException,
+    ValidationException,
+)
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Example, Operation, Reference, Schema
+from litestar.openapi.spec import (
+    Example,
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+)
 from litestar.params import FromPath, FromQuery
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
 from .errors import ErrorBody, error_description
 from .openapi_root import RootPathServers
+from .ratelimit import EXEMPT_PATHS
 
-__all__ = ["ASSETS", "ERROR_EXAMPLES", "OfflineSwaggerRenderPlugin", "TypedErrorDocs"]
+__all__ = [
+    "ASSETS",
+    "ERROR_EXAMPLES",
+    "RATE_LIMIT_HEADERS",
+    "OfflineSwaggerRenderPlugin",
+    "TypedErrorDocs",
+]
 
 ASSETS: dict[str, str] = {
     "swagger-ui-bundle.js": "text/javascript",
@@ -217,6 +239,20 @@ ERROR_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
             },
         },
     ),
+    429: (
+        "Too many writes",
+        {
+            "status_code": 429,
+            "detail": "Too many requests: at most 120 write requests per 60 s; retry in 17 s",
+            "extra": {
+                "code": "rate_limited",
+                "group": "writes",
+                "limit": 120,
+                "window_seconds": 60,
+                "retry_after": 17,
+            },
+        },
+    ),
     503: (
         "The database does not answer",
         {
@@ -227,6 +263,31 @@ ERROR_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     ),
 }
 """One real error body per status, shown in the document next to ``ErrorBody``."""
+
+
+RATE_LIMIT_HEADERS: dict[str, str] = {
+    "Retry-After": "Seconds until the window ends and requests are accepted again.",
+    "RateLimit-Limit": "The requests this budget allows per window.",
+    "RateLimit-Remaining": "The requests left in the current window (0 here).",
+    "RateLimit-Reset": "Seconds until the current window ends.",
+    "RateLimit-Policy": "The budget as `<limit>;w=<window seconds>`, e.g. `120;w=60`.",
+}
+"""The headers of a 429 (``studiocore_http.ratelimit``) and what they mean; all
+but ``RateLimit-Policy`` are integers. (Every counted answer carries the
+``RateLimit-*`` ones; the document describes them on the 429.)"""
+
+
+def _rate_limit_headers() -> dict[str, OpenAPIHeader | Reference]:
+    return {
+        name: OpenAPIHeader(
+            schema=Schema(
+                type=OpenAPIType.STRING if name == "RateLimit-Policy" else OpenAPIType.INTEGER
+            ),
+            description=description,
+            required=True,
+        )
+        for name, description in RATE_LIMIT_HEADERS.items()
+    }
 
 
 def _examples(status: int) -> list[Example]:
@@ -248,16 +309,18 @@ def _is_litestar_error_schema(schema: object) -> bool:
     return properties is not None and set(properties) == {"status_code", "detail", "extra"}
 
 
-_OPERATION_CLASSES: dict[tuple[type[Operation], str], type[Operation]] = {}
+_OPERATION_CLASSES: dict[tuple[type[Operation], str, bool], type[Operation]] = {}
 
 
-def _operation_class(base: type[Operation], typed: str) -> type[Operation]:
+def _operation_class(base: type[Operation], typed: str, rate_limited: bool) -> type[Operation]:
     """``base`` whose error responses still carrying Litestar's inline schema
     (the 400 Litestar adds to operations with parameters or a body) take the
     typed body of the response ``typed``, built from the same
-    :class:`ResponseSpec` (so it is the same component reference)."""
+    :class:`ResponseSpec` (so it is the same component reference); when
+    ``rate_limited``, its 429 gets the rate limit's headers (a
+    :class:`ResponseSpec` has no headers)."""
 
-    known = _OPERATION_CLASSES.get((base, typed))
+    known = _OPERATION_CLASSES.get((base, typed, rate_limited))
     if known is not None:
         return known
 
@@ -265,6 +328,9 @@ def _operation_class(base: type[Operation], typed: str) -> type[Operation]:
     class TypedErrorsOperation(base):  # type: ignore[valid-type,misc]
         def __post_init__(self) -> None:
             responses = self.responses or {}
+            too_many = responses.get("429")
+            if rate_limited and isinstance(too_many, OpenAPIResponse):
+                too_many.headers = {**(too_many.headers or {}), **_rate_limit_headers()}
             source = responses.get(typed)
             content = getattr(source, "content", None) or {}
             reference = getattr(content.get(MediaType.JSON), "schema", None)
@@ -283,12 +349,14 @@ def _operation_class(base: type[Operation], typed: str) -> type[Operation]:
                     response.description = error_description(int(code))
 
     TypedErrorsOperation.__name__ = TypedErrorsOperation.__qualname__ = f"Typed{base.__name__}"
-    _OPERATION_CLASSES[base, typed] = TypedErrorsOperation
+    _OPERATION_CLASSES[base, typed, rate_limited] = TypedErrorsOperation
     return TypedErrorsOperation
 
 
-def _document_handler(handler: HTTPRouteHandler) -> None:
+def _document_handler(handler: HTTPRouteHandler, rate_limited: bool = False) -> None:
     statuses = _statuses(handler.raises or [])
+    if rate_limited:
+        statuses = sorted({*statuses, TooManyRequestsException.status_code})
     if not statuses:
         return
     own = dict(handler.responses or {})
@@ -303,8 +371,12 @@ def _document_handler(handler: HTTPRouteHandler) -> None:
         if status not in own
     }
     handler.responses = {**typed, **own}
-    if typed and ValidationException.status_code not in own:
-        handler.operation_class = _operation_class(handler.operation_class, str(min(typed)))
+    retype = bool(typed) and ValidationException.status_code not in own
+    rate_limited = TooManyRequestsException.status_code in typed
+    if retype or rate_limited:
+        handler.operation_class = _operation_class(
+            handler.operation_class, str(min(typed)), rate_limited
+        )
 
 
 class TypedErrorDocs(ReceiveRoutePlugin):
@@ -313,13 +385,21 @@ class TypedErrorDocs(ReceiveRoutePlugin):
     status an operation ``raises=`` becomes a response of that body (unless the
     operation documents the status itself), and so does the 400 Litestar adds
     to operations that take input. The wire format is unchanged; only the
-    document is (it is generated lazily, after every route is in)."""
+    document is (it is generated lazily, after every route is in).
 
-    __slots__ = ()
+    With ``rate_limited`` (the app's ``Settings.rate_limit``), every operation
+    whose path is counted (not ``ratelimit.EXEMPT_PATHS``) also lists a 429
+    with the ``Retry-After`` and ``RateLimit-*`` headers."""
+
+    __slots__ = ("rate_limited",)
+
+    def __init__(self, rate_limited: bool = False) -> None:
+        self.rate_limited = rate_limited
 
     def receive_route(self, route: BaseRoute) -> None:
         """Document the error responses of ``route``'s operations."""
         if isinstance(route, HTTPRoute):
+            counted = self.rate_limited and not EXEMPT_PATHS.match(route.path)
             for handler in route.route_handlers:
                 if handler.resolve_include_in_schema():
-                    _document_handler(handler)
+                    _document_handler(handler, counted)

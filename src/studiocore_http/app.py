@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ],
         on_startup=[live.on_startup, *on_startup],
         on_shutdown=on_shutdown,
-        plugins=[live.plugin, TypedErrorDocs()],
+        plugins=[live.plugin, TypedErrorDocs(settings.rate_limit)],
         state=State(
             {
                 "services": services,

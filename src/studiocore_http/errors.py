@@ -167,6 +167,11 @@ class ErrorExtra(TypedDict, total=False):
     content_type: Annotated[str | None, _says("415: the request's Content-Type (null: none).")]
     accepted: Annotated[list[str], _says("415: the accepted content types.")]
     max_depth: Annotated[int, _says("400: the deepest nesting of JSON accepted.")]
+    code: Annotated[str, _says("429: `rate_limited`.")]
+    group: Annotated[str, _says("429: the budget exceeded: `reads`, `writes` or `sign_in`.")]
+    limit: Annotated[int, _says("429: the requests the budget allows per window.")]
+    window_seconds: Annotated[int, _says("429: the budget's window, in seconds.")]
+    retry_after: Annotated[int, _says("429: seconds until the window ends (`Retry-After`).")]
 
 
 class _ErrorBodyRequired(TypedDict):
@@ -194,6 +199,9 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     415: "The body is not JSON (`Content-Type` other than `application/json`).",
     422: "Invalid input: `extra.field` names the first offending field and "
     "`extra.problems` lists every one with its reason.",
+    429: "Too many requests: the caller's budget for this kind of request "
+    "(`extra.group`: reads, writes or sign-in) is spent until the window ends; "
+    "retry after `Retry-After` seconds (`extra.retry_after`).",
     503: "The storage is unavailable; retry shortly (`Retry-After`).",
 }
 """What each error status means, as the OpenAPI document describes it."""

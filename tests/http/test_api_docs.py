@@ -14,9 +14,12 @@ from litestar.testing import TestClient
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from studiocore_http.api_docs import ASSETS, ERROR_EXAMPLES
+from studiocore import Services, User
+from studiocore_http import Settings, create_app
+from studiocore_http.api_docs import ASSETS, ERROR_EXAMPLES, RATE_LIMIT_HEADERS
+from studiocore_http.settings import Rate
 
-from .conftest import API, post_show
+from .conftest import API, SECRET, bearer, post_show
 
 URL = re.compile(r"""https?://[^\s'"<>)]+""")
 REFERENCED = re.compile(r"""(?:src|href)=['"]([^'"]+)['"]""")
@@ -177,7 +180,8 @@ def test_every_error_example_in_the_document_is_a_valid_error_body(app: Litestar
             validator.validate(example["value"])
             assert example["value"]["status_code"] == int(code)
             seen.add(code)
-    assert seen == {str(status) for status in ERROR_EXAMPLES}
+    # the 429's only with rate limiting on (test_the_rate_limit_is_documented...)
+    assert seen == {str(status) for status in ERROR_EXAMPLES} - {"429"}
     # the validator does refuse what is not an error body
     assert list(validator.iter_errors({"status_code": 409}))
     assert list(validator.iter_errors({"status_code": 409, "detail": "x", "extra": []}))
@@ -219,3 +223,80 @@ def test_real_error_bodies_are_valid_error_bodies(
         assert str(answer.status_code) == case.split()[0], (case, answer.text)
         validator.validate(answer.json())
     assert answers["409 conflict"].json()["extra"]["conflicts"][0]["kind"] == "room_overlap"
+
+
+def rate_limited_app(services: Services) -> Litestar:
+    """An app with rate limiting on and a budget of one read per minute."""
+    settings = Settings(
+        jwt_secret=SECRET,
+        log_requests=False,
+        rate_limit=True,
+        rate_limit_reads=Rate(limit=1, period=60),
+    )
+    return create_app(settings, services=services)
+
+
+def test_without_rate_limiting_no_operation_lists_a_429(app: Litestar) -> None:
+    errors = _error_responses(app.openapi_schema.to_schema())
+    assert [operation for operation, code, _ in errors if code == "429"] == []
+
+
+def test_with_rate_limiting_every_counted_operation_documents_its_429(services: Services) -> None:
+    document = rate_limited_app(services).openapi_schema.to_schema()
+    validate(document)
+    validator = error_body_validator(document)
+    operations = [
+        (f"{method.upper()} {path}", item[method])
+        for path, item in document["paths"].items()
+        for method in METHODS
+        if method in item
+    ]
+    exempt = {key for key, op in operations if "429" not in op["responses"]}
+    assert exempt == {"GET /health", "GET /health/live", "GET /health/ready"}
+    assert len(operations) - len(exempt) > 100
+    for key, operation in operations:
+        if key in exempt:
+            continue
+        response = operation["responses"]["429"]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorBody"
+        }, key
+        assert set(response["headers"]) == set(RATE_LIMIT_HEADERS), key
+        assert response["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+        assert "Retry-After" in response["description"]
+        (example,) = response["content"]["application/json"]["examples"].values()
+        validator.validate(example["value"])
+    extra = document["components"]["schemas"]["ErrorExtra"]["properties"]
+    assert {"code", "group", "limit", "window_seconds", "retry_after"} <= set(extra)
+    assert extra["retry_after"]["type"] == "integer"
+
+
+def test_a_real_429_matches_its_documented_body_and_headers(
+    services: Services, admin: User
+) -> None:
+    app = rate_limited_app(services)
+    document = app.openapi_schema.to_schema()
+    documented = document["paths"][f"{API}/studios"]["get"]["responses"]["429"]
+    headers = bearer(Settings(jwt_secret=SECRET), admin)
+    with TestClient(app) as client:
+        assert client.get(f"{API}/studios", headers=headers).status_code == 200
+        answer = client.get(f"{API}/studios", headers=headers)
+    assert answer.status_code == 429, answer.text
+    body = answer.json()
+    error_body_validator(document).validate(body)
+    assert body["extra"] == {
+        "code": "rate_limited",
+        "group": "reads",
+        "limit": 1,
+        "window_seconds": 60,
+        "retry_after": int(answer.headers["Retry-After"]),
+    }
+    # the example has the same keys as what is really sent
+    (example,) = documented["content"]["application/json"]["examples"].values()
+    assert set(example["value"]["extra"]) == set(body["extra"])
+    assert set(example["value"]) == set(body)
+    for name, header in documented["headers"].items():
+        assert name in answer.headers, name
+        if header["schema"]["type"] == "integer":
+            assert int(answer.headers[name]) >= 0, name
+    assert answer.headers["RateLimit-Policy"] == "1;w=60"

@@ -31,9 +31,12 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar.testing import TestClient
 
 import studiocore_http
-from studiocore_http import Settings, issue_token
+from studiocore import Services, UserRole
+from studiocore_http import Settings, create_app, issue_token
+from studiocore_http.settings import Rate
 
 PACKAGE = "studiocore_client"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "http-api.md"
@@ -192,7 +195,7 @@ def test_the_generator_reports_no_warning_and_skips_nothing(generated: Generated
     models = generated.module("models")
     # every documented error status of the operation is parsed into the typed body
     source = Path(create_show.__file__).read_text()
-    for status in (400, 401, 403, 404, 409, 415, 422, 503):
+    for status in (400, 401, 403, 404, 409, 415, 422, 429, 503):
         assert f"response_{status} = ErrorBody.from_dict" in source, status
     assert {"ErrorBody", "ErrorExtra", "FieldProblem", "Conflict"} <= set(dir(models))
 
@@ -276,6 +279,35 @@ def test_the_generated_client_reads_404_and_422_as_typed_errors(generated: Gener
     assert isinstance(problem, models.FieldProblem)
     assert problem.field == "time_zone"
     assert problem.reason
+
+
+def test_the_generated_client_reads_a_real_429_as_a_typed_error(generated: Generated) -> None:
+    """The served document lists 429s (`studiocore serve` limits rates by default);
+    a real one, from an app allowing one read a minute, parses into the typed body."""
+    settings = Settings(
+        jwt_secret=SECRET,
+        log_requests=False,
+        rate_limit=True,
+        rate_limit_reads=Rate(limit=1, period=60),
+    )
+    services = Services.in_memory()
+    admin = services.users.create("ops@example.com", "Ops", role=UserRole.ADMIN)
+    headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
+    with TestClient(create_app(settings, services=services)) as local:
+        assert local.get("/api/v1/studios/studio_x", headers=headers).status_code == 404
+        answer = local.get("/api/v1/studios/studio_x", headers=headers)
+    assert answer.status_code == 429, answer.text
+    get_studio = generated.module("api.studios.get_studio")
+    with generated.client() as c:
+        parsed = get_studio._build_response(client=c, response=answer).parsed
+    models = generated.module("models")
+    assert isinstance(parsed, models.ErrorBody), parsed
+    assert parsed.status_code == 429
+    assert isinstance(parsed.extra, models.ErrorExtra)
+    assert parsed.extra.code == "rate_limited"
+    assert parsed.extra.group == "reads"
+    assert (parsed.extra.limit, parsed.extra.window_seconds) == (1, 60)
+    assert parsed.extra.retry_after == int(answer.headers["Retry-After"])
 
 
 def test_the_documented_example_books_then_reports_the_clash(generated: Generated) -> None:

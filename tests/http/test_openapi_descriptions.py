@@ -67,7 +67,9 @@ _UID_PREFIXES = {
 
 @cache
 def _document() -> dict[str, Json]:
-    app = create_app(Settings(jwt_secret=SECRET, log_requests=False), services=Services.in_memory())
+    # Rate limiting on (the default of `studiocore serve`): the 429s and their examples too.
+    settings = Settings(jwt_secret=SECRET, log_requests=False, rate_limit=True)
+    app = create_app(settings, services=Services.in_memory())
     document: dict[str, Json] = app.openapi_schema.to_schema()
     return document
 
@@ -140,6 +142,8 @@ def test_operations_list_the_errors_they_can_return() -> None:
     for key, operation in _operations():
         codes = set(operation["responses"])
         secured = operation.get("security") != [{}]
+        if not key.startswith("GET /health"):
+            assert "429" in codes, f"{key}: {sorted(codes)}"
         if secured:
             assert {"401", "404", "503"} <= codes, f"{key}: {sorted(codes)}"
             if "/notifications" not in key and "/webhooks/event-types" not in key:

@@ -114,7 +114,9 @@ def operations(document: dict[str, Json]) -> dict[str, Json]:
 
 
 def _current() -> dict[str, Json]:
-    app = create_app(Settings(jwt_secret=SECRET, log_requests=False), services=Services.in_memory())
+    # Rate limiting on, as `studiocore serve` has it by default: the 429s are pinned too.
+    settings = Settings(jwt_secret=SECRET, log_requests=False, rate_limit=True)
+    app = create_app(settings, services=Services.in_memory())
     return operations(app.openapi_schema.to_schema())
 
 
