@@ -150,7 +150,7 @@ def _metrics_directory(workers: int) -> Iterator[None]:
 
 def _uvicorn_logging(settings: Settings) -> dict[str, Any]:
     """Uvicorn's own lines (the supervisor of several workers, a worker before
-    its app is built) in the same format as the app's."""
+    its app is built and after it stopped) in the same format as the app's."""
     from .observability.logs import make_formatter, resolve_format
 
     return {
@@ -167,7 +167,13 @@ def _uvicorn_logging(settings: Settings) -> dict[str, Any]:
             }
         },
         "loggers": {
-            "uvicorn": {"handlers": ["stderr"], "level": settings.log_level.upper()},
+            # straight to stderr, not through the app's queue: uvicorn's last
+            # records come after the app's shutdown
+            "uvicorn": {
+                "handlers": ["stderr"],
+                "level": settings.log_level.upper(),
+                "propagate": False,
+            },
             "uvicorn.error": {"level": settings.log_level.upper()},
         },
     }

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 import yaml
 
 from tests.support.postgres import scratch_database
-from tests.support.servers import free_port
+from tests.support.servers import free_port, stop, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "deployment.md"
@@ -75,24 +74,10 @@ def guide_server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[b
             )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 180
-            while True:
-                assert process.poll() is None, log.read_text()
-                try:
-                    if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.3)
+            wait_until_answering(f"{base}/health/ready", process, log, timeout=180)
             yield base, tmp_path, process
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=40)
-            except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-                process.kill()
-                process.wait()
+            stop(process, timeout=40)
 
 
 @pytest.mark.slow

@@ -18,10 +18,8 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,6 +35,7 @@ import studiocore_http
 from studiocore import Services, UserRole
 from studiocore_http import Settings, create_app, issue_token
 from studiocore_http.settings import Rate
+from tests.support.servers import running_server
 
 PACKAGE = "studiocore_client"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "http-api.md"
@@ -63,13 +62,6 @@ class Generated:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _env(database_url: str) -> dict[str, str]:
     """A server's environment: this checkout's code, a database, a secret."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("STUDIOCORE_")}
@@ -88,47 +80,19 @@ def _env(database_url: str) -> dict[str, str]:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """``studiocore serve`` on a free port: its URL and an admin's token."""
     folder = tmp_path_factory.mktemp("generated-client-server")
-    port = _free_port()
-    env = _env(f"sqlite:///{folder / 'api.db'}")
-    log = (folder / "server.log").open("w+")
-    process = subprocess.Popen(
-        [*STUDIOCORE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=folder,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, Path(log.name).read_text()
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, Path(log.name).read_text()
-            time.sleep(0.2)
+    url = f"sqlite:///{folder / 'api.db'}"
+    with running_server(url, folder, demo=False, secret=SECRET) as server:
         admin = subprocess.run(  # the server has migrated the database
             [*STUDIOCORE, "users", "create-admin", "--email", "ops@example.com", "--name", "Ops"],
             check=False,
-            env=env,
+            env=_env(url),
             cwd=folder,
             capture_output=True,
             text=True,
             timeout=120,
         )
         assert admin.returncode == 0, admin.stdout + admin.stderr
-        yield base_url, issue_token(Settings(jwt_secret=SECRET), admin.stdout.strip())
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-            process.kill()
-            process.wait()
-        log.close()
+        yield server.base_url, issue_token(Settings(jwt_secret=SECRET), admin.stdout.strip())
 
 
 def documented(language: str) -> str:

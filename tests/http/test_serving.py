@@ -21,7 +21,14 @@ from studiocore_http.database import DatabaseSetupError
 from studiocore_sql import SqlDatabase
 from tests.support.keys import TEST_SECRET_KEYS
 from tests.support.postgres import scratch_database
-from tests.support.servers import free_port, running_server, server_env, studiocore_command
+from tests.support.servers import (
+    free_port,
+    running_server,
+    server_env,
+    stop,
+    studiocore_command,
+    wait_until_answering,
+)
 
 from .conftest import SECRET
 
@@ -168,33 +175,10 @@ def _start(
         return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=cwd)
 
 
-def _wait_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        assert process.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"{base_url}/health/ready", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, log.read_text()
-        time.sleep(0.2)
-
-
 STOPPED = -signal.SIGTERM
 """How a one-process uvicorn ends after a graceful shutdown on SIGTERM: it
 raises the signal again once done, so a process manager sees how it ended
 (the parent of several workers exits with 0)."""
-
-
-def _stop(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-        process.kill()
-        process.wait()
-        return 0
 
 
 @pytest.mark.slow
@@ -211,7 +195,7 @@ def test_eight_servers_started_together_on_a_fresh_database_migrate_it_once(
         ]
         try:
             for port, process, log in zip(ports, processes, logs, strict=True):
-                _wait_ready(f"http://127.0.0.1:{port}", process, log)
+                wait_until_answering(f"http://127.0.0.1:{port}/health/ready", process, log)
             outputs = [log.read_text() for log in logs]
             migrated = [o for o in outputs if "Migrated the database schema from empty" in o]
             assert len(migrated) == 1, outputs
@@ -219,7 +203,7 @@ def test_eight_servers_started_together_on_a_fresh_database_migrate_it_once(
             # each server says what it found (its workers then find the schema at head too)
             assert sum("The database schema is already at" in o for o in outputs) == SERVERS - 1
         finally:
-            codes = [_stop(p) for p in processes]
+            codes = [stop(p) for p in processes]
         assert codes == [STOPPED] * SERVERS, [log.read_text() for log in logs]
 
 
@@ -236,12 +220,12 @@ def test_several_workers_serve_one_port_and_stop_cleanly_on_sigterm(tmp_path: Pa
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_ready(base, process, log)
+            wait_until_answering(f"{base}/health/ready", process, log)
             with httpx.Client(base_url=base, timeout=10) as http:
                 answers = [http.get("/health/live").status_code for _ in range(30)]
             assert answers == [200] * 30
         finally:
-            code = _stop(process)
+            code = stop(process)
         output = log.read_text()
         assert code == 0, output
         assert output.count("Finished server process") == 3, output

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Server", "free_port", "running_server", "server_env", "studiocore_command"]
+__all__ = [
+    "Server",
+    "free_port",
+    "running_server",
+    "server_env",
+    "stop",
+    "studiocore_command",
+    "wait_until_answering",
+]
 
 
 def free_port() -> int:
@@ -95,22 +103,42 @@ def running_server(
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, Path(log.name).read_text()
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, Path(log.name).read_text()
-            time.sleep(0.2)
+        wait_until_answering(f"{base_url}/health", process, Path(log.name))
         yield Server(base_url, Path(log.name).read_text(), process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
+
+
+def wait_until_answering(
+    url: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    *,
+    timeout: float = 120,
+    client: httpx.Client | None = None,
+) -> None:
+    """Until ``GET url`` answers 200; fails with the server's output when the
+    process exits or ``timeout`` seconds pass (a loaded machine starts slowly)."""
+    get = client.get if client is not None else httpx.get
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, log.read_text()
+        try:
+            if get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen[bytes], *, timeout: float = 30) -> int:
+    """SIGTERM, then SIGKILL if the process has not ended within ``timeout``
+    seconds; its exit status."""
+    process.terminate()
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+        process.kill()
+        return process.wait()

@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.parse
 from collections import deque
 from collections.abc import Iterator
@@ -40,6 +39,7 @@ from studiocore_http.openapi_root import RootPathJsonRenderPlugin, RootPathServe
 from studiocore_http.web import WEB_PATHS
 from tests.support.idp import LocalIdP
 from tests.support.proxy import StrippingProxy
+from tests.support.servers import stop, wait_until_answering
 from tests.support.sse import free_port
 from tests.web.conftest import ADMIN, CLIENT_MANAGER, MC, STUDIO_MANAGER, Browser, demo_settings
 from tests.web.test_oidc_sign_in import BASE, web_settings
@@ -383,16 +383,7 @@ def test_studiocore_serve_root_path_behind_a_stripping_proxy(tmp_path: Path) -> 
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         with StrippingProxy(f"http://127.0.0.1:{port}", PREFIX) as proxy, httpx.Client() as http:
-            deadline = time.monotonic() + 90
-            while True:
-                assert process.poll() is None, log.read_text()
-                try:
-                    if http.get(f"{proxy.url}/health/live", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+            wait_until_answering(f"{proxy.url}/health/live", process, log, client=http)
             start = http.get(f"{proxy.url}/")
             assert (start.status_code, start.headers["location"]) == (302, f"{PREFIX}/sign-in")
             sign_in = http.get(f"{proxy.url}/sign-in")
@@ -408,9 +399,4 @@ def test_studiocore_serve_root_path_behind_a_stripping_proxy(tmp_path: Path) -> 
             assert http.get(f"http://127.0.0.1:{port}{PREFIX}/sign-in").status_code == 404
             assert http.get(f"http://127.0.0.1:{port}/sign-in").status_code == 200
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-            process.kill()
-            process.wait()
+        stop(process)

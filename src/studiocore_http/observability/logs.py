@@ -236,7 +236,11 @@ def resolve_format(format_: str, stream: TextIO | None = None) -> str:
 
 
 _OUR_LOGGERS = ("studiocore", "studiocore_http", "studiocore_sql")
-_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "litestar")
+_SERVER_LOGGERS = ("litestar",)
+"""uvicorn's own loggers are left to the server's logging configuration
+(``studiocore serve`` gives them a handler writing straight to stderr in this
+format): its last records ("Finished server process") come after the app's
+shutdown, when the queue of the app's handler no longer runs."""
 _QUIET_LOGGERS = ("httpx", "httpcore", "uvicorn.access")
 """Warnings only: at ``info`` httpx logs every URL it calls (a webhook
 receiver's URL may carry a token in its query string), and uvicorn's access
@@ -248,7 +252,7 @@ def logging_config(format_: str, level: str) -> LoggingConfig:
     """Litestar's logging configuration rendering every record in ``format_``
     (``auto``, ``text`` or ``json``) from ``level`` (``debug`` ... ``error``) up.
 
-    Our loggers and the server's (uvicorn, litestar) propagate to the root
+    Our loggers and Litestar's propagate to the root
     logger, whose one handler is Litestar's queue handler writing to stderr.
     Also configures structlog so that ``structlog.get_logger()`` writes through
     the same handler."""
