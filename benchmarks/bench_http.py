@@ -258,11 +258,12 @@ def server(kind: str, url: str, *options: str) -> Iterator[str]:
 
 
 @contextmanager
-def served(url: str, workers: int = 1) -> Iterator[str]:
+def served(url: str, workers: int = 1, **settings: str) -> Iterator[str]:
     """``studiocore serve --workers N`` itself, as a deployment runs it: JSON
     request logs (to /dev/null, as to a log collector's pipe), metrics, rate
     limiting (in-process counters, budgets far above the load), the membership
-    access policy, the auth cache off."""
+    access policy, the auth cache off; ``settings`` override them
+    (``rate_limit="false"``: ``STUDIOCORE_RATE_LIMIT=false``)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIOCORE_")}
     env.update(
@@ -276,6 +277,7 @@ def served(url: str, workers: int = 1) -> Iterator[str]:
         STUDIOCORE_LOG_REQUESTS="true",
         STUDIOCORE_WEBHOOK_WORKER="false",
     )
+    env.update({f"STUDIOCORE_{name.upper()}": value for name, value in settings.items()})
     command = [sys.executable, "-m", "studiocore_http", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--no-migrate", "--log-format", "json"]
     with _running(command, env, port, quiet=True) as base:

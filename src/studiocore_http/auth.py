@@ -61,6 +61,9 @@ __all__ = [
     "provide_actor",
 ]
 
+_ACTOR = "studiocore_actor"
+"""Where a request's state keeps the actor read together with the token's user."""
+
 PUBLIC_PATHS = ["^/health(/live|/ready)?$", "^/schema"]
 """Paths served without a token (regular expressions)."""
 
@@ -207,19 +210,29 @@ def build_jwt_auth(
         check_default_membership(services, settings.oidc_default_membership)
         oidc = OidcBearer(OidcSignIn(settings, services), UserCache(settings.auth_cache_seconds))
 
-    def load_user(uid: str) -> User | None:
+    grants = _uses_grants(services)
+
+    def load_user(uid: str) -> tuple[User, Actor] | None:
         try:
             with primary_reads():  # a user created a moment ago signs in at once
-                return services.users.get(uid)
+                if grants:  # the user and their grants in one read
+                    return services.users.with_actor(uid)
+                user = services.users.get(uid)
+                return user, actor_of(user)
         except NotFoundError:
             return None
 
-    async def retrieve_user(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+    async def retrieve_user(
+        token: Token, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> User | None:
         hit, user = cache.get(token.sub)
         if not hit:
             # The lookup is blocking I/O: run it off the event loop like the handlers.
-            user = await anyio.to_thread.run_sync(load_user, token.sub)
+            found = await anyio.to_thread.run_sync(load_user, token.sub)
+            user = found[0] if found else None
             cache.put(token.sub, user)
+            if found:  # read now, with the user: the actor dependency needs no read
+                connection.state[_ACTOR] = found[1]
         return user
 
     audiences = [settings.jwt_audience] if settings.jwt_audience else None
@@ -262,6 +275,9 @@ async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]
     of their memberships (read on every request, off the event loop, from the
     primary database even when reads go to a replica, so that a revoked
     membership applies at once)."""
+    read_with_user: Actor | None = request.state.get(_ACTOR)
+    if read_with_user is not None:
+        return read_with_user
     services: Services = request.app.state.services
     return await anyio.to_thread.run_sync(fresh_actor, services, request.user.uid)
 
@@ -273,9 +289,13 @@ def fresh_actor(services: Services, user_uid: str) -> Actor:
         return services.users.actor(user_uid)
 
 
+def _uses_grants(services: Services) -> bool:
+    return bool(getattr(services.context.policy, "uses_grants", True))
+
+
 def actor_dependency(services: Services) -> Provide:
     """How handlers get their ``actor``: with grants only when the services'
     policy decides by memberships (no extra read per request otherwise)."""
-    if getattr(services.context.policy, "uses_grants", True):
+    if _uses_grants(services):
         return Provide(provide_actor_with_grants)
     return Provide(provide_actor, sync_to_thread=False)

@@ -198,6 +198,13 @@ class UserService(CrudService[User]):
         return actor_for(work, work.load(User, uid))
 
     @reads
+    def with_actor(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> tuple[User, Actor]:
+        """The user ``uid`` and their :class:`Actor` (grants included), read in
+        one unit of work: what authenticating a request needs."""
+        user = work.load(User, uid)
+        return user, actor_for(work, user)
+
+    @reads
     def find_by_external_id(
         self, work: Work, ext_id: str, *, include_deleted: bool = False, actor: Actor = SYSTEM
     ) -> User | None:
