@@ -47,7 +47,18 @@ def limited(**rates: Any) -> Settings:
     )
 
 
+def wait_for_a_fresh_window(period: int, needed: float) -> None:
+    """Budgets are windows aligned to the clock: a test whose requests straddle
+    the turn of one would see its budget renewed halfway. Start far enough from it."""
+    left = period - time.time() % period
+    if left < needed:
+        time.sleep(left + 0.1)
+
+
 def per_minute(limit: int) -> Rate:
+    """A budget of ``limit`` requests a minute, with at least 10 s of the current
+    minute left (see :func:`wait_for_a_fresh_window`)."""
+    wait_for_a_fresh_window(60, needed=10)
     return Rate(limit=limit, period=60)
 
 

@@ -25,9 +25,15 @@ from studiocore_http import Settings, issue_token
 from studiocore_http.ratelimit import RedisCounters
 from studiocore_sql import SqlDatabase
 from tests.http.conftest import SECRET, bearer
-from tests.http.test_e2e import running_server
-from tests.http.test_rate_limit import API, client_of, limited, per_minute
+from tests.http.test_rate_limit import (
+    API,
+    client_of,
+    limited,
+    per_minute,
+    wait_for_a_fresh_window,
+)
 from tests.support.redis import redis_prefix, redis_url
+from tests.support.servers import running_server
 
 SOURCES = str(Path(studiocore_http.__file__).resolve().parents[1])
 """The code under test, for the server processes (whatever their working directory)."""
@@ -179,12 +185,6 @@ def _seed_sqlite(path: Path) -> str:
     return user.uid
 
 
-def _wait_for_a_fresh_window(period: int, needed: float) -> None:
-    left = period - time.time() % period
-    if left < needed:
-        time.sleep(left + 0.1)
-
-
 def test_two_server_processes_with_redis_let_exactly_the_limit_through(tmp_path: Path) -> None:
     limit, period = 10, 3600
     uid = _seed_sqlite(tmp_path / "shared.db")
@@ -205,7 +205,7 @@ def test_two_server_processes_with_redis_let_exactly_the_limit_through(tmp_path:
             running_server(url, tmp_path / "a", demo=False, secret=SECRET, settings=env) as a,
             running_server(url, tmp_path / "b", demo=False, secret=SECRET, settings=env) as b,
         ):
-            _wait_for_a_fresh_window(period, needed=60)
+            wait_for_a_fresh_window(period, needed=60)
 
             def get(i: int) -> httpx.Response:
                 base = (a if i % 2 else b).base_url
