@@ -21,7 +21,6 @@ from litestar.response import Redirect, Template
 
 from studiocore import Actor, NotFoundError, Services, User
 from studiocore.scheduling import ShowChange, ShowState
-from studiocore_http.auth import fresh_actor
 from studiocore_sql import primary_reads
 
 __all__ = [
@@ -60,8 +59,10 @@ def signed_in(request: Request[Any, Any, Any]) -> User | None:
     user = None
     if isinstance(uid, str):
         try:
-            with primary_reads():  # never a lagging replica: a ban applies at once
-                user = services_of(request).users.get(uid)
+            # never a lagging replica: a ban applies at once; the user's actor
+            # (their grants) in the same read, for the viewer dependency
+            with primary_reads():
+                user, request.state["viewer"] = services_of(request).users.with_actor(uid)
         except NotFoundError:
             user = None
     found = None if user is None or user.is_banned else user
@@ -75,9 +76,7 @@ def provide_viewer(request: Request[Any, Any, Any]) -> Actor:
     user = signed_in(request)
     if user is None:
         raise NotAuthorizedException("sign in first")
-    if "viewer" not in request.state:
-        request.state["viewer"] = fresh_actor(services_of(request), user.uid)
-    actor: Actor = request.state["viewer"]
+    actor: Actor = request.state["viewer"]  # read with the user (signed_in)
     return actor
 
 
