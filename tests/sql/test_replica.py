@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from studiocore import Services, UnavailableError, UserRole
@@ -326,27 +327,36 @@ def test_a_replica_that_never_answers_sends_every_read_to_the_primary(
 # -- over HTTP ------------------------------------------------------------------------
 
 
-def test_the_api_reads_from_the_replica_and_stays_up_when_it_goes_away(
-    cluster: PgCluster, database: str, standby_up: None
-) -> None:
+def _replica_app(
+    cluster: PgCluster, database: str, **options: Any
+) -> tuple[Settings, Litestar, Services, SqlDatabase, sa.Engine]:
+    """The app on the cluster's primary, reading from its standby (its engine last)."""
     settings = Settings(
         database_url=cluster.primary.url(database),
         database_replica_url=cluster.standby.url(database),
         jwt_secret=SECRET,
         log_requests=False,
         webhook_worker=False,
+        **options,
     )
     app = create_app(settings)
     services: Services = app.state.services
     db = services.context.uow_factory
     assert isinstance(db, SqlDatabase)
     assert db.replica_engine is not None
+    return settings, app, services, db, db.replica_engine
+
+
+def test_the_api_reads_from_the_replica_and_stays_up_when_it_goes_away(
+    cluster: PgCluster, database: str, standby_up: None
+) -> None:
+    settings, app, services, db, replica = _replica_app(cluster, database)
     admin = services.users.create(
         f"{secrets.token_hex(4)}@example.com", "Admin", role=UserRole.ADMIN
     )
     headers = {"Authorization": f"Bearer {issue_token(settings, admin.uid)}"}
     name = _name("Glow")
-    counted = Statements(primary=db.engine, replica=db.replica_engine)
+    counted = Statements(primary=db.engine, replica=replica)
     try:
         with TestClient(app) as client:
             created = client.post("/api/v1/clients", json={"name": name}, headers=headers)
@@ -385,22 +395,10 @@ def test_the_api_reads_from_the_replica_and_stays_up_when_it_goes_away(
 def test_the_token_s_user_and_grants_are_read_from_the_primary(
     cluster: PgCluster, database: str, standby_up: None
 ) -> None:
-    settings = Settings(
-        database_url=cluster.primary.url(database),
-        database_replica_url=cluster.standby.url(database),
-        jwt_secret=SECRET,
-        log_requests=False,
-        webhook_worker=False,
-        migrate_on_start=False,
-    )
-    app = create_app(settings)
-    services: Services = app.state.services
-    db = services.context.uow_factory
-    assert isinstance(db, SqlDatabase)
-    assert db.replica_engine is not None
+    settings, app, services, db, replica = _replica_app(cluster, database, migrate_on_start=False)
     user = services.users.create(f"{secrets.token_hex(4)}@example.com", "Fresh")
     headers = {"Authorization": f"Bearer {issue_token(settings, user.uid)}"}
-    counted = Statements(primary=db.engine, replica=db.replica_engine)
+    counted = Statements(primary=db.engine, replica=replica)
     try:
         with TestClient(app) as client:
             # at once, however far the replica lags: the user is found on the primary
