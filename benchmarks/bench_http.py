@@ -166,7 +166,10 @@ def seed(
             ),
             params,
         )
-        conn.execute(sa.text("ANALYZE"))
+    # What autovacuum does to a table in service (it may be off on a test
+    # machine): statistics, and the visibility map that index-only scans need.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
     print(f"  inserted {shows:,} shows in {time.perf_counter() - started:.1f} s")
     db.dispose()
     return {
@@ -205,10 +208,15 @@ def serve_bare(url: str, port: int) -> None:
     from litestar import Litestar, get
 
     from studiocore import Show
+    from studiocore_sql import SqlDatabase
     from studiocore_sql import tables as t
     from studiocore_sql.mapping import MAPS
+    from studiocore_sql.repositories import paged
 
-    engine = sa.create_engine(url, pool_size=15, max_overflow=0)  # SqlDatabase's pool
+    # The adapter's engine (its pool and session options), used as its read-only
+    # units use it: autocommit, so no transaction round trips, and psycopg keeps
+    # the prepared statement (a ROLLBACK would make it drop all of them).
+    engine = SqlDatabase(url).engine.execution_options(isolation_level="AUTOCOMMIT")
     shows = t.shows
     page = MAPS[Show].select
 
@@ -219,16 +227,13 @@ def serve_bare(url: str, port: int) -> None:
             .join(t.studios, t.studios.c.id == t.studio_rooms.c.studio_id)
             .where(t.studios.c.uid == studio_uid)
         )
-        stmt = (
-            page.where(
-                shows.c.deleted_at.is_(None),
-                shows.c.studio_room_id.in_(rooms),
-                shows.c.show_start >= datetime.fromisoformat(start_from),
-                shows.c.show_start < datetime.fromisoformat(start_to),
-            )
-            .order_by(shows.c.show_start, shows.c.uid)
-            .limit(limit)
-        )
+        stmt = page.where(
+            shows.c.deleted_at.is_(None),
+            shows.c.studio_room_id.in_(rooms),
+            shows.c.show_start >= datetime.fromisoformat(start_from),
+            shows.c.show_start < datetime.fromisoformat(start_to),
+        ).order_by(shows.c.show_start, shows.c.uid)
+        stmt = paged(stmt, limit, 0)  # the LIMIT as the adapter writes it
         with engine.connect() as conn:
             return {"items": [dict(row._mapping) for row in conn.execute(stmt)]}
 

@@ -41,6 +41,21 @@ def _status_id(value: object) -> int | None:
         return None
 
 
+def paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any]:
+    """``stmt`` with its LIMIT and OFFSET written into the SQL text rather than
+    bound. PostgreSQL reuses one generic plan for a prepared statement only when
+    that plan looks no dearer than a fresh one; with a bound LIMIT it must guess
+    how many rows are wanted, the guess makes every generic page plan look dear,
+    and each page is planned again (the planning costing more than the page).
+    psycopg prepares a statement once its text has run five times, so the pages
+    a client asks for often (the first, the usual size) keep their plans."""
+    if limit is not None:
+        stmt = stmt.limit(sa.literal(limit, literal_execute=True))
+    if offset:
+        stmt = stmt.offset(sa.literal(offset, literal_execute=True))
+    return stmt
+
+
 class SqlRepository(Generic[E]):
     """Storage of one entity type in one table."""
 
@@ -270,13 +285,10 @@ class SqlRepository(Generic[E]):
         visible: Visibility | None = None,
         order_by: Sequence[str] = (),
     ) -> list[E]:
-        stmt = (
-            self._map.select.where(*self._filters(where, deleted, visible))
-            .order_by(*self._order(order_by), self._table.c.uid)
-            .limit(limit)
-            .offset(offset or None)
+        stmt = self._map.select.where(*self._filters(where, deleted, visible)).order_by(
+            *self._order(order_by), self._table.c.uid
         )
-        return self._entities(stmt)
+        return self._entities(paged(stmt, limit, offset))
 
     def count(
         self,

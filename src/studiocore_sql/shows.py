@@ -27,7 +27,7 @@ from studiocore.scheduling.detector import BufferPolicy, find_conflicts
 from studiocore_sql import tables as t
 from studiocore_sql.bookings import SqlBookings, live_shows
 from studiocore_sql.mapping import MAPS
-from studiocore_sql.repositories import SqlRepository
+from studiocore_sql.repositories import SqlRepository, paged
 from studiocore_sql.session import SqlSession
 from studiocore_sql.visibility import visible_rows
 
@@ -149,13 +149,10 @@ class SqlShowRepository(SqlRepository[Show]):
         return conditions
 
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
-        stmt = (
-            self._map.select.where(*self._query_filters(query))
-            .order_by(t.shows.c.show_start, t.shows.c.uid)
-            .limit(limit)
-            .offset(offset or None)
+        stmt = self._map.select.where(*self._query_filters(query)).order_by(
+            t.shows.c.show_start, t.shows.c.uid
         )
-        return self._entities(stmt)
+        return self._entities(paged(stmt, limit, offset))
 
     def search_count(self, query: ShowQuery) -> int:
         stmt = sa.select(sa.func.count()).select_from(t.shows).where(*self._query_filters(query))
