@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 from litestar import Litestar, Router
@@ -16,6 +17,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, UnavailableError
 
+from .access_cache import AccessListener, ActorCache, ActorLookup, emptied_on_write, libpq_dsn
 from .api_docs import OfflineSwaggerRenderPlugin, TypedErrorDocs
 from .api_tags import API_TAGS
 from .auth import actor_dependency, build_jwt_auth
@@ -55,8 +57,9 @@ def _database_url(settings: Settings) -> str:
 class _Backend:
     services: Services
     readiness: Callable[[], Readiness]
-    on_startup: list[Callable[[], None]]
-    on_shutdown: list[Callable[[], None]]
+    on_startup: list[Callable[[], Any]]
+    on_shutdown: list[Callable[[], Any]]
+    lookup: ActorLookup
 
 
 def _sql_backend(settings: Settings) -> _Backend:
@@ -80,11 +83,22 @@ def _sql_backend(settings: Settings) -> _Backend:
     except DatabaseSetupError:
         database.dispose()
         raise
+    services = Services(database, policy=settings.policy())
+    on_startup: list[Callable[[], Any]] = [lambda: log.info("%s", done)]
+    on_shutdown: list[Callable[[], Any]] = [database.dispose]
+    cache = None
+    if settings.access_cache and database.is_postgresql:
+        cache = ActorCache()
+        listener = AccessListener(libpq_dsn(database.url), cache)
+        emptied_on_write(services, cache)
+        on_startup.append(listener.on_startup)
+        on_shutdown.insert(0, listener.on_shutdown)
     return _Backend(
-        services=Services(database, policy=settings.policy()),
+        services=services,
         readiness=sql_readiness(database),
-        on_startup=[lambda: log.info("%s", done)],
-        on_shutdown=[database.dispose],
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        lookup=ActorLookup(services, cache),
     )
 
 
@@ -126,7 +140,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         backend = _sql_backend(settings)
         live = LiveNotifications(backend.services, channels_backend(_database_url(settings)))
     else:
-        backend = _Backend(services, probe_readiness(services), [], [])
+        backend = _Backend(services, probe_readiness(services), [], [], ActorLookup(services))
         live = LiveNotifications(services, channels_backend(settings.database_url))
     services = backend.services
     on_startup = [*backend.on_startup]
@@ -142,7 +156,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         on_startup.append(worker.start)
         on_shutdown.insert(0, worker.stop)  # before the database is disposed
 
-    jwt_auth = build_jwt_auth(settings, services, signed_in_elsewhere=WEB_PATHS)
+    jwt_auth = build_jwt_auth(
+        settings, services, signed_in_elsewhere=WEB_PATHS, lookup=backend.lookup
+    )
     web = web_app_config(settings)
     api = Router(
         path=API_PREFIX,
@@ -174,6 +190,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         state=State(
             {
                 "services": services,
+                "actor_lookup": backend.lookup,
                 "readiness": backend.readiness,
                 "settings": settings,
                 "live_notifications": live,

@@ -41,9 +41,9 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
-from studiocore import Actor, NotFoundError, Services, User
-from studiocore_sql import primary_reads
+from studiocore import Actor, Services, User
 
+from .access_cache import ActorLookup, actor_of
 from .oidc import OidcSignIn, check_default_membership, reason_of, refuse
 from .settings import Settings
 
@@ -56,7 +56,6 @@ __all__ = [
     "actor_dependency",
     "actor_of",
     "build_jwt_auth",
-    "fresh_actor",
     "issue_token",
     "provide_actor",
 ]
@@ -68,11 +67,6 @@ PUBLIC_PATHS = ["^/health(/live|/ready)?$", "^/schema"]
 """Paths served without a token (regular expressions)."""
 
 _MAX_CACHED_USERS = 10_000
-
-
-def actor_of(user: User) -> Actor:
-    """The core's view of an authenticated user."""
-    return Actor(user_uid=user.uid, role=user.role, is_banned=user.is_banned)
 
 
 class UserCache:
@@ -195,45 +189,44 @@ class BearerAuth(JWTAuth[User, Token]):
 
 
 def build_jwt_auth(
-    settings: Settings, services: Services, *, signed_in_elsewhere: Sequence[str] = ()
+    settings: Settings,
+    services: Services,
+    *,
+    signed_in_elsewhere: Sequence[str] = (),
+    lookup: ActorLookup | None = None,
 ) -> BearerAuth:
     """The authentication of the app: built-in HS256 tokens with the configured
     secret, issuer (and audience if set) required, plus the tokens of
-    ``settings.oidc_providers``; the token's user is loaded (and cached for
-    ``settings.auth_cache_seconds``). ``signed_in_elsewhere``: the paths (regular
-    expressions) that take no bearer token because they sign users in their own
-    way (the web interface's session). Raises :class:`ConfigError` when the
-    default membership of provisioned users names no existing group."""
-    cache = UserCache(settings.auth_cache_seconds)
+    ``settings.oidc_providers``; the token's user and actor come from ``lookup``
+    (default: read on every request; the app passes one with the access cache,
+    :mod:`studiocore_http.access_cache`), and without an access cache are kept
+    for ``settings.auth_cache_seconds``. ``signed_in_elsewhere``: the paths
+    (regular expressions) that take no bearer token because they sign users in
+    their own way (the web interface's session). Raises :class:`ConfigError`
+    when the default membership of provisioned users names no existing group."""
+    lookup = lookup or ActorLookup(services)
+    cache = UserCache(settings.auth_cache_seconds if lookup.cache is None else 0.0)
     oidc = None
     if settings.oidc_providers:
         check_default_membership(services, settings.oidc_default_membership)
         oidc = OidcBearer(OidcSignIn(settings, services), UserCache(settings.auth_cache_seconds))
 
-    grants = _uses_grants(services)
-
-    def load_user(uid: str) -> tuple[User, Actor] | None:
-        try:
-            with primary_reads():  # a user created a moment ago signs in at once
-                if grants:  # the user and their grants in one read
-                    return services.users.with_actor(uid)
-                user = services.users.get(uid)
-                return user, actor_of(user)
-        except NotFoundError:
-            return None
-
     async def retrieve_user(
         token: Token, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> User | None:
-        hit, user = cache.get(token.sub)
-        if not hit:
+        found = lookup.cached(token.sub)
+        if found is None:
+            hit, user = cache.get(token.sub)
+            if hit:
+                return user
             # The lookup is blocking I/O: run it off the event loop like the handlers.
-            found = await anyio.to_thread.run_sync(load_user, token.sub)
-            user = found[0] if found else None
-            cache.put(token.sub, user)
-            if found:  # read now, with the user: the actor dependency needs no read
-                connection.state[_ACTOR] = found[1]
-        return user
+            found = await anyio.to_thread.run_sync(lookup.find, token.sub)
+            cache.put(token.sub, found[0] if found else None)
+            if found is None:
+                return None
+        # read with the user: the actor dependency needs no read of its own
+        connection.state[_ACTOR] = found[1]
+        return found[0]
 
     audiences = [settings.jwt_audience] if settings.jwt_audience else None
     return BearerAuth(
@@ -272,21 +265,17 @@ def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
 
 async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
     """Dependency: the :class:`Actor` of the authenticated user with the grants
-    of their memberships (read on every request, off the event loop, from the
-    primary database even when reads go to a replica, so that a revoked
-    membership applies at once)."""
+    of their memberships: read with the token's user when it was, else from the
+    app's :class:`~studiocore_http.access_cache.ActorLookup` (its cache, or the
+    primary database off the event loop: a revoked membership applies at once)."""
     read_with_user: Actor | None = request.state.get(_ACTOR)
     if read_with_user is not None:
         return read_with_user
-    services: Services = request.app.state.services
-    return await anyio.to_thread.run_sync(fresh_actor, services, request.user.uid)
-
-
-def fresh_actor(services: Services, user_uid: str) -> Actor:
-    """The user's :class:`Actor` with their grants as last committed (from the
-    primary database, never from a lagging read replica)."""
-    with primary_reads():
-        return services.users.actor(user_uid)
+    lookup: ActorLookup = request.app.state.actor_lookup
+    found = lookup.cached(request.user.uid)
+    if found is None:
+        found = await anyio.to_thread.run_sync(lookup.load, request.user.uid)
+    return found[1]
 
 
 def _uses_grants(services: Services) -> bool:

@@ -13,7 +13,8 @@ for sign-in through OpenID Connect, docs/sign-in.md):
 ``STUDIOCORE_ACCESS_POLICY``               ``membership`` (the default: docs/access-control.md) or
                                            ``simple`` (Phase 2: admins write, everyone reads)
 ``STUDIOCORE_TOKEN_TTL_MINUTES``           lifetime of tokens made by ``studiocore token`` (1440)
-``STUDIOCORE_AUTH_CACHE_SECONDS``          how long a token's user stays cached (0: no cache, the default)
+``STUDIOCORE_ACCESS_CACHE``                on PostgreSQL, keep signed-in users and grants until the database signals a change (default ``true``)
+``STUDIOCORE_AUTH_CACHE_SECONDS``          without the access cache: how long a token's user stays cached (0: no cache, the default)
 ``STUDIOCORE_CORS_ORIGINS``                comma-separated allowed origins (default: CORS off)
 ``STUDIOCORE_ALLOWED_HOSTS``               comma-separated ``Host`` values accepted (default: any)
 ``STUDIOCORE_SECURITY_HEADERS``            ``true``/``false``: nosniff, frame and referrer headers
@@ -170,7 +171,12 @@ class Settings:
     everyone reads)."""
     token_ttl_minutes: int = 24 * 60
     auth_cache_seconds: float = 0.0
-    """How long an authenticated user is cached (0: load it on every request)."""
+    """How long an authenticated user is cached (0: load it on every request)
+    where there is no access cache (SQLite, or ``access_cache`` off)."""
+    access_cache: bool = True
+    """Keep signed-in users and their grants in memory per process on
+    PostgreSQL, forgotten as soon as the database signals a change
+    (:mod:`studiocore_http.access_cache`); no effect on SQLite."""
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     security_headers: bool = True
@@ -305,6 +311,7 @@ class Settings:
             "secret_keys": _list(env, "SECRET_KEYS"),
             "token_ttl_minutes": _int(env, "TOKEN_TTL_MINUTES", 24 * 60),
             "auth_cache_seconds": _float(env, "AUTH_CACHE_SECONDS", 0.0),
+            "access_cache": _flag(env, "ACCESS_CACHE", True),
             "cors_origins": _list(env, "CORS_ORIGINS"),
             "allowed_hosts": _list(env, "ALLOWED_HOSTS"),
             "security_headers": _flag(env, "SECURITY_HEADERS", True),

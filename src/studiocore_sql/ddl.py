@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from studiocore_sql import tables as t
 
 __all__ = [
+    "ACCESS_CHANGED_FUNCTION",
     "AUDITS_APPEND_ONLY_POSTGRESQL",
     "AUDITS_APPEND_ONLY_SQLITE",
     "AUDITS_GUARD_OFF",
@@ -28,6 +29,7 @@ __all__ = [
     "SHOWS_POSTGRESQL_DDL",
     "SNAPSHOT_COMPRESSION",
     "SQLITE_TRIGGERS",
+    "access_changed_trigger",
 ]
 
 _RESERVING = f"show_status_id IN ({t.RESERVING_IDS_SQL}) AND deleted_at IS NULL"
@@ -258,6 +260,27 @@ for its own transaction only (DDL is transactional on both databases), and
 nothing else does."""
 
 
+ACCESS_CHANGED_FUNCTION = """
+CREATE FUNCTION studiocore_access_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('studiocore_access', TG_TABLE_NAME);
+    RETURN NULL;
+END $$"""
+"""Tells every listening server process that who-may-do-what changed (its
+access cache, ``studiocore_http.access_cache``): run by a trigger on each
+table of :data:`ACCESS_TABLES` after any statement that writes it (migration
+0012)."""
+
+ACCESS_TABLES = (t.users, t.memberships, t.mcs)
+
+
+def access_changed_trigger(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_access_changed
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION studiocore_access_changed()"""
+
+
 def _attach(table: sa.Table, statements: tuple[str, ...], dialect: str) -> None:
     for statement in statements:
         # DDL %-formats its text: RAISE's placeholders must be escaped
@@ -271,3 +294,6 @@ _attach(t.show_mcs, POSTGRESQL_TRIGGERS, "postgresql")
 _attach(t.show_mcs, SQLITE_TRIGGERS, "sqlite")
 _attach(t.audits, AUDITS_APPEND_ONLY_POSTGRESQL, "postgresql")
 _attach(t.audits, AUDITS_APPEND_ONLY_SQLITE, "sqlite")
+_attach(t.users, (ACCESS_CHANGED_FUNCTION,), "postgresql")  # users are created first
+for _table in ACCESS_TABLES:
+    _attach(_table, (access_changed_trigger(_table.name),), "postgresql")

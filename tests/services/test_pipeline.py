@@ -25,6 +25,7 @@ from studiocore import (
     ShowStatusChanged,
     UnitOfWork,
     UserRole,
+    ValidationError,
     Visibility,
     new_uid,
 )
@@ -225,6 +226,28 @@ def test_what_a_subscriber_writes_commits_or_rolls_back_with_the_use_case(
     (made,) = [c for c in svc.clients.list() if c.name.startswith("cancelled")]
     assert [a.action for a in svc.audits.history(made.uid)] == ["create"]
     assert svc.audits.history(made.uid)[0].metadata["use_case"] == "shows.transition"
+
+
+def test_write_listeners_hear_each_committed_write_and_nothing_else(
+    fresh_db: FreshDatabase,
+) -> None:
+    events = EventBus()
+    heard: list[bool] = []
+    svc = Services(fresh_db(), events=events)
+
+    def listener() -> None:
+        # told after the commit: the write is already there for everyone
+        heard.append(any(c.name == "Glow" for c in svc.clients.list()))
+
+    events.write_listeners.append(listener)
+    svc.clients.create("Glow")
+    assert heard == [True]
+    svc.clients.list()
+    svc.studios.list()
+    assert heard == [True], "a read is no write"
+    with pytest.raises(ValidationError):
+        svc.clients.create("")
+    assert heard == [True], "a write that failed changed nothing"
 
 
 def test_no_service_authorizes_or_audits_by_hand() -> None:

@@ -34,7 +34,7 @@ import attrs
 
 from studiocore.access.redact import FieldPolicy, redact
 from studiocore.access.scope import find_any, scope_of
-from studiocore.entities import Entity, Notification, Show
+from studiocore.entities import Entity, Show
 from studiocore.errors import NotFoundError, PermissionDeniedError, ValidationError
 from studiocore.events import DomainEvent
 from studiocore.lookups import ShowStatus
@@ -48,6 +48,7 @@ from studiocore.ports import (
 )
 from studiocore.timeslot import Clock
 
+from ._bus import EventBus, NotificationListener
 from ._changes import Change, StatusChange, audit_entries, domain_events
 
 if TYPE_CHECKING:
@@ -64,58 +65,12 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Entity)
-Ev = TypeVar("Ev", bound=DomainEvent)
 P = ParamSpec("P")
 R = TypeVar("R")
 S = TypeVar("S", bound="Service")
 
-Handler = Callable[[Any, UnitOfWork], None]
-NotificationListener = Callable[[Sequence[Notification]], None]
-"""Called with the notifications of each committed use case."""
 log = logging.getLogger("studiocore")
 _MAX_ROUNDS = 8
-
-
-class EventBus:
-    """Subscribers to domain events. A handler gets the event and the unit of
-    work of the use case that caused it, before it commits: what the handler
-    writes is part of the same transaction (and audited), and an exception in
-    a handler rolls the whole use case back."""
-
-    def __init__(self) -> None:
-        self._handlers: dict[type[DomainEvent], list[Handler]] = {}
-        self._installed: set[str] = set()
-        self.notification_listeners: list[NotificationListener] = []
-        """Told about each committed batch of notifications (see
-        :meth:`~studiocore.services.NotificationService.listen`)."""
-        self.webhook_listeners: list[Callable[[], None]] = []
-        """Told after each commit that queued webhook deliveries (see
-        :meth:`~studiocore.services.WebhookService.on_queued`)."""
-
-    def install_once(self, name: str, install: Callable[[EventBus], None]) -> None:
-        """Run ``install(self)`` unless something named ``name`` was installed on
-        this bus already: studiocore's own subscribers (notifications, webhook
-        queuing) subscribe once per bus, however many ``Services`` share it."""
-        if name not in self._installed:
-            self._installed.add(name)
-            install(self)
-
-    def subscribe(self, event_type: type[Ev], handler: Callable[[Ev, UnitOfWork], None]) -> None:
-        """Call ``handler(event, uow)`` for every event of ``event_type`` (or a subclass)."""
-        self._handlers.setdefault(event_type, []).append(handler)
-
-    def clear(self) -> None:
-        """Drop every subscriber (the use cases without what reacts to them:
-        notifications, webhooks; for a comparison in a benchmark). What was
-        installed once stays uninstalled on this bus."""
-        self._handlers.clear()
-
-    def handlers_of(self, event: DomainEvent) -> list[Handler]:
-        """The handlers subscribed to ``event``'s type or one of its bases."""
-        found: list[Handler] = []
-        for cls in type(event).__mro__:
-            found.extend(self._handlers.get(cls, ()))
-        return found
 
 
 @attrs.frozen
@@ -470,6 +425,12 @@ def run_use_case(call: _Call, write: bool, body: Callable[[Work], R]) -> R:
         if not call.actor.is_system:
             result = work.shown(result)
     work.run_committed()
+    if write:
+        for listener in call.ctx.events.write_listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("%s: a write listener failed", call.use_case)
     return result
 
 

@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 
 from studiocore import Actor, NotFoundError, Services, User
 from studiocore.scheduling import ShowChange, ShowState
-from studiocore_sql import primary_reads
+from studiocore_http.access_cache import ActorLookup
 
 __all__ = [
     "Form",
@@ -58,16 +58,15 @@ def signed_in(request: Request[Any, Any, Any]) -> User | None:
     uid = request.session.get("user_uid") if request.scope.get("session") else None
     user = None
     if isinstance(uid, str):
-        try:
-            # never a lagging replica: a ban applies at once; the user's actor
-            # (their grants) in the same read, for the viewer dependency
-            with primary_reads():
-                user, request.state["viewer"] = services_of(request).users.with_actor(uid)
-        except NotFoundError:
-            user = None
-    found = None if user is None or user.is_banned else user
-    request.state["signed_in"] = found
-    return found
+        # from the primary (a ban applies at once) or the access cache, with
+        # the user's actor (their grants) for the viewer dependency
+        lookup: ActorLookup = request.app.state.actor_lookup
+        read = lookup.find(uid)
+        if read is not None:
+            user, request.state["viewer"] = read
+    shown = None if user is None or user.is_banned else user
+    request.state["signed_in"] = shown
+    return shown
 
 
 def provide_viewer(request: Request[Any, Any, Any]) -> Actor:
