@@ -54,14 +54,15 @@ def _room_order(room: RoomSummary) -> tuple[str, str]:
 def live_shows(
     *,
     status: ShowStatus | None = None,
-    schedule_uid: str | None = None,
-    studio_uid: str | None = None,
-    room_uid: str | None = None,
-    client_uid: str | None = None,
+    schedule_uid: str | sa.BindParameter[Any] | None = None,
+    studio_uid: str | sa.BindParameter[Any] | None = None,
+    room_uid: str | sa.BindParameter[Any] | None = None,
+    client_uid: str | sa.BindParameter[Any] | None = None,
 ) -> list[sa.ColumnElement[bool]]:
     """Conditions selecting live shows, optionally of one status, schedule,
-    studio, room or client (uids resolved in subqueries): what show searches and
-    booking searches share."""
+    studio, room or client (uids resolved in subqueries; a uid may be a bound
+    parameter, given its value when the statement runs): what show searches
+    and booking searches share."""
     s = t.shows
     conditions: list[sa.ColumnElement[bool]] = [s.c.deleted_at.is_(None)]
     if status is not None:

@@ -152,9 +152,9 @@ class SqlRepository(Generic[E]):
 
     # -- reads ------------------------------------------------------------------------
 
-    def _entities(self, stmt: sa.Select[Any]) -> list[E]:
+    def _entities(self, stmt: sa.Select[Any], params: Any = None) -> list[E]:
         to_entity = self._to_entity
-        result = self._execute(stmt)
+        result = self._execute(stmt, params)
         keys = tuple(result.keys())  # the field names (see EntityMap.select)
         # all() fetches every row in one driver call (iterating fetches one by one)
         return [cast(E, to_entity(dict(zip(keys, row, strict=True)))) for row in result.all()]

@@ -25,11 +25,11 @@ from studiocore.lookups import RESERVING_STATUSES, ShowStatus
 from studiocore.ports import Booking, BookingQuery, ShowQuery, ShowRepository
 from studiocore.scheduling.detector import BufferPolicy, find_conflicts
 from studiocore_sql import tables as t
-from studiocore_sql.bookings import SqlBookings, live_shows
+from studiocore_sql.bookings import SqlBookings
 from studiocore_sql.mapping import MAPS
-from studiocore_sql.repositories import SqlRepository, paged
+from studiocore_sql.repositories import SqlRepository
 from studiocore_sql.session import SqlSession
-from studiocore_sql.visibility import visible_rows
+from studiocore_sql.show_search import search_count_statement, search_page_statement, search_values
 
 __all__ = ["SqlShowMcRepository", "SqlShowRepository"]
 
@@ -90,8 +90,8 @@ class SqlShowRepository(SqlRepository[Show]):
     # it; otherwise ConcurrencyError (retry). On SQLite the check never fires:
     # its writers hold the lock from their first read.
 
-    def _entities(self, stmt: sa.Select[Any]) -> list[Show]:
-        found = super()._entities(stmt)
+    def _entities(self, stmt: sa.Select[Any], params: Any = None) -> list[Show]:
+        found = super()._entities(stmt, params)
         seen = self._session.seen_shows
         for show in found:
             seen[show.uid] = show.updated_at
@@ -119,44 +119,13 @@ class SqlShowRepository(SqlRepository[Show]):
 
     # -- search -------------------------------------------------------------------------
 
-    def _query_filters(self, q: ShowQuery) -> list[sa.ColumnElement[bool]]:
-        s = t.shows
-        conditions = live_shows(
-            status=q.status,
-            schedule_uid=q.schedule_uid,
-            studio_uid=q.studio_uid,
-            room_uid=q.studio_room_uid,
-            client_uid=q.client_uid,
-        )
-        if q.start_from is not None:
-            conditions.append(s.c.show_start >= q.start_from)
-        if q.start_to is not None:
-            conditions.append(s.c.show_start < q.start_to)
-        if q.ends_after is not None:
-            conditions.append(s.c.show_end > q.ends_after)
-        if q.visible is not None:
-            conditions.append(visible_rows(Show, q.visible, self._session.dialect))
-        if q.mc_uid is not None:
-            links = t.show_mcs
-            conditions.append(
-                sa.exists().where(
-                    links.c.show_id == s.c.id,
-                    links.c.deleted_at.is_(None),
-                    links.c.mc_id
-                    == sa.select(t.mcs.c.id).where(t.mcs.c.uid == q.mc_uid).scalar_subquery(),
-                )
-            )
-        return conditions
-
     def search(self, query: ShowQuery, *, limit: int | None = None, offset: int = 0) -> list[Show]:
-        stmt = self._map.select.where(*self._query_filters(query)).order_by(
-            t.shows.c.show_start, t.shows.c.uid
-        )
-        return self._entities(paged(stmt, limit, offset))
+        stmt = search_page_statement(query, self._session.dialect, limit, offset)
+        return self._entities(stmt, search_values(query))
 
     def search_count(self, query: ShowQuery) -> int:
-        stmt = sa.select(sa.func.count()).select_from(t.shows).where(*self._query_filters(query))
-        return int(self._execute(stmt).scalar_one())
+        stmt = search_count_statement(query, self._session.dialect)
+        return int(self._execute(stmt, search_values(query)).scalar_one())
 
     # -- status -------------------------------------------------------------------------
 
