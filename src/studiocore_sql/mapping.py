@@ -12,9 +12,10 @@ not stored under its own name, how it is stored. Three kinds exist:
   in Python without a join.
 
 Every other field is a column of the same name. Enum values are stored as their
-string value and converted back by the entity's own converters; building the
-entity runs its validators, so a row that breaks an invariant fails loudly
-instead of producing an invalid object.
+string value and converted back by the entity's own converters. A row read back
+is built without the entity's validators (:mod:`studiocore_sql.loading`): they
+were run when the entity was written, and the table's constraints hold since;
+:meth:`EntityMap.to_checked_entity` builds it with them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from studiocore.entities import Entity, Show
 from studiocore.ports import REPOSITORY_NAMES
 from studiocore_sql import tables as t
+from studiocore_sql.loading import Loader, loader
 
 __all__ = ["MAPS", "EntityMap", "LookupRef", "Ref", "entity_map"]
 
@@ -66,6 +68,8 @@ class EntityMap:
     select: sa.Select[Any] = attrs.field(init=False)
     """Every field of the entity, labelled with the field name."""
     joined: dict[str, sa.FromClause] = attrs.field(init=False)
+    load: Loader[Entity] = attrs.field(init=False)
+    """Builds the entity from a row of :attr:`select` without its validators."""
 
     def __attrs_post_init__(self) -> None:
         self.field_names = tuple(a.name for a in attrs.fields(self.cls))
@@ -104,9 +108,17 @@ class EntityMap:
             else:
                 columns.append(self.table.c[name].label(name))
         self.select = sa.select(*columns).select_from(source)
+        status = {STATUS_FIELD: t.SHOW_STATUS_NAMES.__getitem__} if self.cls is Show else {}
+        self.load = loader(self.cls, status)
 
     def to_entity(self, row: Mapping[str, Any]) -> Entity:
-        """Build the entity from a row of :attr:`select`."""
+        """Build the entity from a row of :attr:`select`, trusting it: equal to
+        :meth:`to_checked_entity`'s, without running the entity's validators."""
+        return self.load(row)
+
+    def to_checked_entity(self, row: Mapping[str, Any]) -> Entity:
+        """Build the entity from a row of :attr:`select` through its
+        ``__init__``, so a row that breaks an invariant fails loudly."""
         values = dict(row)
         if self.cls is Show:
             values[STATUS_FIELD] = t.SHOW_STATUS_NAMES[values[STATUS_FIELD]]
