@@ -67,6 +67,7 @@ PUBLIC_PATHS = ["^/health(/live|/ready)?$", "^/schema"]
 """Paths served without a token (regular expressions)."""
 
 _MAX_CACHED_USERS = 10_000
+_MAX_VERIFIED_TOKENS = 10_000
 
 
 class UserCache:
@@ -127,13 +128,18 @@ class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
     """Litestar's JWT middleware that also accepts the tokens of OIDC issuers
     (``oidc``) and says why it refuses a token.
 
-    ``request.auth`` is the built-in :class:`Token`, or an OIDC token's claims."""
+    ``request.auth`` is the built-in :class:`Token`, or an OIDC token's claims.
+    A built-in token that verified is remembered until it expires: a client
+    sends the same token with every request, and its signature and claims
+    cannot change (the secret and the accepted issuer and audience are the
+    process's own); its user is still found for every request."""
 
-    __slots__ = ("oidc",)
+    __slots__ = ("_verified", "oidc")
 
     def __init__(self, *args: Any, oidc: OidcBearer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.oidc = oidc
+        self._verified: dict[str, Token] = {}
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -149,17 +155,45 @@ class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
     async def authenticate_token(
         self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
+        token = self._verified.get(encoded_token)
+        if token is not None:
+            if token.exp > datetime.now(UTC):
+                return await self._authenticate_verified(token, connection)
+            del self._verified[encoded_token]
         issuer = _unverified_issuer(encoded_token)
         if self.oidc is not None and issuer in self.oidc.issuers:
             return await self.oidc.authenticate(encoded_token, issuer)
         if self.token_issuer and issuer not in self.token_issuer:
             raise refuse("unknown issuer")
         try:
-            return await super().authenticate_token(encoded_token, connection)
+            token = self.token_cls.decode(
+                encoded_token=encoded_token,
+                secret=self.token_secret,
+                algorithm=self.algorithm,
+                audience=self.token_audience,
+                issuer=self.token_issuer,
+                require_claims=self.require_claims,
+                verify_exp=self.verify_expiry,
+                verify_nbf=self.verify_not_before,
+                strict_audience=self.strict_audience,
+            )
         except NotAuthorizedException as exc:
-            if exc.__cause__ is None:  # the token was fine; its user is not there
-                raise refuse("the user of this token does not exist") from exc
-            raise refuse(reason_of(exc.__cause__)) from exc
+            raise refuse(reason_of(exc.__cause__ or exc)) from exc
+        if len(self._verified) >= _MAX_VERIFIED_TOKENS:
+            self._verified.clear()
+        self._verified[encoded_token] = token
+        return await self._authenticate_verified(token, connection)
+
+    async def _authenticate_verified(
+        self, token: Token, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        """What Litestar's middleware does once the token is decoded."""
+        user = await self.retrieve_user_handler(token, connection)
+        if not user:  # the token is fine; its user is not there
+            raise refuse("the user of this token does not exist")
+        if self.revoked_token_handler and await self.revoked_token_handler(token, connection):
+            raise refuse("token revoked")
+        return AuthenticationResult(user=user, auth=token)
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -139,6 +141,20 @@ def test_expired_tokens_and_foreign_issuers_are_a_401(
     )
     response = client.get(f"{API}/studios", headers={"Authorization": f"Bearer {foreign}"})
     assert response.status_code == 401
+
+
+def test_a_token_remembered_as_verified_is_refused_once_it_expires(
+    client: TestClient[Litestar], settings: Settings, admin: User
+) -> None:
+    token = issue_token(settings, admin.uid, ttl=timedelta(seconds=2))
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"{API}/studios", headers=headers).status_code == 200
+    assert client.get(f"{API}/studios", headers=headers).status_code == 200  # remembered
+    time.sleep(max(0.0, expires - time.time()) + 0.1)
+    response = client.get(f"{API}/studios", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "token expired"
 
 
 def test_the_app_refuses_to_start_without_a_secret_outside_demo_mode() -> None:
