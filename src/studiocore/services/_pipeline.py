@@ -330,9 +330,18 @@ class Work(UnitOfWork):
         the policy withholds from them replaced (:mod:`studiocore.access.redact`)."""
         policy = self.call.ctx.policy
         if isinstance(policy, FieldPolicy):
-            fields_policy = policy
+            fields_policy, actor = policy, self.call.actor
+            # Asked once per kind of record: whether any record of it withholds
+            # a field from this actor (for most, none: each record is not asked).
+            may_hide: dict[str, bool] = {}
 
             def hidden_of(entity: Entity) -> Collection[str]:
+                kind = entity.TABLE
+                some = may_hide.get(kind)
+                if some is None:
+                    some = may_hide[kind] = bool(fields_policy.private_fields(actor, kind))
+                if not some:
+                    return ()
                 return fields_policy.hidden_fields(self.call.request(self, target=entity))
 
         else:
