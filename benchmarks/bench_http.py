@@ -7,11 +7,14 @@ query through SQLAlchemy Core; then ``serve --workers 2`` against one worker.
 Both servers run side by side in the same invocation against the same database;
 after a warm-up each gets ``--rounds`` interleaved loads and its best round
 counts (on a shared machine, other processes otherwise decide the result). The
-studiocore endpoint does everything a real request does: JWT verification, the
-token's user (loaded, then cached for ``STUDIOCORE_AUTH_CACHE_SECONDS``), the
-access guard, the page query, the total count and the response structs; the bare
-handler runs only the page query (the statement the SQL adapter builds) and
-returns the rows.
+studiocore endpoint does everything a real request does: the bearer token
+(verified once, then remembered until it expires), the token's user and grants
+(from the access cache, which the database's ``NOTIFY`` keeps true), the access
+guard, the page query, the total count and the response structs; the bare
+handler runs only the page query (the statement the SQL adapter builds, on the
+adapter's engine, in autocommit as its read-only units run) and returns the
+rows. The database is vacuumed after seeding, as autovacuum leaves a table in
+service (it may be off on a test machine).
 
 Run: ``python benchmarks/bench_http.py`` (``nox -s bench -- bench_http``).
 Options: ``--shows N`` (default 1,000,000), ``--duration S`` (20),
