@@ -47,6 +47,7 @@ __all__ = [
     "actor_of",
     "emptied_on_write",
     "libpq_dsn",
+    "uses_grants",
 ]
 
 CHANNEL = "studiocore_access"
@@ -58,6 +59,12 @@ _MAX_ENTRIES = 10_000
 _PING_EVERY = 5.0
 """Seconds without a notification after which the listening connection is
 checked, so that a connection that died silently is noticed."""
+
+
+def uses_grants(services: Services) -> bool:
+    """Whether the services' policy decides by memberships (an actor then
+    needs its grants: a read more)."""
+    return bool(getattr(services.context.policy, "uses_grants", True))
 
 
 def actor_of(user: User) -> Actor:
@@ -125,7 +132,7 @@ class ActorLookup:
     def __init__(self, services: Services, cache: ActorCache | None = None) -> None:
         self.services = services
         self.cache = cache
-        self.uses_grants = bool(getattr(services.context.policy, "uses_grants", True))
+        self.uses_grants = uses_grants(services)
 
     def cached(self, uid: str) -> tuple[User, Actor] | None:
         """What the cache holds for ``uid`` (no database read: safe on the event loop)."""

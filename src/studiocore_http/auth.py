@@ -43,7 +43,7 @@ from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from studiocore import Actor, Services, User
 
-from .access_cache import ActorLookup, actor_of
+from .access_cache import ActorLookup, actor_of, uses_grants
 from .oidc import OidcSignIn, check_default_membership, reason_of, refuse
 from .settings import Settings
 
@@ -312,13 +312,9 @@ async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]
     return found[1]
 
 
-def _uses_grants(services: Services) -> bool:
-    return bool(getattr(services.context.policy, "uses_grants", True))
-
-
 def actor_dependency(services: Services) -> Provide:
     """How handlers get their ``actor``: with grants only when the services'
     policy decides by memberships (no extra read per request otherwise)."""
-    if _uses_grants(services):
+    if uses_grants(services):
         return Provide(provide_actor_with_grants)
     return Provide(provide_actor, sync_to_thread=False)

@@ -50,9 +50,9 @@ def paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any
     psycopg prepares a statement once its text has run five times, so the pages
     a client asks for often (the first, the usual size) keep their plans."""
     if limit is not None:
-        stmt = stmt.limit(sa.literal(limit, literal_execute=True))
+        stmt = stmt.limit(sa.literal_column(str(int(limit))))
     if offset:
-        stmt = stmt.offset(sa.literal(offset, literal_execute=True))
+        stmt = stmt.offset(sa.literal_column(str(int(offset))))
     return stmt
 
 

@@ -9,7 +9,7 @@ to find its compiled form. So the form is built once per *shape* (which
 filters are set, the status, the caller's visibility, the page's size and
 start) with the values as named bound parameters, and SQLAlchemy remembers the
 cache key on the statement object. LIMIT and OFFSET are written into the SQL
-text (see :func:`~studiocore_sql.repositories.paged`).
+text (:func:`~studiocore_sql.repositories.paged`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from studiocore_sql import tables as t
 from studiocore_sql.bookings import live_shows
 from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.mapping import MAPS
+from studiocore_sql.repositories import paged
 from studiocore_sql.visibility import visible_rows
 
 __all__ = ["search_count_statement", "search_page_statement", "search_values"]
@@ -71,11 +72,7 @@ def search_count_statement(query: ShowQuery, dialect: SqlDialect) -> sa.Select[A
 def _page(shape: _Shape, limit: int | None, offset: int) -> sa.Select[Any]:
     s = t.shows
     stmt = MAPS[Show].select.where(*_conditions(*shape)).order_by(s.c.show_start, s.c.uid)
-    if limit is not None:
-        stmt = stmt.limit(sa.literal_column(str(int(limit))))
-    if offset:
-        stmt = stmt.offset(sa.literal_column(str(int(offset))))
-    return stmt
+    return paged(stmt, limit, offset)
 
 
 @lru_cache(maxsize=256)
