@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
@@ -49,6 +48,16 @@ class Page(Generic[E]):
     total: int
     limit: int
     offset: int
+
+
+def page_of(items: list[E], limit: int, offset: int, count: Callable[[], int]) -> Page[E]:
+    """The page of ``items`` (what ``limit`` and ``offset`` selected) with the
+    total: calls ``count`` only when the page cannot tell it. A page shorter
+    than ``limit`` ends the list, so unless it is empty past the first page
+    (an offset beyond the end) the total is ``offset`` plus its length."""
+    short = len(items) < limit and (bool(items) or offset == 0)
+    total = offset + len(items) if short else count()
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 def _int_in(value: object, low: int, high: int | None) -> bool:
@@ -189,14 +198,19 @@ class CrudService(Service, Generic[E]):
             return Page(items=[], total=0, limit=limit, offset=offset)
         where, visible = listing
         repo = self._repo(work)
-        matching = partial(repo.list, where=where, deleted=deleted, visible=visible)
-        return Page(
-            items=[
-                self._listed(e) for e in matching(limit=limit, offset=offset, order_by=order_by)
-            ],
-            total=repo.count(where=where, deleted=deleted, visible=visible),
+        found = repo.list(
+            where=where,
+            deleted=deleted,
+            visible=visible,
             limit=limit,
             offset=offset,
+            order_by=order_by,
+        )
+        return page_of(
+            [self._listed(e) for e in found],
+            limit,
+            offset,
+            lambda: repo.count(where=where, deleted=deleted, visible=visible),
         )
 
     def _listing(

@@ -12,7 +12,7 @@ from studiocore.lookups import GroupType, MembershipRole
 from studiocore.permissions import SYSTEM, Actor, Scope
 from studiocore.ports import REPOSITORY_NAMES, Deleted, Since, UnitOfWork
 
-from ._base import CrudService, Page, Service, Work, check_paging, reads, require, writes
+from ._base import CrudService, Page, Service, Work, check_paging, page_of, reads, require, writes
 
 __all__ = ["RECORD_TYPES", "AuditService", "MembershipService"]
 
@@ -180,11 +180,9 @@ class AuditService(Service):
         }
         if created_from is not None or created_to is not None:
             where["created_at"] = Since(created_from, created_to)
-        return Page(
-            items=work.audits.list(where=where, limit=limit, offset=offset, visible=visible),
-            total=work.audits.count(where=where, visible=visible),
-            limit=limit,
-            offset=offset,
+        found = work.audits.list(where=where, limit=limit, offset=offset, visible=visible)
+        return page_of(
+            found, limit, offset, lambda: work.audits.count(where=where, visible=visible)
         )
 
     @reads

@@ -43,7 +43,7 @@ from studiocore.lookups import NotificationKind
 from studiocore.permissions import SYSTEM, Actor
 
 from ._audience import Audience
-from ._base import Page, Service, Work, check_paging, reads, writes
+from ._base import Page, Service, Work, check_paging, page_of, reads, writes
 from ._pipeline import NotificationListener, ServiceContext
 
 __all__ = ["NotificationListener", "NotificationService", "notify"]
@@ -129,14 +129,10 @@ class NotificationService(Service):
             where["kind"] = _kind(kind)
         if subject_uid is not None:
             where["subject_uid"] = subject_uid
-        return Page(
-            items=work.notifications.list(
-                where=where, limit=limit, offset=offset, order_by=("-read_at", "-uid")
-            ),
-            total=work.notifications.count(where=where),
-            limit=limit,
-            offset=offset,
+        found = work.notifications.list(
+            where=where, limit=limit, offset=offset, order_by=("-read_at", "-uid")
         )
+        return page_of(found, limit, offset, lambda: work.notifications.count(where=where))
 
     @reads
     def get(self, work: Work, uid: str, *, actor: Actor = SYSTEM) -> Notification:

@@ -34,6 +34,7 @@ from ._base import (
     Work,
     build,
     check_paging,
+    page_of,
     reads,
     require,
     require_lookup,
@@ -102,12 +103,8 @@ class ShowService(ShowLinks, CrudService[Show]):
         """Live shows matching ``query`` that the actor may see, ordered by start time."""
         check_paging(limit, offset)
         query = attrs.evolve(query or ShowQuery(), visible=work.visibility())
-        return Page(
-            items=work.shows.search(query, limit=limit, offset=offset),
-            total=work.shows.search_count(query),
-            limit=limit,
-            offset=offset,
-        )
+        found = work.shows.search(query, limit=limit, offset=offset)
+        return page_of(found, limit, offset, lambda: work.shows.search_count(query))
 
     @reads
     def mcs(self, work: Work, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowMC]:

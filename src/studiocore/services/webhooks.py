@@ -39,7 +39,7 @@ from studiocore.lookups import DeliveryStatus, NotificationKind
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import UnitOfWork, Where
 
-from ._base import CrudService, Listing, Page, Work, check_paging, reads, writes
+from ._base import CrudService, Listing, Page, Work, check_paging, page_of, reads, writes
 from ._pipeline import ServiceContext
 from ._webhook_outbox import Outbox
 from .notifications import notify
@@ -283,12 +283,8 @@ class WebhookService(CrudService[WebhookEndpoint]):
                 known = ", ".join(s.value for s in DeliveryStatus)
                 raise ValidationError("status", f"one of: {known}") from None
         repo = work.inner.webhook_deliveries
-        return Page(
-            items=repo.list(where=where, limit=limit, offset=offset, order_by=("-created_at",)),
-            total=repo.count(where=where),
-            limit=limit,
-            offset=offset,
-        )
+        found = repo.list(where=where, limit=limit, offset=offset, order_by=("-created_at",))
+        return page_of(found, limit, offset, lambda: repo.count(where=where))
 
     @writes
     def redeliver(self, work: Work, delivery_uid: str, *, actor: Actor = SYSTEM) -> WebhookDelivery:
