@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -40,6 +41,7 @@ from studiocore import Actor, NotFoundError, Services, User
 from studiocore_sql import primary_reads
 
 __all__ = [
+    "APPLICATION_NAME",
     "CHANNEL",
     "AccessListener",
     "ActorCache",
@@ -57,8 +59,10 @@ log = logging.getLogger("studiocore_http.access")
 
 _MAX_ENTRIES = 10_000
 _PING_EVERY = 5.0
-"""Seconds without a notification after which the listening connection is
-checked, so that a connection that died silently is noticed."""
+"""Seconds between the listener's pings of itself (see :class:`AccessListener`)."""
+_PING = "ping:"
+APPLICATION_NAME = "studiocore access cache"
+"""The listening connection's ``application_name`` (in ``pg_stat_activity``)."""
 
 
 def uses_grants(services: Services) -> bool:
@@ -168,9 +172,13 @@ class ActorLookup:
 
 class AccessListener:
     """Listens for ``studiocore_access`` on a connection of its own and keeps
-    ``cache`` :attr:`~ActorCache.live` only while it does; reconnects with a
-    growing pause (up to ``max_pause`` seconds) when the connection breaks.
-    ``on_startup``/``on_shutdown`` are the app's hooks."""
+    ``cache`` :attr:`~ActorCache.live` only while it hears: every
+    ``_PING_EVERY`` seconds it notifies the channel itself and must hear its
+    own ping back, so a connection that died silently, or a pooler that does
+    not carry ``LISTEN`` (PgBouncer in transaction mode), turns the cache off
+    instead of leaving it deaf and stale. Reconnects with a growing pause (up
+    to ``max_pause`` seconds). ``on_startup``/``on_shutdown`` are the app's
+    hooks."""
 
     def __init__(self, dsn: str, cache: ActorCache, *, max_pause: float = 5.0) -> None:
         self._dsn = dsn
@@ -198,14 +206,12 @@ class AccessListener:
         pause = 0.0
         while True:
             try:
-                async with await AsyncConnection[Any].connect(self._dsn, autocommit=True) as conn:
+                async with await AsyncConnection[Any].connect(
+                    self._dsn, autocommit=True, application_name=APPLICATION_NAME
+                ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    self.cache.watching(True)
-                    self.listening.set()
-                    if pause:
-                        log.warning("access cache: listening on the database again")
+                    await self._listen(conn, reconnected=pause > 0)
                     pause = 0.0
-                    await self._listen(conn)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -220,11 +226,23 @@ class AccessListener:
                 pause = min(self._max_pause, max(0.2, pause * 2))
                 await asyncio.sleep(pause)
 
-    async def _listen(self, conn: Any) -> None:
+    async def _listen(self, conn: Any, *, reconnected: bool) -> None:
+        ping = f"{_PING}{secrets.token_hex(8)}"
         while True:
-            async for _ in conn.notifies(timeout=_PING_EVERY):
-                self.cache.invalidate()
-            await conn.execute("SELECT 1")  # raises if the connection died unnoticed
+            await conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, ping))
+            heard = False
+            async for notify in conn.notifies(timeout=_PING_EVERY):
+                if notify.payload == ping:
+                    if not heard and not self.cache.live:
+                        self.cache.watching(True)  # live once it is heard
+                        self.listening.set()
+                        if reconnected:
+                            log.warning("access cache: listening on the database again")
+                    heard = True
+                elif not notify.payload.startswith(_PING):  # another process's ping
+                    self.cache.invalidate()
+            if not heard:
+                raise ConnectionError("the listening connection did not hear its own ping")
 
 
 def libpq_dsn(url: str) -> str:

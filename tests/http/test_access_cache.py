@@ -5,11 +5,13 @@ cannot hear such changes it keeps nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import attrs
 import psycopg
@@ -18,7 +20,13 @@ from litestar.testing import TestClient
 
 from studiocore import Actor, Services, User, UserRole
 from studiocore_http import Settings, create_app, issue_token
-from studiocore_http.access_cache import ActorCache, ActorLookup, libpq_dsn
+from studiocore_http.access_cache import (
+    APPLICATION_NAME,
+    AccessListener,
+    ActorCache,
+    ActorLookup,
+    libpq_dsn,
+)
 from studiocore_sql import SqlDatabase
 from tests.support.postgres import scratch_database
 
@@ -59,6 +67,46 @@ def test_nothing_is_kept_while_changes_are_not_watched() -> None:
     assert cache.get(found[0].uid) is None
     cache.put(found[0].uid, found, generation)
     assert cache.get(found[0].uid) is None
+
+
+class _Connection:
+    """A listening connection that hears what ``echo`` lets through of what it
+    notifies (a pooler that does not carry LISTEN hears nothing), for
+    ``rounds`` pings."""
+
+    def __init__(self, *, echo: bool, rounds: int = 2) -> None:
+        self.echo = echo
+        self.rounds = rounds
+        self.sent: list[str] = []
+
+    async def execute(self, query: str, params: tuple[str, str]) -> None:
+        if len(self.sent) == self.rounds:
+            raise OSError("the test is over")
+        self.sent.append(params[1])
+
+    async def notifies(self, timeout: float) -> AsyncIterator[SimpleNamespace]:
+        yield SimpleNamespace(payload="users")  # a change: always emptied
+        yield SimpleNamespace(payload="ping:another-process")  # ignored
+        if self.echo:
+            yield SimpleNamespace(payload=self.sent[-1])
+
+
+def test_the_cache_is_live_only_while_the_listener_hears_its_own_ping() -> None:
+    async def listen(connection: _Connection) -> ActorCache:
+        cache = ActorCache()
+        listener = AccessListener("postgresql://unused", cache)
+        with pytest.raises((ConnectionError, OSError)):
+            await listener._listen(connection, reconnected=False)
+        return cache
+
+    deaf = asyncio.run(listen(_Connection(echo=False)))
+    assert not deaf.live, "a listener that cannot hear itself must not vouch for the cache"
+    hearing = _Connection(echo=True)
+    cache = asyncio.run(listen(hearing))
+    assert cache.live
+    assert len(set(hearing.sent)) == 1, "one ping token per connection"
+    # emptied by each change ("users"), not by the other process's ping
+    assert cache.generation == 1 + 2
 
 
 # --------------------------------------------------------------------------- a server on PostgreSQL
@@ -181,7 +229,8 @@ def test_while_the_listening_connection_is_down_nothing_is_kept_and_it_comes_bac
         with psycopg.connect(libpq_dsn(w.url), autocommit=True) as conn:
             killed = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE query = 'LISTEN studiocore_access' AND pid <> pg_backend_pid()"
+                "WHERE application_name = %s AND datname = current_database()",
+                (APPLICATION_NAME,),
             ).fetchall()
         assert [row[0] for row in killed] == [True]
         # A change made while nobody listens is not missed: the cache is empty
