@@ -185,6 +185,7 @@ class AccessListener:
         self.cache = cache
         self._max_pause = max_pause
         self._task: asyncio.Task[None] | None = None
+        self._lost = False  # a warning said the connection was lost, none yet that it is back
         self.listening = asyncio.Event()
         """Set while the cache is live (for tests and health reports)."""
 
@@ -210,14 +211,16 @@ class AccessListener:
                     self._dsn, autocommit=True, application_name=APPLICATION_NAME
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    await self._listen(conn, reconnected=pause > 0)
-                    pause = 0.0
+                    await self._listen(conn)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if self.listening.is_set():  # it worked until now: back off afresh
+                    pause = 0.0
                 self.listening.clear()
                 self.cache.watching(False)
-                if pause == 0.0:
+                if not self._lost:
+                    self._lost = True
                     log.warning(
                         "access cache: lost the database's LISTEN connection (%s); every "
                         "request reads its user until it is back",
@@ -226,7 +229,7 @@ class AccessListener:
                 pause = min(self._max_pause, max(0.2, pause * 2))
                 await asyncio.sleep(pause)
 
-    async def _listen(self, conn: Any, *, reconnected: bool) -> None:
+    async def _listen(self, conn: Any) -> None:
         ping = f"{_PING}{secrets.token_hex(8)}"
         while True:
             await conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, ping))
@@ -236,7 +239,8 @@ class AccessListener:
                     if not heard and not self.cache.live:
                         self.cache.watching(True)  # live once it is heard
                         self.listening.set()
-                        if reconnected:
+                        if self._lost:
+                            self._lost = False
                             log.warning("access cache: listening on the database again")
                     heard = True
                 elif not notify.payload.startswith(_PING):  # another process's ping

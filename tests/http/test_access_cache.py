@@ -96,7 +96,7 @@ def test_the_cache_is_live_only_while_the_listener_hears_its_own_ping() -> None:
         cache = ActorCache()
         listener = AccessListener("postgresql://unused", cache)
         with pytest.raises((ConnectionError, OSError)):
-            await listener._listen(connection, reconnected=False)
+            await listener._listen(connection)
         return cache
 
     deaf = asyncio.run(listen(_Connection(echo=False)))
@@ -221,18 +221,21 @@ def test_a_ban_through_this_server_applies_to_the_very_next_request() -> None:
         assert w.client.get(f"{API}/shows", headers=w.member_headers).status_code == 403
 
 
-def test_while_the_listening_connection_is_down_nothing_is_kept_and_it_comes_back() -> None:
+def test_while_the_listening_connection_is_down_nothing_is_kept_and_it_comes_back(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    logged: list[str] = []
+
+    def said(words: str) -> int:
+        """How many lines of the app's log (on stderr) say ``words``."""
+        logged.extend(capfd.readouterr().err.splitlines())
+        return sum(words in line and "studiocore_http.access" in line for line in logged)
+
     with world() as w:
         assert w.member_sees_the_show()
         cache = w.lookup.cache
         assert cache is not None
-        with psycopg.connect(libpq_dsn(w.url), autocommit=True) as conn:
-            killed = conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = %s AND datname = current_database()",
-                (APPLICATION_NAME,),
-            ).fetchall()
-        assert [row[0] for row in killed] == [True]
+        kill_the_listener(w.url)
         # A change made while nobody listens is not missed: the cache is empty
         # and not filled until the listener is back, then emptied again.
         w.other.memberships.delete(w.membership_uid)
@@ -240,6 +243,23 @@ def test_while_the_listening_connection_is_down_nothing_is_kept_and_it_comes_bac
         wait_for(lambda: cache.live)  # reconnected
         assert not w.member_sees_the_show()
         assert cached(w)
+        # one warning for the outage, one for its end; and so again
+        wait_for(lambda: said("listening on the database again") == 1)
+        assert said("lost the database's LISTEN connection") == 1
+        kill_the_listener(w.url)
+        wait_for(lambda: said("listening on the database again") == 2)
+        assert said("lost the database's LISTEN connection") == 2
+        assert cache.live
+
+
+def kill_the_listener(url: str) -> None:
+    with psycopg.connect(libpq_dsn(url), autocommit=True) as conn:
+        killed = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = %s AND datname = current_database()",
+            (APPLICATION_NAME,),
+        ).fetchall()
+    assert [row[0] for row in killed] == [True]
 
 
 def test_no_cache_on_sqlite_or_when_turned_off(tmp_path: Path) -> None:
