@@ -33,7 +33,6 @@ import asyncio
 import logging
 import secrets
 import threading
-from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -47,7 +46,6 @@ __all__ = [
     "ActorCache",
     "ActorLookup",
     "actor_of",
-    "emptied_on_write",
     "libpq_dsn",
     "uses_grants",
 ]
@@ -253,11 +251,3 @@ def libpq_dsn(url: str) -> str:
     """The libpq connection string of a SQLAlchemy PostgreSQL URL: its
     ``+psycopg`` driver name dropped, the rest (query options too) kept."""
     return "postgresql://" + url.partition("://")[2]
-
-
-def emptied_on_write(services: Services, cache: ActorCache) -> Callable[[], None]:
-    """Empty ``cache`` after every use case of ``services`` that wrote; returns
-    the listener (registered on the services' event bus)."""
-    listener = cache.invalidate
-    services.events.write_listeners.append(listener)
-    return listener

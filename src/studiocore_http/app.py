@@ -17,7 +17,7 @@ from litestar.openapi.spec import Server
 
 from studiocore import Actor, Services, UnavailableError
 
-from .access_cache import AccessListener, ActorCache, ActorLookup, emptied_on_write, libpq_dsn
+from .access_cache import AccessListener, ActorCache, ActorLookup, libpq_dsn
 from .api_docs import OfflineSwaggerRenderPlugin, TypedErrorDocs
 from .api_tags import API_TAGS
 from .auth import actor_dependency, build_jwt_auth
@@ -90,7 +90,7 @@ def _sql_backend(settings: Settings) -> _Backend:
     if settings.access_cache and database.is_postgresql:
         cache = ActorCache()
         listener = AccessListener(libpq_dsn(database.url), cache)
-        emptied_on_write(services, cache)
+        services.events.write_listeners.append(cache.invalidate)  # this process's writes
         on_startup.append(listener.on_startup)
         on_shutdown.insert(0, listener.on_shutdown)
     return _Backend(
