@@ -46,6 +46,7 @@ from studiocore import Actor, Services, User
 from .access_cache import ActorLookup, actor_of, uses_grants
 from .oidc import OidcSignIn, check_default_membership, reason_of, refuse
 from .settings import Settings
+from .shared.params import ServicesDep
 
 __all__ = [
     "PUBLIC_PATHS",
@@ -291,13 +292,16 @@ def issue_token(settings: Settings, user_uid: str, *, ttl: timedelta | None = No
     return token.encode(secret=settings.signing_secret(), algorithm="HS256")
 
 
-def provide_actor(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
+def provide_actor(request: ASGIConnection[Any, User, Any, Any], services: ServicesDep) -> Actor:
     """Dependency: the :class:`Actor` of the authenticated user, for an access
-    policy that does not look at memberships."""
+    policy that does not look at memberships (after ``services``: see
+    :func:`actor_dependency`)."""
     return actor_of(request.user)
 
 
-async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]) -> Actor:
+async def provide_actor_with_grants(
+    request: ASGIConnection[Any, User, Any, Any], services: ServicesDep
+) -> Actor:
     """Dependency: the :class:`Actor` of the authenticated user with the grants
     of their memberships: read with the token's user when it was, else from the
     app's :class:`~studiocore_http.access_cache.ActorLookup` (its cache, or the
@@ -314,7 +318,14 @@ async def provide_actor_with_grants(request: ASGIConnection[Any, User, Any, Any]
 
 def actor_dependency(services: Services) -> Provide:
     """How handlers get their ``actor``: with grants only when the services'
-    policy decides by memberships (no extra read per request otherwise)."""
+    policy decides by memberships (no extra read per request otherwise).
+
+    The actor is resolved after ``services``, and a controller's own dependencies
+    (a listing's parsed query) after the actor: Litestar resolves the
+    dependencies that do not depend on one another together, in a task group,
+    which costs more per request than these dependencies themselves
+    (litestar-org/litestar#4563). ``tests/http/test_dependency_order.py`` keeps
+    every route's chain one at a time."""
     if uses_grants(services):
         return Provide(provide_actor_with_grants)
     return Provide(provide_actor, sync_to_thread=False)

@@ -72,10 +72,14 @@ class FreeTimeQuery:
 
 
 def _free_time_query(
-    start: RequiredTimestamp, end: RequiredTimestamp, min_minutes: MinMinutes = None
+    actor: ActorDep,
+    start: RequiredTimestamp,
+    end: RequiredTimestamp,
+    min_minutes: MinMinutes = None,
 ) -> FreeTimeQuery:
     """An availability read's query parameters; a bad timestamp or an empty window
-    is a 422 naming the parameter."""
+    is a 422 naming the parameter. Parsed after the ``actor`` (see
+    :func:`studiocore_http.auth.actor_dependency`)."""
     window = TimeSlot(parse_timestamp(start, "start"), parse_timestamp(end, "end"))
     return FreeTimeQuery(window, min_minutes)
 

@@ -61,6 +61,7 @@ class ShowSearch:
 
 def _show_search(
     *,
+    actor: ActorDep,
     studio_uid: UidQuery = None,
     studio_room_uid: UidQuery = None,
     client_uid: UidQuery = None,
@@ -75,7 +76,8 @@ def _show_search(
     offset: Offset = 0,
 ) -> ShowSearch:
     """The show listing's query parameters. Litestar checks them all at once (one
-    422 listing every bad one) before a bad timestamp is a 422 naming it."""
+    422 listing every bad one) before a bad timestamp is a 422 naming it. Parsed
+    after the ``actor`` (see :func:`studiocore_http.auth.actor_dependency`)."""
     return ShowSearch(
         ShowQuery(
             studio_uid=studio_uid,
