@@ -13,7 +13,7 @@ a platform's ``api_config``) store that field sealed in ``old_values`` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from studiocore.entities import Audit, Entity
@@ -21,7 +21,7 @@ from studiocore.errors import ConflictError, PermissionDeniedError
 from studiocore.ids import new_uids
 from studiocore.ports import APPEND_ONLY
 from studiocore_sql.mapping import EntityMap
-from studiocore_sql.repositories import SqlRepository
+from studiocore_sql.repositories import SqlRepository, by_name
 from studiocore_sql.secrets import SECRET_FIELDS, SecretBox
 from studiocore_sql.session import SqlSession
 
@@ -34,7 +34,9 @@ class SqlAuditLog(SqlRepository[Audit]):
     def __init__(self, session: SqlSession, emap: EntityMap, box: SecretBox) -> None:
         super().__init__(session, emap)
         self._box = box
-        self._to_entity = self._open_row
+
+    def _row_loader(self, keys: tuple[str, ...]) -> Callable[[Sequence[Any]], Entity]:
+        return by_name(keys, self._open_row)
 
     def _open_row(self, row: Mapping[str, Any]) -> Entity:
         field = SECRET_FIELDS.get(row["recordable_type"])

@@ -22,36 +22,65 @@ core it only checks invariants.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["Loader", "loader"]
+__all__ = ["Loader", "RowLoader", "loader", "row_loader"]
 
 T = TypeVar("T")
 
 Loader = Callable[[Mapping[str, Any]], T]
-"""Builds an entity from a row holding a value for each of its fields."""
+"""Builds an entity from a mapping holding a value for each of its fields."""
+
+RowLoader = Callable[[Sequence[Any]], T]
+"""Builds an entity from a row (a tuple of the values of known columns)."""
 
 Convert = Callable[[Any], Any]
 
 
 def loader(cls: type[T], decoders: Mapping[str, Convert] | None = None) -> Loader[T]:
-    """A function building an instance of the attrs class ``cls`` from a row,
-    without its validators. ``decoders`` turn a field's stored value into what
-    ``cls(**values)`` would be given (before the field's own converter)."""
-    steps = _steps(cls, decoders or {})
-    plain = tuple((name, put) for name, put, convert in steps if convert is None)
-    converted = tuple((name, put, convert) for name, put, convert in steps if convert is not None)
+    """A function building an instance of the attrs class ``cls`` from a
+    mapping of field names to stored values, without its validators.
+    ``decoders`` turn a field's stored value into what ``cls(**values)`` would
+    be given (before the field's own converter)."""
+    return _loader(cls, decoders or {}, lambda name: name)
+
+
+def row_loader(
+    cls: type[T], keys: Sequence[str], decoders: Mapping[str, Convert] | None = None
+) -> RowLoader[T]:
+    """:func:`loader` for rows whose values come in the order of ``keys`` (a
+    result's column names): each field is read by position, with no mapping
+    built per row. ``keys`` must name every field (and may hold others)."""
+    position = {key: i for i, key in enumerate(keys)}
+
+    def at(name: str) -> int:
+        if name not in position:
+            raise AssertionError(f"{cls.__name__}: the row has no column {name!r}")
+        return position[name]
+
+    return _loader(cls, decoders or {}, at)
+
+
+def _loader(
+    cls: type[T], decoders: Mapping[str, Convert], key: Callable[[str], Any]
+) -> Callable[[Any], T]:
+    """The loader of ``cls`` reading the field ``name`` at ``row[key(name)]``."""
+    steps = _steps(cls, decoders)
+    plain = tuple((key(name), put) for name, put, convert in steps if convert is None)
+    converted = tuple(
+        (key(name), put, convert) for name, put, convert in steps if convert is not None
+    )
     new = object.__new__
 
-    def load(row: Mapping[str, Any]) -> T:
+    def load(row: Any) -> T:
         entity = new(cls)
-        for name, put in plain:
-            put(entity, row[name])
-        for name, put, convert in converted:
-            put(entity, convert(row[name]))
+        for at, put in plain:
+            put(entity, row[at])
+        for at, put, convert in converted:
+            put(entity, convert(row[at]))
         return entity
 
     return load

@@ -21,7 +21,7 @@ were run when the entity was written, and the table's constraints hold since;
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from studiocore.entities import Entity, Show
 from studiocore.ports import REPOSITORY_NAMES
 from studiocore_sql import tables as t
-from studiocore_sql.loading import Loader, loader
+from studiocore_sql.loading import Loader, RowLoader, loader, row_loader
 
 __all__ = ["MAPS", "EntityMap", "LookupRef", "Ref", "entity_map"]
 
@@ -70,6 +70,8 @@ class EntityMap:
     joined: dict[str, sa.FromClause] = attrs.field(init=False)
     load: Loader[Entity] = attrs.field(init=False)
     """Builds the entity from a row of :attr:`select` without its validators."""
+    _decoders: dict[str, Callable[[Any], Any]] = attrs.field(init=False)
+    _row_loaders: dict[tuple[str, ...], RowLoader[Entity]] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.field_names = tuple(a.name for a in attrs.fields(self.cls))
@@ -109,12 +111,23 @@ class EntityMap:
                 columns.append(self.table.c[name].label(name))
         self.select = sa.select(*columns).select_from(source)
         status = {STATUS_FIELD: t.SHOW_STATUS_NAMES.__getitem__} if self.cls is Show else {}
+        self._decoders = status
         self.load = loader(self.cls, status)
+        self._row_loaders = {}
 
     def to_entity(self, row: Mapping[str, Any]) -> Entity:
         """Build the entity from a row of :attr:`select`, trusting it: equal to
         :meth:`to_checked_entity`'s, without running the entity's validators."""
         return self.load(row)
+
+    def row_loader(self, keys: tuple[str, ...]) -> RowLoader[Entity]:
+        """:attr:`load` for the rows of a result whose columns are ``keys``
+        (labelled as in :attr:`select`, in any order): reads each field by its
+        position. Built once per ``keys``."""
+        found = self._row_loaders.get(keys)
+        if found is None:
+            found = self._row_loaders[keys] = row_loader(self.cls, keys, self._decoders)
+        return found
 
     def to_checked_entity(self, row: Mapping[str, Any]) -> Entity:
         """Build the entity from a row of :attr:`select` through its

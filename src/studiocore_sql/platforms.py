@@ -11,7 +11,7 @@ platforms. :func:`rotate_secrets` re-encrypts all of it with the first key
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -22,7 +22,7 @@ from studiocore.errors import ValidationError
 from studiocore_sql import tables as t
 from studiocore_sql.ddl import AUDITS_GUARD_OFF, AUDITS_GUARD_ON
 from studiocore_sql.mapping import MAPS
-from studiocore_sql.repositories import SqlRepository
+from studiocore_sql.repositories import SqlRepository, by_name
 from studiocore_sql.secrets import SECRET_FIELDS, SecretBox
 from studiocore_sql.session import SqlSession
 
@@ -44,7 +44,9 @@ class SqlPlatformRepository(SqlRepository[Platform]):
     def __init__(self, session: SqlSession, box: SecretBox) -> None:
         super().__init__(session, MAPS[Platform])
         self._box = box
-        self._to_entity = self._open_row
+
+    def _row_loader(self, keys: tuple[str, ...]) -> Callable[[Sequence[Any]], Entity]:
+        return by_name(keys, self._open_row)
 
     def _open_row(self, row: Mapping[str, Any]) -> Entity:
         values = dict(row)

@@ -11,7 +11,7 @@ caches): a reference to a record that does not exist is a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
@@ -56,6 +56,13 @@ def paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any
     return stmt
 
 
+def by_name(
+    keys: tuple[str, ...], open_row: Callable[[dict[str, Any]], Entity]
+) -> Callable[[Sequence[Any]], Entity]:
+    """A row loader handing ``open_row`` each row as a dict of ``keys``."""
+    return lambda row: open_row(dict(zip(keys, row, strict=True)))
+
+
 class SqlRepository(Generic[E]):
     """Storage of one entity type in one table."""
 
@@ -64,9 +71,6 @@ class SqlRepository(Generic[E]):
         self._map = emap
         self._cls = cast(type[E], emap.cls)
         self._table = emap.table
-        self._to_entity: Callable[[Mapping[str, Any]], Entity] = emap.to_entity
-        """Builds an entity from a row of the map's select (a subclass may
-        decode stored values first)."""
 
     def _execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
         return self._session.execute(statement, params)
@@ -153,11 +157,15 @@ class SqlRepository(Generic[E]):
     # -- reads ------------------------------------------------------------------------
 
     def _entities(self, stmt: sa.Select[Any], params: Any = None) -> list[E]:
-        to_entity = self._to_entity
         result = self._execute(stmt, params)
-        keys = tuple(result.keys())  # the field names (see EntityMap.select)
+        load = self._row_loader(tuple(result.keys()))  # the field names (EntityMap.select)
         # all() fetches every row in one driver call (iterating fetches one by one)
-        return [cast(E, to_entity(dict(zip(keys, row, strict=True)))) for row in result.all()]
+        return [cast(E, load(row)) for row in result.all()]
+
+    def _row_loader(self, keys: tuple[str, ...]) -> Callable[[Sequence[Any]], Entity]:
+        """How a row whose columns are ``keys`` becomes an entity (a subclass
+        that decodes stored values first gives :func:`by_name` its decoder)."""
+        return self._map.row_loader(keys)
 
     def find(self, uid: str, *, include_deleted: bool = False) -> E | None:
         stmt = self._map.select.where(self._table.c.uid == uid)

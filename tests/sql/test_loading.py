@@ -15,7 +15,7 @@ from studiocore.errors import ValidationError
 from studiocore.lookups import CalendarKind, ScheduleStatus
 from studiocore.ports import repository_for
 from studiocore_sql import SqlDatabase
-from studiocore_sql.loading import loader
+from studiocore_sql.loading import loader, row_loader
 from studiocore_sql.mapping import MAPS, EntityMap
 from studiocore_sql.tables import SHOW_STATUS_IDS
 from tests.support.builders import T0, make, one_of_each, store
@@ -78,9 +78,7 @@ def test_every_entity_type_reads_back_as_its_init_builds_it(
     builds the same entity as ``cls(**row)`` does, equal to the one stored."""
     checked: set[type[Entity]] = set()
 
-    def compare(emap: EntityMap) -> Any:
-        fast_load = emap.load
-
+    def compare(emap: EntityMap, fast_load: Any) -> Any:
         def load(row: Any) -> Entity:
             fast = fast_load(row)
             assert_same(fast, emap.to_checked_entity(row))
@@ -89,8 +87,16 @@ def test_every_entity_type_reads_back_as_its_init_builds_it(
 
         return load
 
+    fast_row_loader = EntityMap.row_loader
+
+    def compared_row_loader(emap: EntityMap, keys: tuple[str, ...]) -> Any:
+        """Rows read by position (secrets are decoded from a dict, by ``load``)."""
+        by_name = compare(emap, fast_row_loader(emap, keys))
+        return lambda row: by_name(_Positional(keys, row))
+
+    monkeypatch.setattr(EntityMap, "row_loader", compared_row_loader)
     for emap in MAPS.values():
-        monkeypatch.setattr(emap, "load", compare(emap))
+        monkeypatch.setattr(emap, "load", compare(emap, emap.load))
     with sql_db() as uow:
         stored = every_type(uow)
     assert {type(e) for e in stored} == set(MAPS)
@@ -99,6 +105,34 @@ def test_every_entity_type_reads_back_as_its_init_builds_it(
             # alike, not the same: jsonb may give back a dict's keys in another order
             assert_alike(repository_for(uow, type(written)).get(written.uid), written)
     assert checked == set(MAPS)
+
+
+class _Positional(dict[str, Any]):
+    """A row readable by position (as the fast loader reads it) and by name (as
+    ``to_checked_entity`` does)."""
+
+    def __init__(self, keys: tuple[str, ...], row: Any) -> None:
+        super().__init__(zip(keys, row, strict=True))
+        self.row = tuple(row)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.row[key] if isinstance(key, int) else super().__getitem__(key)
+
+
+def test_rows_are_read_by_position_in_any_column_order() -> None:
+    """A row loader reads each field at its column's position, whatever the
+    order of the columns and whatever other columns the row holds; a row
+    lacking a field's column is refused when the loader is built."""
+    show = make(Show, name="s", show_start=T0, show_end=T0 + timedelta(hours=1))
+    names = MAPS[Show].field_names
+    stored = {name: getattr(show, name) for name in names}
+    stored["show_status"] = SHOW_STATUS_IDS[show.show_status]  # type: ignore[attr-defined]
+    keys = ("extra", *reversed(names))
+    row = (object(), *(stored[name] for name in reversed(names)))
+    assert_same(MAPS[Show].row_loader(keys)(row), show)
+    assert MAPS[Show].row_loader(keys) is MAPS[Show].row_loader(keys)  # built once
+    with pytest.raises(AssertionError, match="no column 'name'"):
+        row_loader(Show, tuple(n for n in names if n != "name"))
 
 
 def test_loading_runs_the_converters() -> None:
