@@ -80,7 +80,7 @@ def test_every_entity_type_reads_back_as_its_init_builds_it(
 
     def compare(emap: EntityMap, fast_load: Any) -> Any:
         def load(row: Any) -> Entity:
-            fast = fast_load(row)
+            fast: Entity = fast_load(row)
             assert_same(fast, emap.to_checked_entity(row))
             checked.add(emap.cls)
             return fast
@@ -126,7 +126,7 @@ def test_rows_are_read_by_position_in_any_column_order() -> None:
     show = make(Show, name="s", show_start=T0, show_end=T0 + timedelta(hours=1))
     names = MAPS[Show].field_names
     stored = {name: getattr(show, name) for name in names}
-    stored["show_status"] = SHOW_STATUS_IDS[show.show_status]  # type: ignore[attr-defined]
+    stored["show_status"] = SHOW_STATUS_IDS[show.show_status]
     keys = ("extra", *reversed(names))
     row = (object(), *(stored[name] for name in reversed(names)))
     assert_same(MAPS[Show].row_loader(keys)(row), show)
