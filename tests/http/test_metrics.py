@@ -210,6 +210,21 @@ def test_database_pools_are_reported_by_role() -> None:
     assert not [name for name, _ in in_memory if name.startswith("studiocore_db_pool")]
 
 
+def test_unknown_methods_share_one_series() -> None:
+    """Any method outside HTTP's own counts as ``OTHER``, in one series: a
+    client inventing methods cannot grow the metrics (or their memo)."""
+    metrics = Metrics()
+    for method in ("GET", "GET", "BREW", "WHEN", "PURGE"):
+        metrics.observe_request(method, "/api/v1/shows", 200, 0.01)
+    samples = parse(metrics.exposition()[0].decode())
+    counted = {
+        dict(labels)["method"]: sample
+        for (name, labels), sample in samples.items()
+        if name == "studiocore_http_requests_total"
+    }
+    assert counted == {"GET": 2, "OTHER": 3}
+
+
 # --------------------------------------------------------------------------- the domain
 
 

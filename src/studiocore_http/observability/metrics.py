@@ -132,21 +132,33 @@ class Metrics:
             registry=into,
         )
         self._pools = _pools_of(services) if services is not None else {}
+        # Each labelled series once: ``labels()`` checks and joins its values
+        # under a lock on every call. The keys are bounded (route templates,
+        # known methods, status codes; the pools' roles).
+        self._answered: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._pool_gauges = [
+            (pool, self.pool_in_use.labels(role), self.pool_size.labels(role))
+            for role, pool in self._pools.items()
+        ]
 
     # -- requests -----------------------------------------------------------------------
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request."""
-        method = method if method in _METHODS else "OTHER"
-        status_label = str(status)
-        self.requests.labels(method, route, status_label).inc()
-        self.latency.labels(method, route, status_label).observe(seconds)
+        key = (method if method in _METHODS else "OTHER", route, status)
+        series = self._answered.get(key)
+        if series is None:
+            labels = (key[0], route, str(status))
+            series = (self.requests.labels(*labels), self.latency.labels(*labels))
+            self._answered[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def sample_pool(self) -> None:
         """Read the database pool's use into its gauges (cheap: two integers)."""
-        for role, pool in self._pools.items():
-            self.pool_in_use.labels(role).set(pool.checkedout())
-            self.pool_size.labels(role).set(pool.size())
+        for pool, in_use, size in self._pool_gauges:
+            in_use.set(pool.checkedout())
+            size.set(pool.size())
 
     # -- the domain ---------------------------------------------------------------------
 
