@@ -110,6 +110,19 @@ def test_a_request_is_one_json_line_with_its_id_route_status_latency_and_user(
     assert studio.uid not in json.dumps(line)  # the template, not the concrete path
 
 
+def test_the_request_line_is_written_before_the_response_is_returned(
+    services: Services, admin_headers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Written on the request's own thread, not handed to the log queue's
+    thread: it is on stderr without waiting for the queue, and only once."""
+    with TestClient(_app(services)) as client:
+        for _ in range(5):
+            assert client.get(f"{API}/studios", headers=admin_headers).status_code == 200
+            written = capsys.readouterr().err.splitlines()
+            lines = [json.loads(line) for line in written if '"studiocore_http.requests"' in line]
+            assert [line["route"] for line in lines] == ["/api/v1/studios"]
+
+
 def test_a_web_page_logs_the_user_of_its_session(logged: Logged) -> None:
     services = demo_services()
     settings = attrs.evolve(demo_settings(), log_requests=True, log_format="json")

@@ -2,7 +2,8 @@
 
 Everything goes through the standard library's :mod:`logging`, configured with
 Litestar's :class:`~litestar.logging.LoggingConfig` (its queue handler keeps
-writes to stderr off the event loop); each record is rendered by a structlog
+writes to stderr off the event loop, except the request line's: see
+:func:`logging_config`); each record is rendered by a structlog
 :class:`~structlog.stdlib.ProcessorFormatter`:
 
 * ``json``: one JSON object per line, ``time`` (ISO 8601, UTC), ``level``,
@@ -241,6 +242,7 @@ _SERVER_LOGGERS = ("litestar",)
 (``studiocore serve`` gives them a handler writing straight to stderr in this
 format): its last records ("Finished server process") come after the app's
 shutdown, when the queue of the app's handler no longer runs."""
+_REQUEST_HANDLER = "studiocore_request_line"
 _QUIET_LOGGERS = ("httpx", "httpcore", "uvicorn.access")
 """Warnings only: at ``info`` httpx logs every URL it calls (a webhook
 receiver's URL may carry a token in its query string), and uvicorn's access
@@ -254,6 +256,10 @@ def logging_config(format_: str, level: str) -> LoggingConfig:
 
     Our loggers and Litestar's propagate to the root
     logger, whose one handler is Litestar's queue handler writing to stderr.
+    The request line is the exception: its logger writes its finished line
+    to stderr itself, on the request's thread, as uvicorn's access log does.
+    One short write costs a request less than waking the queue's thread for
+    it, which then competes with the event loop (benchmarks/RESULTS.md).
     Also configures structlog so that ``structlog.get_logger()`` writes through
     the same handler."""
     if level not in LOG_LEVELS:
@@ -266,11 +272,17 @@ def logging_config(format_: str, level: str) -> LoggingConfig:
     # The filter runs where the record is made (the request's context); the
     # formatting may happen later on the queue's thread.
     handlers["queue_listener"]["filters"] = ["request_id"]
+    handlers[_REQUEST_HANDLER] = {
+        "class": "logging.StreamHandler",
+        "formatter": "studiocore",
+        "stream": "ext://sys.stderr",
+    }
     upper = level.upper()
     loggers: dict[str, dict[str, Any]] = {
         name: {"level": upper, "handlers": [], "propagate": True}
         for name in (*_OUR_LOGGERS, *_SERVER_LOGGERS)
     }
+    loggers[REQUEST_LOGGER] = {"level": upper, "handlers": [_REQUEST_HANDLER], "propagate": False}
     quiet = upper if upper in {"WARNING", "ERROR"} else "WARNING"
     for name in _QUIET_LOGGERS:
         loggers[name] = {"level": quiet, "handlers": [], "propagate": True}
