@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any, ClassVar, TypeVar, cast
@@ -201,6 +201,13 @@ class PostgresDialect(SqlDialect):
             sa.event.listen(engine, "connect", _mark_idle)
             sa.event.listen(engine, "checkin", _mark_idle)
             sa.event.listen(engine, "checkout", _ping_if_idle(engine.dialect, ping_idle_after))
+
+    def fetch_together(
+        self, conn: sa.Connection, queries: Sequence[tuple[sa.Select[Any], Mapping[str, Any]]]
+    ) -> list[list[Sequence[Any]]] | None:
+        from studiocore_sql.pipeline import fetch_pipelined  # needs psycopg
+
+        return fetch_pipelined(conn, queries)
 
     def create_schema(self, conn: sa.Connection, metadata: sa.MetaData) -> None:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")

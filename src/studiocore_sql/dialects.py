@@ -158,6 +158,14 @@ class SqlDialect(abc.ABC):
         the ping of a pooled connection that sat idle ``ping_idle_after``
         seconds where connections can be dropped)."""
 
+    def fetch_together(
+        self, conn: sa.Connection, queries: Sequence[tuple[sa.Select[Any], Mapping[str, Any]]]
+    ) -> list[list[Sequence[Any]]] | None:
+        """The rows of each ``(select, values)`` of ``queries`` in one round trip
+        to the server, or ``None`` where the database has no round trips to save
+        (SQLite runs in the process): then the caller runs them one by one."""
+        return None
+
     def create_schema(self, conn: sa.Connection, metadata: sa.MetaData) -> None:
         """Create the tables (and what they need) on an empty database."""
         metadata.create_all(conn)

@@ -21,10 +21,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -34,6 +34,8 @@ from studiocore_sql.dialects import SqlDialect
 from studiocore_sql.secrets import SecretBox
 from studiocore_sql.session import SqlSession
 from studiocore_sql.unit_of_work import SqlUnitOfWork
+
+_T = TypeVar("_T")
 
 __all__ = [
     "DatabaseHealth",
@@ -204,14 +206,26 @@ class ReplicaSession(SqlSession):
     """Opens the connection to the primary (set while on the replica)."""
 
     def execute(self, statement: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
+        return self._on_primary_if_lost(
+            lambda: super(ReplicaSession, self).execute(statement, params)
+        )
+
+    def fetch_together(
+        self, *queries: tuple[sa.Select[Any], Mapping[str, Any]]
+    ) -> list[list[Sequence[Any]]]:
+        return self._on_primary_if_lost(
+            lambda: super(ReplicaSession, self).fetch_together(*queries)
+        )
+
+    def _on_primary_if_lost(self, run: Callable[[], _T]) -> _T:
         try:
-            return super().execute(statement, params)
+            return run()
         except UnavailableError:
             fallback, self.fallback = self.fallback, None
             if fallback is None or not self.lost:
                 raise
             self.attach(fallback())
-            return super().execute(statement, params)
+            return run()
 
 
 class ReplicaUnitOfWork(SqlUnitOfWork):
@@ -258,6 +272,8 @@ class ReplicaUnitOfWork(SqlUnitOfWork):
         heard of it through the engine's error event): close it, connect to
         the primary instead."""
         lost = self.session.connection
+        # (statements sent in pipeline mode bypass the engine's error event)
+        self.router.mark_down("the connection to the replica was lost")
         self.on_replica = False
         self.engine = self.primary
         lost.close()

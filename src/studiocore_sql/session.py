@@ -12,10 +12,10 @@ it opens the connection, hands it to the session, and commits or rolls back.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
@@ -99,11 +99,30 @@ class SqlSession:
         try:
             return conn.execute(statement, params)
         except sa.exc.DBAPIError as exc:
-            if self.dialect.aborts_on_error and self._savepoints == 0:
-                self.failed = True  # the database aborted the whole transaction
-            if exc.connection_invalidated:  # and the transaction with it
-                self.failed = self.lost = True
-            reraise(exc)
+            self._failed(exc)
+
+    def fetch_together(
+        self, *queries: tuple[sa.Select[Any], Mapping[str, Any]]
+    ) -> list[list[Sequence[Any]]]:
+        """The rows of each ``(select, values)``, in one round trip where the
+        database allows it (:meth:`SqlDialect.fetch_together`), else one by one."""
+        conn = self.connection
+        if not conn.in_transaction():
+            self.begin()
+        try:
+            together = self.dialect.fetch_together(conn, queries)
+        except sa.exc.DBAPIError as exc:
+            self._failed(exc)
+        if together is not None:
+            return together
+        return [list(self.execute(stmt, values).all()) for stmt, values in queries]
+
+    def _failed(self, exc: sa.exc.DBAPIError) -> NoReturn:
+        if self.dialect.aborts_on_error and self._savepoints == 0:
+            self.failed = True  # the database aborted the whole transaction
+        if exc.connection_invalidated:  # and the transaction with it
+            self.failed = self.lost = True
+        reraise(exc)
 
     @contextmanager
     def guarded(self, conflicts: Callable[[], list[Conflict]]) -> Iterator[None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import attrs
 import pytest
@@ -21,6 +21,7 @@ from studiocore import (
     Studio,
     StudioRoom,
 )
+from studiocore.permissions import Visibility
 from studiocore.ports import BookingQuery, Reservation, RoomSummary, StudioOccupancy
 from tests.conftest import FreshDatabase
 from tests.support.adapters import UowFactory
@@ -121,6 +122,39 @@ def test_search_filters_and_orders_by_start(world: World) -> None:
         assert uids(ShowQuery(), limit=2, offset=1) == [draft.uid, other_studio.uid]
         assert repo.search_count(ShowQuery(studio_uid=w.studio_a.uid)) == 3
         assert repo.search_count(ShowQuery()) == 4
+
+
+def test_search_page_is_the_page_of_search_and_the_total_of_search_count(world: World) -> None:
+    w = world
+    mc_show = show(w.room_a1, 7, 8, client=w.client)
+    add(
+        w,
+        *(show(w.room_a1 if h % 2 else w.room_a2, h, h + 1, client=w.client) for h in range(6)),
+        show(w.room_b1, 3, 4),
+        show(w.room_a1, 6, 7, status=ShowStatus.DRAFT, schedule=w.schedule, client=w.client),
+        mc_show,
+        mcs={mc_show.uid: [w.mc1]},
+    )
+    queries = [
+        ShowQuery(),
+        ShowQuery(studio_uid=w.studio_a.uid),
+        ShowQuery(client_uid=w.client.uid, start_from=T0 + timedelta(hours=2)),
+        ShowQuery(status=ShowStatus.DRAFT),
+        ShowQuery(mc_uid=w.mc1.uid),
+        ShowQuery(studio_uid=w.studio_b.uid, start_to=T0),  # nothing
+        ShowQuery(visible=Visibility(studio_uids=frozenset({w.studio_b.uid}))),
+        ShowQuery(visible=Visibility(client_uids=frozenset({w.client.uid, "client_unknown"}))),
+    ]
+    with w.db() as uow:
+        repo = uow.shows
+        for query in queries:
+            for limit, offset in [(3, 0), (3, 3), (50, 0), (2, 100)]:
+                found, total = repo.search_page(query, limit=limit, offset=offset)
+                assert found == repo.search(query, limit=limit, offset=offset), (query, offset)
+                assert total == repo.search_count(query), query
+                assert all(s.show_start.tzinfo is UTC and s.show_end.tzinfo is UTC for s in found)
+        first, total = repo.search_page(ShowQuery(studio_uid=w.studio_a.uid), limit=3)
+        assert (total, len(first)) == (8, 3)
 
 
 def test_bookings_are_reserving_live_shows_with_their_mcs(world: World) -> None:

@@ -284,6 +284,36 @@ def test_a_read_whose_standby_connection_is_lost_runs_again_on_the_primary(
         db.dispose()
 
 
+def test_a_page_and_total_whose_standby_connection_is_lost_run_again_on_the_primary(
+    cluster: PgCluster, database: str, standby_up: None
+) -> None:
+    # the show search sends its two statements together (psycopg's pipeline),
+    # past SQLAlchemy's error event: the router must still hear of the loss
+    db = SqlDatabase(
+        cluster.primary.url(database),
+        replica_url=cluster.standby.url(database),
+        ping_idle_after=None,
+        replica_retry_after=30,
+    )
+    in_recovery = sa.select(sa.func.pg_is_in_recovery())
+    try:
+        with db.reader() as uow:  # a pooled connection to the standby
+            assert uow.session.fetch_together((in_recovery, {})) == [[(True,)]]
+        cluster.standby.stop()
+        router = db.replica
+        assert router is not None
+        with db.reader() as uow:
+            assert isinstance(uow, ReplicaUnitOfWork)
+            where = [uow.on_replica]
+            together = uow.session.fetch_together((in_recovery, {}), (in_recovery, {}))
+            where.append(uow.on_replica)
+        assert together == [[(False,)], [(False,)]]  # run again on the primary
+        assert where == [True, False]
+        assert router.is_down
+    finally:
+        db.dispose()
+
+
 def test_a_lost_primary_connection_in_a_read_is_not_retried(
     cluster: PgCluster, database: str, standby_up: None
 ) -> None:

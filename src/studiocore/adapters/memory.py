@@ -406,6 +406,11 @@ class _MemoryShowRepository(_MemoryRepository[Show]):
     def search_count(self, query: ShowQuery) -> int:
         return len(self._found(query))
 
+    def search_page(
+        self, query: ShowQuery, *, limit: int, offset: int = 0
+    ) -> tuple[list[Show], int]:
+        return self.search(query, limit=limit, offset=offset), self.search_count(query)
+
     def set_status(
         self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
     ) -> int:

@@ -256,6 +256,13 @@ class ShowRepository(Repository[Show], Protocol):
         """How many live shows match ``query``."""
         ...
 
+    def search_page(
+        self, query: ShowQuery, *, limit: int, offset: int = 0
+    ) -> tuple[list[Show], int]:
+        """:meth:`search`'s page and :meth:`search_count`'s total together (an
+        adapter may fetch both in one round trip to its database)."""
+        ...
+
     def set_status(
         self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
     ) -> int:

@@ -202,6 +202,13 @@ class _TrackedShows(_Tracked[Show]):
     def search_count(self, query: ShowQuery) -> int:
         return self._shows.search_count(query)
 
+    def search_page(
+        self, query: ShowQuery, *, limit: int, offset: int = 0
+    ) -> tuple[list[Show], int]:
+        found, total = self._shows.search_page(query, limit=limit, offset=offset)
+        self._seen.update((s.uid, s) for s in found)
+        return found, total
+
     def set_status(
         self, uids: Collection[str], status: ShowStatus, *, expected: ShowStatus, at: datetime
     ) -> int:

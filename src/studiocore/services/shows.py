@@ -34,7 +34,6 @@ from ._base import (
     Work,
     build,
     check_paging,
-    page_of,
     reads,
     require,
     require_lookup,
@@ -103,8 +102,8 @@ class ShowService(ShowLinks, CrudService[Show]):
         """Live shows matching ``query`` that the actor may see, ordered by start time."""
         check_paging(limit, offset)
         query = attrs.evolve(query or ShowQuery(), visible=work.visibility())
-        found = work.shows.search(query, limit=limit, offset=offset)
-        return page_of(found, limit, offset, lambda: work.shows.search_count(query))
+        found, total = work.shows.search_page(query, limit=limit, offset=offset)
+        return Page(items=found, total=total, limit=limit, offset=offset)
 
     @reads
     def mcs(self, work: Work, show_uid: str, *, actor: Actor = SYSTEM) -> list[ShowMC]:
