@@ -464,7 +464,9 @@ def run(shows: int, duration: int, connections: int, rounds: int, record: bool) 
     )
     if record:
         how = load_summary(duration, connections, rounds, detail=" from a separate process")
-        _record(shows, how, results=results, ratio=ratio, workers=workers, scaling=scaling)
+        _record(
+            shows, how, results=results, ratio=ratio, pairs=pairs, workers=workers, scaling=scaling
+        )
 
 
 def _compare(
@@ -500,6 +502,7 @@ def _record(
     *,
     results: dict[str, dict[str, float]],
     ratio: float,
+    pairs: list[float],
     workers: dict[str, dict[str, float]],
     scaling: float,
 ) -> None:
@@ -521,9 +524,11 @@ def _record(
             f"| `studiocore serve`, one worker (alternating with the two) | "
             f"{workers['1 worker']['rps']:.0f} | {workers['1 worker']['p99_ms']:.1f} ms |",
             "",
-            f"studiocore reaches {ratio:.0%} of the bare handler's throughput (target: 85 %); "
-            f"two workers / one: {scaling:.2f}x (the load generator and PostgreSQL share the "
-            "machine's cores with the workers: no target).",
+            f"studiocore reaches {ratio:.0%} of the bare handler's throughput, best round "
+            f"against best round (target: 85 %); the rounds' pairs (each round's two loads "
+            f"ran one after the other): {', '.join(f'{p:.0%}' for p in pairs)}, median "
+            f"{statistics.median(pairs):.0%}. Two workers / one: {scaling:.2f}x (the load "
+            "generator and PostgreSQL share the machine's cores with the workers: no target).",
             "",
         ],
     )
