@@ -6,7 +6,9 @@ query through SQLAlchemy Core; then ``serve --workers 2`` against one worker.
 
 Both servers run side by side in the same invocation against the same database;
 after a warm-up each gets ``--rounds`` interleaved loads and its best round
-counts (on a shared machine, other processes otherwise decide the result). The
+counts (on a shared machine, other processes otherwise decide the result);
+each round's pair (its two loads ran one after the other) and the pairs'
+median are printed and recorded too. The
 studiocore endpoint does everything a real request does: the bearer token
 (verified once, then remembered until it expires), the token's user and grants
 (from the access cache, which the database's ``NOTIFY`` keeps true), the access

@@ -97,6 +97,7 @@ def fetch_pipelined(
             [params for _, params in sent],
             exc,
             psycopg.Error,
+            hide_parameters=conn.engine.hide_parameters,
             connection_invalidated=broken,
             dialect=conn.dialect,
         ) from exc
