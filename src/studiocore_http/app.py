@@ -22,6 +22,7 @@ from .api_docs import OfflineSwaggerRenderPlugin, TypedErrorDocs
 from .api_tags import API_TAGS
 from .auth import actor_dependency, build_jwt_auth
 from .database import DatabaseSetupError, open_database, prepare_schema
+from .egress import EgressPolicy
 from .errors import exception_handlers
 from .features import API_CONTROLLERS
 from .features.notifications.live import LiveNotifications, channels_backend
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services,
             timeout=settings.webhook_timeout_seconds,
             poll_interval=settings.webhook_poll_seconds,
+            egress=EgressPolicy(settings.webhook_allowed_networks),
         )
         observability.watch_webhooks(worker)
         on_startup.append(worker.start)

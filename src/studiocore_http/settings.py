@@ -42,6 +42,8 @@ for sign-in through OpenID Connect, docs/sign-in.md):
                                            its own (default true; ``studiocore worker`` runs others)
 ``STUDIOCORE_WEBHOOK_TIMEOUT_SECONDS``     how long a webhook receiver may take to answer (10)
 ``STUDIOCORE_WEBHOOK_POLL_SECONDS``        how often a webhook worker looks for due retries (1)
+``STUDIOCORE_WEBHOOK_ALLOWED_NETWORKS``    comma-separated networks (CIDR) webhooks may reach besides
+                                           public addresses (default: none; ``127.0.0.0/8``: this host)
 ``STUDIOCORE_DATABASE_REPLICA_URL``        a PostgreSQL streaming replica for the use cases that only
                                            read (default: none, every read on the primary)
 ``STUDIOCORE_LOG_FORMAT``                  ``json`` (one JSON object per line), ``text`` (one readable line),
@@ -207,6 +209,10 @@ class Settings:
     """How long a webhook receiver may take to answer."""
     webhook_poll_seconds: float = 1.0
     """How often a webhook worker looks for due retries (a commit wakes it at once)."""
+    webhook_allowed_networks: tuple[str, ...] = ()
+    """Networks (CIDR) webhooks may be sent to besides public addresses
+    (:mod:`studiocore_http.egress`): loopback, private and link-local
+    addresses are refused unless listed here."""
     # read replica
     database_replica_url: str | None = None
     """A PostgreSQL streaming replica of ``database_url`` that the use cases that
@@ -285,13 +291,17 @@ class Settings:
                 f"{ENV_PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
                 f"got {self.log_level!r}"
             )
-        for item in self.metrics_allow:
-            try:
-                ipaddress.ip_network(item, strict=False)
-            except ValueError:
-                raise ConfigError(
-                    f"{ENV_PREFIX}METRICS_ALLOW: {item!r} is not an IP address or network"
-                ) from None
+        for name, items in (
+            ("METRICS_ALLOW", self.metrics_allow),
+            ("WEBHOOK_ALLOWED_NETWORKS", self.webhook_allowed_networks),
+        ):
+            for item in items:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ConfigError(
+                        f"{ENV_PREFIX}{name}: {item!r} is not an IP address or network"
+                    ) from None
         if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN:
             raise ConfigError(
                 f"{ENV_PREFIX}METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters"
@@ -333,6 +343,7 @@ class Settings:
             "webhook_worker": _flag(env, "WEBHOOK_WORKER", True),
             "webhook_timeout_seconds": _float(env, "WEBHOOK_TIMEOUT_SECONDS", 10.0),
             "webhook_poll_seconds": _float(env, "WEBHOOK_POLL_SECONDS", 1.0),
+            "webhook_allowed_networks": _list(env, "WEBHOOK_ALLOWED_NETWORKS"),
             # read replica
             "database_replica_url": _optional(env, "DATABASE_REPLICA_URL"),
             # observability (logs and metrics)

@@ -31,6 +31,8 @@ from studiocore import Services
 from studiocore.services import Attempt, Dispatch
 from studiocore.services.webhook_messages import BACKOFF, webhook_headers
 
+from .egress import EgressPolicy, EgressRefusedError
+
 __all__ = ["WebhookWorker"]
 
 log = logging.getLogger("studiocore_http.webhooks")
@@ -42,7 +44,9 @@ class WebhookWorker:
     ``timeout`` bounds each request (seconds); ``lease`` how long a claimed
     delivery stays the worker's (default: twice the timeout and 5 s, longer
     than a send and its record); ``backoff`` the waits
-    between attempts; ``batch`` how many deliveries one claim takes.
+    between attempts; ``batch`` how many deliveries one claim takes;
+    ``egress`` which addresses deliveries may go to (default: public ones
+    only, :mod:`studiocore_http.egress`).
     """
 
     def __init__(
@@ -55,8 +59,10 @@ class WebhookWorker:
         backoff: Sequence[timedelta] = BACKOFF,
         poll_interval: float = 1.0,
         client: httpx.Client | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         self.services = services
+        self.egress = egress or EgressPolicy()
         self.timeout = timeout
         self.batch = batch
         self.lease = lease or timedelta(seconds=2 * timeout + 5)
@@ -100,9 +106,16 @@ class WebhookWorker:
         headers["user-agent"] = "studiocore-webhooks"
         begun = time.perf_counter()
         try:
+            url, host, extensions = self.egress.pinned(dispatch.url)
             response = self._client.post(
-                dispatch.url, content=dispatch.body, headers=headers, timeout=self.timeout
+                url,
+                content=dispatch.body,
+                headers={**headers, **host},
+                timeout=self.timeout,
+                extensions=extensions,
             )
+        except EgressRefusedError as exc:
+            error = f"refused: {exc}"
         except httpx.TimeoutException:
             error = f"timed out after {self.timeout:g} s"
         except Exception as exc:  # a refused connection, a bad address, a TLS error

@@ -310,7 +310,7 @@ def test_webhook_attempts_are_counted_by_outcome(services: Services) -> None:
     ]
     with receiver(statuses=(200, 500)) as hook:
         services.webhooks.create(hook.url, ["show.cancelled"], owner_uid=owner.uid)
-        app = _app(services, webhook_poll_seconds=60.0)
+        app = _app(services, webhook_poll_seconds=60.0, webhook_allowed_networks=("127.0.0.0/8",))
         with TestClient(app) as client:
             for show in shows:
                 services.shows.cancel(show)

@@ -45,6 +45,7 @@ SETTINGS = {
     "STUDIOCORE_RATE_LIMIT": "false",  # the load is the point, not the budget
     "STUDIOCORE_WEBHOOK_WORKER": "false",  # the worker processes send them
     "STUDIOCORE_WEBHOOK_POLL_SECONDS": "0.2",
+    "STUDIOCORE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the receiver runs here
 }
 DAY = "2031-05-12"
 """The day direct bookings race for."""

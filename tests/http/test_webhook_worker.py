@@ -10,21 +10,25 @@ import json
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 from standardwebhooks.webhooks import Webhook
 
 from studiocore import DeliveryStatus, FixedClock, Services
 from studiocore_http.app import create_app
+from studiocore_http.egress import EgressPolicy
 from studiocore_http.settings import Settings
 from studiocore_http.webhooks import WebhookWorker
 from tests.conftest import FreshDatabase
@@ -33,6 +37,9 @@ from tests.support.postgres import fresh_database
 from tests.support.receiver import Receiver, receiver
 
 NO_WAIT = (timedelta(0),)
+LOCAL_NETWORKS = ("127.0.0.0/8",)
+HERE = EgressPolicy(LOCAL_NETWORKS)
+"""The receivers run on this host: a loopback address, refused by default."""
 SRC = Path(__file__).parents[2] / "src"
 
 
@@ -75,7 +82,7 @@ def test_a_delivery_is_signed_as_standardwebhooks_verifies(svc: Services, hook: 
     show, owner = booked_show(svc)
     endpoint, secret = register(svc, hook.url, owner)
     svc.shows.cancel(show)
-    worker = WebhookWorker(svc, timeout=5)
+    worker = WebhookWorker(svc, egress=HERE, timeout=5)
     try:
         assert worker.drain() == 1
     finally:
@@ -95,7 +102,7 @@ def test_a_receiver_failing_twice_gets_the_event_once_by_its_id(svc: Services) -
     with receiver([500, 500, 200]) as failing:
         endpoint, secret = register(svc, failing.url, owner)
         svc.shows.cancel(show)
-        worker = WebhookWorker(svc, timeout=5, backoff=NO_WAIT)
+        worker = WebhookWorker(svc, egress=HERE, timeout=5, backoff=NO_WAIT)
         try:
             for _ in range(3):
                 assert worker.drain() == 1
@@ -120,7 +127,7 @@ def test_a_receiver_too_slow_is_a_timeout_retried_later(svc: Services, clock: Fi
     with receiver(delay=1.0) as slow:
         endpoint, _ = register(svc, slow.url, owner)
         svc.shows.cancel(show)
-        worker = WebhookWorker(svc, timeout=0.2)
+        worker = WebhookWorker(svc, egress=HERE, timeout=0.2)
         try:
             worker.drain()
         finally:
@@ -134,11 +141,104 @@ def test_a_receiver_too_slow_is_a_timeout_retried_later(svc: Services, clock: Fi
     assert svc.webhooks.get(endpoint).failing_since == clock.now()
 
 
+def test_a_receiver_on_a_loopback_address_is_refused_unless_its_network_is_allowed(
+    svc: Services, hook: Receiver
+) -> None:
+    show, owner = booked_show(svc)
+    endpoint, _ = register(svc, hook.url.replace("127.0.0.1", "localhost"), owner)
+    svc.shows.cancel(show)
+    worker = WebhookWorker(svc, timeout=5, backoff=NO_WAIT)  # the default policy
+    try:
+        assert worker.drain() == 1
+    finally:
+        worker.stop()
+    assert hook.requests == []
+    [delivery] = svc.webhooks.deliveries(endpoint).items
+    assert delivery.status is DeliveryStatus.PENDING  # tried again later
+    [attempt] = delivery.attempts_log["attempts"]
+    assert "localhost (127.0.0.1) is not a public address" in attempt["error"]
+    assert "STUDIOCORE_WEBHOOK_ALLOWED_NETWORKS" in attempt["error"]
+
+    allowed = WebhookWorker(svc, egress=HERE, timeout=5, backoff=NO_WAIT)
+    try:
+        assert allowed.drain() == 1
+    finally:
+        allowed.stop()
+    [request] = hook.requests
+    port = hook.url.split(":")[2].split("/")[0]
+    assert request.headers["host"] == f"localhost:{port}"  # sent to the address checked
+    [delivery] = svc.webhooks.deliveries(endpoint).items
+    assert delivery.status is DeliveryStatus.DELIVERED
+
+
+def test_over_tls_the_certificate_is_checked_against_the_url_s_name(svc: Services) -> None:
+    """The request goes to the checked address, and TLS still verifies the
+    certificate against the URL's name: this one names only ``localhost``."""
+    certificate, key = _self_signed("localhost")
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with tempfile.TemporaryDirectory() as folder:
+        cert_file, key_file = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+        cert_file.write_bytes(certificate)
+        key_file.write_bytes(key)
+        server.load_cert_chain(cert_file, key_file)
+    trusting = ssl.create_default_context(cadata=certificate.decode("ascii"))
+    show, owner = booked_show(svc)
+    with receiver(tls=server) as secure, httpx.Client(verify=trusting) as client:
+        port = secure.url.split(":")[2].split("/")[0]
+        good, _ = register(svc, f"https://localhost:{port}/hook", owner)
+        wrong, _ = register(svc, f"https://127.0.0.1:{port}/hook", owner)  # not its name
+        svc.shows.cancel(show)
+        worker = WebhookWorker(svc, egress=HERE, timeout=5, client=client)
+        try:
+            worker.drain()
+        finally:
+            worker.stop()
+    [request] = secure.requests
+    assert request.headers["host"] == f"localhost:{port}"
+    assert svc.webhooks.deliveries(good).items[0].status is DeliveryStatus.DELIVERED
+    [refused] = svc.webhooks.deliveries(wrong).items[0].attempts_log["attempts"]
+    assert "CERTIFICATE_VERIFY_FAILED" in refused["error"]
+
+
+def _self_signed(name: str) -> tuple[bytes, bytes]:
+    """A certificate for DNS name ``name`` only, and its key (PEM)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return (
+        certificate.public_bytes(serialization.Encoding.PEM),
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+    )
+
+
 def test_the_servers_worker_sends_as_soon_as_the_change_commits(hook: Receiver) -> None:
     services = Services.in_memory()
     show, owner = booked_show(services)
     register(services, hook.url, owner)
-    settings = Settings(jwt_secret="x" * 32, webhook_poll_seconds=60.0)
+    settings = Settings(
+        jwt_secret="x" * 32, webhook_poll_seconds=60.0, webhook_allowed_networks=LOCAL_NETWORKS
+    )
     with TestClient(create_app(settings, services=services)):
         started = time.monotonic()
         services.shows.cancel(show)
@@ -168,6 +268,7 @@ def _worker(url: str, folder: Path, *extra: str) -> subprocess.Popen[bytes]:
         PYTHONUNBUFFERED="1",
         STUDIOCORE_DATABASE_URL=url,
         STUDIOCORE_JWT_SECRET="x" * 32,
+        STUDIOCORE_WEBHOOK_ALLOWED_NETWORKS=",".join(LOCAL_NETWORKS),
     )
     with (folder / "worker.log").open("ab") as log:  # the child keeps its own copy
         return subprocess.Popen(
@@ -234,6 +335,7 @@ def test_worker_once_sends_what_is_due_and_exits(tmp_path: Path, hook: Receiver)
                 **{k: v for k, v in os.environ.items() if not k.startswith("STUDIOCORE_")},
                 "PYTHONPATH": str(SRC),
                 "STUDIOCORE_DATABASE_URL": db.url,
+                "STUDIOCORE_WEBHOOK_ALLOWED_NETWORKS": ",".join(LOCAL_NETWORKS),
             },
             capture_output=True,
             text=True,
@@ -263,7 +365,7 @@ def test_the_docs_verification_example_accepts_our_deliveries_only(
     show, owner = booked_show(svc)
     _, secret = register(svc, hook.url, owner)
     svc.shows.cancel(show)
-    worker = WebhookWorker(svc, timeout=5)
+    worker = WebhookWorker(svc, egress=HERE, timeout=5)
     try:
         worker.drain()
     finally:

@@ -5,6 +5,7 @@ receiver following the Standard Webhooks advice would."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -62,8 +63,11 @@ class Receiver:
 
 
 @contextmanager
-def receiver(statuses: Sequence[int] = (200,), *, delay: float = 0.0) -> Iterator[Receiver]:
-    """A receiver serving until the block ends."""
+def receiver(
+    statuses: Sequence[int] = (200,), *, delay: float = 0.0, tls: ssl.SSLContext | None = None
+) -> Iterator[Receiver]:
+    """A receiver serving until the block ends (over HTTPS with ``tls``, a
+    server context holding its certificate)."""
     state = Receiver(statuses=list(statuses), delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
@@ -90,7 +94,10 @@ def receiver(statuses: Sequence[int] = (200,), *, delay: float = 0.0) -> Iterato
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "http" if tls is None else "https"
+    state.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

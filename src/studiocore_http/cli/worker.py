@@ -54,6 +54,7 @@ def worker(
     database_url: str | None,
 ) -> None:
     """Send webhook deliveries (until stopped with Ctrl-C or SIGTERM)."""
+    from studiocore_http.egress import EgressPolicy
     from studiocore_http.webhooks import WebhookWorker
 
     settings = _settings(database_url)
@@ -66,6 +67,7 @@ def worker(
                 poll_interval=settings.webhook_poll_seconds
                 if poll_interval is None
                 else poll_interval,
+                egress=EgressPolicy(settings.webhook_allowed_networks),
             )
             for _ in range(concurrency)
         ]
