@@ -19,7 +19,7 @@ from typing import Any
 from studiocore.entities import Audit, Entity
 from studiocore.errors import ConflictError, PermissionDeniedError
 from studiocore.ids import new_uids
-from studiocore.ports import APPEND_ONLY
+from studiocore.ports import APPEND_ONLY, Where
 from studiocore_sql.mapping import EntityMap
 from studiocore_sql.repositories import SqlRepository, by_name
 from studiocore_sql.secrets import SECRET_FIELDS, SecretBox
@@ -57,6 +57,9 @@ class SqlAuditLog(SqlRepository[Audit]):
         return values
 
     def update(self, entity: Audit) -> None:
+        raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
+
+    def purge(self, *, where: Where) -> int:
         raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
 
     def add(self, entity: Audit) -> None:

@@ -66,6 +66,11 @@ def translate(exc: sa.exc.DBAPIError) -> Exception:
         match = re.search(r"failed: (.*)$", str(orig))
         what = constraint or (match.group(1) if match else "a unique value")
         return ConflictError(f"{what}: the value is already used by another record")
+    if state == "23503" or (
+        isinstance(orig, sqlite3.IntegrityError) and "FOREIGN KEY" in str(orig).upper()
+    ):
+        what = constraint or "a foreign key"
+        return ConflictError(f"{what}: the record is referenced by another one")
     if state == "23514" or (isinstance(orig, sqlite3.IntegrityError) and "CHECK" in str(orig)):
         return ValidationError("record", f"refused by a database check: {orig}")
     return exc

@@ -311,3 +311,7 @@ class SqlRepository(Generic[E]):
             .where(*self._filters(where, deleted, visible))
         )
         return int(self._execute(stmt).scalar_one())
+
+    def purge(self, *, where: Where) -> int:
+        stmt = sa.delete(self._table).where(*self._filters(where, Deleted.INCLUDE))
+        return int(self._execute(stmt).rowcount)

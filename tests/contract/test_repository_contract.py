@@ -17,6 +17,7 @@ from studiocore import (
     Deleted,
     LookupTable,
     NotFoundError,
+    PermissionDeniedError,
     Services,
     Show,
     ShowStatus,
@@ -31,6 +32,7 @@ from studiocore.ports import (
     Contains,
     ReadingUnitOfWorkFactory,
     ReadOnlyError,
+    Since,
     UnitOfWork,
     repository_for,
 )
@@ -276,6 +278,36 @@ def test_committed_writes_are_seen_by_the_next_unit_of_work(fresh_db: FreshDatab
         assert uow.clients.get(client.uid).name == "Acme 2"
 
 
+def test_purge_removes_matching_rows_for_good_live_or_soft_deleted(
+    fresh_db: FreshDatabase,
+) -> None:
+    db = fresh_db()
+    old = evolve(make(Client, name="old"), created_at=T0, updated_at=T0)
+    old_gone = evolve(make(Client, name="old gone"), created_at=T0, updated_at=T0, deleted_at=T0)
+    later = T0 + timedelta(days=9)
+    recent = evolve(make(Client, name="recent"), created_at=later, updated_at=later)
+    put(db, old, old_gone, recent)
+    with db() as uow:
+        assert uow.clients.purge(where={"created_at": Since(end=T0 + timedelta(days=1))}) == 2
+    with db() as uow:
+        assert [c.uid for c in uow.clients.list(deleted=Deleted.INCLUDE)] == [recent.uid]
+        assert uow.clients.find(old_gone.uid, include_deleted=True) is None
+        assert uow.clients.purge(where={"name": "nobody"}) == 0
+
+
+def test_purge_refuses_a_referenced_row_and_removes_nothing(fresh_db: FreshDatabase) -> None:
+    db = fresh_db()
+    studio, room = studio_and_room()
+    lonely = make(Studio, name="S")  # the same name: both match
+    put(db, studio, room, lonely)
+    with pytest.raises(ConflictError, match="referenced"), db() as uow:
+        uow.studios.purge(where={"name": "S"})
+    with db() as uow:
+        assert {s.uid for s in uow.studios.list()} == {studio.uid, lonely.uid}
+        with pytest.raises(PermissionDeniedError, match="append-only"):
+            uow.audits.purge(where={"action": "create"})
+
+
 def test_a_reader_reads_committed_data_and_refuses_every_write(fresh_db: FreshDatabase) -> None:
     db = fresh_db()
     assert isinstance(db, ReadingUnitOfWorkFactory)
@@ -292,6 +324,7 @@ def test_a_reader_reads_committed_data_and_refuses_every_write(fresh_db: FreshDa
             make(Audit, action="create", recordable_type="clients", recordable_uid=client.uid)
         ),
         "lock": lambda uow: uow.lock_resources(room_uids=["room_x"], mc_uids=[]),
+        "purge": lambda uow: uow.clients.purge(where={"uid": client.uid}),
     }
     for what, write in writes.items():
         with db.reader() as uow:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from studiocore import Services, UserRole
+from studiocore import FixedClock, Services, UserRole
 from studiocore_http.cli import main
 from studiocore_sql import SqlDatabase
 
@@ -321,3 +322,39 @@ def test_the_commands_of_access_control_md_run_as_documented(
         "https://idp.example.com|bob",
     )
     assert services.users.by_email("ops@example.com").role is UserRole.ADMIN
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def test_prune_removes_what_was_read_long_ago_and_says_how_much(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
+    db = SqlDatabase(cli.url)
+    try:
+        then = FixedClock(datetime.now(UTC) - timedelta(days=100))
+        old = Services(db, clock=then)
+        studio = old.studios.create("North")
+        room = old.studio_rooms.create(studio.uid, "A")
+        host = old.users.create("jo@example.com", "Jo", role=UserRole.ADMIN)
+        mc = old.mcs.create("Jo", user_uid=host.uid)
+        start = then.now() + timedelta(days=1)
+        made = old.shows.create(
+            "Morning live",
+            start,
+            start + timedelta(hours=1),
+            studio_room_uid=room.uid,
+            mc_uids=[mc.uid],
+        )
+        assert old.notifications.mark_all_read(actor=old.users.actor(host.uid)) == 1
+        Services(db).shows.cancel(made.show.uid)  # told now: unread, kept
+    finally:
+        db.dispose()
+    output = cli.ok("prune", "--notifications-days", "90").stdout
+    assert "Removed 1 notification(s) read more than 90 days ago" in output
+    assert "0 webhook delivery(ies)" in output
+    db = SqlDatabase(cli.url)
+    try:
+        left = Services(db).notifications.page(recipient_uid=host.uid).items
+    finally:
+        db.dispose()
+    assert [n.kind.value for n in left] == ["show_cancelled"]

@@ -13,19 +13,19 @@ straight to the tables with an undo log; rollback replays it backwards.
 from __future__ import annotations
 
 import copy
-import enum
 import threading
 import types
 import typing
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Generic, Self, TypeVar, cast
 
 import attrs
 
 from studiocore.access.scope import scope_of
 from studiocore.adapters.memory_bookings import MemoryBookings
+from studiocore.adapters.memory_query import deleted_ok, matcher, sort_key
 from studiocore.entities import (
     LOOKUP_ENTRY_TYPES,
     Audit,
@@ -50,13 +50,11 @@ from studiocore.ports import (
     REPOSITORY_NAMES,
     AuditLog,
     BookingReadModel,
-    Contains,
     Deleted,
     ReadOnlyError,
     Repository,
     ShowQuery,
     ShowRepository,
-    Since,
     UnitOfWork,
     WebhookOutbox,
     Where,
@@ -67,10 +65,6 @@ from studiocore.timeslot import utc_now
 __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork"]
 
 E = TypeVar("E", bound=Entity)
-
-_COLLECTIONS = (frozenset, set, list, tuple)
-_TEXT_TYPES: tuple[object, ...] = (str, str | None, "str", "str | None")
-"""How a text field is annotated (a type, or its text under postponed annotations)."""
 
 
 def _dict_fields(cls: type[Entity]) -> tuple[str, ...]:
@@ -88,7 +82,6 @@ def _dict_fields(cls: type[Entity]) -> tuple[str, ...]:
 
 
 _DICT_FIELDS: dict[type[Entity], tuple[str, ...]] = {}
-_FIELD_NAMES: dict[type[Entity], frozenset[str]] = {}
 
 
 def _copy(entity: E) -> E:
@@ -105,67 +98,6 @@ def _copy(entity: E) -> E:
         if value:
             object.__setattr__(clone, name, copy.deepcopy(value))
     return clone
-
-
-def _sort_key(name: str) -> Callable[[Entity], tuple[bool, Any]]:
-    """How :func:`~studiocore.ports.sort_keys` orders records by field
-    ``name``: ``None`` after the rest, text by its lower case, an enum by its
-    value."""
-
-    def key(entity: Entity) -> tuple[bool, Any]:
-        value = getattr(entity, name)
-        if value is None:
-            return (True, 0)
-        if isinstance(value, enum.Enum):
-            value = value.value
-        return (False, value.lower() if isinstance(value, str) else value)
-
-    return key
-
-
-def _field_names(cls: type[Entity]) -> frozenset[str]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(a.name for a in attrs.fields(cls))
-    return names
-
-
-def _matcher(cls: type[Entity], where: Where | None) -> Callable[[Entity], bool]:
-    if not where:
-        return lambda _: True
-    known = _field_names(cls)
-    tests: list[Callable[[Entity], bool]] = []
-    for name, expected in where.items():
-        if name not in known:
-            raise ValidationError(f"where.{name}", f"{cls.__name__} has no field {name!r}")
-        if isinstance(expected, Contains):
-            text_field = attrs.fields_dict(cls)[name].type in _TEXT_TYPES
-            if not text_field or name in cls.REFERENCES or name in cls.LOOKUPS:
-                raise ValidationError(f"where.{name}", "is not a text field that can be searched")
-            text = expected.text.casefold()
-            tests.append(lambda e, n=name, t=text: t in str(getattr(e, n) or "").casefold())  # type: ignore[misc]
-        elif isinstance(expected, Since):
-            tests.append(lambda e, n=name, s=expected: _within(getattr(e, n), s))  # type: ignore[misc]
-        elif isinstance(expected, _COLLECTIONS):
-            allowed = frozenset(cast(Iterable[object], expected))
-            tests.append(lambda e, n=name, a=allowed: getattr(e, n) in a)  # type: ignore[misc]
-        else:
-            tests.append(lambda e, n=name, x=expected: getattr(e, n) == x)  # type: ignore[misc]
-    return lambda e: all(t(e) for t in tests)
-
-
-def _within(value: object, span: Since) -> bool:
-    if not isinstance(value, datetime):
-        return False
-    return (span.start is None or value >= span.start) and (span.end is None or value < span.end)
-
-
-def _deleted_ok(entity: Entity, deleted: Deleted) -> bool:
-    if deleted is Deleted.EXCLUDE:
-        return entity.deleted_at is None
-    if deleted is Deleted.ONLY:
-        return entity.deleted_at is not None
-    return True
 
 
 class InMemoryDatabase:
@@ -260,6 +192,21 @@ class _MemoryRepository(Generic[E]):
         for entity in entities:
             self.add(entity)
 
+    def purge(self, *, where: Where) -> int:
+        self._uow.require_writable(self._table)
+        gone = {e.uid for e in self._select(where, Deleted.INCLUDE)}
+        for table, rows in self._uow.db.tables.items():  # what a foreign key refuses
+            for row in rows.values():
+                for name, target in row.REFERENCES.items():
+                    if target == self._table and getattr(row, name) in gone:
+                        raise ConflictError(
+                            f"{self._cls.__name__} {getattr(row, name)} is referenced by "
+                            f"{table} {row.uid} ({name}): it cannot be removed"
+                        )
+        for uid in sorted(gone):
+            self._uow.write(self._table, uid, None)
+        return len(gone)
+
     def update(self, entity: E) -> None:
         self._check_type(entity)
         if entity.uid not in self._rows:
@@ -306,8 +253,8 @@ class _MemoryRepository(Generic[E]):
     def _select(
         self, where: Where | None, deleted: Deleted, visible: Visibility | None = None
     ) -> list[E]:
-        match = _matcher(self._cls, where)
-        rows = [e for e in self._rows.values() if _deleted_ok(e, deleted) and match(e)]
+        match = matcher(self._cls, where)
+        rows = [e for e in self._rows.values() if deleted_ok(e, deleted) and match(e)]
         return rows if visible is None else _visible(self._uow, rows, visible)
 
     def list(
@@ -322,7 +269,7 @@ class _MemoryRepository(Generic[E]):
     ) -> list[E]:
         rows = sorted(self._select(where, deleted, visible), key=lambda e: e.uid)
         for name, descending in reversed(sort_keys(self._cls, order_by)):  # stable sorts
-            rows.sort(key=_sort_key(name), reverse=descending)
+            rows.sort(key=sort_key(name), reverse=descending)
         end = None if limit is None else offset + limit
         return [_copy(e) for e in rows[offset:end]]
 
@@ -351,6 +298,9 @@ _SLOT_OF_TABLE = {cls.TABLE: slot for cls, slot in REPOSITORY_NAMES.items()}
 
 class _MemoryAuditLog(_MemoryRepository[Audit]):
     def update(self, entity: Audit) -> None:
+        raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
+
+    def purge(self, *, where: Where) -> int:
         raise PermissionDeniedError(APPEND_ONLY, action="write", resource="audits")
 
     def add_copies(self, entry: Audit, recordable_uids: Sequence[str]) -> None:

@@ -202,6 +202,14 @@ class Repository(Protocol[E]):
         """How many entities ``list`` would return without limit/offset."""
         ...
 
+    def purge(self, *, where: Where) -> int:
+        """Remove for good the entities, live or soft-deleted, matching ``where``
+        (set-based), and say how many: for records kept only for a while (read
+        notifications, finished webhook deliveries), where a soft delete would
+        keep the rows. One that another record references is refused with
+        ``ConflictError`` and nothing is removed (the unit of work rolls back)."""
+        ...
+
 
 APPEND_ONLY = "the audit trail is append-only: an entry is never changed or deleted"
 """Why :meth:`AuditLog.update` refuses (a ``PermissionDeniedError``)."""

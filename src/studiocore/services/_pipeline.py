@@ -44,6 +44,7 @@ from studiocore.ports import (
     Repository,
     ShowQuery,
     UnitOfWork,
+    Where,
     repository_for,
 )
 from studiocore.timeslot import Clock
@@ -187,6 +188,17 @@ class _Tracked(Generic[E]):
 
     def count(self, **query: Any) -> int:
         return self._inner.count(**query)
+
+    def purge(self, *, where: Where) -> int:
+        """:meth:`Repository.purge`: maintenance, for the system actor only (no
+        rule, change or audit entry per record; what is purged was kept only
+        for a while)."""
+        if not self._work.actor.is_system:
+            raise PermissionDeniedError(
+                "only studiocore's maintenance removes records for good", action="delete"
+            )
+        self._seen.clear()
+        return self._inner.purge(where=where)
 
 
 class _TrackedShows(_Tracked[Show]):

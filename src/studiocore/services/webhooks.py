@@ -37,7 +37,7 @@ from studiocore.errors import PermissionDeniedError, ValidationError
 from studiocore.ids import new_uid
 from studiocore.lookups import DeliveryStatus, NotificationKind
 from studiocore.permissions import SYSTEM, Actor
-from studiocore.ports import UnitOfWork, Where
+from studiocore.ports import Since, UnitOfWork, Where
 
 from ._base import CrudService, Listing, Page, Work, check_paging, page_of, reads, writes
 from ._pipeline import ServiceContext
@@ -120,11 +120,9 @@ def _check_url(url: object) -> None:
         raise ValidationError("url", "must be an http:// or https:// URL")
 
 
-def _system_only(work: Work) -> None:
+def _system_only(work: Work, what: str = "only studiocore's workers send webhooks") -> None:
     if not work.actor.is_system:
-        raise PermissionDeniedError(
-            "only studiocore's workers send webhooks", action="write", resource="webhook_endpoints"
-        )
+        raise PermissionDeniedError(what, action="write", resource="webhook_endpoints")
 
 
 class WebhookService(CrudService[WebhookEndpoint]):
@@ -309,6 +307,20 @@ class WebhookService(CrudService[WebhookEndpoint]):
         repo.update(again)
         work.after_commit(self._wake)
         return again
+
+    @writes
+    def prune(self, work: Work, *, finished_before: datetime, actor: Actor = SYSTEM) -> int:
+        """Remove for good the deliveries that ended (delivered, or failed for
+        good) before ``finished_before``, payloads and attempt logs with them;
+        pending ones stay. How many were removed. System only
+        (``studiocore prune``)."""
+        _system_only(work, "only studiocore's maintenance removes deliveries")
+        if finished_before.tzinfo is None:
+            raise ValidationError("finished_before", "must be timezone-aware")
+        ended = frozenset({DeliveryStatus.DELIVERED, DeliveryStatus.FAILED})
+        return work.inner.webhook_deliveries.purge(
+            where={"status": ended, "updated_at": Since(end=finished_before)}
+        )
 
     # -- the worker's use cases ---------------------------------------------------------
 

@@ -18,7 +18,7 @@ refusal is one line naming the field (``Error: email: ...``) and exit status 1.
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import attrs
 import click
@@ -235,6 +235,41 @@ def keys_rotate(database_url: str | None) -> None:
         f"Re-encrypted the api_config of {rotated.platforms} platform(s) and "
         f"{rotated.audits} audit entry(ies) with the first key; keys after it in "
         "STUDIOCORE_SECRET_KEYS are no longer needed for them."
+    )
+
+
+@main.command()
+@click.option(
+    "--notifications-days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Remove notifications read more than this many days ago (unread ones stay).",
+)
+@click.option(
+    "--deliveries-days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Remove webhook deliveries that ended (delivered or failed) more than this many "
+    "days ago (pending ones stay).",
+)
+@_database_url
+def prune(notifications_days: int, deliveries_days: int, database_url: str | None) -> None:
+    """Remove for good what is kept only for a while: read notifications and
+    finished webhook deliveries. Run it daily (cron, a systemd timer, a
+    Kubernetes CronJob); each kind goes in one transaction."""
+    settings = _settings(database_url)
+    now = datetime.now(UTC)
+    with _database(settings) as database:
+        services = Services(database)
+        notifications = services.notifications.prune(
+            read_before=now - timedelta(days=notifications_days)
+        )
+        deliveries = services.webhooks.prune(finished_before=now - timedelta(days=deliveries_days))
+    click.echo(
+        f"Removed {notifications} notification(s) read more than {notifications_days} days ago "
+        f"and {deliveries} webhook delivery(ies) that ended more than {deliveries_days} days ago."
     )
 
 
