@@ -17,7 +17,7 @@ error responses that client generators understand.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
 from importlib import resources
@@ -53,6 +53,7 @@ from .ratelimit import EXEMPT_PATHS
 
 __all__ = [
     "ASSETS",
+    "COUNTED_HEADERS",
     "ERROR_EXAMPLES",
     "RATE_LIMIT_HEADERS",
     "OfflineSwaggerRenderPlugin",
@@ -273,11 +274,17 @@ RATE_LIMIT_HEADERS: dict[str, str] = {
     "RateLimit-Policy": "The budget as `<limit>;w=<window seconds>`, e.g. `120;w=60`.",
 }
 """The headers of a 429 (``studiocore_http.ratelimit``) and what they mean; all
-but ``RateLimit-Policy`` are integers. (Every counted answer carries the
-``RateLimit-*`` ones; the document describes them on the 429.)"""
+but ``RateLimit-Policy`` are integers."""
+
+COUNTED_HEADERS: dict[str, str] = {
+    **{name: text for name, text in RATE_LIMIT_HEADERS.items() if name.startswith("RateLimit-")},
+    "RateLimit-Remaining": "The requests left in the current window.",
+}
+"""The headers of every other answer to a counted request: the budget it was
+counted against, and what is left of it."""
 
 
-def _rate_limit_headers() -> dict[str, OpenAPIHeader | Reference]:
+def _rate_limit_headers(described: Mapping[str, str]) -> dict[str, OpenAPIHeader | Reference]:
     return {
         name: OpenAPIHeader(
             schema=Schema(
@@ -286,7 +293,7 @@ def _rate_limit_headers() -> dict[str, OpenAPIHeader | Reference]:
             description=description,
             required=True,
         )
-        for name, description in RATE_LIMIT_HEADERS.items()
+        for name, description in described.items()
     }
 
 
@@ -317,8 +324,9 @@ def _operation_class(base: type[Operation], typed: str, rate_limited: bool) -> t
     (the 400 Litestar adds to operations with parameters or a body) take the
     typed body of the response ``typed``, built from the same
     :class:`ResponseSpec` (so it is the same component reference); when
-    ``rate_limited``, its 429 gets the rate limit's headers (a
-    :class:`ResponseSpec` has no headers)."""
+    ``rate_limited``, its 429 gets the rate limit's headers and its other
+    responses the ``RateLimit-*`` ones (a :class:`ResponseSpec` has no
+    headers)."""
 
     known = _OPERATION_CLASSES.get((base, typed, rate_limited))
     if known is not None:
@@ -328,9 +336,14 @@ def _operation_class(base: type[Operation], typed: str, rate_limited: bool) -> t
     class TypedErrorsOperation(base):  # type: ignore[valid-type,misc]
         def __post_init__(self) -> None:
             responses = self.responses or {}
-            too_many = responses.get("429")
-            if rate_limited and isinstance(too_many, OpenAPIResponse):
-                too_many.headers = {**(too_many.headers or {}), **_rate_limit_headers()}
+            if rate_limited:
+                for code, answer in responses.items():
+                    if isinstance(answer, OpenAPIResponse):
+                        described = RATE_LIMIT_HEADERS if code == "429" else COUNTED_HEADERS
+                        answer.headers = {
+                            **(answer.headers or {}),
+                            **_rate_limit_headers(described),
+                        }
             source = responses.get(typed)
             content = getattr(source, "content", None) or {}
             reference = getattr(content.get(MediaType.JSON), "schema", None)
@@ -389,7 +402,8 @@ class TypedErrorDocs(ReceiveRoutePlugin):
 
     With ``rate_limited`` (the app's ``Settings.rate_limit``), every operation
     whose path is counted (not ``ratelimit.EXEMPT_PATHS``) also lists a 429
-    with the ``Retry-After`` and ``RateLimit-*`` headers."""
+    with the ``Retry-After`` and ``RateLimit-*`` headers, and its other
+    responses the ``RateLimit-*`` ones."""
 
     __slots__ = ("rate_limited",)
 

@@ -16,7 +16,7 @@ from openapi_spec_validator import validate
 
 from studiocore import Services, User
 from studiocore_http import Settings, create_app
-from studiocore_http.api_docs import ASSETS, ERROR_EXAMPLES, RATE_LIMIT_HEADERS
+from studiocore_http.api_docs import ASSETS, COUNTED_HEADERS, ERROR_EXAMPLES, RATE_LIMIT_HEADERS
 from studiocore_http.settings import Rate
 
 from .conftest import API, SECRET, bearer, post_show
@@ -225,13 +225,13 @@ def test_real_error_bodies_are_valid_error_bodies(
     assert answers["409 conflict"].json()["extra"]["conflicts"][0]["kind"] == "room_overlap"
 
 
-def rate_limited_app(services: Services) -> Litestar:
-    """An app with rate limiting on and a budget of one read per minute."""
+def rate_limited_app(services: Services, limit: int = 1) -> Litestar:
+    """An app with rate limiting on and a budget of ``limit`` reads per minute."""
     settings = Settings(
         jwt_secret=SECRET,
         log_requests=False,
         rate_limit=True,
-        rate_limit_reads=Rate(limit=1, period=60),
+        rate_limit_reads=Rate(limit=limit, period=60),
     )
     return create_app(settings, services=services)
 
@@ -269,6 +269,39 @@ def test_with_rate_limiting_every_counted_operation_documents_its_429(services: 
     extra = document["components"]["schemas"]["ErrorExtra"]["properties"]
     assert {"code", "group", "limit", "window_seconds", "retry_after"} <= set(extra)
     assert extra["retry_after"]["type"] == "integer"
+
+
+def test_with_rate_limiting_every_other_answer_documents_the_budget_headers_it_carries(
+    services: Services, admin: User
+) -> None:
+    app = rate_limited_app(services, limit=100)
+    document = app.openapi_schema.to_schema()
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            responses = item.get(method, {}).get("responses", {})
+            if "429" not in responses:
+                continue  # not counted
+            for code, response in responses.items():
+                expected = RATE_LIMIT_HEADERS if code == "429" else COUNTED_HEADERS
+                budget = {
+                    name
+                    for name in response.get("headers", {})
+                    if name.startswith("RateLimit-") or name == "Retry-After"
+                }
+                assert budget == set(expected), (method, path, code)
+    headers = bearer(Settings(jwt_secret=SECRET), admin)
+    with TestClient(app) as client:
+        found = client.get(f"{API}/studios", headers=headers)
+        missing = client.get(f"{API}/studios/studio_01NOTTHERE0000000000000000", headers=headers)
+    assert (found.status_code, missing.status_code) == (200, 404)
+    studios = document["paths"][f"{API}/studios"]["get"]["responses"]
+    one = document["paths"][f"{API}/studios/{{uid}}"]["get"]["responses"]
+    for answer, documented in ((found, studios["200"]), (missing, one["404"])):
+        for name in COUNTED_HEADERS:
+            assert name in documented["headers"], name
+            assert answer.headers[name].isdigit() or name == "RateLimit-Policy", name
+        assert answer.headers["RateLimit-Policy"] == "100;w=60"
+    assert int(missing.headers["RateLimit-Remaining"]) == 98
 
 
 def test_a_real_429_matches_its_documented_body_and_headers(
