@@ -22,6 +22,27 @@ from tests.web.browser import (
 from tests.web.conftest import CLIENT_MANAGER, MC, STUDIO_MANAGER, LiveServer
 
 
+def assert_not_clipped(page: Any, tooltip: Any) -> None:
+    """Each corner of ``tooltip`` is on screen and shows the tooltip itself (a
+    scrolling ancestor would cut it off where it leaves that ancestor)."""
+    box = tooltip.bounding_box()
+    assert box is not None
+    inset = 3
+    corners = [
+        (box["x"] + dx, box["y"] + dy)
+        for dx in (inset, box["width"] - inset)
+        for dy in (inset, box["height"] - inset)
+    ]
+    seen = page.evaluate(
+        """(corners) => corners.map(([x, y]) => {
+            const hit = document.elementFromPoint(x, y);
+            return hit !== null && hit.closest('.why') !== null;
+        })""",
+        corners,
+    )
+    assert seen == [True] * 4, (box, seen)
+
+
 def test_the_workflow_with_the_keyboard_alone(server: LiveServer, page: Any) -> None:
     def press_until_focused(name: str) -> None:
         for _ in range(60):
@@ -146,6 +167,7 @@ def test_drafting_on_the_board(server: LiveServer, page: Any, tmp_path: Path) ->
     assert "Conflict" in block.inner_text()
     block.hover()
     assert "Booked launch" in block.locator(".why").inner_text()  # the reason, on hover
+    assert_not_clipped(page, block.locator(".why"))
     audit(page)
     shot(page, "board", tmp_path)
 
